@@ -1,0 +1,71 @@
+#include "models/common/attention_pattern.hpp"
+
+#include <cstdlib>
+#include <sstream>
+
+namespace savp::common {
+
+std::string AttentionPattern::describe() const {
+  std::ostringstream os;
+  if (is_dense() && global_tokens.empty()) {
+    os << (causal ? "causal" : "dense");
+    return os.str();
+  }
+  os << (causal ? "causal" : "bidirectional");
+  if (window) os << " window=" << window << (dilation > 1 ? " dilation=" + std::to_string(dilation) : "");
+  if (window_h) os << " 2d=" << window_h << "x" << window_w << " on " << grid_h << "x" << grid_w;
+  if (!global_tokens.empty()) os << " globals=" << global_tokens.size();
+  return os.str();
+}
+
+std::string AttentionPattern::check(std::uint64_t seq_len) const {
+  if (dilation == 0) return "dilation must be >= 1";
+  if (dilation > 1 && window == 0) return "dilation needs a sliding window";
+  if ((window_h == 0) != (window_w == 0) || (window_h != 0 && (grid_h == 0 || grid_w == 0))) {
+    return "a 2D window needs grid_h, grid_w, window_h and window_w";
+  }
+  if (window_h != 0 && static_cast<std::uint64_t>(grid_h) * grid_w != seq_len) {
+    return "2D grid " + std::to_string(grid_h) + "x" + std::to_string(grid_w) +
+           " does not hold seq_len=" + std::to_string(seq_len) + " tokens";
+  }
+  for (auto g : global_tokens) {
+    if (g >= seq_len) {
+      return "global token " + std::to_string(g) + " is outside the sequence (seq_len=" +
+             std::to_string(seq_len) + ")";
+    }
+  }
+  return "";
+}
+
+std::vector<std::uint8_t> AttentionPattern::global_flags(std::uint64_t seq_len) const {
+  std::vector<std::uint8_t> f(seq_len, 0);
+  for (auto g : global_tokens) {
+    if (g < seq_len) f[g] = 1;
+  }
+  return f;
+}
+
+bool AttentionPattern::allowed(std::uint64_t i, std::uint64_t j,
+                               const std::vector<std::uint8_t>& globals) const {
+  if (causal && j > i) return false;
+  if (is_dense()) return true;
+  if (globals[i] || globals[j]) return true;
+  if (window) {
+    const std::int64_t diff = static_cast<std::int64_t>(i) - static_cast<std::int64_t>(j);
+    if (diff % static_cast<std::int64_t>(dilation) == 0) {
+      const std::int64_t steps = diff / static_cast<std::int64_t>(dilation);
+      if (causal) {
+        if (steps >= 0 && steps < static_cast<std::int64_t>(window)) return true;
+      } else if (std::llabs(steps) <= static_cast<std::int64_t>(window / 2)) {
+        return true;
+      }
+    }
+  }
+  if (window_h) {
+    const std::int64_t ri = i / grid_w, ci = i % grid_w, rj = j / grid_w, cj = j % grid_w;
+    if (std::llabs(ri - rj) <= window_h / 2 && std::llabs(ci - cj) <= window_w / 2) return true;
+  }
+  return false;
+}
+
+}  // namespace savp::common

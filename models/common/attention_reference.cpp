@@ -1,0 +1,57 @@
+#include "models/common/attention_reference.hpp"
+
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+namespace savp::common {
+
+MatrixD reference_attention(const MatrixD& q, const MatrixD& k, const MatrixD& v,
+                            const AttentionPattern& pattern, double scale) {
+  if (q.cols() != k.cols() || k.rows() != v.rows()) {
+    throw std::invalid_argument("reference_attention: inconsistent Q/K/V shapes");
+  }
+  const std::size_t L = q.rows(), S = k.rows(), d = q.cols(), dv = v.cols();
+  const auto globals = pattern.global_flags(std::max(L, S));
+  MatrixD out(L, dv, 0.0);
+  std::vector<double> s(S);
+  for (std::size_t i = 0; i < L; ++i) {
+    double mx = -std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < S; ++j) {
+      if (!pattern.allowed(i, j, globals)) {
+        s[j] = -std::numeric_limits<double>::infinity();
+        continue;
+      }
+      double acc = 0.0;
+      for (std::size_t t = 0; t < d; ++t) acc += q(i, t) * k(j, t);
+      s[j] = acc * scale;
+      mx = std::max(mx, s[j]);
+    }
+    if (mx == -std::numeric_limits<double>::infinity()) continue;  // fully masked row
+    double sum = 0.0;
+    for (std::size_t j = 0; j < S; ++j) {
+      s[j] = std::isinf(s[j]) ? 0.0 : std::exp(s[j] - mx);
+      sum += s[j];
+    }
+    for (std::size_t j = 0; j < S; ++j) {
+      if (s[j] == 0.0) continue;
+      const double p = s[j] / sum;
+      for (std::size_t t = 0; t < dv; ++t) out(i, t) += p * v(j, t);
+    }
+  }
+  return out;
+}
+
+MatrixD reference_gemm(const MatrixD& a, const MatrixD& b) {
+  if (a.cols() != b.rows()) throw std::invalid_argument("reference_gemm: inner dimensions differ");
+  MatrixD c(a.rows(), b.cols(), 0.0);
+  for (std::size_t i = 0; i < a.rows(); ++i) {
+    for (std::size_t t = 0; t < a.cols(); ++t) {
+      const double x = a(i, t);
+      for (std::size_t j = 0; j < b.cols(); ++j) c(i, j) += x * b(t, j);
+    }
+  }
+  return c;
+}
+
+}  // namespace savp::common

@@ -1,0 +1,49 @@
+// EngineStep / EngineCore: the contract between an engine's pure C++ core and the SystemC module
+// that runs it. The core answers "what next?" with a step: memory reads into its buffers, a compute
+// duration in engine cycles, and the writes its compute produced. The module moves the bytes over
+// TLM, advances time, and hands the data back (reads_done) before issuing the writes. Cores never
+// see SystemC; RTL co-simulation testbenches can drive the same cores.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/common/energy_table.hpp"
+#include "models/common/job_descriptor.hpp"
+
+namespace savp::common {
+
+struct MemTransfer {
+  std::uint64_t addr = 0;
+  std::uint64_t bytes = 0;
+  std::uint8_t* dst = nullptr;        // reads: where the core wants the bytes
+  const std::uint8_t* src = nullptr;  // writes: the bytes the core produced
+};
+
+struct EngineStep {
+  std::string phase;                // per-phase cycle accounting and trace name
+  std::vector<MemTransfer> reads;   // issued before the compute
+  std::uint64_t compute_cycles = 0; // engine cycles once the reads have arrived
+  std::vector<MemTransfer> writes;  // filled by reads_done(); issued after the compute
+  // The reads target a double-buffered buffer: they may be issued while the previous step computes.
+  bool prefetch = false;
+};
+
+// One finished job's engine-specific statistics (tokens kept, utilisation, ...), as name -> value.
+struct EngineJobStats {
+  std::vector<std::pair<std::string, double>> values;
+};
+
+class EngineCore {
+ public:
+  virtual ~EngineCore() = default;
+  virtual void start(const JobDescriptor& job) = 0;
+  virtual bool next(EngineStep& step) = 0;   // false when the job is complete
+  virtual void reads_done(EngineStep& step) = 0;
+  virtual EngineJobStats job_stats() const = 0;
+  // Priced action counts per sub-component ("array", "vector_unit", "input_buffer", ...).
+  virtual std::vector<std::pair<std::string, ActionLedger>> actions() const = 0;
+};
+
+}  // namespace savp::common

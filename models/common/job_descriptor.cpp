@@ -1,0 +1,92 @@
+#include "models/common/job_descriptor.hpp"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace savp::common {
+
+namespace {
+
+void put(std::vector<std::uint8_t>& out, std::size_t word, std::uint64_t v) {
+  for (int b = 0; b < 8; ++b) out[word * 8 + b] = static_cast<std::uint8_t>(v >> (8 * b));
+}
+std::uint64_t get(const std::uint8_t* in, std::size_t word) {
+  std::uint64_t v = 0;
+  for (int b = 0; b < 8; ++b) v |= static_cast<std::uint64_t>(in[word * 8 + b]) << (8 * b);
+  return v;
+}
+std::uint64_t bits_of(double d) {
+  std::uint64_t u;
+  std::memcpy(&u, &d, 8);
+  return u;
+}
+double double_of(std::uint64_t u) {
+  double d;
+  std::memcpy(&d, &u, 8);
+  return d;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> JobDescriptor::serialise() const {
+  std::vector<std::uint8_t> out(kBytes, 0);
+  put(out, 0, kMagic);
+  put(out, 1, static_cast<std::uint64_t>(kind) | (static_cast<std::uint64_t>(format) << 32));
+  put(out, 2, int_bits);
+  put(out, 3, rows);
+  put(out, 4, cols);
+  put(out, 5, depth);
+  put(out, 6, value_dim);
+  put(out, 7, addr_a);
+  put(out, 8, addr_b);
+  put(out, 9, addr_c);
+  put(out, 10, addr_out);
+  put(out, 11, bits_of(scale_a));
+  put(out, 12, bits_of(scale_b));
+  put(out, 13, bits_of(scale_c));
+  put(out, 14, bits_of(softmax_scale));
+  put(out, 15, causal | (static_cast<std::uint64_t>(window) << 32));
+  put(out, 16, dilation);
+  put(out, 17, grid_h | (static_cast<std::uint64_t>(grid_w) << 32));
+  put(out, 18, window_h | (static_cast<std::uint64_t>(window_w) << 32));
+  put(out, 19, addr_globals);
+  put(out, 20, n_globals);
+  return out;
+}
+
+JobDescriptor JobDescriptor::deserialise(const std::uint8_t* in, std::size_t n) {
+  if (n < kBytes || get(in, 0) != kMagic) {
+    throw std::runtime_error("job descriptor: bad magic word or short descriptor");
+  }
+  JobDescriptor d;
+  const std::uint64_t w1 = get(in, 1);
+  d.kind = static_cast<JobKind>(w1 & 0xffffffffu);
+  d.format = static_cast<ElemFormat>(w1 >> 32);
+  d.int_bits = static_cast<std::uint32_t>(get(in, 2));
+  d.rows = get(in, 3);
+  d.cols = get(in, 4);
+  d.depth = get(in, 5);
+  d.value_dim = get(in, 6);
+  d.addr_a = get(in, 7);
+  d.addr_b = get(in, 8);
+  d.addr_c = get(in, 9);
+  d.addr_out = get(in, 10);
+  d.scale_a = double_of(get(in, 11));
+  d.scale_b = double_of(get(in, 12));
+  d.scale_c = double_of(get(in, 13));
+  d.softmax_scale = double_of(get(in, 14));
+  const std::uint64_t w15 = get(in, 15);
+  d.causal = static_cast<std::uint32_t>(w15 & 0xffffffffu);
+  d.window = static_cast<std::uint32_t>(w15 >> 32);
+  d.dilation = static_cast<std::uint32_t>(get(in, 16));
+  const std::uint64_t w17 = get(in, 17), w18 = get(in, 18);
+  d.grid_h = static_cast<std::uint32_t>(w17 & 0xffffffffu);
+  d.grid_w = static_cast<std::uint32_t>(w17 >> 32);
+  d.window_h = static_cast<std::uint32_t>(w18 & 0xffffffffu);
+  d.window_w = static_cast<std::uint32_t>(w18 >> 32);
+  d.addr_globals = get(in, 19);
+  d.n_globals = get(in, 20);
+  return d;
+}
+
+}  // namespace savp::common

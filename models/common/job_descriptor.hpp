@@ -1,0 +1,39 @@
+// JobDescriptor: the in-memory job record the host writes to DRAM and an accelerator fetches over
+// the bus when its doorbell is rung (the same role as a DMA descriptor in real hardware). Fixed
+// little-endian layout of 64-bit words, versioned by a magic word, so an RTL testbench can read the
+// same bytes. Global-token indices live in a separate array the descriptor points to.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/common/number_format.hpp"
+
+namespace savp::common {
+
+enum class JobKind : std::uint32_t { Attention = 0, Gemm = 1 };
+
+struct JobDescriptor {
+  static constexpr std::uint64_t kMagic = 0x3130425044564153ull;  // "SAVPDB01"
+  JobKind kind = JobKind::Attention;
+  ElemFormat format = ElemFormat::FP32;  // operand format on the bus
+  std::uint32_t int_bits = 8;
+  // Attention: rows = queries (L), cols = keys (S), depth = head_dim, value_dim.
+  // GEMM: M, N, K in rows, cols, depth.
+  std::uint64_t rows = 0, cols = 0, depth = 0, value_dim = 0;
+  // Operand addresses: attention Q, K, V, O; GEMM A, B, -, C.
+  std::uint64_t addr_a = 0, addr_b = 0, addr_c = 0, addr_out = 0;
+  // Quantisation scales of the three operands (INT format), the softmax scale.
+  double scale_a = 1.0, scale_b = 1.0, scale_c = 1.0, softmax_scale = 1.0;
+  // Attention pattern.
+  std::uint32_t causal = 0, window = 0, dilation = 1;
+  std::uint32_t grid_h = 0, grid_w = 0, window_h = 0, window_w = 0;
+  std::uint64_t addr_globals = 0, n_globals = 0;  // uint32 token indices
+
+  static constexpr std::size_t kBytes = 24 * 8;
+  std::vector<std::uint8_t> serialise() const;
+  // Throws std::runtime_error on a bad magic word (a protocol error, not user input).
+  static JobDescriptor deserialise(const std::uint8_t* bytes, std::size_t n);
+};
+
+}  // namespace savp::common

@@ -1,0 +1,178 @@
+#include "models/common/workload_spec.hpp"
+
+#include <cmath>
+#include <filesystem>
+#include <limits>
+
+namespace savp::common {
+
+namespace fs = std::filesystem;
+
+double WorkloadSpec::effective_softmax_scale() const {
+  return softmax_scale > 0 ? softmax_scale : 1.0 / std::sqrt(static_cast<double>(head_dim));
+}
+
+namespace {
+
+constexpr std::int64_t kMaxDim = std::int64_t{1} << 40;
+
+AttentionPattern parse_pattern(JsonNode node) {
+  AttentionPattern p;
+  p.causal = node.get_bool("causal", false);
+  p.window = static_cast<std::uint32_t>(node.get_int("window", 0, 0, 1ll << 31));
+  p.dilation = static_cast<std::uint32_t>(node.get_int("dilation", 1, 1, 1ll << 31));
+  if (node.has("global_tokens")) {
+    JsonNode g = node.child("global_tokens");
+    if (g.value().is_number()) {
+      const std::int64_t n = node.get_int("global_tokens", 0, 1ll << 31);
+      for (std::int64_t i = 0; i < n; ++i) p.global_tokens.push_back(static_cast<std::uint32_t>(i));
+    } else {
+      const std::size_t n = g.array_size();
+      for (std::size_t i = 0; i < n; ++i) {
+        JsonNode e = g.element(i);
+        if (!e.value().is_number_integer() || e.value().get<std::int64_t>() < 0 ||
+            e.value().get<std::int64_t>() > std::numeric_limits<std::uint32_t>::max()) {
+          e.fail_expected("a token index (non-negative integer)");
+        }
+        p.global_tokens.push_back(e.value().get<std::uint32_t>());
+      }
+    }
+  }
+  if (node.has("window_2d")) {
+    JsonNode w = node.object_at("window_2d");
+    p.grid_h = static_cast<std::uint32_t>(w.get_int("grid_h", 1, 1ll << 31));
+    p.grid_w = static_cast<std::uint32_t>(w.get_int("grid_w", 1, 1ll << 31));
+    p.window_h = static_cast<std::uint32_t>(w.get_int("window_h", 1, 1ll << 31));
+    p.window_w = static_cast<std::uint32_t>(w.get_int("window_w", 1, 1ll << 31));
+    w.finish();
+  }
+  node.finish();
+  return p;
+}
+
+std::string resolve_path(const JsonNode& base, const std::string& rel) {
+  fs::path p(rel);
+  if (p.is_relative()) p = fs::path(base.file()).parent_path() / p;
+  return p.lexically_normal().string();
+}
+
+}  // namespace
+
+WorkloadSpec WorkloadSpec::parse(JsonNode node) {
+  WorkloadSpec w;
+  const std::string kind = node.get_choice("kind", {"attention", "gemm"}, "attention");
+  w.accelerator = static_cast<std::uint32_t>(node.get_int("accelerator", 0, 0, 1 << 20));
+  node.get_string("description", "");
+  if (kind == "gemm") {
+    w.kind = Kind::Gemm;
+    w.M = static_cast<std::uint64_t>(node.get_int("M", 1, kMaxDim));
+    w.N = static_cast<std::uint64_t>(node.get_int("N", 1, kMaxDim));
+    w.K = static_cast<std::uint64_t>(node.get_int("K", 1, kMaxDim));
+    node.finish();
+    return w;
+  }
+  w.batch = static_cast<std::uint64_t>(node.get_int("batch", 1, 1, 1 << 20));
+  w.layers = static_cast<std::uint64_t>(node.get_int("layers", 1, 1, 1 << 20));
+  w.heads = static_cast<std::uint64_t>(node.get_int("heads", 1, 1, 1 << 20));
+  w.head_dim = static_cast<std::uint64_t>(node.get_int("head_dim", 64, 1, 1 << 16));
+  w.value_dim = static_cast<std::uint64_t>(node.get_int("value_dim", static_cast<std::int64_t>(w.head_dim), 1, 1 << 16));
+  w.softmax_scale = node.get_number_in("softmax_scale", 0.0, 0.0, 1e6);
+  if (node.has("pattern")) w.pattern = parse_pattern(node.object_at("pattern"));
+  JsonNode data = node.has("data") ? node.object_at("data") : node;
+  const bool has_data = node.has("data");
+  if (has_data) {
+    w.source = data.get_choice("source", {"synthetic", "npy"}, "synthetic");
+    if (w.source == "synthetic") {
+      w.synthetic.locality = data.get_number_in("locality", w.synthetic.locality, 0, 1);
+      w.synthetic.locality_span = static_cast<std::uint32_t>(data.get_int("locality_span", w.synthetic.locality_span, 1, 1 << 20));
+      w.synthetic.sinks = static_cast<std::uint32_t>(data.get_int("sinks", w.synthetic.sinks, 0, 1 << 20));
+      w.synthetic.sink_strength = data.get_number_in("sink_strength", w.synthetic.sink_strength, 0, 100);
+      w.synthetic.temperature = data.get_number_in("temperature", w.synthetic.temperature, 1e-3, 1e3);
+    } else {
+      // Paths resolve against the file that names them, and are written back absolute so the
+      // resolved scenario (resolved.json, --set re-parse) no longer depends on where they came from.
+      w.q_file = resolve_path(data, data.get_string("q"));
+      w.k_file = resolve_path(data, data.get_string("k"));
+      w.v_file = resolve_path(data, data.get_string("v"));
+      data.value()["q"] = fs::absolute(w.q_file).lexically_normal().string();
+      data.value()["k"] = fs::absolute(w.k_file).lexically_normal().string();
+      data.value()["v"] = fs::absolute(w.v_file).lexically_normal().string();
+    }
+    data.finish();
+  }
+  if (w.source == "synthetic" || node.has("seq_len")) {
+    w.seq_len = static_cast<std::uint64_t>(node.get_int("seq_len", 1, kMaxDim));
+  }
+  const std::string why = w.pattern.check(w.seq_len ? w.seq_len : std::numeric_limits<std::uint64_t>::max());
+  if (!why.empty() && w.seq_len) {
+    node.object_at("pattern").fail(why);
+  }
+  node.finish();
+  return w;
+}
+
+QkvData NpyWorkload::head(std::uint64_t index) const {
+  auto lead = [&](const NpyArray& a) {
+    std::vector<std::size_t> idx(a.shape.size() - 2, 0);
+    std::uint64_t r = index;
+    for (std::size_t i = idx.size(); i-- > 0;) {
+      idx[i] = r % a.shape[i];
+      r /= a.shape[i];
+    }
+    return idx;
+  };
+  return QkvData{npy_matrix(q, lead(q)), npy_matrix(k, lead(k)), npy_matrix(v, lead(v))};
+}
+
+NpyWorkload load_npy_workload(const WorkloadSpec& spec, const std::string& scenario_file) {
+  (void)scenario_file;
+  NpyWorkload w{read_npy(spec.q_file), read_npy(spec.k_file), read_npy(spec.v_file)};
+  auto shape_str = [](const std::vector<std::size_t>& s) {
+    std::string out = "(";
+    for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + ")";
+  };
+  const std::uint64_t heads = spec.jobs();
+  struct Want {
+    const NpyArray* a;
+    const std::string* file;
+    std::uint64_t dim;
+    const char* what;
+  };
+  const Want wants[3] = {{&w.q, &spec.q_file, spec.head_dim, "head_dim"},
+                         {&w.k, &spec.k_file, spec.head_dim, "head_dim"},
+                         {&w.v, &spec.v_file, spec.value_dim, "value_dim"}};
+  for (const Want& x : wants) {
+    const auto& s = x.a->shape;
+    if (s.size() < 2) {
+      throw InputError(*x.file, "shape", "expected at least 2 dimensions (seq_len, dim), found " + shape_str(s));
+    }
+    std::uint64_t lead = 1;
+    for (std::size_t i = 0; i + 2 < s.size(); ++i) lead *= s[i];
+    if (lead != heads) {
+      throw InputError(*x.file, "shape", "leading dimensions hold " + std::to_string(lead) +
+                                             " heads, the workload has batch x layers x heads = " +
+                                             std::to_string(heads) + "; found shape " + shape_str(s));
+    }
+    if (s[s.size() - 1] != x.dim) {
+      throw InputError(*x.file, "shape", std::string("last dimension must equal workload ") + x.what +
+                                             " = " + std::to_string(x.dim) + ", found shape " + shape_str(s));
+    }
+    if (spec.seq_len && s[s.size() - 2] != spec.seq_len) {
+      throw InputError(*x.file, "shape", "second-to-last dimension must equal workload seq_len = " +
+                                             std::to_string(spec.seq_len) + ", found shape " + shape_str(s));
+    }
+  }
+  if (w.q.shape[w.q.shape.size() - 2] != w.k.shape[w.k.shape.size() - 2] ||
+      w.k.shape[w.k.shape.size() - 2] != w.v.shape[w.v.shape.size() - 2]) {
+    throw InputError(spec.k_file, "shape", "Q, K and V must have the same sequence length");
+  }
+  for (const Want& x : wants) {
+    for (double v : x.a->values) {
+      if (!std::isfinite(v)) throw InputError(*x.file, "data", "contains NaN or infinity");
+    }
+  }
+  return w;
+}
+
+}  // namespace savp::common

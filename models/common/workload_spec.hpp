@@ -1,0 +1,46 @@
+// WorkloadSpec: what the host runs, as a scenario gives it (the "workload" object). Attention jobs
+// (batch x layers x heads heads of seq_len x head_dim, an attention pattern, data from the seeded
+// synthetic generator or from .npy files) or one plain GEMM (M, N, K) for calibrating arrays.
+// Validation here covers the workload alone; engine limits are checked by the engine at plan time.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "models/common/attention_pattern.hpp"
+#include "models/common/json_reader.hpp"
+#include "models/common/npy.hpp"
+#include "models/common/workload_generator.hpp"
+
+namespace savp::common {
+
+struct WorkloadSpec {
+  enum class Kind { Attention, Gemm };
+  Kind kind = Kind::Attention;
+  std::uint32_t accelerator = 0;  // index into platform.accelerators
+  // Attention.
+  std::uint64_t batch = 1, layers = 1, heads = 1, seq_len = 0, head_dim = 64, value_dim = 64;
+  AttentionPattern pattern;
+  double softmax_scale = 0.0;  // 0 = 1/sqrt(head_dim)
+  std::string source = "synthetic";  // "synthetic" | "npy"
+  SyntheticParams synthetic;
+  std::string q_file, k_file, v_file;  // absolute paths (npy source)
+  // GEMM.
+  std::uint64_t M = 0, N = 0, K = 0;
+
+  std::uint64_t jobs() const { return kind == Kind::Gemm ? 1 : batch * layers * heads; }
+  double effective_softmax_scale() const;
+
+  static WorkloadSpec parse(JsonNode node);
+};
+
+// Q, K and V of every head loaded from .npy files: the last two dimensions are (seq_len, dim), the
+// leading ones enumerate batch x layers x heads in C order.
+struct NpyWorkload {
+  NpyArray q, k, v;
+  QkvData head(std::uint64_t index) const;
+};
+// Loads and checks the files against the spec (shapes, counts); errors name file and JSON path.
+NpyWorkload load_npy_workload(const WorkloadSpec& spec, const std::string& scenario_file);
+
+}  // namespace savp::common

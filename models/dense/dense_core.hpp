@@ -1,0 +1,102 @@
+// DenseCore: the dense systolic-array attention/GEMM baseline as a pure C++ engine core.
+// Structure: an R x C systolic array (os/ws/is dataflow, timing from systolic_timing), a vector
+// unit for the softmax (lanes wide, pipelined), and input/weight/output SRAM buffers.
+// Attention runs per head as blocks of query rows: S_b = Q_b K^T on the array (K streamed in
+// chunks through the double-buffered weight buffer unless K and V fit whole), masked softmax on the
+// vector unit, O_b = P_b V on the array, O_b written back at fp32. GEMMs run fold by fold in the
+// array's fold order with operand blocks cached in the buffers. Numerics follow the configured
+// datapath (fp32; fp16 operands with fp32 accumulation; int operands with integer accumulation and
+// per-tensor symmetric scales); every value is computed from the bytes the core was given.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "models/common/engine_step.hpp"
+#include "models/common/energy_table.hpp"
+#include "models/dense/dense_config.hpp"
+
+namespace savp::dense {
+
+class DenseCore : public common::EngineCore {
+ public:
+  DenseCore(const DenseConfig& cfg, const common::EnergyTable& energy);
+
+  // Returns an empty string when the job fits this engine, else why not (used at plan time, so a
+  // bad scenario is refused before simulation).
+  static std::string check_job(const DenseConfig& cfg, common::JobKind kind, std::uint64_t rows,
+                               std::uint64_t cols, std::uint64_t depth, std::uint64_t value_dim);
+
+  void start(const common::JobDescriptor& job) override;
+  bool next(common::EngineStep& step) override;
+  void reads_done(common::EngineStep& step) override;
+  common::EngineJobStats job_stats() const override;
+  std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
+
+  // Attention tiling as planned for the current job (exposed for tests and reports).
+  std::uint64_t block_rows() const { return block_rows_; }
+  std::uint64_t chunk_keys() const { return chunk_keys_; }
+  bool kv_resident() const { return kv_resident_; }
+
+ private:
+  enum class Stage { QkChunk, Softmax, PvChunk, GemmFold, Done };
+  struct Counters {
+    std::uint64_t macs = 0, exp = 0, compare = 0, add = 0, mult = 0, recip = 0;
+    std::uint64_t input_rd = 0, input_wr = 0, weight_rd = 0, weight_wr = 0, output_rd = 0,
+                  output_wr = 0;  // bytes
+  };
+
+  std::size_t eb() const;
+  void decode(const std::uint8_t* bytes, std::size_t n, double scale, double* out) const;
+  std::uint64_t gemm_cycles(std::uint64_t M, std::uint64_t N, std::uint64_t K);
+  void count_gemm(std::uint64_t M, std::uint64_t N, std::uint64_t K, std::size_t a_bytes,
+                  std::size_t b_bytes, bool a_in_output_buffer);
+  // Attention.
+  void plan_attention();
+  void next_attention(common::EngineStep& step);
+  void qk_chunk_done();
+  void softmax_block();
+  void pv_chunk_done(common::EngineStep& step);
+  // GEMM.
+  void plan_gemm();
+  void next_gemm(common::EngineStep& step);
+  void gemm_fold_done(common::EngineStep& step);
+
+  DenseConfig cfg_;
+  common::ActionLedger prices_;  // action -> price (count filled from counters_)
+  double mac_pj_ = 0, rd_pj_[3] = {}, wr_pj_[3] = {};
+  common::JobDescriptor job_;
+  Counters counters_;         // cumulative over all jobs
+  std::uint64_t job_macs_ = 0, job_array_cycles_ = 0;
+  Stage stage_ = Stage::Done;
+
+  // Attention state.
+  std::vector<std::uint8_t> q_raw_, k_raw_, v_raw_, out_raw_;
+  std::vector<double> q_val_, k_val_, v_val_;  // decoded operands (values or integer codes)
+  std::vector<std::uint8_t> k_loaded_, v_loaded_;  // per chunk: already in the buffer (resident)
+  std::vector<float> scores_;        // block_rows x S (score buffer, fp32)
+  std::vector<double> p_val_;        // probabilities as the array sees them (values or codes)
+  std::vector<double> o_acc_;        // block_rows x dv accumulators
+  std::vector<std::uint8_t> globals_raw_;
+  std::vector<std::uint8_t> global_flags_;
+  std::uint64_t block_rows_ = 0, chunk_keys_ = 0, block_ = 0, nblocks_ = 0, chunk_ = 0,
+                nchunks_ = 0;
+  bool kv_resident_ = false;
+  bool need_globals_ = false;
+
+  // GEMM state.
+  std::vector<Fold> folds_;
+  std::size_t fold_ = 0;
+  std::uint64_t prev_fold_end_ = 0;
+  std::vector<std::uint8_t> a_raw_, b_raw_;
+  std::vector<double> a_val_, b_val_;
+  std::vector<double> c_acc_;
+  std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> k_folds_left_;
+  bool a_whole_ = false, b_whole_ = false, a_loaded_ = false, b_loaded_ = false;
+  std::pair<std::uint64_t, std::uint64_t> a_block_{~0ull, ~0ull}, b_block_{~0ull, ~0ull};
+  std::vector<std::vector<std::uint8_t>> pending_writes_;
+};
+
+}  // namespace savp::dense

@@ -1,0 +1,33 @@
+// BackingStore: the real bytes of a memory, stored in sparse 4 KiB pages so that a large address
+// space costs only what is touched. Untouched bytes read as zero. Pure C++, shared by every memory
+// target (DRAM, SRAM, ReRAM) and usable by RTL testbenches.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <unordered_map>
+
+namespace savp::memory {
+
+class BackingStore {
+ public:
+  static constexpr std::uint64_t kPageBytes = 4096;
+
+  explicit BackingStore(std::uint64_t size_bytes) : size_(size_bytes) {}
+  std::uint64_t size() const { return size_; }
+  bool contains(std::uint64_t addr, std::uint64_t bytes) const {
+    return bytes <= size_ && addr <= size_ - bytes;
+  }
+  // Callers check contains() first; out-of-range accesses throw std::out_of_range.
+  void read(std::uint64_t addr, std::uint8_t* dst, std::uint64_t bytes) const;
+  void write(std::uint64_t addr, const std::uint8_t* src, std::uint64_t bytes);
+  std::uint64_t pages_touched() const { return pages_.size(); }
+
+ private:
+  using Page = std::array<std::uint8_t, kPageBytes>;
+  std::uint64_t size_;
+  std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;
+};
+
+}  // namespace savp::memory

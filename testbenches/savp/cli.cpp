@@ -1,0 +1,192 @@
+#include "testbenches/savp/cli.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "models/common/input_error.hpp"
+#include "models/memory/memory_spec.hpp"
+#include "testbenches/savp/job_plan.hpp"
+#include "testbenches/savp/report.hpp"
+#include "testbenches/savp/simulation.hpp"
+#include "tlm/platform/scenario.hpp"
+
+namespace savp::tb {
+
+namespace po = boost::program_options;
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kOk = 0, kCheckFailed = 1, kBadInput = 2;
+
+const char* kUsage =
+    "usage:\n"
+    "  savp run SCENARIO.json [-o OUTDIR] [--set PATH=VALUE]... [--quiet]\n"
+    "  savp validate FILE.json            scenario or sweep; exit 0 when valid\n"
+    "  savp sweep SWEEP.json [-o OUTDIR] [-j N] [--backend local|slurm] [--resume]\n"
+    "  savp list                          engines, presets, workloads known to this build\n"
+    "  savp --version | --help\n"
+    "\n"
+    "PATH in --set is dotted, array elements by index (workload.seq_len=1024,\n"
+    "platform.accelerators.0.array.rows=16); VALUE is parsed as JSON, else taken as a string.\n"
+    "Exit codes: 0 success; 1 a simulation ran but failed a check; 2 bad input (nothing written).\n";
+
+int usage_error(const std::string& msg) {
+  std::cerr << "savp: " << msg << "\n\n" << kUsage;
+  return kBadInput;
+}
+
+std::string data_dir() {
+  if (const char* env = std::getenv("SAVP_DATA_DIR")) return env;
+  return SAVP_DATA_DIR;
+}
+
+bool looks_like_sweep(const std::string& path) {
+  try {
+    const common::Json j = common::load_json_file(path);
+    return j.is_object() && j.contains("base") && (j.contains("grid") || j.contains("zip") || j.contains("points"));
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+int cmd_run(const std::vector<std::string>& args) {
+  po::options_description opts("run options");
+  opts.add_options()("output,o", po::value<std::string>(), "output directory (default out/<scenario id>)")(
+      "set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUE override (repeatable)")(
+      "quiet,q", po::bool_switch(), "print nothing on success")("scenario", po::value<std::string>(), "scenario file");
+  po::positional_options_description pos;
+  pos.add("scenario", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error(std::string("run: ") + e.what());
+  }
+  if (!vm.count("scenario")) return usage_error("run: missing SCENARIO.json");
+  const std::string file = vm["scenario"].as<std::string>();
+  const std::vector<std::string> sets = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const bool quiet = vm["quiet"].as<bool>();
+
+  sc::Scenario scenario;
+  JobPlan plan;
+  try {
+    scenario = sc::load_scenario(file, sets, data_dir());
+    plan = make_plan(scenario);
+  } catch (const common::InputError& e) {
+    std::cerr << "savp: error: " << e.what() << "\n";
+    return kBadInput;
+  }
+  const std::string outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.id;
+
+  SimulationOutcome out = simulate(scenario, plan);
+  try {
+    write_outputs(outdir, scenario, out.stats);
+  } catch (const std::exception& e) {
+    std::cerr << "savp: error: cannot write outputs to " << outdir << ": " << e.what() << "\n";
+    return kBadInput;
+  }
+  if (!quiet || !out.checks_passed) std::cout << summary_table(out.stats) << "outputs: " << outdir << "\n";
+  if (!out.error.empty()) {
+    std::cerr << "savp: simulation error: " << out.error << "\n";
+    return kCheckFailed;
+  }
+  if (!out.checks_passed) {
+    std::cerr << "savp: check failed: " << out.stats["totals"]["jobs_failed"].get<std::uint64_t>()
+              << " job(s) outside the scoreboard tolerance (see " << outdir << "/summary.csv)\n";
+    return kCheckFailed;
+  }
+  return kOk;
+}
+
+int cmd_validate(const std::vector<std::string>& args) {
+  if (args.size() != 1) return usage_error("validate: expected exactly one FILE.json");
+  const std::string& file = args[0];
+  if (looks_like_sweep(file)) {
+    std::cerr << "savp: error: " << file
+              << ": sweep files are not supported yet (JSON-driven sweeps arrive with issue 7)\n";
+    return kBadInput;
+  }
+  try {
+    sc::Scenario s = sc::load_scenario(file, {}, data_dir());
+    JobPlan plan = make_plan(s);
+    std::cout << file << ": valid scenario \"" << s.id << "\" (" << plan.jobs.size() << " job"
+              << (plan.jobs.size() == 1 ? "" : "s") << " on " << s.accelerators[s.workload.accelerator].type
+              << ")\n";
+    return kOk;
+  } catch (const common::InputError& e) {
+    std::cerr << "savp: error: " << e.what() << "\n";
+    return kBadInput;
+  }
+}
+
+int cmd_list() {
+  const std::string dir = data_dir();
+  std::cout << "engines:";
+  for (const auto& t : sc::engine_types()) std::cout << " " << t;
+  std::cout << "\nmemory presets:";
+  for (const auto& p : memory::MemorySpec::preset_names((fs::path(dir) / "memory" / "presets").string())) {
+    std::cout << " " << p;
+  }
+  std::cout << "\nenergy tables:";
+  std::error_code ec;
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(fs::path(dir) / "energy", ec)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) std::cout << " " << n;
+  std::cout << "\nworkload kinds: attention (synthetic | npy), gemm"
+            << "\nattention patterns: dense, causal, window, dilation, global_tokens, window_2d"
+            << "\nscenarios (" << dir << "):\n";
+  names.clear();
+  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); ++it) {
+    const fs::path p = it->path();
+    const std::string rel = fs::relative(p, dir).string();
+    if (p.extension() != ".json") continue;
+    if (rel.rfind("schema", 0) == 0 || rel.rfind("golden", 0) == 0 || rel.rfind("energy", 0) == 0 ||
+        rel.rfind("memory/presets", 0) == 0 || rel.rfind("hardware", 0) == 0 || rel.rfind("workloads", 0) == 0) {
+      continue;
+    }
+    names.push_back(rel);
+  }
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) std::cout << "  " << n << "\n";
+  return kOk;
+}
+
+}  // namespace
+
+int cli_main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return usage_error("missing command");
+  const std::string cmd = args[0];
+  args.erase(args.begin());
+  if (cmd == "--version" || cmd == "-V" || cmd == "version") {
+    std::cout << "savp " << SAVP_VERSION << " (" << SAVP_BUILD_TYPE << ", SystemC " << sc_core::sc_release() << ")\n";
+    return kOk;
+  }
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::cout << "SAVP - Sparse-Attention Virtual Prototype\n\n" << kUsage;
+    return kOk;
+  }
+  try {
+    if (cmd == "run") return cmd_run(args);
+    if (cmd == "validate") return cmd_validate(args);
+    if (cmd == "list") return args.empty() ? cmd_list() : usage_error("list takes no arguments");
+    if (cmd == "sweep") {
+      std::cerr << "savp: error: sweep is not available yet: JSON-driven sweeps arrive with issue 7\n";
+      return kBadInput;
+    }
+  } catch (const common::InputError& e) {
+    std::cerr << "savp: error: " << e.what() << "\n";
+    return kBadInput;
+  }
+  return usage_error("unknown command \"" + cmd + "\"");
+}
+
+}  // namespace savp::tb

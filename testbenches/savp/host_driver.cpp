@@ -1,0 +1,141 @@
+#include "testbenches/savp/host_driver.hpp"
+
+#include <cstring>
+
+#include "models/common/attention_reference.hpp"
+#include "models/common/job_descriptor.hpp"
+#include "models/common/number_format.hpp"
+#include "tlm/accelerators/accelerator_base.hpp"
+
+namespace savp::tb {
+
+using sc_core::sc_time;
+
+HostDriver::HostDriver(sc_core::sc_module_name name, const sc::Scenario& scenario, const JobPlan& plan,
+                       std::uint64_t csr_base_0, std::uint64_t csr_stride)
+    : sc_module(name),
+      init_socket("init_socket"),
+      irq("irq", scenario.accelerators.size()),
+      scenario_(scenario),
+      plan_(plan),
+      csr_base_(csr_base_0 + csr_stride * scenario.workload.accelerator),
+      port_(init_socket, std::string(this->name()), 64, 1, sc_time(1, sc_core::SC_NS)) {
+  SC_THREAD(run);
+}
+
+void HostDriver::run() {
+  try {
+    for (const JobSlot& slot : plan_.jobs) run_job(slot);
+  } catch (const std::exception& e) {
+    error_ = e.what();
+  }
+  sc_core::sc_stop();
+}
+
+namespace {
+
+// Packs a matrix in a bus format; INT uses a per-tensor symmetric scale, returned.
+std::vector<std::uint8_t> pack_matrix(const common::MatrixD& m, common::ElemFormat fmt, int bits,
+                                      double& scale) {
+  common::QuantParams q;
+  q.bits = bits;
+  if (fmt == common::ElemFormat::INT) q = common::symmetric_params(m.data(), bits);
+  scale = q.scale;
+  return common::pack(m.data(), fmt, q);
+}
+
+}  // namespace
+
+void HostDriver::run_job(const JobSlot& slot) {
+  const sc::AcceleratorSpec& acc = scenario_.accelerators[scenario_.workload.accelerator];
+  const common::WorkloadSpec& w = scenario_.workload;
+  const MemoryLayout& m = plan_.layout;
+  const common::ElemFormat fmt = acc.format();
+  const bool gemm = w.kind == common::WorkloadSpec::Kind::Gemm;
+
+  common::JobDescriptor d;
+  d.format = fmt;
+  d.int_bits = static_cast<std::uint32_t>(acc.int_bits());
+  d.addr_a = m.a;
+  d.addr_b = m.b;
+  d.addr_c = m.c;
+  d.addr_out = m.out;
+  common::MatrixD ref;
+  std::uint64_t out_rows = 0, out_cols = 0;
+  if (gemm) {
+    common::MatrixD a, b;
+    common::generate_gemm(w.M, w.N, w.K, slot.seed, a, b);
+    auto pa = pack_matrix(a, fmt, acc.int_bits(), d.scale_a);
+    auto pb = pack_matrix(b, fmt, acc.int_bits(), d.scale_b);
+    port_.debug(true, m.a, pa.data(), pa.size());
+    port_.debug(true, m.b, pb.data(), pb.size());
+    d.kind = common::JobKind::Gemm;
+    d.rows = w.M;
+    d.cols = w.N;
+    d.depth = w.K;
+    ref = common::reference_gemm(a, b);
+    out_rows = w.M;
+    out_cols = w.N;
+  } else {
+    const common::QkvData qkv = plan_.npy ? plan_.npy->head(slot.index)
+                                          : common::generate_qkv(w.synthetic, w.seq_len, w.head_dim,
+                                                                 w.value_dim, slot.seed);
+    auto pq = pack_matrix(qkv.q, fmt, acc.int_bits(), d.scale_a);
+    auto pk = pack_matrix(qkv.k, fmt, acc.int_bits(), d.scale_b);
+    auto pv = pack_matrix(qkv.v, fmt, acc.int_bits(), d.scale_c);
+    port_.debug(true, m.a, pq.data(), pq.size());
+    port_.debug(true, m.b, pk.data(), pk.size());
+    port_.debug(true, m.c, pv.data(), pv.size());
+    d.kind = common::JobKind::Attention;
+    d.rows = d.cols = w.seq_len;
+    d.depth = w.head_dim;
+    d.value_dim = w.value_dim;
+    d.softmax_scale = w.effective_softmax_scale();
+    d.causal = w.pattern.causal ? 1 : 0;
+    d.window = w.pattern.window;
+    d.dilation = w.pattern.dilation;
+    d.grid_h = w.pattern.grid_h;
+    d.grid_w = w.pattern.grid_w;
+    d.window_h = w.pattern.window_h;
+    d.window_w = w.pattern.window_w;
+    d.n_globals = w.pattern.global_tokens.size();
+    d.addr_globals = m.globals;
+    if (d.n_globals) {
+      std::vector<std::uint8_t> g(4 * d.n_globals);
+      std::memcpy(g.data(), w.pattern.global_tokens.data(), g.size());
+      port_.debug(true, m.globals, g.data(), g.size());
+    }
+    ref = common::reference_attention(qkv.q, qkv.k, qkv.v, w.pattern, d.softmax_scale);
+    out_rows = w.seq_len;
+    out_cols = w.value_dim;
+  }
+  auto desc = d.serialise();
+  port_.debug(true, m.descriptor, desc.data(), desc.size());
+
+  // Program the accelerator and wait for its interrupt.
+  sc_time t = port_.write_word(csr_base_ + sc::csr::kDescAddr, m.descriptor, sc_core::sc_time_stamp());
+  t = port_.write_word(csr_base_ + sc::csr::kDoorbell, 1, t);
+  sc::sync_to(t, true);
+  sc_core::wait(irq[w.accelerator].posedge_event());
+  sc_time done;
+  JobResult r;
+  r.slot = slot;
+  r.status = port_.read_word(csr_base_ + sc::csr::kStatus, sc_core::sc_time_stamp(), done);
+  done = port_.write_word(csr_base_ + sc::csr::kIrqAck, 1, done);
+  sc::sync_to(done, true);
+
+  // Read the output (fp32) and score it against the reference.
+  std::vector<std::uint8_t> out(out_rows * out_cols * 4);
+  port_.debug(false, m.out, out.data(), out.size());
+  std::vector<double> got(out_rows * out_cols);
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    float f;
+    std::memcpy(&f, &out[4 * i], 4);
+    got[i] = f;
+  }
+  r.accuracy = overall_.add(got.data(), ref.data().data(), got.size());
+  r.passed = r.status == sc::csr::kStatusDone && r.accuracy.rel_l2_err <= acc.tolerance_rel_l2();
+  results_.push_back(r);
+}
+
+}  // namespace savp::tb

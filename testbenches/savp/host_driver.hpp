@@ -1,0 +1,54 @@
+// HostDriver: the host CPU of the testbench. For every planned job it generates (or loads) the
+// operands, loads them into main memory in the engine's number format through the TLM debug
+// interface (a backdoor loader: zero simulated time, not counted as engine traffic), writes the job
+// descriptor, programs the accelerator's CSRs with b_transport (descriptor address, doorbell),
+// waits for the interrupt, acknowledges it, reads the output back and hands it with a
+// double-precision reference to the scoreboard. Stops the simulation after the last job.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <vector>
+
+#include "models/common/accuracy.hpp"
+#include "testbenches/savp/job_plan.hpp"
+#include "tlm/core/initiator_port.hpp"
+
+namespace savp::tb {
+
+struct JobResult {
+  JobSlot slot;
+  common::Accuracy accuracy;
+  bool passed = false;
+  std::uint64_t status = 0;
+};
+
+class HostDriver : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_initiator_socket<HostDriver> init_socket;
+  sc_core::sc_vector<sc_core::sc_in<bool>> irq;
+
+  SC_HAS_PROCESS(HostDriver);
+  HostDriver(sc_core::sc_module_name name, const sc::Scenario& scenario, const JobPlan& plan,
+             std::uint64_t csr_base_0, std::uint64_t csr_stride);
+
+  const std::vector<JobResult>& results() const { return results_; }
+  const common::AccuracyAccumulator& overall() const { return overall_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  void run();
+  void run_job(const JobSlot& slot);
+
+  const sc::Scenario& scenario_;
+  const JobPlan& plan_;
+  std::uint64_t csr_base_;
+  sc::InitiatorPort port_;
+  std::vector<JobResult> results_;
+  common::AccuracyAccumulator overall_;
+  std::string error_;
+};
+
+}  // namespace savp::tb

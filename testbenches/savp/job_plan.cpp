@@ -1,0 +1,87 @@
+#include "testbenches/savp/job_plan.hpp"
+
+#include "models/common/random.hpp"
+#include "models/dense/dense_core.hpp"
+
+namespace savp::tb {
+
+using common::InputError;
+
+namespace {
+
+std::uint64_t align(std::uint64_t v) { return (v + 4095) & ~std::uint64_t{4095}; }
+
+// Bytes of an operand region, refusing sizes that overflow 64 bits.
+std::uint64_t region(std::uint64_t rows, std::uint64_t cols, std::uint64_t elem, const std::string& file) {
+  const unsigned __int128 b = static_cast<unsigned __int128>(rows) * cols * elem;
+  if (b > (static_cast<unsigned __int128>(1) << 62)) {
+    throw InputError(file, "/workload", "operand of " + std::to_string(rows) + " x " + std::to_string(cols) +
+                                            " elements is too large to address");
+  }
+  return align(static_cast<std::uint64_t>(b));
+}
+
+}  // namespace
+
+JobPlan make_plan(sc::Scenario& s) {
+  JobPlan plan;
+  common::WorkloadSpec& w = s.workload;
+  const sc::AcceleratorSpec& acc = s.accelerators[w.accelerator];
+  if (w.kind == common::WorkloadSpec::Kind::Attention && w.source == "npy") {
+    plan.npy = std::make_shared<common::NpyWorkload>(common::load_npy_workload(w, s.file));
+    w.seq_len = plan.npy->q.shape[plan.npy->q.shape.size() - 2];
+    const std::string why = w.pattern.check(w.seq_len);
+    if (!why.empty()) throw InputError(s.file, "/workload/pattern", why);
+  }
+  const bool gemm = w.kind == common::WorkloadSpec::Kind::Gemm;
+  plan.rows = gemm ? w.M : w.seq_len;
+  plan.cols = gemm ? w.N : w.seq_len;
+  plan.depth = gemm ? w.K : w.head_dim;
+  plan.value_dim = gemm ? 0 : w.value_dim;
+
+  const std::string acc_path = "/platform/accelerators/" + std::to_string(w.accelerator);
+  const std::string why = dense::DenseCore::check_job(
+      acc.dense, gemm ? common::JobKind::Gemm : common::JobKind::Attention, plan.rows, plan.cols,
+      plan.depth, plan.value_dim);
+  if (!why.empty()) throw InputError(s.file, acc_path, "cannot run this workload: " + why);
+
+  // Memory layout of one job; jobs run one after another and reuse it.
+  const std::uint64_t e = common::elem_bytes(acc.format(), acc.int_bits());
+  MemoryLayout& m = plan.layout;
+  m.descriptor = 0;
+  m.globals = 4096;
+  m.a = align(m.globals + 4 * w.pattern.global_tokens.size());
+  if (gemm) {
+    m.b = m.a + region(w.M, w.K, e, s.file);
+    m.c = m.b + region(w.K, w.N, e, s.file);
+    m.out = m.c;
+    m.end = m.out + region(w.M, w.N, 4, s.file);
+  } else {
+    m.b = m.a + region(w.seq_len, w.head_dim, e, s.file);
+    m.c = m.b + region(w.seq_len, w.head_dim, e, s.file);
+    m.out = m.c + region(w.seq_len, w.value_dim, e, s.file);
+    m.end = m.out + region(w.seq_len, w.value_dim, 4, s.file);
+  }
+  if (m.end > s.memory.size_bytes) {
+    throw InputError(s.file, "/platform/memory",
+                     "one job needs " + std::to_string((m.end + (1 << 20) - 1) >> 20) +
+                         " MiB of main memory (operands and output), the memory has " +
+                         std::to_string(s.memory.size_bytes >> 20) + " MiB (raise platform.memory.size_mib)");
+  }
+  for (std::uint64_t b = 0; b < (gemm ? 1 : w.batch); ++b) {
+    for (std::uint64_t l = 0; l < (gemm ? 1 : w.layers); ++l) {
+      for (std::uint64_t h = 0; h < (gemm ? 1 : w.heads); ++h) {
+        JobSlot j;
+        j.index = plan.jobs.size();
+        j.batch = b;
+        j.layer = l;
+        j.head = h;
+        j.seed = common::derive_seed(s.seed, b, l, h);
+        plan.jobs.push_back(j);
+      }
+    }
+  }
+  return plan;
+}
+
+}  // namespace savp::tb

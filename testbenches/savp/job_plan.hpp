@@ -1,0 +1,37 @@
+// JobPlan: what the host will run, worked out and checked before any SystemC module exists, so a
+// scenario that cannot run (an engine limit, a job that does not fit the memory map, broken .npy
+// input) is refused with exit code 2 and nothing written. Also fixes the memory layout the host
+// uses for every job (operands, output, descriptor, global-token list).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/common/workload_spec.hpp"
+#include "tlm/platform/scenario.hpp"
+
+namespace savp::tb {
+
+struct JobSlot {
+  std::uint64_t index = 0;
+  std::uint64_t batch = 0, layer = 0, head = 0;
+  std::uint64_t seed = 0;
+};
+
+struct MemoryLayout {
+  std::uint64_t descriptor = 0, globals = 0, a = 0, b = 0, c = 0, out = 0, end = 0;
+};
+
+struct JobPlan {
+  std::vector<JobSlot> jobs;
+  MemoryLayout layout;
+  std::uint64_t rows = 0, cols = 0, depth = 0, value_dim = 0;  // per job (same for all jobs)
+  std::shared_ptr<common::NpyWorkload> npy;                     // when the data come from files
+};
+
+// Throws common::InputError (exit 2) when the scenario cannot run.
+JobPlan make_plan(sc::Scenario& scenario);
+
+}  // namespace savp::tb

@@ -1,0 +1,17 @@
+// sc_main of the savp program: everything is in the CLI.
+#include <systemc>
+
+#include <cstdlib>
+
+#include "testbenches/savp/cli.hpp"
+
+namespace {
+// Runs before libsystemc's main() prints its banner: keep stdout/stderr for SAVP's own messages.
+const bool kNoBanner = (setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0), true);
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  (void)kNoBanner;
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
+  return savp::tb::cli_main(argc, argv);
+}

@@ -1,0 +1,220 @@
+#include "testbenches/savp/report.hpp"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iomanip>
+#include <sstream>
+
+namespace savp::tb {
+
+namespace fs = std::filesystem;
+using common::Json;
+
+namespace {
+
+// JSON has no infinity or NaN: they are written as null.
+Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
+
+void put_accuracy(Json& j, const common::Accuracy& a) {
+  j["max_abs_err"] = number(a.max_abs_err);
+  j["rel_l2_err"] = number(a.rel_l2_err);
+  j["cosine"] = number(a.cosine);
+}
+
+std::string hostname() {
+  char buf[256] = {};
+  if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
+  return buf;
+}
+
+}  // namespace
+
+Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& host,
+                 const sc::Platform& platform, const RunInfo& info) {
+  sc::StatsTree tree;
+  platform.report_stats(tree);
+  const auto& acc_spec = s.accelerators[s.workload.accelerator];
+  const sc::AcceleratorBase& acc = *platform.accelerators[s.workload.accelerator];
+  const double dram_rd_pj_bit = s.memory.read_pj_per_bit, dram_wr_pj_bit = s.memory.write_pj_per_bit;
+
+  Json stats = Json::object();
+  stats["schema_version"] = 1;
+  stats["savp_version"] = SAVP_VERSION;
+  stats["scenario"] = s.resolved;
+
+  Json jobs = Json::array();
+  std::uint64_t total_cycles = 0;
+  double first_start = -1, last_end = 0;
+  std::size_t failed = 0;
+  const auto& records = acc.jobs();
+  for (std::size_t i = 0; i < host.results().size(); ++i) {
+    const JobResult& r = host.results()[i];
+    Json j = Json::object();
+    j["index"] = r.slot.index;
+    j["engine"] = acc_spec.type;
+    j["accelerator"] = acc.name();
+    if (s.workload.kind == common::WorkloadSpec::Kind::Attention) {
+      j["batch"] = r.slot.batch;
+      j["layer"] = r.slot.layer;
+      j["head"] = r.slot.head;
+    }
+    if (i < records.size()) {
+      const sc::JobRecord& rec = records[i];
+      const double start = rec.start.to_seconds() * 1e9, end = rec.end.to_seconds() * 1e9;
+      j["start_ns"] = start;
+      j["end_ns"] = end;
+      j["latency_ns"] = end - start;
+      j["cycles"] = rec.cycles;
+      j["phase_cycles"] = rec.phase_cycles;
+      j["stall_cycles"] = rec.stall_cycles;
+      j["dram_bytes_read"] = rec.bytes_read;
+      j["dram_bytes_written"] = rec.bytes_written;
+      const double dram_pj = 8.0 * (rec.bytes_read * dram_rd_pj_bit + rec.bytes_written * dram_wr_pj_bit);
+      j["energy_pj"] = rec.engine_energy_pj + dram_pj;
+      j["energy_by_component_pj"] = {{"engine", rec.engine_energy_pj}, {"dram", dram_pj}};
+      Json es = Json::object();
+      for (const auto& [k, v] : rec.engine.values) es[k] = number(v);
+      j["engine_stats"] = es;
+      if (!rec.error.empty()) j["error"] = rec.error;
+      total_cycles += rec.cycles;
+      if (first_start < 0) first_start = start;
+      last_end = end;
+    }
+    put_accuracy(j, r.accuracy);
+    j["tolerance_rel_l2"] = acc_spec.tolerance_rel_l2();
+    j["passed"] = r.passed;
+    if (!r.passed) ++failed;
+    jobs.push_back(j);
+  }
+
+  Json totals = Json::object();
+  totals["jobs"] = host.results().size();
+  totals["jobs_planned"] = plan.jobs.size();
+  totals["jobs_failed"] = failed + (plan.jobs.size() - host.results().size());
+  totals["cycles"] = total_cycles;
+  totals["latency_ns"] = first_start < 0 ? 0.0 : last_end - first_start;
+  totals["simulated_ns"] = info.simulated_ns;
+  totals["energy_pj"] = tree.energy_pj();
+  totals["energy_by_component_pj"] = tree.energy_by_component_pj();
+  totals["energy_by_action_pj"] = tree.energy_by_action_pj();
+  totals["dram_bytes_read"] = platform.memory.bytes_read();
+  totals["dram_bytes_written"] = platform.memory.bytes_written();
+  put_accuracy(totals, host.overall().result());
+  stats["totals"] = totals;
+  stats["jobs"] = jobs;
+  stats["components"] = tree.to_json();
+  stats["run_info"] = {{"wall_clock_s", info.wall_clock_s},
+                       {"host", hostname()},
+                       {"build_type", SAVP_BUILD_TYPE},
+                       {"host_error", host.error()}};
+  return stats;
+}
+
+std::string summary_csv(const Json& stats) {
+  std::ostringstream os;
+  os << std::setprecision(10);
+  const char* cols[] = {"index", "engine", "accelerator", "batch", "layer", "head", "start_ns", "end_ns",
+                        "latency_ns", "cycles", "stall_cycles", "energy_pj", "dram_bytes_read",
+                        "dram_bytes_written", "max_abs_err", "rel_l2_err", "cosine", "passed"};
+  bool first = true;
+  for (const char* c : cols) {
+    os << (first ? "" : ",") << c;
+    first = false;
+  }
+  os << "\n";
+  for (const auto& j : stats["jobs"]) {
+    first = true;
+    for (const char* c : cols) {
+      os << (first ? "" : ",");
+      first = false;
+      if (!j.contains(c) || j[c].is_null()) continue;
+      const Json& v = j[c];
+      if (v.is_string()) {
+        os << v.get<std::string>();
+      } else if (v.is_boolean()) {
+        os << (v.get<bool>() ? "true" : "false");
+      } else if (v.is_number_integer()) {
+        os << v.get<std::int64_t>();
+      } else {
+        os << v.get<double>();
+      }
+    }
+    os << "\n";
+  }
+  return os.str();
+}
+
+std::string summary_table(const Json& stats) {
+  std::ostringstream os;
+  const Json& t = stats["totals"];
+  const Json& sc = stats["scenario"];
+  char line[512];
+  os << "SAVP " << stats["savp_version"].get<std::string>() << "  scenario " << sc["id"].get<std::string>()
+     << "  (" << sc.value("timing_mode", "LT") << ")\n";
+  std::snprintf(line, sizeof line, "%5s %-8s %6s %5s %5s %12s %12s %12s %12s %10s %6s\n", "job", "engine",
+                "layer", "head", "", "cycles", "latency_us", "energy_uJ", "dram_MB", "rel_l2", "check");
+  os << line;
+  std::size_t shown = 0;
+  for (const auto& j : stats["jobs"]) {
+    if (++shown > 16) {
+      os << "  ... " << stats["jobs"].size() - 16 << " more jobs in summary.csv\n";
+      break;
+    }
+    const double mb = (j.value("dram_bytes_read", 0.0) + j.value("dram_bytes_written", 0.0)) / 1e6;
+    std::snprintf(line, sizeof line, "%5llu %-8s %6s %5s %5s %12llu %12.3f %12.4f %12.3f %10.2e %6s\n",
+                  static_cast<unsigned long long>(j["index"].get<std::uint64_t>()),
+                  j["engine"].get<std::string>().c_str(),
+                  j.contains("layer") ? std::to_string(j["layer"].get<std::uint64_t>()).c_str() : "-",
+                  j.contains("head") ? std::to_string(j["head"].get<std::uint64_t>()).c_str() : "-", "",
+                  static_cast<unsigned long long>(j.value("cycles", std::uint64_t{0})),
+                  j.value("latency_ns", 0.0) / 1e3, j.value("energy_pj", 0.0) / 1e6, mb,
+                  j["rel_l2_err"].is_null() ? NAN : j["rel_l2_err"].get<double>(),
+                  j["passed"].get<bool>() ? "ok" : "FAIL");
+    os << line;
+  }
+  std::snprintf(line, sizeof line,
+                "total: %llu jobs (%llu failed), %llu cycles, %.3f us, %.4f uJ, DRAM %.3f MB read / %.3f MB "
+                "written, max_abs_err %.3e, rel_l2_err %.3e, cosine %.6f\n",
+                static_cast<unsigned long long>(t["jobs"].get<std::uint64_t>()),
+                static_cast<unsigned long long>(t["jobs_failed"].get<std::uint64_t>()),
+                static_cast<unsigned long long>(t["cycles"].get<std::uint64_t>()),
+                t["latency_ns"].get<double>() / 1e3, t["energy_pj"].get<double>() / 1e6,
+                t["dram_bytes_read"].get<double>() / 1e6, t["dram_bytes_written"].get<double>() / 1e6,
+                t["max_abs_err"].is_null() ? NAN : t["max_abs_err"].get<double>(),
+                t["rel_l2_err"].is_null() ? NAN : t["rel_l2_err"].get<double>(),
+                t["cosine"].is_null() ? NAN : t["cosine"].get<double>());
+  os << line;
+  os << "energy by component (uJ):";
+  for (const auto& [k, v] : t["energy_by_component_pj"].items()) {
+    std::snprintf(line, sizeof line, "  %s %.4f", k.c_str(), v.get<double>() / 1e6);
+    os << line;
+  }
+  os << "\n";
+  return os.str();
+}
+
+void write_file_atomic(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+    out << text;
+    out.flush();
+    if (!out) throw std::runtime_error("error writing " + tmp);
+  }
+  fs::rename(tmp, path);
+}
+
+void write_outputs(const std::string& outdir, const sc::Scenario& s, const Json& stats) {
+  fs::create_directories(outdir);
+  write_file_atomic((fs::path(outdir) / "resolved.json").string(), s.resolved.dump(2) + "\n");
+  if (s.outputs.summary_csv) write_file_atomic((fs::path(outdir) / "summary.csv").string(), summary_csv(stats));
+  // stats.json last: its presence marks a complete output directory.
+  write_file_atomic((fs::path(outdir) / "stats.json").string(), stats.dump(2) + "\n");
+}
+
+}  // namespace savp::tb

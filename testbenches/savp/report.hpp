@@ -1,0 +1,29 @@
+// Report: turns a finished simulation into the DESIGN.md outputs: stats.json (schema_version 1:
+// scenario, totals, jobs, components, run_info), summary.csv (one row per job) and resolved.json,
+// written atomically (temporary name, then rename) so an interrupted run never leaves a file that
+// looks complete; and the readable summary table scripts/run prints.
+#pragma once
+
+#include <string>
+
+#include "models/common/json_reader.hpp"
+#include "testbenches/savp/host_driver.hpp"
+#include "tlm/platform/platform.hpp"
+
+namespace savp::tb {
+
+struct RunInfo {
+  double wall_clock_s = 0.0;
+  double simulated_ns = 0.0;
+};
+
+common::Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& host,
+                         const sc::Platform& platform, const RunInfo& info);
+std::string summary_csv(const common::Json& stats);
+std::string summary_table(const common::Json& stats);
+// Creates outdir if needed and writes stats.json, summary.csv (when enabled) and resolved.json.
+void write_outputs(const std::string& outdir, const sc::Scenario& s, const common::Json& stats);
+// Writes a file atomically: path.tmp then rename.
+void write_file_atomic(const std::string& path, const std::string& text);
+
+}  // namespace savp::tb

@@ -1,0 +1,19 @@
+// Simulation: elaborates the platform and the host for one validated scenario and plan, runs the
+// SystemC kernel once (one elaboration per process) and returns the stats and the check outcome.
+#pragma once
+
+#include "models/common/json_reader.hpp"
+#include "testbenches/savp/job_plan.hpp"
+#include "tlm/platform/scenario.hpp"
+
+namespace savp::tb {
+
+struct SimulationOutcome {
+  common::Json stats;
+  bool checks_passed = false;
+  std::string error;  // an invariant breach or bus error reported by the host or an engine
+};
+
+SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan);
+
+}  // namespace savp::tb

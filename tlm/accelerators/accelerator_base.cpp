@@ -1,0 +1,161 @@
+#include "tlm/accelerators/accelerator_base.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace savp::sc {
+
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+AcceleratorBase::AcceleratorBase(sc_core::sc_module_name name, std::string type,
+                                 std::unique_ptr<common::EngineCore> core, const AcceleratorTiming& timing)
+    : sc_module(name),
+      tgt_socket("tgt_socket"),
+      init_socket("init_socket"),
+      irq("irq"),
+      type_(std::move(type)),
+      core_(std::move(core)),
+      timing_(timing),
+      clk_(timing.clock_period_ns, SC_NS),
+      port_(init_socket, std::string(this->name()), timing.max_burst_bytes, timing.outstanding,
+            sc_time(timing.clock_period_ns * timing.issue_interval_cycles, SC_NS)) {
+  tgt_socket.register_b_transport(this, &AcceleratorBase::csr_b_transport);
+  SC_THREAD(run);
+  SC_METHOD(drive_irq);
+  sensitive << irq_update_;
+  dont_initialize();
+}
+
+void AcceleratorBase::drive_irq() { irq.write(irq_level_); }
+
+void AcceleratorBase::csr_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  const std::uint64_t off = trans.get_address();
+  if (trans.get_data_length() != 8 || off % 8 != 0 || off >= csr::kBlockBytes) {
+    trans.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);
+    return;
+  }
+  std::uint8_t* p = trans.get_data_ptr();
+  std::uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(p[i]) << (8 * i);
+  std::uint64_t out = 0;
+  bool ok = true;
+  if (trans.is_write()) {
+    switch (off) {
+      case csr::kDescAddr: desc_addr_ = v; break;
+      case csr::kDoorbell:
+        if (v == 1 && status_ != csr::kStatusBusy) {
+          status_ = csr::kStatusBusy;
+          doorbell_.notify(delay);
+        }
+        break;
+      case csr::kIrqAck:
+        irq_level_ = false;
+        irq_update_.notify(delay);
+        if (status_ == csr::kStatusDone) status_ = csr::kStatusIdle;
+        break;
+      default: ok = false;
+    }
+  } else {
+    switch (off) {
+      case csr::kId: out = 0x5341565000000000ull | std::hash<std::string>{}(type_) % 0x10000; break;
+      case csr::kDescAddr: out = desc_addr_; break;
+      case csr::kStatus: out = status_; break;
+      case csr::kLastJobCycles: out = last_cycles_; break;
+      default: ok = false;
+    }
+    for (int i = 0; i < 8; ++i) p[i] = static_cast<std::uint8_t>(out >> (8 * i));
+  }
+  delay += clk_;  // one engine cycle per register access
+  trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_ADDRESS_ERROR_RESPONSE);
+}
+
+void AcceleratorBase::run() {
+  for (;;) {
+    sc_core::wait(doorbell_);
+    JobRecord rec;
+    rec.start = sc_core::sc_time_stamp();
+    try {
+      run_job(rec);
+      status_ = csr::kStatusDone;
+    } catch (const std::exception& e) {
+      rec.error = e.what();
+      status_ = csr::kStatusError;
+    }
+    rec.end = sc_core::sc_time_stamp();
+    rec.cycles = static_cast<std::uint64_t>(std::llround((rec.end - rec.start) / clk_));
+    last_cycles_ = rec.cycles;
+    jobs_.push_back(std::move(rec));
+    irq_level_ = true;
+    irq_update_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+namespace {
+double ledger_energy(const std::vector<std::pair<std::string, common::ActionLedger>>& all) {
+  double e = 0.0;
+  for (const auto& [sub, ledger] : all) {
+    for (const auto& [a, p] : ledger) e += p.energy_pj();
+  }
+  return e;
+}
+}  // namespace
+
+void AcceleratorBase::run_job(JobRecord& rec) {
+  const PortStats before = port_.stats();
+  const double energy_before = ledger_energy(core_->actions());
+  // Fetch the descriptor over the bus.
+  std::vector<std::uint8_t> desc(common::JobDescriptor::kBytes);
+  sc_time t = port_.transfer(false, desc_addr_, desc.data(), desc.size(), sc_core::sc_time_stamp());
+  core_->start(common::JobDescriptor::deserialise(desc.data(), desc.size()));
+
+  // Absolute time cursors: when the compute unit is free, when the previous step's compute ended
+  // (the double-buffered half it used becomes free), when the write channel is free.
+  sc_time compute_free = t, prev_compute_start = t, write_free = t, read_free = t;
+  common::EngineStep step;
+  while (core_->next(step)) {
+    // Reads: a prefetchable step's reads start as soon as the read channel is free and the buffer
+    // half is released (the step before the previous one finished computing).
+    sc_time read_start = step.prefetch ? std::max(read_free, prev_compute_start) : std::max(read_free, compute_free);
+    const sc_time reads_done = port_.transfer_all(false, step.reads, read_start);
+    read_free = reads_done;
+    core_->reads_done(step);
+    const sc_time start = std::max(reads_done, compute_free);
+    if (start > compute_free) {
+      rec.stall_cycles += static_cast<std::uint64_t>(std::llround((start - compute_free) / clk_));
+    }
+    prev_compute_start = start;
+    compute_free = start + clk_ * static_cast<double>(step.compute_cycles);
+    rec.phase_cycles[step.phase] += step.compute_cycles;
+    write_free = port_.transfer_all(true, step.writes, std::max(write_free, compute_free));
+    sync_to(std::min(compute_free, read_free));
+  }
+  sync_to(std::max({compute_free, write_free, read_free}), true);
+  rec.engine = core_->job_stats();
+  rec.engine_energy_pj = ledger_energy(core_->actions()) - energy_before;
+  rec.bytes_read = port_.stats().bytes_read - before.bytes_read;
+  rec.bytes_written = port_.stats().bytes_written - before.bytes_written;
+}
+
+void AcceleratorBase::report_stats(StatsTree& tree) const {
+  const std::string n = name();
+  std::uint64_t cycles = 0, stalls = 0;
+  std::map<std::string, std::uint64_t> phases;
+  for (const auto& j : jobs_) {
+    cycles += j.cycles;
+    stalls += j.stall_cycles;
+    for (const auto& [p, c] : j.phase_cycles) phases[p] += c;
+  }
+  tree.add(n, "jobs", static_cast<double>(jobs_.size()), "job");
+  tree.add(n, "busy_cycles", static_cast<double>(cycles), "cycle");
+  tree.add(n, "stall_cycles", static_cast<double>(stalls), "cycle");
+  for (const auto& [p, c] : phases) tree.add(n, "phase_cycles." + p, static_cast<double>(c), "cycle");
+  const PortStats& ps = port_.stats();
+  tree.add(n, "dma_read_requests", static_cast<double>(ps.read_requests), "request");
+  tree.add(n, "dma_write_requests", static_cast<double>(ps.write_requests), "request");
+  tree.add(n, "dma_bytes_read", static_cast<double>(ps.bytes_read), "byte");
+  tree.add(n, "dma_bytes_written", static_cast<double>(ps.bytes_written), "byte");
+  for (const auto& [sub, ledger] : core_->actions()) tree.add_actions(n + "." + sub, ledger);
+}
+
+}  // namespace savp::sc

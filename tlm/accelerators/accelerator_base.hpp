@@ -1,0 +1,87 @@
+// AcceleratorBase: the SystemC shell every engine shares. A CSR block on a target socket (the host
+// writes the job-descriptor address and rings the doorbell), a DMA initiator socket to the shared
+// memory, and an interrupt line. On a doorbell the module fetches the descriptor over the bus,
+// hands it to its pure C++ EngineCore and runs the core's steps: reads through the initiator port,
+// compute time in engine cycles, writes; double-buffered reads are prefetched while the previous
+// step computes. Each job's latency, per-phase cycles and stats are recorded; the IRQ rises at the
+// end and stays high until the host acknowledges it.
+//
+// CSR map (64-bit registers, byte offsets): 0x00 ID (RO), 0x08 DESC_ADDR (RW), 0x10 DOORBELL (WO,
+// write 1 to start), 0x18 STATUS (RO: 0 idle, 1 busy, 2 done, 3 error), 0x20 IRQ_ACK (WO),
+// 0x28 LAST_JOB_CYCLES (RO).
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/common/engine_step.hpp"
+#include "tlm/core/initiator_port.hpp"
+#include "tlm/core/stats_tree.hpp"
+
+namespace savp::sc {
+
+namespace csr {
+constexpr std::uint64_t kId = 0x00, kDescAddr = 0x08, kDoorbell = 0x10, kStatus = 0x18,
+                        kIrqAck = 0x20, kLastJobCycles = 0x28, kBlockBytes = 0x1000;
+constexpr std::uint64_t kStatusIdle = 0, kStatusBusy = 1, kStatusDone = 2, kStatusError = 3;
+}  // namespace csr
+
+struct JobRecord {
+  sc_core::sc_time start, end;
+  std::uint64_t cycles = 0;
+  std::map<std::string, std::uint64_t> phase_cycles;  // compute cycles by phase
+  std::uint64_t stall_cycles = 0;                     // cycles the compute waited for data
+  std::uint64_t bytes_read = 0, bytes_written = 0;    // DMA traffic of this job
+  common::EngineJobStats engine;
+  double engine_energy_pj = 0.0;                      // energy of the engine's actions in this job
+  std::string error;
+};
+
+struct AcceleratorTiming {
+  double clock_period_ns = 1.0;
+  std::uint32_t max_burst_bytes = 64;
+  std::uint32_t outstanding = 16;
+  std::uint32_t issue_interval_cycles = 1;
+};
+
+class AcceleratorBase : public sc_core::sc_module, public StatsSource {
+ public:
+  tlm_utils::simple_target_socket<AcceleratorBase> tgt_socket;   // CSRs
+  tlm_utils::simple_initiator_socket<AcceleratorBase> init_socket;  // DMA to memory
+  sc_core::sc_out<bool> irq;
+
+  SC_HAS_PROCESS(AcceleratorBase);
+  AcceleratorBase(sc_core::sc_module_name name, std::string type, std::unique_ptr<common::EngineCore> core,
+                  const AcceleratorTiming& timing);
+
+  const std::string& type() const { return type_; }
+  const std::vector<JobRecord>& jobs() const { return jobs_; }
+  double clock_period_ns() const { return timing_.clock_period_ns; }
+  void report_stats(StatsTree& tree) const override;
+
+ private:
+  void csr_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  void run();
+  void run_job(JobRecord& rec);
+  void drive_irq();
+
+  std::string type_;
+  std::unique_ptr<common::EngineCore> core_;
+  AcceleratorTiming timing_;
+  sc_core::sc_time clk_;
+  InitiatorPort port_;
+  sc_core::sc_event doorbell_;
+  bool irq_level_ = false;
+  sc_core::sc_event irq_update_;  // the IRQ line is driven by one process, whoever changes it
+  std::uint64_t desc_addr_ = 0, status_ = csr::kStatusIdle, last_cycles_ = 0;
+  std::vector<JobRecord> jobs_;
+};
+
+}  // namespace savp::sc

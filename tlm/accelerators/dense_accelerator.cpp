@@ -1,0 +1,22 @@
+#include "tlm/accelerators/dense_accelerator.hpp"
+
+#include "models/dense/dense_core.hpp"
+
+namespace savp::sc {
+
+namespace {
+AcceleratorTiming timing_of(const dense::DenseConfig& cfg) {
+  AcceleratorTiming t;
+  t.clock_period_ns = cfg.clock_period_ns();
+  t.max_burst_bytes = cfg.max_burst_bytes;
+  t.issue_interval_cycles = cfg.issue_interval_cycles;
+  t.outstanding = cfg.outstanding;
+  return t;
+}
+}  // namespace
+
+DenseAccelerator::DenseAccelerator(sc_core::sc_module_name name, const dense::DenseConfig& cfg,
+                                   const common::EnergyTable& energy)
+    : AcceleratorBase(name, "dense", std::make_unique<dense::DenseCore>(cfg, energy), timing_of(cfg)) {}
+
+}  // namespace savp::sc

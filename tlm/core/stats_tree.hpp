@@ -1,0 +1,44 @@
+// StatsTree: the statistics every SystemC component reports at the end of a run, keyed by the
+// component's SystemC object name, each value with its unit; plus each component's priced action
+// ledger, from which energy by component and by action is summed. Components implement
+// StatsSource; the platform walks them after simulation.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "models/common/energy_table.hpp"
+#include "models/common/json_reader.hpp"
+
+namespace savp::sc {
+
+struct StatValue {
+  double value = 0.0;
+  std::string unit;
+};
+
+class StatsTree {
+ public:
+  void add(const std::string& component, const std::string& name, double value,
+           const std::string& unit);
+  // Action counts with their prices; energy = count x price.
+  void add_actions(const std::string& component, const common::ActionLedger& ledger);
+
+  double energy_pj() const;
+  std::map<std::string, double> energy_by_component_pj() const;
+  std::map<std::string, double> energy_by_action_pj() const;  // "component.action"
+  // {"<component>": {"<stat>": {"value": v, "unit": u}, ..., "actions": {...}}}
+  common::Json to_json() const;
+
+ private:
+  std::map<std::string, std::map<std::string, StatValue>> stats_;
+  std::map<std::string, common::ActionLedger> actions_;
+};
+
+class StatsSource {
+ public:
+  virtual ~StatsSource() = default;
+  virtual void report_stats(StatsTree& tree) const = 0;
+};
+
+}  // namespace savp::sc

@@ -1,0 +1,81 @@
+#include "tlm/memory/simple_memory.hpp"
+
+#include <algorithm>
+
+namespace savp::sc {
+
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+SimpleMemory::SimpleMemory(sc_core::sc_module_name name, const memory::MemorySpec& spec)
+    : sc_module(name), tgt_socket("tgt_socket"), spec_(spec), store_(spec.size_bytes),
+      latency_(spec.latency_ns, SC_NS) {
+  ns_per_byte_ = spec.bandwidth_gbps > 0 ? 1.0 / spec.bandwidth_gbps : 0.0;
+  tgt_socket.register_b_transport(this, &SimpleMemory::b_transport);
+  tgt_socket.register_transport_dbg(this, &SimpleMemory::transport_dbg);
+}
+
+void SimpleMemory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  const std::uint64_t addr = trans.get_address();
+  const std::uint64_t len = trans.get_data_length();
+  if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < len) {
+    trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+    return;
+  }
+  if (!store_.contains(addr, len)) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return;
+  }
+  if (trans.is_read()) {
+    store_.read(addr, trans.get_data_ptr(), len);
+    ++reads_;
+    bytes_read_ += len;
+  } else if (trans.is_write()) {
+    store_.write(addr, trans.get_data_ptr(), len);
+    ++writes_;
+    bytes_written_ += len;
+  } else {
+    trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+    return;
+  }
+  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time arrive = now + delay;
+  const sc_time begin = std::max(arrive, busy_until_);
+  const sc_time occupy(static_cast<double>(len) * ns_per_byte_, SC_NS);
+  busy_until_ = begin + occupy;
+  busy_time_ += occupy;
+  const sc_time complete = busy_until_ + latency_;
+  latency_sum_ns_ += (complete - arrive).to_seconds() * 1e9;
+  delay = complete - now;
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+unsigned int SimpleMemory::transport_dbg(tlm::tlm_generic_payload& trans) {
+  const std::uint64_t addr = trans.get_address();
+  const std::uint64_t len = trans.get_data_length();
+  if (!store_.contains(addr, len)) return 0;
+  if (trans.is_read()) {
+    store_.read(addr, trans.get_data_ptr(), len);
+  } else if (trans.is_write()) {
+    store_.write(addr, trans.get_data_ptr(), len);
+  } else {
+    return 0;
+  }
+  return static_cast<unsigned int>(len);
+}
+
+void SimpleMemory::report_stats(StatsTree& tree) const {
+  const std::string n = name();
+  tree.add(n, "read_requests", static_cast<double>(reads_), "request");
+  tree.add(n, "write_requests", static_cast<double>(writes_), "request");
+  tree.add(n, "bytes_read", static_cast<double>(bytes_read_), "byte");
+  tree.add(n, "bytes_written", static_cast<double>(bytes_written_), "byte");
+  tree.add(n, "bus_busy_ns", busy_time_.to_seconds() * 1e9, "ns");
+  const std::uint64_t req = reads_ + writes_;
+  tree.add(n, "avg_latency_ns", req ? latency_sum_ns_ / static_cast<double>(req) : 0.0, "ns");
+  tree.add(n, "pages_touched", static_cast<double>(store_.pages_touched()), "page");
+  tree.add_actions(n, {{"read_bit", {bytes_read_ * 8, spec_.read_pj_per_bit, "bit"}},
+                       {"write_bit", {bytes_written_ * 8, spec_.write_pj_per_bit, "bit"}}});
+}
+
+}  // namespace savp::sc

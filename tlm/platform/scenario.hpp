@@ -1,0 +1,59 @@
+// Scenario: one complete, validated run description (DESIGN.md "Scenario file"): id, seed, timing
+// mode, quantum, platform (accelerators by "type", memory, interconnect, energy table), workload
+// and outputs. Loading resolves includes (any object may be a relative path to another JSON file),
+// applies --set overrides, refuses unknown keys, and keeps the resolved tree for resolved.json.
+// Every error is an InputError naming the file and the JSON path.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/common/energy_table.hpp"
+#include "models/common/json_reader.hpp"
+#include "models/common/workload_spec.hpp"
+#include "models/dense/dense_config.hpp"
+#include "models/memory/memory_spec.hpp"
+
+namespace savp::sc {
+
+enum class TimingMode { LT, AT };
+
+struct AcceleratorSpec {
+  std::string type;  // "dense" (more engines arrive with their issues)
+  dense::DenseConfig dense;
+  const std::string& name() const { return dense.name; }
+  double clock_period_ns() const { return dense.clock_period_ns(); }
+  common::ElemFormat format() const { return dense.format; }
+  int int_bits() const { return dense.int_bits; }
+  double tolerance_rel_l2() const { return dense.effective_tolerance(); }
+};
+
+struct OutputsSpec {
+  bool summary_csv = true;
+};
+
+struct Scenario {
+  std::string file;  // the scenario file as given
+  std::string id;
+  std::string description;
+  std::uint64_t seed = 1;
+  TimingMode timing_mode = TimingMode::LT;
+  double quantum_ns = 1000.0;
+  std::vector<AcceleratorSpec> accelerators;
+  memory::MemorySpec memory;
+  double hop_latency_ns = 1.0;
+  common::EnergyTable energy;
+  common::WorkloadSpec workload;
+  OutputsSpec outputs;
+  common::Json resolved;  // the scenario after includes and --set
+};
+
+// Engine types this build knows.
+std::vector<std::string> engine_types();
+
+// data_dir: the shipped scenarios/ tree (memory presets, default energy table).
+Scenario load_scenario(const std::string& path, const std::vector<std::string>& sets,
+                       const std::string& data_dir);
+
+}  // namespace savp::sc
