@@ -57,7 +57,7 @@ struct Bench {
 }  // namespace
 
 TEST_CASE("memory: bytes written through the router read back, with latency and bandwidth timing", "[sc][memory]") {
-  Bench b(50.0, 10.0);  // 10 GB/s = 0.1 ns per byte
+  Bench b(50.0, 10.0, 64, 64);  // 10 GB/s = 0.1 ns per byte; enough requests in flight to cover latency
   std::vector<std::uint8_t> data(1024), back(1024, 0);
   std::iota(data.begin(), data.end(), 0);
   sc_time write_done, read_done;
@@ -114,4 +114,17 @@ TEST_CASE("memory: pipelined requests overlap their latency", "[sc][memory]") {
   sc_core::sc_start();
   REQUIRE(b.tester->failure.empty());
   CHECK(done.to_seconds() * 1e9 == Approx(3.0 + 101.0));
+}
+
+TEST_CASE("memory: too few requests in flight cannot cover the latency (Little's law)", "[sc][memory]") {
+  // 8 outstanding x 64 B per (50 ns latency + 6.4 ns transfer) < 10 GB/s: the tail is latency bound.
+  Bench b(50.0, 10.0, 64, 8);
+  std::vector<std::uint8_t> data(1024);
+  sc_time done;
+  b.tester->body = [&](sc::InitiatorPort& p) { done = p.transfer(true, 0x1000'0000, data.data(), 1024, sc_core::SC_ZERO_TIME); };
+  sc_core::sc_start();
+  REQUIRE(b.tester->failure.empty());
+  // Hand-worked: burst 8 issues when burst 0 completes (57.4 ns) and completes at 114.8 ns; each
+  // later burst completes 6.4 ns after the previous one: 114.8 + 7 x 6.4.
+  CHECK(done.to_seconds() * 1e9 == Approx(159.6));
 }

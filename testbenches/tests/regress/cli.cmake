@@ -1,0 +1,26 @@
+# The CLI contract of DESIGN.md: commands, exit codes, outputs.
+savp_case("version" STDOUT "savp 0.1.0" ARGS --version)
+savp_case("help" STDOUT "savp run SCENARIO.json" ARGS --help)
+savp_case("no command is a usage error" EXIT 2 STDERR "missing command" ARGS)
+savp_case("unknown command" EXIT 2 STDERR "unknown command" ARGS frobnicate)
+savp_case("unknown option" EXIT 2 STDERR "unrecognised option" ARGS run ${SCENARIOS}/default.json --bogus)
+savp_case("list shows engines and presets" STDOUT "engines: dense" STDOUT "ideal" STDOUT "default.json" ARGS list)
+savp_case("validate default scenario" STDOUT "valid scenario" ARGS validate ${SCENARIOS}/default.json)
+savp_case("sweep says not yet" EXIT 2 STDERR "issue 7" ARGS sweep ${SCENARIOS}/default.json)
+savp_case("run default writes the three outputs"
+  PRESENT ${REGRESS_OUT}/cli-default/stats.json ${REGRESS_OUT}/cli-default/summary.csv ${REGRESS_OUT}/cli-default/resolved.json
+  STDOUT "total: 2 jobs (0 failed)"
+  ARGS run ${SCENARIOS}/default.json -o ${REGRESS_OUT}/cli-default)
+savp_case("set override reaches the scenario" STDOUT "total: 1 jobs"
+  ARGS run ${SCENARIOS}/default.json --set workload.heads=1 --set workload.seq_len=64 -o ${REGRESS_OUT}/cli-set)
+savp_case("a scoreboard breach is exit 1"
+  EXIT 1 STDERR "outside the scoreboard tolerance"
+  PRESENT ${REGRESS_OUT}/cli-breach/stats.json
+  ARGS run ${SCENARIOS}/default.json --set workload.seq_len=64 --set workload.heads=1
+       --set platform.accelerators.0.datapath.format=int --set platform.accelerators.0.datapath.int_bits=3
+       --set platform.accelerators.0.tolerance_rel_l2=0.001 -o ${REGRESS_OUT}/cli-breach --quiet)
+
+# Determinism: same scenario and seed give byte-identical stats.json apart from run_info.
+add_test(NAME "regress: deterministic stats.json"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_deterministic.py ${SAVP_BIN} ${SCENARIOS}/default.json ${REGRESS_OUT}/det)
+set_tests_properties("regress: deterministic stats.json" PROPERTIES LABELS regress)
