@@ -125,12 +125,7 @@ JsonNode JsonNode::as_object() {
   return *this;
 }
 
-JsonNode JsonNode::object_at(const std::string& key) {
-  JsonNode c = child(key);
-  JsonNode resolved = c.as_object();
-  if (resolved.file() != file_) return resolved;  // errors inside an include name that file
-  return c;
-}
+JsonNode JsonNode::object_at(const std::string& key) { return child(key).as_object(); }
 
 JsonNode JsonNode::element(std::size_t index) {
   if (!node_->is_array()) fail_expected("an array");

@@ -93,8 +93,7 @@ std::string DenseCore::check_job(const DenseConfig& cfg, JobKind kind, std::uint
   return "";
 }
 
-void DenseCore::decode(const std::uint8_t* bytes, std::size_t n, double scale, double* out) const {
-  (void)scale;
+void DenseCore::decode(const std::uint8_t* bytes, std::size_t n, double* out) const {
   switch (cfg_.format) {
     case ElemFormat::FP32:
       for (std::size_t i = 0; i < n; ++i) {
@@ -275,9 +274,9 @@ void DenseCore::qk_chunk_done() {
   } else if (global_flags_.size() != std::max(L, S)) {
     global_flags_.assign(std::max(L, S), 0);
   }
-  if (chunk_ == 0) decode(q_raw_.data(), rb * d, job_.scale_a, q_val_.data());
+  if (chunk_ == 0) decode(q_raw_.data(), rb * d, q_val_.data());
   if (!k_loaded_[chunk_]) {
-    decode(k_raw_.data() + j0 * d * e, jn * d, job_.scale_b, k_val_.data() + j0 * d);
+    decode(k_raw_.data() + j0 * d * e, jn * d, k_val_.data() + j0 * d);
     if (kv_resident_) k_loaded_[chunk_] = 1;
   }
   const bool is_int = cfg_.format == ElemFormat::INT;
@@ -357,7 +356,7 @@ void DenseCore::pv_chunk_done(EngineStep& step) {
   const std::uint64_t r0 = block_ * block_rows_, rb = std::min(block_rows_, L - r0);
   const std::uint64_t j0 = chunk_ * chunk_keys_, jn = std::min(chunk_keys_, S - j0);
   if (!v_loaded_[chunk_]) {
-    decode(v_raw_.data() + j0 * dv * e, jn * dv, job_.scale_c, v_val_.data() + j0 * dv);
+    decode(v_raw_.data() + j0 * dv * e, jn * dv, v_val_.data() + j0 * dv);
     if (kv_resident_) v_loaded_[chunk_] = 1;
   }
   const bool is_int = cfg_.format == ElemFormat::INT;
@@ -469,21 +468,22 @@ void DenseCore::gemm_fold_done(EngineStep& step) {
   const std::uint64_t M = job_.rows, N = job_.cols, K = job_.depth;
   const std::uint64_t e = eb();
   const Fold& f = folds_[fold_];
+  pending_writes_.clear();  // the previous step's writes have been issued
   if (a_whole_ && !a_loaded_) {
-    decode(a_raw_.data(), M * K, job_.scale_a, a_val_.data());
+    decode(a_raw_.data(), M * K, a_val_.data());
     a_loaded_ = true;
   } else if (!a_whole_ && a_block_ != std::make_pair(f.m0, f.k0)) {
     for (std::uint64_t m = f.m0; m < f.m1; ++m) {
-      decode(a_raw_.data() + (m * K + f.k0) * e, f.k1 - f.k0, job_.scale_a, a_val_.data() + m * K + f.k0);
+      decode(a_raw_.data() + (m * K + f.k0) * e, f.k1 - f.k0, a_val_.data() + m * K + f.k0);
     }
     a_block_ = {f.m0, f.k0};
   }
   if (b_whole_ && !b_loaded_) {
-    decode(b_raw_.data(), K * N, job_.scale_b, b_val_.data());
+    decode(b_raw_.data(), K * N, b_val_.data());
     b_loaded_ = true;
   } else if (!b_whole_ && b_block_ != std::make_pair(f.k0, f.n0)) {
     for (std::uint64_t k = f.k0; k < f.k1; ++k) {
-      decode(b_raw_.data() + (k * N + f.n0) * e, f.n1 - f.n0, job_.scale_b, b_val_.data() + k * N + f.n0);
+      decode(b_raw_.data() + (k * N + f.n0) * e, f.n1 - f.n0, b_val_.data() + k * N + f.n0);
     }
     b_block_ = {f.k0, f.n0};
   }
@@ -518,7 +518,6 @@ void DenseCore::gemm_fold_done(EngineStep& step) {
     }
     counters_.output_rd += (f.m1 - f.m0) * fn * 4;
   }
-  if (pending_writes_.size() > 64) pending_writes_.erase(pending_writes_.begin(), pending_writes_.end() - 2);
   if (++fold_ == folds_.size()) stage_ = Stage::Done;
 }
 

@@ -49,7 +49,8 @@ class DenseCore : public common::EngineCore {
   };
 
   std::size_t eb() const;
-  void decode(const std::uint8_t* bytes, std::size_t n, double scale, double* out) const;
+  // Bus bytes to operand values (fp formats) or integer codes (int format).
+  void decode(const std::uint8_t* bytes, std::size_t n, double* out) const;
   std::uint64_t gemm_cycles(std::uint64_t M, std::uint64_t N, std::uint64_t K);
   void count_gemm(std::uint64_t M, std::uint64_t N, std::uint64_t K, std::size_t a_bytes,
                   std::size_t b_bytes, bool a_in_output_buffer);
@@ -96,7 +97,7 @@ class DenseCore : public common::EngineCore {
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> k_folds_left_;
   bool a_whole_ = false, b_whole_ = false, a_loaded_ = false, b_loaded_ = false;
   std::pair<std::uint64_t, std::uint64_t> a_block_{~0ull, ~0ull}, b_block_{~0ull, ~0ull};
-  std::vector<std::vector<std::uint8_t>> pending_writes_;
+  std::vector<std::vector<std::uint8_t>> pending_writes_;  // C tiles of the current step, until issued
 };
 
 }  // namespace savp::dense

@@ -58,7 +58,7 @@ void AcceleratorBase::csr_b_transport(tlm::tlm_generic_payload& trans, sc_time& 
     }
   } else {
     switch (off) {
-      case csr::kId: out = 0x5341565000000000ull | std::hash<std::string>{}(type_) % 0x10000; break;
+      case csr::kId: out = csr::kIdValue; break;
       case csr::kDescAddr: out = desc_addr_; break;
       case csr::kStatus: out = status_; break;
       case csr::kLastJobCycles: out = last_cycles_; break;

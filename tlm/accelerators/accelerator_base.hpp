@@ -6,7 +6,7 @@
 // step computes. Each job's latency, per-phase cycles and stats are recorded; the IRQ rises at the
 // end and stays high until the host acknowledges it.
 //
-// CSR map (64-bit registers, byte offsets): 0x00 ID (RO), 0x08 DESC_ADDR (RW), 0x10 DOORBELL (WO,
+// CSR map (64-bit registers, byte offsets): 0x00 ID (RO, kIdValue), 0x08 DESC_ADDR (RW), 0x10 DOORBELL (WO,
 // write 1 to start), 0x18 STATUS (RO: 0 idle, 1 busy, 2 done, 3 error), 0x20 IRQ_ACK (WO),
 // 0x28 LAST_JOB_CYCLES (RO).
 #pragma once
@@ -30,6 +30,7 @@ namespace savp::sc {
 namespace csr {
 constexpr std::uint64_t kId = 0x00, kDescAddr = 0x08, kDoorbell = 0x10, kStatus = 0x18,
                         kIrqAck = 0x20, kLastJobCycles = 0x28, kBlockBytes = 0x1000;
+constexpr std::uint64_t kIdValue = 0x5341565000000001ull;  // "SAVP", register map version 1
 constexpr std::uint64_t kStatusIdle = 0, kStatusBusy = 1, kStatusDone = 2, kStatusError = 3;
 }  // namespace csr
 

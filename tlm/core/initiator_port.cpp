@@ -34,12 +34,10 @@ sc_time InitiatorPort::single(bool write, std::uint64_t addr, std::uint8_t* data
   sc_time delay = issue > now ? issue - now : SC_ZERO_TIME;
   socket_->b_transport(trans_, delay);
   if (trans_.is_response_error()) {
+    char where[32];
+    std::snprintf(where, sizeof where, "0x%llx", static_cast<unsigned long long>(addr));
     throw BusError(owner_ + ": " + (write ? "write" : "read") + " of " + std::to_string(bytes) +
-                   " bytes at 0x" + [&] {
-                     char buf[32];
-                     std::snprintf(buf, sizeof buf, "%llx", static_cast<unsigned long long>(addr));
-                     return std::string(buf);
-                   }() + " failed: " + trans_.get_response_string());
+                   " bytes at " + where + " failed: " + trans_.get_response_string());
   }
   if (write) {
     ++stats_.write_requests;
