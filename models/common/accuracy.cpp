@@ -17,8 +17,8 @@ double nan_max(double a, double b) {
 
 void check_sizes(std::size_t t, std::size_t r) {
   if (t != r)
-    throw std::invalid_argument("accuracy: test has " + std::to_string(t) +
-                                " values but reference has " + std::to_string(r));
+    throw std::invalid_argument("accuracy: test has " + std::to_string(t) + " values but reference has " +
+                                std::to_string(r));
 }
 }  // namespace
 

@@ -30,8 +30,8 @@ std::string AttentionPattern::check(std::uint64_t seq_len) const {
   }
   for (auto g : global_tokens) {
     if (g >= seq_len) {
-      return "global token " + std::to_string(g) + " is outside the sequence (seq_len=" +
-             std::to_string(seq_len) + ")";
+      return "global token " + std::to_string(g) +
+             " is outside the sequence (seq_len=" + std::to_string(seq_len) + ")";
     }
   }
   return "";

@@ -87,8 +87,7 @@ double EnergyTable::sram_pj_per_64b(double capacity_bytes, bool write) const {
   while (hi + 1 < sram_.size() && sram_[hi].capacity_bytes < capacity_bytes) ++hi;
   const SramAnchor& a = sram_[hi - 1];
   const SramAnchor& b = sram_[hi];
-  const double x = std::log(capacity_bytes), xa = std::log(a.capacity_bytes),
-               xb = std::log(b.capacity_bytes);
+  const double x = std::log(capacity_bytes), xa = std::log(a.capacity_bytes), xb = std::log(b.capacity_bytes);
   const double ya = std::log(value(a)), yb = std::log(value(b));
   return std::exp(ya + (yb - ya) * (x - xa) / (xb - xa));
 }

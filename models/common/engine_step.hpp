@@ -22,10 +22,10 @@ struct MemTransfer {
 };
 
 struct EngineStep {
-  std::string phase;                // per-phase cycle accounting and trace name
-  std::vector<MemTransfer> reads;   // issued before the compute
-  std::uint64_t compute_cycles = 0; // engine cycles once the reads have arrived
-  std::vector<MemTransfer> writes;  // filled by reads_done(); issued after the compute
+  std::string phase;                 // per-phase cycle accounting and trace name
+  std::vector<MemTransfer> reads;    // issued before the compute
+  std::uint64_t compute_cycles = 0;  // engine cycles once the reads have arrived
+  std::vector<MemTransfer> writes;   // filled by reads_done(); issued after the compute
   // The reads target a double-buffered buffer: they may be issued while the previous step computes.
   bool prefetch = false;
 };
@@ -39,7 +39,7 @@ class EngineCore {
  public:
   virtual ~EngineCore() = default;
   virtual void start(const JobDescriptor& job) = 0;
-  virtual bool next(EngineStep& step) = 0;   // false when the job is complete
+  virtual bool next(EngineStep& step) = 0;  // false when the job is complete
   virtual void reads_done(EngineStep& step) = 0;
   virtual EngineJobStats job_stats() const = 0;
   // Priced action counts per sub-component ("array", "vector_unit", "input_buffer", ...).

@@ -21,8 +21,7 @@ class InputError : public std::runtime_error {
   const std::string& message() const { return message_; }
 
  private:
-  static std::string compose(const std::string& file, const std::string& path,
-                             const std::string& message) {
+  static std::string compose(const std::string& file, const std::string& path, const std::string& message) {
     std::string s = file.empty() ? std::string("<input>") : file;
     if (!path.empty()) s += ": " + path;
     return s + ": " + message;

@@ -43,12 +43,21 @@ Json load_json_file(const std::string& path) {
 std::string describe_json(const Json& value) {
   std::string s;
   switch (value.type()) {
-    case Json::value_t::object: return "an object";
-    case Json::value_t::array: return "an array of " + std::to_string(value.size());
-    case Json::value_t::null: return "null";
-    case Json::value_t::string: s = value.dump(); break;
-    case Json::value_t::boolean: s = "boolean " + value.dump(); break;
-    default: s = value.dump(); break;
+    case Json::value_t::object:
+      return "an object";
+    case Json::value_t::array:
+      return "an array of " + std::to_string(value.size());
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::string:
+      s = value.dump();
+      break;
+    case Json::value_t::boolean:
+      s = "boolean " + value.dump();
+      break;
+    default:
+      s = value.dump();
+      break;
   }
   if (s.size() > 60) s = s.substr(0, 57) + "...";
   return s;
@@ -83,9 +92,7 @@ void JsonNode::require_object() const {
   if (!node_->is_object()) fail_expected("an object");
 }
 
-bool JsonNode::has(const std::string& key) const {
-  return node_->is_object() && node_->contains(key);
-}
+bool JsonNode::has(const std::string& key) const { return node_->is_object() && node_->contains(key); }
 
 JsonNode JsonNode::make_child(Json& v, const std::string& key) const {
   return JsonNode(v, file_, pointer_ + "/" + escape(key));
@@ -194,8 +201,8 @@ std::int64_t JsonNode::get_int(const std::string& key, std::int64_t min, std::in
     range << "an integer in [" << min << ", " << max << "]";
   }
   if (v.is_number_integer()) {
-    if (v.is_number_unsigned() && v.get<std::uint64_t>() >
-                                      static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+    if (v.is_number_unsigned() &&
+        v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
       c.fail_expected(range.str());
     }
     const std::int64_t x = v.get<std::int64_t>();
@@ -294,21 +301,24 @@ void apply_set_override(Json& root, const std::string& assignment) {
         idx = std::stoul(p, &used);
         if (used != p.size()) throw std::invalid_argument(p);
       } catch (const std::exception&) {
-        throw InputError("--set", path, "\"" + walked + "\" is an array: expected an index, found \"" + p + "\"");
+        throw InputError("--set", path,
+                         "\"" + walked + "\" is an array: expected an index, found \"" + p + "\"");
       }
       if (idx >= cur->size()) {
-        throw InputError("--set", path, "index " + p + " out of range for \"" + walked + "\" (" +
-                                            std::to_string(cur->size()) + " elements)");
+        throw InputError("--set", path,
+                         "index " + p + " out of range for \"" + walked + "\" (" +
+                             std::to_string(cur->size()) + " elements)");
       }
       cur = &(*cur)[idx];
     } else if (cur->is_object()) {
       if (!last && !cur->contains(p)) {
-        throw InputError("--set", path, "the scenario has no \"" + (walked.empty() ? p : walked + "." + p) + "\"");
+        throw InputError("--set", path,
+                         "the scenario has no \"" + (walked.empty() ? p : walked + "." + p) + "\"");
       }
       cur = &(*cur)[p];
     } else {
-      throw InputError("--set", path, "\"" + walked + "\" is " + describe_json(*cur) +
-                                          ", not an object or array");
+      throw InputError("--set", path,
+                       "\"" + walked + "\" is " + describe_json(*cur) + ", not an object or array");
     }
     walked += (walked.empty() ? "" : ".") + p;
   }

@@ -46,7 +46,7 @@ class JsonNode {
   JsonNode object_at(const std::string& key);
   JsonNode element(std::size_t index);
   std::size_t array_size() const;  // fails unless the node is an array
-  JsonNode as_object();             // resolve this node as an object (include if a string)
+  JsonNode as_object();            // resolve this node as an object (include if a string)
 
   std::string get_string(const std::string& key);
   std::string get_string(const std::string& key, const std::string& fallback);
@@ -55,8 +55,7 @@ class JsonNode {
   double get_number(const std::string& key, double fallback);
   // Integers in [min, max]; "found" reports the value when out of range.
   std::int64_t get_int(const std::string& key, std::int64_t min, std::int64_t max);
-  std::int64_t get_int(const std::string& key, std::int64_t fallback, std::int64_t min,
-                       std::int64_t max);
+  std::int64_t get_int(const std::string& key, std::int64_t fallback, std::int64_t min, std::int64_t max);
   double get_number_in(const std::string& key, double fallback, double min, double max);
   // Enum by name: one of the given choices.
   std::string get_choice(const std::string& key, const std::vector<std::string>& choices,

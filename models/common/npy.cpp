@@ -31,9 +31,9 @@ struct DtypeInfo {
 };
 
 constexpr DtypeInfo kDtypes[] = {
-    {"<f2", 2, Kind::Float},  {"<f4", 4, Kind::Float},  {"<f8", 8, Kind::Float},
-    {"<i1", 1, Kind::Signed}, {"|i1", 1, Kind::Signed}, {"<i2", 2, Kind::Signed},
-    {"<i4", 4, Kind::Signed}, {"<i8", 8, Kind::Signed}, {"|u1", 1, Kind::Unsigned},
+    {"<f2", 2, Kind::Float},    {"<f4", 4, Kind::Float},  {"<f8", 8, Kind::Float},
+    {"<i1", 1, Kind::Signed},   {"|i1", 1, Kind::Signed}, {"<i2", 2, Kind::Signed},
+    {"<i4", 4, Kind::Signed},   {"<i8", 8, Kind::Signed}, {"|u1", 1, Kind::Unsigned},
     {"<u1", 1, Kind::Unsigned},
 };
 
@@ -111,8 +111,8 @@ class HeaderParser {
         once(have_shape);
         r.shape = parse_tuple();
       } else {
-        fail_at(key_pos, "unexpected key '" + printable(key) +
-                             "' (expected 'descr', 'fortran_order' and 'shape')");
+        fail_at(key_pos,
+                "unexpected key '" + printable(key) + "' (expected 'descr', 'fortran_order' and 'shape')");
       }
       skip_ws();
       if (peek() == ',') {
@@ -132,12 +132,10 @@ class HeaderParser {
   }
 
  private:
-  int peek() const {
-    return pos_ < text_.size() ? static_cast<unsigned char>(text_[pos_]) : -1;
-  }
+  int peek() const { return pos_ < text_.size() ? static_cast<unsigned char>(text_[pos_]) : -1; }
   void skip_ws() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' ||
-                                   text_[pos_] == '\n' || text_[pos_] == '\r'))
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\n' || text_[pos_] == '\r'))
       ++pos_;
   }
   std::string found() const {
@@ -150,8 +148,8 @@ class HeaderParser {
                                      : (at < text_.size() ? "'" + printable(text_.substr(at, 12)) + "'"
                                                           : std::string("end of header"));
     throw InputError(file_, "header",
-                     "malformed header dict: " + what + " at offset " + std::to_string(at) +
-                         ", found " + f + " (header: " + printable(trimmed()) + ")");
+                     "malformed header dict: " + what + " at offset " + std::to_string(at) + ", found " + f +
+                         " (header: " + printable(trimmed()) + ")");
   }
   std::string trimmed() const {
     std::size_t end = text_.size();
@@ -233,8 +231,10 @@ class HeaderParser {
     }
     ++pos_;  // ')'
     if (dims.size() == 1 && !trailing_comma)
-      fail_at(open, "shape is a parenthesised integer, not a tuple (a 1-d shape needs a trailing "
-                    "comma, e.g. (" + std::to_string(dims[0]) + ",))");
+      fail_at(open,
+              "shape is a parenthesised integer, not a tuple (a 1-d shape needs a trailing "
+              "comma, e.g. (" +
+                  std::to_string(dims[0]) + ",))");
     return dims;
   }
 
@@ -270,12 +270,17 @@ double decode(const std::uint8_t* p, const DtypeInfo& d) {
       }
     case Kind::Signed:
       switch (d.itemsize) {
-        case 1: return static_cast<double>(static_cast<std::int8_t>(raw));
-        case 2: return static_cast<double>(static_cast<std::int16_t>(raw));
-        case 4: return static_cast<double>(static_cast<std::int32_t>(raw));
-        default: return static_cast<double>(static_cast<std::int64_t>(raw));
+        case 1:
+          return static_cast<double>(static_cast<std::int8_t>(raw));
+        case 2:
+          return static_cast<double>(static_cast<std::int16_t>(raw));
+        case 4:
+          return static_cast<double>(static_cast<std::int32_t>(raw));
+        default:
+          return static_cast<double>(static_cast<std::int64_t>(raw));
       }
-    case Kind::Unsigned: return static_cast<double>(raw);
+    case Kind::Unsigned:
+      return static_cast<double>(raw);
   }
   return 0.0;
 }
@@ -288,8 +293,8 @@ NpyArray parse_npy(const std::uint8_t* bytes, std::size_t size, const std::strin
   if (size < 8 || std::memcmp(bytes, kMagic, 6) != 0) {
     std::string got(reinterpret_cast<const char*>(bytes), size < 6 ? size : 6);
     throw InputError(file, "byte 0",
-                     "bad magic: expected \\x93NUMPY (not a .npy file), found '" + printable(got) +
-                         "'" + (size < 8 ? " (file is only " + std::to_string(size) + " bytes)" : ""));
+                     "bad magic: expected \\x93NUMPY (not a .npy file), found '" + printable(got) + "'" +
+                         (size < 8 ? " (file is only " + std::to_string(size) + " bytes)" : ""));
   }
   const unsigned major = bytes[6], minor = bytes[7];
   if (!((major == 1 || major == 2 || major == 3) && minor == 0))
@@ -300,8 +305,8 @@ NpyArray parse_npy(const std::uint8_t* bytes, std::size_t size, const std::strin
   const std::size_t prefix = 8 + len_bytes;
   if (size < prefix)
     throw InputError(file, "header",
-                     "file truncated in the header length field: expected " +
-                         std::to_string(prefix) + " bytes, found " + std::to_string(size));
+                     "file truncated in the header length field: expected " + std::to_string(prefix) +
+                         " bytes, found " + std::to_string(size));
   const std::size_t header_len = static_cast<std::size_t>(read_le(bytes + 8, len_bytes));
   if (size - prefix < header_len)
     throw InputError(file, "header",
@@ -325,8 +330,7 @@ NpyArray parse_npy(const std::uint8_t* bytes, std::size_t size, const std::strin
                        "big-endian dtype '" + printable(h.descr) +
                            "' is not supported: expected little-endian, one of " + supported_list());
     throw InputError(file, "header",
-                     "unsupported dtype '" + printable(h.descr) + "': expected one of " +
-                         supported_list());
+                     "unsupported dtype '" + printable(h.descr) + "': expected one of " + supported_list());
   }
 
   NpyArray a;
@@ -359,8 +363,7 @@ NpyArray parse_npy(const std::uint8_t* bytes, std::size_t size, const std::strin
   if (available < expected)
     throw InputError(file, "byte " + std::to_string(offset),
                      "data truncated: expected " + std::to_string(expected) + " bytes of data (" +
-                         std::to_string(count) + " x " + h.descr + "), found " +
-                         std::to_string(available));
+                         std::to_string(count) + " x " + h.descr + "), found " + std::to_string(available));
   if (available > expected)
     throw InputError(file, "byte " + std::to_string(offset + expected),
                      "file has " + std::to_string(available - expected) +
@@ -380,8 +383,8 @@ NpyArray read_npy(const std::string& path, std::size_t max_elements) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;
-    throw InputError(path, "", std::string("cannot open .npy file: ") +
-                                   (err ? std::strerror(err) : "unknown error"));
+    throw InputError(path, "",
+                     std::string("cannot open .npy file: ") + (err ? std::strerror(err) : "unknown error"));
   }
   std::vector<std::uint8_t> bytes;
   in.seekg(0, std::ios::end);
@@ -398,8 +401,7 @@ MatrixD npy_matrix(const NpyArray& a, const std::vector<std::size_t>& leading_in
   const std::size_t nd = a.shape.size();
   if (nd < 2)
     throw InputError(a.file, "shape",
-                     "expected an array with at least 2 dimensions, found shape " +
-                         shape_string(a.shape));
+                     "expected an array with at least 2 dimensions, found shape " + shape_string(a.shape));
   if (leading_index.size() != nd - 2)
     throw InputError(a.file, "shape",
                      "expected " + std::to_string(nd - 2) + " leading indices for shape " +
@@ -409,8 +411,8 @@ MatrixD npy_matrix(const NpyArray& a, const std::vector<std::size_t>& leading_in
     if (leading_index[i] >= a.shape[i])
       throw InputError(a.file, "shape",
                        "index " + std::to_string(leading_index[i]) + " out of range for dimension " +
-                           std::to_string(i) + " of size " + std::to_string(a.shape[i]) +
-                           " (shape " + shape_string(a.shape) + ")");
+                           std::to_string(i) + " of size " + std::to_string(a.shape[i]) + " (shape " +
+                           shape_string(a.shape) + ")");
     offset = offset * a.shape[i] + leading_index[i];
   }
   const std::size_t rows = a.shape[nd - 2], cols = a.shape[nd - 1];
@@ -427,8 +429,8 @@ MatrixD npy_matrix(const NpyArray& a, const std::vector<std::size_t>& leading_in
 namespace {
 
 template <typename T>
-void write_npy_impl(const std::string& path, const std::vector<std::size_t>& shape,
-                    const T* data, std::size_t n, const char* descr) {
+void write_npy_impl(const std::string& path, const std::vector<std::size_t>& shape, const T* data,
+                    std::size_t n, const char* descr) {
   if (shape.empty()) throw std::invalid_argument("write_npy: empty shape");
   std::size_t count = 1;
   for (auto d : shape) {
@@ -438,9 +440,8 @@ void write_npy_impl(const std::string& path, const std::vector<std::size_t>& sha
     count *= d;
   }
   if (count != n)
-    throw std::invalid_argument("write_npy: shape " + shape_string(shape) + " has " +
-                                std::to_string(count) + " elements but data has " +
-                                std::to_string(n));
+    throw std::invalid_argument("write_npy: shape " + shape_string(shape) + " has " + std::to_string(count) +
+                                " elements but data has " + std::to_string(n));
 
   std::string header = std::string("{'descr': '") + descr +
                        "', 'fortran_order': False, 'shape': " + shape_string(shape) + ", }";
@@ -469,8 +470,8 @@ void write_npy_impl(const std::string& path, const std::vector<std::size_t>& sha
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     if (!f) {
       const int err = errno;
-      throw InputError(path, "", std::string("cannot open for writing: ") +
-                                     (err ? std::strerror(err) : "unknown error"));
+      throw InputError(
+          path, "", std::string("cannot open for writing: ") + (err ? std::strerror(err) : "unknown error"));
     }
     f.write(out.data(), static_cast<std::streamsize>(out.size()));
     f.close();
@@ -482,8 +483,7 @@ void write_npy_impl(const std::string& path, const std::vector<std::size_t>& sha
   if (std::rename(tmp.c_str(), path.c_str()) != 0) {
     const int err = errno;
     std::remove(tmp.c_str());
-    throw InputError(path, "", std::string("cannot rename temporary file into place: ") +
-                                   std::strerror(err));
+    throw InputError(path, "", std::string("cannot rename temporary file into place: ") + std::strerror(err));
   }
 }
 

@@ -17,9 +17,9 @@ namespace savp::common {
 // 2^53 lose precision in the conversion. shape {} is a 0-d scalar (one value).
 struct NpyArray {
   std::vector<std::size_t> shape;
-  std::string dtype;           // the descr as stored, e.g. "<f4", "|u1"
+  std::string dtype;  // the descr as stored, e.g. "<f4", "|u1"
   std::vector<double> values;
-  std::string file;            // where it came from (for error messages); may be empty
+  std::string file;  // where it came from (for error messages); may be empty
 
   std::size_t ndim() const { return shape.size(); }
   std::size_t size() const { return values.size(); }
@@ -47,9 +47,9 @@ MatrixD npy_matrix(const NpyArray& a, const std::vector<std::size_t>& leading_in
 // must equal data.size() (std::invalid_argument otherwise). The file is written to path + ".tmp"
 // and renamed, so a failed write never leaves a half-written file; failures throw InputError.
 void write_npy(const std::string& path, const std::vector<std::size_t>& shape,
-               const std::vector<float>& data);   // '<f4'
+               const std::vector<float>& data);  // '<f4'
 void write_npy(const std::string& path, const std::vector<std::size_t>& shape,
-               const std::vector<double>& data);  // '<f8'
+               const std::vector<double>& data);            // '<f8'
 void write_npy(const std::string& path, const MatrixD& m);  // '<f8', shape (rows, cols)
 void write_npy(const std::string& path, const MatrixF& m);  // '<f4', shape (rows, cols)
 

@@ -24,15 +24,13 @@ float bits_float(std::uint32_t b) {
 
 void check_signed_bits(int bits) {
   if (bits < 2 || bits > 32)
-    throw std::invalid_argument("quantisation width must be 2..32 bits, got " +
-                                std::to_string(bits));
+    throw std::invalid_argument("quantisation width must be 2..32 bits, got " + std::to_string(bits));
 }
 
 void check_params(const QuantParams& p) {
   check_signed_bits(p.bits);
   if (!(p.scale > 0.0) || !std::isfinite(p.scale))
-    throw std::invalid_argument("quantisation scale must be finite and > 0, got " +
-                                std::to_string(p.scale));
+    throw std::invalid_argument("quantisation scale must be finite and > 0, got " + std::to_string(p.scale));
 }
 
 // Round half away from zero, then saturate to [-limit, limit]. x is finite or +-inf, not NaN.
@@ -158,8 +156,10 @@ double dequantise_unsigned(std::uint32_t q, int bits) {
 
 std::size_t elem_bytes(ElemFormat fmt, int int_bits) {
   switch (fmt) {
-    case ElemFormat::FP32: return 4;
-    case ElemFormat::FP16: return 2;
+    case ElemFormat::FP32:
+      return 4;
+    case ElemFormat::FP16:
+      return 2;
     case ElemFormat::INT:
       check_signed_bits(int_bits);
       return int_bits <= 8 ? 1 : int_bits <= 16 ? 2 : 4;
@@ -178,14 +178,17 @@ std::uint32_t get_le(const std::uint8_t* in, std::size_t nbytes) {
 }
 }  // namespace
 
-void pack(const double* values, std::size_t n, ElemFormat fmt, const QuantParams& q,
-          std::uint8_t* out) {
+void pack(const double* values, std::size_t n, ElemFormat fmt, const QuantParams& q, std::uint8_t* out) {
   const std::size_t eb = elem_bytes(fmt, q.bits);
   if (fmt == ElemFormat::INT) check_params(q);
   for (std::size_t i = 0; i < n; ++i, out += eb) {
     switch (fmt) {
-      case ElemFormat::FP32: put_le(out, float_bits(static_cast<float>(values[i])), 4); break;
-      case ElemFormat::FP16: put_le(out, double_to_half(values[i]), 2); break;
+      case ElemFormat::FP32:
+        put_le(out, float_bits(static_cast<float>(values[i])), 4);
+        break;
+      case ElemFormat::FP16:
+        put_le(out, double_to_half(values[i]), 2);
+        break;
       case ElemFormat::INT:
         put_le(out, static_cast<std::uint32_t>(quantise(values[i], q)), eb);
         break;
@@ -193,28 +196,31 @@ void pack(const double* values, std::size_t n, ElemFormat fmt, const QuantParams
   }
 }
 
-std::vector<std::uint8_t> pack(const std::vector<double>& values, ElemFormat fmt,
-                               const QuantParams& q) {
+std::vector<std::uint8_t> pack(const std::vector<double>& values, ElemFormat fmt, const QuantParams& q) {
   std::vector<std::uint8_t> out(values.size() * elem_bytes(fmt, q.bits));
   pack(values.data(), values.size(), fmt, q, out.data());
   return out;
 }
 
-void unpack(const std::uint8_t* bytes, std::size_t n, ElemFormat fmt, const QuantParams& q,
-            double* out) {
+void unpack(const std::uint8_t* bytes, std::size_t n, ElemFormat fmt, const QuantParams& q, double* out) {
   const std::size_t eb = elem_bytes(fmt, q.bits);
   for (std::size_t i = 0; i < n; ++i, bytes += eb) {
     switch (fmt) {
-      case ElemFormat::FP32: out[i] = static_cast<double>(bits_float(get_le(bytes, 4))); break;
+      case ElemFormat::FP32:
+        out[i] = static_cast<double>(bits_float(get_le(bytes, 4)));
+        break;
       case ElemFormat::FP16:
         out[i] = static_cast<double>(half_to_float(static_cast<std::uint16_t>(get_le(bytes, 2))));
         break;
       case ElemFormat::INT: {
         std::uint32_t v = get_le(bytes, eb);
         std::int64_t s;
-        if (eb == 1) s = static_cast<std::int8_t>(v);
-        else if (eb == 2) s = static_cast<std::int16_t>(v);
-        else s = static_cast<std::int32_t>(v);
+        if (eb == 1)
+          s = static_cast<std::int8_t>(v);
+        else if (eb == 2)
+          s = static_cast<std::int16_t>(v);
+        else
+          s = static_cast<std::int32_t>(v);
         out[i] = dequantise(static_cast<std::int32_t>(s), q);
         break;
       }
@@ -222,13 +228,11 @@ void unpack(const std::uint8_t* bytes, std::size_t n, ElemFormat fmt, const Quan
   }
 }
 
-std::vector<double> unpack(const std::vector<std::uint8_t>& bytes, ElemFormat fmt,
-                           const QuantParams& q) {
+std::vector<double> unpack(const std::vector<std::uint8_t>& bytes, ElemFormat fmt, const QuantParams& q) {
   const std::size_t eb = elem_bytes(fmt, q.bits);
   if (bytes.size() % eb != 0)
     throw std::invalid_argument("unpack: " + std::to_string(bytes.size()) +
-                                " bytes is not a multiple of the element size " +
-                                std::to_string(eb));
+                                " bytes is not a multiple of the element size " + std::to_string(eb));
   std::vector<double> out(bytes.size() / eb);
   unpack(bytes.data(), out.size(), fmt, q, out.data());
   return out;

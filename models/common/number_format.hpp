@@ -56,14 +56,12 @@ std::size_t elem_bytes(ElemFormat fmt, int int_bits = 8);
 
 // values[0..n) -> out[0 .. n*elem_bytes). FP32/FP16 round to nearest even; INT quantises with
 // `q` (q.bits selects the width) and stores two's complement, little-endian.
-void pack(const double* values, std::size_t n, ElemFormat fmt, const QuantParams& q,
-          std::uint8_t* out);
+void pack(const double* values, std::size_t n, ElemFormat fmt, const QuantParams& q, std::uint8_t* out);
 std::vector<std::uint8_t> pack(const std::vector<double>& values, ElemFormat fmt,
                                const QuantParams& q = QuantParams{});
 // bytes[0 .. n*elem_bytes) -> out[0..n). INT is sign-extended from the element width and
 // dequantised with `q`.
-void unpack(const std::uint8_t* bytes, std::size_t n, ElemFormat fmt, const QuantParams& q,
-            double* out);
+void unpack(const std::uint8_t* bytes, std::size_t n, ElemFormat fmt, const QuantParams& q, double* out);
 // bytes.size() must be a multiple of elem_bytes (std::invalid_argument otherwise).
 std::vector<double> unpack(const std::vector<std::uint8_t>& bytes, ElemFormat fmt,
                            const QuantParams& q = QuantParams{});

@@ -60,8 +60,8 @@ QkvData generate_qkv(const SyntheticParams& p, std::uint64_t L, std::uint64_t d,
   return out;
 }
 
-void generate_gemm(std::uint64_t M, std::uint64_t N, std::uint64_t K, std::uint64_t seed,
-                   MatrixD& a, MatrixD& b) {
+void generate_gemm(std::uint64_t M, std::uint64_t N, std::uint64_t K, std::uint64_t seed, MatrixD& a,
+                   MatrixD& b) {
   Rng rng(seed);
   a = MatrixD(M, K);
   b = MatrixD(K, N);

@@ -11,11 +11,11 @@
 namespace savp::common {
 
 struct SyntheticParams {
-  double locality = 0.7;      // 0..1: weight of the local-key component in each query
+  double locality = 0.7;            // 0..1: weight of the local-key component in each query
   std::uint32_t locality_span = 8;  // how many preceding keys a query resembles
-  std::uint32_t sinks = 2;    // number of heavy tokens (token 0 plus evenly spread ones)
-  double sink_strength = 2.0; // how strongly sink keys and all queries share the sink direction
-  double temperature = 1.0;   // > 0; lower = peakier attention
+  std::uint32_t sinks = 2;          // number of heavy tokens (token 0 plus evenly spread ones)
+  double sink_strength = 2.0;       // how strongly sink keys and all queries share the sink direction
+  double temperature = 1.0;         // > 0; lower = peakier attention
 };
 
 struct QkvData {
@@ -27,8 +27,8 @@ QkvData generate_qkv(const SyntheticParams& p, std::uint64_t seq_len, std::uint6
                      std::uint64_t value_dim, std::uint64_t seed);
 
 // A GEMM operand pair: A (M x K) and B (K x N), standard-normal entries.
-void generate_gemm(std::uint64_t M, std::uint64_t N, std::uint64_t K, std::uint64_t seed,
-                   MatrixD& a, MatrixD& b);
+void generate_gemm(std::uint64_t M, std::uint64_t N, std::uint64_t K, std::uint64_t seed, MatrixD& a,
+                   MatrixD& b);
 
 // Indices of the sink tokens for a sequence length (token 0 first).
 std::uint64_t sink_token(std::uint32_t index, std::uint32_t sinks, std::uint64_t seq_len);

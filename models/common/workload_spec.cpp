@@ -24,7 +24,7 @@ AttentionPattern parse_pattern(JsonNode node) {
   if (node.has("global_tokens")) {
     JsonNode g = node.child("global_tokens");
     if (g.value().is_number()) {
-      const std::int64_t n = node.get_int("global_tokens", 0, 1ll << 31);
+      const std::int64_t n = node.get_int("global_tokens", 0, 1ll << 24);  // the first n tokens
       for (std::int64_t i = 0; i < n; ++i) p.global_tokens.push_back(static_cast<std::uint32_t>(i));
     } else {
       const std::size_t n = g.array_size();
@@ -75,7 +75,8 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
   w.layers = static_cast<std::uint64_t>(node.get_int("layers", 1, 1, 1 << 20));
   w.heads = static_cast<std::uint64_t>(node.get_int("heads", 1, 1, 1 << 20));
   w.head_dim = static_cast<std::uint64_t>(node.get_int("head_dim", 64, 1, 1 << 16));
-  w.value_dim = static_cast<std::uint64_t>(node.get_int("value_dim", static_cast<std::int64_t>(w.head_dim), 1, 1 << 16));
+  w.value_dim = static_cast<std::uint64_t>(
+      node.get_int("value_dim", static_cast<std::int64_t>(w.head_dim), 1, 1 << 16));
   w.softmax_scale = node.get_number_in("softmax_scale", 0.0, 0.0, 1e6);
   if (node.has("pattern")) w.pattern = parse_pattern(node.object_at("pattern"));
   JsonNode data = node.has("data") ? node.object_at("data") : node;
@@ -84,7 +85,8 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
     w.source = data.get_choice("source", {"synthetic", "npy"}, "synthetic");
     if (w.source == "synthetic") {
       w.synthetic.locality = data.get_number_in("locality", w.synthetic.locality, 0, 1);
-      w.synthetic.locality_span = static_cast<std::uint32_t>(data.get_int("locality_span", w.synthetic.locality_span, 1, 1 << 20));
+      w.synthetic.locality_span =
+          static_cast<std::uint32_t>(data.get_int("locality_span", w.synthetic.locality_span, 1, 1 << 20));
       w.synthetic.sinks = static_cast<std::uint32_t>(data.get_int("sinks", w.synthetic.sinks, 0, 1 << 20));
       w.synthetic.sink_strength = data.get_number_in("sink_strength", w.synthetic.sink_strength, 0, 100);
       w.synthetic.temperature = data.get_number_in("temperature", w.synthetic.temperature, 1e-3, 1e3);
@@ -145,27 +147,33 @@ NpyWorkload load_npy_workload(const WorkloadSpec& spec, const std::string& scena
   for (const Want& x : wants) {
     const auto& s = x.a->shape;
     if (s.size() < 2) {
-      throw InputError(*x.file, "shape", "expected at least 2 dimensions (seq_len, dim), found " + shape_str(s));
+      throw InputError(*x.file, "shape",
+                       "expected at least 2 dimensions (seq_len, dim), found " + shape_str(s));
     }
     std::uint64_t lead = 1;
     for (std::size_t i = 0; i + 2 < s.size(); ++i) lead *= s[i];
     if (lead != heads) {
-      throw InputError(*x.file, "shape", "leading dimensions hold " + std::to_string(lead) +
-                                             " heads, the workload has batch x layers x heads = " +
-                                             std::to_string(heads) + "; found shape " + shape_str(s));
+      throw InputError(*x.file, "shape",
+                       "leading dimensions hold " + std::to_string(lead) +
+                           " heads, the workload has batch x layers x heads = " + std::to_string(heads) +
+                           "; found shape " + shape_str(s));
     }
     if (s[s.size() - 1] != x.dim) {
-      throw InputError(*x.file, "shape", std::string("last dimension must equal workload ") + x.what +
-                                             " = " + std::to_string(x.dim) + ", found shape " + shape_str(s));
+      throw InputError(*x.file, "shape",
+                       std::string("last dimension must equal workload ") + x.what + " = " +
+                           std::to_string(x.dim) + ", found shape " + shape_str(s));
     }
     if (spec.seq_len && s[s.size() - 2] != spec.seq_len) {
-      throw InputError(*x.file, "shape", "second-to-last dimension must equal workload seq_len = " +
-                                             std::to_string(spec.seq_len) + ", found shape " + shape_str(s));
+      throw InputError(*x.file, "shape",
+                       "second-to-last dimension must equal workload seq_len = " +
+                           std::to_string(spec.seq_len) + ", found shape " + shape_str(s));
     }
   }
   if (w.q.shape[w.q.shape.size() - 2] != w.k.shape[w.k.shape.size() - 2] ||
       w.k.shape[w.k.shape.size() - 2] != w.v.shape[w.v.shape.size() - 2]) {
-    throw InputError(spec.k_file, "shape", "Q, K and V must have the same sequence length");
+    throw InputError(spec.k_file, "shape",
+                     "Q, K and V must have the same sequence length, found Q " + shape_str(w.q.shape) +
+                         ", K " + shape_str(w.k.shape) + ", V " + shape_str(w.v.shape));
   }
   for (const Want& x : wants) {
     for (double v : x.a->values) {

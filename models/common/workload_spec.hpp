@@ -21,7 +21,7 @@ struct WorkloadSpec {
   // Attention.
   std::uint64_t batch = 1, layers = 1, heads = 1, seq_len = 0, head_dim = 64, value_dim = 64;
   AttentionPattern pattern;
-  double softmax_scale = 0.0;  // 0 = 1/sqrt(head_dim)
+  double softmax_scale = 0.0;        // 0 = 1/sqrt(head_dim)
   std::string source = "synthetic";  // "synthetic" | "npy"
   SyntheticParams synthetic;
   std::string q_file, k_file, v_file;  // absolute paths (npy source)

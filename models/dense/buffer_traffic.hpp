@@ -12,10 +12,10 @@
 namespace savp::dense {
 
 struct BufferTraffic {
-  std::uint64_t a_reads = 0;         // elements of A (M x K)
-  std::uint64_t b_reads = 0;         // elements of B (K x N)
-  std::uint64_t c_writes = 0;        // output / partial-sum elements written
-  std::uint64_t c_reads = 0;         // partial sums read back for accumulation
+  std::uint64_t a_reads = 0;   // elements of A (M x K)
+  std::uint64_t b_reads = 0;   // elements of B (K x N)
+  std::uint64_t c_writes = 0;  // output / partial-sum elements written
+  std::uint64_t c_reads = 0;   // partial sums read back for accumulation
 };
 
 BufferTraffic gemm_buffer_traffic(ArrayShape array, GemmShape g, Dataflow df);

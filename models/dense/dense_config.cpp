@@ -4,17 +4,23 @@ namespace savp::dense {
 
 std::string DenseConfig::format_name() const {
   switch (format) {
-    case common::ElemFormat::FP32: return "fp32";
-    case common::ElemFormat::FP16: return "fp16";
-    default: return "int" + std::to_string(int_bits);
+    case common::ElemFormat::FP32:
+      return "fp32";
+    case common::ElemFormat::FP16:
+      return "fp16";
+    default:
+      return "int" + std::to_string(int_bits);
   }
 }
 
 double DenseConfig::default_tolerance() const {
   switch (format) {
-    case common::ElemFormat::FP32: return 1e-5;
-    case common::ElemFormat::FP16: return 5e-3;
-    default: return int_bits >= 12 ? 1e-2 : 0.08;
+    case common::ElemFormat::FP32:
+      return 1e-5;
+    case common::ElemFormat::FP16:
+      return 5e-3;
+    default:
+      return int_bits >= 12 ? 1e-2 : 0.08;
   }
 }
 
@@ -30,12 +36,11 @@ DenseConfig DenseConfig::parse(common::JsonNode node) {
     a.finish();
   }
   c.dataflow = dataflow_from_string(node.get_choice("dataflow", {"os", "ws", "is"}, "os"));
-  c.timing = timing_convention_from_string(
-      node.get_choice("timing", {"pipelined", "scalesim"}, "pipelined"));
+  c.timing = timing_convention_from_string(node.get_choice("timing", {"pipelined", "scalesim"}, "pipelined"));
   if (node.has("datapath")) {
     common::JsonNode d = node.object_at("datapath");
     const std::string f = d.get_choice("format", {"fp32", "fp16", "int"}, "fp16");
-    c.format = f == "fp32" ? common::ElemFormat::FP32
+    c.format = f == "fp32"   ? common::ElemFormat::FP32
                : f == "fp16" ? common::ElemFormat::FP16
                              : common::ElemFormat::INT;
     c.int_bits = static_cast<int>(d.get_int("int_bits", 8, 2, 16));

@@ -41,7 +41,9 @@ struct DenseConfig {
 
   std::string format_name() const;
   double default_tolerance() const;
-  double effective_tolerance() const { return tolerance_rel_l2 >= 0 ? tolerance_rel_l2 : default_tolerance(); }
+  double effective_tolerance() const {
+    return tolerance_rel_l2 >= 0 ? tolerance_rel_l2 : default_tolerance();
+  }
   double clock_period_ns() const { return 1000.0 / clock_mhz; }
 
   static DenseConfig parse(common::JsonNode node);

@@ -51,8 +51,8 @@ DenseCore::DenseCore(const DenseConfig& cfg, const common::EnergyTable& energy) 
 
 std::size_t DenseCore::eb() const { return common::elem_bytes(cfg_.format, cfg_.int_bits); }
 
-std::string DenseCore::check_job(const DenseConfig& cfg, JobKind kind, std::uint64_t rows,
-                                 std::uint64_t cols, std::uint64_t depth, std::uint64_t value_dim) {
+std::string DenseCore::check_job(const DenseConfig& cfg, JobKind kind, std::uint64_t rows, std::uint64_t cols,
+                                 std::uint64_t depth, std::uint64_t value_dim) {
   const std::uint64_t e = common::elem_bytes(cfg.format, cfg.int_bits);
   auto kib = [](std::uint64_t b) { return std::to_string(ceil_div(b, 1024)) + " KiB"; };
   if (kind == JobKind::Attention) {
@@ -78,9 +78,18 @@ std::string DenseCore::check_job(const DenseConfig& cfg, JobKind kind, std::uint
   const std::uint64_t M = rows, N = cols, K = depth;
   std::uint64_t a_blk = 0, b_blk = 0;
   switch (cfg.dataflow) {
-    case Dataflow::OS: a_blk = std::min(R, M) * K; b_blk = K * std::min(C, N); break;
-    case Dataflow::WS: a_blk = M * std::min(R, K); b_blk = std::min(R, K) * std::min(C, N); break;
-    case Dataflow::IS: a_blk = std::min(C, M) * std::min(R, K); b_blk = std::min(R, K) * N; break;
+    case Dataflow::OS:
+      a_blk = std::min(R, M) * K;
+      b_blk = K * std::min(C, N);
+      break;
+    case Dataflow::WS:
+      a_blk = M * std::min(R, K);
+      b_blk = std::min(R, K) * std::min(C, N);
+      break;
+    case Dataflow::IS:
+      a_blk = std::min(C, M) * std::min(R, K);
+      b_blk = std::min(R, K) * N;
+      break;
   }
   if (a_blk * e > cfg.input_buffer_bytes) {
     return "one fold's A block needs " + kib(a_blk * e) + " of input buffer, the engine has " +
@@ -124,8 +133,9 @@ void DenseCore::decode(const std::uint8_t* bytes, std::size_t n, double* out) co
 std::uint64_t DenseCore::gemm_cycles(std::uint64_t M, std::uint64_t N, std::uint64_t K) {
   // ScaleSim convention: SCALE-Sim's total (the index of the last output cycle); pipelined: the
   // elapsed cycle count (index + 1).
-  const std::uint64_t c = gemm_timing(cfg_.array, GemmShape{M, N, K}, cfg_.dataflow, cfg_.timing, false).total_cycles +
-                          (cfg_.timing == TimingConvention::Pipelined ? 1 : 0);
+  const std::uint64_t c =
+      gemm_timing(cfg_.array, GemmShape{M, N, K}, cfg_.dataflow, cfg_.timing, false).total_cycles +
+      (cfg_.timing == TimingConvention::Pipelined ? 1 : 0);
   job_array_cycles_ += c;
   return c;
 }
@@ -165,11 +175,20 @@ bool DenseCore::next(EngineStep& step) {
 
 void DenseCore::reads_done(EngineStep& step) {
   switch (stage_) {
-    case Stage::QkChunk: qk_chunk_done(); break;
-    case Stage::Softmax: softmax_block(); break;
-    case Stage::PvChunk: pv_chunk_done(step); break;
-    case Stage::GemmFold: gemm_fold_done(step); break;
-    case Stage::Done: break;
+    case Stage::QkChunk:
+      qk_chunk_done();
+      break;
+    case Stage::Softmax:
+      softmax_block();
+      break;
+    case Stage::PvChunk:
+      pv_chunk_done(step);
+      break;
+    case Stage::GemmFold:
+      gemm_fold_done(step);
+      break;
+    case Stage::Done:
+      break;
   }
 }
 
@@ -181,11 +200,14 @@ void DenseCore::plan_attention() {
   const std::uint64_t R = cfg_.array.rows;
   // Query rows per block: whole array-row multiples whose scores and accumulators fit the buffer.
   const std::uint64_t per_rows = R * (S + dv) * 4;
-  block_rows_ = std::min<std::uint64_t>(L, R * std::max<std::uint64_t>(1, cfg_.output_buffer_bytes / per_rows));
-  block_rows_ = std::min<std::uint64_t>(block_rows_, std::max<std::uint64_t>(1, cfg_.input_buffer_bytes / (d * e)));
+  block_rows_ =
+      std::min<std::uint64_t>(L, R * std::max<std::uint64_t>(1, cfg_.output_buffer_bytes / per_rows));
+  block_rows_ =
+      std::min<std::uint64_t>(block_rows_, std::max<std::uint64_t>(1, cfg_.input_buffer_bytes / (d * e)));
   nblocks_ = ceil_div(L, block_rows_);
   kv_resident_ = S * (d + dv) * e <= cfg_.weight_buffer_bytes;
-  chunk_keys_ = kv_resident_ ? S : std::max<std::uint64_t>(1, (cfg_.weight_buffer_bytes / 2) / (std::max(d, dv) * e));
+  chunk_keys_ =
+      kv_resident_ ? S : std::max<std::uint64_t>(1, (cfg_.weight_buffer_bytes / 2) / (std::max(d, dv) * e));
   chunk_keys_ = std::min(chunk_keys_, S);
   nchunks_ = ceil_div(S, chunk_keys_);
   q_raw_.assign(block_rows_ * d * e, 0);
@@ -254,7 +276,8 @@ void DenseCore::next_attention(EngineStep& step) {
       step.compute_cycles = gemm_cycles(rb, dv, jn);
       count_gemm(rb, dv, jn, e, e, true);
       break;
-    default: break;
+    default:
+      break;
   }
 }
 
@@ -339,9 +362,15 @@ void DenseCore::softmax_block() {
     for (std::uint64_t j = 0; j < S; ++j) {
       const float prob = s[j] * inv;
       switch (cfg_.format) {
-        case ElemFormat::FP32: p[j] = prob; break;
-        case ElemFormat::FP16: p[j] = common::round_to_fp16(prob); break;
-        case ElemFormat::INT: p[j] = static_cast<double>(common::quantise_unsigned(prob, cfg_.int_bits)); break;
+        case ElemFormat::FP32:
+          p[j] = prob;
+          break;
+        case ElemFormat::FP16:
+          p[j] = common::round_to_fp16(prob);
+          break;
+        case ElemFormat::INT:
+          p[j] = static_cast<double>(common::quantise_unsigned(prob, cfg_.int_bits));
+          break;
       }
     }
   }
@@ -367,15 +396,17 @@ void DenseCore::pv_chunk_done(EngineStep& step) {
       for (std::uint64_t t = 0; t < dv; ++t) {
         std::int64_t acc = static_cast<std::int64_t>(o[t]);
         for (std::uint64_t j = j0; j < j0 + jn; ++j) {
-          acc = saturate(acc + static_cast<std::int64_t>(p[j]) * static_cast<std::int64_t>(v_val_[j * dv + t]),
-                         cfg_.accumulator_bits);
+          acc =
+              saturate(acc + static_cast<std::int64_t>(p[j]) * static_cast<std::int64_t>(v_val_[j * dv + t]),
+                       cfg_.accumulator_bits);
         }
         o[t] = static_cast<double>(acc);
       }
     } else {
       for (std::uint64_t t = 0; t < dv; ++t) {
         float acc = static_cast<float>(o[t]);
-        for (std::uint64_t j = j0; j < j0 + jn; ++j) acc += static_cast<float>(p[j]) * static_cast<float>(v_val_[j * dv + t]);
+        for (std::uint64_t j = j0; j < j0 + jn; ++j)
+          acc += static_cast<float>(p[j]) * static_cast<float>(v_val_[j * dv + t]);
         o[t] = acc;
       }
     }
@@ -493,13 +524,15 @@ void DenseCore::gemm_fold_done(EngineStep& step) {
       if (is_int) {
         std::int64_t acc = static_cast<std::int64_t>(c_acc_[m * N + n]);
         for (std::uint64_t k = f.k0; k < f.k1; ++k) {
-          acc = saturate(acc + static_cast<std::int64_t>(a_val_[m * K + k]) * static_cast<std::int64_t>(b_val_[k * N + n]),
+          acc = saturate(acc + static_cast<std::int64_t>(a_val_[m * K + k]) *
+                                   static_cast<std::int64_t>(b_val_[k * N + n]),
                          cfg_.accumulator_bits);
         }
         c_acc_[m * N + n] = static_cast<double>(acc);
       } else {
         float acc = static_cast<float>(c_acc_[m * N + n]);
-        for (std::uint64_t k = f.k0; k < f.k1; ++k) acc += static_cast<float>(a_val_[m * K + k]) * static_cast<float>(b_val_[k * N + n]);
+        for (std::uint64_t k = f.k0; k < f.k1; ++k)
+          acc += static_cast<float>(a_val_[m * K + k]) * static_cast<float>(b_val_[k * N + n]);
         c_acc_[m * N + n] = acc;
       }
     }
@@ -526,8 +559,9 @@ common::EngineJobStats DenseCore::job_stats() const {
   const double peak = static_cast<double>(cfg_.array.rows) * cfg_.array.cols;
   s.values.emplace_back("macs", static_cast<double>(job_macs_));
   s.values.emplace_back("array_busy_cycles", static_cast<double>(job_array_cycles_));
-  s.values.emplace_back("array_utilisation",
-                        job_array_cycles_ ? static_cast<double>(job_macs_) / (peak * job_array_cycles_) : 0.0);
+  s.values.emplace_back("array_utilisation", job_array_cycles_
+                                                 ? static_cast<double>(job_macs_) / (peak * job_array_cycles_)
+                                                 : 0.0);
   if (job_.kind == JobKind::Attention) {
     s.values.emplace_back("block_rows", static_cast<double>(block_rows_));
     s.values.emplace_back("chunk_keys", static_cast<double>(chunk_keys_));

@@ -14,8 +14,8 @@
 #include <string>
 #include <vector>
 
-#include "models/common/engine_step.hpp"
 #include "models/common/energy_table.hpp"
+#include "models/common/engine_step.hpp"
 #include "models/dense/dense_config.hpp"
 
 namespace savp::dense {
@@ -52,8 +52,8 @@ class DenseCore : public common::EngineCore {
   // Bus bytes to operand values (fp formats) or integer codes (int format).
   void decode(const std::uint8_t* bytes, std::size_t n, double* out) const;
   std::uint64_t gemm_cycles(std::uint64_t M, std::uint64_t N, std::uint64_t K);
-  void count_gemm(std::uint64_t M, std::uint64_t N, std::uint64_t K, std::size_t a_bytes,
-                  std::size_t b_bytes, bool a_in_output_buffer);
+  void count_gemm(std::uint64_t M, std::uint64_t N, std::uint64_t K, std::size_t a_bytes, std::size_t b_bytes,
+                  bool a_in_output_buffer);
   // Attention.
   void plan_attention();
   void next_attention(common::EngineStep& step);
@@ -69,21 +69,20 @@ class DenseCore : public common::EngineCore {
   common::ActionLedger prices_;  // action -> price (count filled from counters_)
   double mac_pj_ = 0, rd_pj_[3] = {}, wr_pj_[3] = {};
   common::JobDescriptor job_;
-  Counters counters_;         // cumulative over all jobs
+  Counters counters_;  // cumulative over all jobs
   std::uint64_t job_macs_ = 0, job_array_cycles_ = 0;
   Stage stage_ = Stage::Done;
 
   // Attention state.
   std::vector<std::uint8_t> q_raw_, k_raw_, v_raw_, out_raw_;
-  std::vector<double> q_val_, k_val_, v_val_;  // decoded operands (values or integer codes)
+  std::vector<double> q_val_, k_val_, v_val_;      // decoded operands (values or integer codes)
   std::vector<std::uint8_t> k_loaded_, v_loaded_;  // per chunk: already in the buffer (resident)
-  std::vector<float> scores_;        // block_rows x S (score buffer, fp32)
-  std::vector<double> p_val_;        // probabilities as the array sees them (values or codes)
-  std::vector<double> o_acc_;        // block_rows x dv accumulators
+  std::vector<float> scores_;                      // block_rows x S (score buffer, fp32)
+  std::vector<double> p_val_;                      // probabilities as the array sees them (values or codes)
+  std::vector<double> o_acc_;                      // block_rows x dv accumulators
   std::vector<std::uint8_t> globals_raw_;
   std::vector<std::uint8_t> global_flags_;
-  std::uint64_t block_rows_ = 0, chunk_keys_ = 0, block_ = 0, nblocks_ = 0, chunk_ = 0,
-                nchunks_ = 0;
+  std::uint64_t block_rows_ = 0, chunk_keys_ = 0, block_ = 0, nblocks_ = 0, chunk_ = 0, nchunks_ = 0;
   bool kv_resident_ = false;
   bool need_globals_ = false;
 

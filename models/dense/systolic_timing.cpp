@@ -83,9 +83,9 @@ void validate(ArrayShape array, const GemmShape& gemm) {
                                 std::to_string(array.rows) + " x " + std::to_string(array.cols));
   }
   if (gemm.M == 0 || gemm.N == 0 || gemm.K == 0) {
-    throw std::invalid_argument("systolic timing: GEMM dimensions must be >= 1, got M=" +
-                                std::to_string(gemm.M) + " N=" + std::to_string(gemm.N) +
-                                " K=" + std::to_string(gemm.K));
+    throw std::invalid_argument(
+        "systolic timing: GEMM dimensions must be >= 1, got M=" + std::to_string(gemm.M) +
+        " N=" + std::to_string(gemm.N) + " K=" + std::to_string(gemm.K));
   }
 }
 
@@ -108,17 +108,14 @@ FoldGrid fold_grid(ArrayShape array, const GemmShape& gemm, Dataflow df) {
   return g;
 }
 
-std::uint64_t latency_of(ArrayShape array, const SpatioTemporal& st, Dataflow df,
-                         std::uint64_t cols_used) {
+std::uint64_t latency_of(ArrayShape array, const SpatioTemporal& st, Dataflow df, std::uint64_t cols_used) {
   const std::uint64_t r = array.rows;
   const std::uint64_t fill = (df == Dataflow::OS) ? r : checked_mul(2, r, "fold latency");
   // T + fill + cu >= 3 because every term is >= 1.
-  return checked_add(checked_add(st.temporal, fill, "fold latency"), cols_used, "fold latency") -
-         3;
+  return checked_add(checked_add(st.temporal, fill, "fold latency"), cols_used, "fold latency") - 3;
 }
 
-std::uint64_t interval_of(ArrayShape array, const SpatioTemporal& st, Dataflow df,
-                          TimingConvention conv) {
+std::uint64_t interval_of(ArrayShape array, const SpatioTemporal& st, Dataflow df, TimingConvention conv) {
   if (conv == TimingConvention::ScaleSim) {
     return checked_add(latency_of(array, st, df, array.cols), 1, "fold window");
   }
@@ -129,9 +126,12 @@ std::uint64_t interval_of(ArrayShape array, const SpatioTemporal& st, Dataflow d
 
 const char* to_string(Dataflow df) {
   switch (df) {
-    case Dataflow::OS: return "os";
-    case Dataflow::WS: return "ws";
-    case Dataflow::IS: return "is";
+    case Dataflow::OS:
+      return "os";
+    case Dataflow::WS:
+      return "ws";
+    case Dataflow::IS:
+      return "is";
   }
   return "?";
 }
@@ -145,8 +145,10 @@ Dataflow dataflow_from_string(const std::string& s) {
 
 const char* to_string(TimingConvention c) {
   switch (c) {
-    case TimingConvention::Pipelined: return "pipelined";
-    case TimingConvention::ScaleSim: return "scalesim";
+    case TimingConvention::Pipelined:
+      return "pipelined";
+    case TimingConvention::ScaleSim:
+      return "scalesim";
   }
   return "?";
 }
@@ -154,40 +156,38 @@ const char* to_string(TimingConvention c) {
 TimingConvention timing_convention_from_string(const std::string& s) {
   if (s == "pipelined") return TimingConvention::Pipelined;
   if (s == "scalesim") return TimingConvention::ScaleSim;
-  throw std::invalid_argument("unknown timing convention '" + s +
-                              "' (expected pipelined or scalesim)");
+  throw std::invalid_argument("unknown timing convention '" + s + "' (expected pipelined or scalesim)");
 }
 
 SpatioTemporal map_gemm(const GemmShape& gemm, Dataflow df) {
   switch (df) {
-    case Dataflow::OS: return SpatioTemporal{gemm.M, gemm.N, gemm.K};
-    case Dataflow::WS: return SpatioTemporal{gemm.K, gemm.N, gemm.M};
-    case Dataflow::IS: return SpatioTemporal{gemm.K, gemm.M, gemm.N};
+    case Dataflow::OS:
+      return SpatioTemporal{gemm.M, gemm.N, gemm.K};
+    case Dataflow::WS:
+      return SpatioTemporal{gemm.K, gemm.N, gemm.M};
+    case Dataflow::IS:
+      return SpatioTemporal{gemm.K, gemm.M, gemm.N};
   }
   throw std::invalid_argument("map_gemm: invalid dataflow");
 }
 
-std::uint64_t fold_latency(ArrayShape array, GemmShape gemm, Dataflow df,
-                           std::uint64_t cols_used) {
+std::uint64_t fold_latency(ArrayShape array, GemmShape gemm, Dataflow df, std::uint64_t cols_used) {
   validate(array, gemm);
   if (cols_used == 0 || cols_used > array.cols) {
-    throw std::invalid_argument("fold_latency: cols_used must be in [1, " +
-                                std::to_string(array.cols) + "], got " +
-                                std::to_string(cols_used));
+    throw std::invalid_argument("fold_latency: cols_used must be in [1, " + std::to_string(array.cols) +
+                                "], got " + std::to_string(cols_used));
   }
   return latency_of(array, map_gemm(gemm, df), df, cols_used);
 }
 
-std::uint64_t fold_interval(ArrayShape array, GemmShape gemm, Dataflow df,
-                            TimingConvention conv) {
+std::uint64_t fold_interval(ArrayShape array, GemmShape gemm, Dataflow df, TimingConvention conv) {
   validate(array, gemm);
   return interval_of(array, map_gemm(gemm, df), df, conv);
 }
 
 std::uint64_t mac_bound_cycles(ArrayShape array, GemmShape gemm) {
   validate(array, gemm);
-  const std::uint64_t macs =
-      checked_mul(checked_mul(gemm.M, gemm.N, "MAC count"), gemm.K, "MAC count");
+  const std::uint64_t macs = checked_mul(checked_mul(gemm.M, gemm.N, "MAC count"), gemm.K, "MAC count");
   const std::uint64_t pes = std::uint64_t{array.rows} * array.cols;  // < 2^64
   return ceil_div(macs, pes);
 }
@@ -205,13 +205,13 @@ std::uint64_t pipelined_total_cycles(ArrayShape array, GemmShape gemm, Dataflow 
   const std::uint64_t ii = interval_of(array, g.st, df, TimingConvention::Pipelined);
   const char* what = "pipelined total cycles";
   // Last fold overall (uses last_cols_used columns).
-  std::uint64_t total = checked_add(checked_mul(g.folds - 1, ii, what),
-                                    latency_of(array, g.st, df, g.last_cols_used), what);
+  std::uint64_t total =
+      checked_add(checked_mul(g.folds - 1, ii, what), latency_of(array, g.st, df, g.last_cols_used), what);
   // Last full-width fold (the last fold of the second-to-last column group).
   if (g.col_folds >= 2) {
     const std::uint64_t idx = g.folds - g.row_folds - 1;
-    total = std::max(total, checked_add(checked_mul(idx, ii, what),
-                                        latency_of(array, g.st, df, array.cols), what));
+    total = std::max(total,
+                     checked_add(checked_mul(idx, ii, what), latency_of(array, g.st, df, array.cols), what));
   }
   return total;
 }
@@ -233,8 +233,7 @@ GemmTiming gemm_timing(ArrayShape array, GemmShape gemm, Dataflow df, TimingConv
   const double pes = static_cast<double>(array.rows) * static_cast<double>(array.cols);
   const double macs = static_cast<double>(t.macs);
   t.utilisation = macs / (pes * (static_cast<double>(t.total_cycles) + 1.0));
-  t.scalesim_utilisation =
-      t.total_cycles == 0 ? 0.0 : macs / (pes * static_cast<double>(t.total_cycles));
+  t.scalesim_utilisation = t.total_cycles == 0 ? 0.0 : macs / (pes * static_cast<double>(t.total_cycles));
 
   if (!with_folds) return t;
   if (g.folds > kMaxMaterialisedFolds) {
@@ -256,21 +255,36 @@ GemmTiming gemm_timing(ArrayShape array, GemmShape gemm, Dataflow df, TimingConv
       fold.col_fold = fc;
       switch (df) {
         case Dataflow::OS:
-          fold.m0 = r0; fold.m1 = r1; fold.n0 = c0; fold.n1 = c1; fold.k0 = 0; fold.k1 = gemm.K;
+          fold.m0 = r0;
+          fold.m1 = r1;
+          fold.n0 = c0;
+          fold.n1 = c1;
+          fold.k0 = 0;
+          fold.k1 = gemm.K;
           break;
         case Dataflow::WS:
-          fold.k0 = r0; fold.k1 = r1; fold.n0 = c0; fold.n1 = c1; fold.m0 = 0; fold.m1 = gemm.M;
+          fold.k0 = r0;
+          fold.k1 = r1;
+          fold.n0 = c0;
+          fold.n1 = c1;
+          fold.m0 = 0;
+          fold.m1 = gemm.M;
           break;
         case Dataflow::IS:
-          fold.k0 = r0; fold.k1 = r1; fold.m0 = c0; fold.m1 = c1; fold.n0 = 0; fold.n1 = gemm.N;
+          fold.k0 = r0;
+          fold.k1 = r1;
+          fold.m0 = c0;
+          fold.m1 = c1;
+          fold.n0 = 0;
+          fold.n1 = gemm.N;
           break;
       }
       fold.rows_used = r1 - r0;
       fold.cols_used = c1 - c0;
       fold.start_cycle = f * t.fold_interval;  // <= total_cycles, so no overflow
       fold.last_output_cycle = fold.start_cycle + latency_of(array, g.st, df, fold.cols_used);
-      fold.end_cycle = (conv == TimingConvention::ScaleSim) ? fold.start_cycle + window_end
-                                                            : fold.last_output_cycle;
+      fold.end_cycle =
+          (conv == TimingConvention::ScaleSim) ? fold.start_cycle + window_end : fold.last_output_cycle;
       t.folds.push_back(fold);
     }
   }

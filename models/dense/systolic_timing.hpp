@@ -61,7 +61,7 @@ namespace savp::dense {
 enum class Dataflow { OS, WS, IS };
 enum class TimingConvention { Pipelined, ScaleSim };
 
-const char* to_string(Dataflow df);                  // "os", "ws", "is"
+const char* to_string(Dataflow df);                   // "os", "ws", "is"
 Dataflow dataflow_from_string(const std::string& s);  // std::invalid_argument on anything else
 const char* to_string(TimingConvention c);            // "pipelined", "scalesim"
 TimingConvention timing_convention_from_string(const std::string& s);  // std::invalid_argument
@@ -91,28 +91,28 @@ SpatioTemporal map_gemm(const GemmShape& gemm, Dataflow df);
 // Fold and GemmTiming: one tile of the GEMM on the array and the timing of the whole GEMM, in
 // execution order (column fold outer, row fold inner, as SCALE-Sim's systolic_compute_*.py).
 struct Fold {
-  std::uint64_t row_fold;            // index along the spatial rows (Sr)
-  std::uint64_t col_fold;            // index along the spatial cols (Sc)
+  std::uint64_t row_fold;                // index along the spatial rows (Sr)
+  std::uint64_t col_fold;                // index along the spatial cols (Sc)
   std::uint64_t m0, m1, n0, n1, k0, k1;  // half-open GEMM index ranges covered by this fold
-  std::uint64_t rows_used;           // array rows holding real work (<= ArrayShape::rows)
-  std::uint64_t cols_used;           // array cols holding real work (<= ArrayShape::cols)
-  std::uint64_t start_cycle;         // first cycle of the fold (operands start entering)
-  std::uint64_t end_cycle;           // last cycle of the fold (inclusive). ScaleSim: end of the
-                                     // full-array padded window; Pipelined: last_output_cycle
-  std::uint64_t last_output_cycle;   // cycle of the fold's last real output write
+  std::uint64_t rows_used;               // array rows holding real work (<= ArrayShape::rows)
+  std::uint64_t cols_used;               // array cols holding real work (<= ArrayShape::cols)
+  std::uint64_t start_cycle;             // first cycle of the fold (operands start entering)
+  std::uint64_t end_cycle;               // last cycle of the fold (inclusive). ScaleSim: end of the
+                                         // full-array padded window; Pipelined: last_output_cycle
+  std::uint64_t last_output_cycle;       // cycle of the fold's last real output write
 };
 
 struct GemmTiming {
-  std::uint64_t total_cycles;        // max_f end_cycle; ScaleSim: SCALE-Sim's "Total Cycles"
-  std::uint64_t row_folds;           // ceil(Sr / rows)
-  std::uint64_t col_folds;           // ceil(Sc / cols)
-  std::uint64_t fold_interval;       // cycles between consecutive fold starts
-  std::uint64_t macs;                // M * N * K
-  std::uint64_t mac_bound_cycles;    // ceil(macs / (rows * cols))
-  double utilisation;                // macs / (rows * cols * (total_cycles + 1)), elapsed cycles
-  double scalesim_utilisation;       // macs / (rows * cols * total_cycles): SCALE-Sim's "Overall
-                                     // Util %" / 100 (0 when total_cycles == 0)
-  std::vector<Fold> folds;           // empty when not materialised
+  std::uint64_t total_cycles;      // max_f end_cycle; ScaleSim: SCALE-Sim's "Total Cycles"
+  std::uint64_t row_folds;         // ceil(Sr / rows)
+  std::uint64_t col_folds;         // ceil(Sc / cols)
+  std::uint64_t fold_interval;     // cycles between consecutive fold starts
+  std::uint64_t macs;              // M * N * K
+  std::uint64_t mac_bound_cycles;  // ceil(macs / (rows * cols))
+  double utilisation;              // macs / (rows * cols * (total_cycles + 1)), elapsed cycles
+  double scalesim_utilisation;     // macs / (rows * cols * total_cycles): SCALE-Sim's "Overall
+                                   // Util %" / 100 (0 when total_cycles == 0)
+  std::vector<Fold> folds;         // empty when not materialised
 };
 
 // Most folds gemm_timing materialises; beyond it (with with_folds) it throws std::length_error.

@@ -22,7 +22,9 @@ namespace {
 void read_fields(common::JsonNode& n, MemorySpec& m) {
   m.kind = n.get_choice("kind", {"simple"}, m.kind);
   m.description = n.get_string("description", m.description);
-  m.size_bytes = static_cast<std::uint64_t>(n.get_int("size_mib", static_cast<std::int64_t>(m.size_bytes >> 20), 1, 1 << 24)) << 20;
+  m.size_bytes = static_cast<std::uint64_t>(
+                     n.get_int("size_mib", static_cast<std::int64_t>(m.size_bytes >> 20), 1, 1 << 24))
+                 << 20;
   m.latency_ns = n.get_number_in("latency_ns", m.latency_ns, 0, 1e6);
   m.bandwidth_gbps = n.get_number_in("bandwidth_gbps", m.bandwidth_gbps, 0, 1e6);
   m.read_pj_per_bit = n.get_number_in("read_pj_per_bit", m.read_pj_per_bit, 0, 1e6);

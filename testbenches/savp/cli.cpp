@@ -49,7 +49,8 @@ std::string data_dir() {
 bool looks_like_sweep(const std::string& path) {
   try {
     const common::Json j = common::load_json_file(path);
-    return j.is_object() && j.contains("base") && (j.contains("grid") || j.contains("zip") || j.contains("points"));
+    return j.is_object() && j.contains("base") &&
+           (j.contains("grid") || j.contains("zip") || j.contains("points"));
   } catch (const std::exception&) {
     return false;
   }
@@ -59,7 +60,8 @@ int cmd_run(const std::vector<std::string>& args) {
   po::options_description opts("run options");
   opts.add_options()("output,o", po::value<std::string>(), "output directory (default out/<scenario id>)")(
       "set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUE override (repeatable)")(
-      "quiet,q", po::bool_switch(), "print nothing on success")("scenario", po::value<std::string>(), "scenario file");
+      "quiet,q", po::bool_switch(), "print nothing on success")("scenario", po::value<std::string>(),
+                                                                "scenario file");
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
@@ -71,7 +73,8 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   if (!vm.count("scenario")) return usage_error("run: missing SCENARIO.json");
   const std::string file = vm["scenario"].as<std::string>();
-  const std::vector<std::string> sets = vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
+  const std::vector<std::string> sets =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
   const bool quiet = vm["quiet"].as<bool>();
 
   sc::Scenario scenario;
@@ -137,7 +140,8 @@ int cmd_list() {
   std::cout << "\nenergy tables:";
   std::error_code ec;
   std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(fs::path(dir) / "energy", ec)) names.push_back(e.path().filename().string());
+  for (const auto& e : fs::directory_iterator(fs::path(dir) / "energy", ec))
+    names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   for (const auto& n : names) std::cout << " " << n;
   std::cout << "\nworkload kinds: attention (synthetic | npy), gemm"
@@ -149,7 +153,8 @@ int cmd_list() {
     const std::string rel = fs::relative(p, dir).string();
     if (p.extension() != ".json") continue;
     if (rel.rfind("schema", 0) == 0 || rel.rfind("golden", 0) == 0 || rel.rfind("energy", 0) == 0 ||
-        rel.rfind("memory/presets", 0) == 0 || rel.rfind("hardware", 0) == 0 || rel.rfind("workloads", 0) == 0) {
+        rel.rfind("memory/presets", 0) == 0 || rel.rfind("hardware", 0) == 0 ||
+        rel.rfind("workloads", 0) == 0) {
       continue;
     }
     names.push_back(rel);
@@ -167,7 +172,8 @@ int cli_main(int argc, char** argv) {
   const std::string cmd = args[0];
   args.erase(args.begin());
   if (cmd == "--version" || cmd == "-V" || cmd == "version") {
-    std::cout << "savp " << SAVP_VERSION << " (" << SAVP_BUILD_TYPE << ", SystemC " << sc_core::sc_release() << ")\n";
+    std::cout << "savp " << SAVP_VERSION << " (" << SAVP_BUILD_TYPE << ", SystemC " << sc_core::sc_release()
+              << ")\n";
     return kOk;
   }
   if (cmd == "--help" || cmd == "-h" || cmd == "help") {

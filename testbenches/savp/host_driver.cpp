@@ -77,9 +77,9 @@ void HostDriver::run_job(const JobSlot& slot) {
     out_rows = w.M;
     out_cols = w.N;
   } else {
-    const common::QkvData qkv = plan_.npy ? plan_.npy->head(slot.index)
-                                          : common::generate_qkv(w.synthetic, w.seq_len, w.head_dim,
-                                                                 w.value_dim, slot.seed);
+    const common::QkvData qkv =
+        plan_.npy ? plan_.npy->head(slot.index)
+                  : common::generate_qkv(w.synthetic, w.seq_len, w.head_dim, w.value_dim, slot.seed);
     auto pq = pack_matrix(qkv.q, fmt, acc.int_bits(), d.scale_a);
     auto pk = pack_matrix(qkv.k, fmt, acc.int_bits(), d.scale_b);
     auto pv = pack_matrix(qkv.v, fmt, acc.int_bits(), d.scale_c);

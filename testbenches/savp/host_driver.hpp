@@ -6,9 +6,9 @@
 // double-precision reference to the scoreboard. Stops the simulation after the last job.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <vector>
 

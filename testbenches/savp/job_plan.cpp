@@ -15,8 +15,9 @@ std::uint64_t align(std::uint64_t v) { return (v + 4095) & ~std::uint64_t{4095};
 std::uint64_t region(std::uint64_t rows, std::uint64_t cols, std::uint64_t elem, const std::string& file) {
   const unsigned __int128 b = static_cast<unsigned __int128>(rows) * cols * elem;
   if (b > (static_cast<unsigned __int128>(1) << 62)) {
-    throw InputError(file, "/workload", "operand of " + std::to_string(rows) + " x " + std::to_string(cols) +
-                                            " elements is too large to address");
+    throw InputError(file, "/workload",
+                     "operand of " + std::to_string(rows) + " x " + std::to_string(cols) +
+                         " elements is too large to address");
   }
   return align(static_cast<std::uint64_t>(b));
 }
@@ -28,7 +29,18 @@ JobPlan make_plan(sc::Scenario& s) {
   common::WorkloadSpec& w = s.workload;
   const sc::AcceleratorSpec& acc = s.accelerators[w.accelerator];
   if (w.kind == common::WorkloadSpec::Kind::Attention && w.source == "npy") {
-    plan.npy = std::make_shared<common::NpyWorkload>(common::load_npy_workload(w, s.file));
+    try {
+      plan.npy = std::make_shared<common::NpyWorkload>(common::load_npy_workload(w, s.file));
+    } catch (const InputError& e) {
+      // Name the scenario and the key that points at the .npy file, then the place in that file.
+      const char* key = e.file() == w.q_file   ? "q"
+                        : e.file() == w.k_file ? "k"
+                        : e.file() == w.v_file ? "v"
+                                               : nullptr;
+      if (!key) throw;
+      throw InputError(s.file, std::string("/workload/data/") + key,
+                       e.file() + (e.path().empty() ? "" : " (" + e.path() + ")") + ": " + e.message());
+    }
     w.seq_len = plan.npy->q.shape[plan.npy->q.shape.size() - 2];
     const std::string why = w.pattern.check(w.seq_len);
     if (!why.empty()) throw InputError(s.file, "/workload/pattern", why);
@@ -40,9 +52,9 @@ JobPlan make_plan(sc::Scenario& s) {
   plan.value_dim = gemm ? 0 : w.value_dim;
 
   const std::string acc_path = "/platform/accelerators/" + std::to_string(w.accelerator);
-  const std::string why = dense::DenseCore::check_job(
-      acc.dense, gemm ? common::JobKind::Gemm : common::JobKind::Attention, plan.rows, plan.cols,
-      plan.depth, plan.value_dim);
+  const std::string why =
+      dense::DenseCore::check_job(acc.dense, gemm ? common::JobKind::Gemm : common::JobKind::Attention,
+                                  plan.rows, plan.cols, plan.depth, plan.value_dim);
   if (!why.empty()) throw InputError(s.file, acc_path, "cannot run this workload: " + why);
 
   // Memory layout of one job; jobs run one after another and reuse it.

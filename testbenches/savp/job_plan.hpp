@@ -28,7 +28,7 @@ struct JobPlan {
   std::vector<JobSlot> jobs;
   MemoryLayout layout;
   std::uint64_t rows = 0, cols = 0, depth = 0, value_dim = 0;  // per job (same for all jobs)
-  std::shared_ptr<common::NpyWorkload> npy;                     // when the data come from files
+  std::shared_ptr<common::NpyWorkload> npy;                    // when the data come from files
 };
 
 // Throws common::InputError (exit 2) when the scenario cannot run.

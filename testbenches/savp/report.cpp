@@ -117,9 +117,15 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
 std::string summary_csv(const Json& stats) {
   std::ostringstream os;
   os << std::setprecision(10);
-  const char* cols[] = {"index", "engine", "accelerator", "batch", "layer", "head", "start_ns", "end_ns",
-                        "latency_ns", "cycles", "stall_cycles", "energy_pj", "dram_bytes_read",
-                        "dram_bytes_written", "max_abs_err", "rel_l2_err", "cosine", "passed"};
+  const char* cols[] = {"index",           "engine",
+                        "accelerator",     "batch",
+                        "layer",           "head",
+                        "start_ns",        "end_ns",
+                        "latency_ns",      "cycles",
+                        "stall_cycles",    "energy_pj",
+                        "dram_bytes_read", "dram_bytes_written",
+                        "max_abs_err",     "rel_l2_err",
+                        "cosine",          "passed"};
   bool first = true;
   for (const char* c : cols) {
     os << (first ? "" : ",") << c;
@@ -212,7 +218,8 @@ void write_file_atomic(const std::string& path, const std::string& text) {
 void write_outputs(const std::string& outdir, const sc::Scenario& s, const Json& stats) {
   fs::create_directories(outdir);
   write_file_atomic((fs::path(outdir) / "resolved.json").string(), s.resolved.dump(2) + "\n");
-  if (s.outputs.summary_csv) write_file_atomic((fs::path(outdir) / "summary.csv").string(), summary_csv(stats));
+  if (s.outputs.summary_csv)
+    write_file_atomic((fs::path(outdir) / "summary.csv").string(), summary_csv(stats));
   // stats.json last: its presence marks a complete output directory.
   write_file_atomic((fs::path(outdir) / "stats.json").string(), stats.dump(2) + "\n");
 }

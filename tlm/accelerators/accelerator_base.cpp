@@ -42,7 +42,9 @@ void AcceleratorBase::csr_b_transport(tlm::tlm_generic_payload& trans, sc_time& 
   bool ok = true;
   if (trans.is_write()) {
     switch (off) {
-      case csr::kDescAddr: desc_addr_ = v; break;
+      case csr::kDescAddr:
+        desc_addr_ = v;
+        break;
       case csr::kDoorbell:
         if (v == 1 && status_ != csr::kStatusBusy) {
           status_ = csr::kStatusBusy;
@@ -54,15 +56,25 @@ void AcceleratorBase::csr_b_transport(tlm::tlm_generic_payload& trans, sc_time& 
         irq_update_.notify(delay);
         if (status_ == csr::kStatusDone) status_ = csr::kStatusIdle;
         break;
-      default: ok = false;
+      default:
+        ok = false;
     }
   } else {
     switch (off) {
-      case csr::kId: out = csr::kIdValue; break;
-      case csr::kDescAddr: out = desc_addr_; break;
-      case csr::kStatus: out = status_; break;
-      case csr::kLastJobCycles: out = last_cycles_; break;
-      default: ok = false;
+      case csr::kId:
+        out = csr::kIdValue;
+        break;
+      case csr::kDescAddr:
+        out = desc_addr_;
+        break;
+      case csr::kStatus:
+        out = status_;
+        break;
+      case csr::kLastJobCycles:
+        out = last_cycles_;
+        break;
+      default:
+        ok = false;
     }
     for (int i = 0; i < 8; ++i) p[i] = static_cast<std::uint8_t>(out >> (8 * i));
   }
@@ -116,7 +128,8 @@ void AcceleratorBase::run_job(JobRecord& rec) {
   while (core_->next(step)) {
     // Reads: a prefetchable step's reads start as soon as the read channel is free and the buffer
     // half is released (the step before the previous one finished computing).
-    sc_time read_start = step.prefetch ? std::max(read_free, prev_compute_start) : std::max(read_free, compute_free);
+    sc_time read_start =
+        step.prefetch ? std::max(read_free, prev_compute_start) : std::max(read_free, compute_free);
     const sc_time reads_done = port_.transfer_all(false, step.reads, read_start);
     read_free = reads_done;
     core_->reads_done(step);

@@ -11,10 +11,10 @@
 // 0x28 LAST_JOB_CYCLES (RO).
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <map>
 #include <memory>
@@ -28,8 +28,8 @@
 namespace savp::sc {
 
 namespace csr {
-constexpr std::uint64_t kId = 0x00, kDescAddr = 0x08, kDoorbell = 0x10, kStatus = 0x18,
-                        kIrqAck = 0x20, kLastJobCycles = 0x28, kBlockBytes = 0x1000;
+constexpr std::uint64_t kId = 0x00, kDescAddr = 0x08, kDoorbell = 0x10, kStatus = 0x18, kIrqAck = 0x20,
+                        kLastJobCycles = 0x28, kBlockBytes = 0x1000;
 constexpr std::uint64_t kIdValue = 0x5341565000000001ull;  // "SAVP", register map version 1
 constexpr std::uint64_t kStatusIdle = 0, kStatusBusy = 1, kStatusDone = 2, kStatusError = 3;
 }  // namespace csr
@@ -41,7 +41,7 @@ struct JobRecord {
   std::uint64_t stall_cycles = 0;                     // cycles the compute waited for data
   std::uint64_t bytes_read = 0, bytes_written = 0;    // DMA traffic of this job
   common::EngineJobStats engine;
-  double engine_energy_pj = 0.0;                      // energy of the engine's actions in this job
+  double engine_energy_pj = 0.0;  // energy of the engine's actions in this job
   std::string error;
 };
 
@@ -54,7 +54,7 @@ struct AcceleratorTiming {
 
 class AcceleratorBase : public sc_core::sc_module, public StatsSource {
  public:
-  tlm_utils::simple_target_socket<AcceleratorBase> tgt_socket;   // CSRs
+  tlm_utils::simple_target_socket<AcceleratorBase> tgt_socket;      // CSRs
   tlm_utils::simple_initiator_socket<AcceleratorBase> init_socket;  // DMA to memory
   sc_core::sc_out<bool> irq;
 

@@ -11,8 +11,7 @@ using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
 InitiatorPort::InitiatorPort(tlm::tlm_initiator_socket<>& socket, std::string owner,
-                             std::uint32_t max_burst_bytes, std::uint32_t outstanding,
-                             sc_time issue_interval)
+                             std::uint32_t max_burst_bytes, std::uint32_t outstanding, sc_time issue_interval)
     : socket_(socket),
       owner_(std::move(owner)),
       max_burst_(max_burst_bytes),

@@ -19,8 +19,7 @@ struct StatValue {
 
 class StatsTree {
  public:
-  void add(const std::string& component, const std::string& name, double value,
-           const std::string& unit);
+  void add(const std::string& component, const std::string& name, double value, const std::string& unit);
   // Action counts with their prices; energy = count x price.
   void add_actions(const std::string& component, const common::ActionLedger& ledger);
 

@@ -5,10 +5,10 @@
 // transport; the arbitrated, bandwidth-limited crossbar arrives with the memory-system issue.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
 #include <tlm_utils/multi_passthrough_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <string>
 #include <vector>

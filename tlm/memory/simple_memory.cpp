@@ -8,7 +8,10 @@ using sc_core::SC_NS;
 using sc_core::sc_time;
 
 SimpleMemory::SimpleMemory(sc_core::sc_module_name name, const memory::MemorySpec& spec)
-    : sc_module(name), tgt_socket("tgt_socket"), spec_(spec), store_(spec.size_bytes),
+    : sc_module(name),
+      tgt_socket("tgt_socket"),
+      spec_(spec),
+      store_(spec.size_bytes),
       latency_(spec.latency_ns, SC_NS) {
   ns_per_byte_ = spec.bandwidth_gbps > 0 ? 1.0 / spec.bandwidth_gbps : 0.0;
   tgt_socket.register_b_transport(this, &SimpleMemory::b_transport);

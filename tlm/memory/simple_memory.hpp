@@ -5,9 +5,9 @@
 // replace it. Serves b_transport (LT) and transport_dbg (backdoor loads, untimed, uncounted).
 #pragma once
 
+#include <tlm_utils/simple_target_socket.h>
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
 
 #include "models/memory/backing_store.hpp"
 #include "models/memory/memory_spec.hpp"

@@ -34,9 +34,10 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   s.seed = static_cast<std::uint64_t>(top.get_int("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   const std::string mode = top.get_choice("timing_mode", {"LT", "AT"}, "LT");
   if (mode == "AT") {
-    top.child("timing_mode").fail(
-        "timing_mode AT is not available yet: the 4-phase AT path arrives with the shared memory "
-        "system (issue 3); use \"LT\"");
+    top.child("timing_mode")
+        .fail(
+            "timing_mode AT is not available yet: the 4-phase AT path arrives with the shared memory "
+            "system (issue 3); use \"LT\"");
   }
   s.timing_mode = TimingMode::LT;
   s.quantum_ns = top.get_number_in("quantum_ns", 1000.0, 1e-3, 1e9);
@@ -49,7 +50,10 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     s.accelerators.push_back(parse_accelerator(accs.element(i).as_object()));
     for (std::size_t j = 0; j < i; ++j) {
       if (s.accelerators[j].name() == s.accelerators[i].name()) {
-        accs.element(i).as_object().child("name").fail("duplicate accelerator name \"" + s.accelerators[i].name() + "\"");
+        JsonNode e = accs.element(i).as_object();
+        (e.has("name") ? e.child("name") : e)
+            .fail("duplicate accelerator name \"" + s.accelerators[i].name() +
+                  "\" (give each accelerator its own \"name\")");
       }
     }
   }
@@ -74,8 +78,10 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
 
   s.workload = common::WorkloadSpec::parse(top.object_at("workload"));
   if (s.workload.accelerator >= s.accelerators.size()) {
-    top.object_at("workload").child("accelerator").fail(
-        "expected an index below the number of accelerators (" + std::to_string(s.accelerators.size()) + ")");
+    top.object_at("workload")
+        .child("accelerator")
+        .fail("expected an index below the number of accelerators (" + std::to_string(s.accelerators.size()) +
+              ")");
   }
   if (top.has("outputs")) {
     JsonNode o = top.object_at("outputs");
@@ -95,7 +101,15 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
   // Pass 1: validate the file as written, splicing every include into the tree.
   parse_tree(root, path, data_dir, s);
   if (!sets.empty()) {
-    for (const auto& a : sets) common::apply_set_override(root, a);
+    for (const auto& a : sets) {
+      try {
+        common::apply_set_override(root, a);
+      } catch (const common::InputError& e) {
+        // Name the scenario and the JSON path the --set aimed at, not just "--set".
+        throw common::InputError(path, common::dotted_to_pointer(e.path()),
+                                 "--set " + a + ": " + e.message());
+      }
+    }
     // Pass 2: the overridden tree; errors now come from a --set value.
     s = Scenario{};
     parse_tree(root, path + " (after --set)", data_dir, s);

@@ -1,7 +1,7 @@
 // SystemC component tests: the simple memory target behind the router, driven by an initiator port.
+#include <tlm_utils/simple_initiator_socket.h>
 #include <catch2/catch.hpp>
 #include <systemc>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <functional>
 #include <numeric>
@@ -56,7 +56,8 @@ struct Bench {
 
 }  // namespace
 
-TEST_CASE("memory: bytes written through the router read back, with latency and bandwidth timing", "[sc][memory]") {
+TEST_CASE("memory: bytes written through the router read back, with latency and bandwidth timing",
+          "[sc][memory]") {
   Bench b(50.0, 10.0, 64, 64);  // 10 GB/s = 0.1 ns per byte; enough requests in flight to cover latency
   std::vector<std::uint8_t> data(1024), back(1024, 0);
   std::iota(data.begin(), data.end(), 0);
@@ -78,7 +79,9 @@ TEST_CASE("memory: bytes written through the router read back, with latency and 
 TEST_CASE("memory: unmapped addresses give an address error that the port reports", "[sc][memory]") {
   Bench b(10.0, 0.0);
   std::vector<std::uint8_t> buf(64);
-  b.tester->body = [&](sc::InitiatorPort& p) { p.transfer(false, 0x2000'0000, buf.data(), 64, sc_core::SC_ZERO_TIME); };
+  b.tester->body = [&](sc::InitiatorPort& p) {
+    p.transfer(false, 0x2000'0000, buf.data(), 64, sc_core::SC_ZERO_TIME);
+  };
   sc_core::sc_start();
   CHECK_THAT(b.tester->failure, Catch::Contains("TLM_ADDRESS_ERROR_RESPONSE"));
   CHECK(b.bus->decode_errors() == 1);
@@ -100,7 +103,9 @@ TEST_CASE("memory: outstanding-request limit serialises latency", "[sc][memory]"
   Bench b(100.0, 0.0, 64, 1);
   std::vector<std::uint8_t> buf(256);
   sc_time done;
-  b.tester->body = [&](sc::InitiatorPort& p) { done = p.transfer(false, 0x1000'0000, buf.data(), 256, sc_core::SC_ZERO_TIME); };
+  b.tester->body = [&](sc::InitiatorPort& p) {
+    done = p.transfer(false, 0x1000'0000, buf.data(), 256, sc_core::SC_ZERO_TIME);
+  };
   sc_core::sc_start();
   REQUIRE(b.tester->failure.empty());
   CHECK(done.to_seconds() * 1e9 == Approx(4 * 101.0));
@@ -110,7 +115,9 @@ TEST_CASE("memory: pipelined requests overlap their latency", "[sc][memory]") {
   Bench b(100.0, 0.0, 64, 4);
   std::vector<std::uint8_t> buf(256);
   sc_time done;
-  b.tester->body = [&](sc::InitiatorPort& p) { done = p.transfer(false, 0x1000'0000, buf.data(), 256, sc_core::SC_ZERO_TIME); };
+  b.tester->body = [&](sc::InitiatorPort& p) {
+    done = p.transfer(false, 0x1000'0000, buf.data(), 256, sc_core::SC_ZERO_TIME);
+  };
   sc_core::sc_start();
   REQUIRE(b.tester->failure.empty());
   CHECK(done.to_seconds() * 1e9 == Approx(3.0 + 101.0));
@@ -121,7 +128,9 @@ TEST_CASE("memory: too few requests in flight cannot cover the latency (Little's
   Bench b(50.0, 10.0, 64, 8);
   std::vector<std::uint8_t> data(1024);
   sc_time done;
-  b.tester->body = [&](sc::InitiatorPort& p) { done = p.transfer(true, 0x1000'0000, data.data(), 1024, sc_core::SC_ZERO_TIME); };
+  b.tester->body = [&](sc::InitiatorPort& p) {
+    done = p.transfer(true, 0x1000'0000, data.data(), 1024, sc_core::SC_ZERO_TIME);
+  };
   sc_core::sc_start();
   REQUIRE(b.tester->failure.empty());
   // Hand-worked: burst 8 issues when burst 0 completes (57.4 ns) and completes at 114.8 ns; each

@@ -12,9 +12,9 @@ const std::string kScenarios = std::string(SAVP_SOURCE_DIR) + "/scenarios";
 }
 
 TEST_CASE("platform: a dense attention job flows end to end with exact traffic", "[sc][platform]") {
-  sc::Scenario s = sc::load_scenario(kScenarios + "/default.json",
-                                     {"workload.seq_len=128", "workload.heads=1", "workload.head_dim=32"},
-                                     kScenarios);
+  sc::Scenario s =
+      sc::load_scenario(kScenarios + "/default.json",
+                        {"workload.seq_len=128", "workload.heads=1", "workload.head_dim=32"}, kScenarios);
   tb::JobPlan plan = tb::make_plan(s);
   const tb::SimulationOutcome out = tb::simulate(s, plan);
   INFO(out.error);
@@ -43,9 +43,9 @@ TEST_CASE("platform: a dense attention job flows end to end with exact traffic",
 TEST_CASE("platform: slower memory makes the same job take longer, same data and counts", "[sc][platform]") {
   // Two elaborations are not allowed in one process; compare against numbers from the model: the
   // job is memory bound with a 0.5 GB/s memory, so its latency exceeds the bytes / bandwidth time.
-  sc::Scenario s = sc::load_scenario(kScenarios + "/default.json",
-                                     {"workload.seq_len=128", "workload.heads=1", "platform.memory.bandwidth_gbps=0.5"},
-                                     kScenarios);
+  sc::Scenario s = sc::load_scenario(
+      kScenarios + "/default.json",
+      {"workload.seq_len=128", "workload.heads=1", "platform.memory.bandwidth_gbps=0.5"}, kScenarios);
   tb::JobPlan plan = tb::make_plan(s);
   const tb::SimulationOutcome out = tb::simulate(s, plan);
   REQUIRE(out.error.empty());

@@ -69,7 +69,7 @@ TEST_CASE("accuracy: NaN propagates", "[accuracy]") {
 }
 
 TEST_CASE("accuracy: accumulator equals the concatenation", "[accuracy]") {
-  const std::vector<double> r1{3.0, 4.0}, t1{3.0, 5.0};  // sq err 1, sq ref 25, dot 29, sq t 34
+  const std::vector<double> r1{3.0, 4.0}, t1{3.0, 5.0};             // sq err 1, sq ref 25, dot 29, sq t 34
   const std::vector<double> r2{1.0, 0.0, 2.0}, t2{1.0, -2.0, 2.0};  // err 4, ref 5, dot 5, t 9
   AccuracyAccumulator acc;
   const Accuracy b1 = acc.add(t1, r1);

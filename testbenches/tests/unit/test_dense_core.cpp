@@ -39,7 +39,8 @@ struct AttentionCase {
 };
 
 // Runs one head through the core; returns the accuracy against the double reference.
-common::Accuracy run_attention(const dense::DenseConfig& cfg, const AttentionCase& c, test::CoreRun* run = nullptr) {
+common::Accuracy run_attention(const dense::DenseConfig& cfg, const AttentionCase& c,
+                               test::CoreRun* run = nullptr) {
   const common::QkvData qkv = common::generate_qkv(common::SyntheticParams{}, c.L, c.d, c.dv, 42);
   memory::BackingStore mem(64 << 20);
   common::JobDescriptor d;
@@ -63,7 +64,8 @@ common::Accuracy run_attention(const dense::DenseConfig& cfg, const AttentionCas
   d.window_w = c.pattern.window_w;
   d.n_globals = c.pattern.global_tokens.size();
   d.addr_globals = 0x1000;
-  mem.write(d.addr_globals, reinterpret_cast<const std::uint8_t*>(c.pattern.global_tokens.data()), 4 * d.n_globals);
+  mem.write(d.addr_globals, reinterpret_cast<const std::uint8_t*>(c.pattern.global_tokens.data()),
+            4 * d.n_globals);
   auto put = [&](const common::MatrixD& m, std::uint64_t addr, double& scale) {
     common::QuantParams q;
     q.bits = cfg.int_bits;
@@ -137,7 +139,8 @@ TEST_CASE("dense core: reduced-precision datapaths have bounded, ordered error",
   CHECK(e8 > e12);
 }
 
-TEST_CASE("dense core: streaming K/V when they do not fit gives the same output and re-reads them", "[dense]") {
+TEST_CASE("dense core: streaming K/V when they do not fit gives the same output and re-reads them",
+          "[dense]") {
   AttentionCase c;
   c.L = 128;
   dense::DenseConfig fit = config(common::ElemFormat::FP32);
@@ -200,8 +203,10 @@ TEST_CASE("dense core: GEMM numerics and cycles in the scalesim convention", "[d
 TEST_CASE("dense core: plan-time limits name the buffer to raise", "[dense]") {
   dense::DenseConfig cfg;  // 32x32, 256 KiB output buffer
   CHECK(dense::DenseCore::check_job(cfg, common::JobKind::Attention, 1024, 1024, 64, 64).empty());
-  const std::string why = dense::DenseCore::check_job(cfg, common::JobKind::Attention, 1 << 16, 1 << 16, 64, 64);
+  const std::string why =
+      dense::DenseCore::check_job(cfg, common::JobKind::Attention, 1 << 16, 1 << 16, 64, 64);
   CHECK_THAT(why, Catch::Contains("buffers.output_kib"));
   cfg.input_buffer_bytes = 1024;
-  CHECK_THAT(dense::DenseCore::check_job(cfg, common::JobKind::Gemm, 64, 64, 4096, 0), Catch::Contains("buffers.input_kib"));
+  CHECK_THAT(dense::DenseCore::check_job(cfg, common::JobKind::Gemm, 64, 64, 4096, 0),
+             Catch::Contains("buffers.input_kib"));
 }

@@ -25,9 +25,14 @@ TEST_CASE("json reader: wrong types and ranges name file, pointer, expected and 
   JsonNode a = root.object_at("a");
   const std::string m1 = message_of([&] { a.get_int("rows", 32, 1, 4096); });
   CHECK_THAT(m1, Catch::Contains("s.json: /a/rows: expected an integer in [1, 4096], found -3"));
-  CHECK_THAT(message_of([&] { a.get_string("name"); }), Catch::Contains("/a/name: expected a string, found 5"));
-  CHECK_THAT(message_of([&] { a.get_choice("mode", {"os", "ws"}); }), Catch::Contains("expected one of os|ws, found \"xx\""));
-  CHECK_THAT(message_of([&] { root.get_string("missing"); }), Catch::Contains("missing required key \"missing\""));
+  CHECK_THAT(message_of([&] { a.get_string("name"); }),
+             Catch::Contains("/a/name: expected a string, found 5"));
+  CHECK_THAT(message_of([&] {
+               a.get_choice("mode", {"os", "ws"});
+             }),
+             Catch::Contains("expected one of os|ws, found \"xx\""));
+  CHECK_THAT(message_of([&] { root.get_string("missing"); }),
+             Catch::Contains("missing required key \"missing\""));
 }
 
 TEST_CASE("json reader: unknown keys are refused with the known ones listed", "[json]") {
@@ -45,7 +50,8 @@ TEST_CASE("json reader: integers given as floats are accepted only when integral
   JsonNode n(j, "f.json");
   CHECK(n.get_int("a", 1, 10) == 4);
   CHECK_THAT(message_of([&] { n.get_int("b", 1, 10); }), Catch::Contains("/b"));
-  CHECK_THAT(message_of([&] { n.get_int("c", 1, std::numeric_limits<std::int64_t>::max()); }), Catch::Contains("positive integer"));
+  CHECK_THAT(message_of([&] { n.get_int("c", 1, std::numeric_limits<std::int64_t>::max()); }),
+             Catch::Contains("positive integer"));
 }
 
 TEST_CASE("json reader: includes splice the file in and errors name the included file", "[json]") {
@@ -61,7 +67,8 @@ TEST_CASE("json reader: includes splice the file in and errors name the included
   CHECK_THAT(m, Catch::Contains("inc.json: /rows: expected an integer in [1, 10], found 0"));
   Json k = Json::parse(R"({"array": "nope.json"})");
   JsonNode r2(k, (dir / "main.json").string());
-  CHECK_THAT(message_of([&] { r2.object_at("array"); }), Catch::Contains("/array: include file \"nope.json\" not found"));
+  CHECK_THAT(message_of([&] { r2.object_at("array"); }),
+             Catch::Contains("/array: include file \"nope.json\" not found"));
 }
 
 TEST_CASE("json reader: malformed JSON reports line and column", "[json]") {
@@ -84,7 +91,9 @@ TEST_CASE("json reader: --set parses JSON values, bare words as strings, walks a
   CHECK(j["p"]["acc"][0]["rows"] == 16);
   CHECK(j["p"]["acc"][0]["dataflow"] == "ws");
   CHECK(j["w"]["flag"] == true);
-  CHECK_THAT(message_of([&] { apply_set_override(j, "x.y=1"); }), Catch::Contains("the scenario has no \"x\""));
-  CHECK_THAT(message_of([&] { apply_set_override(j, "p.acc.3.rows=1"); }), Catch::Contains("index 3 out of range"));
+  CHECK_THAT(message_of([&] { apply_set_override(j, "x.y=1"); }),
+             Catch::Contains("the scenario has no \"x\""));
+  CHECK_THAT(message_of([&] { apply_set_override(j, "p.acc.3.rows=1"); }),
+             Catch::Contains("index 3 out of range"));
   CHECK_THAT(message_of([&] { apply_set_override(j, "novalue"); }), Catch::Contains("expected PATH=VALUE"));
 }

@@ -42,8 +42,7 @@ std::string temp_path(const std::string& name) {
 
 // A .npy image: magic, version, header length (2 bytes for v1, 4 for v2/v3), header, data.
 Bytes npy_bytes(const std::string& dict, const Bytes& data, int major = 1, int minor = 0) {
-  Bytes b{0x93, 'N', 'U', 'M', 'P', 'Y', static_cast<std::uint8_t>(major),
-          static_cast<std::uint8_t>(minor)};
+  Bytes b{0x93, 'N', 'U', 'M', 'P', 'Y', static_cast<std::uint8_t>(major), static_cast<std::uint8_t>(minor)};
   std::string header = dict;
   const std::size_t len_bytes = major == 1 ? 2 : 4;
   while ((8 + len_bytes + header.size() + 1) % 64 != 0) header += ' ';
@@ -135,7 +134,10 @@ TEST_CASE("npy: write/read round trip", "[npy]") {
   CHECK(ad.values == vd);
 
   MatrixD m(2, 2);
-  m(0, 0) = 1; m(0, 1) = 2; m(1, 0) = 3; m(1, 1) = 4;
+  m(0, 0) = 1;
+  m(0, 1) = 2;
+  m(1, 0) = 3;
+  m(1, 1) = 4;
   const std::string pm = temp_path("rt_m.npy");
   write_npy(pm, m);
   const MatrixD back = npy_matrix(read_npy(pm));
@@ -163,17 +165,21 @@ TEST_CASE("npy: every supported dtype", "[npy]") {
     std::vector<double> expect;
   };
   const std::vector<Case> cases{
-      {"<f2", Bytes{0x00, 0x3C, 0x66, 0x2E, 0x00, 0xC0, 0x01, 0x00},
+      {"<f2",
+       Bytes{0x00, 0x3C, 0x66, 0x2E, 0x00, 0xC0, 0x01, 0x00},
        {1.0, static_cast<double>(0.0999755859375f), -2.0, std::ldexp(1.0, -24)}},
-      {"<f4", le_bytes(std::vector<float>{1.5f, -0.25f, 0.1f, 1e30f}),
+      {"<f4",
+       le_bytes(std::vector<float>{1.5f, -0.25f, 0.1f, 1e30f}),
        {1.5, -0.25, static_cast<double>(0.1f), static_cast<double>(1e30f)}},
       {"<f8", le_bytes(std::vector<double>{0.1, -2.0, 1e-300, 3.0}), {0.1, -2.0, 1e-300, 3.0}},
       {"<i1", Bytes{0x00, 0x7F, 0x80, 0xFF}, {0, 127, -128, -1}},
       {"|i1", Bytes{0x05, 0xFB, 0x01, 0x81}, {5, -5, 1, -127}},
       {"<i2", Bytes{0x34, 0x12, 0xFF, 0xFF, 0x00, 0x80, 0xFF, 0x7F}, {0x1234, -1, -32768, 32767}},
-      {"<i4", le_bytes(std::vector<std::int32_t>{-2147483647 - 1, 2147483647, -7, 0}),
+      {"<i4",
+       le_bytes(std::vector<std::int32_t>{-2147483647 - 1, 2147483647, -7, 0}),
        {-2147483648.0, 2147483647.0, -7, 0}},
-      {"<i8", le_bytes(std::vector<std::int64_t>{-(std::int64_t{1} << 40), 123456789012LL, -1, 0}),
+      {"<i8",
+       le_bytes(std::vector<std::int64_t>{-(std::int64_t{1} << 40), 123456789012LL, -1, 0}),
        {-std::ldexp(1.0, 40), 123456789012.0, -1, 0}},
       {"|u1", Bytes{0x00, 0x7F, 0x80, 0xFF}, {0, 127, 128, 255}},
   };
@@ -212,8 +218,8 @@ TEST_CASE("npy: format versions and header dict variants", "[npy]") {
     CHECK(a.values == std::vector<double>{1, 2, 3, 4, 5, 6});
   }
   // 0-d array: shape () holds one value
-  const std::string p0 = write_file("scalar.npy",
-      npy_bytes(dict("<f8", "()"), le_bytes(std::vector<double>{2.5})));
+  const std::string p0 =
+      write_file("scalar.npy", npy_bytes(dict("<f8", "()"), le_bytes(std::vector<double>{2.5})));
   const NpyArray s = read_npy(p0);
   CHECK(s.shape.empty());
   CHECK(s.values == std::vector<double>{2.5});
@@ -267,8 +273,7 @@ TEST_CASE("npy: file-level rejections", "[npy][reject]") {
   require_rejected("bad_magic.npy", bad_magic, "bad magic", "byte 0");
   require_rejected("empty.npy", Bytes{}, "bad magic");
   require_rejected("short.npy", Bytes{0x93, 'N', 'U'}, "file is only 3 bytes");
-  require_rejected("text.npy", Bytes{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'},
-                   "bad magic");
+  require_rejected("text.npy", Bytes{'h', 'e', 'l', 'l', 'o', ' ', 'w', 'o', 'r', 'l', 'd'}, "bad magic");
 
   require_rejected("v4.npy", npy_bytes(dict("<f4", "(2,)"), le_bytes(std::vector<float>{1, 2}), 4),
                    "unsupported .npy format version 4.0 (expected 1.0, 2.0 or 3.0)", "byte 6");
@@ -303,8 +308,7 @@ TEST_CASE("npy: malformed header dicts", "[npy][reject]") {
       {"{'descr': <f4, 'fortran_order': False, 'shape': (2,)}", "expected a quoted string"},
       {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,)} trailing", "only whitespace after"},
       {"{'descr': '<f4', 'fortran_order': False, 'shape': (2,)", "expected ',' or '}'"},
-      {"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,)}",
-       "integer too large"},
+      {"{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,)}", "integer too large"},
   };
   for (const auto& c : cases) {
     INFO("header " << c.first);
@@ -315,11 +319,10 @@ TEST_CASE("npy: malformed header dicts", "[npy][reject]") {
 
 TEST_CASE("npy: semantic header rejections", "[npy][reject]") {
   const Bytes d4 = le_bytes(std::vector<float>{1, 2, 3, 4});
-  require_rejected("fortran.npy",
-                   npy_bytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", d4),
+  require_rejected("fortran.npy", npy_bytes("{'descr': '<f4', 'fortran_order': True, 'shape': (2, 2), }", d4),
                    "fortran_order is True", "header");
-  require_rejected("big.npy", npy_bytes(dict(">f4", "(4,)"), d4),
-                   "big-endian dtype '>f4' is not supported", "header");
+  require_rejected("big.npy", npy_bytes(dict(">f4", "(4,)"), d4), "big-endian dtype '>f4' is not supported",
+                   "header");
   require_rejected("big_i2.npy", npy_bytes(dict(">i2", "(8,)"), d4), "big-endian");
   require_rejected("c8.npy", npy_bytes(dict("<c8", "(2,)"), d4),
                    "unsupported dtype '<c8': expected one of <f2, <f4", "header");
@@ -327,10 +330,8 @@ TEST_CASE("npy: semantic header rejections", "[npy][reject]") {
   require_rejected("obj.npy", npy_bytes(dict("|O", "(4,)"), d4), "unsupported dtype '|O'");
   require_rejected("zero.npy", npy_bytes(dict("<f4", "(2, 0)"), Bytes{}),
                    "shape dimension 1 is 0: expected a positive size", "header");
-  require_rejected("neg.npy", npy_bytes(dict("<f4", "(-4,)"), d4),
-                   "shape dimension 0 is -4", "header");
-  require_rejected("overflow.npy",
-                   npy_bytes(dict("<f4", "(4294967296, 4294967296, 16)"), d4),
+  require_rejected("neg.npy", npy_bytes(dict("<f4", "(-4,)"), d4), "shape dimension 0 is -4", "header");
+  require_rejected("overflow.npy", npy_bytes(dict("<f4", "(4294967296, 4294967296, 16)"), d4),
                    "element count overflows", "header");
   require_rejected("limit.npy", npy_bytes(dict("<f4", "(10, 10)"), Bytes(400)),
                    "array has 100 elements (10, 10), more than the limit of 50", "header", 50);
@@ -352,8 +353,7 @@ TEST_CASE("npy: data size rejections", "[npy][reject]") {
   require_rejected("nodata.npy", npy_bytes(hdr, Bytes{}), "found 0");
   Bytes extra = full;
   extra.insert(extra.end(), {1, 2, 3});
-  require_rejected("extra.npy", extra, "file has 3 extra bytes",
-                   "byte " + std::to_string(offset + 48));
+  require_rejected("extra.npy", extra, "file has 3 extra bytes", "byte " + std::to_string(offset + 48));
   const std::string ok = write_file("exact.npy", full);
   CHECK(read_npy(ok).size() == 12);
 }

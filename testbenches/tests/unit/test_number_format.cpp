@@ -19,15 +19,15 @@ TEST_CASE("fp16: known bit patterns", "[number_format][fp16]") {
   CHECK(float_to_half(0.5f) == 0x3800);
   CHECK(float_to_half(65504.0f) == 0x7BFF);
   CHECK(float_to_half(0.1f) == 0x2E66);
-  CHECK(float_to_half(std::ldexp(1.0f, -14)) == 0x0400);  // smallest normal
-  CHECK(float_to_half(std::ldexp(1.0f, -24)) == 0x0001);  // smallest subnormal
+  CHECK(float_to_half(std::ldexp(1.0f, -14)) == 0x0400);     // smallest normal
+  CHECK(float_to_half(std::ldexp(1.0f, -24)) == 0x0001);     // smallest subnormal
   CHECK(float_to_half(std::ldexp(1023.0f, -24)) == 0x03FF);  // largest subnormal
   CHECK(float_to_half(-std::ldexp(1.0f, -24)) == 0x8001);
 }
 
 TEST_CASE("fp16: overflow, inf and nan", "[number_format][fp16]") {
-  CHECK(float_to_half(65519.0f) == 0x7BFF);   // below the tie: stays finite
-  CHECK(float_to_half(65520.0f) == 0x7C00);   // tie with 65536 (odd mantissa) -> inf
+  CHECK(float_to_half(65519.0f) == 0x7BFF);  // below the tie: stays finite
+  CHECK(float_to_half(65520.0f) == 0x7C00);  // tie with 65536 (odd mantissa) -> inf
   CHECK(float_to_half(-65520.0f) == 0xFC00);
   CHECK(float_to_half(1e10f) == 0x7C00);
   CHECK(float_to_half(std::numeric_limits<float>::infinity()) == 0x7C00);
@@ -41,9 +41,9 @@ TEST_CASE("fp16: overflow, inf and nan", "[number_format][fp16]") {
 }
 
 TEST_CASE("fp16: round to nearest, ties to even", "[number_format][fp16]") {
-  const float ulp = std::ldexp(1.0f, -10);  // spacing of halves in [1,2)
-  CHECK(float_to_half(1.0f + ulp / 2) == 0x3C00);       // tie, 0x3C00 even -> down
-  CHECK(float_to_half(1.0f + 3 * ulp / 2) == 0x3C02);   // tie, 0x3C01 odd -> up
+  const float ulp = std::ldexp(1.0f, -10);                    // spacing of halves in [1,2)
+  CHECK(float_to_half(1.0f + ulp / 2) == 0x3C00);             // tie, 0x3C00 even -> down
+  CHECK(float_to_half(1.0f + 3 * ulp / 2) == 0x3C02);         // tie, 0x3C01 odd -> up
   CHECK(float_to_half(1.0f + ulp / 2 + ulp / 64) == 0x3C01);  // just above the tie -> up
   CHECK(float_to_half(1.0f + ulp / 2 - ulp / 64) == 0x3C00);  // just below -> down
   // Subnormal ties: 2^-25 is halfway between 0 and 2^-24 -> even (0); 3*2^-25 -> 2 (even).
@@ -99,14 +99,14 @@ TEST_CASE("quantisation: symmetric params", "[number_format][quant]") {
 }
 
 TEST_CASE("quantisation: rounding and saturation", "[number_format][quant]") {
-  const QuantParams p{0.5, 4};  // qmax 7
+  const QuantParams p{0.5, 4};      // qmax 7
   CHECK(quantise(1.25, p) == 3);    // 2.5 -> 3 (half away from zero)
   CHECK(quantise(-1.25, p) == -3);  // -2.5 -> -3
   CHECK(quantise(0.75, p) == 2);    // 1.5 -> 2
   CHECK(quantise(0.7, p) == 1);     // 1.4 -> 1
   CHECK(quantise(0.0, p) == 0);
   CHECK(quantise(3.5, p) == 7);
-  CHECK(quantise(3.75, p) == 7);    // 7.5 saturates
+  CHECK(quantise(3.75, p) == 7);  // 7.5 saturates
   CHECK(quantise(100.0, p) == 7);
   CHECK(quantise(-100.0, p) == -7);  // symmetric: never -8
   CHECK(quantise(std::numeric_limits<double>::infinity(), p) == 7);
@@ -129,7 +129,7 @@ TEST_CASE("quantisation: unsigned probabilities", "[number_format][quant]") {
   CHECK(quantise_unsigned(-0.1, 8) == 0);   // clamped
   CHECK(quantise_unsigned(1.5, 8) == 255);
   CHECK(quantise_unsigned(0.5, 1) == 1);
-  CHECK(quantise_unsigned(0.2, 4) == 3);    // 3.0
+  CHECK(quantise_unsigned(0.2, 4) == 3);  // 3.0
   CHECK(quantise_unsigned(1.0, 32) == 4294967295u);
   CHECK(dequantise_unsigned(255, 8) == 1.0);
   CHECK(dequantise_unsigned(0, 8) == 0.0);
@@ -158,12 +158,10 @@ TEST_CASE("packing: little-endian byte images", "[number_format][pack]") {
   CHECK(pack({1.0, 0.1, 65520.0}, ElemFormat::FP16) == B{0x00, 0x3C, 0x66, 0x2E, 0x00, 0x7C});
   const QuantParams q8{1.0 / 127.0, 8};
   CHECK(pack({-1.0, 63.5 / 127.0, 1.0, 5.0}, ElemFormat::INT, q8) == B{0x81, 0x40, 0x7F, 0x7F});
-  CHECK(pack({-5.0, 300.0}, ElemFormat::INT, QuantParams{1.0, 12}) ==
-        B{0xFB, 0xFF, 0x2C, 0x01});
+  CHECK(pack({-5.0, 300.0}, ElemFormat::INT, QuantParams{1.0, 12}) == B{0xFB, 0xFF, 0x2C, 0x01});
   CHECK(pack({-2.0}, ElemFormat::INT, QuantParams{1.0, 20}) == B{0xFE, 0xFF, 0xFF, 0xFF});
   // double_to_half, not a double round through float
-  CHECK(pack({1.0 + std::ldexp(1.0, -11) + std::ldexp(1.0, -40)}, ElemFormat::FP16) ==
-        B{0x01, 0x3C});
+  CHECK(pack({1.0 + std::ldexp(1.0, -11) + std::ldexp(1.0, -40)}, ElemFormat::FP16) == B{0x01, 0x3C});
 }
 
 TEST_CASE("packing: round trips", "[number_format][pack]") {
@@ -188,6 +186,5 @@ TEST_CASE("packing: round trips", "[number_format][pack]") {
       CHECK(back[i] == dequantise(quantise(v[i], q), q));
     }
   }
-  CHECK_THROWS_AS(unpack(std::vector<std::uint8_t>{1, 2, 3}, ElemFormat::FP16),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(unpack(std::vector<std::uint8_t>{1, 2, 3}, ElemFormat::FP16), std::invalid_argument);
 }

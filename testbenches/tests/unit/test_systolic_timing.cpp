@@ -13,12 +13,12 @@
 using savp::dense::ArrayShape;
 using savp::dense::Dataflow;
 using savp::dense::Fold;
+using savp::dense::gemm_timing;
 using savp::dense::GemmShape;
 using savp::dense::GemmTiming;
-using savp::dense::TimingConvention;
-using savp::dense::gemm_timing;
 using savp::dense::pipelined_total_cycles;
 using savp::dense::scalesim_total_cycles;
+using savp::dense::TimingConvention;
 
 namespace {
 
@@ -51,11 +51,17 @@ TEST_CASE("systolic timing: names round-trip and unknown names are refused", "[d
 TEST_CASE("systolic timing: GEMM maps onto SCALE-Sim's Sr/Sc/T", "[dense][timing]") {
   const GemmShape g{5, 6, 3};
   const auto os = savp::dense::map_gemm(g, Dataflow::OS);
-  CHECK(os.spatial_rows == 5); CHECK(os.spatial_cols == 6); CHECK(os.temporal == 3);
+  CHECK(os.spatial_rows == 5);
+  CHECK(os.spatial_cols == 6);
+  CHECK(os.temporal == 3);
   const auto ws = savp::dense::map_gemm(g, Dataflow::WS);
-  CHECK(ws.spatial_rows == 3); CHECK(ws.spatial_cols == 6); CHECK(ws.temporal == 5);
+  CHECK(ws.spatial_rows == 3);
+  CHECK(ws.spatial_cols == 6);
+  CHECK(ws.temporal == 5);
   const auto is = savp::dense::map_gemm(g, Dataflow::IS);
-  CHECK(is.spatial_rows == 3); CHECK(is.spatial_cols == 5); CHECK(is.temporal == 6);
+  CHECK(is.spatial_rows == 3);
+  CHECK(is.spatial_cols == 5);
+  CHECK(is.temporal == 6);
 }
 
 // Hand-computed: 4x4 array, M=5, N=6, K=3.
@@ -73,10 +79,14 @@ TEST_CASE("systolic timing: hand-computed 4x4 cases, both conventions", "[dense]
     CHECK(s.total_cycles == 35);
     REQUIRE(s.folds.size() == 4);
     // Order: column fold outer, row fold inner.
-    CHECK(s.folds[1].row_fold == 1); CHECK(s.folds[1].col_fold == 0);
-    CHECK(s.folds[1].m0 == 4); CHECK(s.folds[1].m1 == 5);
-    CHECK(s.folds[1].n0 == 0); CHECK(s.folds[1].n1 == 4);
-    CHECK(s.folds[1].k0 == 0); CHECK(s.folds[1].k1 == 3);
+    CHECK(s.folds[1].row_fold == 1);
+    CHECK(s.folds[1].col_fold == 0);
+    CHECK(s.folds[1].m0 == 4);
+    CHECK(s.folds[1].m1 == 5);
+    CHECK(s.folds[1].n0 == 0);
+    CHECK(s.folds[1].n1 == 4);
+    CHECK(s.folds[1].k0 == 0);
+    CHECK(s.folds[1].k1 == 3);
     CHECK(s.folds[1].rows_used == 1);
     CHECK(s.folds[1].start_cycle == 9);
     CHECK(s.folds[1].end_cycle == 17);
@@ -105,8 +115,11 @@ TEST_CASE("systolic timing: hand-computed 4x4 cases, both conventions", "[dense]
     CHECK(s.col_folds == 2);
     CHECK(s.total_cycles == 29);
     REQUIRE(s.folds.size() == 2);
-    CHECK(s.folds[0].k1 == 3); CHECK(s.folds[0].m1 == 5); CHECK(s.folds[0].n1 == 4);
-    CHECK(s.folds[1].n0 == 4); CHECK(s.folds[1].n1 == 6);
+    CHECK(s.folds[0].k1 == 3);
+    CHECK(s.folds[0].m1 == 5);
+    CHECK(s.folds[0].n1 == 4);
+    CHECK(s.folds[1].n0 == 4);
+    CHECK(s.folds[1].n1 == 6);
     CHECK(s.folds[0].last_output_cycle == 14);       // T+2R+C-3
     CHECK(s.folds[1].last_output_cycle == 15 + 12);  // T+2R+cu-3 with cu=2
     // Pipelined: II = max(M, R) = 5, latency(cu) = 10 + cu: max(0 + 14, 5 + 12) = 17.
@@ -121,8 +134,10 @@ TEST_CASE("systolic timing: hand-computed 4x4 cases, both conventions", "[dense]
     const GemmTiming s = gemm_timing(a, g, Dataflow::IS, TimingConvention::ScaleSim);
     CHECK(s.total_cycles == 31);
     REQUIRE(s.folds.size() == 2);
-    CHECK(s.folds[1].m0 == 4); CHECK(s.folds[1].m1 == 5);
-    CHECK(s.folds[1].n0 == 0); CHECK(s.folds[1].n1 == 6);
+    CHECK(s.folds[1].m0 == 4);
+    CHECK(s.folds[1].m1 == 5);
+    CHECK(s.folds[1].n0 == 0);
+    CHECK(s.folds[1].n1 == 6);
     // Pipelined: II = max(N, R) = 6, latency(cu) = 11 + cu: max(0 + 15, 6 + 12) = 18.
     const GemmTiming p = gemm_timing(a, g, Dataflow::IS, TimingConvention::Pipelined);
     CHECK(p.fold_interval == 6);
@@ -274,8 +289,7 @@ TEST_CASE("systolic timing: huge shapes and errors", "[dense][timing]") {
   CHECK(t.row_folds == (1u << 15));
   CHECK(t.col_folds == (1u << 15));
   CHECK(t.total_cycles == (std::uint64_t{1} << 30) * (4096 + 62) - 1);
-  CHECK_THROWS_AS(gemm_timing({32, 32}, big, Dataflow::OS, TimingConvention::ScaleSim),
-                  std::length_error);
+  CHECK_THROWS_AS(gemm_timing({32, 32}, big, Dataflow::OS, TimingConvention::ScaleSim), std::length_error);
 
   CHECK_THROWS_AS(gemm_timing({0, 4}, {1, 1, 1}, Dataflow::OS, TimingConvention::ScaleSim),
                   std::invalid_argument);
@@ -284,14 +298,11 @@ TEST_CASE("systolic timing: huge shapes and errors", "[dense][timing]") {
   CHECK_THROWS_AS(scalesim_total_cycles({4, 4}, {0, 1, 1}, Dataflow::IS), std::invalid_argument);
   CHECK_THROWS_AS(pipelined_total_cycles({4, 4}, {1, 0, 1}, Dataflow::OS), std::invalid_argument);
   CHECK_THROWS_AS(savp::dense::mac_bound_cycles({4, 4}, {1, 1, 0}), std::invalid_argument);
-  CHECK_THROWS_AS(savp::dense::fold_latency({4, 4}, {1, 1, 1}, Dataflow::OS, 5),
-                  std::invalid_argument);
+  CHECK_THROWS_AS(savp::dense::fold_latency({4, 4}, {1, 1, 1}, Dataflow::OS, 5), std::invalid_argument);
 
   const std::uint64_t huge = std::numeric_limits<std::uint64_t>::max() / 2;
-  CHECK_THROWS_AS(gemm_timing({1, 1}, {huge, huge, 1}, Dataflow::OS, TimingConvention::ScaleSim,
-                              false),
+  CHECK_THROWS_AS(gemm_timing({1, 1}, {huge, huge, 1}, Dataflow::OS, TimingConvention::ScaleSim, false),
                   std::overflow_error);
   CHECK_THROWS_AS(scalesim_total_cycles({1, 1}, {huge, 4, 1}, Dataflow::OS), std::overflow_error);
-  CHECK_THROWS_AS(pipelined_total_cycles({1, 1}, {1, huge, huge}, Dataflow::WS),
-                  std::overflow_error);
+  CHECK_THROWS_AS(pipelined_total_cycles({1, 1}, {1, huge, huge}, Dataflow::WS), std::overflow_error);
 }

@@ -39,7 +39,7 @@ TEST_CASE("pattern: masks follow the documented semantics", "[pattern]") {
   t.window_h = 3;
   t.window_w = 3;
   auto g3 = t.global_flags(16);
-  CHECK(t.allowed(5, 10, g3));   // (1,1) vs (2,2)
+  CHECK(t.allowed(5, 10, g3));        // (1,1) vs (2,2)
   CHECK_FALSE(t.allowed(5, 15, g3));  // (1,1) vs (3,3)
   CHECK_THAT(t.check(15), Catch::Contains("does not hold seq_len=15"));
   AttentionPattern bad;
@@ -99,8 +99,8 @@ TEST_CASE("synthetic data: attention is peaked, and the knobs control it", "[wor
   flat.sinks = 0;
   flat.temperature = 4.0;
   const double uniform = top8_mass(generate_qkv(flat, 256, 64, 64, 1));
-  CHECK(uniform < 0.1);   // close to 8/256 = 0.03
-  CHECK(peaked > 0.5);    // most mass on a few keys
+  CHECK(uniform < 0.1);  // close to 8/256 = 0.03
+  CHECK(peaked > 0.5);   // most mass on a few keys
   SyntheticParams hot = realistic;
   hot.temperature = 0.5;
   CHECK(top8_mass(generate_qkv(hot, 256, 64, 64, 1)) > peaked);
@@ -126,5 +126,6 @@ TEST_CASE("energy table: derived prices follow the documented scaling rules", "[
   CHECK(t.sram_pj_per_64b(8192 * std::sqrt(32.0), false) == Approx(20));  // log-log midpoint
   CHECK_THROWS_AS(t.pj("nope"), InputError);
   Json bad = Json::parse(R"({"name": "t", "entries": {"x": {"pj": 1}}})");
-  CHECK_THROWS_WITH(EnergyTable::parse(JsonNode(bad, "b.json")), Catch::Contains("/entries/x: missing required key \"source\""));
+  CHECK_THROWS_WITH(EnergyTable::parse(JsonNode(bad, "b.json")),
+                    Catch::Contains("/entries/x: missing required key \"source\""));
 }

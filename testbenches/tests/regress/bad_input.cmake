@@ -1,0 +1,123 @@
+# Bad input (DESIGN.md "Exit codes"): exit 2, a message naming the file and the JSON path with what
+# was expected and what was found, and no output directory. Each case asserts the key phrase and
+# the path; ABSENT proves that nothing was written.
+set(BAD ${REGRESS_DIR}/bad)
+set(DEF ${SCENARIOS}/default.json)
+
+# bad_case(NAME FILE STDERR... [SET PATH=VALUE...])
+function(bad_case name file)
+  cmake_parse_arguments(B "" "" "STDERR;SET" ${ARGN})
+  string(REGEX REPLACE "[^A-Za-z0-9]+" "-" slug "${name}")
+  set(out ${REGRESS_OUT}/bad-${slug})
+  set(args run ${file} -o ${out})
+  foreach(s ${B_SET})
+    list(APPEND args --set ${s})
+  endforeach()
+  savp_case("${name}" EXIT 2 LABEL bad_input STDERR ${B_STDERR} ABSENT ${out} ARGS ${args})
+endfunction()
+
+# ---- files: syntax, structure, includes
+bad_case("scenario file missing" ${BAD}/no-such-scenario.json STDERR "no-such-scenario.json" "file not found")
+bad_case("malformed JSON" ${BAD}/malformed.json STDERR "bad/malformed.json" "line 5, column 1" "malformed JSON")
+bad_case("top level not an object" ${BAD}/not-object.json STDERR "bad/not-object.json: /:" "expected an object, found an array of 3")
+bad_case("unknown key" ${BAD}/unknown-key.json
+  STDERR "bad/unknown-key.json" "/platform/accelerators/0/rows" "unknown key \"rows\"" "known keys here")
+bad_case("missing include file" ${BAD}/missing-include.json
+  STDERR "bad/missing-include.json" "/platform/accelerators/0" "include file \"inc/no-such-file.json\" not found")
+bad_case("error inside an include names the include" ${BAD}/bad-include.json
+  STDERR "bad/inc/zero-rows.json" "/array/rows" "expected an integer in [1, 4096], found 0")
+bad_case("include that is not an object" ${BAD}/include-not-object.json
+  STDERR "bad/inc/array.json: /:" "expected an object, found an array of 3")
+bad_case("duplicate accelerator names" ${BAD}/duplicate-names.json
+  STDERR "bad/duplicate-names.json" "/platform/accelerators/1" "duplicate accelerator name \"dense0\"")
+bad_case("no accelerators" ${BAD}/no-accelerators.json
+  STDERR "bad/no-accelerators.json" "/platform/accelerators" "expected at least one accelerator")
+bad_case("missing workload" ${BAD}/missing-workload.json
+  STDERR "bad/missing-workload.json: /:" "missing required key \"workload\"")
+bad_case("global token count too large" ${BAD}/huge-global-count.json
+  STDERR "bad/huge-global-count.json" "/workload/pattern/global_tokens" "expected an integer in [0, 16777216], found 2147483648")
+
+# ---- values (default.json with --set): sizes, types, enums
+bad_case("zero seq_len" ${DEF} SET workload.seq_len=0
+  STDERR "default.json" "/workload/seq_len" "expected an integer in [1, 1099511627776], found 0")
+bad_case("negative seq_len" ${DEF} SET workload.seq_len=-5 STDERR "default.json" "/workload/seq_len" "found -5")
+bad_case("head_dim too large" ${DEF} SET workload.head_dim=100000
+  STDERR "default.json" "/workload/head_dim" "expected an integer in [1, 65536], found 100000")
+bad_case("wrong type" ${DEF} SET workload.heads=two STDERR "default.json" "/workload/heads" "found \"two\"")
+bad_case("zero array rows" ${DEF} SET platform.accelerators.0.array.rows=0
+  STDERR "default.json" "/platform/accelerators/0/array/rows" "expected an integer in [1, 4096], found 0")
+bad_case("array too large" ${DEF} SET platform.accelerators.0.array.cols=8192
+  STDERR "default.json" "/platform/accelerators/0/array/cols" "found 8192")
+bad_case("non-power-of-two burst" ${DEF} SET platform.accelerators.0.dma.max_burst_bytes=48
+  STDERR "default.json" "/platform/accelerators/0/dma/max_burst_bytes" "expected a power of two, found 48")
+bad_case("zero quantum" ${DEF} SET quantum_ns=0 STDERR "default.json" "/quantum_ns" "found 0")
+bad_case("unknown dataflow" ${DEF} SET platform.accelerators.0.dataflow=xy
+  STDERR "default.json" "/platform/accelerators/0/dataflow" "expected one of os|ws|is, found \"xy\"")
+bad_case("unknown engine type" ${DEF} SET platform.accelerators.0.type=sparse
+  STDERR "default.json" "/platform/accelerators/0/type" "expected one of dense, found \"sparse\"")
+bad_case("unknown workload kind" ${DEF} SET workload.kind=conv
+  STDERR "default.json" "/workload/kind" "expected one of attention|gemm, found \"conv\"")
+bad_case("AT timing mode" ${DEF} SET timing_mode=AT STDERR "default.json" "/timing_mode" "AT is not available yet")
+bad_case("unknown memory preset" ${DEF} SET platform.memory.preset=hbm9
+  STDERR "default.json" "/platform/memory/preset" "expected a memory preset (ideal|simple" "found \"hbm9\"")
+bad_case("unknown key via set" ${DEF} SET workload.bogus=1 STDERR "default.json" "/workload/bogus" "unknown key \"bogus\"")
+bad_case("energy entry without pj" ${DEF} SET "platform.energy.entries.fp32_add={\"source\":\"x\"}"
+  STDERR "default.json" "/platform/energy/entries/fp32_add" "missing required key \"pj\"")
+bad_case("gemm zero M" ${SCENARIOS}/dense/gemm.json SET workload.M=0
+  STDERR "gemm.json" "/workload/M" "found 0")
+
+# ---- --set paths
+bad_case("set path not in scenario" ${DEF} SET workload.nothere.x=1
+  STDERR "default.json" "/workload/nothere/x" "the scenario has no \"workload.nothere\"")
+bad_case("set index out of range" ${DEF} SET platform.accelerators.5.array.rows=16
+  STDERR "default.json" "/platform/accelerators/5/array/rows" "index 5 out of range")
+bad_case("set without value" ${DEF} SET workload.seq_len STDERR "default.json" "expected PATH=VALUE")
+
+# ---- what the engine and the memory map cannot hold (plan-time checks)
+bad_case("head_dim beyond the weight buffer" ${DEF}
+  SET workload.head_dim=1024 platform.accelerators.0.buffers.weight_kib=1
+  STDERR "default.json" "/platform/accelerators/0" "head_dim 1024 does not fit two key rows")
+bad_case("seq_len beyond the score buffer" ${DEF} SET workload.seq_len=4096
+  STDERR "default.json" "/platform/accelerators/0" "score/accumulator buffer for seq_len 4096")
+bad_case("sequence does not fit the memory map" ${DEF}
+  SET platform.memory.size_mib=1 workload.seq_len=2048 platform.accelerators.0.buffers.output_kib=1024
+  STDERR "default.json" "/platform/memory" "needs 2 MiB of main memory" "the memory has 1 MiB")
+
+# ---- attention patterns
+bad_case("global token outside the sequence" ${DEF} SET "workload.pattern={\"global_tokens\":[300]}"
+  STDERR "default.json" "/workload/pattern" "global token 300 is outside the sequence (seq_len=256)")
+bad_case("2D grid not matching seq_len" ${DEF}
+  SET "workload.pattern={\"window_2d\":{\"grid_h\":4,\"grid_w\":4,\"window_h\":3,\"window_w\":3}}"
+  STDERR "default.json" "/workload/pattern" "2D grid 4x4 does not hold seq_len=256")
+
+# ---- .npy data: good-npy.json runs; each case swaps Q for a broken fixture (see bad/make_npy.py)
+savp_case("npy scenario runs and passes the scoreboard" LABEL bad_input
+  STDOUT "total: 1 jobs (0 failed)" PRESENT ${REGRESS_OUT}/good-npy/stats.json
+  ARGS run ${BAD}/good-npy.json -o ${REGRESS_OUT}/good-npy)
+foreach(c
+    "truncated|data truncated: expected 2048 bytes of data"
+    "complex|unsupported dtype '<c8'"
+    "big_endian|big-endian dtype '>f4' is not supported"
+    "dim8|last dimension must equal workload head_dim = 16, found shape (32, 8)"
+    "flat|expected at least 2 dimensions (seq_len, dim), found (512)"
+    "two_heads|leading dimensions hold 2 heads"
+    "nan|contains NaN or infinity"
+    "not_npy|bad magic"
+    "missing|cannot open .npy file")
+  string(REPLACE "|" ";" c "${c}")
+  list(GET c 0 f)
+  list(GET c 1 msg)
+  bad_case("npy ${f}" ${BAD}/good-npy.json SET workload.data.q=npy/${f}.npy
+    STDERR "good-npy.json" "/workload/data/" "${f}.npy" "${msg}")
+endforeach()
+
+bad_case("npy K shorter than Q" ${BAD}/good-npy.json SET workload.data.k=npy/seq16.npy
+  STDERR "good-npy.json" "/workload/data/k" "seq16.npy" "Q, K and V must have the same sequence length, found Q (32, 16), K (16, 16)")
+
+# validate refuses the same way (and never writes anything).
+savp_case("validate refuses malformed JSON" EXIT 2 LABEL bad_input STDERR "malformed JSON" ARGS validate ${BAD}/malformed.json)
+
+# The schema in scenarios/schema/ accepts every shipped scenario and names exactly the loader's keys.
+add_test(NAME "regress: scenario schema"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_schema.py ${CMAKE_SOURCE_DIR})
+set_tests_properties("regress: scenario schema" PROPERTIES LABELS regress)

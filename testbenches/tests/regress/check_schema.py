@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""Checks scenarios/schema/scenario.schema.json against the shipped scenarios and the C++ loader.
+
+usage: check_schema.py REPO_ROOT
+
+1. Validates the shipped files with a small validator for exactly the JSON Schema subset the schema
+   uses (type, properties, required, additionalProperties, enum, minimum, maximum, items, minItems,
+   anyOf, oneOf, $ref to #/$defs; annotations ignored). An include (a string where the schema allows
+   {"$ref": "#/$defs/include"} or an object) is loaded relative to the including file and validated
+   against the other branches, like the loader does.
+2. For each object type in $defs, compares its property names with the keys the C++ parser reads
+   (calls VAR.get_*/child/object_at/has/accept("key") inside the source regions listed in LOADER).
+Standard library only. Exit 0 when both agree, 1 with the differences otherwise.
+"""
+import glob
+import json
+import os
+import re
+import sys
+
+INCLUDE = {"$ref": "#/$defs/include"}
+ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description", "default"}
+
+# $def -> regions of C++ source that read its keys: (file, first line regex, last line regex, variable).
+# A region runs from the first line matching the start to the next line (inclusive) matching the end.
+SC = "tlm/platform/scenario.cpp"
+DC = "models/dense/dense_config.cpp"
+MS = "models/memory/memory_spec.cpp"
+ET = "models/common/energy_table.cpp"
+WS = "models/common/workload_spec.cpp"
+LOADER = {
+    "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
+    "platform": [(SC, r"JsonNode platform =", r"platform\.finish\(\)", "platform")],
+    "interconnect": [(SC, r"JsonNode ic =", r"ic\.finish\(\)", "ic")],
+    "outputs": [(SC, r"JsonNode o =", r"o\.finish\(\)", "o")],
+    "dense_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
+                          (DC, r"DenseConfig DenseConfig::parse", r"node\.finish\(\)", "node")],
+    "array": [(DC, r'object_at\("array"\)', r"a\.finish\(\)", "a")],
+    "datapath": [(DC, r'object_at\("datapath"\)', r"d\.finish\(\)", "d")],
+    "vector_unit": [(DC, r'object_at\("vector_unit"\)', r"v\.finish\(\)", "v")],
+    "buffers": [(DC, r'object_at\("buffers"\)', r"b\.finish\(\)", "b")],
+    "dma": [(DC, r'object_at\("dma"\)', r"d\.finish\(\)", "d")],
+    "memory": [(MS, r"void read_fields", r"^}", "n"),
+               (MS, r"MemorySpec MemorySpec::parse", r"node\.finish\(\)", "node")],
+    "memory_preset": [(MS, r"void read_fields", r"^}", "n")],
+    "energy_table": [(ET, r"EnergyTable EnergyTable::parse", r"node\.finish\(\)", "node")],
+    "energy_entry": [(ET, r"JsonNode e = entries", r"e\.finish\(\)", "e")],
+    "sram": [(ET, r"JsonNode sram =", r"sram\.finish\(\)", "sram")],
+    "sram_anchor": [(ET, r"JsonNode a = anchors", r"a\.finish\(\)", "a")],
+    "gemm_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r"node\.finish\(\)", "node")],
+    "attention_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "gemm"\)', "node"),
+                           (WS, r"w\.batch =", r"^}", "node")],
+    "pattern": [(WS, r"AttentionPattern parse_pattern", r"node\.finish\(\)", "node")],
+    "window_2d": [(WS, r'object_at\("window_2d"\)', r"w\.finish\(\)", "w")],
+    "synthetic_data": [(WS, r"w\.source = data\.get_choice", r"\} else \{", "data")],
+    "npy_data": [(WS, r"w\.source = data\.get_choice", r"w\.source = data\.get_choice", "data"),
+                 (WS, r"w\.q_file =", r"data\.finish\(\)", "data")],
+}
+
+
+class Invalid(Exception):
+    pass
+
+
+class Validator:
+    def __init__(self, schema):
+        self.schema = schema
+
+    def ref(self, ref):
+        if not ref.startswith("#/$defs/"):
+            raise Invalid("unsupported $ref " + ref)
+        return self.schema["$defs"][ref[len("#/$defs/"):]]
+
+    def check(self, value, schema, file, ptr):
+        """Raises Invalid("file: /pointer: message") at the first violation."""
+        def fail(msg):
+            raise Invalid("%s: %s: %s" % (file, ptr or "/", msg))
+
+        unknown = set(schema) - ANNOTATIONS - {"$ref", "type", "properties", "required", "additionalProperties",
+                                               "enum", "minimum", "maximum", "items", "minItems", "anyOf", "oneOf"}
+        if unknown:
+            fail("schema uses keywords outside the supported subset: %s" % sorted(unknown))
+        if "$ref" in schema:
+            self.check(value, self.ref(schema["$ref"]), file, ptr)
+        for key in ("anyOf", "oneOf"):
+            if key not in schema:
+                continue
+            branches = schema[key]
+            if INCLUDE in branches:
+                if isinstance(value, str):
+                    value, file, ptr = self.include(value, file, ptr)
+                branches = [b for b in branches if b != INCLUDE]
+            if len(branches) == 1:
+                self.check(value, branches[0], file, ptr)
+                continue
+            passed, errors = 0, []
+            for b in branches:
+                try:
+                    self.check(value, b, file, ptr)
+                    passed += 1
+                except Invalid as e:
+                    errors.append(str(e))
+            if passed == 0:
+                fail("matches none of %d alternatives:\n    " % len(branches) + "\n    ".join(errors))
+            if key == "oneOf" and passed > 1:
+                fail("matches %d alternatives of a oneOf, expected exactly one" % passed)
+        if "type" in schema:
+            types = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+            if not any(is_type(value, t) for t in types):
+                fail("expected %s, found %s" % ("|".join(types), json.dumps(value)[:60]))
+        if "enum" in schema and value not in schema["enum"]:
+            fail("expected one of %s, found %s" % (schema["enum"], json.dumps(value)))
+        if "minimum" in schema and is_type(value, "number") and value < schema["minimum"]:
+            fail("expected >= %s, found %s" % (schema["minimum"], value))
+        if "maximum" in schema and is_type(value, "number") and value > schema["maximum"]:
+            fail("expected <= %s, found %s" % (schema["maximum"], value))
+        if isinstance(value, list):
+            if len(value) < schema.get("minItems", 0):
+                fail("expected at least %d items, found %d" % (schema["minItems"], len(value)))
+            if "items" in schema:
+                for i, v in enumerate(value):
+                    self.check(v, schema["items"], file, "%s/%d" % (ptr, i))
+        if isinstance(value, dict):
+            for k in schema.get("required", []):
+                if k not in value:
+                    fail('missing required key "%s"' % k)
+            props = schema.get("properties", {})
+            extra = schema.get("additionalProperties", True)
+            for k, v in value.items():
+                if k in props:
+                    self.check(v, props[k], file, ptr + "/" + k)
+                elif extra is False:
+                    fail('unknown key "%s" (known: %s)' % (k, ", ".join(sorted(props))))
+                elif isinstance(extra, dict):
+                    self.check(v, extra, file, ptr + "/" + k)
+
+    @staticmethod
+    def include(rel, file, ptr):
+        path = os.path.normpath(os.path.join(os.path.dirname(file), rel))
+        if not os.path.isfile(path):
+            raise Invalid('%s: %s: include file "%s" not found (looked for %s)' % (file, ptr, rel, path))
+        with open(path) as f:
+            return json.load(f), path, ""
+
+
+def is_type(v, t):
+    if t == "object":
+        return isinstance(v, dict)
+    if t == "array":
+        return isinstance(v, list)
+    if t == "string":
+        return isinstance(v, str)
+    if t == "boolean":
+        return isinstance(v, bool)
+    if t == "null":
+        return v is None
+    if isinstance(v, bool):
+        return False
+    if t == "integer":
+        return isinstance(v, int) or (isinstance(v, float) and v.is_integer())
+    if t == "number":
+        return isinstance(v, (int, float))
+    raise Invalid("unsupported type " + t)
+
+
+def loader_keys(root, regions):
+    keys = set()
+    for rel, start, end, var in regions:
+        with open(os.path.join(root, rel)) as f:
+            lines = f.read().splitlines()
+        first = next((i for i, l in enumerate(lines) if re.search(start, l)), None)
+        if first is None:
+            raise Invalid("%s: no line matches %r (update LOADER in check_schema.py)" % (rel, start))
+        last = next((i for i in range(first, len(lines)) if re.search(end, lines[i])), None)
+        if last is None:
+            raise Invalid("%s: no line after %r matches %r" % (rel, start, end))
+        text = "\n".join(lines[first:last + 1])
+        keys |= set(re.findall(r"\b%s\.(?:get_\w+|child|object_at|has|accept)\(\s*\"([^\"]+)\"" % var, text))
+    return keys
+
+
+def main():
+    root = sys.argv[1] if len(sys.argv) > 1 else os.getcwd()
+    scen = os.path.join(root, "scenarios")
+    with open(os.path.join(scen, "schema", "scenario.schema.json")) as f:
+        schema = json.load(f)
+    v = Validator(schema)
+    problems = []
+
+    # 1. Shipped files.
+    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json")))]
+    checks += [(p, {"$ref": "#/$defs/memory_preset"}) for p in sorted(glob.glob(os.path.join(scen, "memory", "presets", "*.json")))]
+    checks += [(p, {"$ref": "#/$defs/energy_table"}) for p in sorted(glob.glob(os.path.join(scen, "energy", "*.json")))]
+    checks += [(p, {"$ref": "#/$defs/dense_accelerator"}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]
+    for path, s in checks:
+        try:
+            with open(path) as f:
+                doc = json.load(f)
+            v.check(doc, s, path, "")
+            print("valid: " + os.path.relpath(path, root))
+        except (Invalid, ValueError) as e:
+            problems.append("invalid: %s" % e)
+
+    # 2. Key sets: schema properties == keys the loader reads.
+    object_defs = {n for n, d in schema["$defs"].items() if "properties" in d}
+    for name in sorted(object_defs | set(LOADER)):
+        if name not in LOADER:
+            problems.append("$defs/%s: no loader regions in check_schema.py LOADER" % name)
+            continue
+        if name not in object_defs:
+            problems.append("LOADER names %s, which the schema does not define" % name)
+            continue
+        try:
+            cpp = loader_keys(root, LOADER[name])
+        except Invalid as e:
+            problems.append(str(e))
+            continue
+        props = set(schema["$defs"][name]["properties"])
+        if props != cpp:
+            problems.append("$defs/%s: keys differ from the loader: only in schema %s, only in C++ %s"
+                            % (name, sorted(props - cpp) or "-", sorted(cpp - props) or "-"))
+        else:
+            print("keys agree: %s (%d)" % (name, len(props)))
+
+    for p in problems:
+        print("FAILED: " + p)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
