@@ -51,6 +51,8 @@ std::vector<std::uint8_t> JobDescriptor::serialise() const {
   put(out, 18, window_h | (static_cast<std::uint64_t>(window_w) << 32));
   put(out, 19, addr_globals);
   put(out, 20, n_globals);
+  put(out, 21, traffic_pattern | (static_cast<std::uint64_t>(read_permille) << 32));
+  put(out, 22, traffic_seed);
   return out;
 }
 
@@ -86,6 +88,10 @@ JobDescriptor JobDescriptor::deserialise(const std::uint8_t* in, std::size_t n) 
   d.window_w = static_cast<std::uint32_t>(w18 >> 32);
   d.addr_globals = get(in, 19);
   d.n_globals = get(in, 20);
+  const std::uint64_t w21 = get(in, 21);
+  d.traffic_pattern = static_cast<std::uint32_t>(w21 & 0xffffffffu);
+  d.read_permille = static_cast<std::uint32_t>(w21 >> 32);
+  d.traffic_seed = get(in, 22);
   return d;
 }
 

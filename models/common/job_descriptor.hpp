@@ -11,7 +11,7 @@
 
 namespace savp::common {
 
-enum class JobKind : std::uint32_t { Attention = 0, Gemm = 1 };
+enum class JobKind : std::uint32_t { Attention = 0, Gemm = 1, Traffic = 2 };
 
 struct JobDescriptor {
   static constexpr std::uint64_t kMagic = 0x3130425044564153ull;  // "SAVPDB01"
@@ -29,6 +29,10 @@ struct JobDescriptor {
   std::uint32_t causal = 0, window = 0, dilation = 1;
   std::uint32_t grid_h = 0, grid_w = 0, window_h = 0, window_w = 0;
   std::uint64_t addr_globals = 0, n_globals = 0;  // uint32 token indices
+  // Traffic jobs: rows = requests, cols = request bytes, depth = stride bytes, value_dim = region
+  // bytes, addr_a = region base; pattern 0 sequential, 1 strided, 2 random; reads per mille; seed.
+  std::uint32_t traffic_pattern = 0, read_permille = 1000;
+  std::uint64_t traffic_seed = 0;
 
   static constexpr std::size_t kBytes = 24 * 8;
   std::vector<std::uint8_t> serialise() const;

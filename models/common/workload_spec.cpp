@@ -60,9 +60,27 @@ std::string resolve_path(const JsonNode& base, const std::string& rel) {
 
 WorkloadSpec WorkloadSpec::parse(JsonNode node) {
   WorkloadSpec w;
-  const std::string kind = node.get_choice("kind", {"attention", "gemm"}, "attention");
+  const std::string kind = node.get_choice("kind", {"attention", "gemm", "traffic"}, "attention");
   w.accelerator = static_cast<std::uint32_t>(node.get_int("accelerator", 0, 0, 1 << 20));
   node.get_string("description", "");
+  if (kind == "traffic") {
+    w.kind = Kind::Traffic;
+    w.traffic_pattern = node.get_choice("pattern", {"sequential", "strided", "random"}, "sequential");
+    w.read_fraction = node.get_number_in("read_fraction", 1.0, 0.0, 1.0);
+    w.request_bytes = static_cast<std::uint64_t>(node.get_int("request_bytes", 64, 1, 1 << 20));
+    if ((w.request_bytes & (w.request_bytes - 1)) != 0) node.child("request_bytes").fail_expected("a power of two");
+    w.requests = static_cast<std::uint64_t>(node.get_int("requests", 4096, 1, 1ll << 32));
+    w.stride_bytes = static_cast<std::uint64_t>(node.get_int("stride_bytes", 4096, 1, 1ll << 40));
+    w.region_bytes = static_cast<std::uint64_t>(node.get_int("region_kib", 16384, 1, 1ll << 30)) * 1024;
+    if (w.region_bytes % w.request_bytes != 0) {
+      node.child("region_kib").fail("the region must hold a whole number of requests");
+    }
+    if (w.traffic_pattern == "strided" && w.stride_bytes % w.request_bytes != 0) {
+      node.child("stride_bytes").fail("the stride must be a multiple of request_bytes");
+    }
+    node.finish();
+    return w;
+  }
   if (kind == "gemm") {
     w.kind = Kind::Gemm;
     w.M = static_cast<std::uint64_t>(node.get_int("M", 1, kMaxDim));

@@ -15,7 +15,7 @@
 namespace savp::common {
 
 struct WorkloadSpec {
-  enum class Kind { Attention, Gemm };
+  enum class Kind { Attention, Gemm, Traffic };
   Kind kind = Kind::Attention;
   std::uint32_t accelerator = 0;  // index into platform.accelerators
   // Attention.
@@ -27,8 +27,13 @@ struct WorkloadSpec {
   std::string q_file, k_file, v_file;  // absolute paths (npy source)
   // GEMM.
   std::uint64_t M = 0, N = 0, K = 0;
+  // Traffic (memory characterisation): pattern sequential|strided|random, read fraction, request
+  // size, number of requests, stride, region size.
+  std::string traffic_pattern = "sequential";
+  double read_fraction = 1.0;
+  std::uint64_t request_bytes = 64, requests = 4096, stride_bytes = 4096, region_bytes = 16ull << 20;
 
-  std::uint64_t jobs() const { return kind == Kind::Gemm ? 1 : batch * layers * heads; }
+  std::uint64_t jobs() const { return kind == Kind::Attention ? batch * layers * heads : 1; }
   double effective_softmax_scale() const;
 
   static WorkloadSpec parse(JsonNode node);

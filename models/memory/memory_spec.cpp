@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 
 namespace savp::memory {
 
@@ -15,6 +16,10 @@ std::vector<std::string> MemorySpec::preset_names(const std::string& presets_dir
   }
   std::sort(names.begin(), names.end());
   return names;
+}
+
+double MemorySpec::peak_bandwidth_gbps() const {
+  return bandwidth_gbps > 0 ? bandwidth_gbps : std::numeric_limits<double>::infinity();
 }
 
 namespace {

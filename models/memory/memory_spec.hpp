@@ -26,6 +26,8 @@ struct MemorySpec {
 
   // node: the scenario's platform.memory object; presets_dir: where named presets live.
   static MemorySpec parse(common::JsonNode node, const std::string& presets_dir);
+  // Theoretical peak bandwidth (GB/s); infinity when unlimited.
+  double peak_bandwidth_gbps() const;
   static std::vector<std::string> preset_names(const std::string& presets_dir);
 };
 

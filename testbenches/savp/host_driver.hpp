@@ -6,7 +6,6 @@
 // double-precision reference to the scoreboard. Stops the simulation after the last job.
 #pragma once
 
-#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
 
@@ -22,12 +21,14 @@ struct JobResult {
   JobSlot slot;
   common::Accuracy accuracy;
   bool passed = false;
+  bool data_checked = false;  // traffic jobs: bytes checked instead of numerics
+  bool data_ok = false;
   std::uint64_t status = 0;
 };
 
 class HostDriver : public sc_core::sc_module {
  public:
-  tlm_utils::simple_initiator_socket<HostDriver> init_socket;
+  tlm::tlm_initiator_socket<> init_socket;
   sc_core::sc_vector<sc_core::sc_in<bool>> irq;
 
   SC_HAS_PROCESS(HostDriver);
@@ -41,6 +42,9 @@ class HostDriver : public sc_core::sc_module {
  private:
   void run();
   void run_job(const JobSlot& slot);
+  void run_traffic_job(const JobSlot& slot);
+  // Writes the descriptor, rings the doorbell, waits for the IRQ, acknowledges it; returns STATUS.
+  std::uint64_t kick_and_wait(const common::JobDescriptor& d);
 
   const sc::Scenario& scenario_;
   const JobPlan& plan_;

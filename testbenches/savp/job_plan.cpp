@@ -46,12 +46,32 @@ JobPlan make_plan(sc::Scenario& s) {
     if (!why.empty()) throw InputError(s.file, "/workload/pattern", why);
   }
   const bool gemm = w.kind == common::WorkloadSpec::Kind::Gemm;
+  const bool traffic = w.kind == common::WorkloadSpec::Kind::Traffic;
+  const std::string acc_path = "/platform/accelerators/" + std::to_string(w.accelerator);
+  if (traffic != (acc.type == "traffic")) {
+    throw InputError(s.file, "/workload/accelerator",
+                     std::string("a ") + (traffic ? "traffic workload needs a \"traffic\" accelerator"
+                                                  : "compute workload needs an engine, not a traffic generator") +
+                         "; accelerator " + std::to_string(w.accelerator) + " is of type \"" + acc.type + "\"");
+  }
+  if (traffic) {
+    plan.layout.a = 4096;
+    plan.layout.end = plan.layout.a + w.region_bytes;
+    if (plan.layout.end > s.memory.size_bytes) {
+      throw InputError(s.file, "/workload/region_kib",
+                       "the traffic region (" + std::to_string(w.region_bytes >> 10) + " KiB) does not fit the " +
+                           std::to_string(s.memory.size_bytes >> 20) + " MiB memory");
+    }
+    JobSlot j;
+    j.seed = common::derive_seed(s.seed, 0);
+    plan.jobs.push_back(j);
+    return plan;
+  }
   plan.rows = gemm ? w.M : w.seq_len;
   plan.cols = gemm ? w.N : w.seq_len;
   plan.depth = gemm ? w.K : w.head_dim;
   plan.value_dim = gemm ? 0 : w.value_dim;
 
-  const std::string acc_path = "/platform/accelerators/" + std::to_string(w.accelerator);
   const std::string why =
       dense::DenseCore::check_job(acc.dense, gemm ? common::JobKind::Gemm : common::JobKind::Attention,
                                   plan.rows, plan.cols, plan.depth, plan.value_dim);

@@ -84,7 +84,11 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
       if (first_start < 0) first_start = start;
       last_end = end;
     }
-    put_accuracy(j, r.accuracy);
+    if (r.data_checked) {
+      j["data_ok"] = r.data_ok;  // traffic: read checksum and region contents checked
+    } else {
+      put_accuracy(j, r.accuracy);
+    }
     j["tolerance_rel_l2"] = acc_spec.tolerance_rel_l2();
     j["passed"] = r.passed;
     if (!r.passed) ++failed;
@@ -103,6 +107,10 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   totals["energy_by_action_pj"] = tree.energy_by_action_pj();
   totals["dram_bytes_read"] = platform.memory.bytes_read();
   totals["dram_bytes_written"] = platform.memory.bytes_written();
+  const double span_ns = first_start < 0 ? 0.0 : last_end - first_start;
+  const double moved = static_cast<double>(platform.memory.bytes_read() + platform.memory.bytes_written());
+  totals["dram_bandwidth_gbps"] = span_ns > 0 ? moved / span_ns : 0.0;  // bytes per ns = GB/s
+  totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
   put_accuracy(totals, host.overall().result());
   stats["totals"] = totals;
   stats["jobs"] = jobs;
@@ -154,6 +162,12 @@ std::string summary_csv(const Json& stats) {
   return os.str();
 }
 
+namespace {
+double num(const Json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : NAN;
+}
+}  // namespace
+
 std::string summary_table(const Json& stats) {
   std::ostringstream os;
   const Json& t = stats["totals"];
@@ -178,7 +192,7 @@ std::string summary_table(const Json& stats) {
                   j.contains("head") ? std::to_string(j["head"].get<std::uint64_t>()).c_str() : "-", "",
                   static_cast<unsigned long long>(j.value("cycles", std::uint64_t{0})),
                   j.value("latency_ns", 0.0) / 1e3, j.value("energy_pj", 0.0) / 1e6, mb,
-                  j["rel_l2_err"].is_null() ? NAN : j["rel_l2_err"].get<double>(),
+                  num(j, "rel_l2_err"),
                   j["passed"].get<bool>() ? "ok" : "FAIL");
     os << line;
   }
@@ -190,10 +204,13 @@ std::string summary_table(const Json& stats) {
                 static_cast<unsigned long long>(t["cycles"].get<std::uint64_t>()),
                 t["latency_ns"].get<double>() / 1e3, t["energy_pj"].get<double>() / 1e6,
                 t["dram_bytes_read"].get<double>() / 1e6, t["dram_bytes_written"].get<double>() / 1e6,
-                t["max_abs_err"].is_null() ? NAN : t["max_abs_err"].get<double>(),
-                t["rel_l2_err"].is_null() ? NAN : t["rel_l2_err"].get<double>(),
-                t["cosine"].is_null() ? NAN : t["cosine"].get<double>());
+                num(t, "max_abs_err"), num(t, "rel_l2_err"), num(t, "cosine"));
   os << line;
+  if (t.contains("dram_bandwidth_gbps")) {
+    std::snprintf(line, sizeof line, "memory: %.2f GB/s achieved of %.2f GB/s peak\n", num(t, "dram_bandwidth_gbps"),
+                  num(t, "dram_peak_gbps"));
+    os << line;
+  }
   os << "energy by component (uJ):";
   for (const auto& [k, v] : t["energy_by_component_pj"].items()) {
     std::snprintf(line, sizeof line, "  %s %.4f", k.c_str(), v.get<double>() / 1e6);

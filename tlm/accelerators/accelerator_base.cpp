@@ -18,8 +18,10 @@ AcceleratorBase::AcceleratorBase(sc_core::sc_module_name name, std::string type,
       core_(std::move(core)),
       timing_(timing),
       clk_(timing.clock_period_ns, SC_NS),
-      port_(init_socket, std::string(this->name()), timing.max_burst_bytes, timing.outstanding,
-            sc_time(timing.clock_period_ns * timing.issue_interval_cycles, SC_NS)) {
+      dma_("dma", PortConfig{timing.max_burst_bytes, timing.outstanding,
+                             sc_time(timing.clock_period_ns * timing.issue_interval_cycles, SC_NS), timing.mode}) {
+  dma_.init_socket.bind(init_socket);
+  if (timing.mode == TimingMode::AT) SC_THREAD(write_thread);
   tgt_socket.register_b_transport(this, &AcceleratorBase::csr_b_transport);
   SC_THREAD(run);
   SC_METHOD(drive_irq);
@@ -28,6 +30,22 @@ AcceleratorBase::AcceleratorBase(sc_core::sc_module_name name, std::string type,
 }
 
 void AcceleratorBase::drive_irq() { irq.write(irq_level_); }
+
+void AcceleratorBase::write_thread() {
+  for (;;) {
+    while (writes_.empty()) sc_core::wait(writes_posted_);
+    write_busy_ = true;
+    PendingWrite w = std::move(writes_.front());
+    writes_.pop_front();
+    try {
+      write_free_ = dma_.transfer_all(true, w.list, w.start);
+    } catch (const std::exception& e) {
+      write_error_ = e.what();
+    }
+    write_busy_ = false;
+    writes_drained_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
 
 void AcceleratorBase::csr_b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   const std::uint64_t off = trans.get_address();
@@ -114,11 +132,11 @@ double ledger_energy(const std::vector<std::pair<std::string, common::ActionLedg
 }  // namespace
 
 void AcceleratorBase::run_job(JobRecord& rec) {
-  const PortStats before = port_.stats();
+  const PortStats before = dma_.stats();
   const double energy_before = ledger_energy(core_->actions());
   // Fetch the descriptor over the bus.
   std::vector<std::uint8_t> desc(common::JobDescriptor::kBytes);
-  sc_time t = port_.transfer(false, desc_addr_, desc.data(), desc.size(), sc_core::sc_time_stamp());
+  sc_time t = dma_.transfer(false, desc_addr_, desc.data(), desc.size(), sc_core::sc_time_stamp());
   core_->start(common::JobDescriptor::deserialise(desc.data(), desc.size()));
 
   // Absolute time cursors: when the compute unit is free, when the previous step's compute ended
@@ -130,7 +148,7 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     // half is released (the step before the previous one finished computing).
     sc_time read_start =
         step.prefetch ? std::max(read_free, prev_compute_start) : std::max(read_free, compute_free);
-    const sc_time reads_done = port_.transfer_all(false, step.reads, read_start);
+    const sc_time reads_done = dma_.transfer_all(false, step.reads, read_start);
     read_free = reads_done;
     core_->reads_done(step);
     const sc_time start = std::max(reads_done, compute_free);
@@ -140,14 +158,36 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     prev_compute_start = start;
     compute_free = start + clk_ * static_cast<double>(step.compute_cycles);
     rec.phase_cycles[step.phase] += step.compute_cycles;
-    write_free = port_.transfer_all(true, step.writes, std::max(write_free, compute_free));
+    if (timing_.mode == TimingMode::AT) {
+      if (!step.writes.empty()) {
+        PendingWrite w;
+        w.start = compute_free;
+        for (const auto& x : step.writes) {
+          w.data.emplace_back(x.src, x.src + x.bytes);
+          w.list.push_back({x.addr, x.bytes, nullptr, w.data.back().data()});
+        }
+        writes_.push_back(std::move(w));
+        writes_posted_.notify(sc_core::SC_ZERO_TIME);
+      }
+    } else {
+      write_free = dma_.transfer_all(true, step.writes, std::max(write_free, compute_free));
+    }
     sync_to(std::min(compute_free, read_free));
   }
+  if (timing_.mode == TimingMode::AT) {
+    while (!writes_.empty() || write_busy_) sc_core::wait(writes_drained_);
+    write_free = std::max(write_free, write_free_);
+  }
   sync_to(std::max({compute_free, write_free, read_free}), true);
+  if (!write_error_.empty()) {
+    const std::string e = write_error_;
+    write_error_.clear();
+    throw BusError(e);
+  }
   rec.engine = core_->job_stats();
   rec.engine_energy_pj = ledger_energy(core_->actions()) - energy_before;
-  rec.bytes_read = port_.stats().bytes_read - before.bytes_read;
-  rec.bytes_written = port_.stats().bytes_written - before.bytes_written;
+  rec.bytes_read = dma_.stats().bytes_read - before.bytes_read;
+  rec.bytes_written = dma_.stats().bytes_written - before.bytes_written;
 }
 
 void AcceleratorBase::report_stats(StatsTree& tree) const {
@@ -163,7 +203,7 @@ void AcceleratorBase::report_stats(StatsTree& tree) const {
   tree.add(n, "busy_cycles", static_cast<double>(cycles), "cycle");
   tree.add(n, "stall_cycles", static_cast<double>(stalls), "cycle");
   for (const auto& [p, c] : phases) tree.add(n, "phase_cycles." + p, static_cast<double>(c), "cycle");
-  const PortStats& ps = port_.stats();
+  const PortStats& ps = dma_.stats();
   tree.add(n, "dma_read_requests", static_cast<double>(ps.read_requests), "request");
   tree.add(n, "dma_write_requests", static_cast<double>(ps.write_requests), "request");
   tree.add(n, "dma_bytes_read", static_cast<double>(ps.bytes_read), "byte");

@@ -16,6 +16,7 @@
 #include <systemc>
 #include <tlm>
 
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -46,6 +47,7 @@ struct JobRecord {
 };
 
 struct AcceleratorTiming {
+  TimingMode mode = TimingMode::LT;
   double clock_period_ns = 1.0;
   std::uint32_t max_burst_bytes = 64;
   std::uint32_t outstanding = 16;
@@ -55,7 +57,7 @@ struct AcceleratorTiming {
 class AcceleratorBase : public sc_core::sc_module, public StatsSource {
  public:
   tlm_utils::simple_target_socket<AcceleratorBase> tgt_socket;      // CSRs
-  tlm_utils::simple_initiator_socket<AcceleratorBase> init_socket;  // DMA to memory
+  tlm::tlm_initiator_socket<> init_socket;  // DMA to memory (bound to the dma port inside)
   sc_core::sc_out<bool> irq;
 
   SC_HAS_PROCESS(AcceleratorBase);
@@ -72,12 +74,23 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   void run();
   void run_job(JobRecord& rec);
   void drive_irq();
+  void write_thread();  // AT: issues each step's writes while the next step proceeds
 
   std::string type_;
   std::unique_ptr<common::EngineCore> core_;
   AcceleratorTiming timing_;
   sc_core::sc_time clk_;
-  InitiatorPort port_;
+  InitiatorPort dma_;
+  struct PendingWrite {
+    std::vector<common::MemTransfer> list;
+    std::vector<std::vector<std::uint8_t>> data;  // copies: the core may reuse its buffers
+    sc_core::sc_time start;
+  };
+  std::deque<PendingWrite> writes_;
+  sc_core::sc_event writes_posted_, writes_drained_;
+  bool write_busy_ = false;
+  std::string write_error_;
+  sc_core::sc_time write_free_;
   sc_core::sc_event doorbell_;
   bool irq_level_ = false;
   sc_core::sc_event irq_update_;  // the IRQ line is driven by one process, whoever changes it

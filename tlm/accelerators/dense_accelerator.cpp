@@ -5,8 +5,9 @@
 namespace savp::sc {
 
 namespace {
-AcceleratorTiming timing_of(const dense::DenseConfig& cfg) {
+AcceleratorTiming timing_of(const dense::DenseConfig& cfg, TimingMode mode) {
   AcceleratorTiming t;
+  t.mode = mode;
   t.clock_period_ns = cfg.clock_period_ns();
   t.max_burst_bytes = cfg.max_burst_bytes;
   t.issue_interval_cycles = cfg.issue_interval_cycles;
@@ -16,7 +17,7 @@ AcceleratorTiming timing_of(const dense::DenseConfig& cfg) {
 }  // namespace
 
 DenseAccelerator::DenseAccelerator(sc_core::sc_module_name name, const dense::DenseConfig& cfg,
-                                   const common::EnergyTable& energy)
-    : AcceleratorBase(name, "dense", std::make_unique<dense::DenseCore>(cfg, energy), timing_of(cfg)) {}
+                                   const common::EnergyTable& energy, TimingMode mode)
+    : AcceleratorBase(name, "dense", std::make_unique<dense::DenseCore>(cfg, energy), timing_of(cfg, mode)) {}
 
 }  // namespace savp::sc

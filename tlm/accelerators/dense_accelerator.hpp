@@ -11,7 +11,7 @@ namespace savp::sc {
 class DenseAccelerator : public AcceleratorBase {
  public:
   DenseAccelerator(sc_core::sc_module_name name, const dense::DenseConfig& cfg,
-                   const common::EnergyTable& energy);
+                   const common::EnergyTable& energy, TimingMode mode);
 };
 
 }  // namespace savp::sc

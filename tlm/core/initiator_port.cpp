@@ -3,41 +3,34 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <algorithm>
-#include <vector>
+#include <cstdio>
+#include <deque>
 
 namespace savp::sc {
 
 using sc_core::sc_time;
 using sc_core::SC_ZERO_TIME;
 
-InitiatorPort::InitiatorPort(tlm::tlm_initiator_socket<>& socket, std::string owner,
-                             std::uint32_t max_burst_bytes, std::uint32_t outstanding, sc_time issue_interval)
-    : socket_(socket),
-      owner_(std::move(owner)),
-      max_burst_(max_burst_bytes),
-      outstanding_(std::max<std::uint32_t>(1, outstanding)),
-      issue_interval_(issue_interval) {}
+namespace {
+std::string describe(bool write, std::uint64_t addr, std::uint64_t bytes) {
+  char where[64];
+  std::snprintf(where, sizeof where, "%s of %llu bytes at 0x%llx", write ? "write" : "read",
+                static_cast<unsigned long long>(bytes), static_cast<unsigned long long>(addr));
+  return where;
+}
+}  // namespace
 
-sc_time InitiatorPort::single(bool write, std::uint64_t addr, std::uint8_t* data, std::uint32_t bytes,
-                              sc_time issue) {
-  trans_.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  trans_.set_address(addr);
-  trans_.set_data_ptr(data);
-  trans_.set_data_length(bytes);
-  trans_.set_streaming_width(bytes);
-  trans_.set_byte_enable_ptr(nullptr);
-  trans_.set_byte_enable_length(0);
-  trans_.set_dmi_allowed(false);
-  trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  const sc_time now = sc_core::sc_time_stamp();
-  sc_time delay = issue > now ? issue - now : SC_ZERO_TIME;
-  socket_->b_transport(trans_, delay);
-  if (trans_.is_response_error()) {
-    char where[32];
-    std::snprintf(where, sizeof where, "0x%llx", static_cast<unsigned long long>(addr));
-    throw BusError(owner_ + ": " + (write ? "write" : "read") + " of " + std::to_string(bytes) +
-                   " bytes at " + where + " failed: " + trans_.get_response_string());
-  }
+InitiatorPort::InitiatorPort(sc_core::sc_module_name name, const PortConfig& config)
+    : sc_module(name), init_socket("init_socket"), config_(config), peq_(this, &InitiatorPort::peq_cb) {
+  config_.outstanding = std::max<std::uint32_t>(1, config_.outstanding);
+  init_socket.register_nb_transport_bw(this, &InitiatorPort::nb_transport_bw);
+}
+
+InitiatorPort::~InitiatorPort() = default;
+
+void InitiatorPort::limit_burst(std::uint32_t bytes) { config_.max_burst_bytes = std::min(config_.max_burst_bytes, bytes); }
+
+void InitiatorPort::count(bool write, std::uint32_t bytes) {
   if (write) {
     ++stats_.write_requests;
     stats_.bytes_written += bytes;
@@ -45,33 +38,159 @@ sc_time InitiatorPort::single(bool write, std::uint64_t addr, std::uint8_t* data
     ++stats_.read_requests;
     stats_.bytes_read += bytes;
   }
+}
+
+sc_time InitiatorPort::single_lt(bool write, std::uint64_t addr, std::uint8_t* data, std::uint32_t bytes,
+                                 sc_time issue) {
+  tlm::tlm_generic_payload& t = lt_trans_;
+  t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  t.set_address(addr);
+  t.set_data_ptr(data);
+  t.set_data_length(bytes);
+  t.set_streaming_width(bytes);
+  t.set_byte_enable_ptr(nullptr);
+  t.set_byte_enable_length(0);
+  t.set_dmi_allowed(false);
+  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  const sc_time now = sc_core::sc_time_stamp();
+  sc_time delay = issue > now ? issue - now : SC_ZERO_TIME;
+  init_socket->b_transport(t, delay);
+  if (t.is_response_error()) {
+    throw BusError(std::string(name()) + ": " + describe(write, addr, bytes) + " failed: " + t.get_response_string());
+  }
+  count(write, bytes);
   return sc_core::sc_time_stamp() + delay;
 }
 
-sc_time InitiatorPort::stream(bool write, const Segment* segs, std::size_t count, sc_time start) {
+sc_time InitiatorPort::stream(bool write, const Segment* segs, std::size_t count_segs, sc_time start) {
+  if (config_.mode == TimingMode::AT) return stream_at(write, segs, count_segs, start);
   sc_time issue = start;
   sc_time done = start;
   std::deque<sc_time> inflight;  // completion times of the requests in flight
-  for (std::size_t s = 0; s < count; ++s) {
+  for (std::size_t s = 0; s < count_segs; ++s) {
     std::uint64_t addr = segs[s].addr, bytes = segs[s].bytes;
     std::uint8_t* data = segs[s].data;
     while (bytes > 0) {
-      const std::uint64_t boundary = max_burst_ - (addr % max_burst_);
+      const std::uint64_t boundary = config_.max_burst_bytes - (addr % config_.max_burst_bytes);
       const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, boundary));
-      if (inflight.size() >= outstanding_) {
+      if (inflight.size() >= config_.outstanding) {
         issue = std::max(issue, inflight.front());
         inflight.pop_front();
       }
-      const sc_time t = single(write, addr, data, n, issue);
+      const sc_time t = single_lt(write, addr, data, n, issue);
       inflight.push_back(t);
       done = std::max(done, t);
-      issue += issue_interval_;
+      issue += config_.issue_interval;
       addr += n;
       data += n;
       bytes -= n;
     }
   }
   return done;
+}
+
+tlm::tlm_generic_payload* InitiatorPort::acquire() {
+  if (free_list_.empty()) {
+    all_payloads_.push_back(std::make_unique<tlm::tlm_generic_payload>(this));
+    free_list_.push_back(all_payloads_.back().get());
+  }
+  tlm::tlm_generic_payload* t = free_list_.back();
+  free_list_.pop_back();
+  t->acquire();
+  return t;
+}
+
+void InitiatorPort::free(tlm::tlm_generic_payload* t) {
+  t->reset();  // drops extensions
+  free_list_.push_back(t);
+}
+
+sc_time InitiatorPort::stream_at(bool write, const Segment* segs, std::size_t count_segs, sc_time start) {
+  const sc_time now = sc_core::sc_time_stamp();
+  if (start > now) sc_core::wait(start - now);
+  Call call;
+  bool first = true;
+  for (std::size_t s = 0; s < count_segs; ++s) {
+    std::uint64_t addr = segs[s].addr, bytes = segs[s].bytes;
+    std::uint8_t* data = segs[s].data;
+    while (bytes > 0) {
+      const std::uint64_t boundary = config_.max_burst_bytes - (addr % config_.max_burst_bytes);
+      const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, boundary));
+      if (!first && config_.issue_interval > SC_ZERO_TIME) sc_core::wait(config_.issue_interval);
+      first = false;
+      while (inflight_ >= config_.outstanding) sc_core::wait(slot_free_);
+      while (request_in_progress_ != nullptr) sc_core::wait(end_request_);  // request exclusion rule
+      tlm::tlm_generic_payload* t = acquire();
+      t->set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+      t->set_address(addr);
+      t->set_data_ptr(data);
+      t->set_data_length(n);
+      t->set_streaming_width(n);
+      t->set_byte_enable_ptr(nullptr);
+      t->set_byte_enable_length(0);
+      t->set_dmi_allowed(false);
+      t->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+      owner_[t] = &call;
+      ++call.remaining;
+      ++inflight_;
+      request_in_progress_ = t;
+      tlm::tlm_phase phase = tlm::BEGIN_REQ;
+      sc_time delay = SC_ZERO_TIME;
+      const tlm::tlm_sync_enum st = init_socket->nb_transport_fw(*t, phase, delay);
+      if (st == tlm::TLM_UPDATED) {
+        peq_.notify(*t, phase, delay);
+      } else if (st == tlm::TLM_COMPLETED) {
+        // Completed on the forward path: the request and the response are both done.
+        request_in_progress_ = nullptr;
+        end_request_.notify(SC_ZERO_TIME);
+        peq_.notify(*t, tlm::END_RESP, delay);
+      }
+      addr += n;
+      data += n;
+      bytes -= n;
+    }
+  }
+  while (call.remaining > 0) sc_core::wait(call.done);
+  if (!call.error.empty()) throw BusError(std::string(name()) + ": " + call.error);
+  return sc_core::sc_time_stamp();
+}
+
+tlm::tlm_sync_enum InitiatorPort::nb_transport_bw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
+                                                  sc_time& delay) {
+  peq_.notify(t, phase, delay);
+  return tlm::TLM_ACCEPTED;
+}
+
+void InitiatorPort::peq_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase& phase) {
+  if (phase == tlm::END_REQ || (phase == tlm::BEGIN_RESP && request_in_progress_ == &t)) {
+    request_in_progress_ = nullptr;
+    end_request_.notify(SC_ZERO_TIME);
+  }
+  if (phase == tlm::BEGIN_RESP) {
+    tlm::tlm_phase end = tlm::END_RESP;
+    sc_time delay = SC_ZERO_TIME;
+    init_socket->nb_transport_fw(t, end, delay);  // the target answers TLM_COMPLETED
+    finish(t);
+  } else if (phase == tlm::END_RESP) {  // our marker for a transaction completed early
+    finish(t);
+  }
+}
+
+void InitiatorPort::finish(tlm::tlm_generic_payload& t) {
+  auto it = owner_.find(&t);
+  Call* call = it->second;
+  owner_.erase(it);
+  if (t.is_response_error()) {
+    if (call->error.empty()) {
+      call->error = describe(t.is_write(), t.get_address(), t.get_data_length()) + " failed: " + t.get_response_string();
+    }
+  } else {
+    count(t.is_write(), t.get_data_length());
+  }
+  if (--call->remaining == 0) call->done.notify(SC_ZERO_TIME);
+  --inflight_;
+  slot_free_.notify(SC_ZERO_TIME);
+  t.release();
 }
 
 sc_time InitiatorPort::transfer(bool write, std::uint64_t addr, std::uint8_t* data, std::uint64_t bytes,
@@ -83,28 +202,25 @@ sc_time InitiatorPort::transfer(bool write, std::uint64_t addr, std::uint8_t* da
 sc_time InitiatorPort::transfer_all(bool write, const std::vector<common::MemTransfer>& list, sc_time start) {
   std::vector<Segment> segs;
   segs.reserve(list.size());
-  for (const auto& t : list) {
-    segs.push_back({t.addr, write ? const_cast<std::uint8_t*>(t.src) : t.dst, t.bytes});
-  }
+  for (const auto& t : list) segs.push_back({t.addr, write ? const_cast<std::uint8_t*>(t.src) : t.dst, t.bytes});
   return stream(write, segs.data(), segs.size(), start);
 }
 
 sc_time InitiatorPort::write_word(std::uint64_t addr, std::uint64_t value, sc_time start) {
   std::uint8_t buf[8];
   for (int i = 0; i < 8; ++i) buf[i] = static_cast<std::uint8_t>(value >> (8 * i));
-  return single(true, addr, buf, 8, start);
+  return single_lt(true, addr, buf, 8, start);
 }
 
 std::uint64_t InitiatorPort::read_word(std::uint64_t addr, sc_time start, sc_time& done) {
   std::uint8_t buf[8] = {};
-  done = single(false, addr, buf, 8, start);
+  done = single_lt(false, addr, buf, 8, start);
   std::uint64_t v = 0;
   for (int i = 0; i < 8; ++i) v |= static_cast<std::uint64_t>(buf[i]) << (8 * i);
   return v;
 }
 
 void InitiatorPort::debug(bool write, std::uint64_t addr, std::uint8_t* data, std::uint64_t bytes) {
-  // Debug transport moves at most 2^32-1 bytes a call; split large loads.
   while (bytes > 0) {
     const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 1u << 30));
     tlm::tlm_generic_payload t;
@@ -113,10 +229,9 @@ void InitiatorPort::debug(bool write, std::uint64_t addr, std::uint8_t* data, st
     t.set_data_ptr(data);
     t.set_data_length(n);
     t.set_streaming_width(n);
-    const unsigned got = socket_->transport_dbg(t);
+    const unsigned got = init_socket->transport_dbg(t);
     if (got != n) {
-      throw BusError(owner_ + ": debug " + (write ? "write" : "read") + " of " + std::to_string(n) +
-                     " bytes moved " + std::to_string(got));
+      throw BusError(std::string(name()) + ": debug " + describe(write, addr, n) + " moved " + std::to_string(got) + " bytes");
     }
     addr += n;
     data += n;
@@ -127,9 +242,7 @@ void InitiatorPort::debug(bool write, std::uint64_t addr, std::uint8_t* data, st
 void sync_to(const sc_time& cursor, bool force) {
   const sc_time now = sc_core::sc_time_stamp();
   if (cursor <= now) return;
-  if (force || cursor - now >= tlm_utils::tlm_quantumkeeper::get_global_quantum()) {
-    sc_core::wait(cursor - now);
-  }
+  if (force || cursor - now >= tlm_utils::tlm_quantumkeeper::get_global_quantum()) sc_core::wait(cursor - now);
 }
 
 }  // namespace savp::sc

@@ -1,21 +1,30 @@
-// InitiatorPort: how every engine (and the host) issues memory traffic. It splits a transfer into
-// bus requests of at most max_burst_bytes (never crossing a burst-aligned boundary), issues them
-// from an absolute start time at one request per issue interval with at most `outstanding`
-// requests in flight, and returns when the last response completes. LT mode: b_transport with
-// temporal decoupling (the caller keeps absolute time cursors; sync() waits when the local offset
-// exceeds the global quantum). Real bytes move: reads fill the caller's buffer.
+// InitiatorPort: how every engine (and the host) issues memory traffic, as a child module owning
+// the initiator socket. It splits a transfer into bus requests of at most max_burst_bytes (never
+// crossing a burst-aligned boundary), issues them no earlier than an absolute start time at one
+// request per issue interval with at most `outstanding` requests in flight, and returns the time
+// the last response completed. Real bytes move: reads fill the caller's buffer.
+//  LT: b_transport with temporal decoupling; the caller keeps absolute time cursors and sync_to()
+//      waits when local time runs ahead of simulated time by a global quantum.
+//  AT: 4-phase nb_transport (BEGIN_REQ/END_REQ/BEGIN_RESP/END_RESP) with pooled payloads; the
+//      calling thread waits until the start time, honours the request-exclusion rule and the
+//      outstanding limit, and returns when every response has arrived. Several threads of one
+//      owner may stream at once (e.g. a read and a write channel).
 #pragma once
 
 #include <systemc>
 #include <tlm>
+#include <tlm_utils/peq_with_cb_and_phase.h>
+#include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
-#include <deque>
+#include <map>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "models/common/engine_step.hpp"
+#include "tlm/core/timing_mode.hpp"
 
 namespace savp::sc {
 
@@ -30,26 +39,36 @@ struct PortStats {
   std::uint64_t bytes_read = 0, bytes_written = 0;
 };
 
-class InitiatorPort {
+struct PortConfig {
+  std::uint32_t max_burst_bytes = 64;
+  std::uint32_t outstanding = 16;
+  sc_core::sc_time issue_interval = sc_core::sc_time(1, sc_core::SC_NS);
+  TimingMode mode = TimingMode::LT;
+};
+
+class InitiatorPort : public sc_core::sc_module, public tlm::tlm_mm_interface {
  public:
-  InitiatorPort(tlm::tlm_initiator_socket<>& socket, std::string owner, std::uint32_t max_burst_bytes,
-                std::uint32_t outstanding, sc_core::sc_time issue_interval);
+  tlm_utils::simple_initiator_socket<InitiatorPort> init_socket;
+
+  InitiatorPort(sc_core::sc_module_name name, const PortConfig& config);
+  ~InitiatorPort() override;
 
   // Moves `bytes` at `addr` starting no earlier than `start` (absolute time); returns the absolute
   // completion time. Throws BusError on an error response.
   sc_core::sc_time transfer(bool write, std::uint64_t addr, std::uint8_t* data, std::uint64_t bytes,
                             sc_core::sc_time start);
-  // Several transfers pipelined back to back as one request stream (requests of the next transfer
-  // issue while earlier ones are still in flight); returns the completion of the last.
-  sc_core::sc_time transfer_all(bool write, const std::vector<common::MemTransfer>& list,
-                                sc_core::sc_time start);
-  // Single word access (CSR) at the current time; returns completion time.
+  // Several transfers as one pipelined request stream; returns the completion of the last.
+  sc_core::sc_time transfer_all(bool write, const std::vector<common::MemTransfer>& list, sc_core::sc_time start);
+  // Single 64-bit register access (CSR), always blocking transport.
   sc_core::sc_time write_word(std::uint64_t addr, std::uint64_t value, sc_core::sc_time start);
   std::uint64_t read_word(std::uint64_t addr, sc_core::sc_time start, sc_core::sc_time& done);
   // Debug (zero-time, untimed) access for backdoor loads.
   void debug(bool write, std::uint64_t addr, std::uint8_t* data, std::uint64_t bytes);
 
   const PortStats& stats() const { return stats_; }
+  const PortConfig& config() const { return config_; }
+  // Largest request the port issues (the memory system may lower it).
+  void limit_burst(std::uint32_t bytes);
 
  private:
   struct Segment {
@@ -57,21 +76,38 @@ class InitiatorPort {
     std::uint8_t* data;
     std::uint64_t bytes;
   };
+  struct Call {  // one AT stream waiting for its responses
+    std::uint32_t remaining = 0;
+    sc_core::sc_event done;
+    std::string error;
+  };
   sc_core::sc_time stream(bool write, const Segment* segs, std::size_t n, sc_core::sc_time start);
-  sc_core::sc_time single(bool write, std::uint64_t addr, std::uint8_t* data, std::uint32_t bytes,
-                          sc_core::sc_time issue);
+  sc_core::sc_time stream_at(bool write, const Segment* segs, std::size_t n, sc_core::sc_time start);
+  sc_core::sc_time single_lt(bool write, std::uint64_t addr, std::uint8_t* data, std::uint32_t bytes,
+                             sc_core::sc_time issue);
+  void count(bool write, std::uint32_t bytes);
+  // AT machinery.
+  tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  void peq_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase& phase);
+  void finish(tlm::tlm_generic_payload& t);
+  tlm::tlm_generic_payload* acquire();
+  void free(tlm::tlm_generic_payload* t) override;  // tlm_mm_interface
 
-  tlm::tlm_initiator_socket<>& socket_;
-  std::string owner_;
-  std::uint32_t max_burst_;
-  std::uint32_t outstanding_;
-  sc_core::sc_time issue_interval_;
-  tlm::tlm_generic_payload trans_;
+  PortConfig config_;
+  tlm::tlm_generic_payload lt_trans_;
   PortStats stats_;
+  tlm_utils::peq_with_cb_and_phase<InitiatorPort> peq_;
+  std::vector<tlm::tlm_generic_payload*> free_list_;
+  std::vector<std::unique_ptr<tlm::tlm_generic_payload>> all_payloads_;
+  std::map<tlm::tlm_generic_payload*, Call*> owner_;
+  tlm::tlm_generic_payload* request_in_progress_ = nullptr;
+  sc_core::sc_event end_request_;
+  std::uint32_t inflight_ = 0;
+  sc_core::sc_event slot_free_;
 };
 
 // Waits until `cursor` when the decoupled local time runs ahead of simulated time by more than the
-// global quantum (tlm_quantumkeeper's rule, with absolute cursors).
+// global quantum (tlm_quantumkeeper's rule, with absolute cursors); force waits in any case.
 void sync_to(const sc_core::sc_time& cursor, bool force = false);
 
 }  // namespace savp::sc

@@ -2,7 +2,7 @@
 // memory, accelerator CSR blocks). An address map of non-overlapping [base, base+size) windows,
 // each routed to one target port with the address made window-relative; an address outside every
 // window gets TLM_ADDRESS_ERROR_RESPONSE. A fixed per-hop latency. LT (b_transport) and debug
-// transport; the arbitrated, bandwidth-limited crossbar arrives with the memory-system issue.
+// transport; AT (nb_transport) is forwarded both ways with the address restored on the way back.
 #pragma once
 
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
@@ -10,6 +10,7 @@
 #include <systemc>
 #include <tlm>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,11 +37,20 @@ class Router : public sc_core::sc_module {
  private:
   const AddressWindow* decode(std::uint64_t addr, std::uint64_t len) const;
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_fw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_bw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& trans);
 
   sc_core::sc_time hop_latency_;
   std::vector<AddressWindow> windows_;
   std::uint64_t decode_errors_ = 0;
+  struct Route {
+    int initiator;
+    std::uint64_t original_address;
+  };
+  std::map<tlm::tlm_generic_payload*, Route> routes_;  // AT transactions in flight
 };
 
 }  // namespace savp::sc

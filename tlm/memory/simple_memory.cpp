@@ -12,22 +12,24 @@ SimpleMemory::SimpleMemory(sc_core::sc_module_name name, const memory::MemorySpe
       tgt_socket("tgt_socket"),
       spec_(spec),
       store_(spec.size_bytes),
-      latency_(spec.latency_ns, SC_NS) {
+      latency_(spec.latency_ns, SC_NS),
+      peq_(this, &SimpleMemory::respond) {
   ns_per_byte_ = spec.bandwidth_gbps > 0 ? 1.0 / spec.bandwidth_gbps : 0.0;
   tgt_socket.register_b_transport(this, &SimpleMemory::b_transport);
   tgt_socket.register_transport_dbg(this, &SimpleMemory::transport_dbg);
+  tgt_socket.register_nb_transport_fw(this, &SimpleMemory::nb_transport_fw);
 }
 
-void SimpleMemory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+bool SimpleMemory::access(tlm::tlm_generic_payload& trans, const sc_time& arrive, sc_time& complete) {
   const std::uint64_t addr = trans.get_address();
   const std::uint64_t len = trans.get_data_length();
   if (trans.get_byte_enable_ptr() != nullptr || trans.get_streaming_width() < len) {
     trans.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
-    return;
+    return false;
   }
   if (!store_.contains(addr, len)) {
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-    return;
+    return false;
   }
   if (trans.is_read()) {
     store_.read(addr, trans.get_data_ptr(), len);
@@ -39,18 +41,40 @@ void SimpleMemory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) 
     bytes_written_ += len;
   } else {
     trans.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
-    return;
+    return false;
   }
-  const sc_time now = sc_core::sc_time_stamp();
-  const sc_time arrive = now + delay;
   const sc_time begin = std::max(arrive, busy_until_);
   const sc_time occupy(static_cast<double>(len) * ns_per_byte_, SC_NS);
   busy_until_ = begin + occupy;
   busy_time_ += occupy;
-  const sc_time complete = busy_until_ + latency_;
+  complete = busy_until_ + latency_;
   latency_sum_ns_ += (complete - arrive).to_seconds() * 1e9;
-  delay = complete - now;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  return true;
+}
+
+void SimpleMemory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  const sc_time now = sc_core::sc_time_stamp();
+  sc_time complete;
+  if (access(trans, now + delay, complete)) delay = complete - now;
+}
+
+tlm::tlm_sync_enum SimpleMemory::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                                 sc_time& delay) {
+  if (phase == tlm::END_RESP) return tlm::TLM_COMPLETED;
+  if (phase != tlm::BEGIN_REQ) return tlm::TLM_ACCEPTED;
+  const sc_time now = sc_core::sc_time_stamp();
+  sc_time complete = now + delay;
+  access(trans, now + delay, complete);  // an error response goes back at once
+  peq_.notify(trans, tlm::BEGIN_RESP, complete - now);
+  phase = tlm::END_REQ;
+  return tlm::TLM_UPDATED;
+}
+
+void SimpleMemory::respond(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase) {
+  tlm::tlm_phase p = phase;
+  sc_time delay = sc_core::SC_ZERO_TIME;
+  tgt_socket->nb_transport_bw(trans, p, delay);  // the initiator answers with END_RESP later
 }
 
 unsigned int SimpleMemory::transport_dbg(tlm::tlm_generic_payload& trans) {

@@ -5,14 +5,16 @@
 #include <stdexcept>
 
 #include "tlm/accelerators/dense_accelerator.hpp"
+#include "tlm/accelerators/traffic_generator.hpp"
 
 namespace savp::sc {
 
 std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
-                                                  const common::EnergyTable& energy) {
+                                                  const common::EnergyTable& energy, TimingMode mode) {
   if (spec.type == "dense") {
-    return std::make_unique<DenseAccelerator>(spec.name().c_str(), spec.dense, energy);
+    return std::make_unique<DenseAccelerator>(spec.name().c_str(), spec.dense, energy, mode);
   }
+  if (spec.type == "traffic") return std::make_unique<TrafficGenerator>(spec.name().c_str(), spec.traffic, mode);
   throw std::invalid_argument("unknown accelerator type " + spec.type);
 }
 
@@ -25,7 +27,7 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s)
   bus.init_socket.bind(memory.tgt_socket);
   bus.map({"memory", memory_base(), memory.store().size(), 0});
   for (std::size_t i = 0; i < s.accelerators.size(); ++i) {
-    accelerators.push_back(make_accelerator(s.accelerators[i], s.energy));
+    accelerators.push_back(make_accelerator(s.accelerators[i], s.energy, s.timing_mode));
     AcceleratorBase& a = *accelerators.back();
     a.init_socket.bind(bus.tgt_socket);
     bus.init_socket.bind(a.tgt_socket);

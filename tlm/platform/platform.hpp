@@ -38,6 +38,6 @@ class Platform : public sc_core::sc_module {
 
 // Builds one accelerator module from its spec (the factory by "type").
 std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
-                                                  const common::EnergyTable& energy);
+                                                  const common::EnergyTable& energy, TimingMode mode);
 
 }  // namespace savp::sc

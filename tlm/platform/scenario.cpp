@@ -8,7 +8,7 @@ namespace fs = std::filesystem;
 using common::Json;
 using common::JsonNode;
 
-std::vector<std::string> engine_types() { return {"dense"}; }
+std::vector<std::string> engine_types() { return {"dense", "traffic"}; }
 
 namespace {
 
@@ -20,6 +20,7 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   for (const auto& t : engine_types()) list += (list.empty() ? "" : "|") + t;
   a.type = node.get_choice("type", engine_types());
   if (a.type == "dense") a.dense = dense::DenseConfig::parse(node);
+  if (a.type == "traffic") a.traffic = memory::TrafficConfig::parse(node);
   return a;
 }
 
@@ -33,13 +34,7 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   s.description = top.get_string("description", "");
   s.seed = static_cast<std::uint64_t>(top.get_int("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   const std::string mode = top.get_choice("timing_mode", {"LT", "AT"}, "LT");
-  if (mode == "AT") {
-    top.child("timing_mode")
-        .fail(
-            "timing_mode AT is not available yet: the 4-phase AT path arrives with the shared memory "
-            "system (issue 3); use \"LT\"");
-  }
-  s.timing_mode = TimingMode::LT;
+  s.timing_mode = mode == "AT" ? TimingMode::AT : TimingMode::LT;
   s.quantum_ns = top.get_number_in("quantum_ns", 1000.0, 1e-3, 1e9);
 
   JsonNode platform = top.object_at("platform");

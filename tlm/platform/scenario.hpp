@@ -14,16 +14,18 @@
 #include "models/common/workload_spec.hpp"
 #include "models/dense/dense_config.hpp"
 #include "models/memory/memory_spec.hpp"
+#include "models/memory/traffic_core.hpp"
+#include "tlm/core/timing_mode.hpp"
 
 namespace savp::sc {
 
-enum class TimingMode { LT, AT };
 
 struct AcceleratorSpec {
-  std::string type;  // "dense" (more engines arrive with their issues)
+  std::string type;  // "dense" or "traffic" (more engines arrive with their issues)
   dense::DenseConfig dense;
-  const std::string& name() const { return dense.name; }
-  double clock_period_ns() const { return dense.clock_period_ns(); }
+  memory::TrafficConfig traffic;
+  const std::string& name() const { return type == "traffic" ? traffic.name : dense.name; }
+  double clock_period_ns() const { return type == "traffic" ? traffic.clock_period_ns() : dense.clock_period_ns(); }
   common::ElemFormat format() const { return dense.format; }
   int int_bits() const { return dense.int_bits; }
   double tolerance_rel_l2() const { return dense.effective_tolerance(); }

@@ -54,10 +54,10 @@ bad_case("zero quantum" ${DEF} SET quantum_ns=0 STDERR "default.json" "/quantum_
 bad_case("unknown dataflow" ${DEF} SET platform.accelerators.0.dataflow=xy
   STDERR "default.json" "/platform/accelerators/0/dataflow" "expected one of os|ws|is, found \"xy\"")
 bad_case("unknown engine type" ${DEF} SET platform.accelerators.0.type=sparse
-  STDERR "default.json" "/platform/accelerators/0/type" "expected one of dense, found \"sparse\"")
+  STDERR "default.json" "/platform/accelerators/0/type" "expected one of dense|traffic, found \"sparse\"")
 bad_case("unknown workload kind" ${DEF} SET workload.kind=conv
-  STDERR "default.json" "/workload/kind" "expected one of attention|gemm, found \"conv\"")
-bad_case("AT timing mode" ${DEF} SET timing_mode=AT STDERR "default.json" "/timing_mode" "AT is not available yet")
+  STDERR "default.json" "/workload/kind" "expected one of attention|gemm|traffic, found \"conv\"")
+bad_case("unknown timing mode" ${DEF} SET timing_mode=XT STDERR "default.json" "/timing_mode" "expected one of LT|AT")
 bad_case("unknown memory preset" ${DEF} SET platform.memory.preset=hbm9
   STDERR "default.json" "/platform/memory/preset" "expected a memory preset (ideal|simple" "found \"hbm9\"")
 bad_case("unknown key via set" ${DEF} SET workload.bogus=1 STDERR "default.json" "/workload/bogus" "unknown key \"bogus\"")

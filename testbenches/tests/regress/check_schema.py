@@ -28,6 +28,7 @@ DC = "models/dense/dense_config.cpp"
 MS = "models/memory/memory_spec.cpp"
 ET = "models/common/energy_table.cpp"
 WS = "models/common/workload_spec.cpp"
+TC = "models/memory/traffic_core.cpp"
 LOADER = {
     "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
     "platform": [(SC, r"JsonNode platform =", r"platform\.finish\(\)", "platform")],
@@ -47,9 +48,14 @@ LOADER = {
     "energy_entry": [(ET, r"JsonNode e = entries", r"e\.finish\(\)", "e")],
     "sram": [(ET, r"JsonNode sram =", r"sram\.finish\(\)", "sram")],
     "sram_anchor": [(ET, r"JsonNode a = anchors", r"a\.finish\(\)", "a")],
-    "gemm_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r"node\.finish\(\)", "node")],
-    "attention_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "gemm"\)', "node"),
+    "gemm_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "traffic"\)', "node"),
+                      (WS, r'if \(kind == "gemm"\)', r"node\.finish\(\)", "node")],
+    "traffic_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "traffic"\)', "node"),
+                         (WS, r'if \(kind == "traffic"\)', r"node\.finish\(\)", "node")],
+    "attention_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "traffic"\)', "node"),
                            (WS, r"w\.batch =", r"^}", "node")],
+    "traffic_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
+                            (TC, r"TrafficConfig TrafficConfig::parse", r"node\.finish\(\)", "node")],
     "pattern": [(WS, r"AttentionPattern parse_pattern", r"node\.finish\(\)", "node")],
     "window_2d": [(WS, r'object_at\("window_2d"\)', r"w\.finish\(\)", "w")],
     "synthetic_data": [(WS, r"w\.source = data\.get_choice", r"\} else \{", "data")],
@@ -188,7 +194,7 @@ def main():
     problems = []
 
     # 1. Shipped files.
-    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json")))]
+    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/memory_preset"}) for p in sorted(glob.glob(os.path.join(scen, "memory", "presets", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/energy_table"}) for p in sorted(glob.glob(os.path.join(scen, "energy", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/dense_accelerator"}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]

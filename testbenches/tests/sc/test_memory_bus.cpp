@@ -18,13 +18,13 @@ namespace {
 
 // A test initiator whose thread runs a body once.
 struct Tester : sc_core::sc_module {
-  tlm_utils::simple_initiator_socket<Tester> init_socket{"init_socket"};
   std::function<void(sc::InitiatorPort&)> body;
   std::unique_ptr<sc::InitiatorPort> port;
   std::string failure;
   SC_HAS_PROCESS(Tester);
-  Tester(sc_core::sc_module_name n, std::uint32_t burst, std::uint32_t outstanding) : sc_module(n) {
-    port = std::make_unique<sc::InitiatorPort>(init_socket, "tester", burst, outstanding, sc_time(1, SC_NS));
+  Tester(sc_core::sc_module_name n, std::uint32_t burst, std::uint32_t outstanding, sc::TimingMode mode)
+      : sc_module(n) {
+    port = std::make_unique<sc::InitiatorPort>("port", sc::PortConfig{burst, outstanding, sc_time(1, SC_NS), mode});
     SC_THREAD(run);
   }
   void run() {
@@ -41,16 +41,17 @@ struct Bench {
   std::unique_ptr<sc::Router> bus;
   std::unique_ptr<sc::SimpleMemory> mem;
   std::unique_ptr<Tester> tester;
-  Bench(double latency_ns, double gbps, std::uint32_t burst = 64, std::uint32_t outstanding = 8) {
+  Bench(double latency_ns, double gbps, std::uint32_t burst = 64, std::uint32_t outstanding = 8,
+        sc::TimingMode mode = sc::TimingMode::LT) {
     spec.size_bytes = 1 << 20;
     spec.latency_ns = latency_ns;
     spec.bandwidth_gbps = gbps;
     bus = std::make_unique<sc::Router>("bus", sc_time(1, SC_NS));
     mem = std::make_unique<sc::SimpleMemory>("memory", spec);
-    tester = std::make_unique<Tester>("tester", burst, outstanding);
+    tester = std::make_unique<Tester>("tester", burst, outstanding, mode);
     bus->init_socket.bind(mem->tgt_socket);
     bus->map({"memory", 0x1000'0000, spec.size_bytes, 0});
-    tester->init_socket.bind(bus->tgt_socket);
+    tester->port->init_socket.bind(bus->tgt_socket);
   }
 };
 
