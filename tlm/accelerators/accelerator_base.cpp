@@ -31,6 +31,14 @@ AcceleratorBase::AcceleratorBase(sc_core::sc_module_name name, std::string type,
 
 void AcceleratorBase::drive_irq() { irq.write(irq_level_); }
 
+sc_time AcceleratorBase::flush_writes_lt(sc_time write_free) {
+  while (!writes_.empty()) {
+    write_free = dma_.transfer_all(true, writes_.front().list, std::max(write_free, writes_.front().start));
+    writes_.pop_front();
+  }
+  return write_free;
+}
+
 void AcceleratorBase::write_thread() {
   for (;;) {
     while (writes_.empty()) sc_core::wait(writes_posted_);
@@ -150,6 +158,9 @@ void AcceleratorBase::run_job(JobRecord& rec) {
         step.prefetch ? std::max(read_free, prev_compute_start) : std::max(read_free, compute_free);
     const sc_time reads_done = dma_.transfer_all(false, step.reads, read_start);
     read_free = reads_done;
+    // LT: the previous step's writes go out after this step's reads, which start earlier in
+    // simulated time; issuing in start-time order keeps the memory's busy-until bookkeeping honest.
+    if (timing_.mode == TimingMode::LT) write_free = flush_writes_lt(write_free);
     core_->reads_done(step);
     const sc_time start = std::max(reads_done, compute_free);
     if (start > compute_free) {
@@ -158,25 +169,24 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     prev_compute_start = start;
     compute_free = start + clk_ * static_cast<double>(step.compute_cycles);
     rec.phase_cycles[step.phase] += step.compute_cycles;
-    if (timing_.mode == TimingMode::AT) {
-      if (!step.writes.empty()) {
-        PendingWrite w;
-        w.start = compute_free;
-        for (const auto& x : step.writes) {
-          w.data.emplace_back(x.src, x.src + x.bytes);
-          w.list.push_back({x.addr, x.bytes, nullptr, w.data.back().data()});
-        }
-        writes_.push_back(std::move(w));
-        writes_posted_.notify(sc_core::SC_ZERO_TIME);
+    if (!step.writes.empty()) {
+      // Copies: the core may reuse its output buffers before the writes are issued.
+      PendingWrite w;
+      w.start = compute_free;
+      for (const auto& x : step.writes) {
+        w.data.emplace_back(x.src, x.src + x.bytes);
+        w.list.push_back({x.addr, x.bytes, nullptr, w.data.back().data()});
       }
-    } else {
-      write_free = dma_.transfer_all(true, step.writes, std::max(write_free, compute_free));
+      writes_.push_back(std::move(w));
+      if (timing_.mode == TimingMode::AT) writes_posted_.notify(sc_core::SC_ZERO_TIME);
     }
     sync_to(std::min(compute_free, read_free));
   }
   if (timing_.mode == TimingMode::AT) {
     while (!writes_.empty() || write_busy_) sc_core::wait(writes_drained_);
     write_free = std::max(write_free, write_free_);
+  } else {
+    write_free = flush_writes_lt(write_free);
   }
   sync_to(std::max({compute_free, write_free, read_free}), true);
   if (!write_error_.empty()) {

@@ -75,6 +75,7 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   void run_job(JobRecord& rec);
   void drive_irq();
   void write_thread();  // AT: issues each step's writes while the next step proceeds
+  sc_core::sc_time flush_writes_lt(sc_core::sc_time write_free);  // LT: deferred writes, in order
 
   std::string type_;
   std::unique_ptr<common::EngineCore> core_;

@@ -143,7 +143,7 @@ sc_time InitiatorPort::stream_at(bool write, const Segment* segs, std::size_t co
         // Completed on the forward path: the request and the response are both done.
         request_in_progress_ = nullptr;
         end_request_.notify(SC_ZERO_TIME);
-        peq_.notify(*t, tlm::END_RESP, delay);
+        peq_.notify(*t, tlm::UNINITIALIZED_PHASE, delay);
       }
       addr += n;
       data += n;
@@ -157,23 +157,25 @@ sc_time InitiatorPort::stream_at(bool write, const Segment* segs, std::size_t co
 
 tlm::tlm_sync_enum InitiatorPort::nb_transport_bw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
                                                   sc_time& delay) {
+  if (phase == tlm::BEGIN_RESP) {
+    // Accept the response and complete the transaction at once (the base protocol allows
+    // TLM_COMPLETED for BEGIN_RESP), so a target can send its next response without waiting.
+    peq_.notify(t, tlm::UNINITIALIZED_PHASE, delay);
+    return tlm::TLM_COMPLETED;
+  }
   peq_.notify(t, phase, delay);
   return tlm::TLM_ACCEPTED;
 }
 
+// Phases arriving through the PEQ: END_REQ, or UNINITIALIZED_PHASE as this port's marker for "the
+// transaction is complete" (a response accepted with TLM_COMPLETED, or completion on the forward path).
 void InitiatorPort::peq_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase& phase) {
-  if (phase == tlm::END_REQ || (phase == tlm::BEGIN_RESP && request_in_progress_ == &t)) {
+  const bool done = phase == tlm::UNINITIALIZED_PHASE;
+  if (phase == tlm::END_REQ || (done && request_in_progress_ == &t)) {
     request_in_progress_ = nullptr;
     end_request_.notify(SC_ZERO_TIME);
   }
-  if (phase == tlm::BEGIN_RESP) {
-    tlm::tlm_phase end = tlm::END_RESP;
-    sc_time delay = SC_ZERO_TIME;
-    init_socket->nb_transport_fw(t, end, delay);  // the target answers TLM_COMPLETED
-    finish(t);
-  } else if (phase == tlm::END_RESP) {  // our marker for a transaction completed early
-    finish(t);
-  }
+  if (done) finish(t);
 }
 
 void InitiatorPort::finish(tlm::tlm_generic_payload& t) {
