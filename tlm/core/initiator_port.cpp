@@ -89,22 +89,6 @@ sc_time InitiatorPort::stream(bool write, const Segment* segs, std::size_t count
   return done;
 }
 
-tlm::tlm_generic_payload* InitiatorPort::acquire() {
-  if (free_list_.empty()) {
-    all_payloads_.push_back(std::make_unique<tlm::tlm_generic_payload>(this));
-    free_list_.push_back(all_payloads_.back().get());
-  }
-  tlm::tlm_generic_payload* t = free_list_.back();
-  free_list_.pop_back();
-  t->acquire();
-  return t;
-}
-
-void InitiatorPort::free(tlm::tlm_generic_payload* t) {
-  t->reset();  // drops extensions
-  free_list_.push_back(t);
-}
-
 sc_time InitiatorPort::stream_at(bool write, const Segment* segs, std::size_t count_segs, sc_time start) {
   const sc_time now = sc_core::sc_time_stamp();
   if (start > now) sc_core::wait(start - now);
@@ -120,7 +104,7 @@ sc_time InitiatorPort::stream_at(bool write, const Segment* segs, std::size_t co
       first = false;
       while (inflight_ >= config_.outstanding) sc_core::wait(slot_free_);
       while (request_in_progress_ != nullptr) sc_core::wait(end_request_);  // request exclusion rule
-      tlm::tlm_generic_payload* t = acquire();
+      tlm::tlm_generic_payload* t = pool_.acquire();
       t->set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
       t->set_address(addr);
       t->set_data_ptr(data);

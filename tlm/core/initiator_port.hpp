@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "models/common/engine_step.hpp"
+#include "tlm/core/payload_pool.hpp"
 #include "tlm/core/timing_mode.hpp"
 
 namespace savp::sc {
@@ -46,7 +47,7 @@ struct PortConfig {
   TimingMode mode = TimingMode::LT;
 };
 
-class InitiatorPort : public sc_core::sc_module, public tlm::tlm_mm_interface {
+class InitiatorPort : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<InitiatorPort> init_socket;
 
@@ -90,15 +91,12 @@ class InitiatorPort : public sc_core::sc_module, public tlm::tlm_mm_interface {
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   void peq_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase& phase);
   void finish(tlm::tlm_generic_payload& t);
-  tlm::tlm_generic_payload* acquire();
-  void free(tlm::tlm_generic_payload* t) override;  // tlm_mm_interface
 
   PortConfig config_;
   tlm::tlm_generic_payload lt_trans_;
   PortStats stats_;
   tlm_utils::peq_with_cb_and_phase<InitiatorPort> peq_;
-  std::vector<tlm::tlm_generic_payload*> free_list_;
-  std::vector<std::unique_ptr<tlm::tlm_generic_payload>> all_payloads_;
+  PayloadPool pool_;
   std::map<tlm::tlm_generic_payload*, Call*> owner_;
   tlm::tlm_generic_payload* request_in_progress_ = nullptr;
   sc_core::sc_event end_request_;

@@ -1,0 +1,56 @@
+#include "tlm/core/extensions.hpp"
+
+#include <systemc>
+
+namespace savp::sc {
+
+tlm::tlm_extension_base* TraceExtension::clone() const { return new TraceExtension(*this); }
+
+void TraceExtension::copy_from(const tlm::tlm_extension_base& ext) {
+  *this = dynamic_cast<const TraceExtension&>(ext);  // same ID implies same type: bad_cast is a bug
+}
+
+void EnergyHopExtension::add(const std::string& component, double energy_pj) {
+  hops_.push_back({component, energy_pj});
+  total_pj_ += energy_pj;
+}
+
+void EnergyHopExtension::clear() {
+  hops_.clear();
+  total_pj_ = 0.0;
+}
+
+double EnergyHopExtension::pj_of(const std::string& component) const {
+  double sum = 0.0;
+  for (const Hop& h : hops_)
+    if (h.component == component) sum += h.energy_pj;
+  return sum;
+}
+
+std::map<std::string, double> EnergyHopExtension::by_component() const {
+  std::map<std::string, double> out;
+  for (const Hop& h : hops_) out[h.component] += h.energy_pj;
+  return out;
+}
+
+tlm::tlm_extension_base* EnergyHopExtension::clone() const { return new EnergyHopExtension(*this); }
+
+void EnergyHopExtension::copy_from(const tlm::tlm_extension_base& ext) {
+  *this = dynamic_cast<const EnergyHopExtension&>(ext);
+}
+
+bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string& component, double energy_pj) {
+  EnergyHopExtension* ext = trans.get_extension<EnergyHopExtension>();
+  if (ext == nullptr) return false;
+  ext->add(component, energy_pj);
+  return true;
+}
+
+std::string describe_trace(const tlm::tlm_generic_payload& trans) {
+  const TraceExtension* t = trans.get_extension<TraceExtension>();
+  if (t == nullptr) return {};
+  return t->initiator + "#" + std::to_string(t->initiator_id) + " job " + std::to_string(t->job_id) +
+         " phase " + (t->phase.empty() ? std::string("-") : t->phase);
+}
+
+}  // namespace savp::sc

@@ -1,0 +1,100 @@
+// Ignorable generic-payload extensions (IEEE 1666-2011 14.21.1.1): every target and interconnect
+// must work the same whether they are present or not; they carry bookkeeping, never protocol.
+//  - TraceExtension: who issued a transaction and why (initiator, job, engine phase), for trace
+//    writers and for violation and error messages.
+//  - EnergyHopExtension: per-hop energy attribution; each component a transaction passes (router
+//    hop, memory access) adds the energy it charged to it, so an initiator can see what its own
+//    traffic cost, component by component.
+// Both implement clone() and copy_from() as deep copies, so tlm_generic_payload::deep_copy_from
+// and update_extensions_from work.
+//
+// Who adds what: the initiator attaches extensions with get_or_add() (heap-allocated; owned by the
+// payload; with a memory manager set as auto extensions, freed when the payload is released);
+// hops only fill in extensions that are already there (record_hop_energy), as the standard asks
+// of non-initiators.
+#pragma once
+
+#include <tlm>
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace savp::sc {
+
+class TraceExtension : public tlm::tlm_extension<TraceExtension> {
+ public:
+  TraceExtension() = default;
+  TraceExtension(std::string initiator, std::uint32_t initiator_id, std::uint64_t job_id, std::string phase)
+      : initiator(std::move(initiator)),
+        initiator_id(initiator_id),
+        job_id(job_id),
+        phase(std::move(phase)) {}
+
+  std::string initiator;           // SystemC name of the issuing port or module
+  std::uint32_t initiator_id = 0;  // small integer id (trace lane)
+  std::uint64_t job_id = 0;
+  std::string phase;  // engine phase that issued it ("load_q", "scores", ...)
+
+  tlm::tlm_extension_base* clone() const override;
+  void copy_from(const tlm::tlm_extension_base& ext) override;
+};
+
+class EnergyHopExtension : public tlm::tlm_extension<EnergyHopExtension> {
+ public:
+  struct Hop {
+    std::string component;  // SystemC name of the hop
+    double energy_pj = 0.0;
+  };
+
+  // Appends one hop's charge (a component may appear several times: once per visit).
+  void add(const std::string& component, double energy_pj);
+  void clear();
+  const std::vector<Hop>& hops() const { return hops_; }
+  double total_pj() const { return total_pj_; }
+  // Energy charged by `component` over all its visits (0 when it never charged).
+  double pj_of(const std::string& component) const;
+  // Energy per component, summed over visits.
+  std::map<std::string, double> by_component() const;
+
+  tlm::tlm_extension_base* clone() const override;
+  void copy_from(const tlm::tlm_extension_base& ext) override;
+
+ private:
+  std::vector<Hop> hops_;
+  double total_pj_ = 0.0;
+};
+
+// The extension of type Ext on `trans`, attached (default-constructed, heap-allocated) when absent.
+// With a memory manager it is an auto extension (freed when the payload is released to its memory
+// manager); without one it stays on the payload, is reused by the next get_or_add and is deleted
+// with the payload, so reset its contents when reusing the payload for a new transaction.
+template <typename Ext>
+Ext& get_or_add(tlm::tlm_generic_payload& trans) {
+  Ext* ext = trans.get_extension<Ext>();
+  if (ext == nullptr) {
+    ext = new Ext();
+    if (trans.has_mm())
+      trans.set_auto_extension(ext);
+    else
+      trans.set_extension(ext);
+  }
+  return *ext;
+}
+
+// The extension of type Ext on `trans`, or nullptr.
+template <typename Ext>
+Ext* find_extension(const tlm::tlm_generic_payload& trans) {
+  return trans.get_extension<Ext>();
+}
+
+// For hops: adds the charge when the initiator asked for attribution (extension present); does
+// nothing otherwise. Returns whether it was recorded.
+bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string& component, double energy_pj);
+
+// "initiator#id job N phase P", or "" without a TraceExtension: for messages.
+std::string describe_trace(const tlm::tlm_generic_payload& trans);
+
+}  // namespace savp::sc
