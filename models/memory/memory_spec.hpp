@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/common/json_reader.hpp"
+#include "models/memory/dram_spec.hpp"
 
 namespace savp::memory {
 
@@ -23,6 +24,7 @@ struct MemorySpec {
   double read_pj_per_bit = 3.9;
   double write_pj_per_bit = 3.9;
   std::string energy_source;
+  DramSpec dram;  // kind "dram"
 
   // node: the scenario's platform.memory object; presets_dir: where named presets live.
   static MemorySpec parse(common::JsonNode node, const std::string& presets_dir);

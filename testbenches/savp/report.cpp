@@ -105,10 +105,10 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   totals["energy_pj"] = tree.energy_pj();
   totals["energy_by_component_pj"] = tree.energy_by_component_pj();
   totals["energy_by_action_pj"] = tree.energy_by_action_pj();
-  totals["dram_bytes_read"] = platform.memory.bytes_read();
-  totals["dram_bytes_written"] = platform.memory.bytes_written();
+  totals["dram_bytes_read"] = platform.memory().bytes_read();
+  totals["dram_bytes_written"] = platform.memory().bytes_written();
   const double span_ns = first_start < 0 ? 0.0 : last_end - first_start;
-  const double moved = static_cast<double>(platform.memory.bytes_read() + platform.memory.bytes_written());
+  const double moved = static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
   totals["dram_bandwidth_gbps"] = span_ns > 0 ? moved / span_ns : 0.0;  // bytes per ns = GB/s
   totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
   put_accuracy(totals, host.overall().result());

@@ -12,7 +12,7 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan) {
   const auto t0 = std::chrono::steady_clock::now();
   sc::Platform platform("top", scenario);
   HostDriver host("host", scenario, plan, sc::Platform::kCsrBase, sc::csr::kBlockBytes);
-  host.init_socket.bind(platform.bus.tgt_socket);
+  platform.bind_initiator(host.init_socket);
   for (std::size_t i = 0; i < platform.irq.size(); ++i) host.irq[i].bind(platform.irq[i]);
   sc_core::sc_start();
   RunInfo info;
@@ -26,6 +26,9 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan) {
     for (const auto& j : a->jobs()) {
       if (!j.error.empty() && out.error.empty()) out.error = std::string(a->name()) + ": " + j.error;
     }
+  }
+  for (const auto& v : platform.protocol_violations()) {
+    if (out.error.empty()) out.error = "TLM base-protocol violation: " + v;
   }
   out.checks_passed = out.error.empty() && out.stats["totals"]["jobs_failed"].get<std::uint64_t>() == 0;
   return out;

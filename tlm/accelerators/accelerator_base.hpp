@@ -65,6 +65,7 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
                   const AcceleratorTiming& timing);
 
   const std::string& type() const { return type_; }
+  void limit_burst(std::uint32_t bytes) { dma_.limit_burst(bytes); }
   const std::vector<JobRecord>& jobs() const { return jobs_; }
   double clock_period_ns() const { return timing_.clock_period_ns; }
   void report_stats(StatsTree& tree) const override;

@@ -1,11 +1,18 @@
 #include "tlm/interconnect/router.hpp"
 
+#include <algorithm>
 #include <stdexcept>
+
+#include "tlm/core/extensions.hpp"
 
 namespace savp::sc {
 
-Router::Router(sc_core::sc_module_name name, sc_core::sc_time hop_latency)
-    : sc_module(name), tgt_socket("tgt_socket"), init_socket("init_socket"), hop_latency_(hop_latency) {
+using sc_core::sc_time;
+using sc_core::SC_ZERO_TIME;
+
+Router::Router(sc_core::sc_module_name name, const RouterConfig& config)
+    : sc_module(name), tgt_socket("tgt_socket"), init_socket("init_socket"), config_(config) {
+  ns_per_byte_ = config.bandwidth_gbps > 0 ? 1.0 / config.bandwidth_gbps : 0.0;
   tgt_socket.register_b_transport(this, &Router::b_transport);
   tgt_socket.register_transport_dbg(this, &Router::transport_dbg);
   tgt_socket.register_nb_transport_fw(this, &Router::nb_transport_fw);
@@ -20,6 +27,16 @@ void Router::map(const AddressWindow& w) {
     }
   }
   windows_.push_back(w);
+  while (ports_.size() <= w.port) {
+    ports_.emplace_back();
+    const unsigned p = static_cast<unsigned>(ports_.size() - 1);
+    ports_.back().wake = std::make_unique<sc_core::sc_event>();
+    sc_core::sc_spawn_options opt;
+    opt.spawn_method();
+    opt.set_sensitivity(ports_.back().wake.get());
+    opt.dont_initialize();
+    sc_core::sc_spawn([this, p] { dispatch(p); }, sc_core::sc_gen_unique_name("arbiter"), &opt);
+  }
 }
 
 const AddressWindow* Router::decode(std::uint64_t addr, std::uint64_t len) const {
@@ -29,7 +46,18 @@ const AddressWindow* Router::decode(std::uint64_t addr, std::uint64_t len) const
   return nullptr;
 }
 
-void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+sc_time Router::occupy(const tlm::tlm_generic_payload& t) const {
+  return sc_time(static_cast<double>(t.get_data_length()) * ns_per_byte_, sc_core::SC_NS);
+}
+
+void Router::charge(Port& port, tlm::tlm_generic_payload& t) {
+  ++port.requests;
+  port.bytes += t.get_data_length();
+  port.busy_time += occupy(t);
+  record_hop_energy(t, name(), static_cast<double>(t.get_data_length()) * config_.pj_per_byte);
+}
+
+void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_time& delay) {
   const std::uint64_t addr = trans.get_address();
   const AddressWindow* w = decode(addr, trans.get_data_length());
   if (w == nullptr) {
@@ -37,15 +65,61 @@ void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time&
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  delay += hop_latency_;
+  Port& port = ports_[w->port];
+  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time start = std::max(now + delay + config_.hop_latency, port.busy_until);
+  port.busy_until = start + occupy(trans);
+  charge(port, trans);
+  delay = port.busy_until - now;
   trans.set_address(addr - w->base);
   init_socket[w->port]->b_transport(trans, delay);
   trans.set_address(addr);
 }
 
+bool Router::queue_empty(const Port& p) const {
+  for (const auto& [i, q] : p.waiting) {
+    if (!q.empty()) return false;
+  }
+  return true;
+}
+
+bool Router::forward_request(unsigned port_index, tlm::tlm_generic_payload& trans, sc_time delay) {
+  Port& port = ports_[port_index];
+  Route& r = routes_.at(&trans);
+  port.request_in_progress = &trans;
+  const sc_time now = sc_core::sc_time_stamp();
+  port.busy_until = std::max(now + delay, port.busy_until) + occupy(trans);
+  charge(port, trans);
+  trans.set_address(r.original_address - decode(r.original_address, trans.get_data_length())->base);
+  tlm::tlm_phase phase = tlm::BEGIN_REQ;
+  const tlm::tlm_sync_enum st = init_socket[port_index]->nb_transport_fw(trans, phase, delay);
+  if (st == tlm::TLM_ACCEPTED) return false;  // END_REQ will come on the backward path
+  port.request_in_progress = nullptr;
+  const int initiator = r.initiator;
+  tlm::tlm_phase back = tlm::END_REQ;
+  sc_time d = delay;
+  if (st == tlm::TLM_UPDATED && phase == tlm::END_REQ) {
+    tgt_socket[initiator]->nb_transport_bw(trans, back, d);
+    return true;
+  }
+  // Answered at once (BEGIN_RESP, which implies END_REQ, or completed): pass the response back.
+  r.target_done = st == tlm::TLM_COMPLETED;
+  trans.set_address(r.original_address);
+  back = tlm::BEGIN_RESP;
+  d += config_.hop_latency;
+  if (tgt_socket[initiator]->nb_transport_bw(trans, back, d) == tlm::TLM_COMPLETED) {
+    if (!r.target_done) {  // the target still waits for END_RESP
+      tlm::tlm_phase end = tlm::END_RESP;
+      sc_time z = SC_ZERO_TIME;
+      init_socket[port_index]->nb_transport_fw(trans, end, z);
+    }
+    routes_.erase(&trans);
+  }
+  return true;
+}
+
 tlm::tlm_sync_enum Router::nb_transport_fw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                           sc_core::sc_time& delay) {
-  auto it = routes_.find(&trans);
+                                           sc_time& delay) {
   if (phase == tlm::BEGIN_REQ) {
     const AddressWindow* w = decode(trans.get_address(), trans.get_data_length());
     if (w == nullptr) {
@@ -54,27 +128,103 @@ tlm::tlm_sync_enum Router::nb_transport_fw(int id, tlm::tlm_generic_payload& tra
       phase = tlm::BEGIN_RESP;
       return tlm::TLM_UPDATED;
     }
-    it = routes_.emplace(&trans, Route{id, trans.get_address()}).first;
-    trans.set_address(trans.get_address() - w->base);
-    delay += hop_latency_;
+    routes_[&trans] = Route{id, trans.get_address(), w->port};
+    Port& port = ports_[w->port];
+    const sc_time arrive = sc_core::sc_time_stamp() + delay + config_.hop_latency;
+    if (port.request_in_progress == nullptr && queue_empty(port) && arrive >= port.busy_until) {
+      // Fast path: an idle port forwards at once.
+      tlm::tlm_phase fwd = tlm::BEGIN_REQ;
+      Route& r = routes_.at(&trans);
+      port.request_in_progress = &trans;
+      port.busy_until = arrive + occupy(trans);
+      charge(port, trans);
+      trans.set_address(r.original_address - w->base);
+      sc_time d = delay + config_.hop_latency;
+      const tlm::tlm_sync_enum st = init_socket[w->port]->nb_transport_fw(trans, fwd, d);
+      if (st == tlm::TLM_ACCEPTED) return tlm::TLM_ACCEPTED;  // END_REQ later on the backward path
+      port.request_in_progress = nullptr;
+      if (st == tlm::TLM_COMPLETED) {
+        trans.set_address(r.original_address);
+        routes_.erase(&trans);
+        delay = d + config_.hop_latency;
+        return tlm::TLM_COMPLETED;
+      }
+      if (fwd == tlm::BEGIN_RESP) {
+        trans.set_address(r.original_address);
+        delay = d + config_.hop_latency;  // the response travels back over the hop
+      }
+      // END_REQ: the router has taken the request (it pipelines the hop), so the initiator's
+      // request phase ends at its own time, not after the hop latency.
+      phase = fwd;
+      return tlm::TLM_UPDATED;
+    }
+    port.waiting[id].push_back(&trans);
+    port.wake->notify(std::max(arrive, port.busy_until) - sc_core::sc_time_stamp());
+    return tlm::TLM_ACCEPTED;
   }
+  auto it = routes_.find(&trans);
   if (it == routes_.end()) return tlm::TLM_COMPLETED;  // END_RESP of a decode error
-  const AddressWindow* w = decode(it->second.original_address, trans.get_data_length());
-  const tlm::tlm_sync_enum st = init_socket[w->port]->nb_transport_fw(trans, phase, delay);
-  if (st == tlm::TLM_COMPLETED || (st == tlm::TLM_UPDATED && phase == tlm::BEGIN_RESP) || phase == tlm::END_RESP) {
-    trans.set_address(it->second.original_address);
-    if (st == tlm::TLM_COMPLETED || phase == tlm::END_RESP) routes_.erase(it);
+  if (it->second.target_done) {  // the target completed it already
+    routes_.erase(it);
+    return tlm::TLM_COMPLETED;
   }
+  const unsigned p = it->second.port;
+  const tlm::tlm_sync_enum st = init_socket[p]->nb_transport_fw(trans, phase, delay);
+  if (phase == tlm::END_RESP || st == tlm::TLM_COMPLETED) routes_.erase(it);
   return st;
 }
 
-tlm::tlm_sync_enum Router::nb_transport_bw(int, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
-                                           sc_core::sc_time& delay) {
+void Router::end_request(unsigned port_index, tlm::tlm_generic_payload& trans) {
+  Port& port = ports_[port_index];
+  if (port.request_in_progress == &trans) port.request_in_progress = nullptr;
+  auto it = routes_.find(&trans);
+  if (it != routes_.end()) {
+    tlm::tlm_phase phase = tlm::END_REQ;
+    sc_time d = SC_ZERO_TIME;
+    tgt_socket[it->second.initiator]->nb_transport_bw(trans, phase, d);
+  }
+  if (!queue_empty(port)) {
+    const sc_time now = sc_core::sc_time_stamp();
+    port.wake->notify(port.busy_until > now ? port.busy_until - now : SC_ZERO_TIME);
+  }
+}
+
+void Router::dispatch(unsigned port_index) {
+  Port& port = ports_[port_index];
+  const sc_time now = sc_core::sc_time_stamp();
+  if (port.request_in_progress != nullptr || queue_empty(port)) return;
+  if (port.busy_until > now) {
+    port.wake->notify(port.busy_until - now);
+    return;
+  }
+  // Round-robin over initiators with a waiting request.
+  auto it = port.waiting.upper_bound(port.last_served);
+  while (it != port.waiting.end() && it->second.empty()) ++it;
+  if (it == port.waiting.end()) {
+    it = port.waiting.begin();
+    while (it->second.empty()) ++it;
+  }
+  tlm::tlm_generic_payload* trans = it->second.front();
+  it->second.pop_front();
+  port.last_served = it->first;
+  if (forward_request(port_index, *trans, SC_ZERO_TIME) && !queue_empty(port)) {
+    port.wake->notify(port.busy_until > now ? port.busy_until - now : SC_ZERO_TIME);
+  }
+}
+
+tlm::tlm_sync_enum Router::nb_transport_bw(int port_index, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                           sc_time& delay) {
   auto it = routes_.find(&trans);
   if (it == routes_.end()) return tlm::TLM_COMPLETED;
+  if (phase == tlm::END_REQ) {
+    end_request(static_cast<unsigned>(port_index), trans);
+    return tlm::TLM_ACCEPTED;
+  }
   if (phase == tlm::BEGIN_RESP) {
+    Port& port = ports_[static_cast<unsigned>(port_index)];
+    if (port.request_in_progress == &trans) end_request(static_cast<unsigned>(port_index), trans);  // implicit END_REQ
     trans.set_address(it->second.original_address);
-    delay += hop_latency_;
+    delay += config_.hop_latency;
   }
   const int initiator = it->second.initiator;
   const tlm::tlm_sync_enum st = tgt_socket[initiator]->nb_transport_bw(trans, phase, delay);
@@ -90,6 +240,20 @@ unsigned int Router::transport_dbg(int, tlm::tlm_generic_payload& trans) {
   const unsigned int n = init_socket[w->port]->transport_dbg(trans);
   trans.set_address(addr);
   return n;
+}
+
+void Router::report_stats(StatsTree& tree) const {
+  const std::string n = name();
+  std::uint64_t bytes = 0;
+  for (const auto& w : windows_) {
+    const Port& p = ports_[w.port];
+    tree.add(n, w.name + ".requests", static_cast<double>(p.requests), "request");
+    tree.add(n, w.name + ".bytes", static_cast<double>(p.bytes), "byte");
+    tree.add(n, w.name + ".busy_ns", p.busy_time.to_seconds() * 1e9, "ns");
+    bytes += p.bytes;
+  }
+  tree.add(n, "decode_errors", static_cast<double>(decode_errors_), "error");
+  tree.add_actions(n, {{"hop_byte", {bytes, config_.pj_per_byte, "byte"}}});
 }
 
 }  // namespace savp::sc

@@ -12,11 +12,11 @@
 
 #include "models/memory/backing_store.hpp"
 #include "models/memory/memory_spec.hpp"
-#include "tlm/core/stats_tree.hpp"
+#include "tlm/memory/memory_target.hpp"
 
 namespace savp::sc {
 
-class SimpleMemory : public sc_core::sc_module, public StatsSource {
+class SimpleMemory : public sc_core::sc_module, public MemoryTarget {
  public:
   tlm_utils::simple_target_socket<SimpleMemory> tgt_socket;
 
@@ -24,8 +24,11 @@ class SimpleMemory : public sc_core::sc_module, public StatsSource {
   void report_stats(StatsTree& tree) const override;
   memory::BackingStore& store() { return store_; }
   const memory::BackingStore& store() const { return store_; }
-  std::uint64_t bytes_read() const { return bytes_read_; }
-  std::uint64_t bytes_written() const { return bytes_written_; }
+  tlm::tlm_target_socket<>& target_socket() override { return tgt_socket; }
+  std::uint64_t size_bytes() const override { return store_.size(); }
+  std::uint64_t bytes_read() const override { return bytes_read_; }
+  std::uint64_t bytes_written() const override { return bytes_written_; }
+  std::uint32_t max_request_bytes() const override { return 0; }
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);

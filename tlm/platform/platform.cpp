@@ -2,10 +2,13 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 #include "tlm/accelerators/dense_accelerator.hpp"
 #include "tlm/accelerators/traffic_generator.hpp"
+#include "tlm/memory/dram_target.hpp"
+#include "tlm/memory/simple_memory.hpp"
 
 namespace savp::sc {
 
@@ -20,26 +23,46 @@ std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
 
 Platform::Platform(sc_core::sc_module_name name, const Scenario& s)
     : sc_module(name),
-      bus("bus", sc_core::sc_time(s.hop_latency_ns, sc_core::SC_NS)),
-      memory("memory", s.memory),
+      bus("bus", RouterConfig{sc_core::sc_time(s.hop_latency_ns, sc_core::SC_NS), s.interconnect_bandwidth_gbps,
+                              s.interconnect_pj_per_byte}),
+
       irq("irq", s.accelerators.size()) {
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(s.quantum_ns, sc_core::SC_NS));
-  bus.init_socket.bind(memory.tgt_socket);
-  bus.map({"memory", memory_base(), memory.store().size(), 0});
+  if (s.memory.kind == "dram") {
+    memory_target = std::make_unique<DramTarget>("memory", s.memory.dram, s.memory.size_bytes);
+  } else {
+    memory_target = std::make_unique<SimpleMemory>("memory", s.memory);
+  }
+  const char* env = std::getenv("SAVP_PROTOCOL_CHECK");
+  check_protocol_ = env != nullptr && std::string(env) == "1";
+  bind_through_checker(bus.init_socket, memory_target->target_socket(), "bus2memory");
+  bus.map({"memory", memory_base(), memory_size(), 0});
   for (std::size_t i = 0; i < s.accelerators.size(); ++i) {
     accelerators.push_back(make_accelerator(s.accelerators[i], s.energy, s.timing_mode));
     AcceleratorBase& a = *accelerators.back();
-    a.init_socket.bind(bus.tgt_socket);
-    bus.init_socket.bind(a.tgt_socket);
+    bind_through_checker(a.init_socket, bus.tgt_socket, std::string(a.basename()) + "2bus");
+    if (memory_target->max_request_bytes() != 0) a.limit_burst(memory_target->max_request_bytes());
+    bind_through_checker(bus.init_socket, a.tgt_socket, std::string("bus2") + a.basename());
     bus.map({a.name(), csr_base(i), csr::kBlockBytes, static_cast<unsigned>(i + 1)});
     a.irq.bind(irq[i]);
   }
 }
 
+void Platform::bind_initiator(tlm::tlm_initiator_socket<>& socket) {
+  bind_through_checker(socket, bus.tgt_socket, "host2bus");
+}
+
+std::vector<std::string> Platform::protocol_violations() const {
+  std::vector<std::string> out;
+  for (const auto& c : checkers_) out.insert(out.end(), c->violations().begin(), c->violations().end());
+  return out;
+}
+
 void Platform::report_stats(StatsTree& tree) const {
-  memory.report_stats(tree);
+  memory_target->report_stats(tree);
   for (const auto& a : accelerators) a->report_stats(tree);
-  tree.add(bus.name(), "decode_errors", static_cast<double>(bus.decode_errors()), "error");
+  bus.report_stats(tree);
+  for (const auto& c : checkers_) c->report_stats(tree);
 }
 
 }  // namespace savp::sc

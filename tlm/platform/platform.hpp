@@ -3,7 +3,9 @@
 // port) to the targets (the shared main memory and each accelerator's CSR block); each accelerator
 // drives an interrupt line. Accelerators are built by a factory keyed by "type".
 //
-// Address map: main memory at [0, size); accelerator i's CSRs at kCsrBase + i * 0x1000.
+// Address map: main memory at [0, size); accelerator i's CSRs at kCsrBase + i * 0x1000. The memory
+// model follows platform.memory's kind: "simple" (fixed latency and bandwidth) or "dram" (banked
+// DRAM with JEDEC timing); a DRAM's burst size caps every DMA request.
 #pragma once
 
 #include <systemc>
@@ -12,9 +14,10 @@
 #include <vector>
 
 #include "tlm/accelerators/accelerator_base.hpp"
+#include "tlm/core/protocol_checker.hpp"
 #include "tlm/core/stats_tree.hpp"
 #include "tlm/interconnect/router.hpp"
-#include "tlm/memory/simple_memory.hpp"
+#include "tlm/memory/memory_target.hpp"
 #include "tlm/platform/scenario.hpp"
 
 namespace savp::sc {
@@ -26,14 +29,35 @@ class Platform : public sc_core::sc_module {
   Platform(sc_core::sc_module_name name, const Scenario& scenario);
 
   Router bus;
-  SimpleMemory memory;
+  std::unique_ptr<MemoryTarget> memory_target;  // SimpleMemory or DramTarget by memory kind
+  MemoryTarget& memory() const { return *memory_target; }
   std::vector<std::unique_ptr<AcceleratorBase>> accelerators;
   sc_core::sc_vector<sc_core::sc_signal<bool>> irq;
 
+  // Binds an outside initiator (the host) to the bus, through a protocol checker when enabled.
+  void bind_initiator(tlm::tlm_initiator_socket<>& socket);
+  // Base-protocol checkers on every socket: on when the environment sets SAVP_PROTOCOL_CHECK=1
+  // (the test suite does). Their violations, one message each.
+  std::vector<std::string> protocol_violations() const;
+
   std::uint64_t memory_base() const { return 0; }
-  std::uint64_t memory_size() const { return memory.store().size(); }
+  std::uint64_t memory_size() const { return memory_target->size_bytes(); }
   std::uint64_t csr_base(std::size_t i) const { return kCsrBase + i * csr::kBlockBytes; }
   void report_stats(StatsTree& tree) const;
+
+ private:
+  template <typename From, typename To>
+  void bind_through_checker(From& from, To& to, const std::string& hop) {
+    if (!check_protocol_) {
+      from.bind(to);
+      return;
+    }
+    checkers_.push_back(std::make_unique<ProtocolChecker>(("check_" + hop).c_str()));
+    from.bind(checkers_.back()->tgt_socket);
+    checkers_.back()->init_socket.bind(to);
+  }
+  bool check_protocol_ = false;
+  std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
 };
 
 // Builds one accelerator module from its spec (the factory by "type").

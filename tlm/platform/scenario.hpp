@@ -45,6 +45,8 @@ struct Scenario {
   std::vector<AcceleratorSpec> accelerators;
   memory::MemorySpec memory;
   double hop_latency_ns = 1.0;
+  double interconnect_bandwidth_gbps = 0.0;  // per target port; 0 = unlimited
+  double interconnect_pj_per_byte = 0.0;
   common::EnergyTable energy;
   common::WorkloadSpec workload;
   OutputsSpec outputs;

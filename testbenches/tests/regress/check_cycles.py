@@ -6,6 +6,9 @@ import os
 import subprocess
 import sys
 
+# Every run in the test suite has the TLM base-protocol checker on every socket.
+os.environ["SAVP_PROTOCOL_CHECK"] = "1"
+
 savp, scenario, outdir, field, expected = sys.argv[1:6]
 cmd = [savp, "run", scenario, "-o", outdir, "--quiet"] + sys.argv[6:]
 subprocess.run(cmd, check=True)

@@ -7,6 +7,9 @@ import os
 import subprocess
 import sys
 
+# Every run in the test suite has the TLM base-protocol checker on every socket.
+os.environ["SAVP_PROTOCOL_CHECK"] = "1"
+
 savp, scenario, out = sys.argv[1], sys.argv[2], sys.argv[3]
 
 

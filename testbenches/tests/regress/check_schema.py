@@ -29,6 +29,7 @@ MS = "models/memory/memory_spec.cpp"
 ET = "models/common/energy_table.cpp"
 WS = "models/common/workload_spec.cpp"
 TC = "models/memory/traffic_core.cpp"
+DS = "models/memory/dram_spec.cpp"
 LOADER = {
     "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
     "platform": [(SC, r"JsonNode platform =", r"platform\.finish\(\)", "platform")],
@@ -42,8 +43,15 @@ LOADER = {
     "buffers": [(DC, r'object_at\("buffers"\)', r"b\.finish\(\)", "b")],
     "dma": [(DC, r'object_at\("dma"\)', r"d\.finish\(\)", "d")],
     "memory": [(MS, r"void read_fields", r"^}", "n"),
+               (MS, r"void read_dram_fields", r"^}", "n"),
+               (DS, r"DramSpec::json_keys\(\) \{", r"return keys;", "*"),
                (MS, r"MemorySpec MemorySpec::parse", r"node\.finish\(\)", "node")],
     "memory_preset": [(MS, r"void read_fields", r"^}", "n")],
+    "dram_memory_preset": [(MS, r"void read_dram_fields", r"^}", "n"),
+                           (DS, r"DramSpec::json_keys\(\) \{", r"return keys;", "*")],
+    "dram_timing": [(DS, r"void parse_timing", r"t\.finish\(\)", "t"),
+                    (DS, r"void parse_timing", r"t\.finish\(\)", "*")],
+    "dram_energy": [(DS, r"void parse_energy", r"e\.finish\(\)", "*")],
     "energy_table": [(ET, r"EnergyTable EnergyTable::parse", r"node\.finish\(\)", "node")],
     "energy_entry": [(ET, r"JsonNode e = entries", r"e\.finish\(\)", "e")],
     "sram": [(ET, r"JsonNode sram =", r"sram\.finish\(\)", "sram")],
@@ -181,6 +189,9 @@ def loader_keys(root, regions):
         if last is None:
             raise Invalid("%s: no line after %r matches %r" % (rel, start, end))
         text = "\n".join(lines[first:last + 1])
+        if var == "*":  # a list of key names written out as string literals
+            keys |= set(re.findall(r'"([A-Za-z_0-9]+)"', text))
+            continue
         keys |= set(re.findall(r"\b%s\.(?:get_\w+|child|object_at|has|accept)\(\s*\"([^\"]+)\"" % var, text))
     return keys
 
@@ -195,7 +206,7 @@ def main():
 
     # 1. Shipped files.
     checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json")))]
-    checks += [(p, {"$ref": "#/$defs/memory_preset"}) for p in sorted(glob.glob(os.path.join(scen, "memory", "presets", "*.json")))]
+    checks += [(p, {"anyOf": [{"$ref": "#/$defs/memory_preset"}, {"$ref": "#/$defs/dram_memory_preset"}]}) for p in sorted(glob.glob(os.path.join(scen, "memory", "presets", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/energy_table"}) for p in sorted(glob.glob(os.path.join(scen, "energy", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/dense_accelerator"}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]
     for path, s in checks:

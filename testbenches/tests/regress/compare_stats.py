@@ -13,6 +13,9 @@ import os
 import subprocess
 import sys
 
+# Every run in the test suite has the TLM base-protocol checker on every socket.
+os.environ["SAVP_PROTOCOL_CHECK"] = "1"
+
 TOTALS = ["jobs", "jobs_failed", "cycles", "latency_ns", "energy_pj", "dram_bytes_read",
           "dram_bytes_written", "max_abs_err", "rel_l2_err", "cosine"]
 JOB = ["cycles", "stall_cycles", "phase_cycles", "latency_ns", "energy_pj", "dram_bytes_read",

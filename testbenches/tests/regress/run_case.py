@@ -10,6 +10,9 @@ import os
 import subprocess
 import sys
 
+# Every run in the test suite has the TLM base-protocol checker on every socket.
+os.environ["SAVP_PROTOCOL_CHECK"] = "1"
+
 
 def main():
     ap = argparse.ArgumentParser()

@@ -46,7 +46,7 @@ struct Bench {
     spec.size_bytes = 1 << 20;
     spec.latency_ns = latency_ns;
     spec.bandwidth_gbps = gbps;
-    bus = std::make_unique<sc::Router>("bus", sc_time(1, SC_NS));
+    bus = std::make_unique<sc::Router>("bus", sc::RouterConfig{sc_time(1, SC_NS), 0.0, 0.0});
     mem = std::make_unique<sc::SimpleMemory>("memory", spec);
     tester = std::make_unique<Tester>("tester", burst, outstanding, mode);
     bus->init_socket.bind(mem->tgt_socket);

@@ -483,7 +483,7 @@ TEST_CASE("protocol checker: on both sides of the router, in front of SimpleMemo
   spec.bandwidth_gbps = 8.0;
   LtInitiator init("init", 0x1000'0000 + 0x40, 32);
   sc::ProtocolChecker init2bus("init2bus_checker");
-  sc::Router bus("bus", sc_time(1, SC_NS));
+  sc::Router bus("bus", sc::RouterConfig{sc_time(1, SC_NS), 0.0, 0.0});
   sc::ProtocolChecker bus2mem("bus2mem_checker");
   sc::SimpleMemory mem("memory", spec);
   init.init_socket.bind(init2bus.tgt_socket);

@@ -1,0 +1,112 @@
+// DramChannel: one DRAM channel's controller and its banks, at transaction level with exact JEDEC
+// command timing. Each request is one burst. Scheduling decisions are made one per command-bus
+// cycle; a decision places the request's commands (PRE if another row is open, ACT if none is,
+// then RD/WR; auto-precharge under the closed-page policy) at the earliest cycles every constraint
+// allows: per bank (tRCD, tRP, tRAS, tRC, tRTP, tWR), per bank group (tCCD_L, tRRD_L, tWTR_L), per
+// rank (tRRD_S, tFAW, tWTR_S, refresh tRFC every tREFI with all banks precharged first) and per
+// channel (tCCD_S, data-bus occupancy of burst_cycles, read/write turnaround, one command per
+// cycle). Queued mode (AT) schedules FR-FCFS: among queued requests, row hits whose command can
+// issue now first (oldest first), then other requests that can issue now (oldest first), else the
+// request whose first command can issue earliest. Immediate mode (LT) serves requests in call
+// order with the same state (open rows, bank busy-until) but no queue. Counts every command and
+// prices energy per action; background energy = power x time by state (any bank open or not).
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <vector>
+
+#include "models/memory/dram_address_map.hpp"
+#include "models/memory/dram_spec.hpp"
+
+namespace savp::memory {
+
+enum class RowOutcome { Hit, Miss, Conflict };  // open row / closed bank / another row open
+
+struct DramRequest {
+  std::uint64_t id = 0;
+  bool write = false;
+  std::uint64_t arrival = 0;  // cycle the request reached the controller
+  DramAddress addr;
+};
+
+struct DramCompletion {
+  std::uint64_t id = 0;
+  std::uint64_t command = 0;  // cycle of the RD/WR command
+  std::uint64_t done = 0;     // cycle after the last data beat (response can be sent)
+  RowOutcome outcome = RowOutcome::Hit;
+};
+
+// One DRAM command as the channel placed it (for protocol checkers and traces). A closed-page
+// auto-precharge is logged as a Pre at the cycle the bank closes, with on_bus false.
+enum class DramCommandKind { Act, Pre, PreAll, Rd, Wr, Ref };
+
+struct DramCommand {
+  std::uint64_t cycle = 0;
+  DramCommandKind kind = DramCommandKind::Act;
+  std::uint32_t rank = 0, bank_group = 0, bank = 0, row = 0;  // PreAll / Ref: rank only
+  bool on_bus = true;
+};
+
+struct DramBankStats {
+  std::uint64_t reads = 0, writes = 0, activates = 0, precharges = 0;
+  std::uint64_t row_hits = 0, row_misses = 0, row_conflicts = 0;
+};
+
+struct DramChannelStats {
+  std::vector<DramBankStats> banks;  // flat bank index (rank, group, bank)
+  std::uint64_t refreshes = 0;
+  std::uint64_t reads = 0, writes = 0, activates = 0, precharges = 0;
+  std::uint64_t row_hits = 0, row_misses = 0, row_conflicts = 0;
+  std::uint64_t bytes_read = 0, bytes_written = 0;
+  std::uint64_t data_bus_busy_cycles = 0;
+  std::uint64_t last_done = 0;  // cycle of the last completion
+  // Latency from arrival to done, in cycles.
+  std::uint64_t latency_count = 0, latency_sum = 0, latency_max = 0;
+  std::uint64_t latency_p50 = 0, latency_p99 = 0;
+  // Energy by action (pJ) up to end_cycle given to stats().
+  double energy_act_pre_pj = 0, energy_read_pj = 0, energy_write_pj = 0, energy_refresh_pj = 0,
+         energy_background_pj = 0;
+};
+
+class DramChannel {
+ public:
+  DramChannel(const DramSpec& spec, std::uint32_t index);
+
+  // ---- queued mode (AT) ----
+  bool full() const;
+  std::size_t queued() const;
+  void enqueue(const DramRequest& r);  // precondition: !full()
+  // The next cycle >= now at which decide() would make a decision (a queued request or a due
+  // refresh), or UINT64_MAX when there is nothing to do. With an empty queue it answers UINT64_MAX
+  // even when a refresh will fall due: refreshes that fell due while idle are performed (at their
+  // due cycles where nothing prevents it) by the next decide() or serve().
+  std::uint64_t next_decision(std::uint64_t now) const;
+  // Makes at most one decision at cycle `now` (>= the previous decision + 1): performs a due
+  // refresh, else picks a request by FR-FCFS and places its commands. Returns the completion of
+  // the request it scheduled (done may lie in the future), or nothing.
+  std::optional<DramCompletion> decide(std::uint64_t now);
+
+  // ---- immediate mode (LT) ----
+  // Serves one request now (refreshes that fell due first); same timing state as queued mode.
+  DramCompletion serve(const DramRequest& r);
+
+  // Appends every command placed from now on to *log (nullptr stops logging).
+  void record_commands(std::vector<DramCommand>* log);
+
+  // Statistics so far; background energy is integrated up to end_cycle.
+  DramChannelStats stats(std::uint64_t end_cycle) const;
+  const DramSpec& spec() const { return spec_; }
+
+ private:
+  // (implementation detail: bank, bank-group, rank and channel timing state, the queue,
+  // a latency histogram, open-bank time accounting)
+  struct Impl;
+  const DramSpec& spec_;
+  std::uint32_t index_;
+  std::shared_ptr<Impl> impl_;
+};
+
+}  // namespace savp::memory

@@ -1,0 +1,249 @@
+#include "tlm/memory/dram_target.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+namespace savp::sc {
+
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spec, std::uint64_t size_bytes)
+    : sc_module(name),
+      tgt_socket("tgt_socket"),
+      spec_(spec),
+      map_(spec_),
+      store_(size_bytes),
+      tck_(spec.timing.tck_ns, SC_NS),
+      resp_peq_(this, &DramTarget::respond_cb) {
+  const std::uint32_t n = spec_.geometry.channels;
+  channels_.reserve(n);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    channels_.emplace_back(spec_, i);
+    kick_.push_back(std::make_unique<sc_core::sc_event>());
+  }
+  blocked_.assign(n, nullptr);
+  tgt_socket.register_b_transport(this, &DramTarget::b_transport);
+  tgt_socket.register_nb_transport_fw(this, &DramTarget::nb_transport_fw);
+  tgt_socket.register_transport_dbg(this, &DramTarget::transport_dbg);
+  for (std::uint32_t i = 0; i < n; ++i) {
+    sc_core::sc_spawn_options opt;
+    opt.spawn_method();
+    opt.set_sensitivity(kick_[i].get());
+    opt.dont_initialize();
+    sc_core::sc_spawn([this, i] { schedule(i); }, sc_core::sc_gen_unique_name("scheduler"), &opt);
+  }
+}
+
+std::uint64_t DramTarget::cycle_of(const sc_time& t) const {
+  return static_cast<std::uint64_t>(std::ceil(t / tck_ - 1e-9));
+}
+
+bool DramTarget::check(tlm::tlm_generic_payload& t) {
+  const std::uint64_t addr = t.get_address(), len = t.get_data_length(), burst = spec_.geometry.burst_bytes();
+  if (t.get_byte_enable_ptr() != nullptr || t.get_streaming_width() < len) {
+    t.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+  } else if (!store_.contains(addr, len)) {
+    t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  } else if (len == 0 || len > burst || addr / burst != (addr + len - 1) / burst) {
+    t.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);  // more than one burst, or crossing one
+  } else if (!t.is_read() && !t.is_write()) {
+    t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+  } else {
+    return true;
+  }
+  return false;
+}
+
+void DramTarget::move_data(tlm::tlm_generic_payload& t) {
+  if (t.is_read()) {
+    store_.read(t.get_address(), t.get_data_ptr(), t.get_data_length());
+    bytes_read_ += t.get_data_length();
+  } else {
+    store_.write(t.get_address(), t.get_data_ptr(), t.get_data_length());
+    bytes_written_ += t.get_data_length();
+  }
+  t.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void DramTarget::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
+  if (!check(t)) return;
+  move_data(t);
+  const sc_time now = sc_core::sc_time_stamp();
+  memory::DramRequest r;
+  r.id = next_id_++;
+  r.write = t.is_write();
+  r.arrival = cycle_of(now + delay);
+  r.addr = map_.decode(t.get_address());
+  const memory::DramCompletion c = channels_[r.addr.channel].serve(r);
+  end_cycle_ = std::max(end_cycle_, c.done);
+  delay = tck_ * static_cast<double>(c.done) - now;
+}
+
+tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_time& delay) {
+  if (phase == tlm::BEGIN_REQ) {
+    if (!check(t)) {
+      phase = tlm::BEGIN_RESP;  // error: answer at once
+      return tlm::TLM_UPDATED;
+    }
+    const std::uint32_t ch = map_.decode(t.get_address()).channel;
+    if (channels_[ch].full() || blocked_[ch] != nullptr) {
+      blocked_[ch] = &t;  // END_REQ held back: the initiator may not send another request
+      return tlm::TLM_ACCEPTED;
+    }
+    accept(ch, t);
+    phase = tlm::END_REQ;
+    return tlm::TLM_UPDATED;
+  }
+  if (phase == tlm::END_RESP) {
+    resp_in_progress_ = nullptr;
+    send_next_response();
+    return tlm::TLM_COMPLETED;
+  }
+  return tlm::TLM_ACCEPTED;
+}
+
+void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t) {
+  move_data(t);  // data move in arrival order
+  memory::DramRequest r;
+  r.id = next_id_++;
+  r.write = t.is_write();
+  r.arrival = cycle_of(sc_core::sc_time_stamp());
+  r.addr = map_.decode(t.get_address());
+  in_flight_[r.id] = &t;
+  channels_[ch].enqueue(r);
+  kick_[ch]->notify(sc_core::SC_ZERO_TIME);
+}
+
+void DramTarget::schedule(std::uint32_t ch) {
+  memory::DramChannel& c = channels_[ch];
+  const sc_time now_t = sc_core::sc_time_stamp();
+  const std::uint64_t now = cycle_of(now_t);
+  const std::uint64_t next = c.next_decision(now);
+  if (next == std::numeric_limits<std::uint64_t>::max()) {
+    sc_core::next_trigger(*kick_[ch]);
+    return;
+  }
+  if (next > now || tck_ * static_cast<double>(now) > now_t) {
+    sc_core::next_trigger(tck_ * static_cast<double>(next) - now_t, *kick_[ch]);
+    return;
+  }
+  if (auto done = c.decide(now)) {
+    auto it = in_flight_.find(done->id);
+    tlm::tlm_generic_payload* t = it->second;
+    in_flight_.erase(it);
+    end_cycle_ = std::max(end_cycle_, done->done);
+    resp_peq_.notify(*t, tlm::BEGIN_RESP, tck_ * static_cast<double>(done->done) - now_t);
+  }
+  if (blocked_[ch] != nullptr && !c.full()) {  // a slot freed: admit the waiting request
+    tlm::tlm_generic_payload* t = blocked_[ch];
+    blocked_[ch] = nullptr;
+    accept(ch, *t);
+    tlm::tlm_phase phase = tlm::END_REQ;
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    tgt_socket->nb_transport_bw(*t, phase, delay);
+  }
+  sc_core::next_trigger(tck_, *kick_[ch]);
+}
+
+void DramTarget::respond_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase&) {
+  resp_queue_.push_back(&t);
+  send_next_response();
+}
+
+void DramTarget::send_next_response() {
+  while (resp_in_progress_ == nullptr && !resp_queue_.empty()) {
+    tlm::tlm_generic_payload* t = resp_queue_.front();
+    resp_queue_.pop_front();
+    tlm::tlm_phase phase = tlm::BEGIN_RESP;
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    if (tgt_socket->nb_transport_bw(*t, phase, delay) != tlm::TLM_COMPLETED) resp_in_progress_ = t;
+  }
+}
+
+unsigned int DramTarget::transport_dbg(tlm::tlm_generic_payload& t) {
+  const std::uint64_t addr = t.get_address(), len = t.get_data_length();
+  if (!store_.contains(addr, len)) return 0;
+  if (t.is_read()) {
+    store_.read(addr, t.get_data_ptr(), len);
+  } else if (t.is_write()) {
+    store_.write(addr, t.get_data_ptr(), len);
+  } else {
+    return 0;
+  }
+  return static_cast<unsigned int>(len);
+}
+
+void DramTarget::report_stats(StatsTree& tree) const {
+  const std::string n = name();
+  memory::DramChannelStats total;
+  double act = 0, rd = 0, wr = 0, ref = 0, bg = 0;
+  std::uint64_t lat_count = 0, lat_sum = 0, lat_max = 0, p99 = 0;
+  for (std::size_t i = 0; i < channels_.size(); ++i) {
+    const memory::DramChannelStats s = channels_[i].stats(end_cycle_);
+    const std::string ch = "ch" + std::to_string(i) + ".";
+    tree.add(n, ch + "reads", static_cast<double>(s.reads), "burst");
+    tree.add(n, ch + "writes", static_cast<double>(s.writes), "burst");
+    tree.add(n, ch + "activates", static_cast<double>(s.activates), "command");
+    tree.add(n, ch + "precharges", static_cast<double>(s.precharges), "command");
+    tree.add(n, ch + "refreshes", static_cast<double>(s.refreshes), "command");
+    tree.add(n, ch + "row_hits", static_cast<double>(s.row_hits), "request");
+    tree.add(n, ch + "row_misses", static_cast<double>(s.row_misses), "request");
+    tree.add(n, ch + "row_conflicts", static_cast<double>(s.row_conflicts), "request");
+    tree.add(n, ch + "bandwidth_gbps",
+             end_cycle_ ? static_cast<double>(s.bytes_read + s.bytes_written) / (end_cycle_ * spec_.timing.tck_ns) : 0.0,
+             "GB/s");
+    for (std::size_t b = 0; b < s.banks.size(); ++b) {
+      const memory::DramBankStats& k = s.banks[b];
+      if (k.reads + k.writes + k.activates == 0) continue;
+      const std::string bank = ch + "bank" + std::to_string(b) + ".";
+      tree.add(n, bank + "reads", static_cast<double>(k.reads), "burst");
+      tree.add(n, bank + "writes", static_cast<double>(k.writes), "burst");
+      tree.add(n, bank + "activates", static_cast<double>(k.activates), "command");
+      tree.add(n, bank + "row_hits", static_cast<double>(k.row_hits), "request");
+    }
+    total.reads += s.reads;
+    total.writes += s.writes;
+    total.activates += s.activates;
+    total.precharges += s.precharges;
+    total.refreshes += s.refreshes;
+    total.row_hits += s.row_hits;
+    total.row_misses += s.row_misses;
+    total.row_conflicts += s.row_conflicts;
+    total.bytes_read += s.bytes_read;
+    total.bytes_written += s.bytes_written;
+    lat_count += s.latency_count;
+    lat_sum += s.latency_sum;
+    lat_max = std::max(lat_max, s.latency_max);
+    p99 = std::max(p99, s.latency_p99);
+    act += s.energy_act_pre_pj;
+    rd += s.energy_read_pj;
+    wr += s.energy_write_pj;
+    ref += s.energy_refresh_pj;
+    bg += s.energy_background_pj;
+  }
+  tree.add(n, "reads", static_cast<double>(total.reads), "burst");
+  tree.add(n, "writes", static_cast<double>(total.writes), "burst");
+  tree.add(n, "activates", static_cast<double>(total.activates), "command");
+  tree.add(n, "precharges", static_cast<double>(total.precharges), "command");
+  tree.add(n, "refreshes", static_cast<double>(total.refreshes), "command");
+  tree.add(n, "row_hits", static_cast<double>(total.row_hits), "request");
+  tree.add(n, "row_misses", static_cast<double>(total.row_misses), "request");
+  tree.add(n, "row_conflicts", static_cast<double>(total.row_conflicts), "request");
+  tree.add(n, "bytes_read", static_cast<double>(bytes_read_), "byte");
+  tree.add(n, "bytes_written", static_cast<double>(bytes_written_), "byte");
+  tree.add(n, "avg_latency_ns", lat_count ? spec_.timing.tck_ns * static_cast<double>(lat_sum) / lat_count : 0.0, "ns");
+  tree.add(n, "max_latency_ns", spec_.timing.tck_ns * static_cast<double>(lat_max), "ns");
+  tree.add(n, "p99_latency_ns_max_over_channels", spec_.timing.tck_ns * static_cast<double>(p99), "ns");
+  tree.add(n, "peak_bandwidth_gbps", spec_.peak_bandwidth_gbps(), "GB/s");
+  auto per = [](double e, std::uint64_t c) { return c ? e / static_cast<double>(c) : 0.0; };
+  const std::uint64_t bg_cycles = end_cycle_ * channels_.size();
+  tree.add_actions(n, {{"activate", {total.activates, per(act, total.activates), "ACT+PRE"}},
+                       {"read_burst", {total.reads, per(rd, total.reads), "burst"}},
+                       {"write_burst", {total.writes, per(wr, total.writes), "burst"}},
+                       {"refresh", {total.refreshes, per(ref, total.refreshes), "REF"}},
+                       {"background", {bg_cycles, per(bg, bg_cycles), "channel-cycle"}}});
+}
+
+}  // namespace savp::sc

@@ -1,0 +1,75 @@
+// DramTarget: the banked DRAM (models/memory DramChannel per channel) as a TLM-2.0 target storing
+// real bytes. Each request is at most one burst and must not cross a burst boundary (else
+// TLM_BURST_ERROR_RESPONSE); data move in arrival order (so reordering by the scheduler never
+// changes what a read returns), timing comes from the channel model.
+//  LT (b_transport): the request is served at its arrival cycle with state-aware latency (open rows,
+//     bank busy-until), no queueing.
+//  AT (nb_transport): BEGIN_REQ enters the channel's queue (END_REQ at once); a full queue holds
+//     END_REQ back until a slot frees (back-pressure). One scheduling decision per DRAM cycle per
+//     channel (FR-FCFS); BEGIN_RESP at the cycle the last data beat leaves, responses one at a time
+//     per the base protocol.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/peq_with_cb_and_phase.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <deque>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "models/memory/backing_store.hpp"
+#include "models/memory/dram_channel.hpp"
+#include "tlm/memory/memory_target.hpp"
+
+namespace savp::sc {
+
+class DramTarget : public sc_core::sc_module, public MemoryTarget {
+ public:
+  tlm_utils::simple_target_socket<DramTarget> tgt_socket;
+
+  SC_HAS_PROCESS(DramTarget);
+  DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spec, std::uint64_t size_bytes);
+
+  tlm::tlm_target_socket<>& target_socket() override { return tgt_socket; }
+  std::uint64_t size_bytes() const override { return store_.size(); }
+  std::uint64_t bytes_read() const override { return bytes_read_; }
+  std::uint64_t bytes_written() const override { return bytes_written_; }
+  std::uint32_t max_request_bytes() const override { return static_cast<std::uint32_t>(spec_.geometry.burst_bytes()); }
+  void report_stats(StatsTree& tree) const override;
+  const memory::DramChannel& channel(std::size_t i) const { return channels_[i]; }
+
+ private:
+  bool check(tlm::tlm_generic_payload& t);            // sets an error response when the request is bad
+  void move_data(tlm::tlm_generic_payload& t);
+  std::uint64_t cycle_of(const sc_core::sc_time& t) const;  // ceil to the DRAM clock
+  void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& t);
+  void accept(std::uint32_t ch, tlm::tlm_generic_payload& t);
+  void schedule(std::uint32_t ch);  // per-channel scheduler method
+  void respond_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase& phase);
+  void send_next_response();
+
+  memory::DramSpec spec_;
+  memory::DramAddressMap map_;
+  std::vector<memory::DramChannel> channels_;
+  memory::BackingStore store_;
+  sc_core::sc_time tck_;
+  std::uint64_t next_id_ = 1;
+  std::uint64_t bytes_read_ = 0, bytes_written_ = 0;
+  // AT state.
+  std::unordered_map<std::uint64_t, tlm::tlm_generic_payload*> in_flight_;  // request id -> payload
+  std::vector<std::uint64_t> arrival_;                 // per payload id: arrival cycle
+  std::vector<tlm::tlm_generic_payload*> blocked_;     // per channel: a request waiting for a slot
+  std::vector<std::unique_ptr<sc_core::sc_event>> kick_;
+  std::vector<std::uint64_t> last_decision_;
+  tlm_utils::peq_with_cb_and_phase<DramTarget> resp_peq_;
+  std::deque<tlm::tlm_generic_payload*> resp_queue_;
+  tlm::tlm_generic_payload* resp_in_progress_ = nullptr;
+  std::uint64_t end_cycle_ = 0;
+};
+
+}  // namespace savp::sc

@@ -1,0 +1,24 @@
+// MemoryTarget: what the platform needs of its main memory, whichever model serves it (the simple
+// fixed-latency memory or a banked DRAM): a target socket, its size, the bytes it moved, the
+// largest request it takes, and its statistics.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+
+#include <cstdint>
+
+#include "tlm/core/stats_tree.hpp"
+
+namespace savp::sc {
+
+class MemoryTarget : public StatsSource {
+ public:
+  virtual tlm::tlm_target_socket<>& target_socket() = 0;
+  virtual std::uint64_t size_bytes() const = 0;
+  virtual std::uint64_t bytes_read() const = 0;
+  virtual std::uint64_t bytes_written() const = 0;
+  virtual std::uint32_t max_request_bytes() const = 0;  // 0 = any size
+};
+
+}  // namespace savp::sc
