@@ -139,6 +139,7 @@ struct DramChannel::Impl {
   bool closed_page;
   std::uint32_t col_gap[2][2][3];  // [earlier is write][later is write][relation]
   std::uint32_t col_window = 0;    // largest column gap
+  static constexpr std::uint32_t kGapLookback = 16;
   std::uint32_t act_window = 0;    // largest ACT-ACT distance that matters (tRRD_L, tFAW)
   double burst_bits;
 
@@ -254,16 +255,24 @@ void DramChannel::Impl::occupy(std::uint64_t t) {
 std::uint64_t DramChannel::Impl::first_fit_col(std::uint64_t lb, std::uint32_t write, std::uint32_t rank,
                                                std::uint32_t bg) const {
   std::uint64_t c = lb;
-  if (!any_col || lb >= latest_col) {
+  // A column command fills gaps only within the last kGapLookback column windows of the schedule:
+  // a request arriving far behind the placed work (temporally decoupled LT bursts issue thousands
+  // at one time stamp) would otherwise walk the whole dense schedule, quadratic in the burst.
+  const std::uint64_t lookback = std::uint64_t{kGapLookback} * col_window;
+  if (any_col && latest_col > c + lookback) c = latest_col - lookback;
+  if (!any_col || c >= latest_col) {
     // Every placed column command lies before c: only their forward bounds apply.
     c = std::max(c, col_ready[(static_cast<std::size_t>(write) * g.ranks + rank) * g.bank_groups + bg]);
     return next_free_slot(c);
   }
   for (;;) {
     bool moved = false;
-    for (std::size_t i = cols_head; i < cols.size(); ++i) {
-      const ColCmd& x = cols[i];
-      if (x.t + col_window < c) continue;
+    // cols is sorted by time: start at the first command that can still constrain c.
+    const std::uint64_t from = c > col_window ? c - col_window : 0;
+    const auto first = std::lower_bound(cols.begin() + static_cast<std::ptrdiff_t>(cols_head), cols.end(), from,
+                                        [](const ColCmd& x, std::uint64_t t) { return x.t < t; });
+    for (auto it = first; it != cols.end(); ++it) {
+      const ColCmd& x = *it;
       if (x.t > c + col_window) break;
       const std::uint32_t rel = relation(x.rank, x.bg, rank, bg);
       if (x.t <= c) {
@@ -296,9 +305,11 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
   }
   for (;;) {
     bool moved = false;
-    for (std::size_t i = rk.acts_head; i < rk.acts.size(); ++i) {
-      const ActCmd& x = rk.acts[i];
-      if (x.t + act_window < c) continue;
+    const std::uint64_t from = c > act_window ? c - act_window : 0;
+    const auto first = std::lower_bound(rk.acts.begin() + static_cast<std::ptrdiff_t>(rk.acts_head), rk.acts.end(),
+                                        from, [](const ActCmd& x, std::uint64_t t) { return x.t < t; });
+    for (auto it = first; it != rk.acts.end(); ++it) {
+      const ActCmd& x = *it;
       if (x.t > c + act_window) break;
       const std::uint64_t gap = x.bg == bg ? tm.RRD_L : tm.RRD_S;
       if (x.t <= c) {
@@ -317,9 +328,12 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
       w.clear();
       std::size_t pos = 0;
       bool placed = false;
-      for (std::size_t i = rk.acts_head; i < rk.acts.size(); ++i) {
-        const std::uint64_t t = rk.acts[i].t;
-        if (t + tm.FAW <= c) continue;
+      const std::uint64_t faw_from = c >= tm.FAW ? c - tm.FAW + 1 : 0;
+      const auto faw_first = std::lower_bound(rk.acts.begin() + static_cast<std::ptrdiff_t>(rk.acts_head),
+                                              rk.acts.end(), faw_from,
+                                              [](const ActCmd& x, std::uint64_t t) { return x.t < t; });
+      for (auto it = faw_first; it != rk.acts.end(); ++it) {
+        const std::uint64_t t = it->t;
         if (t >= c + tm.FAW) break;
         if (!placed && t > c) {
           pos = w.size();

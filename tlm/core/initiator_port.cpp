@@ -24,6 +24,9 @@ InitiatorPort::InitiatorPort(sc_core::sc_module_name name, const PortConfig& con
     : sc_module(name), init_socket("init_socket"), config_(config), peq_(this, &InitiatorPort::peq_cb) {
   config_.outstanding = std::max<std::uint32_t>(1, config_.outstanding);
   init_socket.register_nb_transport_bw(this, &InitiatorPort::nb_transport_bw);
+  SC_METHOD(issue);
+  sensitive << issue_ev_;
+  dont_initialize();
 }
 
 InitiatorPort::~InitiatorPort() = default;
@@ -93,76 +96,112 @@ sc_time InitiatorPort::stream_at(bool write, const Segment* segs, std::size_t co
   const sc_time now = sc_core::sc_time_stamp();
   if (start > now) sc_core::wait(start - now);
   Call call;
-  bool first = true;
-  for (std::size_t s = 0; s < count_segs; ++s) {
-    std::uint64_t addr = segs[s].addr, bytes = segs[s].bytes;
-    std::uint8_t* data = segs[s].data;
-    while (bytes > 0) {
-      const std::uint64_t boundary = config_.max_burst_bytes - (addr % config_.max_burst_bytes);
-      const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, boundary));
-      if (!first && config_.issue_interval > SC_ZERO_TIME) sc_core::wait(config_.issue_interval);
-      first = false;
-      while (inflight_ >= config_.outstanding) sc_core::wait(slot_free_);
-      while (request_in_progress_ != nullptr) sc_core::wait(end_request_);  // request exclusion rule
-      tlm::tlm_generic_payload* t = pool_.acquire();
-      t->set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-      t->set_address(addr);
-      t->set_data_ptr(data);
-      t->set_data_length(n);
-      t->set_streaming_width(n);
-      t->set_byte_enable_ptr(nullptr);
-      t->set_byte_enable_length(0);
-      t->set_dmi_allowed(false);
-      t->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-      owner_[t] = &call;
-      ++call.remaining;
-      ++inflight_;
-      request_in_progress_ = t;
-      tlm::tlm_phase phase = tlm::BEGIN_REQ;
-      sc_time delay = SC_ZERO_TIME;
-      const tlm::tlm_sync_enum st = init_socket->nb_transport_fw(*t, phase, delay);
-      if (st == tlm::TLM_UPDATED) {
-        peq_.notify(*t, phase, delay);
-      } else if (st == tlm::TLM_COMPLETED) {
-        // Completed on the forward path: the request and the response are both done.
-        request_in_progress_ = nullptr;
-        end_request_.notify(SC_ZERO_TIME);
-        peq_.notify(*t, tlm::UNINITIALIZED_PHASE, delay);
-      }
-      addr += n;
-      data += n;
-      bytes -= n;
-    }
+  Stream stream{write, std::vector<Segment>(segs, segs + count_segs), 0, 0, &call};
+  if (count_segs > 0) {
+    call.issuing = true;
+    streams_.push_back(&stream);
+    issue();
   }
-  while (call.remaining > 0) sc_core::wait(call.done);
+  while (call.remaining > 0 || call.issuing) sc_core::wait(call.done);
+  if (call.last_response > sc_core::sc_time_stamp()) sc_core::wait(call.last_response - sc_core::sc_time_stamp());
   if (!call.error.empty()) throw BusError(std::string(name()) + ": " + call.error);
   return sc_core::sc_time_stamp();
+}
+
+// Issues requests of the waiting streams (round-robin by burst) as long as the request-exclusion
+// rule, the outstanding limit and the issue interval allow; runs in the caller's thread first and
+// then as a method woken by END_REQ, freed slots and the issue interval (no thread switch per
+// request).
+void InitiatorPort::issue() {
+  while (!streams_.empty()) {
+    if (request_in_progress_ != nullptr || inflight_ >= config_.outstanding) return;
+    const sc_time now = sc_core::sc_time_stamp();
+    if (config_.issue_interval > SC_ZERO_TIME && now < next_issue_) {
+      issue_ev_.notify(next_issue_ - now);
+      return;
+    }
+    Stream& st = *streams_.front();
+    streams_.pop_front();
+    const Segment& seg = st.segs[st.seg];
+    const std::uint64_t addr = seg.addr + st.offset;
+    const std::uint64_t boundary = config_.max_burst_bytes - (addr % config_.max_burst_bytes);
+    const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(seg.bytes - st.offset, boundary));
+    std::uint8_t* data = seg.data + st.offset;
+    st.offset += n;
+    if (st.offset == seg.bytes) {
+      ++st.seg;
+      st.offset = 0;
+    }
+    Call& call = *st.call;
+    if (st.seg < st.segs.size()) {
+      streams_.push_back(&st);  // round-robin between concurrent streams
+    } else {
+      call.issuing = false;
+    }
+    tlm::tlm_generic_payload* t = pool_.acquire();
+    t->set_command(st.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    t->set_address(addr);
+    t->set_data_ptr(data);
+    t->set_data_length(n);
+    t->set_streaming_width(n);
+    t->set_byte_enable_ptr(nullptr);
+    t->set_byte_enable_length(0);
+    t->set_dmi_allowed(false);
+    t->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    owner_[t] = &call;
+    ++call.remaining;
+    ++inflight_;
+    request_in_progress_ = t;
+    next_issue_ = now + config_.issue_interval;
+    tlm::tlm_phase phase = tlm::BEGIN_REQ;
+    sc_time delay = SC_ZERO_TIME;
+    const tlm::tlm_sync_enum status = init_socket->nb_transport_fw(*t, phase, delay);
+    if (status == tlm::TLM_UPDATED && phase == tlm::END_REQ && delay == SC_ZERO_TIME) {
+      request_in_progress_ = nullptr;  // accepted at once: the next request may follow
+    } else if (status == tlm::TLM_UPDATED && phase == tlm::BEGIN_RESP) {
+      request_in_progress_ = nullptr;
+      tlm::tlm_phase end = tlm::END_RESP;
+      sc_time z = SC_ZERO_TIME;
+      init_socket->nb_transport_fw(*t, end, z);
+      finish(*t, now + delay);
+    } else if (status == tlm::TLM_UPDATED) {
+      peq_.notify(*t, phase, delay);  // END_REQ later
+    } else if (status == tlm::TLM_COMPLETED) {
+      request_in_progress_ = nullptr;  // request and response both done on the forward path
+      peq_.notify(*t, tlm::UNINITIALIZED_PHASE, delay);
+    }
+  }
 }
 
 tlm::tlm_sync_enum InitiatorPort::nb_transport_bw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
                                                   sc_time& delay) {
   if (phase == tlm::BEGIN_RESP) {
     // Accept the response and complete the transaction at once (the base protocol allows
-    // TLM_COMPLETED for BEGIN_RESP), so a target can send its next response without waiting.
-    peq_.notify(t, tlm::UNINITIALIZED_PHASE, delay);
+    // TLM_COMPLETED for BEGIN_RESP), so a target can send its next response without waiting. The
+    // data are valid `delay` from now: the waiting stream returns no earlier than that.
+    if (request_in_progress_ == &t) {  // BEGIN_RESP implies END_REQ
+      request_in_progress_ = nullptr;
+      issue_ev_.notify(delay);
+    }
+    finish(t, sc_core::sc_time_stamp() + delay);
     return tlm::TLM_COMPLETED;
   }
   peq_.notify(t, phase, delay);
   return tlm::TLM_ACCEPTED;
 }
 
-// Phases arriving through the PEQ: END_REQ, or UNINITIALIZED_PHASE as this port's marker for "the
-// transaction is complete" (a response accepted with TLM_COMPLETED, or completion on the forward path).
+// Phases arriving through the PEQ: END_REQ after a delay, or UNINITIALIZED_PHASE as this port's
+// marker for a transaction completed on the forward path.
 void InitiatorPort::peq_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase& phase) {
   const bool done = phase == tlm::UNINITIALIZED_PHASE;
   if (phase == tlm::END_REQ || (done && request_in_progress_ == &t)) {
     request_in_progress_ = nullptr;
-    end_request_.notify(SC_ZERO_TIME);
+    issue_ev_.notify(SC_ZERO_TIME);
   }
-  if (done) finish(t);
+  if (done) finish(t, sc_core::sc_time_stamp());
 }
 
-void InitiatorPort::finish(tlm::tlm_generic_payload& t) {
+void InitiatorPort::finish(tlm::tlm_generic_payload& t, const sc_time& at) {
   auto it = owner_.find(&t);
   Call* call = it->second;
   owner_.erase(it);
@@ -173,9 +212,10 @@ void InitiatorPort::finish(tlm::tlm_generic_payload& t) {
   } else {
     count(t.is_write(), t.get_data_length());
   }
-  if (--call->remaining == 0) call->done.notify(SC_ZERO_TIME);
+  call->last_response = std::max(call->last_response, at);
+  if (--call->remaining == 0 && !call->issuing) call->done.notify(SC_ZERO_TIME);
   --inflight_;
-  slot_free_.notify(SC_ZERO_TIME);
+  if (!streams_.empty()) issue_ev_.notify(SC_ZERO_TIME);
   t.release();
 }
 

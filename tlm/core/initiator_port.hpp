@@ -17,7 +17,9 @@
 #include <tlm_utils/simple_initiator_socket.h>
 
 #include <cstdint>
+#include <deque>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -51,6 +53,7 @@ class InitiatorPort : public sc_core::sc_module {
  public:
   tlm_utils::simple_initiator_socket<InitiatorPort> init_socket;
 
+  SC_HAS_PROCESS(InitiatorPort);
   InitiatorPort(sc_core::sc_module_name name, const PortConfig& config);
   ~InitiatorPort() override;
 
@@ -80,8 +83,18 @@ class InitiatorPort : public sc_core::sc_module {
   struct Call {  // one AT stream waiting for its responses
     std::uint32_t remaining = 0;
     sc_core::sc_event done;
+    sc_core::sc_time last_response;  // when the latest response's data is available
+    bool issuing = false;            // requests of this call remain to be issued
     std::string error;
   };
+  struct Stream {  // a call's bursts still to issue
+    bool write;
+    std::vector<Segment> segs;
+    std::size_t seg;
+    std::uint64_t offset;
+    Call* call;
+  };
+  void issue();
   sc_core::sc_time stream(bool write, const Segment* segs, std::size_t n, sc_core::sc_time start);
   sc_core::sc_time stream_at(bool write, const Segment* segs, std::size_t n, sc_core::sc_time start);
   sc_core::sc_time single_lt(bool write, std::uint64_t addr, std::uint8_t* data, std::uint32_t bytes,
@@ -90,18 +103,19 @@ class InitiatorPort : public sc_core::sc_module {
   // AT machinery.
   tlm::tlm_sync_enum nb_transport_bw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   void peq_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase& phase);
-  void finish(tlm::tlm_generic_payload& t);
+  void finish(tlm::tlm_generic_payload& t, const sc_core::sc_time& at);
 
   PortConfig config_;
   tlm::tlm_generic_payload lt_trans_;
   PortStats stats_;
   tlm_utils::peq_with_cb_and_phase<InitiatorPort> peq_;
   PayloadPool pool_;
-  std::map<tlm::tlm_generic_payload*, Call*> owner_;
+  std::unordered_map<tlm::tlm_generic_payload*, Call*> owner_;
   tlm::tlm_generic_payload* request_in_progress_ = nullptr;
-  sc_core::sc_event end_request_;
   std::uint32_t inflight_ = 0;
-  sc_core::sc_event slot_free_;
+  std::deque<Stream*> streams_;
+  sc_core::sc_event issue_ev_;
+  sc_core::sc_time next_issue_ = sc_core::SC_ZERO_TIME;
 };
 
 // Waits until `cursor` when the decoupled local time runs ahead of simulated time by more than the

@@ -19,6 +19,7 @@
 
 #include <deque>
 #include <map>
+#include <unordered_map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -88,7 +89,7 @@ class Router : public sc_core::sc_module, public StatsSource {
   double ns_per_byte_ = 0.0;
   std::vector<AddressWindow> windows_;
   std::vector<Port> ports_;
-  std::map<tlm::tlm_generic_payload*, Route> routes_;  // AT transactions in flight
+  std::unordered_map<tlm::tlm_generic_payload*, Route> routes_;  // AT transactions in flight
   std::uint64_t decode_errors_ = 0;
 };
 

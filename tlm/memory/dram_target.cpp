@@ -6,6 +6,10 @@
 
 namespace savp::sc {
 
+namespace {
+constexpr std::uint64_t kNoPlan = std::numeric_limits<std::uint64_t>::max();
+}  // namespace
+
 using sc_core::SC_NS;
 using sc_core::sc_time;
 
@@ -16,7 +20,7 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
       map_(spec_),
       store_(size_bytes),
       tck_(spec.timing.tck_ns, SC_NS),
-      resp_peq_(this, &DramTarget::respond_cb) {
+      responses_("responses", [this](tlm::tlm_generic_payload& t) { respond_cb(t); }) {
   const std::uint32_t n = spec_.geometry.channels;
   channels_.reserve(n);
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -24,6 +28,7 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
     kick_.push_back(std::make_unique<sc_core::sc_event>());
   }
   blocked_.assign(n, nullptr);
+  planned_.assign(n, kNoPlan);
   tgt_socket.register_b_transport(this, &DramTarget::b_transport);
   tgt_socket.register_nb_transport_fw(this, &DramTarget::nb_transport_fw);
   tgt_socket.register_transport_dbg(this, &DramTarget::transport_dbg);
@@ -92,7 +97,7 @@ tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm:
       blocked_[ch] = &t;  // END_REQ held back: the initiator may not send another request
       return tlm::TLM_ACCEPTED;
     }
-    accept(ch, t);
+    accept(ch, t, delay);
     phase = tlm::END_REQ;
     return tlm::TLM_UPDATED;
   }
@@ -104,15 +109,16 @@ tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm:
   return tlm::TLM_ACCEPTED;
 }
 
-void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t) {
+void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const sc_time& delay) {
   move_data(t);  // data move in arrival order
   memory::DramRequest r;
   r.id = next_id_++;
   r.write = t.is_write();
-  r.arrival = cycle_of(sc_core::sc_time_stamp());
+  r.arrival = cycle_of(sc_core::sc_time_stamp() + delay);
   r.addr = map_.decode(t.get_address());
   in_flight_[r.id] = &t;
   channels_[ch].enqueue(r);
+  planned_[ch] = kNoPlan;
   kick_[ch]->notify(sc_core::SC_ZERO_TIME);
 }
 
@@ -120,7 +126,8 @@ void DramTarget::schedule(std::uint32_t ch) {
   memory::DramChannel& c = channels_[ch];
   const sc_time now_t = sc_core::sc_time_stamp();
   const std::uint64_t now = cycle_of(now_t);
-  const std::uint64_t next = c.next_decision(now);
+  const std::uint64_t next = planned_[ch] >= now && planned_[ch] != kNoPlan ? planned_[ch] : c.next_decision(now);
+  planned_[ch] = kNoPlan;
   if (next == std::numeric_limits<std::uint64_t>::max()) {
     sc_core::next_trigger(*kick_[ch]);
     return;
@@ -134,20 +141,26 @@ void DramTarget::schedule(std::uint32_t ch) {
     tlm::tlm_generic_payload* t = it->second;
     in_flight_.erase(it);
     end_cycle_ = std::max(end_cycle_, done->done);
-    resp_peq_.notify(*t, tlm::BEGIN_RESP, tck_ * static_cast<double>(done->done) - now_t);
+    responses_.notify(*t, tck_ * static_cast<double>(done->done) - now_t);
   }
   if (blocked_[ch] != nullptr && !c.full()) {  // a slot freed: admit the waiting request
     tlm::tlm_generic_payload* t = blocked_[ch];
     blocked_[ch] = nullptr;
-    accept(ch, *t);
+    accept(ch, *t, sc_core::SC_ZERO_TIME);
     tlm::tlm_phase phase = tlm::END_REQ;
     sc_time delay = sc_core::SC_ZERO_TIME;
     tgt_socket->nb_transport_bw(*t, phase, delay);
   }
-  sc_core::next_trigger(tck_, *kick_[ch]);
+  const std::uint64_t after = c.next_decision(now + 1);
+  if (after == std::numeric_limits<std::uint64_t>::max()) {
+    sc_core::next_trigger(*kick_[ch]);
+  } else {
+    planned_[ch] = after;
+    sc_core::next_trigger(tck_ * static_cast<double>(after) - now_t, *kick_[ch]);
+  }
 }
 
-void DramTarget::respond_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase&) {
+void DramTarget::respond_cb(tlm::tlm_generic_payload& t) {
   resp_queue_.push_back(&t);
   send_next_response();
 }

@@ -22,6 +22,7 @@
 
 #include "models/memory/backing_store.hpp"
 #include "models/memory/dram_channel.hpp"
+#include "tlm/core/timed_queue.hpp"
 #include "tlm/memory/memory_target.hpp"
 
 namespace savp::sc {
@@ -48,9 +49,10 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& t);
-  void accept(std::uint32_t ch, tlm::tlm_generic_payload& t);
+  // Enters a request into its channel's queue; it arrives `delay` after now (the hop's latency).
+  void accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const sc_core::sc_time& delay);
   void schedule(std::uint32_t ch);  // per-channel scheduler method
-  void respond_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase& phase);
+  void respond_cb(tlm::tlm_generic_payload& t);
   void send_next_response();
 
   memory::DramSpec spec_;
@@ -65,8 +67,9 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::vector<std::uint64_t> arrival_;                 // per payload id: arrival cycle
   std::vector<tlm::tlm_generic_payload*> blocked_;     // per channel: a request waiting for a slot
   std::vector<std::unique_ptr<sc_core::sc_event>> kick_;
-  std::vector<std::uint64_t> last_decision_;
-  tlm_utils::peq_with_cb_and_phase<DramTarget> resp_peq_;
+  // Per channel: the decision cycle the scheduler last computed, valid until a request arrives.
+  std::vector<std::uint64_t> planned_;
+  TimedQueue responses_;  // BEGIN_RESP at each request's completion cycle
   std::deque<tlm::tlm_generic_payload*> resp_queue_;
   tlm::tlm_generic_payload* resp_in_progress_ = nullptr;
   std::uint64_t end_cycle_ = 0;

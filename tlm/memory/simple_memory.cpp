@@ -13,7 +13,7 @@ SimpleMemory::SimpleMemory(sc_core::sc_module_name name, const memory::MemorySpe
       spec_(spec),
       store_(spec.size_bytes),
       latency_(spec.latency_ns, SC_NS),
-      peq_(this, &SimpleMemory::respond) {
+      responses_("responses", [this](tlm::tlm_generic_payload& t) { respond(t); }) {
   ns_per_byte_ = spec.bandwidth_gbps > 0 ? 1.0 / spec.bandwidth_gbps : 0.0;
   tgt_socket.register_b_transport(this, &SimpleMemory::b_transport);
   tgt_socket.register_transport_dbg(this, &SimpleMemory::transport_dbg);
@@ -66,13 +66,13 @@ tlm::tlm_sync_enum SimpleMemory::nb_transport_fw(tlm::tlm_generic_payload& trans
   const sc_time now = sc_core::sc_time_stamp();
   sc_time complete = now + delay;
   access(trans, now + delay, complete);  // an error response goes back at once
-  peq_.notify(trans, tlm::BEGIN_RESP, complete - now);
+  responses_.notify(trans, complete - now);
   phase = tlm::END_REQ;
   return tlm::TLM_UPDATED;
 }
 
-void SimpleMemory::respond(tlm::tlm_generic_payload& trans, const tlm::tlm_phase& phase) {
-  tlm::tlm_phase p = phase;
+void SimpleMemory::respond(tlm::tlm_generic_payload& trans) {
+  tlm::tlm_phase p = tlm::BEGIN_RESP;
   sc_time delay = sc_core::SC_ZERO_TIME;
   tgt_socket->nb_transport_bw(trans, p, delay);  // the initiator answers with END_RESP later
 }
