@@ -311,10 +311,9 @@ void apply_set_override(Json& root, const std::string& assignment) {
       }
       cur = &(*cur)[idx];
     } else if (cur->is_object()) {
-      if (!last && !cur->contains(p)) {
-        throw InputError("--set", path,
-                         "the scenario has no \"" + (walked.empty() ? p : walked + "." + p) + "\"");
-      }
+      // A missing intermediate object is created (e.g. platform.interconnect when the scenario
+      // relies on its defaults); the schema check of the re-parse refuses keys it does not know.
+      if (!last && !cur->contains(p)) (*cur)[p] = Json::object();
       cur = &(*cur)[p];
     } else {
       throw InputError("--set", path,

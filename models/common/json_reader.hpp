@@ -82,8 +82,9 @@ class JsonNode {
 };
 
 // Applies "a.b.0.c=VALUE" to a resolved tree: VALUE is parsed as JSON, and taken as a string when
-// it is not valid JSON. The parent of the leaf must exist; the leaf may be new (the schema decides
-// whether it is allowed when the tree is parsed again). Throws InputError naming "--set".
+// it is not valid JSON. Missing objects along the path are created and the leaf may be new (the
+// schema decides whether they are allowed when the tree is parsed again); array indices must exist.
+// Throws InputError naming "--set".
 void apply_set_override(Json& root, const std::string& assignment);
 
 // Splits "a.b.0.c" into a JSON pointer "/a/b/0/c".

@@ -20,7 +20,7 @@ HostDriver::HostDriver(sc_core::sc_module_name name, const sc::Scenario& scenari
       scenario_(scenario),
       plan_(plan),
       csr_base_(csr_base_0 + csr_stride * scenario.workload.accelerator),
-      port_("port", sc::PortConfig{64, 1, sc_time(1, sc_core::SC_NS), sc::TimingMode::LT}) {
+      port_("port", sc::PortConfig{64, 1, sc_time(1, sc_core::SC_NS), sc::TimingMode::LT, true}) {
   port_.init_socket.bind(init_socket);
   SC_THREAD(run);
 }

@@ -38,6 +38,7 @@ class HostDriver : public sc_core::sc_module {
   const std::vector<JobResult>& results() const { return results_; }
   const common::AccuracyAccumulator& overall() const { return overall_; }
   const std::string& error() const { return error_; }
+  const sc::InitiatorPort& port() const { return port_; }
 
  private:
   void run();

@@ -37,9 +37,11 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
                  const sc::Platform& platform, const RunInfo& info) {
   sc::StatsTree tree;
   platform.report_stats(tree);
+  for (const auto& [component, pj] : host.port().attributed_pj()) {
+    tree.add(host.name(), "attributed_pj." + component, pj, "pJ");
+  }
   const auto& acc_spec = s.accelerators[s.workload.accelerator];
   const sc::AcceleratorBase& acc = *platform.accelerators[s.workload.accelerator];
-  const double dram_rd_pj_bit = s.memory.read_pj_per_bit, dram_wr_pj_bit = s.memory.write_pj_per_bit;
 
   Json stats = Json::object();
   stats["schema_version"] = 1;
@@ -73,9 +75,18 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
       j["stall_cycles"] = rec.stall_cycles;
       j["dram_bytes_read"] = rec.bytes_read;
       j["dram_bytes_written"] = rec.bytes_written;
-      const double dram_pj = 8.0 * (rec.bytes_read * dram_rd_pj_bit + rec.bytes_written * dram_wr_pj_bit);
-      j["energy_pj"] = rec.engine_energy_pj + dram_pj;
-      j["energy_by_component_pj"] = {{"engine", rec.engine_energy_pj}, {"dram", dram_pj}};
+      // The engine's own actions plus what the memory system charged this job's transactions
+      // (per-hop attribution: interconnect bytes, DRAM activates and bursts; refresh and
+      // background energy belong to no single job and appear only in the totals).
+      double energy = rec.engine_energy_pj;
+      Json by = Json::object();
+      by["engine"] = rec.engine_energy_pj;
+      for (const auto& [component, pj] : rec.memory_energy_pj) {
+        by[component] = pj;
+        energy += pj;
+      }
+      j["energy_pj"] = energy;
+      j["energy_by_component_pj"] = by;
       Json es = Json::object();
       for (const auto& [k, v] : rec.engine.values) es[k] = number(v);
       j["engine_stats"] = es;

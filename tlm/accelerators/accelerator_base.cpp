@@ -19,7 +19,8 @@ AcceleratorBase::AcceleratorBase(sc_core::sc_module_name name, std::string type,
       timing_(timing),
       clk_(timing.clock_period_ns, SC_NS),
       dma_("dma", PortConfig{timing.max_burst_bytes, timing.outstanding,
-                             sc_time(timing.clock_period_ns * timing.issue_interval_cycles, SC_NS), timing.mode}) {
+                             sc_time(timing.clock_period_ns * timing.issue_interval_cycles, SC_NS), timing.mode,
+                             true}) {
   dma_.init_socket.bind(init_socket);
   if (timing.mode == TimingMode::AT) SC_THREAD(write_thread);
   tgt_socket.register_b_transport(this, &AcceleratorBase::csr_b_transport);
@@ -141,6 +142,7 @@ double ledger_energy(const std::vector<std::pair<std::string, common::ActionLedg
 
 void AcceleratorBase::run_job(JobRecord& rec) {
   const PortStats before = dma_.stats();
+  const std::map<std::string, double> attributed_before = dma_.attributed_pj();
   const double energy_before = ledger_energy(core_->actions());
   // Fetch the descriptor over the bus.
   std::vector<std::uint8_t> desc(common::JobDescriptor::kBytes);
@@ -195,6 +197,11 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     throw BusError(e);
   }
   rec.engine = core_->job_stats();
+  for (const auto& [component, pj] : dma_.attributed_pj()) {
+    auto it = attributed_before.find(component);
+    const double delta = pj - (it == attributed_before.end() ? 0.0 : it->second);
+    if (delta != 0.0) rec.memory_energy_pj[component] = delta;
+  }
   rec.engine_energy_pj = ledger_energy(core_->actions()) - energy_before;
   rec.bytes_read = dma_.stats().bytes_read - before.bytes_read;
   rec.bytes_written = dma_.stats().bytes_written - before.bytes_written;
@@ -213,6 +220,7 @@ void AcceleratorBase::report_stats(StatsTree& tree) const {
   tree.add(n, "busy_cycles", static_cast<double>(cycles), "cycle");
   tree.add(n, "stall_cycles", static_cast<double>(stalls), "cycle");
   for (const auto& [p, c] : phases) tree.add(n, "phase_cycles." + p, static_cast<double>(c), "cycle");
+  for (const auto& [component, pj] : dma_.attributed_pj()) tree.add(n, "attributed_pj." + component, pj, "pJ");
   const PortStats& ps = dma_.stats();
   tree.add(n, "dma_read_requests", static_cast<double>(ps.read_requests), "request");
   tree.add(n, "dma_write_requests", static_cast<double>(ps.write_requests), "request");

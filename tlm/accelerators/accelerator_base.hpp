@@ -43,6 +43,7 @@ struct JobRecord {
   std::uint64_t bytes_read = 0, bytes_written = 0;    // DMA traffic of this job
   common::EngineJobStats engine;
   double engine_energy_pj = 0.0;  // energy of the engine's actions in this job
+  std::map<std::string, double> memory_energy_pj;  // what the hops charged this job's traffic
   std::string error;
 };
 

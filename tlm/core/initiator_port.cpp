@@ -2,6 +2,8 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "tlm/core/extensions.hpp"
+
 #include <algorithm>
 #include <cstdio>
 #include <deque>
@@ -33,6 +35,17 @@ InitiatorPort::~InitiatorPort() = default;
 
 void InitiatorPort::limit_burst(std::uint32_t bytes) { config_.max_burst_bytes = std::min(config_.max_burst_bytes, bytes); }
 
+void InitiatorPort::prepare_attribution(tlm::tlm_generic_payload& t) {
+  if (config_.attribute_energy) get_or_add<EnergyHopExtension>(t).clear();
+}
+
+void InitiatorPort::collect_attribution(tlm::tlm_generic_payload& t) {
+  const EnergyHopExtension* e = find_extension<EnergyHopExtension>(t);
+  if (e == nullptr) return;
+  for (const auto& h : e->hops()) attributed_[h.component] += h.energy_pj;
+  attributed_total_ += e->total_pj();
+}
+
 void InitiatorPort::count(bool write, std::uint32_t bytes) {
   if (write) {
     ++stats_.write_requests;
@@ -55,9 +68,11 @@ sc_time InitiatorPort::single_lt(bool write, std::uint64_t addr, std::uint8_t* d
   t.set_byte_enable_length(0);
   t.set_dmi_allowed(false);
   t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  prepare_attribution(t);
   const sc_time now = sc_core::sc_time_stamp();
   sc_time delay = issue > now ? issue - now : SC_ZERO_TIME;
   init_socket->b_transport(t, delay);
+  collect_attribution(t);
   if (t.is_response_error()) {
     throw BusError(std::string(name()) + ": " + describe(write, addr, bytes) + " failed: " + t.get_response_string());
   }
@@ -148,6 +163,7 @@ void InitiatorPort::issue() {
     t->set_byte_enable_length(0);
     t->set_dmi_allowed(false);
     t->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    prepare_attribution(*t);
     owner_[t] = &call;
     ++call.remaining;
     ++inflight_;
@@ -212,6 +228,7 @@ void InitiatorPort::finish(tlm::tlm_generic_payload& t, const sc_time& at) {
   } else {
     count(t.is_write(), t.get_data_length());
   }
+  collect_attribution(t);
   call->last_response = std::max(call->last_response, at);
   if (--call->remaining == 0 && !call->issuing) call->done.notify(SC_ZERO_TIME);
   --inflight_;

@@ -47,6 +47,8 @@ struct PortConfig {
   std::uint32_t outstanding = 16;
   sc_core::sc_time issue_interval = sc_core::sc_time(1, sc_core::SC_NS);
   TimingMode mode = TimingMode::LT;
+  // Attach an EnergyHopExtension to every transaction and add up what each hop charged it.
+  bool attribute_energy = false;
 };
 
 class InitiatorPort : public sc_core::sc_module {
@@ -70,6 +72,9 @@ class InitiatorPort : public sc_core::sc_module {
   void debug(bool write, std::uint64_t addr, std::uint8_t* data, std::uint64_t bytes);
 
   const PortStats& stats() const { return stats_; }
+  // Energy the hops charged to this port's transactions, by component (attribute_energy).
+  const std::map<std::string, double>& attributed_pj() const { return attributed_; }
+  double attributed_total_pj() const { return attributed_total_; }
   const PortConfig& config() const { return config_; }
   // Largest request the port issues (the memory system may lower it).
   void limit_burst(std::uint32_t bytes);
@@ -110,6 +115,10 @@ class InitiatorPort : public sc_core::sc_module {
   PortStats stats_;
   tlm_utils::peq_with_cb_and_phase<InitiatorPort> peq_;
   PayloadPool pool_;
+  std::map<std::string, double> attributed_;
+  double attributed_total_ = 0.0;
+  void prepare_attribution(tlm::tlm_generic_payload& t);
+  void collect_attribution(tlm::tlm_generic_payload& t);
   std::unordered_map<tlm::tlm_generic_payload*, Call*> owner_;
   tlm::tlm_generic_payload* request_in_progress_ = nullptr;
   std::uint32_t inflight_ = 0;

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "tlm/core/extensions.hpp"
+
 namespace savp::sc {
 
 namespace {
@@ -61,6 +63,15 @@ bool DramTarget::check(tlm::tlm_generic_payload& t) {
   return false;
 }
 
+void DramTarget::attribute(tlm::tlm_generic_payload& t, memory::RowOutcome outcome) {
+  // The burst's data energy, and the ACT+PRE when this request opened its row: what the channel
+  // statistics price (refresh and background energy are nobody's in particular).
+  const double bits = 8.0 * static_cast<double>(spec_.geometry.burst_bytes());
+  double pj = bits * (t.is_read() ? spec_.energy.read_pj_per_bit : spec_.energy.write_pj_per_bit);
+  if (outcome != memory::RowOutcome::Hit) pj += spec_.energy.act_pre_pj;
+  record_hop_energy(t, name(), pj);
+}
+
 void DramTarget::move_data(tlm::tlm_generic_payload& t) {
   if (t.is_read()) {
     store_.read(t.get_address(), t.get_data_ptr(), t.get_data_length());
@@ -82,6 +93,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
   r.arrival = cycle_of(now + delay);
   r.addr = map_.decode(t.get_address());
   const memory::DramCompletion c = channels_[r.addr.channel].serve(r);
+  attribute(t, c.outcome);
   end_cycle_ = std::max(end_cycle_, c.done);
   delay = tck_ * static_cast<double>(c.done) - now;
 }
@@ -139,6 +151,7 @@ void DramTarget::schedule(std::uint32_t ch) {
   if (auto done = c.decide(now)) {
     auto it = in_flight_.find(done->id);
     tlm::tlm_generic_payload* t = it->second;
+    attribute(*t, done->outcome);
     in_flight_.erase(it);
     end_cycle_ = std::max(end_cycle_, done->done);
     responses_.notify(*t, tck_ * static_cast<double>(done->done) - now_t);

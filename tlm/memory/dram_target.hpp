@@ -45,6 +45,7 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
  private:
   bool check(tlm::tlm_generic_payload& t);            // sets an error response when the request is bad
   void move_data(tlm::tlm_generic_payload& t);
+  void attribute(tlm::tlm_generic_payload& t, memory::RowOutcome outcome);  // per-hop energy
   std::uint64_t cycle_of(const sc_core::sc_time& t) const;  // ceil to the DRAM clock
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "tlm/core/extensions.hpp"
+
 namespace savp::sc {
 
 using sc_core::SC_NS;
@@ -50,6 +52,7 @@ bool SimpleMemory::access(tlm::tlm_generic_payload& trans, const sc_time& arrive
   complete = busy_until_ + latency_;
   latency_sum_ns_ += (complete - arrive).to_seconds() * 1e9;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  record_hop_energy(trans, name(), 8.0 * static_cast<double>(len) * (trans.is_read() ? spec_.read_pj_per_bit : spec_.write_pj_per_bit));
   return true;
 }
 

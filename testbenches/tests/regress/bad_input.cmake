@@ -68,7 +68,7 @@ bad_case("gemm zero M" ${SCENARIOS}/dense/gemm.json SET workload.M=0
 
 # ---- --set paths
 bad_case("set path not in scenario" ${DEF} SET workload.nothere.x=1
-  STDERR "default.json" "/workload/nothere/x" "the scenario has no \"workload.nothere\"")
+  STDERR "default.json" "/workload/nothere" "unknown key \"nothere\"")
 bad_case("set index out of range" ${DEF} SET platform.accelerators.5.array.rows=16
   STDERR "default.json" "/platform/accelerators/5/array/rows" "index 5 out of range")
 bad_case("set without value" ${DEF} SET workload.seq_len STDERR "default.json" "expected PATH=VALUE")

@@ -54,3 +54,32 @@ TEST_CASE("platform: slower memory makes the same job take longer, same data and
   CHECK(j["latency_ns"].get<double>() >= bytes / 0.5);
   CHECK(j["stall_cycles"].get<std::uint64_t>() > 0);
 }
+
+TEST_CASE("platform: per-hop energy attributed to transactions adds up to the components' totals",
+          "[sc][platform]") {
+  sc::Scenario s = sc::load_scenario(kScenarios + "/default.json",
+                                     {"workload.seq_len=128", "workload.heads=1", "platform.memory.preset=hbm2",
+                                      "timing_mode=AT", "platform.interconnect.pj_per_byte=0.5"},
+                                     kScenarios);
+  tb::JobPlan plan = tb::make_plan(s);
+  const tb::SimulationOutcome out = tb::simulate(s, plan);
+  REQUIRE(out.error.empty());
+  const auto& c = out.stats["components"];
+  double bus = 0, memory = 0;
+  for (const auto& [name, stats] : c.items()) {
+    if (stats.contains("attributed_pj.top.bus")) bus += stats["attributed_pj.top.bus"]["value"].get<double>();
+    if (stats.contains("attributed_pj.top.memory")) memory += stats["attributed_pj.top.memory"]["value"].get<double>();
+  }
+  const auto& mem = c["top.memory"]["actions"];
+  const double mem_total = mem["activate"]["energy_pj"].get<double>() + mem["read_burst"]["energy_pj"].get<double>() +
+                           mem["write_burst"]["energy_pj"].get<double>();
+  CHECK(bus > 0);
+  CHECK(bus == Approx(c["top.bus"]["actions"]["hop_byte"]["energy_pj"].get<double>()).epsilon(1e-12));
+  CHECK(memory == Approx(mem_total).epsilon(1e-12));
+  // A job's energy is its engine's actions plus what its traffic was charged.
+  const auto& j = out.stats["jobs"][0];
+  double sum = 0;
+  for (const auto& [k, v] : j["energy_by_component_pj"].items()) sum += v.get<double>();
+  CHECK(sum == Approx(j["energy_pj"].get<double>()));
+  CHECK(j["energy_by_component_pj"].contains("top.memory"));
+}
