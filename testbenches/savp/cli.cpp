@@ -88,9 +88,15 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   const std::string outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.id;
 
-  SimulationOutcome out = simulate(scenario, plan);
+  std::string waves;
+  if (scenario.outputs.vcd) {  // the waveform streams during the run: its folder must exist
+    std::error_code ec;
+    std::filesystem::create_directories(outdir, ec);
+    waves = vcd_base(outdir);
+  }
+  SimulationOutcome out = simulate(scenario, plan, waves);
   try {
-    write_outputs(outdir, scenario, out.stats);
+    write_outputs(outdir, scenario, out.stats, out.trace);
   } catch (const std::exception& e) {
     std::cerr << "savp: error: cannot write outputs to " << outdir << ": " << e.what() << "\n";
     return kBadInput;

@@ -243,8 +243,13 @@ void write_file_atomic(const std::string& path, const std::string& text) {
   fs::rename(tmp, path);
 }
 
-void write_outputs(const std::string& outdir, const sc::Scenario& s, const Json& stats) {
+std::string vcd_base(const std::string& outdir) { return (fs::path(outdir) / "waves.tmp").string(); }
+
+void write_outputs(const std::string& outdir, const sc::Scenario& s, const Json& stats, const Json& trace) {
   fs::create_directories(outdir);
+  if (!trace.is_null()) write_file_atomic((fs::path(outdir) / "trace.json").string(), trace.dump() + "\n");
+  const fs::path vcd = vcd_base(outdir) + ".vcd";
+  if (fs::exists(vcd)) fs::rename(vcd, fs::path(outdir) / "waves.vcd");
   write_file_atomic((fs::path(outdir) / "resolved.json").string(), s.resolved.dump(2) + "\n");
   if (s.outputs.summary_csv)
     write_file_atomic((fs::path(outdir) / "summary.csv").string(), summary_csv(stats));

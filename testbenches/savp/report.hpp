@@ -22,7 +22,11 @@ common::Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostD
 std::string summary_csv(const common::Json& stats);
 std::string summary_table(const common::Json& stats);
 // Creates outdir if needed and writes stats.json, summary.csv (when enabled) and resolved.json.
-void write_outputs(const std::string& outdir, const sc::Scenario& s, const common::Json& stats);
+// trace: trace.json contents or null; the waveform, when one was recorded, is renamed into place.
+void write_outputs(const std::string& outdir, const sc::Scenario& s, const common::Json& stats,
+                   const common::Json& trace = common::Json());
+// Where the simulation writes the waveform before write_outputs renames it to waves.vcd.
+std::string vcd_base(const std::string& outdir);
 // Writes a file atomically: path.tmp then rename.
 void write_file_atomic(const std::string& path, const std::string& text);
 

@@ -8,9 +8,9 @@
 
 namespace savp::tb {
 
-SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan) {
+SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, const std::string& vcd_base) {
   const auto t0 = std::chrono::steady_clock::now();
-  sc::Platform platform("top", scenario);
+  sc::Platform platform("top", scenario, scenario.outputs.vcd ? vcd_base : std::string());
   HostDriver host("host", scenario, plan, sc::Platform::kCsrBase, sc::csr::kBlockBytes);
   platform.bind_initiator(host.init_socket);
   for (std::size_t i = 0; i < platform.irq.size(); ++i) host.irq[i].bind(platform.irq[i]);
@@ -21,6 +21,8 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan) {
 
   SimulationOutcome out;
   out.stats = build_stats(scenario, plan, host, platform, info);
+  if (platform.trace() != nullptr) out.trace = platform.trace()->to_json();
+  platform.close_vcd();
   out.error = host.error();
   for (const auto& a : platform.accelerators) {
     for (const auto& j : a->jobs()) {

@@ -12,8 +12,10 @@ struct SimulationOutcome {
   common::Json stats;
   bool checks_passed = false;
   std::string error;  // an invariant breach or bus error reported by the host or an engine
+  common::Json trace;  // trace.json contents when requested, else null
 };
 
-SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan);
+// vcd_base: where the waveform goes when the scenario asks for one (".vcd" is appended).
+SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, const std::string& vcd_base = "");
 
 }  // namespace savp::tb

@@ -32,6 +32,15 @@ AcceleratorBase::AcceleratorBase(sc_core::sc_module_name name, std::string type,
 
 void AcceleratorBase::drive_irq() { irq.write(irq_level_); }
 
+void AcceleratorBase::set_trace(TraceWriter* trace) {
+  trace_ = trace;
+  if (trace_ == nullptr) return;
+  const std::string n = name();
+  trace_jobs_ = trace_->track("engines", n + " jobs");
+  trace_phases_ = trace_->track("engines", n + " compute");
+  trace_dma_ = trace_->track("engines", n + " dma reads");
+}
+
 sc_time AcceleratorBase::flush_writes_lt(sc_time write_free) {
   while (!writes_.empty()) {
     write_free = dma_.transfer_all(true, writes_.front().list, std::max(write_free, writes_.front().start));
@@ -114,6 +123,7 @@ void AcceleratorBase::run() {
     sc_core::wait(doorbell_);
     JobRecord rec;
     rec.start = sc_core::sc_time_stamp();
+    busy_.write(true);
     try {
       run_job(rec);
       status_ = csr::kStatusDone;
@@ -124,6 +134,11 @@ void AcceleratorBase::run() {
     rec.end = sc_core::sc_time_stamp();
     rec.cycles = static_cast<std::uint64_t>(std::llround((rec.end - rec.start) / clk_));
     last_cycles_ = rec.cycles;
+    busy_.write(false);
+    if (trace_ != nullptr) {
+      trace_->complete(trace_jobs_, "job " + std::to_string(jobs_.size()), rec.start.to_seconds() * 1e9,
+                       (rec.end - rec.start).to_seconds() * 1e9, {{"cycles", rec.cycles}});
+    }
     jobs_.push_back(std::move(rec));
     irq_level_ = true;
     irq_update_.notify(sc_core::SC_ZERO_TIME);
@@ -160,6 +175,10 @@ void AcceleratorBase::run_job(JobRecord& rec) {
         step.prefetch ? std::max(read_free, prev_compute_start) : std::max(read_free, compute_free);
     const sc_time reads_done = dma_.transfer_all(false, step.reads, read_start);
     read_free = reads_done;
+    if (trace_ != nullptr && !step.reads.empty()) {
+      trace_->complete(trace_dma_, "read " + step.phase, read_start.to_seconds() * 1e9,
+                       (reads_done - read_start).to_seconds() * 1e9);
+    }
     // LT: the previous step's writes go out after this step's reads, which start earlier in
     // simulated time; issuing in start-time order keeps the memory's busy-until bookkeeping honest.
     if (timing_.mode == TimingMode::LT) write_free = flush_writes_lt(write_free);
@@ -171,6 +190,10 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     prev_compute_start = start;
     compute_free = start + clk_ * static_cast<double>(step.compute_cycles);
     rec.phase_cycles[step.phase] += step.compute_cycles;
+    if (trace_ != nullptr && step.compute_cycles > 0) {
+      trace_->complete(trace_phases_, step.phase, start.to_seconds() * 1e9, (compute_free - start).to_seconds() * 1e9,
+                       {{"cycles", step.compute_cycles}});
+    }
     if (!step.writes.empty()) {
       // Copies: the core may reuse its output buffers before the writes are issued.
       PendingWrite w;

@@ -25,6 +25,7 @@
 #include "models/common/engine_step.hpp"
 #include "tlm/core/initiator_port.hpp"
 #include "tlm/core/stats_tree.hpp"
+#include "tlm/core/trace_writer.hpp"
 
 namespace savp::sc {
 
@@ -67,6 +68,10 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
 
   const std::string& type() const { return type_; }
   void limit_burst(std::uint32_t bytes) { dma_.limit_burst(bytes); }
+  // Timeline output (trace.json): jobs, engine phases and DMA read windows on this engine's tracks.
+  void set_trace(TraceWriter* trace);
+  // waves.vcd: the busy flag.
+  const sc_core::sc_signal<bool>& busy() const { return busy_; }
   const std::vector<JobRecord>& jobs() const { return jobs_; }
   double clock_period_ns() const { return timing_.clock_period_ns; }
   void report_stats(StatsTree& tree) const override;
@@ -96,6 +101,9 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   sc_core::sc_time write_free_;
   sc_core::sc_event doorbell_;
   bool irq_level_ = false;
+  sc_core::sc_signal<bool> busy_{"busy"};
+  TraceWriter* trace_ = nullptr;
+  int trace_phases_ = 0, trace_jobs_ = 0, trace_dma_ = 0;
   sc_core::sc_event irq_update_;  // the IRQ line is driven by one process, whoever changes it
   std::uint64_t desc_addr_ = 0, status_ = csr::kStatusIdle, last_cycles_ = 0;
   std::vector<JobRecord> jobs_;

@@ -72,6 +72,34 @@ void DramTarget::attribute(tlm::tlm_generic_payload& t, memory::RowOutcome outco
   record_hop_energy(t, name(), pj);
 }
 
+void DramTarget::set_trace(TraceWriter* trace) {
+  trace_ = trace;
+  trace_tracks_.clear();
+  if (trace_ == nullptr) return;
+  for (std::size_t i = 0; i < channels_.size(); ++i) {
+    trace_tracks_.push_back(trace_->track("memory", std::string(name()) + " ch" + std::to_string(i)));
+  }
+}
+
+void DramTarget::trace_signals(sc_core::sc_trace_file* file) {
+  for (std::size_t i = 0; i < channels_.size(); ++i) {
+    const std::string n = "queue_ch" + std::to_string(i);
+    occupancy_.push_back(std::make_unique<sc_core::sc_signal<unsigned>>(n.c_str()));
+    sc_core::sc_trace(file, *occupancy_.back(), std::string(name()) + "." + n);
+  }
+}
+
+void DramTarget::trace_request(std::uint32_t ch, const tlm::tlm_generic_payload& t, const memory::DramRequest& r,
+                               const memory::DramCompletion& c) {
+  static const char* kOutcome[] = {"hit", "miss", "conflict"};
+  const double start = static_cast<double>(r.arrival) * spec_.timing.tck_ns;
+  trace_->complete(trace_tracks_[ch], t.is_read() ? "read" : "write", start,
+                   static_cast<double>(c.done) * spec_.timing.tck_ns - start,
+                   {{"bank", r.addr.flat_bank(spec_.geometry)},
+                    {"row", r.addr.row},
+                    {"row_buffer", kOutcome[static_cast<int>(c.outcome)]}});
+}
+
 void DramTarget::move_data(tlm::tlm_generic_payload& t) {
   if (t.is_read()) {
     store_.read(t.get_address(), t.get_data_ptr(), t.get_data_length());
@@ -94,6 +122,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
   r.addr = map_.decode(t.get_address());
   const memory::DramCompletion c = channels_[r.addr.channel].serve(r);
   attribute(t, c.outcome);
+  if (trace_ != nullptr) trace_request(r.addr.channel, t, r, c);
   end_cycle_ = std::max(end_cycle_, c.done);
   delay = tck_ * static_cast<double>(c.done) - now;
 }
@@ -128,7 +157,7 @@ void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const sc_
   r.write = t.is_write();
   r.arrival = cycle_of(sc_core::sc_time_stamp() + delay);
   r.addr = map_.decode(t.get_address());
-  in_flight_[r.id] = &t;
+  in_flight_[r.id] = InFlight{&t, r};
   channels_[ch].enqueue(r);
   planned_[ch] = kNoPlan;
   kick_[ch]->notify(sc_core::SC_ZERO_TIME);
@@ -150,8 +179,10 @@ void DramTarget::schedule(std::uint32_t ch) {
   }
   if (auto done = c.decide(now)) {
     auto it = in_flight_.find(done->id);
-    tlm::tlm_generic_payload* t = it->second;
+    tlm::tlm_generic_payload* t = it->second.trans;
     attribute(*t, done->outcome);
+    if (trace_ != nullptr) trace_request(ch, *t, it->second.request, *done);
+    if (!occupancy_.empty()) occupancy_[ch]->write(static_cast<unsigned>(c.queued()));
     in_flight_.erase(it);
     end_cycle_ = std::max(end_cycle_, done->done);
     responses_.notify(*t, tck_ * static_cast<double>(done->done) - now_t);

@@ -23,6 +23,7 @@
 #include "models/memory/backing_store.hpp"
 #include "models/memory/dram_channel.hpp"
 #include "tlm/core/timed_queue.hpp"
+#include "tlm/core/trace_writer.hpp"
 #include "tlm/memory/memory_target.hpp"
 
 namespace savp::sc {
@@ -41,6 +42,10 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::uint32_t max_request_bytes() const override { return static_cast<std::uint32_t>(spec_.geometry.burst_bytes()); }
   void report_stats(StatsTree& tree) const override;
   const memory::DramChannel& channel(std::size_t i) const { return channels_[i]; }
+  // Timeline output: one track per channel, one event per request (arrival to last data beat).
+  void set_trace(TraceWriter* trace) override;
+  // waves.vcd: per-channel queue occupancy, sampled at each scheduling decision.
+  void trace_signals(sc_core::sc_trace_file* file) override;
 
  private:
   bool check(tlm::tlm_generic_payload& t);            // sets an error response when the request is bad
@@ -64,7 +69,11 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::uint64_t next_id_ = 1;
   std::uint64_t bytes_read_ = 0, bytes_written_ = 0;
   // AT state.
-  std::unordered_map<std::uint64_t, tlm::tlm_generic_payload*> in_flight_;  // request id -> payload
+  struct InFlight {
+    tlm::tlm_generic_payload* trans;
+    memory::DramRequest request;
+  };
+  std::unordered_map<std::uint64_t, InFlight> in_flight_;  // request id -> payload, request
   std::vector<std::uint64_t> arrival_;                 // per payload id: arrival cycle
   std::vector<tlm::tlm_generic_payload*> blocked_;     // per channel: a request waiting for a slot
   std::vector<std::unique_ptr<sc_core::sc_event>> kick_;
@@ -74,6 +83,11 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::deque<tlm::tlm_generic_payload*> resp_queue_;
   tlm::tlm_generic_payload* resp_in_progress_ = nullptr;
   std::uint64_t end_cycle_ = 0;
+  TraceWriter* trace_ = nullptr;
+  std::vector<int> trace_tracks_;
+  std::vector<std::unique_ptr<sc_core::sc_signal<unsigned>>> occupancy_;
+  void trace_request(std::uint32_t ch, const tlm::tlm_generic_payload& t, const memory::DramRequest& r,
+                     const memory::DramCompletion& c);
 };
 
 }  // namespace savp::sc

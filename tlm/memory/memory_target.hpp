@@ -9,6 +9,7 @@
 #include <cstdint>
 
 #include "tlm/core/stats_tree.hpp"
+#include "tlm/core/trace_writer.hpp"
 
 namespace savp::sc {
 
@@ -19,6 +20,9 @@ class MemoryTarget : public StatsSource {
   virtual std::uint64_t bytes_read() const = 0;
   virtual std::uint64_t bytes_written() const = 0;
   virtual std::uint32_t max_request_bytes() const = 0;  // 0 = any size
+  // Timeline (trace.json) and waveform (waves.vcd) output; models without them ignore the calls.
+  virtual void set_trace(TraceWriter* /*trace*/) {}
+  virtual void trace_signals(sc_core::sc_trace_file* /*file*/) {}
 };
 
 }  // namespace savp::sc

@@ -51,6 +51,10 @@ bool SimpleMemory::access(tlm::tlm_generic_payload& trans, const sc_time& arrive
   busy_time_ += occupy;
   complete = busy_until_ + latency_;
   latency_sum_ns_ += (complete - arrive).to_seconds() * 1e9;
+  if (trace_ != nullptr) {
+    trace_->complete(trace_track_, trans.is_read() ? "read" : "write", arrive.to_seconds() * 1e9,
+                     (complete - arrive).to_seconds() * 1e9, {{"bytes", len}});
+  }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   record_hop_energy(trans, name(), 8.0 * static_cast<double>(len) * (trans.is_read() ? spec_.read_pj_per_bit : spec_.write_pj_per_bit));
   return true;

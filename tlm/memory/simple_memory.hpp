@@ -30,6 +30,10 @@ class SimpleMemory : public sc_core::sc_module, public MemoryTarget {
   std::uint64_t bytes_read() const override { return bytes_read_; }
   std::uint64_t bytes_written() const override { return bytes_written_; }
   std::uint32_t max_request_bytes() const override { return 0; }
+  void set_trace(TraceWriter* trace) override {
+    trace_ = trace;
+    if (trace_ != nullptr) trace_track_ = trace_->track("memory", name());
+  }
 
  private:
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -49,6 +53,8 @@ class SimpleMemory : public sc_core::sc_module, public MemoryTarget {
   sc_core::sc_time busy_time_ = sc_core::SC_ZERO_TIME;
   double latency_sum_ns_ = 0.0;
   TimedQueue responses_;
+  TraceWriter* trace_ = nullptr;
+  int trace_track_ = 0;
 };
 
 }  // namespace savp::sc

@@ -21,7 +21,7 @@ std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
   throw std::invalid_argument("unknown accelerator type " + spec.type);
 }
 
-Platform::Platform(sc_core::sc_module_name name, const Scenario& s)
+Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::string& vcd_base)
     : sc_module(name),
       bus("bus", RouterConfig{sc_core::sc_time(s.hop_latency_ns, sc_core::SC_NS), s.interconnect_bandwidth_gbps,
                               s.interconnect_pj_per_byte}),
@@ -46,6 +46,26 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s)
     bus.map({a.name(), csr_base(i), csr::kBlockBytes, static_cast<unsigned>(i + 1)});
     a.irq.bind(irq[i]);
   }
+  if (s.outputs.trace) {
+    trace_ = std::make_unique<TraceWriter>(s.outputs.trace_max_events);
+    memory_target->set_trace(trace_.get());
+    for (auto& a : accelerators) a->set_trace(trace_.get());
+  }
+  if (!vcd_base.empty()) {
+    vcd_ = sc_core::sc_create_vcd_trace_file(vcd_base.c_str());
+    for (std::size_t i = 0; i < accelerators.size(); ++i) {
+      sc_core::sc_trace(vcd_, irq[i], std::string(accelerators[i]->name()) + ".irq");
+      sc_core::sc_trace(vcd_, accelerators[i]->busy(), std::string(accelerators[i]->name()) + ".busy");
+    }
+    memory_target->trace_signals(vcd_);
+  }
+}
+
+Platform::~Platform() { close_vcd(); }
+
+void Platform::close_vcd() {
+  if (vcd_ != nullptr) sc_core::sc_close_vcd_trace_file(vcd_);
+  vcd_ = nullptr;
 }
 
 void Platform::bind_initiator(tlm::tlm_initiator_socket<>& socket) {

@@ -26,7 +26,9 @@ class Platform : public sc_core::sc_module {
  public:
   static constexpr std::uint64_t kCsrBase = 0x10'0000'0000ull;
 
-  Platform(sc_core::sc_module_name name, const Scenario& scenario);
+  // vcd_base: where waves.vcd goes (sc_create_vcd_trace_file adds ".vcd"); empty for none.
+  Platform(sc_core::sc_module_name name, const Scenario& scenario, const std::string& vcd_base = "");
+  ~Platform() override;
 
   Router bus;
   std::unique_ptr<MemoryTarget> memory_target;  // SimpleMemory or DramTarget by memory kind
@@ -39,6 +41,9 @@ class Platform : public sc_core::sc_module {
   // Base-protocol checkers on every socket: on when the environment sets SAVP_PROTOCOL_CHECK=1
   // (the test suite does). Their violations, one message each.
   std::vector<std::string> protocol_violations() const;
+  const TraceWriter* trace() const { return trace_.get(); }
+  // Ends the waveform file (call after the simulation).
+  void close_vcd();
 
   std::uint64_t memory_base() const { return 0; }
   std::uint64_t memory_size() const { return memory_target->size_bytes(); }
@@ -57,6 +62,8 @@ class Platform : public sc_core::sc_module {
     checkers_.back()->init_socket.bind(to);
   }
   bool check_protocol_ = false;
+  std::unique_ptr<TraceWriter> trace_;
+  sc_core::sc_trace_file* vcd_ = nullptr;
   std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
 };
 

@@ -33,6 +33,9 @@ struct AcceleratorSpec {
 
 struct OutputsSpec {
   bool summary_csv = true;
+  bool trace = false;  // trace.json: engine phases and memory transactions on timelines
+  std::uint64_t trace_max_events = 1'000'000;
+  bool vcd = false;    // waves.vcd: IRQ lines, engine busy flags, DRAM queue occupancy
 };
 
 struct Scenario {

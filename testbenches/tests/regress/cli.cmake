@@ -24,3 +24,10 @@ savp_case("a scoreboard breach is exit 1"
 add_test(NAME "regress: deterministic stats.json"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_deterministic.py ${SAVP_BIN} ${SCENARIOS}/default.json ${REGRESS_OUT}/det)
 set_tests_properties("regress: deterministic stats.json" PROPERTIES LABELS regress)
+savp_case("trace and waves on request"
+  PRESENT ${REGRESS_OUT}/cli-trace/trace.json ${REGRESS_OUT}/cli-trace/waves.vcd
+  ARGS run ${SCENARIOS}/default.json --set workload.seq_len=64 --set workload.heads=1 --set timing_mode=AT
+       --set platform.memory.preset=hbm2 --set outputs.trace=true --set outputs.vcd=true -o ${REGRESS_OUT}/cli-trace --quiet)
+add_test(NAME "regress: trace.json is loadable trace-event JSON"
+  COMMAND ${Python3_EXECUTABLE} -c "import json,sys; t=json.load(open(sys.argv[1])); e=t['traceEvents']; x=[v for v in e if v['ph']=='X']; assert x and all('ts' in v and 'dur' in v and 'tid' in v for v in x); names={v['args']['name'] for v in e if v['ph']=='M'}; assert any('ch0' in n for n in names) and any('compute' in n for n in names), names; print(len(x), 'events')" ${REGRESS_OUT}/cli-trace/trace.json)
+set_tests_properties("regress: trace.json is loadable trace-event JSON" PROPERTIES LABELS regress DEPENDS "cli: trace and waves on request")

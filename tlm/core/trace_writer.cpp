@@ -1,0 +1,54 @@
+#include "tlm/core/trace_writer.hpp"
+
+namespace savp::sc {
+
+int TraceWriter::track(const std::string& group, const std::string& name) {
+  auto it = tracks_.find({group, name});
+  if (it != tracks_.end()) return it->second;
+  auto g = groups_.find(group);
+  if (g == groups_.end()) g = groups_.emplace(group, static_cast<int>(groups_.size()) + 1).first;
+  const int id = static_cast<int>(track_ids_.size());
+  track_ids_.emplace_back(g->second, id + 1);
+  track_names_.push_back(name);
+  tracks_[{group, name}] = id;
+  return id;
+}
+
+void TraceWriter::complete(int track, const std::string& name, double start_ns, double duration_ns,
+                           common::Json args) {
+  if (events_.size() >= max_events_) {
+    ++dropped_;
+    return;
+  }
+  events_.push_back(Event{track, name, start_ns, duration_ns, std::move(args)});
+}
+
+common::Json TraceWriter::to_json() const {
+  using common::Json;
+  Json events = Json::array();
+  for (const auto& [group, pid] : groups_) {
+    events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", group}}}});
+  }
+  for (std::size_t i = 0; i < track_ids_.size(); ++i) {
+    events.push_back({{"ph", "M"},
+                      {"name", "thread_name"},
+                      {"pid", track_ids_[i].first},
+                      {"tid", track_ids_[i].second},
+                      {"args", {{"name", track_names_[i]}}}});
+  }
+  for (const Event& e : events_) {
+    Json j = {{"ph", "X"},
+              {"name", e.name},
+              {"pid", track_ids_[e.track].first},
+              {"tid", track_ids_[e.track].second},
+              {"ts", e.start_ns / 1000.0},
+              {"dur", e.duration_ns / 1000.0}};
+    if (!e.args.is_null()) j["args"] = e.args;
+    events.push_back(std::move(j));
+  }
+  return Json{{"traceEvents", events},
+              {"displayTimeUnit", "ns"},
+              {"otherData", {{"generator", "SAVP"}, {"max_events", max_events_}, {"dropped_events", dropped_}}}};
+}
+
+}  // namespace savp::sc
