@@ -2,6 +2,7 @@
 
 #include "models/common/random.hpp"
 #include "models/dense/dense_core.hpp"
+#include "tlm/platform/platform.hpp"
 
 namespace savp::tb {
 
@@ -48,6 +49,13 @@ JobPlan make_plan(sc::Scenario& s) {
   const bool gemm = w.kind == common::WorkloadSpec::Kind::Gemm;
   const bool traffic = w.kind == common::WorkloadSpec::Kind::Traffic;
   const std::string acc_path = "/platform/accelerators/" + std::to_string(w.accelerator);
+  // The address map: main memory from 0 up to the accelerators' CSR window.
+  if (s.memory.size_bytes > sc::Platform::kCsrBase) {
+    throw InputError(s.file, "/platform/memory/size_mib",
+                     "main memory of " + std::to_string(s.memory.size_bytes >> 20) +
+                         " MiB would overlap the accelerator CSR window at " + std::to_string(sc::Platform::kCsrBase >> 30) +
+                         " GiB; at most " + std::to_string(sc::Platform::kCsrBase >> 20) + " MiB");
+  }
   if (traffic != (acc.type == "traffic")) {
     throw InputError(s.file, "/workload/accelerator",
                      std::string("a ") + (traffic ? "traffic workload needs a \"traffic\" accelerator"

@@ -121,3 +121,28 @@ savp_case("validate refuses malformed JSON" EXIT 2 LABEL bad_input STDERR "malfo
 add_test(NAME "regress: scenario schema"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_schema.py ${CMAKE_SOURCE_DIR})
 set_tests_properties("regress: scenario schema" PROPERTIES LABELS regress)
+
+# ---- memory system: geometry, JEDEC relations, mappings, address map, kinds
+bad_case("DRAM tRC below tRAS + tRP" ${DEF} SET platform.memory.preset=hbm2 platform.memory.timing.RC=10
+  STDERR "default.json" "/platform/memory/timing/RC" "JEDEC relation violated" "RC >= RAS + RP (28 + 14 = 42), found RC 10")
+bad_case("DRAM tREFI not above tRFC" ${DEF} SET platform.memory.preset=hbm2 platform.memory.timing.REFI=100
+  STDERR "default.json" "/platform/memory/timing/REFI" "REFI > RFC (220)")
+bad_case("DRAM bank groups not a power of two" ${DEF} SET platform.memory.preset=ddr4 platform.memory.bank_groups=3
+  STDERR "default.json" "/platform/memory/bank_groups" "expected a power of two, found 3")
+bad_case("DRAM burst length not a power of two" ${DEF} SET platform.memory.preset=ddr4 platform.memory.burst_length=6
+  STDERR "default.json" "/platform/memory/burst_length" "found 6")
+bad_case("DRAM mapping missing a field" ${DEF} SET platform.memory.preset=ddr4 platform.memory.mapping=RoBaCoCh
+  STDERR "default.json" "/platform/memory/mapping" "with Ra 0 times")
+bad_case("DRAM mapping with a field twice" ${DEF} SET platform.memory.preset=ddr4 platform.memory.mapping=RoRoBaCoCh
+  STDERR "default.json" "/platform/memory/mapping" "with Ro 2 times")
+bad_case("DRAM larger than its geometry" ${DEF} SET platform.memory.preset=hbm2 platform.memory.size_mib=99999999
+  STDERR "default.json" "/platform/memory/size_mib" "expected an integer in [1, 32768]")
+bad_case("simple-memory key on a DRAM" ${DEF} SET platform.memory.preset=hbm2 platform.memory.latency_ns=5
+  STDERR "default.json" "/platform/memory/latency_ns" "unknown key \"latency_ns\"")
+bad_case("memory overlapping the CSR window" ${DEF} SET platform.memory.size_mib=16777216
+  STDERR "default.json" "/platform/memory/size_mib" "overlap the accelerator CSR window")
+bad_case("traffic workload on an engine" ${SCENARIOS}/memory/simple-seq-read.json
+  SET "platform.accelerators.0={\"type\":\"dense\"}"
+  STDERR "simple-seq-read.json" "/workload/accelerator" "needs a \"traffic\" accelerator")
+bad_case("interconnect unknown key" ${DEF} SET platform.interconnect.width=5
+  STDERR "default.json" "/platform/interconnect/width" "unknown key \"width\"")

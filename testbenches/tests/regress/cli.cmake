@@ -31,3 +31,11 @@ savp_case("trace and waves on request"
 add_test(NAME "regress: trace.json is loadable trace-event JSON"
   COMMAND ${Python3_EXECUTABLE} -c "import json,sys; t=json.load(open(sys.argv[1])); e=t['traceEvents']; x=[v for v in e if v['ph']=='X']; assert x and all('ts' in v and 'dur' in v and 'tid' in v for v in x); names={v['args']['name'] for v in e if v['ph']=='M'}; assert any('ch0' in n for n in names) and any('compute' in n for n in names), names; print(len(x), 'events')" ${REGRESS_OUT}/cli-trace/trace.json)
 set_tests_properties("regress: trace.json is loadable trace-event JSON" PROPERTIES LABELS regress DEPENDS "cli: trace and waves on request")
+
+# One core serves both timing modes: same data, same engine actions, same bytes.
+foreach(p simple hbm2 ddr4)
+  add_test(NAME "regress: LT and AT agree on ${p}"
+    COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_lt_at.py ${SAVP_BIN} ${SCENARIOS}/default.json ${REGRESS_OUT}/ltat-${p}
+            --set platform.memory.preset=${p} --set workload.seq_len=128)
+  set_tests_properties("regress: LT and AT agree on ${p}" PROPERTIES LABELS regress)
+endforeach()
