@@ -74,6 +74,7 @@ void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_time& delay) {
   trans.set_address(addr - w->base);
   init_socket[w->port]->b_transport(trans, delay);
   trans.set_address(addr);
+  delay += config_.hop_latency;  // the response crosses the hop back, as in AT
 }
 
 bool Router::queue_empty(const Port& p) const {

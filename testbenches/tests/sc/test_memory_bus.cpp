@@ -70,8 +70,8 @@ TEST_CASE("memory: bytes written through the router read back, with latency and 
   sc_core::sc_start();
   REQUIRE(b.tester->failure.empty());
   CHECK(back == data);
-  // 16 bursts of 64 B occupy the bus 6.4 ns each = 102.4 ns, + 50 ns latency + 1 ns hop.
-  CHECK(write_done.to_seconds() * 1e9 == Approx(1.0 + 102.4 + 50.0).margin(1e-6));
+  // 16 bursts of 64 B occupy the bus 6.4 ns each = 102.4 ns, + 50 ns latency + 1 ns hop each way.
+  CHECK(write_done.to_seconds() * 1e9 == Approx(1.0 + 102.4 + 50.0 + 1.0).margin(1e-6));
   CHECK(b.mem->bytes_written() == 1024);
   CHECK(b.mem->bytes_read() == 1024);
   CHECK(b.tester->port->stats().write_requests == 16);
@@ -99,7 +99,7 @@ TEST_CASE("memory: a request straddling the end of memory is refused, not wrappe
 }
 
 TEST_CASE("memory: outstanding-request limit serialises latency", "[sc][memory]") {
-  // Unlimited bandwidth, 100 ns latency: with 1 outstanding request 4 bursts take 4 x 101 ns; with
+  // Unlimited bandwidth, 100 ns latency: with 1 outstanding request 4 bursts take 4 x 102 ns (hop, 100 ns, hop back); with
   // 4 outstanding they overlap (issued 1 ns apart).
   Bench b(100.0, 0.0, 64, 1);
   std::vector<std::uint8_t> buf(256);
@@ -109,7 +109,7 @@ TEST_CASE("memory: outstanding-request limit serialises latency", "[sc][memory]"
   };
   sc_core::sc_start();
   REQUIRE(b.tester->failure.empty());
-  CHECK(done.to_seconds() * 1e9 == Approx(4 * 101.0));
+  CHECK(done.to_seconds() * 1e9 == Approx(4 * 102.0));  // hop, 100 ns, hop back; one at a time
 }
 
 TEST_CASE("memory: pipelined requests overlap their latency", "[sc][memory]") {
@@ -121,7 +121,7 @@ TEST_CASE("memory: pipelined requests overlap their latency", "[sc][memory]") {
   };
   sc_core::sc_start();
   REQUIRE(b.tester->failure.empty());
-  CHECK(done.to_seconds() * 1e9 == Approx(3.0 + 101.0));
+  CHECK(done.to_seconds() * 1e9 == Approx(3.0 + 102.0));
 }
 
 TEST_CASE("memory: too few requests in flight cannot cover the latency (Little's law)", "[sc][memory]") {
@@ -134,7 +134,7 @@ TEST_CASE("memory: too few requests in flight cannot cover the latency (Little's
   };
   sc_core::sc_start();
   REQUIRE(b.tester->failure.empty());
-  // Hand-worked: burst 8 issues when burst 0 completes (57.4 ns) and completes at 114.8 ns; each
-  // later burst completes 6.4 ns after the previous one: 114.8 + 7 x 6.4.
-  CHECK(done.to_seconds() * 1e9 == Approx(159.6));
+  // Hand-worked: burst 8 issues when burst 0 completes (58.4 ns, with the hop back) and completes
+  // at 116.8 ns; each later burst completes 6.4 ns after the previous one: 116.8 + 7 x 6.4.
+  CHECK(done.to_seconds() * 1e9 == Approx(161.6));
 }

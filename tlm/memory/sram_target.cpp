@@ -1,0 +1,144 @@
+#include "tlm/memory/sram_target.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace savp::sc {
+
+using sc_core::SC_NS;
+using sc_core::sc_time;
+
+SramTarget::SramTarget(sc_core::sc_module_name name, const memory::SramSpec& spec,
+                       const common::EnergyTable& energy)
+    : sc_module(name),
+      tgt_socket("tgt_socket"),
+      model_(spec, energy),
+      store_(spec.capacity_bytes),
+      tck_(spec.cycle_ns(), SC_NS),
+      responses_("responses", [this](tlm::tlm_generic_payload& t) { respond_cb(t); }) {
+  tgt_socket.register_b_transport(this, &SramTarget::b_transport);
+  tgt_socket.register_nb_transport_fw(this, &SramTarget::nb_transport_fw);
+  tgt_socket.register_transport_dbg(this, &SramTarget::transport_dbg);
+}
+
+std::uint64_t SramTarget::cycle_of(const sc_time& t) const {
+  return static_cast<std::uint64_t>(std::ceil(t / tck_ - 1e-9));
+}
+
+bool SramTarget::check(tlm::tlm_generic_payload& t) {
+  const std::uint64_t addr = t.get_address(), len = t.get_data_length();
+  if (t.get_byte_enable_ptr() != nullptr || t.get_streaming_width() < len) {
+    t.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
+  } else if (len == 0 || !store_.contains(addr, len)) {
+    t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  } else if (!t.is_read() && !t.is_write()) {
+    t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
+  } else {
+    return true;
+  }
+  ++error_responses_;
+  return false;
+}
+
+void SramTarget::move_data(tlm::tlm_generic_payload& t) {
+  if (t.is_read()) {
+    store_.read(t.get_address(), t.get_data_ptr(), t.get_data_length());
+  } else {
+    store_.write(t.get_address(), t.get_data_ptr(), t.get_data_length());
+  }
+  t.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void SramTarget::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
+  if (!check(t)) return;
+  move_data(t);
+  const sc_time now = sc_core::sc_time_stamp();
+  const std::uint64_t done =
+      model_.access_immediate(t.get_address(), t.get_data_length(), t.is_write(), cycle_of(now + delay));
+  delay = tck_ * static_cast<double>(done) - now;
+}
+
+tlm::tlm_sync_enum SramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
+                                               sc_time& delay) {
+  if (phase == tlm::BEGIN_REQ) {
+    const sc_time now = sc_core::sc_time_stamp();
+    sc_time respond_in = delay;  // an error response goes back when the request arrives
+    if (check(t)) {
+      move_data(t);
+      const std::uint64_t done =
+          model_.access(t.get_address(), t.get_data_length(), t.is_write(), cycle_of(now + delay));
+      respond_in = tck_ * static_cast<double>(done) - now;
+    }
+    responses_.notify(t, respond_in);
+    phase = tlm::END_REQ;
+    return tlm::TLM_UPDATED;
+  }
+  if (phase == tlm::END_RESP) {
+    if (resp_in_progress_ == &t) resp_in_progress_ = nullptr;
+    send_next_response();
+    return tlm::TLM_COMPLETED;
+  }
+  return tlm::TLM_ACCEPTED;
+}
+
+void SramTarget::respond_cb(tlm::tlm_generic_payload& t) {
+  resp_queue_.push_back(&t);
+  send_next_response();
+}
+
+void SramTarget::send_next_response() {
+  while (resp_in_progress_ == nullptr && !resp_queue_.empty()) {
+    tlm::tlm_generic_payload* t = resp_queue_.front();
+    resp_queue_.pop_front();
+    tlm::tlm_phase phase = tlm::BEGIN_RESP;
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    if (tgt_socket->nb_transport_bw(*t, phase, delay) != tlm::TLM_COMPLETED) resp_in_progress_ = t;
+  }
+}
+
+unsigned int SramTarget::transport_dbg(tlm::tlm_generic_payload& t) {
+  const std::uint64_t addr = t.get_address(), len = t.get_data_length();
+  if (!store_.contains(addr, len)) return 0;
+  if (t.is_read()) {
+    store_.read(addr, t.get_data_ptr(), len);
+  } else if (t.is_write()) {
+    store_.write(addr, t.get_data_ptr(), len);
+  } else {
+    return 0;
+  }
+  return static_cast<unsigned int>(len);
+}
+
+double SramTarget::end_ns() const {
+  const double last = static_cast<double>(model_.counters().last_completion_cycle) * model_.spec().cycle_ns();
+  return std::max(sc_core::sc_time_stamp().to_seconds() * 1e9, last);
+}
+
+void SramTarget::report_stats(StatsTree& tree) const {
+  const std::string n = name();
+  const memory::SramSpec& s = model_.spec();
+  const memory::SramCounters& c = model_.counters();
+  tree.add(n, "capacity_bytes", static_cast<double>(s.capacity_bytes), "byte");
+  tree.add(n, "banks", s.banks, "bank");
+  tree.add(n, "read_requests", static_cast<double>(c.read_requests), "request");
+  tree.add(n, "write_requests", static_cast<double>(c.write_requests), "request");
+  tree.add(n, "read_words", static_cast<double>(c.read_words), "word");
+  tree.add(n, "write_words", static_cast<double>(c.write_words), "word");
+  tree.add(n, "bytes_read", static_cast<double>(c.bytes_read), "byte");
+  tree.add(n, "bytes_written", static_cast<double>(c.bytes_written), "byte");
+  tree.add(n, "bank_conflict_cycles", static_cast<double>(c.conflict_cycles), "cycle");
+  tree.add(n, "conflicted_requests", static_cast<double>(c.conflicted_requests), "request");
+  tree.add(n, "error_responses", static_cast<double>(error_responses_), "request");
+  for (std::size_t b = 0; b < c.bank_words.size(); ++b) {
+    if (c.bank_words[b] != 0) {
+      tree.add(n, "bank" + std::to_string(b) + ".words", static_cast<double>(c.bank_words[b]), "word");
+    }
+  }
+  const double end = end_ns();
+  tree.add(n, "leakage_mw", model_.leakage_mw(), "mW");
+  tree.add(n, "leakage_pj", model_.leakage_pj(end), "pJ");
+  tree.add(n, "end_ns", end, "ns");
+  tree.add_actions(n, model_.actions(end));
+}
+
+}  // namespace savp::sc
