@@ -89,9 +89,31 @@ struct DramChannel::Impl {
     std::uint32_t act_count = 0;
     std::uint64_t last4[4] = {0, 0, 0, 0};
   };
+  // A queued request. Its first command's earliest cycle from t0 is F_group(max(t0, bound)): the
+  // group names the command kind and its channel-level key (column command by (write, rank, bank
+  // group), ACT by (rank, bank group), PRE), `bound` holds the arrival and the bank's readiness for
+  // that command. Both follow the bank state and are kept current whenever it changes.
   struct Entry {
     DramRequest req;
     std::uint32_t flat = 0;
+    std::uint64_t seq = 0;    // enqueue order (FR-FCFS age)
+    std::uint64_t bound = 0;
+    std::uint32_t group = 0;
+    std::uint16_t gpos = 0;   // index in its group's members
+    std::uint16_t lpos = 0;   // index in `live`
+    std::uint16_t bpos = 0;   // index in its bank's members
+    RowOutcome outcome = RowOutcome::Hit;
+  };
+  static constexpr std::uint16_t kNoSlot = 0xffff;
+  struct Group {
+    std::vector<std::uint16_t> members;  // slots
+    std::uint64_t min_bound = kNever;    // smallest bound of the members
+    std::uint16_t oldest = kNoSlot;      // the member with the smallest seq
+  };
+  // A cached first fit F(lb) = c of one group: the answer for every lb' in [lb, c] at state
+  // version ver (a first fit is the smallest feasible cycle at or after its bound).
+  struct Memo {
+    std::uint64_t ver = 0, lb = 0, c = 0;
   };
   struct Event {
     std::uint64_t t;
@@ -116,6 +138,9 @@ struct DramChannel::Impl {
                               std::uint32_t bg) const;
   std::uint64_t first_fit_act(std::uint64_t lb, std::uint32_t rank, std::uint32_t bg) const;
   void insert_col(const ColCmd& c);
+  // Raises the forward bounds `ready` (by (write, rank, bank group) key) by those column c sets.
+  void raise_col_bounds(std::uint64_t* ready, const ColCmd& c) const;
+  void fold_past_cols();  // moves column commands at or before `now` into col_past
   void insert_act(std::uint32_t rank, const ActCmd& a);
 
   void advance(std::uint64_t t);
@@ -126,8 +151,38 @@ struct DramChannel::Impl {
   bool refresh_due(std::uint64_t t) const;
   void catch_up_refresh(std::uint64_t t);
 
-  // Earliest cycle >= lb at which the first command of e could issue; outcome by the bank state.
-  std::uint64_t earliest_first(const Entry& e, std::uint64_t t0, RowOutcome& outcome);
+  // ---- queue groups ----
+  void classify(Entry& e) const;       // group, bound and outcome from the bank state
+  void group_add(std::uint16_t slot);
+  void group_remove(std::uint16_t slot);
+  void reclassify_bank(std::uint32_t flat);  // after the bank's state changed
+  // First fit of the group's command from lb (the smallest feasible cycle >= lb), memoised.
+  std::uint64_t group_first(std::uint32_t group, std::uint64_t lb) {
+    std::uint64_t x;
+    return group_fast(group, lb, x) ? next_free_slot(x) : group_slow(group, lb);
+  }
+  // Where every placed command of the group's kind lies at or before lb, the first fit is
+  // next_free_slot(x) with x from the forward bounds alone (as first_fit_col / first_fit_act
+  // answer it): sets x and answers true.
+  bool group_fast(std::uint32_t group, std::uint64_t lb, std::uint64_t& x) const {
+    if (group < g_act) {
+      if (any_col && (col_fold != cols.size() || lb < now)) return false;
+      x = std::max(lb, col_past[group - g_col]);
+      return true;
+    }
+    if (group < g_pre) {
+      const std::uint32_t k = group - g_act;
+      const Rank& rk = ranks[k / g.bank_groups];
+      if (rk.act_count != 0 && lb < rk.latest_act) return false;
+      x = std::max(lb, rk.rrd_ready[k % g.bank_groups]);
+      if (rk.act_count >= 4) x = std::max<std::uint64_t>(x, rk.last4[0] + tm.FAW);
+      return true;
+    }
+    x = lb;
+    return true;
+  }
+  std::uint64_t group_slow(std::uint32_t group, std::uint64_t lb);
+  std::uint64_t entry_first(const Entry& e, std::uint64_t t0) { return group_first(e.group, std::max(t0, e.bound)); }
   DramCompletion place(const DramRequest& r, std::uint32_t flat, std::uint64_t lb);
   std::uint32_t flat_of(const DramRequest& r) const;
 
@@ -147,10 +202,14 @@ struct DramChannel::Impl {
   std::vector<Rank> ranks;
   std::vector<ColCmd> cols;  // column commands still able to constrain new ones, sorted by time
   std::size_t cols_head = 0;
-  // Fast path for a column command after every placed one: the bound every placed command sets
-  // for each (write, rank, bank group) key, and the latest column command.
-  std::vector<std::uint64_t> col_ready;
-  std::uint64_t latest_col = 0;
+  std::uint64_t latest_col = 0;  // the latest column command
+  // The bound the column commands cols[0, col_fold) set for a column command of each (write,
+  // rank, bank group) key after them all: they are the ones at or before `now` (no column command
+  // is placed before `now`). A first fit from lb >= now then needs only these bounds and the
+  // commands after `now`, usually a handful.
+  std::vector<std::uint64_t> col_past;
+  std::size_t col_fold = 0;
+  static constexpr std::size_t kFewFutureCols = 16;
   bool any_col = false;
   std::vector<std::uint64_t> slots_;  // command-bus occupancy ring: slot holds cycle + 1
   std::uint64_t slot_mask_ = 0;
@@ -166,14 +225,25 @@ struct DramChannel::Impl {
   std::int64_t open_count = 0;
   std::uint64_t open_cycles = 0;
 
-  // Queue: entries in fixed slots, `order` holds slot indices oldest first.
+  // Queue: entries in fixed slots; `live` holds the occupied ones (any order), `groups` index them
+  // by group; groups_nonempty is a bit set of the groups with members.
   std::vector<Entry> q_slots;
-  std::vector<std::uint16_t> order;
+  std::vector<std::uint16_t> live;
   std::vector<std::uint16_t> q_free;
+  std::vector<std::vector<std::uint16_t>> bank_members;  // queued slots per bank
+  std::vector<Group> groups;
+  std::vector<std::uint64_t> groups_nonempty;
+  std::uint32_t g_col = 0, g_act = 0, g_pre = 0;  // first group id of each kind
+  std::uint64_t next_seq = 0;
 
-  // Per-call memo of the channel-level earliest column / ACT cycle by key.
-  mutable std::uint64_t epoch = 0;
-  std::vector<std::uint64_t> memo_col, memo_col_epoch, memo_act, memo_act_epoch;
+  // Version of the timing state (banks, placed commands, bus slots): bumped by every placement and
+  // refresh. The caches below are valid at their version only.
+  std::uint64_t ver = 1;
+  // Memo of the channel-level first fit by group (column keys, ACT keys, PRE).
+  std::vector<Memo> memo;
+  // Cached next_decision() minimum over the queue (refresh aside): nd_best for every t0 in
+  // [nd_t0, nd_best] at version nd_ver.
+  std::uint64_t nd_ver = 0, nd_t0 = 0, nd_best = 0;
   mutable std::vector<std::uint64_t> faw_window;  // scratch for the tFAW check
 
   DramChannelStats st;
@@ -224,16 +294,20 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
     r.next_ref_due = tm.REFI;
     r.rrd_ready.assign(g.bank_groups, 0);
   }
-  col_ready.assign(2 * g.ranks * g.bank_groups, 0);
+  col_past.assign(2 * g.ranks * g.bank_groups, 0);
   slots_.assign(1024, 0);
   slot_mask_ = slots_.size() - 1;
   q_slots.resize(s.queue_depth);
-  order.reserve(s.queue_depth);
+  live.reserve(s.queue_depth);
+  bank_members.resize(banks.size());
+  g_col = 0;
+  g_act = 2 * g.ranks * g.bank_groups;
+  g_pre = g_act + g.ranks * g.bank_groups;
+  groups.resize(g_pre + 1);
+  for (Group& gr : groups) gr.members.reserve(s.queue_depth);
+  groups_nonempty.assign((groups.size() + 63) / 64, 0);
+  memo.assign(groups.size(), Memo{});
   for (std::uint32_t i = s.queue_depth; i-- > 0;) q_free.push_back(static_cast<std::uint16_t>(i));
-  memo_col.assign(2 * g.ranks * g.bank_groups, 0);
-  memo_col_epoch.assign(memo_col.size(), 0);
-  memo_act.assign(g.ranks * g.bank_groups, 0);
-  memo_act_epoch.assign(memo_act.size(), 0);
   st.banks.assign(banks.size(), DramBankStats{});
 }
 
@@ -260,10 +334,35 @@ std::uint64_t DramChannel::Impl::first_fit_col(std::uint64_t lb, std::uint32_t w
   // at one time stamp) would otherwise walk the whole dense schedule, quadratic in the burst.
   const std::uint64_t lookback = std::uint64_t{kGapLookback} * col_window;
   if (any_col && latest_col > c + lookback) c = latest_col - lookback;
-  if (!any_col || c >= latest_col) {
-    // Every placed column command lies before c: only their forward bounds apply.
-    c = std::max(c, col_ready[(static_cast<std::size_t>(write) * g.ranks + rank) * g.bank_groups + bg]);
-    return next_free_slot(c);
+  if (!any_col) return next_free_slot(c);
+  if (lb >= now && cols.size() - col_fold <= kFewFutureCols) {
+    const std::size_t key = (static_cast<std::size_t>(write) * g.ranks + rank) * g.bank_groups + bg;
+    // The commands at or before now <= lb only bound c from below (col_past); search among the
+    // few after now as the general loop below does.
+    c = std::max(c, col_past[key]);
+    for (;;) {
+      bool moved = false;
+      for (std::size_t i = col_fold; i < cols.size(); ++i) {
+        const ColCmd& x = cols[i];
+        if (x.t > c + col_window) break;
+        const std::uint32_t rel = relation(x.rank, x.bg, rank, bg);
+        if (x.t <= c) {
+          const std::uint64_t need = x.t + col_gap[x.write][write][rel];
+          if (need > c) {
+            c = need;
+            moved = true;
+          }
+        } else if (x.t - c < col_gap[write][x.write][rel]) {
+          c = x.t + col_gap[x.write][write][rel];
+          moved = true;
+        }
+      }
+      if (slot_busy(c)) {
+        ++c;
+        moved = true;
+      }
+      if (!moved) return c;
+    }
   }
   for (;;) {
     bool moved = false;
@@ -366,19 +465,35 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
 void DramChannel::Impl::insert_col(const ColCmd& c) {
   if (cols_head > 64 && cols_head * 2 > cols.size()) {
     cols.erase(cols.begin(), cols.begin() + static_cast<std::ptrdiff_t>(cols_head));
+    col_fold -= cols_head;
     cols_head = 0;
   }
   auto it = cols.end();
   while (it != cols.begin() + static_cast<std::ptrdiff_t>(cols_head) && (it - 1)->t > c.t) --it;
+  const std::size_t pos = static_cast<std::size_t>(it - cols.begin());
   cols.insert(it, c);
   latest_col = any_col ? std::max(latest_col, c.t) : c.t;
   any_col = true;
-  std::size_t key = 0;
+  if (pos < col_fold) {  // among the folded ones (not expected: no command is placed before now)
+    ++col_fold;
+    raise_col_bounds(col_past.data(), c);
+  }
+  fold_past_cols();
+}
+
+void DramChannel::Impl::fold_past_cols() {
+  while (col_fold < cols.size() && cols[col_fold].t <= now) raise_col_bounds(col_past.data(), cols[col_fold++]);
+}
+
+void DramChannel::Impl::raise_col_bounds(std::uint64_t* ready, const ColCmd& c) const {
+  const std::uint32_t nbg = g.bank_groups, nr = g.ranks;
   for (std::uint32_t w = 0; w < 2; ++w) {
-    for (std::uint32_t r = 0; r < g.ranks; ++r) {
-      for (std::uint32_t bg = 0; bg < g.bank_groups; ++bg, ++key) {
-        col_ready[key] = std::max(col_ready[key], c.t + col_gap[c.write][w][relation(c.rank, c.bg, r, bg)]);
-      }
+    const std::uint32_t* gap = col_gap[c.write][w];
+    const std::uint64_t same_bg = c.t + gap[0], same_rank = c.t + gap[1], other_rank = c.t + gap[2];
+    for (std::uint32_t r = 0; r < nr; ++r, ready += nbg) {
+      const std::uint64_t v = r == c.rank ? same_rank : other_rank;
+      for (std::uint32_t bg = 0; bg < nbg; ++bg) ready[bg] = ready[bg] > v ? ready[bg] : v;
+      if (r == c.rank && ready[c.bg] < same_bg) ready[c.bg] = same_bg;
     }
   }
 }
@@ -430,6 +545,7 @@ void DramChannel::Impl::advance(std::uint64_t t) {
     ev_last = e.t;
     open_count += e.delta;
   }
+  fold_past_cols();
   while (cols_head < cols.size() && cols[cols_head].t + col_window < now) ++cols_head;
   for (Rank& rk : ranks) {
     while (rk.acts_head < rk.acts.size() && rk.acts[rk.acts_head].t + act_window < now) ++rk.acts_head;
@@ -459,6 +575,7 @@ void DramChannel::Impl::close_bank(std::uint32_t flat, std::uint64_t p) {
 }
 
 void DramChannel::Impl::refresh(std::uint32_t rank) {
+  ++ver;
   Rank& rk = ranks[rank];
   const std::uint64_t lb = std::max(now, rk.next_ref_due);
   const std::uint32_t first = rank * banks_per_rank;
@@ -490,6 +607,7 @@ void DramChannel::Impl::refresh(std::uint32_t rank) {
   rk.ref_ready = r + tm.RFC;
   rk.next_ref_due += tm.REFI;
   ++st.refreshes;
+  for (std::uint32_t i = first; i < first + banks_per_rank; ++i) reclassify_bank(i);
 }
 
 bool DramChannel::Impl::refresh_due(std::uint64_t t) const {
@@ -539,40 +657,97 @@ std::uint32_t DramChannel::Impl::flat_of(const DramRequest& r) const {
   return a.flat_bank(g);
 }
 
-std::uint64_t DramChannel::Impl::earliest_first(const Entry& e, std::uint64_t t0, RowOutcome& outcome) {
+void DramChannel::Impl::classify(Entry& e) const {
   const Bank& b = banks[e.flat];
   const DramAddress& a = e.req.addr;
-  const std::uint64_t lb = std::max(t0, e.req.arrival);
   if (b.open && b.row == a.row) {
-    outcome = RowOutcome::Hit;
+    e.outcome = RowOutcome::Hit;
     const std::uint32_t w = e.req.write ? 1 : 0;
-    const std::uint64_t bank_lb = std::max(lb, w ? b.wr_ready : b.rd_ready);
-    if (lb != t0) return first_fit_col(bank_lb, w, a.rank, a.bank_group);
-    const std::size_t key = (static_cast<std::size_t>(w) * g.ranks + a.rank) * g.bank_groups + a.bank_group;
-    if (memo_col_epoch[key] != epoch) {
-      memo_col[key] = first_fit_col(t0, w, a.rank, a.bank_group);
-      memo_col_epoch[key] = epoch;
-    }
-    const std::uint64_t c = memo_col[key];
-    return bank_lb <= c ? c : first_fit_col(bank_lb, w, a.rank, a.bank_group);
+    e.group = g_col + (w * g.ranks + a.rank) * g.bank_groups + a.bank_group;
+    e.bound = std::max(e.req.arrival, w ? b.wr_ready : b.rd_ready);
+  } else if (!b.open) {
+    e.outcome = RowOutcome::Miss;
+    e.group = g_act + a.rank * g.bank_groups + a.bank_group;
+    e.bound = std::max(e.req.arrival, b.act_ready);
+  } else {
+    e.outcome = RowOutcome::Conflict;
+    e.group = g_pre;
+    e.bound = std::max(e.req.arrival, b.pre_ready);
   }
-  if (!b.open) {
-    outcome = RowOutcome::Miss;
-    const std::uint64_t bank_lb = std::max(lb, b.act_ready);
-    if (lb != t0) return first_fit_act(bank_lb, a.rank, a.bank_group);
-    const std::size_t key = static_cast<std::size_t>(a.rank) * g.bank_groups + a.bank_group;
-    if (memo_act_epoch[key] != epoch) {
-      memo_act[key] = first_fit_act(t0, a.rank, a.bank_group);
-      memo_act_epoch[key] = epoch;
+}
+
+void DramChannel::Impl::group_add(std::uint16_t slot) {
+  Entry& e = q_slots[slot];
+  Group& gr = groups[e.group];
+  e.gpos = static_cast<std::uint16_t>(gr.members.size());
+  gr.members.push_back(slot);
+  gr.min_bound = std::min(gr.min_bound, e.bound);
+  if (gr.oldest == kNoSlot || e.seq < q_slots[gr.oldest].seq) gr.oldest = slot;
+  groups_nonempty[e.group >> 6] |= std::uint64_t{1} << (e.group & 63);
+}
+
+void DramChannel::Impl::group_remove(std::uint16_t slot) {
+  const Entry& e = q_slots[slot];
+  Group& gr = groups[e.group];
+  const std::uint16_t last = gr.members.back();
+  gr.members[e.gpos] = last;
+  q_slots[last].gpos = e.gpos;
+  gr.members.pop_back();
+  if (gr.members.empty()) {
+    gr.min_bound = kNever;
+    gr.oldest = kNoSlot;
+    groups_nonempty[e.group >> 6] &= ~(std::uint64_t{1} << (e.group & 63));
+  } else if (e.bound == gr.min_bound || gr.oldest == slot) {
+    std::uint64_t m = kNever;
+    std::uint16_t oldest = gr.members[0];
+    for (std::uint16_t s : gr.members) {
+      const Entry& x = q_slots[s];
+      m = std::min(m, x.bound);
+      if (x.seq < q_slots[oldest].seq) oldest = s;
     }
-    const std::uint64_t c = memo_act[key];
-    return bank_lb <= c ? c : first_fit_act(bank_lb, a.rank, a.bank_group);
+    gr.min_bound = m;
+    gr.oldest = oldest;
   }
-  outcome = RowOutcome::Conflict;
-  return next_free_slot(std::max(lb, b.pre_ready));
+}
+
+void DramChannel::Impl::reclassify_bank(std::uint32_t flat) {
+  for (std::uint16_t slot : bank_members[flat]) {
+    Entry& e = q_slots[slot];
+    Entry c = e;
+    classify(c);
+    if (c.group == e.group && c.bound == e.bound) {
+      e.outcome = c.outcome;
+      continue;
+    }
+    group_remove(slot);
+    e.group = c.group;
+    e.bound = c.bound;
+    e.outcome = c.outcome;
+    group_add(slot);
+  }
+}
+
+std::uint64_t DramChannel::Impl::group_slow(std::uint32_t group, std::uint64_t lb) {
+  // The first fits answer the smallest feasible cycle at or after their bound: a memo of F(lb0) = c
+  // answers every bound in [lb0, c] while the timing state is unchanged.
+  Memo& m = memo[group];
+  if (m.ver == ver && m.lb <= lb && lb <= m.c) return m.c;
+  std::uint64_t c;
+  if (group < g_act) {
+    const std::uint32_t k = group - g_col;
+    c = first_fit_col(lb, k / (g.ranks * g.bank_groups), (k / g.bank_groups) % g.ranks, k % g.bank_groups);
+  } else if (group < g_pre) {
+    const std::uint32_t k = group - g_act;
+    c = first_fit_act(lb, k / g.bank_groups, k % g.bank_groups);
+  } else {
+    c = next_free_slot(lb);
+  }
+  m = Memo{ver, lb, c};
+  return c;
 }
 
 DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat, std::uint64_t lb) {
+  ++ver;
   Bank& b = banks[flat];
   const DramAddress& a = r.addr;
   const std::uint32_t w = r.write ? 1 : 0;
@@ -641,6 +816,7 @@ DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat
   hist.add(latency);
   done.command = c;
   done.done = data_end;
+  reclassify_bank(flat);
   return done;
 }
 
@@ -649,9 +825,9 @@ DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat
 DramChannel::DramChannel(const DramSpec& spec, std::uint32_t index)
     : spec_(spec), index_(index), impl_(std::make_shared<Impl>(spec, index)) {}
 
-bool DramChannel::full() const { return impl_->order.size() >= spec_.queue_depth; }
+bool DramChannel::full() const { return impl_->live.size() >= spec_.queue_depth; }
 
-std::size_t DramChannel::queued() const { return impl_->order.size(); }
+std::size_t DramChannel::queued() const { return impl_->live.size(); }
 
 void DramChannel::enqueue(const DramRequest& r) {
   Impl& m = *impl_;
@@ -662,26 +838,52 @@ void DramChannel::enqueue(const DramRequest& r) {
   const std::uint32_t flat = m.flat_of(r);
   const std::uint16_t slot = m.q_free.back();
   m.q_free.pop_back();
-  m.q_slots[slot].req = r;
-  m.q_slots[slot].flat = flat;
-  m.order.push_back(slot);
+  Impl::Entry& e = m.q_slots[slot];
+  e.req = r;
+  e.flat = flat;
+  e.seq = m.next_seq++;
+  m.classify(e);
+  e.lpos = static_cast<std::uint16_t>(m.live.size());
+  m.live.push_back(slot);
+  std::vector<std::uint16_t>& bm = m.bank_members[flat];
+  e.bpos = static_cast<std::uint16_t>(bm.size());
+  bm.push_back(slot);
+  m.group_add(slot);
+  if (m.nd_ver == m.ver && m.nd_t0 >= m.now) {  // fold the new entry into the cached minimum
+    m.nd_best = std::min(m.nd_best, m.entry_first(e, m.nd_t0));
+  }
 }
 
 std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
   Impl& m = *impl_;
-  if (m.order.empty()) return kNever;
+  if (m.live.empty()) return kNever;
   std::uint64_t t0 = std::max(now, m.now);
   if (m.decided_any) t0 = std::max(t0, m.last_decision + 1);
   std::uint64_t due = kNever;
   for (const auto& rk : m.ranks) due = std::min(due, rk.next_ref_due);
   if (due <= t0) return t0;
-  ++m.epoch;
-  std::uint64_t best = kNever;
-  RowOutcome outcome;
-  for (std::uint16_t slot : m.order) {
-    best = std::min(best, m.earliest_first(m.q_slots[slot], t0, outcome));
-    if (best == t0) break;
+  if (m.nd_ver == m.ver && m.nd_t0 <= t0 && t0 <= m.nd_best) return std::min(m.nd_best, due);
+  // The earliest first command over the queue: per group, the entry with the smallest bound.
+  // Groups on the fast path give F = next_free_slot(x): their minimum is next_free_slot of the
+  // smallest x (next_free_slot is monotone, and any feasible cycle >= x is >= next_free_slot(x)).
+  std::uint64_t best = kNever, xmin = kNever;
+  for (std::size_t w = 0; w < m.groups_nonempty.size(); ++w) {
+    for (std::uint64_t bits = m.groups_nonempty[w]; bits != 0; bits &= bits - 1) {
+      const std::uint32_t gid = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+      const std::uint64_t lb = std::max(t0, m.groups[gid].min_bound);
+      if (lb >= best || lb >= xmin) continue;
+      std::uint64_t x;
+      if (m.group_fast(gid, lb, x)) {
+        xmin = std::min(xmin, x);
+      } else {
+        best = std::min(best, m.group_slow(gid, lb));
+      }
+    }
   }
+  if (xmin != kNever) best = std::min(best, m.next_free_slot(xmin));
+  m.nd_ver = m.ver;
+  m.nd_t0 = t0;
+  m.nd_best = best;
   return std::min(best, due);
 }
 
@@ -698,33 +900,68 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
     m.last_decision = now;
     return std::nullopt;
   }
-  if (m.order.empty()) return std::nullopt;
+  if (m.live.empty()) return std::nullopt;
   m.advance(now);
   const std::uint64_t t0 = std::max(now, m.now);
-  ++m.epoch;
-  std::size_t chosen = m.order.size(), first_now = m.order.size(), earliest_pos = 0;
-  std::uint64_t earliest = kNever;
-  for (std::size_t i = 0; i < m.order.size(); ++i) {
-    RowOutcome outcome;
-    const std::uint64_t e = m.earliest_first(m.q_slots[m.order[i]], t0, outcome);
-    if (e == t0) {
-      if (outcome == RowOutcome::Hit) {
-        chosen = i;
-        break;
+  // FR-FCFS: the oldest row hit whose command can issue at t0, else the oldest request whose first
+  // command can, else the oldest of those whose first command can issue earliest. An entry can
+  // issue at t0 when its bound allows t0 and so does its group's first fit.
+  constexpr std::uint16_t kNone = 0xffff;
+  std::uint16_t chosen = kNone;
+  std::uint64_t chosen_seq = kNever;
+  auto scan = [&](std::uint32_t from, std::uint32_t to) {
+    for (std::size_t w = from >> 6; w < m.groups_nonempty.size() && w * 64 < to; ++w) {
+      for (std::uint64_t bits = m.groups_nonempty[w]; bits != 0; bits &= bits - 1) {
+        const std::uint32_t gid = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+        if (gid < from) continue;
+        if (gid >= to) return;
+        const Impl::Group& gr = m.groups[gid];
+        if (gr.min_bound > t0 || m.group_first(gid, t0) != t0) continue;
+        const Impl::Entry& oldest = m.q_slots[gr.oldest];
+        if (oldest.bound <= t0) {
+          if (oldest.seq < chosen_seq) {
+            chosen_seq = oldest.seq;
+            chosen = gr.oldest;
+          }
+          continue;
+        }
+        for (std::uint16_t slot : gr.members) {
+          const Impl::Entry& en = m.q_slots[slot];
+          if (en.bound <= t0 && en.seq < chosen_seq) {
+            chosen_seq = en.seq;
+            chosen = slot;
+          }
+        }
       }
-      if (first_now == m.order.size()) first_now = i;
     }
-    if (e < earliest) {
-      earliest = e;
-      earliest_pos = i;
+  };
+  scan(m.g_col, m.g_act);                                        // row hits
+  if (chosen == kNone) scan(m.g_act, static_cast<std::uint32_t>(m.groups.size()));  // misses, conflicts
+  if (chosen == kNone) {
+    std::uint64_t earliest = kNever;
+    for (std::uint16_t slot : m.live) {
+      const Impl::Entry& en = m.q_slots[slot];
+      const std::uint64_t e = m.entry_first(en, t0);
+      if (e < earliest || (e == earliest && en.seq < chosen_seq)) {
+        earliest = e;
+        chosen_seq = en.seq;
+        chosen = slot;
+      }
     }
   }
-  if (chosen == m.order.size()) chosen = first_now != m.order.size() ? first_now : earliest_pos;
-  const std::uint16_t slot = m.order[chosen];
-  const Impl::Entry& e = m.q_slots[slot];
+  Impl::Entry& e = m.q_slots[chosen];
+  m.group_remove(chosen);
+  std::vector<std::uint16_t>& bm = m.bank_members[e.flat];
+  const std::uint16_t bmoved = bm.back();
+  bm[e.bpos] = bmoved;
+  m.q_slots[bmoved].bpos = e.bpos;
+  bm.pop_back();
+  const std::uint16_t moved = m.live.back();
+  m.live[e.lpos] = moved;
+  m.q_slots[moved].lpos = e.lpos;
+  m.live.pop_back();
+  m.q_free.push_back(chosen);
   DramCompletion c = m.place(e.req, e.flat, t0);
-  m.order.erase(m.order.begin() + static_cast<std::ptrdiff_t>(chosen));
-  m.q_free.push_back(slot);
   m.decided_any = true;
   m.last_decision = now;
   return c;

@@ -82,6 +82,7 @@ int sc_main(int argc, char** argv) {
   sc::PortConfig cfg{64, outstanding, sc_core::SC_ZERO_TIME, at ? sc::TimingMode::AT : sc::TimingMode::LT};
   Driver drv("driver", cfg, requests, random, region);
   drv.port.init_socket.bind(bus.tgt_socket);
+  if (mem->max_request_bytes() != 0) drv.port.limit_burst(mem->max_request_bytes());  // e.g. LPDDR4: 32 B
 
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();

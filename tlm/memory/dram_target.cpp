@@ -30,7 +30,11 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
     kick_.push_back(std::make_unique<sc_core::sc_event>());
   }
   blocked_.assign(n, nullptr);
+  blocked_addr_.assign(n, memory::DramAddress{});
   planned_.assign(n, kNoPlan);
+  std::size_t ring = 64;
+  while (ring < 2 * static_cast<std::size_t>(n) * spec_.queue_depth) ring *= 2;
+  in_flight_.assign(ring, InFlight{});
   tgt_socket.register_b_transport(this, &DramTarget::b_transport);
   tgt_socket.register_nb_transport_fw(this, &DramTarget::nb_transport_fw);
   tgt_socket.register_transport_dbg(this, &DramTarget::transport_dbg);
@@ -133,12 +137,14 @@ tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm:
       phase = tlm::BEGIN_RESP;  // error: answer at once
       return tlm::TLM_UPDATED;
     }
-    const std::uint32_t ch = map_.decode(t.get_address()).channel;
+    const memory::DramAddress a = map_.decode(t.get_address());
+    const std::uint32_t ch = a.channel;
     if (channels_[ch].full() || blocked_[ch] != nullptr) {
       blocked_[ch] = &t;  // END_REQ held back: the initiator may not send another request
+      blocked_addr_[ch] = a;
       return tlm::TLM_ACCEPTED;
     }
-    accept(ch, t, delay);
+    accept(ch, t, a, delay);
     phase = tlm::END_REQ;
     return tlm::TLM_UPDATED;
   }
@@ -150,14 +156,41 @@ tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm:
   return tlm::TLM_ACCEPTED;
 }
 
-void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const sc_time& delay) {
+void DramTarget::track(const InFlight& f) {
+  const std::uint64_t id = f.request.id;
+  std::size_t mask = in_flight_.size() - 1;
+  if (in_flight_[id & mask].trans != nullptr) {  // taken: grow until every id in flight has its own slot
+    std::vector<InFlight> grown;
+    for (std::size_t size = in_flight_.size() * 2;; size *= 2) {
+      grown.assign(size, InFlight{});
+      bool ok = true;
+      for (const InFlight& x : in_flight_) {
+        if (x.trans == nullptr) continue;
+        InFlight& slot = grown[x.request.id & (size - 1)];
+        if (slot.trans != nullptr) {
+          ok = false;
+          break;
+        }
+        slot = x;
+      }
+      if (ok && grown[id & (size - 1)].trans == nullptr) break;
+    }
+    in_flight_.swap(grown);
+    mask = in_flight_.size() - 1;
+  }
+  in_flight_[id & mask] = f;
+}
+
+void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const memory::DramAddress& a,
+                        const sc_time& delay) {
   move_data(t);  // data move in arrival order
   memory::DramRequest r;
   r.id = next_id_++;
   r.write = t.is_write();
-  r.arrival = cycle_of(sc_core::sc_time_stamp() + delay);
-  r.addr = map_.decode(t.get_address());
-  in_flight_[r.id] = InFlight{&t, r};
+  const sc_time now_t = sc_core::sc_time_stamp();
+  r.arrival = cycle_of(now_t + delay);
+  r.addr = a;
+  track(InFlight{&t, r});
   channels_[ch].enqueue(r);
   planned_[ch] = kNoPlan;
   kick_[ch]->notify(sc_core::SC_ZERO_TIME);
@@ -178,19 +211,19 @@ void DramTarget::schedule(std::uint32_t ch) {
     return;
   }
   if (auto done = c.decide(now)) {
-    auto it = in_flight_.find(done->id);
-    tlm::tlm_generic_payload* t = it->second.trans;
+    InFlight& f = in_flight_[done->id & (in_flight_.size() - 1)];
+    tlm::tlm_generic_payload* t = f.trans;
     attribute(*t, done->outcome);
-    if (trace_ != nullptr) trace_request(ch, *t, it->second.request, *done);
+    if (trace_ != nullptr) trace_request(ch, *t, f.request, *done);
     if (!occupancy_.empty()) occupancy_[ch]->write(static_cast<unsigned>(c.queued()));
-    in_flight_.erase(it);
+    f.trans = nullptr;
     end_cycle_ = std::max(end_cycle_, done->done);
     responses_.notify(*t, tck_ * static_cast<double>(done->done) - now_t);
   }
   if (blocked_[ch] != nullptr && !c.full()) {  // a slot freed: admit the waiting request
     tlm::tlm_generic_payload* t = blocked_[ch];
     blocked_[ch] = nullptr;
-    accept(ch, *t, sc_core::SC_ZERO_TIME);
+    accept(ch, *t, blocked_addr_[ch], sc_core::SC_ZERO_TIME);
     tlm::tlm_phase phase = tlm::END_REQ;
     sc_time delay = sc_core::SC_ZERO_TIME;
     tgt_socket->nb_transport_bw(*t, phase, delay);

@@ -55,8 +55,10 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& t);
-  // Enters a request into its channel's queue; it arrives `delay` after now (the hop's latency).
-  void accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const sc_core::sc_time& delay);
+  // Enters a request (decoded to a) into its channel's queue; it arrives `delay` after now (the
+  // hop's latency).
+  void accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const memory::DramAddress& a,
+              const sc_core::sc_time& delay);
   void schedule(std::uint32_t ch);  // per-channel scheduler method
   void respond_cb(tlm::tlm_generic_payload& t);
   void send_next_response();
@@ -69,13 +71,17 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::uint64_t next_id_ = 1;
   std::uint64_t bytes_read_ = 0, bytes_written_ = 0;
   // AT state.
+  // Request id -> payload, request: a ring indexed by id modulo its (power-of-two) size, grown
+  // until the ids in flight fall on distinct slots; trans nullptr marks a free slot.
   struct InFlight {
-    tlm::tlm_generic_payload* trans;
+    tlm::tlm_generic_payload* trans = nullptr;
     memory::DramRequest request;
   };
-  std::unordered_map<std::uint64_t, InFlight> in_flight_;  // request id -> payload, request
+  std::vector<InFlight> in_flight_;
+  void track(const InFlight& f);
   std::vector<std::uint64_t> arrival_;                 // per payload id: arrival cycle
   std::vector<tlm::tlm_generic_payload*> blocked_;     // per channel: a request waiting for a slot
+  std::vector<memory::DramAddress> blocked_addr_;      // its decoded address
   std::vector<std::unique_ptr<sc_core::sc_event>> kick_;
   // Per channel: the decision cycle the scheduler last computed, valid until a request arrives.
   std::vector<std::uint64_t> planned_;
