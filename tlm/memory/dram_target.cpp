@@ -22,7 +22,7 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
       map_(spec_),
       store_(size_bytes),
       tck_(spec.timing.tck_ns, SC_NS),
-      responses_("responses", [this](tlm::tlm_generic_payload& t) { respond_cb(t); }) {
+      responses_("responses", tgt_socket) {
   const std::uint32_t n = spec_.geometry.channels;
   channels_.reserve(n);
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -149,8 +149,7 @@ tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm:
     return tlm::TLM_UPDATED;
   }
   if (phase == tlm::END_RESP) {
-    resp_in_progress_ = nullptr;
-    send_next_response();
+    responses_.end_response();
     return tlm::TLM_COMPLETED;
   }
   return tlm::TLM_ACCEPTED;
@@ -218,7 +217,7 @@ void DramTarget::schedule(std::uint32_t ch) {
     if (!occupancy_.empty()) occupancy_[ch]->write(static_cast<unsigned>(c.queued()));
     f.trans = nullptr;
     end_cycle_ = std::max(end_cycle_, done->done);
-    responses_.notify(*t, tck_ * static_cast<double>(done->done) - now_t);
+    responses_.respond_after(*t, tck_ * static_cast<double>(done->done) - now_t);
   }
   if (blocked_[ch] != nullptr && !c.full()) {  // a slot freed: admit the waiting request
     tlm::tlm_generic_payload* t = blocked_[ch];
@@ -237,33 +236,7 @@ void DramTarget::schedule(std::uint32_t ch) {
   }
 }
 
-void DramTarget::respond_cb(tlm::tlm_generic_payload& t) {
-  resp_queue_.push_back(&t);
-  send_next_response();
-}
-
-void DramTarget::send_next_response() {
-  while (resp_in_progress_ == nullptr && !resp_queue_.empty()) {
-    tlm::tlm_generic_payload* t = resp_queue_.front();
-    resp_queue_.pop_front();
-    tlm::tlm_phase phase = tlm::BEGIN_RESP;
-    sc_time delay = sc_core::SC_ZERO_TIME;
-    if (tgt_socket->nb_transport_bw(*t, phase, delay) != tlm::TLM_COMPLETED) resp_in_progress_ = t;
-  }
-}
-
-unsigned int DramTarget::transport_dbg(tlm::tlm_generic_payload& t) {
-  const std::uint64_t addr = t.get_address(), len = t.get_data_length();
-  if (!store_.contains(addr, len)) return 0;
-  if (t.is_read()) {
-    store_.read(addr, t.get_data_ptr(), len);
-  } else if (t.is_write()) {
-    store_.write(addr, t.get_data_ptr(), len);
-  } else {
-    return 0;
-  }
-  return static_cast<unsigned int>(len);
-}
+unsigned int DramTarget::transport_dbg(tlm::tlm_generic_payload& t) { return debug_transport(store_, t); }
 
 void DramTarget::report_stats(StatsTree& tree) const {
   const std::string n = name();

@@ -22,7 +22,7 @@
 
 #include "models/memory/backing_store.hpp"
 #include "models/memory/dram_channel.hpp"
-#include "tlm/core/timed_queue.hpp"
+#include "tlm/core/response_channel.hpp"
 #include "tlm/core/trace_writer.hpp"
 #include "tlm/memory/memory_target.hpp"
 
@@ -60,8 +60,6 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   void accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const memory::DramAddress& a,
               const sc_core::sc_time& delay);
   void schedule(std::uint32_t ch);  // per-channel scheduler method
-  void respond_cb(tlm::tlm_generic_payload& t);
-  void send_next_response();
 
   memory::DramSpec spec_;
   memory::DramAddressMap map_;
@@ -85,9 +83,7 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::vector<std::unique_ptr<sc_core::sc_event>> kick_;
   // Per channel: the decision cycle the scheduler last computed, valid until a request arrives.
   std::vector<std::uint64_t> planned_;
-  TimedQueue responses_;  // BEGIN_RESP at each request's completion cycle
-  std::deque<tlm::tlm_generic_payload*> resp_queue_;
-  tlm::tlm_generic_payload* resp_in_progress_ = nullptr;
+  ResponseChannel responses_;  // BEGIN_RESP at each completion, one at a time
   std::uint64_t end_cycle_ = 0;
   TraceWriter* trace_ = nullptr;
   std::vector<int> trace_tracks_;

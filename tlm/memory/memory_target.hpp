@@ -8,6 +8,7 @@
 
 #include <cstdint>
 
+#include "models/memory/backing_store.hpp"
 #include "tlm/core/stats_tree.hpp"
 #include "tlm/core/trace_writer.hpp"
 
@@ -24,5 +25,19 @@ class MemoryTarget : public StatsSource {
   virtual void set_trace(TraceWriter* /*trace*/) {}
   virtual void trace_signals(sc_core::sc_trace_file* /*file*/) {}
 };
+
+// transport_dbg of every memory target: untimed, uncounted access to its real bytes.
+inline unsigned int debug_transport(memory::BackingStore& store, tlm::tlm_generic_payload& t) {
+  const std::uint64_t addr = t.get_address(), len = t.get_data_length();
+  if (!store.contains(addr, len)) return 0;
+  if (t.is_read()) {
+    store.read(addr, t.get_data_ptr(), len);
+  } else if (t.is_write()) {
+    store.write(addr, t.get_data_ptr(), len);
+  } else {
+    return 0;
+  }
+  return static_cast<unsigned int>(len);
+}
 
 }  // namespace savp::sc

@@ -15,7 +15,7 @@ SimpleMemory::SimpleMemory(sc_core::sc_module_name name, const memory::MemorySpe
       spec_(spec),
       store_(spec.size_bytes),
       latency_(spec.latency_ns, SC_NS),
-      responses_("responses", [this](tlm::tlm_generic_payload& t) { respond(t); }) {
+      responses_("responses", tgt_socket) {
   ns_per_byte_ = spec.bandwidth_gbps > 0 ? 1.0 / spec.bandwidth_gbps : 0.0;
   tgt_socket.register_b_transport(this, &SimpleMemory::b_transport);
   tgt_socket.register_transport_dbg(this, &SimpleMemory::transport_dbg);
@@ -68,35 +68,20 @@ void SimpleMemory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) 
 
 tlm::tlm_sync_enum SimpleMemory::nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                                  sc_time& delay) {
-  if (phase == tlm::END_RESP) return tlm::TLM_COMPLETED;
+  if (phase == tlm::END_RESP) {
+    responses_.end_response();
+    return tlm::TLM_COMPLETED;
+  }
   if (phase != tlm::BEGIN_REQ) return tlm::TLM_ACCEPTED;
   const sc_time now = sc_core::sc_time_stamp();
   sc_time complete = now + delay;
   access(trans, now + delay, complete);  // an error response goes back at once
-  responses_.notify(trans, complete - now);
+  responses_.respond_after(trans, complete - now);
   phase = tlm::END_REQ;
   return tlm::TLM_UPDATED;
 }
 
-void SimpleMemory::respond(tlm::tlm_generic_payload& trans) {
-  tlm::tlm_phase p = tlm::BEGIN_RESP;
-  sc_time delay = sc_core::SC_ZERO_TIME;
-  tgt_socket->nb_transport_bw(trans, p, delay);  // the initiator answers with END_RESP later
-}
-
-unsigned int SimpleMemory::transport_dbg(tlm::tlm_generic_payload& trans) {
-  const std::uint64_t addr = trans.get_address();
-  const std::uint64_t len = trans.get_data_length();
-  if (!store_.contains(addr, len)) return 0;
-  if (trans.is_read()) {
-    store_.read(addr, trans.get_data_ptr(), len);
-  } else if (trans.is_write()) {
-    store_.write(addr, trans.get_data_ptr(), len);
-  } else {
-    return 0;
-  }
-  return static_cast<unsigned int>(len);
-}
+unsigned int SimpleMemory::transport_dbg(tlm::tlm_generic_payload& trans) { return debug_transport(store_, trans); }
 
 void SimpleMemory::report_stats(StatsTree& tree) const {
   const std::string n = name();

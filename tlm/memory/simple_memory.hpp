@@ -12,7 +12,7 @@
 
 #include "models/memory/backing_store.hpp"
 #include "models/memory/memory_spec.hpp"
-#include "tlm/core/timed_queue.hpp"
+#include "tlm/core/response_channel.hpp"
 #include "tlm/memory/memory_target.hpp"
 
 namespace savp::sc {
@@ -39,7 +39,6 @@ class SimpleMemory : public sc_core::sc_module, public MemoryTarget {
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   // AT: accepts every request at once (END_REQ), answers at the same completion time LT computes.
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
-  void respond(tlm::tlm_generic_payload& trans);
   // Moves the data and returns the completion time of a request arriving at `arrive`; false on error.
   bool access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& arrive, sc_core::sc_time& complete);
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
@@ -52,7 +51,7 @@ class SimpleMemory : public sc_core::sc_module, public MemoryTarget {
   std::uint64_t reads_ = 0, writes_ = 0, bytes_read_ = 0, bytes_written_ = 0;
   sc_core::sc_time busy_time_ = sc_core::SC_ZERO_TIME;
   double latency_sum_ns_ = 0.0;
-  TimedQueue responses_;
+  ResponseChannel responses_;  // BEGIN_RESP at each completion, one at a time
   TraceWriter* trace_ = nullptr;
   int trace_track_ = 0;
 };

@@ -15,7 +15,7 @@ SramTarget::SramTarget(sc_core::sc_module_name name, const memory::SramSpec& spe
       model_(spec, energy),
       store_(spec.capacity_bytes),
       tck_(spec.cycle_ns(), SC_NS),
-      responses_("responses", [this](tlm::tlm_generic_payload& t) { respond_cb(t); }) {
+      responses_("responses", tgt_socket) {
   tgt_socket.register_b_transport(this, &SramTarget::b_transport);
   tgt_socket.register_nb_transport_fw(this, &SramTarget::nb_transport_fw);
   tgt_socket.register_transport_dbg(this, &SramTarget::transport_dbg);
@@ -69,45 +69,18 @@ tlm::tlm_sync_enum SramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm:
           model_.access(t.get_address(), t.get_data_length(), t.is_write(), cycle_of(now + delay));
       respond_in = tck_ * static_cast<double>(done) - now;
     }
-    responses_.notify(t, respond_in);
+    responses_.respond_after(t, respond_in);
     phase = tlm::END_REQ;
     return tlm::TLM_UPDATED;
   }
   if (phase == tlm::END_RESP) {
-    if (resp_in_progress_ == &t) resp_in_progress_ = nullptr;
-    send_next_response();
+    responses_.end_response();
     return tlm::TLM_COMPLETED;
   }
   return tlm::TLM_ACCEPTED;
 }
 
-void SramTarget::respond_cb(tlm::tlm_generic_payload& t) {
-  resp_queue_.push_back(&t);
-  send_next_response();
-}
-
-void SramTarget::send_next_response() {
-  while (resp_in_progress_ == nullptr && !resp_queue_.empty()) {
-    tlm::tlm_generic_payload* t = resp_queue_.front();
-    resp_queue_.pop_front();
-    tlm::tlm_phase phase = tlm::BEGIN_RESP;
-    sc_time delay = sc_core::SC_ZERO_TIME;
-    if (tgt_socket->nb_transport_bw(*t, phase, delay) != tlm::TLM_COMPLETED) resp_in_progress_ = t;
-  }
-}
-
-unsigned int SramTarget::transport_dbg(tlm::tlm_generic_payload& t) {
-  const std::uint64_t addr = t.get_address(), len = t.get_data_length();
-  if (!store_.contains(addr, len)) return 0;
-  if (t.is_read()) {
-    store_.read(addr, t.get_data_ptr(), len);
-  } else if (t.is_write()) {
-    store_.write(addr, t.get_data_ptr(), len);
-  } else {
-    return 0;
-  }
-  return static_cast<unsigned int>(len);
-}
+unsigned int SramTarget::transport_dbg(tlm::tlm_generic_payload& t) { return debug_transport(store_, t); }
 
 double SramTarget::end_ns() const {
   const double last = static_cast<double>(model_.counters().last_completion_cycle) * model_.spec().cycle_ns();

@@ -23,7 +23,7 @@
 #include "models/common/energy_table.hpp"
 #include "models/memory/backing_store.hpp"
 #include "models/memory/sram_model.hpp"
-#include "tlm/core/timed_queue.hpp"
+#include "tlm/core/response_channel.hpp"
 #include "tlm/memory/memory_target.hpp"
 
 namespace savp::sc {
@@ -55,15 +55,11 @@ class SramTarget : public sc_core::sc_module, public MemoryTarget {
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& t);
-  void respond_cb(tlm::tlm_generic_payload& t);
-  void send_next_response();
 
   memory::SramModel model_;
   memory::BackingStore store_;
   sc_core::sc_time tck_;
-  TimedQueue responses_;  // BEGIN_RESP at each request's completion cycle
-  std::deque<tlm::tlm_generic_payload*> resp_queue_;
-  tlm::tlm_generic_payload* resp_in_progress_ = nullptr;
+  ResponseChannel responses_;  // BEGIN_RESP at each completion, one at a time
   std::uint64_t error_responses_ = 0;
 };
 

@@ -1,0 +1,43 @@
+// SaloTile: one pass of the SALO PE array, the contract between the data scheduler (which cuts a
+// hybrid sparse pattern into tiles) and the PE array (which computes a tile bit-accurately and
+// counts its cycles). Indices are token indices of the ORIGINAL sequence; the scheduler has already
+// applied any reordering (dilation) by choosing which queries share a tile.
+//
+// Local array (rows x cols): array row r holds query queries[r] (fewer than `rows` entries = idle
+// rows). Keys flow diagonally, so PE(r, c) meets key  queries[r] + key_offset - c * key_stride
+// when that index lies in [0, seq_len) and the pattern allows the pair (mask_local[r][c] == 1);
+// otherwise the PE idles for that pair. key_stride is 1 for a plain sliding window and the dilation
+// for a dilated one.
+// Global column: every row also attends the keys in global_keys (the global PE column; more
+// globals than the hardware has take more passes, decided by the scheduler).
+// Global row: the queries in global_queries attend every key that flows out of the array in this
+// tile (keys_streamed); their partial results are merged across tiles by the weighted-sum unit.
+// A tile is one slice of its rows' windows: slice / slices tell the weighted-sum unit how many
+// partial results each row will have to merge (slices == 1: no merging).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace savp::salo {
+
+struct SaloTile {
+  std::vector<std::uint32_t> queries;              // per array row
+  std::int64_t key_offset = 0;                     // key of PE(r, 0) relative to queries[r]
+  std::uint32_t key_stride = 1;                    // key step between adjacent columns
+  std::uint32_t cols_used = 0;                     // columns holding work (<= array cols)
+  std::vector<std::vector<std::uint8_t>> mask_local;  // [row][col]: 1 = compute this pair
+  std::vector<std::uint32_t> global_keys;          // attended by every row of this tile
+  std::vector<std::uint32_t> global_queries;       // attend every key streamed in this tile
+  std::vector<std::uint32_t> keys_streamed;        // distinct keys that enter the array
+  std::uint32_t slice = 0, slices = 1;             // window slice index and count for these rows
+
+  // Key met by PE(r, c), or -1 when outside the sequence.
+  std::int64_t key_at(std::size_t r, std::size_t c, std::uint64_t seq_len) const {
+    const std::int64_t k = static_cast<std::int64_t>(queries[r]) + key_offset -
+                           static_cast<std::int64_t>(c) * static_cast<std::int64_t>(key_stride);
+    return (k >= 0 && static_cast<std::uint64_t>(k) < seq_len) ? k : -1;
+  }
+};
+
+}  // namespace savp::salo
