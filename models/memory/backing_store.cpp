@@ -23,6 +23,16 @@ void BackingStore::read(std::uint64_t addr, std::uint8_t* dst, std::uint64_t byt
   }
 }
 
+std::uint8_t* BackingStore::page(std::uint64_t addr) {
+  if (addr >= size_) throw std::out_of_range("BackingStore::page outside the memory");
+  auto& p = pages_[addr / kPageBytes];
+  if (!p) {
+    p = std::make_unique<Page>();
+    p->fill(0);
+  }
+  return p->data();
+}
+
 void BackingStore::write(std::uint64_t addr, const std::uint8_t* src, std::uint64_t bytes) {
   if (!contains(addr, bytes)) throw std::out_of_range("BackingStore::write outside the memory");
   while (bytes > 0) {

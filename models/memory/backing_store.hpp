@@ -23,6 +23,8 @@ class BackingStore {
   void read(std::uint64_t addr, std::uint8_t* dst, std::uint64_t bytes) const;
   void write(std::uint64_t addr, const std::uint8_t* src, std::uint64_t bytes);
   std::uint64_t pages_touched() const { return pages_.size(); }
+  // The page holding addr, created (zeroed) when untouched: direct memory access for backdoors.
+  std::uint8_t* page(std::uint64_t addr);
 
  private:
   using Page = std::array<std::uint8_t, kPageBytes>;

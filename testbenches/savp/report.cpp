@@ -37,6 +37,7 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
                  const sc::Platform& platform, const RunInfo& info) {
   sc::StatsTree tree;
   platform.report_stats(tree);
+  tree.add(host.name(), "dmi_grants", static_cast<double>(host.port().stats().dmi_grants), "grant");
   for (const auto& [component, pj] : host.port().attributed_pj()) {
     tree.add(host.name(), "attributed_pj." + component, pj, "pJ");
   }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 #include <deque>
 
 namespace savp::sc {
@@ -264,6 +265,28 @@ std::uint64_t InitiatorPort::read_word(std::uint64_t addr, sc_time start, sc_tim
 }
 
 void InitiatorPort::debug(bool write, std::uint64_t addr, std::uint8_t* data, std::uint64_t bytes) {
+  // Direct memory access first (a page at a time from our memories), debug transport otherwise.
+  while (bytes > 0) {
+    tlm::tlm_generic_payload t;
+    t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    t.set_address(addr);
+    tlm::tlm_dmi dmi;
+    if (!init_socket->get_direct_mem_ptr(t, dmi) || addr < dmi.get_start_address() || addr > dmi.get_end_address() ||
+        !(write ? dmi.is_write_allowed() : dmi.is_read_allowed())) {
+      break;
+    }
+    const std::uint64_t n = std::min<std::uint64_t>(bytes, dmi.get_end_address() - addr + 1);
+    std::uint8_t* p = dmi.get_dmi_ptr() + (addr - dmi.get_start_address());
+    if (write) {
+      std::memcpy(p, data, n);
+    } else {
+      std::memcpy(data, p, n);
+    }
+    ++stats_.dmi_grants;
+    addr += n;
+    data += n;
+    bytes -= n;
+  }
   while (bytes > 0) {
     const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, 1u << 30));
     tlm::tlm_generic_payload t;

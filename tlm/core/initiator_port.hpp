@@ -40,6 +40,7 @@ class BusError : public std::runtime_error {
 struct PortStats {
   std::uint64_t read_requests = 0, write_requests = 0;
   std::uint64_t bytes_read = 0, bytes_written = 0;
+  std::uint64_t dmi_grants = 0;  // backdoor accesses served by direct memory pointers
 };
 
 struct PortConfig {

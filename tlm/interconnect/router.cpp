@@ -17,6 +17,8 @@ Router::Router(sc_core::sc_module_name name, const RouterConfig& config)
   tgt_socket.register_transport_dbg(this, &Router::transport_dbg);
   tgt_socket.register_nb_transport_fw(this, &Router::nb_transport_fw);
   init_socket.register_nb_transport_bw(this, &Router::nb_transport_bw);
+  tgt_socket.register_get_direct_mem_ptr(this, &Router::get_direct_mem_ptr);
+  init_socket.register_invalidate_direct_mem_ptr(this, &Router::invalidate_direct_mem_ptr);
 }
 
 void Router::map(const AddressWindow& w) {
@@ -241,6 +243,26 @@ unsigned int Router::transport_dbg(int, tlm::tlm_generic_payload& trans) {
   const unsigned int n = init_socket[w->port]->transport_dbg(trans);
   trans.set_address(addr);
   return n;
+}
+
+bool Router::get_direct_mem_ptr(int, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+  const std::uint64_t addr = trans.get_address();
+  const AddressWindow* w = decode(addr, 1);
+  if (w == nullptr) return false;
+  trans.set_address(addr - w->base);
+  const bool ok = init_socket[w->port]->get_direct_mem_ptr(trans, dmi);
+  trans.set_address(addr);
+  // The target's region in system addresses, clipped to the window.
+  dmi.set_start_address(dmi.get_start_address() + w->base);
+  dmi.set_end_address(std::min<sc_dt::uint64>(dmi.get_end_address(), w->size - 1) + w->base);
+  return ok;
+}
+
+void Router::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end) {
+  for (const auto& w : windows_) {
+    if (static_cast<int>(w.port) != port) continue;
+    for (unsigned i = 0; i < tgt_socket.size(); ++i) tgt_socket[i]->invalidate_direct_mem_ptr(start + w.base, end + w.base);
+  }
 }
 
 void Router::report_stats(StatsTree& tree) const {

@@ -79,6 +79,8 @@ class Router : public sc_core::sc_module, public StatsSource {
   tlm::tlm_sync_enum nb_transport_bw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
   unsigned int transport_dbg(int id, tlm::tlm_generic_payload& trans);
+  bool get_direct_mem_ptr(int id, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  void invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end);
   // Sends a request to its target; returns true when the target took it (END_REQ seen).
   bool forward_request(unsigned port, tlm::tlm_generic_payload& trans, sc_core::sc_time delay);
   void end_request(unsigned port, tlm::tlm_generic_payload& trans);

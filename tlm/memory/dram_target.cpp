@@ -38,6 +38,7 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
   tgt_socket.register_b_transport(this, &DramTarget::b_transport);
   tgt_socket.register_nb_transport_fw(this, &DramTarget::nb_transport_fw);
   tgt_socket.register_transport_dbg(this, &DramTarget::transport_dbg);
+  tgt_socket.register_get_direct_mem_ptr(this, &DramTarget::get_direct_mem_ptr);
   for (std::uint32_t i = 0; i < n; ++i) {
     sc_core::sc_spawn_options opt;
     opt.spawn_method();
@@ -307,6 +308,10 @@ void DramTarget::report_stats(StatsTree& tree) const {
                        {"write_burst", {total.writes, per(wr, total.writes), "burst"}},
                        {"refresh", {total.refreshes, per(ref, total.refreshes), "REF"}},
                        {"background", {bg_cycles, per(bg, bg_cycles), "channel-cycle"}}});
+}
+
+bool DramTarget::get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi) {
+  return dmi_page(store_, t, dmi, tck_ * static_cast<double>(spec_.timing.RCD_RD + spec_.timing.RL));
 }
 
 }  // namespace savp::sc

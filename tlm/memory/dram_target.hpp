@@ -55,6 +55,7 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& t);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi);
   // Enters a request (decoded to a) into its channel's queue; it arrives `delay` after now (the
   // hop's latency).
   void accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const memory::DramAddress& a,

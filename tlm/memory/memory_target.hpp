@@ -6,6 +6,7 @@
 #include <systemc>
 #include <tlm>
 
+#include <algorithm>
 #include <cstdint>
 
 #include "models/memory/backing_store.hpp"
@@ -38,6 +39,23 @@ inline unsigned int debug_transport(memory::BackingStore& store, tlm::tlm_generi
     return 0;
   }
   return static_cast<unsigned int>(len);
+}
+
+// get_direct_mem_ptr of every memory target: one 4 KiB page of its real bytes per grant (the store
+// is sparse), read and write, with the given access latencies. Untimed backdoor for loaders.
+inline bool dmi_page(memory::BackingStore& store, tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi,
+                     const sc_core::sc_time& latency) {
+  const std::uint64_t addr = t.get_address();
+  if (addr >= store.size()) return false;
+  const std::uint64_t start = addr - addr % memory::BackingStore::kPageBytes;
+  const std::uint64_t end = std::min(start + memory::BackingStore::kPageBytes, store.size()) - 1;
+  dmi.set_dmi_ptr(store.page(addr));
+  dmi.set_start_address(start);
+  dmi.set_end_address(end);
+  dmi.allow_read_write();
+  dmi.set_read_latency(latency);
+  dmi.set_write_latency(latency);
+  return true;
 }
 
 }  // namespace savp::sc

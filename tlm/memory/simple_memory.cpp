@@ -19,6 +19,7 @@ SimpleMemory::SimpleMemory(sc_core::sc_module_name name, const memory::MemorySpe
   ns_per_byte_ = spec.bandwidth_gbps > 0 ? 1.0 / spec.bandwidth_gbps : 0.0;
   tgt_socket.register_b_transport(this, &SimpleMemory::b_transport);
   tgt_socket.register_transport_dbg(this, &SimpleMemory::transport_dbg);
+  tgt_socket.register_get_direct_mem_ptr(this, &SimpleMemory::get_direct_mem_ptr);
   tgt_socket.register_nb_transport_fw(this, &SimpleMemory::nb_transport_fw);
 }
 
@@ -95,6 +96,10 @@ void SimpleMemory::report_stats(StatsTree& tree) const {
   tree.add(n, "pages_touched", static_cast<double>(store_.pages_touched()), "page");
   tree.add_actions(n, {{"read_bit", {bytes_read_ * 8, spec_.read_pj_per_bit, "bit"}},
                        {"write_bit", {bytes_written_ * 8, spec_.write_pj_per_bit, "bit"}}});
+}
+
+bool SimpleMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi) {
+  return dmi_page(store_, t, dmi, latency_);
 }
 
 }  // namespace savp::sc

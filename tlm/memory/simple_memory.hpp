@@ -42,6 +42,7 @@ class SimpleMemory : public sc_core::sc_module, public MemoryTarget {
   // Moves the data and returns the completion time of a request arriving at `arrive`; false on error.
   bool access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& arrive, sc_core::sc_time& complete);
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi);
 
   memory::MemorySpec spec_;
   memory::BackingStore store_;

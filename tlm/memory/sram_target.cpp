@@ -19,6 +19,7 @@ SramTarget::SramTarget(sc_core::sc_module_name name, const memory::SramSpec& spe
   tgt_socket.register_b_transport(this, &SramTarget::b_transport);
   tgt_socket.register_nb_transport_fw(this, &SramTarget::nb_transport_fw);
   tgt_socket.register_transport_dbg(this, &SramTarget::transport_dbg);
+  tgt_socket.register_get_direct_mem_ptr(this, &SramTarget::get_direct_mem_ptr);
 }
 
 std::uint64_t SramTarget::cycle_of(const sc_time& t) const {
@@ -112,6 +113,10 @@ void SramTarget::report_stats(StatsTree& tree) const {
   tree.add(n, "leakage_pj", model_.leakage_pj(end), "pJ");
   tree.add(n, "end_ns", end, "ns");
   tree.add_actions(n, model_.actions(end));
+}
+
+bool SramTarget::get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi) {
+  return dmi_page(store_, t, dmi, sc_core::SC_ZERO_TIME);
 }
 
 }  // namespace savp::sc

@@ -55,6 +55,7 @@ class SramTarget : public sc_core::sc_module, public MemoryTarget {
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& t);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi);
 
   memory::SramModel model_;
   memory::BackingStore store_;
