@@ -150,7 +150,7 @@ int cmd_list() {
     names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   for (const auto& n : names) std::cout << " " << n;
-  std::cout << "\nworkload kinds: attention (synthetic | npy), gemm"
+  std::cout << "\nworkload kinds: attention (synthetic | npy), gemm, traffic"
             << "\nattention patterns: dense, causal, window, dilation, global_tokens, window_2d"
             << "\nscenarios (" << dir << "):\n";
   names.clear();

@@ -31,6 +31,7 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
   }
   blocked_.assign(n, nullptr);
   blocked_addr_.assign(n, memory::DramAddress{});
+  blocked_arrival_.assign(n, sc_core::SC_ZERO_TIME);
   planned_.assign(n, kNoPlan);
   std::size_t ring = 64;
   while (ring < 2 * static_cast<std::size_t>(n) * spec_.queue_depth) ring *= 2;
@@ -143,6 +144,7 @@ tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm:
     if (channels_[ch].full() || blocked_[ch] != nullptr) {
       blocked_[ch] = &t;  // END_REQ held back: the initiator may not send another request
       blocked_addr_[ch] = a;
+      blocked_arrival_[ch] = sc_core::sc_time_stamp() + delay;
       return tlm::TLM_ACCEPTED;
     }
     accept(ch, t, a, delay);
@@ -223,9 +225,11 @@ void DramTarget::schedule(std::uint32_t ch) {
   if (blocked_[ch] != nullptr && !c.full()) {  // a slot freed: admit the waiting request
     tlm::tlm_generic_payload* t = blocked_[ch];
     blocked_[ch] = nullptr;
-    accept(ch, *t, blocked_addr_[ch], sc_core::SC_ZERO_TIME);
+    // Admitted now, or at its own arrival time when a slot frees before the request has arrived:
+    // END_REQ never precedes the BEGIN_REQ's annotated time.
+    sc_time delay = blocked_arrival_[ch] > now_t ? blocked_arrival_[ch] - now_t : sc_core::SC_ZERO_TIME;
+    accept(ch, *t, blocked_addr_[ch], delay);
     tlm::tlm_phase phase = tlm::END_REQ;
-    sc_time delay = sc_core::SC_ZERO_TIME;
     tgt_socket->nb_transport_bw(*t, phase, delay);
   }
   const std::uint64_t after = c.next_decision(now + 1);

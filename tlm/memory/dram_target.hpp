@@ -81,6 +81,7 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::vector<std::uint64_t> arrival_;                 // per payload id: arrival cycle
   std::vector<tlm::tlm_generic_payload*> blocked_;     // per channel: a request waiting for a slot
   std::vector<memory::DramAddress> blocked_addr_;      // its decoded address
+  std::vector<sc_core::sc_time> blocked_arrival_;      // when it arrived (its annotated time)
   std::vector<std::unique_ptr<sc_core::sc_event>> kick_;
   // Per channel: the decision cycle the scheduler last computed, valid until a request arrives.
   std::vector<std::uint64_t> planned_;
