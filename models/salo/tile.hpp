@@ -7,11 +7,16 @@
 // rows). Keys flow diagonally, so PE(r, c) meets key  queries[r] + key_offset - c * key_stride
 // when that index lies in [0, seq_len) and the pattern allows the pair (mask_local[r][c] == 1);
 // otherwise the PE idles for that pair. key_stride is 1 for a plain sliding window and the dilation
-// for a dilated one.
-// Global column: every row also attends the keys in global_keys (the global PE column; more
-// globals than the hardware has take more passes, decided by the scheduler).
-// Global row: the queries in global_queries attend every key that flows out of the array in this
-// tile (keys_streamed); their partial results are merged across tiles by the weighted-sum unit.
+// for a dilated one. The scheduler always gives queries[r] = queries[0] + r * key_stride, so the key
+// of PE(r, c) depends on r - c only (one key per diagonal, injected on the top row / left column).
+// A row whose masks are all zero is idle (e.g. a global token's row: the global row computes it).
+// Global column: row r also attends global_keys[k] where mask_global[r][k] == 1 (the global PE
+// column; more global keys than the hardware has columns take more tiles, decided by the
+// scheduler). Global-column-only tiles have cols_used == 0 and an all-zero mask_local.
+// Global row: global_queries[g] attends exactly the keys global_row_keys[g] in this tile (a subset
+// of keys_streamed; the scheduler assigns each key to one tile so every pair is computed once);
+// their partial results are merged across tiles by the weighted-sum unit. Global-row-only tiles
+// have no queries: their keys_streamed are injected on the left ports and all reach the global row.
 // A tile is one slice of its rows' windows: slice / slices tell the weighted-sum unit how many
 // partial results each row will have to merge (slices == 1: no merging).
 #pragma once
@@ -22,15 +27,17 @@
 namespace savp::salo {
 
 struct SaloTile {
-  std::vector<std::uint32_t> queries;              // per array row
-  std::int64_t key_offset = 0;                     // key of PE(r, 0) relative to queries[r]
-  std::uint32_t key_stride = 1;                    // key step between adjacent columns
-  std::uint32_t cols_used = 0;                     // columns holding work (<= array cols)
-  std::vector<std::vector<std::uint8_t>> mask_local;  // [row][col]: 1 = compute this pair
-  std::vector<std::uint32_t> global_keys;          // attended by every row of this tile
-  std::vector<std::uint32_t> global_queries;       // attend every key streamed in this tile
-  std::vector<std::uint32_t> keys_streamed;        // distinct keys that enter the array
-  std::uint32_t slice = 0, slices = 1;             // window slice index and count for these rows
+  std::vector<std::uint32_t> queries;                       // per array row
+  std::int64_t key_offset = 0;                              // key of PE(r, 0) relative to queries[r]
+  std::uint32_t key_stride = 1;                             // key step between adjacent columns
+  std::uint32_t cols_used = 0;                              // 1 + last column holding work (<= array cols)
+  std::vector<std::vector<std::uint8_t>> mask_local;        // [row][col]: 1 = compute this pair
+  std::vector<std::uint32_t> global_keys;                   // global-column keys of this tile
+  std::vector<std::vector<std::uint8_t>> mask_global;       // [row][k]: 1 = row attends global_keys[k]
+  std::vector<std::uint32_t> global_queries;                // global-row queries of this tile
+  std::vector<std::vector<std::uint32_t>> global_row_keys;  // [g]: keys global_queries[g] attends
+  std::vector<std::uint32_t> keys_streamed;                 // distinct keys that enter the array (ascending)
+  std::uint32_t slice = 0, slices = 1;                      // window slice index and count for these rows
 
   // Key met by PE(r, c), or -1 when outside the sequence.
   std::int64_t key_at(std::size_t r, std::size_t c, std::uint64_t seq_len) const {
