@@ -1,0 +1,383 @@
+#include "models/salo/pe_array.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace savp::salo {
+
+namespace {
+
+constexpr double kLog2e = 1.4426950408889634;
+
+// Operands of a run: the full matrices plus, in fixed mode, their 5.4 codes quantised on first use
+// (shared by all tiles of a schedule, so each token is quantised once).
+class Operands {
+ public:
+  Operands(const common::MatrixD& q, const common::MatrixD& k, const common::MatrixD& v,
+           const ArrayConfig& cfg, double scale)
+      : q_(q), k_(k), v_(v), cfg_(cfg), scale_(scale) {
+    if (!(scale > 0.0) || !std::isfinite(scale)) {
+      throw std::invalid_argument("salo::compute_tile: softmax_scale must be positive and finite");
+    }
+    if (q.cols() != cfg.head_dim || k.cols() != cfg.head_dim) {
+      throw std::invalid_argument("salo::compute_tile: Q/K columns (" + std::to_string(q.cols()) + ", " +
+                                  std::to_string(k.cols()) + ") differ from head_dim " +
+                                  std::to_string(cfg.head_dim));
+    }
+    if (k.rows() != v.rows() || q.rows() != k.rows()) {
+      throw std::invalid_argument("salo::compute_tile: Q, K, V must have the same number of rows");
+    }
+    if (v.cols() == 0) throw std::invalid_argument("salo::compute_tile: V has no columns");
+    // scale = r * 2^-shift, shift >= 0, r in (0.5, 1] (or r > 1 when scale > 1).
+    shift_ = std::min(30, std::max(0, static_cast<int>(std::floor(-std::log2(scale)))));
+    q_factor_ = scale * std::ldexp(1.0, shift_) * kLog2e;
+    if (cfg.datapath == Datapath::Fixed) {
+      qf_.resize(q.rows());
+      kf_.resize(k.rows());
+      vf_.resize(v.rows());
+    }
+  }
+
+  std::uint64_t seq_len() const { return q_.rows(); }
+  std::size_t d() const { return q_.cols(); }
+  std::size_t dv() const { return v_.cols(); }
+  double scale() const { return scale_; }
+  int shift() const { return shift_; }
+  const common::MatrixD& q() const { return q_; }
+  const common::MatrixD& k() const { return k_; }
+  const common::MatrixD& v() const { return v_; }
+  const ArrayConfig& cfg() const { return cfg_; }
+
+  const std::vector<std::int64_t>& qf(std::uint32_t t) { return row(qf_, q_, t, q_factor_); }
+  const std::vector<std::int64_t>& kf(std::uint32_t t) { return row(kf_, k_, t, 1.0); }
+  const std::vector<std::int64_t>& vf(std::uint32_t t) { return row(vf_, v_, t, 1.0); }
+
+ private:
+  static const std::vector<std::int64_t>& row(std::vector<std::vector<std::int64_t>>& cache,
+                                              const common::MatrixD& m, std::uint32_t t, double factor) {
+    auto& r = cache[t];
+    if (r.empty()) {
+      r.resize(m.cols());
+      for (std::size_t c = 0; c < m.cols(); ++c) r[c] = quantize(m(t, c) * factor, kInputFormat);
+    }
+    return r;
+  }
+
+  const common::MatrixD& q_;
+  const common::MatrixD& k_;
+  const common::MatrixD& v_;
+  const ArrayConfig& cfg_;
+  double scale_;
+  int shift_ = 0;
+  double q_factor_ = 1.0;
+  std::vector<std::vector<std::int64_t>> qf_, kf_, vf_;
+};
+
+// One row through stages 1-5 over `keys` (in row-sum order).
+RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std::uint32_t>& keys,
+                       bool global_row, ArrayCounters& cnt) {
+  RowPartial p;
+  p.query = query;
+  p.global_row = global_row;
+  const std::size_t d = ops.d(), dv = ops.dv();
+  p.out.assign(dv, 0.0);
+  const std::uint64_t n = keys.size();
+  if (n == 0) {
+    if (ops.cfg().datapath == Datapath::Fixed) p.out_raw.assign(dv, 0);
+    return p;
+  }
+  p.empty = false;
+  p.keys = static_cast<std::uint32_t>(n);
+  cnt.macs_qk += n * d;
+  cnt.macs_exp += n;
+  cnt.exp_evals += n;
+  cnt.adds_row_sum += n;
+  cnt.reciprocals += 1;
+  cnt.macs_normalise += n;
+  cnt.macs_pv += n * dv;
+
+  if (ops.cfg().datapath == Datapath::Float) {
+    std::vector<double> x(n);
+    double mx = -INFINITY;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double* qr = ops.q().row(query);
+      const double* kr = ops.k().row(keys[j]);
+      double s = 0.0;
+      for (std::size_t t = 0; t < d; ++t) s += qr[t] * kr[t];
+      x[j] = s * ops.scale() * kLog2e;
+      mx = std::max(mx, x[j]);
+    }
+    const int e = static_cast<int>(std::floor(mx));
+    double sum = 0.0;
+    for (auto& xj : x) {
+      xj = std::exp2(xj - e);
+      sum += xj;
+    }
+    const double inv = 1.0 / sum;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double pr = x[j] * inv;
+      const double* vr = ops.v().row(keys[j]);
+      for (std::size_t t = 0; t < dv; ++t) p.out[t] += pr * vr[t];
+    }
+    p.sum_mant = sum;
+    p.sum_exp = e;
+    return p;
+  }
+
+  // Fixed datapath.
+  const FixedParams& fp = ops.cfg().fixed;
+  const auto& qf = ops.qf(query);
+  std::vector<ExpValue> ev(n);
+  ExpSum sum;
+  for (std::size_t j = 0; j < n; ++j) {
+    const auto& kf = ops.kf(keys[j]);
+    std::int64_t acc = 0;  // 10.8: products of two 5.4 codes have exactly 8 fraction bits
+    bool sat = false;
+    for (std::size_t t = 0; t < d; ++t) {
+      const std::int64_t a = acc + qf[t] * kf[t];
+      acc = saturate(a, kAccFormat);
+      sat = sat || (a != acc);
+    }
+    const std::int64_t x = shift_right(acc, ops.shift(), Rounding::Floor);  // 8 fraction bits
+    if (sat) ++cnt.qk_saturated;
+    if (x < std::int64_t{kExpMin} * 256 || x >= std::int64_t{kExpMax + 1} * 256) ++cnt.exp_saturated;
+    ev[j] = exp2_fixed(x, fp);
+    sum.add(ev[j]);
+  }
+  const Reciprocal r = reciprocal(sum);
+  p.out_raw.assign(dv, 0);
+  for (std::size_t j = 0; j < n; ++j) {
+    const std::int64_t pr = normalise(ev[j], r);  // 2.7
+    const auto& vf = ops.vf(keys[j]);
+    for (std::size_t t = 0; t < dv; ++t) {
+      // 2.7 x 5.4 = 11 fraction bits -> 10.8
+      p.out_raw[t] = saturate(p.out_raw[t] + shift_right(pr * vf[t], 3, Rounding::NearestAway), kAccFormat);
+    }
+  }
+  for (std::size_t t = 0; t < dv; ++t) p.out[t] = kAccFormat.to_double(p.out_raw[t]);
+  p.sum_raw = sum.mant_raw;
+  p.sum_mant = kAccFormat.to_double(sum.mant_raw);
+  p.sum_exp = sum.exp;
+  return p;
+}
+
+void check_tile(const SaloTile& tile, const ArrayConfig& cfg, std::uint64_t L) {
+  auto fail = [](const std::string& why) { throw std::invalid_argument("salo::compute_tile: " + why); };
+  auto in_seq = [&](const std::vector<std::uint32_t>& v, const char* what) {
+    for (auto t : v) {
+      if (t >= L)
+        fail(std::string(what) + " token " + std::to_string(t) + " outside seq_len " + std::to_string(L));
+    }
+  };
+  if (tile.queries.size() > cfg.rows) {
+    fail(std::to_string(tile.queries.size()) + " queries for " + std::to_string(cfg.rows) + " array rows");
+  }
+  if (tile.cols_used > cfg.cols) {
+    fail("cols_used " + std::to_string(tile.cols_used) + " > array cols " + std::to_string(cfg.cols));
+  }
+  if (tile.key_stride == 0) fail("key_stride must be >= 1");
+  if (tile.global_keys.size() > cfg.global_cols) {
+    fail(std::to_string(tile.global_keys.size()) + " global keys for " + std::to_string(cfg.global_cols) +
+         " global columns");
+  }
+  if (tile.global_queries.size() > cfg.global_rows) {
+    fail(std::to_string(tile.global_queries.size()) + " global queries for " +
+         std::to_string(cfg.global_rows) + " global rows");
+  }
+  if (!tile.mask_global.empty()) {
+    if (tile.mask_global.size() != tile.queries.size()) fail("mask_global rows differ from queries");
+    for (const auto& m : tile.mask_global) {
+      if (m.size() != tile.global_keys.size()) fail("a mask_global row differs from global_keys");
+    }
+  }
+  if (!tile.global_row_keys.empty()) {
+    if (tile.global_row_keys.size() != tile.global_queries.size()) {
+      fail("global_row_keys entries differ from global_queries");
+    }
+    for (const auto& ks : tile.global_row_keys) in_seq(ks, "global row key");
+  }
+  if (!tile.mask_local.empty()) {
+    if (tile.mask_local.size() != tile.queries.size()) fail("mask_local rows differ from queries");
+    for (const auto& m : tile.mask_local) {
+      if (m.size() < tile.cols_used) fail("a mask_local row is shorter than cols_used");
+    }
+  }
+  in_seq(tile.queries, "query");
+  in_seq(tile.global_keys, "global key");
+  in_seq(tile.global_queries, "global query");
+  in_seq(tile.keys_streamed, "streamed key");
+}
+
+TileResult compute_tile_impl(const SaloTile& tile, Operands& ops) {
+  const ArrayConfig& cfg = ops.cfg();
+  check_tile(tile, cfg, ops.seq_len());
+  TileResult res;
+  res.cycles = tile_cycles(cfg, ops.dv());
+  res.counters.pe_slots = std::uint64_t{cfg.rows} * cfg.cols + std::uint64_t{cfg.rows} * cfg.global_cols +
+                          std::uint64_t{cfg.global_rows} * cfg.cols;
+  std::vector<std::uint32_t> keys;
+  for (std::size_t r = 0; r < tile.queries.size(); ++r) {
+    keys.clear();
+    for (std::size_t c = 0; c < tile.cols_used; ++c) {
+      if (!tile.mask_local.empty() && !tile.mask_local[r][c]) continue;
+      const std::int64_t key = tile.key_at(r, c, ops.seq_len());
+      if (key < 0) continue;
+      keys.push_back(static_cast<std::uint32_t>(key));
+    }
+    res.counters.pairs_local += keys.size();
+    for (std::size_t g = 0; g < tile.global_keys.size(); ++g) {
+      if (!tile.mask_global.empty() && !tile.mask_global[r][g]) continue;
+      keys.push_back(tile.global_keys[g]);
+      ++res.counters.pairs_global_col;
+    }
+    res.rows.push_back(compute_row(ops, tile.queries[r], keys, false, res.counters));
+  }
+  for (std::size_t g = 0; g < tile.global_queries.size(); ++g) {
+    const auto& gk = tile.global_row_keys.empty() ? tile.keys_streamed : tile.global_row_keys[g];
+    res.counters.pairs_global_row += gk.size();
+    res.rows.push_back(compute_row(ops, tile.global_queries[g], gk, true, res.counters));
+  }
+  return res;
+}
+
+}  // namespace
+
+std::string check_config(const ArrayConfig& cfg) {
+  if (cfg.rows == 0 || cfg.cols == 0) return "array rows and cols must be >= 1";
+  if (cfg.head_dim == 0) return "head_dim must be >= 1";
+  if (cfg.fixed.pwl_slope_frac_bits < 0 || cfg.fixed.pwl_slope_frac_bits > 16) {
+    return "pwl_slope_frac_bits must be in 0..16";
+  }
+  return "";
+}
+
+double RowPartial::weight() const { return empty ? 0.0 : std::ldexp(sum_mant, sum_exp); }
+
+void ArrayCounters::add(const ArrayCounters& o) {
+  macs_qk += o.macs_qk;
+  macs_exp += o.macs_exp;
+  adds_row_sum += o.adds_row_sum;
+  macs_normalise += o.macs_normalise;
+  macs_pv += o.macs_pv;
+  exp_evals += o.exp_evals;
+  reciprocals += o.reciprocals;
+  weighted_sum_merges += o.weighted_sum_merges;
+  pairs_local += o.pairs_local;
+  pairs_global_col += o.pairs_global_col;
+  pairs_global_row += o.pairs_global_row;
+  pe_slots += o.pe_slots;
+  exp_saturated += o.exp_saturated;
+  qk_saturated += o.qk_saturated;
+}
+
+TileCycles tile_cycles(const ArrayConfig& cfg, std::uint64_t dv) {
+  TileCycles c;
+  c.qk = cfg.head_dim;
+  c.exp = 1;
+  c.row_sum = std::uint64_t{cfg.cols} + cfg.global_cols;
+  c.reciprocal = 1;
+  c.normalise = 1;
+  c.pv = dv;
+  c.flush = 1;
+  return c;
+}
+
+std::uint64_t drain_cycles(const ArrayConfig& cfg) {
+  return std::uint64_t{cfg.cols} + cfg.global_rows + cfg.global_cols - 1;
+}
+
+std::uint64_t schedule_cycles(const ArrayConfig& cfg, std::uint64_t dv, std::uint64_t n_tiles) {
+  if (n_tiles == 0) return 0;
+  const TileCycles c = tile_cycles(cfg, dv);
+  return n_tiles * c.body() + (n_tiles - 1) * c.flush + drain_cycles(cfg);
+}
+
+TileResult compute_tile(const SaloTile& tile, const common::MatrixD& q, const common::MatrixD& k,
+                        const common::MatrixD& v, const ArrayConfig& cfg, double softmax_scale) {
+  const std::string why = check_config(cfg);
+  if (!why.empty()) throw std::invalid_argument("salo::compute_tile: " + why);
+  Operands ops(q, k, v, cfg, softmax_scale);
+  return compute_tile_impl(tile, ops);
+}
+
+RowPartial merge_slices(const RowPartial& a, const RowPartial& b, const ArrayConfig& cfg,
+                        std::uint64_t* merges) {
+  if (b.empty) return a;
+  if (a.empty) return b;
+  if (a.query != b.query) throw std::invalid_argument("salo::merge_slices: partials of different queries");
+  if (a.out.size() != b.out.size()) throw std::invalid_argument("salo::merge_slices: value dims differ");
+  if (merges) ++*merges;
+  RowPartial m;
+  m.query = a.query;
+  m.global_row = a.global_row;
+  m.empty = false;
+  m.keys = a.keys + b.keys;
+  const std::size_t dv = a.out.size();
+  m.out.assign(dv, 0.0);
+  const int e = std::max(a.sum_exp, b.sum_exp);
+  if (cfg.datapath == Datapath::Float) {
+    const double wa = std::ldexp(a.sum_mant, a.sum_exp - e), wb = std::ldexp(b.sum_mant, b.sum_exp - e);
+    const double w = wa + wb;
+    for (std::size_t t = 0; t < dv; ++t) m.out[t] = (wa * a.out[t] + wb * b.out[t]) / w;
+    m.sum_mant = w;
+    m.sum_exp = e;
+    return m;
+  }
+  if (a.out_raw.size() != dv || b.out_raw.size() != dv) {
+    throw std::invalid_argument("salo::merge_slices: fixed partials need out_raw");
+  }
+  const std::int64_t sa = align_mantissa(a.sum_raw, a.sum_exp, e);
+  const std::int64_t sb = align_mantissa(b.sum_raw, b.sum_exp, e);
+  const std::int64_t w = sa + sb;
+  if (w <= 0) return a.sum_exp >= b.sum_exp ? a : b;  // both aligned to zero: keep the heavier
+  const std::int64_t w1 = (512 * sa + w) / (2 * w);   // round(256 sa / w), 0.8
+  const std::int64_t w2 = 256 - w1;
+  m.out_raw.assign(dv, 0);
+  for (std::size_t t = 0; t < dv; ++t) {
+    m.out_raw[t] =
+        saturate(shift_right(w1 * a.out_raw[t] + w2 * b.out_raw[t], 8, Rounding::NearestAway), kAccFormat);
+    m.out[t] = kAccFormat.to_double(m.out_raw[t]);
+  }
+  ExpSum s;
+  s.mant_raw = sa;
+  s.exp = e;
+  s.add(sb, e);
+  m.sum_raw = s.mant_raw;
+  m.sum_mant = kAccFormat.to_double(s.mant_raw);
+  m.sum_exp = s.exp;
+  return m;
+}
+
+ScheduleResult run_schedule(const std::vector<SaloTile>& tiles, const common::MatrixD& q,
+                            const common::MatrixD& k, const common::MatrixD& v, const ArrayConfig& cfg,
+                            double softmax_scale) {
+  const std::string why = check_config(cfg);
+  if (!why.empty()) throw std::invalid_argument("salo::run_schedule: " + why);
+  Operands ops(q, k, v, cfg, softmax_scale);
+  const std::size_t L = q.rows(), dv = v.cols();
+  std::vector<RowPartial> acc(L);
+  ScheduleResult res;
+  for (const auto& tile : tiles) {
+    TileResult tr = compute_tile_impl(tile, ops);
+    res.counters.add(tr.counters);
+    res.tile_cycles.push_back(tr.cycles);
+    for (auto& p : tr.rows) {
+      acc[p.query] = merge_slices(acc[p.query], p, cfg, &res.counters.weighted_sum_merges);
+    }
+  }
+  res.out = common::MatrixD(L, dv, 0.0);
+  for (std::size_t i = 0; i < L; ++i) {
+    if (acc[i].empty) continue;
+    for (std::size_t t = 0; t < dv; ++t) res.out(i, t) = acc[i].out[t];
+  }
+  res.cycles = schedule_cycles(cfg, dv, tiles.size());
+  return res;
+}
+
+ScheduleResult run_schedule(const std::vector<SaloTile>& tiles, const common::MatrixD& q,
+                            const common::MatrixD& k, const common::MatrixD& v, const ArrayConfig& cfg) {
+  return run_schedule(tiles, q, k, v, cfg, 1.0 / std::sqrt(static_cast<double>(cfg.head_dim)));
+}
+
+}  // namespace savp::salo
