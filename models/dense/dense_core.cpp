@@ -558,6 +558,8 @@ common::EngineJobStats DenseCore::job_stats() const {
   common::EngineJobStats s;
   const double peak = static_cast<double>(cfg_.array.rows) * cfg_.array.cols;
   s.values.emplace_back("macs", static_cast<double>(job_macs_));
+  s.values.emplace_back("useful_macs", static_cast<double>(job_macs_));
+  s.values.emplace_back("pe_count", peak);
   s.values.emplace_back("array_busy_cycles", static_cast<double>(job_array_cycles_));
   s.values.emplace_back("array_utilisation", job_array_cycles_
                                                  ? static_cast<double>(job_macs_) / (peak * job_array_cycles_)

@@ -10,6 +10,8 @@ namespace {
 
 constexpr double kLog2e = 1.4426950408889634;
 
+}  // namespace
+
 // Operands of a run: the full matrices plus, in fixed mode, their 5.4 codes quantised on first use
 // (shared by all tiles of a schedule, so each token is quantised once).
 class Operands {
@@ -73,6 +75,8 @@ class Operands {
   double q_factor_ = 1.0;
   std::vector<std::vector<std::int64_t>> qf_, kf_, vf_;
 };
+
+namespace {
 
 // One row through stages 1-5 over `keys` (in row-sum order).
 RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std::uint32_t>& keys,
@@ -348,6 +352,17 @@ RowPartial merge_slices(const RowPartial& a, const RowPartial& b, const ArrayCon
   m.sum_exp = s.exp;
   return m;
 }
+
+TileRunner::TileRunner(const common::MatrixD& q, const common::MatrixD& k, const common::MatrixD& v,
+                       const ArrayConfig& cfg, double softmax_scale) {
+  const std::string why = check_config(cfg);
+  if (!why.empty()) throw std::invalid_argument("salo::TileRunner: " + why);
+  ops_ = std::make_unique<Operands>(q, k, v, cfg, softmax_scale);
+}
+
+TileRunner::~TileRunner() = default;
+
+TileResult TileRunner::run(const SaloTile& tile) { return compute_tile_impl(tile, *ops_); }
 
 ScheduleResult run_schedule(const std::vector<SaloTile>& tiles, const common::MatrixD& q,
                             const common::MatrixD& k, const common::MatrixD& v, const ArrayConfig& cfg,

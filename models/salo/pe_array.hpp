@@ -42,6 +42,7 @@
 
 #include <cstdint>
 #include <string>
+#include <memory>
 #include <vector>
 
 #include "models/common/tensor.hpp"
@@ -130,6 +131,22 @@ std::uint64_t schedule_cycles(const ArrayConfig& cfg, std::uint64_t dv, std::uin
 // identity. `merges` (optional) is incremented when both are non-empty.
 RowPartial merge_slices(const RowPartial& a, const RowPartial& b, const ArrayConfig& cfg,
                         std::uint64_t* merges = nullptr);
+
+class Operands;
+
+// TileRunner: computes a schedule's tiles one at a time against operand matrices that fill in as
+// the engine fetches them (a token's vectors must be present before the first tile that uses it);
+// fixed-point operands are quantised once, on first use, as in run_schedule.
+class TileRunner {
+ public:
+  TileRunner(const common::MatrixD& q, const common::MatrixD& k, const common::MatrixD& v, const ArrayConfig& cfg,
+             double softmax_scale);
+  ~TileRunner();
+  TileResult run(const SaloTile& tile);
+
+ private:
+  std::unique_ptr<Operands> ops_;
+};
 
 struct ScheduleResult {
   common::MatrixD out;       // L x dv; rows no partial covered stay zero

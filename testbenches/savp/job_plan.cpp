@@ -2,6 +2,7 @@
 
 #include "models/common/random.hpp"
 #include "models/dense/dense_core.hpp"
+#include "models/salo/salo_core.hpp"
 #include "tlm/platform/platform.hpp"
 
 namespace savp::tb {
@@ -80,9 +81,14 @@ JobPlan make_plan(sc::Scenario& s) {
   plan.depth = gemm ? w.K : w.head_dim;
   plan.value_dim = gemm ? 0 : w.value_dim;
 
-  const std::string why =
-      dense::DenseCore::check_job(acc.dense, gemm ? common::JobKind::Gemm : common::JobKind::Attention,
-                                  plan.rows, plan.cols, plan.depth, plan.value_dim);
+  std::string why;
+  if (acc.type == "salo") {
+    if (gemm) throw InputError(s.file, "/workload/kind", "the SALO engine runs attention, not GEMMs");
+    why = salo::SaloCore::check_job(acc.salo, w.seq_len, w.head_dim, w.value_dim, w.pattern);
+  } else {
+    why = dense::DenseCore::check_job(acc.dense, gemm ? common::JobKind::Gemm : common::JobKind::Attention, plan.rows,
+                                      plan.cols, plan.depth, plan.value_dim);
+  }
   if (!why.empty()) throw InputError(s.file, acc_path, "cannot run this workload: " + why);
 
   // Memory layout of one job; jobs run one after another and reuse it.

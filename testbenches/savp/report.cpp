@@ -50,7 +50,8 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   stats["scenario"] = s.resolved;
 
   Json jobs = Json::array();
-  std::uint64_t total_cycles = 0;
+  std::uint64_t total_cycles = 0, total_stalls = 0;
+  double useful_macs = 0, pe_cycles = 0;
   double first_start = -1, last_end = 0;
   std::size_t failed = 0;
   const auto& records = acc.jobs();
@@ -93,6 +94,17 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
       j["engine_stats"] = es;
       if (!rec.error.empty()) j["error"] = rec.error;
       total_cycles += rec.cycles;
+      total_stalls += rec.stall_cycles;
+      double useful = -1, pes = -1;
+      for (const auto& [k, v] : rec.engine.values) {
+        if (k == "useful_macs") useful = v;
+        if (k == "pe_count") pes = v;
+      }
+      if (useful >= 0 && pes > 0) {
+        useful_macs += useful;
+        pe_cycles += pes * static_cast<double>(rec.cycles);
+        j["utilization"] = rec.cycles ? useful / (pes * static_cast<double>(rec.cycles)) : 0.0;
+      }
       if (first_start < 0) first_start = start;
       last_end = end;
     }
@@ -112,6 +124,9 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   totals["jobs_planned"] = plan.jobs.size();
   totals["jobs_failed"] = failed + (plan.jobs.size() - host.results().size());
   totals["cycles"] = total_cycles;
+  totals["stall_cycles"] = total_stalls;
+  // Useful MACs / (PEs x cycles) over all jobs, for engines that report them.
+  if (pe_cycles > 0) totals["utilization"] = useful_macs / pe_cycles;
   totals["latency_ns"] = first_start < 0 ? 0.0 : last_end - first_start;
   totals["simulated_ns"] = info.simulated_ns;
   totals["energy_pj"] = tree.energy_pj();

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "tlm/accelerators/dense_accelerator.hpp"
+#include "tlm/accelerators/salo_accelerator.hpp"
 #include "tlm/accelerators/traffic_generator.hpp"
 #include "tlm/memory/dram_target.hpp"
 #include "tlm/memory/simple_memory.hpp"
@@ -17,6 +18,7 @@ std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
   if (spec.type == "dense") {
     return std::make_unique<DenseAccelerator>(spec.name().c_str(), spec.dense, energy, mode);
   }
+  if (spec.type == "salo") return std::make_unique<SaloAccelerator>(spec.name().c_str(), spec.salo, energy, mode);
   if (spec.type == "traffic") return std::make_unique<TrafficGenerator>(spec.name().c_str(), spec.traffic, mode);
   throw std::invalid_argument("unknown accelerator type " + spec.type);
 }

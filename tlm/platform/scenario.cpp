@@ -8,7 +8,7 @@ namespace fs = std::filesystem;
 using common::Json;
 using common::JsonNode;
 
-std::vector<std::string> engine_types() { return {"dense", "traffic"}; }
+std::vector<std::string> engine_types() { return {"dense", "salo", "traffic"}; }
 
 namespace {
 
@@ -21,6 +21,7 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   a.type = node.get_choice("type", engine_types());
   if (a.type == "dense") a.dense = dense::DenseConfig::parse(node);
   if (a.type == "traffic") a.traffic = memory::TrafficConfig::parse(node);
+  if (a.type == "salo") a.salo = salo::SaloConfig::parse(node);
   return a;
 }
 

@@ -1,0 +1,45 @@
+#include "models/salo/salo_config.hpp"
+
+namespace savp::salo {
+
+SaloConfig SaloConfig::parse(common::JsonNode node) {
+  SaloConfig c;
+  node.get_choice("type", {"salo"});
+  c.name = node.get_string("name", c.name);
+  c.clock_mhz = node.get_number_in("clock_mhz", c.clock_mhz, 1, 100000);
+  if (node.has("array")) {
+    common::JsonNode a = node.object_at("array");
+    c.array.rows = static_cast<std::uint32_t>(a.get_int("rows", 32, 1, 1024));
+    c.array.cols = static_cast<std::uint32_t>(a.get_int("cols", 32, 1, 1024));
+    c.array.global_rows = static_cast<std::uint32_t>(a.get_int("global_rows", 1, 0, 64));
+    c.array.global_cols = static_cast<std::uint32_t>(a.get_int("global_cols", 1, 0, 64));
+    c.array.head_dim = static_cast<std::uint32_t>(a.get_int("head_dim", 64, 1, 1024));
+    a.finish();
+  }
+  const std::string dp = node.get_choice("datapath", {"fixed", "float"}, "fixed");
+  c.array.datapath = dp == "fixed" ? Datapath::Fixed : Datapath::Float;
+  c.scheduler.rows = c.array.rows;
+  c.scheduler.cols = c.array.cols;
+  c.scheduler.global_rows = c.array.global_rows;
+  c.scheduler.global_cols = c.array.global_cols;
+  if (node.has("buffers")) {
+    common::JsonNode b = node.object_at("buffers");
+    c.scheduler.q_buffer_vectors = static_cast<std::uint32_t>(b.get_int("q_vectors", 64, 0, 1 << 24));
+    c.scheduler.k_buffer_vectors = static_cast<std::uint32_t>(b.get_int("k_vectors", 1024, 0, 1 << 24));
+    c.scheduler.v_buffer_vectors = static_cast<std::uint32_t>(b.get_int("v_vectors", 1024, 0, 1 << 24));
+    b.finish();
+  }
+  if (node.has("dma")) {
+    common::JsonNode d = node.object_at("dma");
+    const std::int64_t burst = d.get_int("max_burst_bytes", 64, 4, 1 << 20);
+    if ((burst & (burst - 1)) != 0) d.child("max_burst_bytes").fail_expected("a power of two");
+    c.max_burst_bytes = static_cast<std::uint32_t>(burst);
+    c.outstanding = static_cast<std::uint32_t>(d.get_int("outstanding", 16, 1, 1 << 16));
+    d.finish();
+  }
+  c.tolerance_rel_l2 = node.get_number_in("tolerance_rel_l2", -1.0, 0.0, 10.0);
+  node.finish();
+  return c;
+}
+
+}  // namespace savp::salo

@@ -1,0 +1,253 @@
+#include "models/salo/salo_core.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "models/common/number_format.hpp"
+
+namespace savp::salo {
+
+using common::EngineStep;
+
+SaloCore::SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy) : cfg_(cfg) {
+  // The PE's one MAC: 9-bit operands (5.4 inputs, 2.7 probabilities) into an 18-bit (10.8)
+  // accumulator in the fixed datapath; fp32 in the float one. Row-sum additions at accumulator
+  // width; the inverse unit as two Newton steps of that MAC (4 multiplies + 2 adds).
+  const bool fixed = cfg.array.datapath == Datapath::Fixed;
+  pj_mac_ = fixed ? energy.mac_pj("int", 9, 18) : energy.mac_pj("fp32", 32, 32);
+  pj_add_ = fixed ? energy.int_add_pj(18) : energy.pj("fp32_add");
+  pj_recip_ = fixed ? 4 * energy.int_mult_pj(9) + 2 * energy.int_add_pj(18) : energy.pj("fp32_recip");
+  const double eb = static_cast<double>(common::elem_bytes(cfg.bus_format()));
+  const std::uint32_t vecs[3] = {cfg.scheduler.q_buffer_vectors, cfg.scheduler.k_buffer_vectors,
+                                 cfg.scheduler.v_buffer_vectors};
+  for (int i = 0; i < 3; ++i) {
+    const double cap = std::max(1.0, vecs[i] * cfg.array.head_dim * eb);
+    pj_buf_rd_[i] = energy.sram_pj_per_64b(cap, false);
+    pj_buf_wr_[i] = energy.sram_pj_per_64b(cap, true);
+  }
+}
+
+SaloCore::~SaloCore() = default;
+
+std::string SaloCore::check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
+                                std::uint64_t value_dim, const common::AttentionPattern& p) {
+  if (head_dim != cfg.array.head_dim || value_dim != cfg.array.head_dim) {
+    return "the SALO array is built for head_dim " + std::to_string(cfg.array.head_dim) + ", the workload has " +
+           std::to_string(head_dim) + (value_dim != head_dim ? " (value_dim " + std::to_string(value_dim) + ")" : "");
+  }
+  if (p.window > 0 && p.window / 2 >= seq_len) {
+    return "the sliding window (" + std::to_string(p.window) + ") is wider than the sequence (" +
+           std::to_string(seq_len) + " tokens)";
+  }
+  if (p.window_h > 0 && (p.window_h > p.grid_h || p.window_w > p.grid_w)) {
+    return "the 2D window " + std::to_string(p.window_h) + "x" + std::to_string(p.window_w) + " is larger than the " +
+           std::to_string(p.grid_h) + "x" + std::to_string(p.grid_w) + " grid";
+  }
+  if (p.global_tokens.size() > seq_len) {
+    return std::to_string(p.global_tokens.size()) + " global tokens for " + std::to_string(seq_len) + " tokens";
+  }
+  try {
+    schedule(p, seq_len, cfg.scheduler);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+common::AttentionPattern SaloCore::pattern_of(const common::JobDescriptor& d) const {
+  common::AttentionPattern p;
+  p.causal = d.causal != 0;
+  p.window = d.window;
+  p.dilation = d.dilation;
+  p.grid_h = d.grid_h;
+  p.grid_w = d.grid_w;
+  p.window_h = d.window_h;
+  p.window_w = d.window_w;
+  for (std::uint64_t g = 0; g < d.n_globals; ++g) {
+    std::uint32_t t = 0;
+    std::memcpy(&t, globals_raw_.data() + 4 * g, 4);
+    p.global_tokens.push_back(t);
+  }
+  return p;
+}
+
+void SaloCore::start(const common::JobDescriptor& job) {
+  job_ = job;
+  job_counters_ = ArrayCounters{};
+  job_cycles_ = 0;
+  const std::uint64_t L = job.rows, d = job.depth, eb = common::elem_bytes(cfg_.bus_format());
+  q_ = common::MatrixD(L, d);
+  k_ = common::MatrixD(L, d);
+  v_ = common::MatrixD(L, job.value_dim);
+  q_raw_.assign(L * d * eb, 0);
+  k_raw_.assign(L * d * eb, 0);
+  v_raw_.assign(L * job.value_dim * eb, 0);
+  acc_.assign(L, RowPartial{});
+  written_.assign(L, 0);
+  globals_raw_.assign(job.n_globals * 4, 0);
+  tile_ = 0;
+  stage_ = Stage::Globals;
+}
+
+void SaloCore::plan() {
+  schedule_ = schedule(pattern_of(job_), job_.rows, cfg_.scheduler);
+  runner_ = std::make_unique<TileRunner>(q_, k_, v_, cfg_.array, job_.softmax_scale);
+  stage_ = schedule_.tiles.empty() ? Stage::Tail : Stage::Tiles;
+}
+
+void SaloCore::add_reads(const std::vector<std::uint32_t>& idx, std::uint64_t base, std::uint8_t* raw,
+                         EngineStep& step) {
+  const std::uint64_t vb = job_.depth * common::elem_bytes(cfg_.bus_format());
+  std::vector<std::uint32_t> sorted(idx);
+  std::sort(sorted.begin(), sorted.end());
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i + 1;
+    while (j < sorted.size() && sorted[j] == sorted[j - 1] + 1) ++j;  // coalesce consecutive tokens
+    const std::uint64_t off = sorted[i] * vb;
+    step.reads.push_back({base + off, (j - i) * vb, raw + off, nullptr});
+    i = j;
+  }
+}
+
+bool SaloCore::next(EngineStep& step) {
+  step = EngineStep{};
+  switch (stage_) {
+    case Stage::Globals:
+      step.phase = "schedule";
+      if (job_.n_globals) step.reads.push_back({job_.addr_globals, job_.n_globals * 4, globals_raw_.data(), nullptr});
+      return true;
+    case Stage::Tiles: {
+      const TileTraffic& tr = schedule_.traffic[tile_];
+      step.phase = "tile";
+      step.prefetch = true;
+      add_reads(tr.q_fetch, job_.addr_a, q_raw_.data(), step);
+      add_reads(tr.k_fetch, job_.addr_b, k_raw_.data(), step);
+      add_reads(tr.v_fetch, job_.addr_c, v_raw_.data(), step);
+      const std::uint64_t vb = job_.depth * common::elem_bytes(cfg_.bus_format());
+      const std::uint64_t fetched[3] = {tr.q_fetch.size(), tr.k_fetch.size(), tr.v_fetch.size()};
+      const std::uint64_t needed[3] = {tr.q_needed, tr.k_needed, tr.v_needed};
+      for (int i = 0; i < 3; ++i) {
+        buf_wr_bytes_[i] += fetched[i] * vb;
+        buf_rd_bytes_[i] += needed[i] * vb;
+      }
+      return true;
+    }
+    case Stage::Tail:
+      step.phase = "drain";
+      step.compute_cycles = drain_cycles(cfg_.array);
+      job_cycles_ += step.compute_cycles;
+      {
+        std::vector<std::uint32_t> rest;
+        for (std::uint32_t i = 0; i < job_.rows; ++i) {
+          if (!written_[i]) rest.push_back(i);
+        }
+        write_rows(rest, step);  // rows no tile completed (fully masked rows: zeros)
+      }
+      stage_ = Stage::Done;
+      return true;
+    case Stage::Done:
+      return false;
+  }
+  return false;
+}
+
+void SaloCore::decode(const std::vector<std::uint32_t>& idx, const std::uint8_t* raw, common::MatrixD& m) {
+  const std::size_t d = m.cols();
+  const std::size_t eb = common::elem_bytes(cfg_.bus_format());
+  for (std::uint32_t i : idx) {
+    common::unpack(raw + static_cast<std::size_t>(i) * d * eb, d, cfg_.bus_format(), common::QuantParams{}, m.row(i));
+  }
+}
+
+void SaloCore::write_rows(const std::vector<std::uint32_t>& rows, EngineStep& step) {
+  if (rows.empty()) return;
+  const std::size_t dv = job_.value_dim;
+  std::vector<std::uint32_t> sorted(rows);
+  std::sort(sorted.begin(), sorted.end());
+  out_buf_.assign(sorted.size() * dv * 4, 0);
+  for (std::size_t n = 0; n < sorted.size(); ++n) {
+    const RowPartial& p = acc_[sorted[n]];
+    for (std::size_t t = 0; t < dv; ++t) {
+      const float f = p.empty ? 0.0f : static_cast<float>(p.out[t]);
+      std::memcpy(&out_buf_[(n * dv + t) * 4], &f, 4);
+    }
+    written_[sorted[n]] = 1;
+  }
+  for (std::size_t i = 0; i < sorted.size();) {
+    std::size_t j = i + 1;
+    while (j < sorted.size() && sorted[j] == sorted[j - 1] + 1) ++j;
+    step.writes.push_back({job_.addr_out + sorted[i] * dv * 4, (j - i) * dv * 4, nullptr, &out_buf_[i * dv * 4]});
+    i = j;
+  }
+}
+
+void SaloCore::reads_done(EngineStep& step) {
+  if (stage_ == Stage::Globals) {
+    plan();
+    return;
+  }
+  if (stage_ != Stage::Tiles) return;
+  const TileTraffic& tr = schedule_.traffic[tile_];
+  decode(tr.q_fetch, q_raw_.data(), q_);
+  decode(tr.k_fetch, k_raw_.data(), k_);
+  decode(tr.v_fetch, v_raw_.data(), v_);
+  TileResult r = runner_->run(schedule_.tiles[tile_]);
+  std::uint64_t cycles = r.cycles.body() + (tile_ > 0 ? r.cycles.flush : 0);
+  step.compute_cycles = cycles;
+  job_cycles_ += cycles;
+  job_counters_.add(r.counters);
+  counters_.add(r.counters);
+  for (auto& p : r.rows) {
+    std::uint64_t merges = 0;
+    acc_[p.query] = merge_slices(acc_[p.query], p, cfg_.array, &merges);
+    job_counters_.weighted_sum_merges += merges;
+    counters_.weighted_sum_merges += merges;
+  }
+  write_rows(tr.out_write, step);
+  if (++tile_ == schedule_.tiles.size()) stage_ = Stage::Tail;
+}
+
+common::EngineJobStats SaloCore::job_stats() const {
+  common::EngineJobStats s;
+  const ArrayCounters& c = job_counters_;
+  const std::uint64_t pes = std::uint64_t{cfg_.array.rows} * cfg_.array.cols +
+                            std::uint64_t{cfg_.array.global_rows} * cfg_.array.cols +
+                            std::uint64_t{cfg_.array.global_cols} * cfg_.array.rows;
+  const double useful = static_cast<double>(c.macs_qk + c.macs_pv);
+  s.values.emplace_back("tiles", static_cast<double>(schedule_.tiles.size()));
+  s.values.emplace_back("useful_macs", useful);
+  s.values.emplace_back("pe_count", static_cast<double>(pes));
+  s.values.emplace_back("array_busy_cycles", static_cast<double>(job_cycles_));
+  s.values.emplace_back("array_utilisation", job_cycles_ ? useful / (static_cast<double>(pes) * job_cycles_) : 0.0);
+  s.values.emplace_back("spatial_utilisation", schedule_.stats.utilisation_all_pes);
+  s.values.emplace_back("pairs", static_cast<double>(c.pairs_local + c.pairs_global_col + c.pairs_global_row));
+  s.values.emplace_back("weighted_sum_merges", static_cast<double>(c.weighted_sum_merges));
+  s.values.emplace_back("k_fetched", static_cast<double>(schedule_.stats.k_fetched));
+  s.values.emplace_back("k_needed_no_reuse", static_cast<double>(schedule_.stats.k_needed));
+  s.values.emplace_back("exp_saturated", static_cast<double>(c.exp_saturated));
+  return s;
+}
+
+std::vector<std::pair<std::string, common::ActionLedger>> SaloCore::actions() const {
+  const ArrayCounters& c = counters_;
+  const std::uint64_t dv = cfg_.array.head_dim;
+  std::vector<std::pair<std::string, common::ActionLedger>> out;
+  out.push_back({"pe_array",
+                 {{"mac_qk", {c.macs_qk, pj_mac_, "MAC"}},
+                  {"mac_exp", {c.macs_exp, pj_mac_, "MAC"}},
+                  {"add_row_sum", {c.adds_row_sum, pj_add_, "op"}},
+                  {"mac_normalise", {c.macs_normalise, pj_mac_, "MAC"}},
+                  {"mac_pv", {c.macs_pv, pj_mac_, "MAC"}}}});
+  out.push_back({"inverse_units", {{"reciprocal", {c.reciprocals, pj_recip_, "op"}}}});
+  out.push_back({"weighted_sum_units", {{"merge_mac", {c.weighted_sum_merges * 2 * dv, pj_mac_, "MAC"}}}});
+  const char* names[3] = {"q_buffer", "k_buffer", "v_buffer"};
+  for (int i = 0; i < 3; ++i) {
+    out.push_back({names[i],
+                   {{"read_64b", {(buf_rd_bytes_[i] + 7) / 8, pj_buf_rd_[i], "access"}},
+                    {"write_64b", {(buf_wr_bytes_[i] + 7) / 8, pj_buf_wr_[i], "access"}}}});
+  }
+  return out;
+}
+
+}  // namespace savp::salo

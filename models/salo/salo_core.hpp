@@ -1,0 +1,67 @@
+// SaloCore: the SALO accelerator as an engine core. On a job it fetches the global-token list,
+// builds the tile schedule of the hybrid pattern (scheduler.hpp), then runs one step per tile: the
+// Q/K/V vectors the memory plan says are missing are read from DRAM into the Q/K/V buffers, the
+// PE array computes the tile bit-accurately (pe_array.hpp) in the cycles of its five-stage
+// schedule (plus the flush between tiles and the final drain), the weighted-sum units merge each
+// query's partials, and the rows the plan marks complete are written back at fp32. Counts MACs by
+// stage, exp/reciprocal/merge operations and buffer accesses for energy.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/common/energy_table.hpp"
+#include "models/common/engine_step.hpp"
+#include "models/common/tensor.hpp"
+#include "models/salo/pe_array.hpp"
+#include "models/salo/salo_config.hpp"
+#include "models/salo/scheduler.hpp"
+
+namespace savp::salo {
+
+class SaloCore : public common::EngineCore {
+ public:
+  SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy);
+  ~SaloCore() override;
+
+  // Empty when the job fits this engine, else why not (plan time: the caller names the path).
+  static std::string check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
+                               std::uint64_t value_dim, const common::AttentionPattern& pattern);
+
+  void start(const common::JobDescriptor& job) override;
+  bool next(common::EngineStep& step) override;
+  void reads_done(common::EngineStep& step) override;
+  common::EngineJobStats job_stats() const override;
+  std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
+
+ private:
+  enum class Stage { Globals, Tiles, Tail, Done };
+  common::AttentionPattern pattern_of(const common::JobDescriptor& d) const;
+  void plan();
+  void add_reads(const std::vector<std::uint32_t>& idx, std::uint64_t base, std::uint8_t* raw,
+                 common::EngineStep& step);
+  void decode(const std::vector<std::uint32_t>& idx, const std::uint8_t* raw, common::MatrixD& m);
+  void write_rows(const std::vector<std::uint32_t>& rows, common::EngineStep& step);
+
+  SaloConfig cfg_;
+  double pj_mac_ = 0, pj_add_ = 0, pj_recip_ = 0, pj_buf_rd_[3] = {}, pj_buf_wr_[3] = {};
+  common::JobDescriptor job_;
+  Stage stage_ = Stage::Done;
+  std::vector<std::uint8_t> globals_raw_;
+  Schedule schedule_;
+  std::size_t tile_ = 0;
+  common::MatrixD q_, k_, v_;
+  std::vector<std::uint8_t> q_raw_, k_raw_, v_raw_;  // bus images of the fetched vectors
+  std::unique_ptr<TileRunner> runner_;
+  std::vector<RowPartial> acc_;
+  std::vector<std::uint8_t> written_;
+  std::vector<std::uint8_t> out_buf_;
+  // Counters: this job and cumulative.
+  ArrayCounters job_counters_, counters_;
+  std::uint64_t job_cycles_ = 0;
+  std::uint64_t buf_rd_bytes_[3] = {}, buf_wr_bytes_[3] = {};
+};
+
+}  // namespace savp::salo
