@@ -30,30 +30,34 @@ SaloCore::SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy) : c
 
 SaloCore::~SaloCore() = default;
 
-std::string SaloCore::check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
-                                std::uint64_t value_dim, const common::AttentionPattern& p) {
+SaloCore::JobCheck SaloCore::check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
+                                       std::uint64_t value_dim, const common::AttentionPattern& p) {
   if (head_dim != cfg.array.head_dim || value_dim != cfg.array.head_dim) {
-    return "the SALO array is built for head_dim " + std::to_string(cfg.array.head_dim) + ", the workload has " +
-           std::to_string(head_dim) + (value_dim != head_dim ? " (value_dim " + std::to_string(value_dim) + ")" : "");
+    return {"head_dim", "the SALO array is built for head_dim " + std::to_string(cfg.array.head_dim) +
+                            ", the workload has " + std::to_string(head_dim) +
+                            (value_dim != head_dim ? " (value_dim " + std::to_string(value_dim) + ")" : "")};
   }
   if (p.window > 0 && p.window / 2 >= seq_len) {
-    return "the sliding window (" + std::to_string(p.window) + ") is wider than the sequence (" +
-           std::to_string(seq_len) + " tokens)";
+    return {"pattern/window", "the sliding window (" + std::to_string(p.window) + ") is wider than the sequence (" +
+                                  std::to_string(seq_len) + " tokens)"};
   }
   if (p.window_h > 0 && (p.window_h > p.grid_h || p.window_w > p.grid_w)) {
-    return "the 2D window " + std::to_string(p.window_h) + "x" + std::to_string(p.window_w) + " is larger than the " +
-           std::to_string(p.grid_h) + "x" + std::to_string(p.grid_w) + " grid";
+    return {"pattern/window_2d", "the 2D window " + std::to_string(p.window_h) + "x" + std::to_string(p.window_w) +
+                                     " is larger than the " + std::to_string(p.grid_h) + "x" +
+                                     std::to_string(p.grid_w) + " grid"};
   }
   if (p.global_tokens.size() > seq_len) {
-    return std::to_string(p.global_tokens.size()) + " global tokens for " + std::to_string(seq_len) + " tokens";
+    return {"pattern/global_tokens",
+            std::to_string(p.global_tokens.size()) + " global tokens for " + std::to_string(seq_len) + " tokens"};
   }
   try {
     schedule(p, seq_len, cfg.scheduler);
   } catch (const std::exception& e) {
-    return e.what();
+    return {"pattern", e.what()};
   }
-  return "";
+  return {};
 }
+
 
 common::AttentionPattern SaloCore::pattern_of(const common::JobDescriptor& d) const {
   common::AttentionPattern p;

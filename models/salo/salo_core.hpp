@@ -26,9 +26,13 @@ class SaloCore : public common::EngineCore {
   SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy);
   ~SaloCore() override;
 
-  // Empty when the job fits this engine, else why not (plan time: the caller names the path).
-  static std::string check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
-                               std::uint64_t value_dim, const common::AttentionPattern& pattern);
+  // Why the job does not fit this engine (empty when it does) and the workload key at fault
+  // ("head_dim", "pattern/window", "pattern/window_2d", "pattern/global_tokens", "pattern").
+  struct JobCheck {
+    std::string key, why;
+  };
+  static JobCheck check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
+                            std::uint64_t value_dim, const common::AttentionPattern& pattern);
 
   void start(const common::JobDescriptor& job) override;
   bool next(common::EngineStep& step) override;

@@ -84,7 +84,10 @@ JobPlan make_plan(sc::Scenario& s) {
   std::string why;
   if (acc.type == "salo") {
     if (gemm) throw InputError(s.file, "/workload/kind", "the SALO engine runs attention, not GEMMs");
-    why = salo::SaloCore::check_job(acc.salo, w.seq_len, w.head_dim, w.value_dim, w.pattern);
+    const auto c = salo::SaloCore::check_job(acc.salo, w.seq_len, w.head_dim, w.value_dim, w.pattern);
+    if (!c.why.empty()) {
+      throw InputError(s.file, "/workload/" + c.key, "the SALO engine (" + acc_path + ") cannot run this: " + c.why);
+    }
   } else {
     why = dense::DenseCore::check_job(acc.dense, gemm ? common::JobKind::Gemm : common::JobKind::Attention, plan.rows,
                                       plan.cols, plan.depth, plan.value_dim);

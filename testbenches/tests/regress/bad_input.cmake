@@ -54,7 +54,7 @@ bad_case("zero quantum" ${DEF} SET quantum_ns=0 STDERR "default.json" "/quantum_
 bad_case("unknown dataflow" ${DEF} SET platform.accelerators.0.dataflow=xy
   STDERR "default.json" "/platform/accelerators/0/dataflow" "expected one of os|ws|is, found \"xy\"")
 bad_case("unknown engine type" ${DEF} SET platform.accelerators.0.type=sparse
-  STDERR "default.json" "/platform/accelerators/0/type" "expected one of dense|traffic, found \"sparse\"")
+  STDERR "default.json" "/platform/accelerators/0/type" "expected one of dense|salo|traffic, found \"sparse\"")
 bad_case("unknown workload kind" ${DEF} SET workload.kind=conv
   STDERR "default.json" "/workload/kind" "expected one of attention|gemm|traffic, found \"conv\"")
 bad_case("unknown timing mode" ${DEF} SET timing_mode=XT STDERR "default.json" "/timing_mode" "expected one of LT|AT")
@@ -146,3 +146,19 @@ bad_case("traffic workload on an engine" ${SCENARIOS}/memory/simple-seq-read.jso
   STDERR "simple-seq-read.json" "/workload/accelerator" "needs a \"traffic\" accelerator")
 bad_case("interconnect unknown key" ${DEF} SET platform.interconnect.width=5
   STDERR "default.json" "/platform/interconnect/width" "unknown key \"width\"")
+
+# ---- SALO: patterns and shapes the engine cannot run
+set(SALO ${SCENARIOS}/salo/small.json)
+bad_case("SALO window wider than the sequence" ${SALO} SET workload.pattern.window=5000
+  STDERR "small.json" "/workload/pattern/window" "wider than the sequence (512 tokens)")
+bad_case("SALO dilation below 1" ${SALO} SET workload.pattern.dilation=0
+  STDERR "small.json" "/workload/pattern/dilation" "found 0")
+bad_case("SALO more global tokens than tokens" ${SALO} SET workload.pattern.global_tokens=600
+  STDERR "small.json" "/workload/pattern" "global token 512 is outside the sequence")
+bad_case("SALO unsupported head dimension" ${SALO} SET workload.head_dim=32
+  STDERR "small.json" "/workload/head_dim" "built for head_dim 64, the workload has 32")
+bad_case("SALO 2D window larger than the grid" ${SALO}
+  SET "workload.pattern={\"window_2d\":{\"grid_h\":16,\"grid_w\":32,\"window_h\":20,\"window_w\":3}}"
+  STDERR "small.json" "/workload/pattern/window_2d" "larger than the 16x32 grid")
+bad_case("SALO unknown datapath" ${SALO} SET platform.accelerators.0.datapath=fp8
+  STDERR "small.json" "/platform/accelerators/0/datapath" "expected one of fixed|float")

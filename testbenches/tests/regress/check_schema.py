@@ -30,6 +30,7 @@ ET = "models/common/energy_table.cpp"
 WS = "models/common/workload_spec.cpp"
 TC = "models/memory/traffic_core.cpp"
 DS = "models/memory/dram_spec.cpp"
+SA = "models/salo/salo_config.cpp"
 LOADER = {
     "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
     "platform": [(SC, r"JsonNode platform =", r"platform\.finish\(\)", "platform")],
@@ -62,6 +63,11 @@ LOADER = {
                          (WS, r'if \(kind == "traffic"\)', r"node\.finish\(\)", "node")],
     "attention_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "traffic"\)', "node"),
                            (WS, r"w\.batch =", r"^}", "node")],
+    "salo_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
+                         (SA, r"SaloConfig SaloConfig::parse", r"node\.finish\(\)", "node")],
+    "salo_array": [(SA, r'object_at\("array"\)', r"a\.finish\(\)", "a")],
+    "salo_buffers": [(SA, r'object_at\("buffers"\)', r"b\.finish\(\)", "b")],
+    "salo_dma": [(SA, r'object_at\("dma"\)', r"d\.finish\(\)", "d")],
     "traffic_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
                             (TC, r"TrafficConfig TrafficConfig::parse", r"node\.finish\(\)", "node")],
     "pattern": [(WS, r"AttentionPattern parse_pattern", r"node\.finish\(\)", "node")],
@@ -205,10 +211,10 @@ def main():
     problems = []
 
     # 1. Shipped files.
-    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json")))]
+    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json"))) + sorted(glob.glob(os.path.join(scen, "salo", "*.json")))]
     checks += [(p, {"anyOf": [{"$ref": "#/$defs/memory_preset"}, {"$ref": "#/$defs/dram_memory_preset"}]}) for p in sorted(glob.glob(os.path.join(scen, "memory", "presets", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/energy_table"}) for p in sorted(glob.glob(os.path.join(scen, "energy", "*.json")))]
-    checks += [(p, {"$ref": "#/$defs/dense_accelerator"}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]
+    checks += [(p, {"anyOf": [{"$ref": "#/$defs/dense_accelerator"}, {"$ref": "#/$defs/salo_accelerator"}]}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]
     for path, s in checks:
         try:
             with open(path) as f:

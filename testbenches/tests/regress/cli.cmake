@@ -39,3 +39,7 @@ foreach(p simple hbm2 ddr4)
             --set platform.memory.preset=${p} --set workload.seq_len=128)
   set_tests_properties("regress: LT and AT agree on ${p}" PROPERTIES LABELS regress)
 endforeach()
+add_test(NAME "regress: LT and AT agree on SALO"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_lt_at.py ${SAVP_BIN} ${SCENARIOS}/salo/small.json ${REGRESS_OUT}/ltat-salo
+          --set platform.memory.preset=hbm2 --set workload.heads=1)
+set_tests_properties("regress: LT and AT agree on SALO" PROPERTIES LABELS regress)
