@@ -1,5 +1,6 @@
 #include "models/common/attention_pattern.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <sstream>
 
@@ -66,6 +67,37 @@ bool AttentionPattern::allowed(std::uint64_t i, std::uint64_t j,
     if (std::llabs(ri - rj) <= window_h / 2 && std::llabs(ci - cj) <= window_w / 2) return true;
   }
   return false;
+}
+
+void AttentionPattern::candidate_keys(std::uint64_t i, std::uint64_t L, const std::vector<std::uint8_t>& globals,
+                                      std::vector<std::uint64_t>& out) const {
+  out.clear();
+  if (is_dense() || globals[i]) {
+    const std::uint64_t end = causal ? i + 1 : L;
+    for (std::uint64_t j = 0; j < end; ++j) out.push_back(j);
+    return;
+  }
+  for (auto g : global_tokens) {
+    if (g < L) out.push_back(g);
+  }
+  if (window) {
+    const std::int64_t span = static_cast<std::int64_t>(dilation) * static_cast<std::int64_t>(window);
+    const std::int64_t lo = std::max<std::int64_t>(0, static_cast<std::int64_t>(i) - span);
+    const std::int64_t hi = std::min<std::int64_t>(static_cast<std::int64_t>(L) - 1, static_cast<std::int64_t>(i) + span);
+    for (std::int64_t j = lo; j <= hi; ++j) out.push_back(static_cast<std::uint64_t>(j));
+  }
+  if (window_h) {
+    const std::int64_t r = static_cast<std::int64_t>(i / grid_w), c = static_cast<std::int64_t>(i % grid_w);
+    for (std::int64_t rr = std::max<std::int64_t>(0, r - window_h / 2);
+         rr <= std::min<std::int64_t>(static_cast<std::int64_t>(grid_h) - 1, r + window_h / 2); ++rr) {
+      for (std::int64_t cc = std::max<std::int64_t>(0, c - window_w / 2);
+           cc <= std::min<std::int64_t>(static_cast<std::int64_t>(grid_w) - 1, c + window_w / 2); ++cc) {
+        out.push_back(static_cast<std::uint64_t>(rr * grid_w + cc));
+      }
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
 }  // namespace savp::common

@@ -31,6 +31,11 @@ struct AttentionPattern {
   // Precomputed global-token flags for a sequence length (fast allowed()).
   std::vector<std::uint8_t> global_flags(std::uint64_t seq_len) const;
   bool allowed(std::uint64_t i, std::uint64_t j, const std::vector<std::uint8_t>& globals) const;
+  // Keys query i may attend, as a sorted superset of the allowed ones (allowed() decides): the
+  // window's and 2D window's neighbourhoods plus the global tokens, or every key when the pattern
+  // is dense or i is global. Lets sparse references run in O(L x window) instead of O(L^2).
+  void candidate_keys(std::uint64_t i, std::uint64_t seq_len, const std::vector<std::uint8_t>& globals,
+                      std::vector<std::uint64_t>& out) const;
 };
 
 }  // namespace savp::common

@@ -14,29 +14,30 @@ MatrixD reference_attention(const MatrixD& q, const MatrixD& k, const MatrixD& v
   const std::size_t L = q.rows(), S = k.rows(), d = q.cols(), dv = v.cols();
   const auto globals = pattern.global_flags(std::max(L, S));
   MatrixD out(L, dv, 0.0);
-  std::vector<double> s(S);
+  std::vector<std::uint64_t> keys;
+  std::vector<double> s;
   for (std::size_t i = 0; i < L; ++i) {
+    pattern.candidate_keys(i, S, globals, keys);
+    s.assign(keys.size(), -std::numeric_limits<double>::infinity());
     double mx = -std::numeric_limits<double>::infinity();
-    for (std::size_t j = 0; j < S; ++j) {
-      if (!pattern.allowed(i, j, globals)) {
-        s[j] = -std::numeric_limits<double>::infinity();
-        continue;
-      }
+    for (std::size_t n = 0; n < keys.size(); ++n) {
+      const std::size_t j = keys[n];
+      if (!pattern.allowed(i, j, globals)) continue;
       double acc = 0.0;
       for (std::size_t t = 0; t < d; ++t) acc += q(i, t) * k(j, t);
-      s[j] = acc * scale;
-      mx = std::max(mx, s[j]);
+      s[n] = acc * scale;
+      mx = std::max(mx, s[n]);
     }
     if (mx == -std::numeric_limits<double>::infinity()) continue;  // fully masked row
     double sum = 0.0;
-    for (std::size_t j = 0; j < S; ++j) {
-      s[j] = std::isinf(s[j]) ? 0.0 : std::exp(s[j] - mx);
-      sum += s[j];
+    for (auto& x : s) {
+      x = std::isinf(x) ? 0.0 : std::exp(x - mx);
+      sum += x;
     }
-    for (std::size_t j = 0; j < S; ++j) {
-      if (s[j] == 0.0) continue;
-      const double p = s[j] / sum;
-      for (std::size_t t = 0; t < dv; ++t) out(i, t) += p * v(j, t);
+    for (std::size_t n = 0; n < keys.size(); ++n) {
+      if (s[n] == 0.0) continue;
+      const double p = s[n] / sum;
+      for (std::size_t t = 0; t < dv; ++t) out(i, t) += p * v(keys[n], t);
     }
   }
   return out;
