@@ -12,9 +12,6 @@ double FixedFormat::to_double(std::int64_t raw) const {
   return std::ldexp(static_cast<double>(raw), -frac_bits);
 }
 
-std::int64_t saturate(std::int64_t raw, FixedFormat f) {
-  return std::min(std::max(raw, f.min_raw()), f.max_raw());
-}
 
 std::int64_t quantize(double x, FixedFormat f) {
   if (std::isnan(x)) throw std::domain_error("salo::quantize: NaN");
@@ -24,19 +21,6 @@ std::int64_t quantize(double x, FixedFormat f) {
   return saturate(static_cast<std::int64_t>(std::round(scaled)), f);  // std::round: ties away
 }
 
-std::int64_t shift_right(std::int64_t raw, int n, Rounding r) {
-  if (n < 0) throw std::invalid_argument("salo::shift_right: negative shift");
-  if (n == 0) return raw;
-  if (n >= 62) {
-    if (r == Rounding::Floor) return raw < 0 ? -1 : 0;
-    return 0;  // |raw| < 2^61 in every use: below half an LSB
-  }
-  if (r == Rounding::Floor) return raw >> n;  // arithmetic shift (C++20-defined, gcc/clang in C++17)
-  const std::int64_t half = std::int64_t{1} << (n - 1);
-  const std::int64_t mag = raw < 0 ? -raw : raw;
-  const std::int64_t q = (mag + half) >> n;
-  return raw < 0 ? -q : q;
-}
 
 std::int64_t requantize(std::int64_t raw, int from_frac, FixedFormat to, Rounding r) {
   const int d = from_frac - to.frac_bits;

@@ -32,7 +32,9 @@
 #pragma once
 
 #include <array>
+#include <algorithm>
 #include <cstdint>
+#include <stdexcept>
 
 namespace savp::salo {
 
@@ -57,11 +59,26 @@ inline constexpr int kExpMin = -16;
 inline constexpr int kExpMax = 15;
 
 // Clamp a raw code to the format's range.
-std::int64_t saturate(std::int64_t raw, FixedFormat f);
+inline std::int64_t saturate(std::int64_t raw, FixedFormat f) {
+  return std::min(std::max(raw, f.min_raw()), f.max_raw());
+}
 // Real -> raw code: round to nearest, ties away from zero, saturate. NaN throws std::domain_error.
 std::int64_t quantize(double x, FixedFormat f);
 // raw >> n with the given rounding (n >= 0; any n, large shifts give 0 or -1 for Floor).
-std::int64_t shift_right(std::int64_t raw, int n, Rounding r);
+// (inline: on the PE array's inner loops)
+inline std::int64_t shift_right(std::int64_t raw, int n, Rounding r) {
+  if (n < 0) throw std::invalid_argument("salo::shift_right: negative shift");
+  if (n == 0) return raw;
+  if (n >= 62) {
+    if (r == Rounding::Floor) return raw < 0 ? -1 : 0;
+    return 0;  // |raw| < 2^61 in every use: below half an LSB
+  }
+  if (r == Rounding::Floor) return raw >> n;  // arithmetic shift (C++20-defined, gcc/clang in C++17)
+  const std::int64_t half = std::int64_t{1} << (n - 1);
+  const std::int64_t mag = raw < 0 ? -raw : raw;
+  const std::int64_t q = (mag + half) >> n;
+  return raw < 0 ? -q : q;
+}
 // A raw value with from_frac fraction bits converted to format `to` (shift + round + saturate).
 std::int64_t requantize(std::int64_t raw, int from_frac, FixedFormat to, Rounding r);
 
