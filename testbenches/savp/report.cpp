@@ -75,6 +75,7 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
       j["cycles"] = rec.cycles;
       j["phase_cycles"] = rec.phase_cycles;
       j["stall_cycles"] = rec.stall_cycles;
+      j["stall_cycles_by_cause"] = rec.stalls_by_cause;
       j["dram_bytes_read"] = rec.bytes_read;
       j["dram_bytes_written"] = rec.bytes_written;
       // The engine's own actions plus what the memory system charged this job's transactions

@@ -163,6 +163,8 @@ void AcceleratorBase::run_job(JobRecord& rec) {
   std::vector<std::uint8_t> desc(common::JobDescriptor::kBytes);
   sc_time t = dma_.transfer(false, desc_addr_, desc.data(), desc.size(), sc_core::sc_time_stamp());
   core_->start(common::JobDescriptor::deserialise(desc.data(), desc.size()));
+  auto cycles_of = [this](const sc_time& d) { return static_cast<std::uint64_t>(std::llround(d / clk_)); };
+  rec.stalls_by_cause["descriptor_fetch"] = cycles_of(t - rec.start);
 
   // Absolute time cursors: when the compute unit is free, when the previous step's compute ended
   // (the double-buffered half it used becomes free), when the write channel is free.
@@ -185,7 +187,10 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     core_->reads_done(step);
     const sc_time start = std::max(reads_done, compute_free);
     if (start > compute_free) {
-      rec.stall_cycles += static_cast<std::uint64_t>(std::llround((start - compute_free) / clk_));
+      const std::uint64_t waited = cycles_of(start - compute_free);
+      rec.stall_cycles += waited;
+      rec.stalls_by_cause["operand_reads"] += waited;
+      rec.stalls_by_cause["operand_reads." + step.phase] += waited;
     }
     prev_compute_start = start;
     compute_free = start + clk_ * static_cast<double>(step.compute_cycles);
@@ -213,7 +218,9 @@ void AcceleratorBase::run_job(JobRecord& rec) {
   } else {
     write_free = flush_writes_lt(write_free);
   }
-  sync_to(std::max({compute_free, write_free, read_free}), true);
+  const sc_time end = std::max({compute_free, write_free, read_free});
+  rec.stalls_by_cause["write_drain"] = cycles_of(end - compute_free);
+  sync_to(end, true);
   if (!write_error_.empty()) {
     const std::string e = write_error_;
     write_error_.clear();

@@ -41,6 +41,10 @@ struct JobRecord {
   std::uint64_t cycles = 0;
   std::map<std::string, std::uint64_t> phase_cycles;  // compute cycles by phase
   std::uint64_t stall_cycles = 0;                     // cycles the compute waited for data
+  // Cycles of the job spent not computing, by cause: "descriptor_fetch" (before the first step),
+  // "operand_reads" (= stall_cycles: compute waiting for a step's reads, by phase as
+  // "operand_reads.<phase>"), "write_drain" (after the last compute, until the writes completed).
+  std::map<std::string, std::uint64_t> stalls_by_cause;
   std::uint64_t bytes_read = 0, bytes_written = 0;    // DMA traffic of this job
   common::EngineJobStats engine;
   double engine_energy_pj = 0.0;  // energy of the engine's actions in this job
