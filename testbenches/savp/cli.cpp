@@ -2,6 +2,8 @@
 
 #include <boost/program_options.hpp>
 
+#include <sys/wait.h>
+
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -56,6 +58,49 @@ bool looks_like_sweep(const std::string& path) {
   }
 }
 
+// Runs the scenario's outputs.baseline accelerator on the same workload and platform as a child
+// savp process (one elaboration per process) into OUTDIR/baseline, and compares its totals.
+common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, const common::Json& stats) {
+  common::Json child = s.resolved;
+  const std::size_t index = s.workload.accelerator;
+  child["platform"]["accelerators"][index] = s.outputs.baseline;
+  child["outputs"].erase("baseline");
+  child["outputs"]["trace"] = false;
+  child["outputs"]["vcd"] = false;
+  child["id"] = s.id + "-baseline";
+  const fs::path dir = fs::path(outdir) / "baseline";
+  common::Json result = {{"accelerator", s.outputs.baseline.value("type", "")}, {"outputs", dir.string()}};
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  const fs::path file = dir / "scenario.json";
+  try {
+    write_file_atomic(file.string(), child.dump(2) + "\n");
+  } catch (const std::exception& e) {
+    result["error"] = e.what();
+    return result;
+  }
+  const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
+  const std::string cmd = "'" + self + "' run '" + file.string() + "' -o '" + dir.string() + "' --quiet > '" +
+                          (dir / "log.txt").string() + "' 2>&1";
+  const int rc = std::system(cmd.c_str());
+  try {
+    const common::Json b = common::load_json_file((dir / "stats.json").string());
+    const auto& t = stats["totals"];
+    const auto& bt = b["totals"];
+    result["exit_code"] = WEXITSTATUS(rc);
+    result["cycles"] = bt["cycles"];
+    result["latency_ns"] = bt["latency_ns"];
+    result["energy_pj"] = bt["energy_pj"];
+    result["dram_bytes"] = bt["dram_bytes_read"].get<double>() + bt["dram_bytes_written"].get<double>();
+    const double lat = t["latency_ns"].get<double>(), blat = bt["latency_ns"].get<double>();
+    result["speedup"] = lat > 0 ? blat / lat : 0.0;
+    result["energy_ratio"] = t["energy_pj"].get<double>() > 0 ? bt["energy_pj"].get<double>() / t["energy_pj"].get<double>() : 0.0;
+  } catch (const std::exception&) {
+    result["error"] = "the baseline run failed (exit " + std::to_string(WEXITSTATUS(rc)) + "); see " + (dir / "log.txt").string();
+  }
+  return result;
+}
+
 int cmd_run(const std::vector<std::string>& args) {
   po::options_description opts("run options");
   opts.add_options()("output,o", po::value<std::string>(), "output directory (default out/<scenario id>)")(
@@ -95,6 +140,9 @@ int cmd_run(const std::vector<std::string>& args) {
     waves = vcd_base(outdir);
   }
   SimulationOutcome out = simulate(scenario, plan, waves);
+  if (!scenario.outputs.baseline.is_null() && out.error.empty()) {
+    out.stats["comparison"] = run_baseline(scenario, outdir, out.stats);
+  }
   try {
     write_outputs(outdir, scenario, out.stats, out.trace);
   } catch (const std::exception& e) {

@@ -239,6 +239,18 @@ std::string summary_table(const Json& stats) {
                   num(t, "dram_peak_gbps"));
     os << line;
   }
+  if (stats.contains("comparison")) {
+    const Json& c = stats["comparison"];
+    if (c.contains("speedup")) {
+      std::snprintf(line, sizeof line,
+                    "vs %s baseline on the same workload and memory: %.3f us, %.4f uJ -> speedup %.2fx, energy %.2fx lower\n",
+                    c["accelerator"].get<std::string>().c_str(), c["latency_ns"].get<double>() / 1e3,
+                    c["energy_pj"].get<double>() / 1e6, c["speedup"].get<double>(), c["energy_ratio"].get<double>());
+    } else {
+      std::snprintf(line, sizeof line, "baseline: %s\n", c.value("error", std::string("no result")).c_str());
+    }
+    os << line;
+  }
   os << "energy by component (uJ):";
   for (const auto& [k, v] : t["energy_by_component_pj"].items()) {
     std::snprintf(line, sizeof line, "  %s %.4f", k.c_str(), v.get<double>() / 1e6);

@@ -43,3 +43,7 @@ add_test(NAME "regress: LT and AT agree on SALO"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_lt_at.py ${SAVP_BIN} ${SCENARIOS}/salo/small.json ${REGRESS_OUT}/ltat-salo
           --set platform.memory.preset=hbm2 --set workload.heads=1)
 set_tests_properties("regress: LT and AT agree on SALO" PROPERTIES LABELS regress)
+savp_case("SALO reports its speedup over the dense baseline"
+  STDOUT "vs dense baseline on the same workload and memory" STDOUT "speedup"
+  PRESENT ${REGRESS_OUT}/cli-salo-baseline/baseline/stats.json
+  ARGS run ${SCENARIOS}/salo/small.json --set workload.heads=1 -o ${REGRESS_OUT}/cli-salo-baseline)
