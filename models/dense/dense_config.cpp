@@ -61,15 +61,7 @@ DenseConfig DenseConfig::parse(common::JsonNode node) {
     c.output_buffer_bytes = static_cast<std::uint64_t>(b.get_int("output_kib", 256, 1, max_kib)) * 1024;
     b.finish();
   }
-  if (node.has("dma")) {
-    common::JsonNode d = node.object_at("dma");
-    const std::int64_t burst = d.get_int("max_burst_bytes", 64, 4, 1 << 20);
-    if ((burst & (burst - 1)) != 0) d.child("max_burst_bytes").fail_expected("a power of two");
-    c.max_burst_bytes = static_cast<std::uint32_t>(burst);
-    c.issue_interval_cycles = static_cast<std::uint32_t>(d.get_int("issue_interval_cycles", 1, 0, 1 << 20));
-    c.outstanding = static_cast<std::uint32_t>(d.get_int("outstanding", 16, 1, 1 << 20));
-    d.finish();
-  }
+  if (node.has("dma")) c.dma = common::DmaSpec::parse(node.object_at("dma"));
   c.tolerance_rel_l2 = node.get_number_in("tolerance_rel_l2", -1.0, 0.0, 10.0);
   node.finish();
   return c;

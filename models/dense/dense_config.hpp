@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "models/common/dma_spec.hpp"
 #include "models/common/json_reader.hpp"
 #include "models/common/number_format.hpp"
 #include "models/dense/systolic_timing.hpp"
@@ -31,11 +32,7 @@ struct DenseConfig {
   std::uint64_t input_buffer_bytes = 64 * 1024;
   std::uint64_t weight_buffer_bytes = 256 * 1024;
   std::uint64_t output_buffer_bytes = 256 * 1024;
-  // DMA: largest single bus request, cycles between request issues (0 = unlimited issue rate, an
-  // ideal DMA for compute-bound studies), most requests in flight.
-  std::uint32_t max_burst_bytes = 64;
-  std::uint32_t issue_interval_cycles = 1;
-  std::uint32_t outstanding = 16;
+  common::DmaSpec dma;
   // Scoreboard tolerance on the relative L2 error (default by format when negative).
   double tolerance_rel_l2 = -1.0;
 

@@ -34,12 +34,12 @@ TrafficConfig TrafficConfig::parse(common::JsonNode node) {
   node.get_choice("type", {"traffic"});
   c.name = node.get_string("name", c.name);
   c.clock_mhz = node.get_number_in("clock_mhz", c.clock_mhz, 1, 100000);
-  c.outstanding = static_cast<std::uint32_t>(node.get_int("outstanding", c.outstanding, 1, 1 << 16));
-  c.issue_interval_cycles = static_cast<std::uint32_t>(node.get_int("issue_interval_cycles", 1, 0, 1 << 20));
+  c.dma.outstanding = static_cast<std::uint32_t>(node.get_int("outstanding", c.dma.outstanding, 1, 1 << 16));
+  c.dma.issue_interval_cycles = static_cast<std::uint32_t>(node.get_int("issue_interval_cycles", 1, 0, 1 << 20));
   c.batch = static_cast<std::uint32_t>(node.get_int("batch", c.batch, 1, 1 << 20));
-  const std::int64_t burst = node.get_int("max_burst_bytes", c.max_burst_bytes, 4, 1 << 20);
+  const std::int64_t burst = node.get_int("max_burst_bytes", c.dma.max_burst_bytes, 4, 1 << 20);
   if ((burst & (burst - 1)) != 0) node.child("max_burst_bytes").fail_expected("a power of two");
-  c.max_burst_bytes = static_cast<std::uint32_t>(burst);
+  c.dma.max_burst_bytes = static_cast<std::uint32_t>(burst);
   node.finish();
   return c;
 }

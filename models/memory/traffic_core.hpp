@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/dma_spec.hpp"
 #include "models/common/json_reader.hpp"
 
 #include "models/common/engine_step.hpp"
@@ -36,10 +37,10 @@ std::vector<TrafficRequest> traffic_requests(const common::JobDescriptor& d);
 struct TrafficConfig {
   std::string name = "traffic0";
   double clock_mhz = 1000.0;
-  std::uint32_t outstanding = 64;           // requests in flight
-  std::uint32_t issue_interval_cycles = 1;  // cycles between request issues
+  // The generator's DMA: requests in flight, cycles between issues, largest request (the memory
+  // may lower it); given as top-level keys of the accelerator object.
+  common::DmaSpec dma{4096, 64, 1};
   std::uint32_t batch = 256;                // requests per step
-  std::uint32_t max_burst_bytes = 4096;     // largest request (the memory may lower it)
   double clock_period_ns() const { return 1000.0 / clock_mhz; }
   static TrafficConfig parse(common::JsonNode node);
 };

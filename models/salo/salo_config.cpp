@@ -29,14 +29,7 @@ SaloConfig SaloConfig::parse(common::JsonNode node) {
     c.scheduler.v_buffer_vectors = static_cast<std::uint32_t>(b.get_int("v_vectors", 1024, 0, 1 << 24));
     b.finish();
   }
-  if (node.has("dma")) {
-    common::JsonNode d = node.object_at("dma");
-    const std::int64_t burst = d.get_int("max_burst_bytes", 64, 4, 1 << 20);
-    if ((burst & (burst - 1)) != 0) d.child("max_burst_bytes").fail_expected("a power of two");
-    c.max_burst_bytes = static_cast<std::uint32_t>(burst);
-    c.outstanding = static_cast<std::uint32_t>(d.get_int("outstanding", 16, 1, 1 << 16));
-    d.finish();
-  }
+  if (node.has("dma")) c.dma = common::DmaSpec::parse(node.object_at("dma"));
   c.tolerance_rel_l2 = node.get_number_in("tolerance_rel_l2", -1.0, 0.0, 10.0);
   node.finish();
   return c;

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 
+#include "models/common/dma_spec.hpp"
 #include "models/common/json_reader.hpp"
 #include "models/common/number_format.hpp"
 #include "models/salo/pe_array.hpp"
@@ -22,8 +23,7 @@ struct SaloConfig {
   double clock_mhz = 1000.0;
   ArrayConfig array;           // rows, cols, head_dim, datapath, global rows/cols
   SchedulerConfig scheduler;   // the same array sizes plus buffer capacities
-  std::uint32_t max_burst_bytes = 64;
-  std::uint32_t outstanding = 16;
+  common::DmaSpec dma;
   double tolerance_rel_l2 = -1.0;  // < 0: the datapath's default
 
   double clock_period_ns() const { return 1000.0 / clock_mhz; }

@@ -18,8 +18,8 @@ AcceleratorBase::AcceleratorBase(sc_core::sc_module_name name, std::string type,
       core_(std::move(core)),
       timing_(timing),
       clk_(timing.clock_period_ns, SC_NS),
-      dma_("dma", PortConfig{timing.max_burst_bytes, timing.outstanding,
-                             sc_time(timing.clock_period_ns * timing.issue_interval_cycles, SC_NS), timing.mode,
+      dma_("dma", PortConfig{timing.dma.max_burst_bytes, timing.dma.outstanding,
+                             sc_time(timing.clock_period_ns * timing.dma.issue_interval_cycles, SC_NS), timing.mode,
                              true}) {
   dma_.init_socket.bind(init_socket);
   if (timing.mode == TimingMode::AT) SC_THREAD(write_thread);

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/dma_spec.hpp"
 #include "models/common/engine_step.hpp"
 #include "tlm/core/initiator_port.hpp"
 #include "tlm/core/stats_tree.hpp"
@@ -55,9 +56,7 @@ struct JobRecord {
 struct AcceleratorTiming {
   TimingMode mode = TimingMode::LT;
   double clock_period_ns = 1.0;
-  std::uint32_t max_burst_bytes = 64;
-  std::uint32_t outstanding = 16;
-  std::uint32_t issue_interval_cycles = 1;
+  common::DmaSpec dma;
 };
 
 class AcceleratorBase : public sc_core::sc_module, public StatsSource {

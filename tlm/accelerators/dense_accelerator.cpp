@@ -9,9 +9,7 @@ AcceleratorTiming timing_of(const dense::DenseConfig& cfg, TimingMode mode) {
   AcceleratorTiming t;
   t.mode = mode;
   t.clock_period_ns = cfg.clock_period_ns();
-  t.max_burst_bytes = cfg.max_burst_bytes;
-  t.issue_interval_cycles = cfg.issue_interval_cycles;
-  t.outstanding = cfg.outstanding;
+  t.dma = cfg.dma;
   return t;
 }
 }  // namespace

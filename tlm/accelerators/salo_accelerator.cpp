@@ -9,8 +9,7 @@ AcceleratorTiming timing_of(const salo::SaloConfig& cfg, TimingMode mode) {
   AcceleratorTiming t;
   t.mode = mode;
   t.clock_period_ns = cfg.clock_period_ns();
-  t.max_burst_bytes = cfg.max_burst_bytes;
-  t.outstanding = cfg.outstanding;
+  t.dma = cfg.dma;
   return t;
 }
 }  // namespace

@@ -7,9 +7,7 @@ AcceleratorTiming timing_of(const memory::TrafficConfig& cfg, TimingMode mode) {
   AcceleratorTiming t;
   t.mode = mode;
   t.clock_period_ns = cfg.clock_period_ns();
-  t.max_burst_bytes = cfg.max_burst_bytes;
-  t.outstanding = cfg.outstanding;
-  t.issue_interval_cycles = cfg.issue_interval_cycles;
+  t.dma = cfg.dma;
   return t;
 }
 }  // namespace

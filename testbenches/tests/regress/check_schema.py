@@ -31,6 +31,7 @@ WS = "models/common/workload_spec.cpp"
 TC = "models/memory/traffic_core.cpp"
 DS = "models/memory/dram_spec.cpp"
 SA = "models/salo/salo_config.cpp"
+DM = "models/common/dma_spec.cpp"
 LOADER = {
     "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
     "platform": [(SC, r"JsonNode platform =", r"platform\.finish\(\)", "platform")],
@@ -42,7 +43,7 @@ LOADER = {
     "datapath": [(DC, r'object_at\("datapath"\)', r"d\.finish\(\)", "d")],
     "vector_unit": [(DC, r'object_at\("vector_unit"\)', r"v\.finish\(\)", "v")],
     "buffers": [(DC, r'object_at\("buffers"\)', r"b\.finish\(\)", "b")],
-    "dma": [(DC, r'object_at\("dma"\)', r"d\.finish\(\)", "d")],
+    "dma": [(DM, r"DmaSpec DmaSpec::parse", r"d\.finish\(\)", "d")],
     "memory": [(MS, r"void read_fields", r"^}", "n"),
                (MS, r"void read_dram_fields", r"^}", "n"),
                (DS, r"DramSpec::json_keys\(\) \{", r"return keys;", "*"),
@@ -67,7 +68,7 @@ LOADER = {
                          (SA, r"SaloConfig SaloConfig::parse", r"node\.finish\(\)", "node")],
     "salo_array": [(SA, r'object_at\("array"\)', r"a\.finish\(\)", "a")],
     "salo_buffers": [(SA, r'object_at\("buffers"\)', r"b\.finish\(\)", "b")],
-    "salo_dma": [(SA, r'object_at\("dma"\)', r"d\.finish\(\)", "d")],
+    "salo_dma": [(DM, r"DmaSpec DmaSpec::parse", r"d\.finish\(\)", "d")],
     "traffic_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
                             (TC, r"TrafficConfig TrafficConfig::parse", r"node\.finish\(\)", "node")],
     "pattern": [(WS, r"AttentionPattern parse_pattern", r"node\.finish\(\)", "node")],
