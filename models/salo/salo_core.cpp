@@ -18,13 +18,17 @@ SaloCore::SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy) : c
   pj_mac_ = fixed ? energy.mac_pj("int", 9, 18) : energy.mac_pj("fp32", 32, 32);
   pj_add_ = fixed ? energy.int_add_pj(18) : energy.pj("fp32_add");
   pj_recip_ = fixed ? 4 * energy.int_mult_pj(9) + 2 * energy.int_add_pj(18) : energy.pj("fp32_recip");
-  const double eb = static_cast<double>(common::elem_bytes(cfg.bus_format()));
+  const std::uint64_t vb = cfg.array.head_dim * common::elem_bytes(cfg.bus_format());
   const std::uint32_t vecs[3] = {cfg.scheduler.q_buffer_vectors, cfg.scheduler.k_buffer_vectors,
                                  cfg.scheduler.v_buffer_vectors};
+  const char* names[3] = {"q_buffer", "k_buffer", "v_buffer"};
   for (int i = 0; i < 3; ++i) {
-    const double cap = std::max(1.0, vecs[i] * cfg.array.head_dim * eb);
-    pj_buf_rd_[i] = energy.sram_pj_per_64b(cap, false);
-    pj_buf_wr_[i] = energy.sram_pj_per_64b(cap, true);
+    memory::SramSpec spec;
+    spec.name = names[i];
+    spec.capacity_bytes = std::max<std::uint64_t>(1, vecs[i]) * vb;  // unbounded (0): priced as one vector
+    spec.word_bytes = 8;
+    spec.clock_mhz = cfg.clock_mhz;
+    buffers_.emplace_back(spec, energy);
   }
 }
 
@@ -128,19 +132,16 @@ bool SaloCore::next(EngineStep& step) {
       add_reads(tr.q_fetch, job_.addr_a, q_raw_.data(), step);
       add_reads(tr.k_fetch, job_.addr_b, k_raw_.data(), step);
       add_reads(tr.v_fetch, job_.addr_c, v_raw_.data(), step);
-      const std::uint64_t vb = job_.depth * common::elem_bytes(cfg_.bus_format());
-      const std::uint64_t fetched[3] = {tr.q_fetch.size(), tr.k_fetch.size(), tr.v_fetch.size()};
-      const std::uint64_t needed[3] = {tr.q_needed, tr.k_needed, tr.v_needed};
-      for (int i = 0; i < 3; ++i) {
-        buf_wr_bytes_[i] += fetched[i] * vb;
-        buf_rd_bytes_[i] += needed[i] * vb;
-      }
+      touch_buffer(0, tr.q_fetch, tr.q_needed);
+      touch_buffer(1, tr.k_fetch, tr.k_needed);
+      touch_buffer(2, tr.v_fetch, tr.v_needed);
       return true;
     }
     case Stage::Tail:
       step.phase = "drain";
       step.compute_cycles = drain_cycles(cfg_.array);
       job_cycles_ += step.compute_cycles;
+      busy_cycles_ += step.compute_cycles;
       {
         std::vector<std::uint32_t> rest;
         for (std::uint32_t i = 0; i < job_.rows; ++i) {
@@ -154,6 +155,15 @@ bool SaloCore::next(EngineStep& step) {
       return false;
   }
   return false;
+}
+
+void SaloCore::touch_buffer(int which, const std::vector<std::uint32_t>& tokens, std::uint32_t reads) {
+  memory::SramModel& b = buffers_[static_cast<std::size_t>(which)];
+  const std::uint64_t vb = job_.depth * common::elem_bytes(cfg_.bus_format());
+  const std::uint64_t slots = b.spec().capacity_bytes / vb;
+  const std::uint32_t n = static_cast<std::uint32_t>(vb);
+  for (std::uint32_t t : tokens) b.access_immediate((t % slots) * vb, n, true, busy_cycles_);
+  for (std::uint32_t r = 0; r < reads; ++r) b.access_immediate((r % slots) * vb, n, false, busy_cycles_);
 }
 
 void SaloCore::decode(const std::vector<std::uint32_t>& idx, const std::uint8_t* raw, common::MatrixD& m) {
@@ -200,6 +210,7 @@ void SaloCore::reads_done(EngineStep& step) {
   std::uint64_t cycles = r.cycles.body() + (tile_ > 0 ? r.cycles.flush : 0);
   step.compute_cycles = cycles;
   job_cycles_ += cycles;
+  busy_cycles_ += cycles;
   job_counters_.add(r.counters);
   counters_.add(r.counters);
   for (auto& p : r.rows) {
@@ -245,12 +256,8 @@ std::vector<std::pair<std::string, common::ActionLedger>> SaloCore::actions() co
                   {"mac_pv", {c.macs_pv, pj_mac_, "MAC"}}}});
   out.push_back({"inverse_units", {{"reciprocal", {c.reciprocals, pj_recip_, "op"}}}});
   out.push_back({"weighted_sum_units", {{"merge_mac", {c.weighted_sum_merges * 2 * dv, pj_mac_, "MAC"}}}});
-  const char* names[3] = {"q_buffer", "k_buffer", "v_buffer"};
-  for (int i = 0; i < 3; ++i) {
-    out.push_back({names[i],
-                   {{"read_64b", {(buf_rd_bytes_[i] + 7) / 8, pj_buf_rd_[i], "access"}},
-                    {"write_64b", {(buf_wr_bytes_[i] + 7) / 8, pj_buf_wr_[i], "access"}}}});
-  }
+  const double busy_ns = static_cast<double>(busy_cycles_) * cfg_.clock_period_ns();
+  for (const auto& b : buffers_) out.push_back({b.spec().name, b.actions(busy_ns)});
   return out;
 }
 

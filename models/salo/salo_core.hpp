@@ -15,6 +15,7 @@
 #include "models/common/energy_table.hpp"
 #include "models/common/engine_step.hpp"
 #include "models/common/tensor.hpp"
+#include "models/memory/sram_model.hpp"
 #include "models/salo/pe_array.hpp"
 #include "models/salo/salo_config.hpp"
 #include "models/salo/scheduler.hpp"
@@ -50,7 +51,12 @@ class SaloCore : public common::EngineCore {
   void write_rows(const std::vector<std::uint32_t>& rows, common::EngineStep& step);
 
   SaloConfig cfg_;
-  double pj_mac_ = 0, pj_add_ = 0, pj_recip_ = 0, pj_buf_rd_[3] = {}, pj_buf_wr_[3] = {};
+  double pj_mac_ = 0, pj_add_ = 0, pj_recip_ = 0;
+  // The Q, K and V buffers as SRAM macros (memory-system SRAM model: words, banks, energy by
+  // capacity, leakage); the vectors the memory plan fetches are written, those a tile uses read.
+  std::vector<memory::SramModel> buffers_;
+  std::uint64_t busy_cycles_ = 0;  // all jobs: the time leakage is charged over
+  void touch_buffer(int which, const std::vector<std::uint32_t>& tokens, std::uint32_t reads);
   common::JobDescriptor job_;
   Stage stage_ = Stage::Done;
   std::vector<std::uint8_t> globals_raw_;
@@ -65,7 +71,6 @@ class SaloCore : public common::EngineCore {
   // Counters: this job and cumulative.
   ArrayCounters job_counters_, counters_;
   std::uint64_t job_cycles_ = 0;
-  std::uint64_t buf_rd_bytes_[3] = {}, buf_wr_bytes_[3] = {};
 };
 
 }  // namespace savp::salo
