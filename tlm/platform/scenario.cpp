@@ -87,7 +87,9 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     s.outputs.trace = o.get_bool("trace", false);
     s.outputs.trace_max_events = static_cast<std::uint64_t>(o.get_int("trace_max_events", 1000000, 1, 100000000));
     s.outputs.vcd = o.get_bool("vcd", false);
-    if (o.has("baseline")) {
+    if (o.has("baseline") && o.value()["baseline"].is_null()) {
+      o.accept("baseline");  // null: no comparison (e.g. --set outputs.baseline=null)
+    } else if (o.has("baseline")) {
       JsonNode b = o.object_at("baseline");
       parse_accelerator(b);  // validated here, run later as its own simulation
       s.outputs.baseline = b.value();
