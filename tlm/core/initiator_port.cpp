@@ -165,7 +165,7 @@ void InitiatorPort::issue() {
     t->set_dmi_allowed(false);
     t->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     prepare_attribution(*t);
-    owner_[t] = &call;
+    PayloadPool::user_data(*t) = &call;
     ++call.remaining;
     ++inflight_;
     request_in_progress_ = t;
@@ -219,9 +219,7 @@ void InitiatorPort::peq_cb(tlm::tlm_generic_payload& t, const tlm::tlm_phase& ph
 }
 
 void InitiatorPort::finish(tlm::tlm_generic_payload& t, const sc_time& at) {
-  auto it = owner_.find(&t);
-  Call* call = it->second;
-  owner_.erase(it);
+  Call* call = static_cast<Call*>(PayloadPool::user_data(t));
   if (t.is_response_error()) {
     if (call->error.empty()) {
       call->error = describe(t.is_write(), t.get_address(), t.get_data_length()) + " failed: " + t.get_response_string();

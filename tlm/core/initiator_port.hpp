@@ -120,7 +120,6 @@ class InitiatorPort : public sc_core::sc_module {
   double attributed_total_ = 0.0;
   void prepare_attribution(tlm::tlm_generic_payload& t);
   void collect_attribution(tlm::tlm_generic_payload& t);
-  std::unordered_map<tlm::tlm_generic_payload*, Call*> owner_;
   tlm::tlm_generic_payload* request_in_progress_ = nullptr;
   std::uint32_t inflight_ = 0;
   std::deque<Stream*> streams_;

@@ -2,6 +2,8 @@
 
 #include <systemc>
 
+#include <new>
+
 namespace savp::sc {
 
 namespace {
@@ -9,30 +11,53 @@ constexpr const char* kMsgType = "savp/payload_pool";
 }
 
 PayloadPool::PayloadPool(std::size_t reserve) {
-  all_.reserve(reserve);
   free_.reserve(reserve);
-  for (std::size_t i = 0; i < reserve; ++i) {
-    all_.push_back(std::make_unique<tlm::tlm_generic_payload>(this));
-    free_.push_back(all_.back().get());
-    is_free_[all_.back().get()] = true;
-  }
+  for (std::size_t i = 0; i < reserve; ++i) free_.push_back(create());
 }
 
 // The payloads' destructors free whatever extensions are still attached (payloads still held by
 // someone are deleted too: a pool must outlive every transaction it handed out).
-PayloadPool::~PayloadPool() = default;
+PayloadPool::~PayloadPool() {
+  std::allocator<Payload> alloc;
+  for (Chunk& c : chunks_) {
+    for (std::size_t i = 0; i < c.used; ++i) c.base[i].~Payload();
+    alloc.deallocate(c.base, c.capacity);
+  }
+}
+
+PayloadPool::Payload* PayloadPool::create() {
+  if (chunks_.empty() || chunks_.back().used == chunks_.back().capacity) {
+    const std::size_t capacity = chunks_.empty() ? 16 : 2 * chunks_.back().capacity;
+    chunks_.push_back(Chunk{std::allocator<Payload>().allocate(capacity), capacity, 0});
+  }
+  Chunk& c = chunks_.back();
+  Payload* p = new (c.base + c.used) Payload(this);
+  ++c.used;
+  ++created_;
+  return p;
+}
+
+PayloadPool::Payload* PayloadPool::owned(tlm::tlm_generic_payload* trans) const {
+  const auto a = reinterpret_cast<std::uintptr_t>(trans);
+  for (auto c = chunks_.rbegin(); c != chunks_.rend(); ++c) {
+    const auto lo = reinterpret_cast<std::uintptr_t>(c->base);
+    if (a < lo || a >= reinterpret_cast<std::uintptr_t>(c->base + c->used)) continue;
+    Payload* p = c->base + (a - lo) / sizeof(Payload);
+    return static_cast<tlm::tlm_generic_payload*>(p) == trans ? p : nullptr;
+  }
+  return nullptr;
+}
 
 tlm::tlm_generic_payload* PayloadPool::acquire() {
-  tlm::tlm_generic_payload* trans;
+  Payload* trans;
   if (free_.empty()) {
-    all_.push_back(std::make_unique<tlm::tlm_generic_payload>(this));
-    trans = all_.back().get();
-    free_.reserve(all_.size());  // free() then never allocates
+    trans = create();
+    free_.reserve(created_);  // free() then never allocates
   } else {
     trans = free_.back();
     free_.pop_back();
   }
-  is_free_[trans] = false;
+  trans->is_free = false;
   ++acquisitions_;
   if (in_use() > peak_in_use_) peak_in_use_ = in_use();
   trans->acquire();
@@ -40,12 +65,12 @@ tlm::tlm_generic_payload* PayloadPool::acquire() {
 }
 
 void PayloadPool::free(tlm::tlm_generic_payload* trans) {
-  auto it = is_free_.find(trans);
-  if (it == is_free_.end()) {
+  Payload* p = owned(trans);
+  if (p == nullptr) {
     SC_REPORT_ERROR(kMsgType, "free() called with a payload this pool did not hand out");
     return;
   }
-  if (it->second) {
+  if (p->is_free) {
     SC_REPORT_ERROR(kMsgType, "free() called on a payload that is already free (freed twice)");
     return;
   }
@@ -54,8 +79,9 @@ void PayloadPool::free(tlm::tlm_generic_payload* trans) {
     return;
   }
   reset_payload(*trans);
-  it->second = true;
-  free_.push_back(trans);
+  p->user = nullptr;
+  p->is_free = true;
+  free_.push_back(p);
 }
 
 void PayloadPool::reset_payload(tlm::tlm_generic_payload& trans) {

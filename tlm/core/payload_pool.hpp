@@ -19,7 +19,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <unordered_map>
 #include <vector>
 
 namespace savp::sc {
@@ -43,16 +42,36 @@ class PayloadPool : public tlm::tlm_mm_interface {
   // extensions; the memory manager and reference count are left alone.
   static void reset_payload(tlm::tlm_generic_payload& trans);
 
-  std::size_t allocations() const { return all_.size(); }       // payload objects ever created
+  // A word of the holder's own per transaction (null at acquire()), e.g. the call it belongs to,
+  // so that the holder needs no side table. `trans` must come from a PayloadPool.
+  static void*& user_data(tlm::tlm_generic_payload& trans) { return static_cast<Payload&>(trans).user; }
+
+  std::size_t allocations() const { return created_; }       // payload objects ever created
   std::uint64_t acquisitions() const { return acquisitions_; }  // acquire() calls
-  std::size_t in_use() const { return all_.size() - free_.size(); }
+  std::size_t in_use() const { return created_ - free_.size(); }
   std::size_t peak_in_use() const { return peak_in_use_; }
   std::size_t available() const { return free_.size(); }  // payloads on the free list
 
  private:
-  std::vector<std::unique_ptr<tlm::tlm_generic_payload>> all_;
-  std::vector<tlm::tlm_generic_payload*> free_;
-  std::unordered_map<const tlm::tlm_generic_payload*, bool> is_free_;  // every payload of this pool
+  // Payloads live in chunks of doubling capacity (constructed one at a time as needed), so that
+  // free() recognises its own payloads by address (a handful of range checks) and finds their
+  // free flag in the payload itself: no lookup per acquire() or free().
+  struct Payload : tlm::tlm_generic_payload {
+    explicit Payload(PayloadPool* pool) : tlm::tlm_generic_payload(pool) {}
+    bool is_free = true;
+    void* user = nullptr;
+  };
+  struct Chunk {
+    Payload* base;
+    std::size_t capacity;
+    std::size_t used;
+  };
+  Payload* create();
+  Payload* owned(tlm::tlm_generic_payload* trans) const;
+
+  std::vector<Chunk> chunks_;
+  std::size_t created_ = 0;
+  std::vector<Payload*> free_;
   std::uint64_t acquisitions_ = 0;
   std::size_t peak_in_use_ = 0;
 };

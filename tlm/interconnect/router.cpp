@@ -88,7 +88,7 @@ bool Router::queue_empty(const Port& p) const {
 
 bool Router::forward_request(unsigned port_index, tlm::tlm_generic_payload& trans, sc_time delay) {
   Port& port = ports_[port_index];
-  Route& r = routes_.at(&trans);
+  Route& r = *routes_.find(&trans);
   port.request_in_progress = &trans;
   const sc_time now = sc_core::sc_time_stamp();
   port.busy_until = std::max(now + delay, port.busy_until) + occupy(trans);
@@ -131,13 +131,12 @@ tlm::tlm_sync_enum Router::nb_transport_fw(int id, tlm::tlm_generic_payload& tra
       phase = tlm::BEGIN_RESP;
       return tlm::TLM_UPDATED;
     }
-    routes_[&trans] = Route{id, trans.get_address(), w->port};
+    Route& r = routes_.insert(&trans, Route{id, trans.get_address(), w->port});
     Port& port = ports_[w->port];
     const sc_time arrive = sc_core::sc_time_stamp() + delay + config_.hop_latency;
     if (port.request_in_progress == nullptr && queue_empty(port) && arrive >= port.busy_until) {
       // Fast path: an idle port forwards at once.
       tlm::tlm_phase fwd = tlm::BEGIN_REQ;
-      Route& r = routes_.at(&trans);
       port.request_in_progress = &trans;
       port.busy_until = arrive + occupy(trans);
       charge(port, trans);
@@ -165,26 +164,25 @@ tlm::tlm_sync_enum Router::nb_transport_fw(int id, tlm::tlm_generic_payload& tra
     port.wake->notify(std::max(arrive, port.busy_until) - sc_core::sc_time_stamp());
     return tlm::TLM_ACCEPTED;
   }
-  auto it = routes_.find(&trans);
-  if (it == routes_.end()) return tlm::TLM_COMPLETED;  // END_RESP of a decode error
-  if (it->second.target_done) {  // the target completed it already
-    routes_.erase(it);
+  Route* r = routes_.find(&trans);
+  if (r == nullptr) return tlm::TLM_COMPLETED;  // END_RESP of a decode error
+  if (r->target_done) {  // the target completed it already
+    routes_.erase(&trans);
     return tlm::TLM_COMPLETED;
   }
-  const unsigned p = it->second.port;
+  const unsigned p = r->port;
   const tlm::tlm_sync_enum st = init_socket[p]->nb_transport_fw(trans, phase, delay);
-  if (phase == tlm::END_RESP || st == tlm::TLM_COMPLETED) routes_.erase(it);
+  if (phase == tlm::END_RESP || st == tlm::TLM_COMPLETED) routes_.erase(&trans);
   return st;
 }
 
 void Router::end_request(unsigned port_index, tlm::tlm_generic_payload& trans) {
   Port& port = ports_[port_index];
   if (port.request_in_progress == &trans) port.request_in_progress = nullptr;
-  auto it = routes_.find(&trans);
-  if (it != routes_.end()) {
+  if (const Route* r = routes_.find(&trans)) {
     tlm::tlm_phase phase = tlm::END_REQ;
     sc_time d = SC_ZERO_TIME;
-    tgt_socket[it->second.initiator]->nb_transport_bw(trans, phase, d);
+    tgt_socket[r->initiator]->nb_transport_bw(trans, phase, d);
   }
   if (!queue_empty(port)) {
     const sc_time now = sc_core::sc_time_stamp();
@@ -217,8 +215,8 @@ void Router::dispatch(unsigned port_index) {
 
 tlm::tlm_sync_enum Router::nb_transport_bw(int port_index, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                            sc_time& delay) {
-  auto it = routes_.find(&trans);
-  if (it == routes_.end()) return tlm::TLM_COMPLETED;
+  Route* r = routes_.find(&trans);
+  if (r == nullptr) return tlm::TLM_COMPLETED;
   if (phase == tlm::END_REQ) {
     end_request(static_cast<unsigned>(port_index), trans);
     return tlm::TLM_ACCEPTED;
@@ -226,12 +224,12 @@ tlm::tlm_sync_enum Router::nb_transport_bw(int port_index, tlm::tlm_generic_payl
   if (phase == tlm::BEGIN_RESP) {
     Port& port = ports_[static_cast<unsigned>(port_index)];
     if (port.request_in_progress == &trans) end_request(static_cast<unsigned>(port_index), trans);  // implicit END_REQ
-    trans.set_address(it->second.original_address);
+    trans.set_address(r->original_address);
     delay += config_.hop_latency;
   }
-  const int initiator = it->second.initiator;
+  const int initiator = r->initiator;
   const tlm::tlm_sync_enum st = tgt_socket[initiator]->nb_transport_bw(trans, phase, delay);
-  if (st == tlm::TLM_COMPLETED) routes_.erase(it);
+  if (st == tlm::TLM_COMPLETED) routes_.erase(&trans);
   return st;
 }
 

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "tlm/core/ptr_map.hpp"
 #include "tlm/core/stats_tree.hpp"
 
 namespace savp::sc {
@@ -91,7 +92,7 @@ class Router : public sc_core::sc_module, public StatsSource {
   double ns_per_byte_ = 0.0;
   std::vector<AddressWindow> windows_;
   std::vector<Port> ports_;
-  std::unordered_map<tlm::tlm_generic_payload*, Route> routes_;  // AT transactions in flight
+  PtrMap<Route> routes_;  // AT transactions in flight
   std::uint64_t decode_errors_ = 0;
 };
 

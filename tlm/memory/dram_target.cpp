@@ -184,7 +184,7 @@ void DramTarget::track(const InFlight& f) {
 }
 
 void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const memory::DramAddress& a,
-                        const sc_time& delay) {
+                        const sc_time& delay, bool kick) {
   move_data(t);  // data move in arrival order
   memory::DramRequest r;
   r.id = next_id_++;
@@ -195,7 +195,7 @@ void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const mem
   track(InFlight{&t, r});
   channels_[ch].enqueue(r);
   planned_[ch] = kNoPlan;
-  kick_[ch]->notify(sc_core::SC_ZERO_TIME);
+  if (kick) kick_[ch]->notify(sc_core::SC_ZERO_TIME);
 }
 
 void DramTarget::schedule(std::uint32_t ch) {
@@ -228,7 +228,7 @@ void DramTarget::schedule(std::uint32_t ch) {
     // Admitted now, or at its own arrival time when a slot frees before the request has arrived:
     // END_REQ never precedes the BEGIN_REQ's annotated time.
     sc_time delay = blocked_arrival_[ch] > now_t ? blocked_arrival_[ch] - now_t : sc_core::SC_ZERO_TIME;
-    accept(ch, *t, blocked_addr_[ch], delay);
+    accept(ch, *t, blocked_addr_[ch], delay, false);  // re-planned below
     tlm::tlm_phase phase = tlm::END_REQ;
     tgt_socket->nb_transport_bw(*t, phase, delay);
   }

@@ -58,8 +58,9 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi);
   // Enters a request (decoded to a) into its channel's queue; it arrives `delay` after now (the
   // hop's latency).
+  // kick: wake the channel's scheduler (not needed from within the scheduler, which re-plans).
   void accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const memory::DramAddress& a,
-              const sc_core::sc_time& delay);
+              const sc_core::sc_time& delay, bool kick = true);
   void schedule(std::uint32_t ch);  // per-channel scheduler method
 
   memory::DramSpec spec_;
