@@ -95,11 +95,5 @@ Reciprocal reciprocal(const ExpSum& sum) {
   return r;
 }
 
-std::int64_t normalise(const ExpValue& e, const Reciprocal& r) {
-  const std::int64_t prod = e.mant_raw * r.mant;  // value prod * 2^(e.exp + r.exp - 8)
-  const int s = 1 - e.exp - r.exp;                // to 7 fraction bits
-  const std::int64_t raw = s >= 0 ? shift_right(prod, s, Rounding::NearestAway) : prod << (-s);
-  return saturate(raw, kProbFormat);
-}
 
 }  // namespace savp::salo

@@ -13,7 +13,10 @@ constexpr double kLog2e = 1.4426950408889634;
 }  // namespace
 
 // Operands of a run: the full matrices plus, in fixed mode, their 5.4 codes quantised on first use
-// (shared by all tiles of a schedule, so each token is quantised once).
+// (shared by all tiles of a schedule, so each token is quantised once). The codes are kept as
+// contiguous int16 rows (a 9-bit code fits) together with per-token magnitude bounds, which let the
+// row kernels prove that an accumulator cannot saturate and skip the per-step clamp (the result is
+// the same bit for bit: a clamp that never triggers is the identity).
 class Operands {
  public:
   Operands(const common::MatrixD& q, const common::MatrixD& k, const common::MatrixD& v,
@@ -35,11 +38,26 @@ class Operands {
     shift_ = std::min(30, std::max(0, static_cast<int>(std::floor(-std::log2(scale)))));
     q_factor_ = scale * std::ldexp(1.0, shift_) * kLog2e;
     if (cfg.datapath == Datapath::Fixed) {
-      qf_.resize(q.rows());
-      kf_.resize(k.rows());
-      vf_.resize(v.rows());
+      qf_.init(q.rows(), q.cols());
+      kf_.init(k.rows(), k.cols());
+      vf_.init(v.rows(), v.cols());
+      for (int f = 0; f < 256; ++f) pwl_[f] = static_cast<std::int32_t>(pwl_exp2_frac_raw(f, cfg.fixed));
     }
   }
+
+  struct Codes {
+    std::vector<std::int16_t> code;  // rows x cols 5.4 codes
+    std::vector<std::int32_t> maxabs, l1;
+    std::vector<std::uint8_t> have;
+    std::size_t cols = 0;
+    void init(std::size_t rows, std::size_t c) {
+      cols = c;
+      code.assign(rows * c, 0);
+      maxabs.assign(rows, 0);
+      l1.assign(rows, 0);
+      have.assign(rows, 0);
+    }
+  };
 
   std::uint64_t seq_len() const { return q_.rows(); }
   std::size_t d() const { return q_.cols(); }
@@ -50,20 +68,38 @@ class Operands {
   const common::MatrixD& k() const { return k_; }
   const common::MatrixD& v() const { return v_; }
   const ArrayConfig& cfg() const { return cfg_; }
+  const std::int32_t* pwl() const { return pwl_; }
 
-  const std::vector<std::int64_t>& qf(std::uint32_t t) { return row(qf_, q_, t, q_factor_); }
-  const std::vector<std::int64_t>& kf(std::uint32_t t) { return row(kf_, k_, t, 1.0); }
-  const std::vector<std::int64_t>& vf(std::uint32_t t) { return row(vf_, v_, t, 1.0); }
+  // Ensure token t's codes are present; returns the Codes table.
+  const Codes& qf(std::uint32_t t) { return row(qf_, q_, t, q_factor_); }
+  const Codes& kf(std::uint32_t t) { return row(kf_, k_, t, 1.0); }
+  const Codes& vf(std::uint32_t t) { return row(vf_, v_, t, 1.0); }
+  Codes& kcodes() { return kf_; }
+  Codes& vcodes() { return vf_; }
+  void fill_k(std::uint32_t t) { row(kf_, k_, t, 1.0); }
+  void fill_v(std::uint32_t t) { row(vf_, v_, t, 1.0); }
+
+  // Per-row scratch (reused across rows: no allocation per row once grown).
+  std::vector<std::int32_t> s_mant, s_exp, s_acc;
+  std::vector<double> s_x;
 
  private:
-  static const std::vector<std::int64_t>& row(std::vector<std::vector<std::int64_t>>& cache,
-                                              const common::MatrixD& m, std::uint32_t t, double factor) {
-    auto& r = cache[t];
-    if (r.empty()) {
-      r.resize(m.cols());
-      for (std::size_t c = 0; c < m.cols(); ++c) r[c] = quantize(m(t, c) * factor, kInputFormat);
+  static const Codes& row(Codes& cache, const common::MatrixD& m, std::uint32_t t, double factor) {
+    if (!cache.have[t]) {
+      std::int16_t* r = cache.code.data() + std::size_t{t} * cache.cols;
+      std::int32_t mx = 0, l1 = 0;
+      for (std::size_t c = 0; c < m.cols(); ++c) {
+        const std::int64_t code = quantize(m(t, c) * factor, kInputFormat);
+        r[c] = static_cast<std::int16_t>(code);
+        const std::int32_t a = static_cast<std::int32_t>(code < 0 ? -code : code);
+        mx = std::max(mx, a);
+        l1 += a;
+      }
+      cache.maxabs[t] = mx;
+      cache.l1[t] = l1;
+      cache.have[t] = 1;
     }
-    return r;
+    return cache;
   }
 
   const common::MatrixD& q_;
@@ -73,10 +109,15 @@ class Operands {
   double scale_;
   int shift_ = 0;
   double q_factor_ = 1.0;
-  std::vector<std::vector<std::int64_t>> qf_, kf_, vf_;
+  Codes qf_, kf_, vf_;
+  std::int32_t pwl_[256] = {};
 };
 
 namespace {
+
+constexpr double kAccLsb = 1.0 / 256.0;  // 10.8 LSB: raw * kAccLsb == kAccFormat.to_double(raw), exactly
+constexpr std::int64_t kAccMax = (std::int64_t{1} << 17) - 1;   // 10.8 range
+constexpr std::int64_t kAccMin = -(std::int64_t{1} << 17);
 
 // One row through stages 1-5 over `keys` (in row-sum order).
 RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std::uint32_t>& keys,
@@ -85,9 +126,9 @@ RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std
   p.query = query;
   p.global_row = global_row;
   const std::size_t d = ops.d(), dv = ops.dv();
-  p.out.assign(dv, 0.0);
   const std::uint64_t n = keys.size();
   if (n == 0) {
+    p.out.assign(dv, 0.0);
     if (ops.cfg().datapath == Datapath::Fixed) p.out_raw.assign(dv, 0);
     return p;
   }
@@ -102,27 +143,31 @@ RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std
   cnt.macs_pv += n * dv;
 
   if (ops.cfg().datapath == Datapath::Float) {
-    std::vector<double> x(n);
+    p.out.assign(dv, 0.0);
+    std::vector<double>& x = ops.s_x;
+    x.resize(n);
     double mx = -INFINITY;
+    const double* qr = ops.q().row(query);
+    const double scale = ops.scale();
     for (std::size_t j = 0; j < n; ++j) {
-      const double* qr = ops.q().row(query);
       const double* kr = ops.k().row(keys[j]);
       double s = 0.0;
       for (std::size_t t = 0; t < d; ++t) s += qr[t] * kr[t];
-      x[j] = s * ops.scale() * kLog2e;
+      x[j] = s * scale * kLog2e;
       mx = std::max(mx, x[j]);
     }
     const int e = static_cast<int>(std::floor(mx));
     double sum = 0.0;
-    for (auto& xj : x) {
-      xj = std::exp2(xj - e);
-      sum += xj;
+    for (std::size_t j = 0; j < n; ++j) {
+      x[j] = std::exp2(x[j] - e);
+      sum += x[j];
     }
     const double inv = 1.0 / sum;
+    double* out = p.out.data();
     for (std::size_t j = 0; j < n; ++j) {
       const double pr = x[j] * inv;
       const double* vr = ops.v().row(keys[j]);
-      for (std::size_t t = 0; t < dv; ++t) p.out[t] += pr * vr[t];
+      for (std::size_t t = 0; t < dv; ++t) out[t] += pr * vr[t];
     }
     p.sum_mant = sum;
     p.sum_exp = e;
@@ -130,38 +175,113 @@ RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std
   }
 
   // Fixed datapath.
-  const FixedParams& fp = ops.cfg().fixed;
-  const auto& qf = ops.qf(query);
-  std::vector<ExpValue> ev(n);
-  ExpSum sum;
+  const Operands::Codes& qc = ops.qf(query);
+  const std::int16_t* qf = qc.code.data() + std::size_t{query} * qc.cols;
+  const std::int64_t q_max = qc.maxabs[query], q_l1 = qc.l1[query];
+  Operands::Codes& kc = ops.kcodes();
+  const std::int32_t* pwl = ops.pwl();
+  const int shift = ops.shift();
+  ops.s_mant.resize(n);
+  ops.s_exp.resize(n);
+  std::int32_t* ev_mant = ops.s_mant.data();
+  std::int32_t* ev_exp = ops.s_exp.data();
+  // Row sum (ExpSum::add inlined): mantissa in 10.8, shared exponent.
+  std::int64_t sum_mant = 0;
+  int sum_exp = kExpMin;
+  constexpr std::int64_t x_lo = std::int64_t{kExpMin} * 256, x_hi = std::int64_t{kExpMax + 1} * 256 - 1;
   for (std::size_t j = 0; j < n; ++j) {
-    const auto& kf = ops.kf(keys[j]);
-    std::int64_t acc = 0;  // 10.8: products of two 5.4 codes have exactly 8 fraction bits
+    const std::uint32_t key = keys[j];
+    ops.fill_k(key);
+    const std::int16_t* kf = kc.code.data() + std::size_t{key} * d;
+    std::int64_t acc;  // 10.8: products of two 5.4 codes have exactly 8 fraction bits
     bool sat = false;
-    for (std::size_t t = 0; t < d; ++t) {
-      const std::int64_t a = acc + qf[t] * kf[t];
-      acc = saturate(a, kAccFormat);
-      sat = sat || (a != acc);
+    // |every partial sum| <= sum_t |q_t||k_t| <= min(max|q| L1(k), L1(q) max|k|): when that bound is
+    // inside 10.8, no accumulator update can saturate and the exact integer sum is the result.
+    const std::int64_t bound = std::min(q_max * kc.l1[key], q_l1 * kc.maxabs[key]);
+    if (bound <= kAccMax) {
+      std::int32_t a32 = 0;
+      for (std::size_t t = 0; t < d; ++t) a32 += std::int32_t{qf[t]} * std::int32_t{kf[t]};
+      acc = a32;
+    } else {
+      acc = 0;
+      for (std::size_t t = 0; t < d; ++t) {
+        const std::int64_t a = acc + std::int64_t{qf[t]} * std::int64_t{kf[t]};
+        acc = std::min(std::max(a, kAccMin), kAccMax);
+        sat = sat || (a != acc);
+      }
     }
-    const std::int64_t x = shift_right(acc, ops.shift(), Rounding::Floor);  // 8 fraction bits
+    const std::int64_t x = acc >> shift;  // 8 fraction bits; floor (shift <= 30)
     if (sat) ++cnt.qk_saturated;
-    if (x < std::int64_t{kExpMin} * 256 || x >= std::int64_t{kExpMax + 1} * 256) ++cnt.exp_saturated;
-    ev[j] = exp2_fixed(x, fp);
-    sum.add(ev[j]);
-  }
-  const Reciprocal r = reciprocal(sum);
-  p.out_raw.assign(dv, 0);
-  for (std::size_t j = 0; j < n; ++j) {
-    const std::int64_t pr = normalise(ev[j], r);  // 2.7
-    const auto& vf = ops.vf(keys[j]);
-    for (std::size_t t = 0; t < dv; ++t) {
-      // 2.7 x 5.4 = 11 fraction bits -> 10.8
-      p.out_raw[t] = saturate(p.out_raw[t] + shift_right(pr * vf[t], 3, Rounding::NearestAway), kAccFormat);
+    if (x < x_lo || x > x_hi) ++cnt.exp_saturated;
+    // exp2_fixed: saturate to [-16, 16), split, PWL (table of pwl_exp2_frac_raw).
+    const std::int64_t xc = std::min(std::max(x, x_lo), x_hi);
+    const int e_exp = static_cast<int>(xc >> 8);
+    const std::int64_t e_mant = pwl[xc & 255];
+    ev_mant[j] = static_cast<std::int32_t>(e_mant);
+    ev_exp[j] = e_exp;
+    // ExpSum::add
+    std::int64_t m_in = e_mant;
+    if (e_exp > sum_exp) {
+      sum_mant >>= (e_exp - sum_exp);  // exponent difference <= 31
+      sum_exp = e_exp;
+    } else {
+      m_in >>= (sum_exp - e_exp);
+    }
+    sum_mant = std::min(std::max(sum_mant + m_in, kAccMin), kAccMax);
+    while (sum_mant >= 256 * 256 && sum_exp < kExpMax) {
+      sum_mant >>= 1;
+      ++sum_exp;
     }
   }
-  for (std::size_t t = 0; t < dv; ++t) p.out[t] = kAccFormat.to_double(p.out_raw[t]);
+  ExpSum sum;
+  sum.mant_raw = sum_mant;
+  sum.exp = sum_exp;
+  const Reciprocal r = reciprocal(sum);
+  // Stage 4 (normalise) and the bound for stage 5.
+  Operands::Codes& vc = ops.vcodes();
+  std::int64_t pv_bound = 0;  // sum_j |p_j| max|v_j|
+  for (std::size_t j = 0; j < n; ++j) {
+    ExpValue e;
+    e.mant_raw = ev_mant[j];
+    e.exp = ev_exp[j];
+    const std::int64_t pr = normalise(e, r);  // 2.7
+    ev_mant[j] = static_cast<std::int32_t>(pr);
+    ops.fill_v(keys[j]);
+    pv_bound += (pr < 0 ? -pr : pr) * vc.maxabs[keys[j]];
+  }
+  p.out_raw.resize(dv);
+  p.out.resize(dv);
+  // 2.7 x 5.4 = 11 fraction bits -> 10.8, rounded to nearest (ties away). |round(x / 8)| <= |x|/8 + 1/2,
+  // so every partial sum is bounded by pv_bound / 8 + n / 2: inside 10.8, no update saturates.
+  if (pv_bound + 8 * static_cast<std::int64_t>(n) <= 8 * kAccMax) {
+    ops.s_acc.assign(dv, 0);
+    std::int32_t* acc = ops.s_acc.data();
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::int16_t pr = static_cast<std::int16_t>(ev_mant[j]);  // 2.7 code: 9 bits
+      const std::int16_t* vf = vc.code.data() + std::size_t{keys[j]} * dv;
+      for (std::size_t t = 0; t < dv; ++t) {
+        const std::int32_t x = std::int32_t{pr} * std::int32_t{vf[t]};  // widening 16x16 -> 32
+        acc[t] += (x + 3 + (x >= 0 ? 1 : 0)) >> 3;  // == shift_right(x, 3, NearestAway)
+      }
+    }
+    for (std::size_t t = 0; t < dv; ++t) {
+      p.out_raw[t] = acc[t];
+      p.out[t] = static_cast<double>(acc[t]) * kAccLsb;
+    }
+  } else {
+    std::fill(p.out_raw.begin(), p.out_raw.end(), 0);
+    for (std::size_t j = 0; j < n; ++j) {
+      const std::int64_t pr = ev_mant[j];
+      const std::int16_t* vf = vc.code.data() + std::size_t{keys[j]} * dv;
+      for (std::size_t t = 0; t < dv; ++t) {
+        p.out_raw[t] =
+            saturate(p.out_raw[t] + shift_right(pr * std::int64_t{vf[t]}, 3, Rounding::NearestAway), kAccFormat);
+      }
+    }
+    for (std::size_t t = 0; t < dv; ++t) p.out[t] = static_cast<double>(p.out_raw[t]) * kAccLsb;
+  }
   p.sum_raw = sum.mant_raw;
-  p.sum_mant = kAccFormat.to_double(sum.mant_raw);
+  p.sum_mant = static_cast<double>(sum.mant_raw) * kAccLsb;
   p.sum_exp = sum.exp;
   return p;
 }
@@ -220,6 +340,7 @@ TileResult compute_tile_impl(const SaloTile& tile, Operands& ops) {
   res.cycles = tile_cycles(cfg, ops.dv());
   res.counters.pe_slots = std::uint64_t{cfg.rows} * cfg.cols + std::uint64_t{cfg.rows} * cfg.global_cols +
                           std::uint64_t{cfg.global_rows} * cfg.cols;
+  res.rows.reserve(tile.queries.size() + tile.global_queries.size());
   std::vector<std::uint32_t> keys;
   for (std::size_t r = 0; r < tile.queries.size(); ++r) {
     keys.clear();
@@ -341,14 +462,14 @@ RowPartial merge_slices(const RowPartial& a, const RowPartial& b, const ArrayCon
   for (std::size_t t = 0; t < dv; ++t) {
     m.out_raw[t] =
         saturate(shift_right(w1 * a.out_raw[t] + w2 * b.out_raw[t], 8, Rounding::NearestAway), kAccFormat);
-    m.out[t] = kAccFormat.to_double(m.out_raw[t]);
+    m.out[t] = static_cast<double>(m.out_raw[t]) * kAccLsb;
   }
   ExpSum s;
   s.mant_raw = sa;
   s.exp = e;
   s.add(sb, e);
   m.sum_raw = s.mant_raw;
-  m.sum_mant = kAccFormat.to_double(s.mant_raw);
+  m.sum_mant = static_cast<double>(s.mant_raw) * kAccLsb;
   m.sum_exp = s.exp;
   return m;
 }
