@@ -1,6 +1,7 @@
 #include "models/common/attention_pattern.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <cstdlib>
 #include <sstream>
 
@@ -77,26 +78,35 @@ void AttentionPattern::candidate_keys(std::uint64_t i, std::uint64_t L, const st
     for (std::uint64_t j = 0; j < end; ++j) out.push_back(j);
     return;
   }
+  // Each source is generated in ascending order, then merged: no sort on this per-query path.
+  thread_local std::vector<std::uint64_t> a, b;
+  a.clear();
   for (auto g : global_tokens) {
-    if (g < L) out.push_back(g);
+    if (g < L) a.push_back(g);
   }
+  if (!std::is_sorted(a.begin(), a.end())) std::sort(a.begin(), a.end());
+  b.clear();
   if (window) {
     const std::int64_t span = static_cast<std::int64_t>(dilation) * static_cast<std::int64_t>(window);
     const std::int64_t lo = std::max<std::int64_t>(0, static_cast<std::int64_t>(i) - span);
     const std::int64_t hi = std::min<std::int64_t>(static_cast<std::int64_t>(L) - 1, static_cast<std::int64_t>(i) + span);
-    for (std::int64_t j = lo; j <= hi; ++j) out.push_back(static_cast<std::uint64_t>(j));
+    for (std::int64_t j = lo; j <= hi; ++j) b.push_back(static_cast<std::uint64_t>(j));
   }
+  std::merge(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
   if (window_h) {
+    b.clear();
     const std::int64_t r = static_cast<std::int64_t>(i / grid_w), c = static_cast<std::int64_t>(i % grid_w);
     for (std::int64_t rr = std::max<std::int64_t>(0, r - window_h / 2);
          rr <= std::min<std::int64_t>(static_cast<std::int64_t>(grid_h) - 1, r + window_h / 2); ++rr) {
       for (std::int64_t cc = std::max<std::int64_t>(0, c - window_w / 2);
            cc <= std::min<std::int64_t>(static_cast<std::int64_t>(grid_w) - 1, c + window_w / 2); ++cc) {
-        out.push_back(static_cast<std::uint64_t>(rr * grid_w + cc));
+        b.push_back(static_cast<std::uint64_t>(rr * grid_w + cc));
       }
     }
+    a.assign(out.begin(), out.end());
+    out.clear();
+    std::merge(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
   }
-  std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
 }
 
