@@ -96,12 +96,12 @@ struct DramChannel::Impl {
   struct Entry {
     DramRequest req;
     std::uint32_t flat = 0;
-    std::uint64_t seq = 0;    // enqueue order (FR-FCFS age)
+    std::uint64_t seq = 0;  // enqueue order (FR-FCFS age)
     std::uint64_t bound = 0;
     std::uint32_t group = 0;
-    std::uint16_t gpos = 0;   // index in its group's members
-    std::uint16_t lpos = 0;   // index in `live`
-    std::uint16_t bpos = 0;   // index in its bank's members
+    std::uint16_t gpos = 0;  // index in its group's members
+    std::uint16_t lpos = 0;  // index in `live`
+    std::uint16_t bpos = 0;  // index in its bank's members
     RowOutcome outcome = RowOutcome::Hit;
   };
   static constexpr std::uint16_t kNoSlot = 0xffff;
@@ -134,6 +134,35 @@ struct DramChannel::Impl {
     return t;
   }
   void occupy(std::uint64_t t);
+  // Moves c forward until no placed column command (scanned from start(c) on) conflicts with a new
+  // one of this kind at c and the command slot is free.
+  template <typename StartFn>
+  std::uint64_t settle_col(std::uint64_t c, std::uint32_t write, std::uint32_t rank, std::uint32_t bg,
+                           StartFn start) const {
+    for (;;) {
+      bool moved = false;
+      for (auto it = start(c); it != cols.end(); ++it) {
+        const ColCmd& x = *it;
+        if (x.t > c + col_window) break;
+        const std::uint32_t rel = relation(x.rank, x.bg, rank, bg);
+        if (x.t <= c) {
+          const std::uint64_t need = x.t + col_gap[x.write][write][rel];
+          if (need > c) {
+            c = need;
+            moved = true;
+          }
+        } else if (x.t - c < col_gap[write][x.write][rel]) {
+          c = x.t + col_gap[x.write][write][rel];
+          moved = true;
+        }
+      }
+      if (slot_busy(c)) {
+        ++c;
+        moved = true;
+      }
+      if (!moved) return c;
+    }
+  }
   std::uint64_t first_fit_col(std::uint64_t lb, std::uint32_t write, std::uint32_t rank,
                               std::uint32_t bg) const;
   std::uint64_t first_fit_act(std::uint64_t lb, std::uint32_t rank, std::uint32_t bg) const;
@@ -152,7 +181,7 @@ struct DramChannel::Impl {
   void catch_up_refresh(std::uint64_t t);
 
   // ---- queue groups ----
-  void classify(Entry& e) const;       // group, bound and outcome from the bank state
+  void classify(Entry& e) const;  // group, bound and outcome from the bank state
   void group_add(std::uint16_t slot);
   void group_remove(std::uint16_t slot);
   void reclassify_bank(std::uint32_t flat);  // after the bank's state changed
@@ -182,7 +211,9 @@ struct DramChannel::Impl {
     return true;
   }
   std::uint64_t group_slow(std::uint32_t group, std::uint64_t lb);
-  std::uint64_t entry_first(const Entry& e, std::uint64_t t0) { return group_first(e.group, std::max(t0, e.bound)); }
+  std::uint64_t entry_first(const Entry& e, std::uint64_t t0) {
+    return group_first(e.group, std::max(t0, e.bound));
+  }
   DramCompletion place(const DramRequest& r, std::uint32_t flat, std::uint64_t lb);
   std::uint32_t flat_of(const DramRequest& r) const;
 
@@ -195,7 +226,7 @@ struct DramChannel::Impl {
   std::uint32_t col_gap[2][2][3];  // [earlier is write][later is write][relation]
   std::uint32_t col_window = 0;    // largest column gap
   static constexpr std::uint32_t kGapLookback = 16;
-  std::uint32_t act_window = 0;    // largest ACT-ACT distance that matters (tRRD_L, tFAW)
+  std::uint32_t act_window = 0;  // largest ACT-ACT distance that matters (tRRD_L, tFAW)
   double burst_bits;
 
   std::vector<Bank> banks;
@@ -340,57 +371,15 @@ std::uint64_t DramChannel::Impl::first_fit_col(std::uint64_t lb, std::uint32_t w
     // The commands at or before now <= lb only bound c from below (col_past); search among the
     // few after now as the general loop below does.
     c = std::max(c, col_past[key]);
-    for (;;) {
-      bool moved = false;
-      for (std::size_t i = col_fold; i < cols.size(); ++i) {
-        const ColCmd& x = cols[i];
-        if (x.t > c + col_window) break;
-        const std::uint32_t rel = relation(x.rank, x.bg, rank, bg);
-        if (x.t <= c) {
-          const std::uint64_t need = x.t + col_gap[x.write][write][rel];
-          if (need > c) {
-            c = need;
-            moved = true;
-          }
-        } else if (x.t - c < col_gap[write][x.write][rel]) {
-          c = x.t + col_gap[x.write][write][rel];
-          moved = true;
-        }
-      }
-      if (slot_busy(c)) {
-        ++c;
-        moved = true;
-      }
-      if (!moved) return c;
-    }
+    const auto from_fold = cols.begin() + static_cast<std::ptrdiff_t>(col_fold);
+    return settle_col(c, write, rank, bg, [from_fold](std::uint64_t) { return from_fold; });
   }
-  for (;;) {
-    bool moved = false;
-    // cols is sorted by time: start at the first command that can still constrain c.
-    const std::uint64_t from = c > col_window ? c - col_window : 0;
-    const auto first = std::lower_bound(cols.begin() + static_cast<std::ptrdiff_t>(cols_head), cols.end(), from,
-                                        [](const ColCmd& x, std::uint64_t t) { return x.t < t; });
-    for (auto it = first; it != cols.end(); ++it) {
-      const ColCmd& x = *it;
-      if (x.t > c + col_window) break;
-      const std::uint32_t rel = relation(x.rank, x.bg, rank, bg);
-      if (x.t <= c) {
-        const std::uint64_t need = x.t + col_gap[x.write][write][rel];
-        if (need > c) {
-          c = need;
-          moved = true;
-        }
-      } else if (x.t - c < col_gap[write][x.write][rel]) {
-        c = x.t + col_gap[x.write][write][rel];
-        moved = true;
-      }
-    }
-    if (slot_busy(c)) {
-      ++c;
-      moved = true;
-    }
-    if (!moved) return c;
-  }
+  // cols is sorted by time: start at the first command that can still constrain c.
+  return settle_col(c, write, rank, bg, [this](std::uint64_t at) {
+    const std::uint64_t from = at > col_window ? at - col_window : 0;
+    return std::lower_bound(cols.begin() + static_cast<std::ptrdiff_t>(cols_head), cols.end(), from,
+                            [](const ColCmd& x, std::uint64_t t) { return x.t < t; });
+  });
 }
 
 std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t rank, std::uint32_t bg) const {
@@ -405,8 +394,9 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
   for (;;) {
     bool moved = false;
     const std::uint64_t from = c > act_window ? c - act_window : 0;
-    const auto first = std::lower_bound(rk.acts.begin() + static_cast<std::ptrdiff_t>(rk.acts_head), rk.acts.end(),
-                                        from, [](const ActCmd& x, std::uint64_t t) { return x.t < t; });
+    const auto first =
+        std::lower_bound(rk.acts.begin() + static_cast<std::ptrdiff_t>(rk.acts_head), rk.acts.end(), from,
+                         [](const ActCmd& x, std::uint64_t t) { return x.t < t; });
     for (auto it = first; it != rk.acts.end(); ++it) {
       const ActCmd& x = *it;
       if (x.t > c + act_window) break;
@@ -428,9 +418,9 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
       std::size_t pos = 0;
       bool placed = false;
       const std::uint64_t faw_from = c >= tm.FAW ? c - tm.FAW + 1 : 0;
-      const auto faw_first = std::lower_bound(rk.acts.begin() + static_cast<std::ptrdiff_t>(rk.acts_head),
-                                              rk.acts.end(), faw_from,
-                                              [](const ActCmd& x, std::uint64_t t) { return x.t < t; });
+      const auto faw_first =
+          std::lower_bound(rk.acts.begin() + static_cast<std::ptrdiff_t>(rk.acts_head), rk.acts.end(),
+                           faw_from, [](const ActCmd& x, std::uint64_t t) { return x.t < t; });
       for (auto it = faw_first; it != rk.acts.end(); ++it) {
         const std::uint64_t t = it->t;
         if (t >= c + tm.FAW) break;
@@ -482,7 +472,8 @@ void DramChannel::Impl::insert_col(const ColCmd& c) {
 }
 
 void DramChannel::Impl::fold_past_cols() {
-  while (col_fold < cols.size() && cols[col_fold].t <= now) raise_col_bounds(col_past.data(), cols[col_fold++]);
+  while (col_fold < cols.size() && cols[col_fold].t <= now)
+    raise_col_bounds(col_past.data(), cols[col_fold++]);
 }
 
 void DramChannel::Impl::raise_col_bounds(std::uint64_t* ready, const ColCmd& c) const {
@@ -869,7 +860,8 @@ std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
   std::uint64_t best = kNever, xmin = kNever;
   for (std::size_t w = 0; w < m.groups_nonempty.size(); ++w) {
     for (std::uint64_t bits = m.groups_nonempty[w]; bits != 0; bits &= bits - 1) {
-      const std::uint32_t gid = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+      const std::uint32_t gid =
+          static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
       const std::uint64_t lb = std::max(t0, m.groups[gid].min_bound);
       if (lb >= best || lb >= xmin) continue;
       std::uint64_t x;
@@ -912,7 +904,8 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
   auto scan = [&](std::uint32_t from, std::uint32_t to) {
     for (std::size_t w = from >> 6; w < m.groups_nonempty.size() && w * 64 < to; ++w) {
       for (std::uint64_t bits = m.groups_nonempty[w]; bits != 0; bits &= bits - 1) {
-        const std::uint32_t gid = static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
+        const std::uint32_t gid =
+            static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
         if (gid < from) continue;
         if (gid >= to) return;
         const Impl::Group& gr = m.groups[gid];
@@ -935,7 +928,7 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
       }
     }
   };
-  scan(m.g_col, m.g_act);                                        // row hits
+  scan(m.g_col, m.g_act);                                                           // row hits
   if (chosen == kNone) scan(m.g_act, static_cast<std::uint32_t>(m.groups.size()));  // misses, conflicts
   if (chosen == kNone) {
     std::uint64_t earliest = kNever;

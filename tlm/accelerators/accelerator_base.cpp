@@ -19,8 +19,8 @@ AcceleratorBase::AcceleratorBase(sc_core::sc_module_name name, std::string type,
       timing_(timing),
       clk_(timing.clock_period_ns, SC_NS),
       dma_("dma", PortConfig{timing.dma.max_burst_bytes, timing.dma.outstanding,
-                             sc_time(timing.clock_period_ns * timing.dma.issue_interval_cycles, SC_NS), timing.mode,
-                             true}) {
+                             sc_time(timing.clock_period_ns * timing.dma.issue_interval_cycles, SC_NS),
+                             timing.mode, true}) {
   dma_.init_socket.bind(init_socket);
   if (timing.mode == TimingMode::AT) SC_THREAD(write_thread);
   tgt_socket.register_b_transport(this, &AcceleratorBase::csr_b_transport);
@@ -196,8 +196,8 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     compute_free = start + clk_ * static_cast<double>(step.compute_cycles);
     rec.phase_cycles[step.phase] += step.compute_cycles;
     if (trace_ != nullptr && step.compute_cycles > 0) {
-      trace_->complete(trace_phases_, step.phase, start.to_seconds() * 1e9, (compute_free - start).to_seconds() * 1e9,
-                       {{"cycles", step.compute_cycles}});
+      trace_->complete(trace_phases_, step.phase, start.to_seconds() * 1e9,
+                       (compute_free - start).to_seconds() * 1e9, {{"cycles", step.compute_cycles}});
     }
     if (!step.writes.empty()) {
       // Copies: the core may reuse its output buffers before the writes are issued.
@@ -250,7 +250,8 @@ void AcceleratorBase::report_stats(StatsTree& tree) const {
   tree.add(n, "busy_cycles", static_cast<double>(cycles), "cycle");
   tree.add(n, "stall_cycles", static_cast<double>(stalls), "cycle");
   for (const auto& [p, c] : phases) tree.add(n, "phase_cycles." + p, static_cast<double>(c), "cycle");
-  for (const auto& [component, pj] : dma_.attributed_pj()) tree.add(n, "attributed_pj." + component, pj, "pJ");
+  for (const auto& [component, pj] : dma_.attributed_pj())
+    tree.add(n, "attributed_pj." + component, pj, "pJ");
   const PortStats& ps = dma_.stats();
   tree.add(n, "dma_read_requests", static_cast<double>(ps.read_requests), "request");
   tree.add(n, "dma_write_requests", static_cast<double>(ps.write_requests), "request");

@@ -46,9 +46,9 @@ struct JobRecord {
   // "operand_reads" (= stall_cycles: compute waiting for a step's reads, by phase as
   // "operand_reads.<phase>"), "write_drain" (after the last compute, until the writes completed).
   std::map<std::string, std::uint64_t> stalls_by_cause;
-  std::uint64_t bytes_read = 0, bytes_written = 0;    // DMA traffic of this job
+  std::uint64_t bytes_read = 0, bytes_written = 0;  // DMA traffic of this job
   common::EngineJobStats engine;
-  double engine_energy_pj = 0.0;  // energy of the engine's actions in this job
+  double engine_energy_pj = 0.0;                   // energy of the engine's actions in this job
   std::map<std::string, double> memory_energy_pj;  // what the hops charged this job's traffic
   std::string error;
 };
@@ -59,9 +59,14 @@ struct AcceleratorTiming {
   common::DmaSpec dma;
 };
 
+inline AcceleratorTiming accelerator_timing(double clock_period_ns, const common::DmaSpec& dma,
+                                            TimingMode mode) {
+  return AcceleratorTiming{mode, clock_period_ns, dma};
+}
+
 class AcceleratorBase : public sc_core::sc_module, public StatsSource {
  public:
-  tlm_utils::simple_target_socket<AcceleratorBase> tgt_socket;      // CSRs
+  tlm_utils::simple_target_socket<AcceleratorBase> tgt_socket;  // CSRs
   tlm::tlm_initiator_socket<> init_socket;  // DMA to memory (bound to the dma port inside)
   sc_core::sc_out<bool> irq;
 
