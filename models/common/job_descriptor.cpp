@@ -5,16 +5,19 @@
 
 namespace savp::common {
 
-namespace {
-
-void put(std::vector<std::uint8_t>& out, std::size_t word, std::uint64_t v) {
-  for (int b = 0; b < 8; ++b) out[word * 8 + b] = static_cast<std::uint8_t>(v >> (8 * b));
+void store_le64(std::uint8_t* p, std::uint64_t v) {
+  for (int b = 0; b < 8; ++b) p[b] = static_cast<std::uint8_t>(v >> (8 * b));
 }
-std::uint64_t get(const std::uint8_t* in, std::size_t word) {
+std::uint64_t load_le64(const std::uint8_t* p) {
   std::uint64_t v = 0;
-  for (int b = 0; b < 8; ++b) v |= static_cast<std::uint64_t>(in[word * 8 + b]) << (8 * b);
+  for (int b = 0; b < 8; ++b) v |= static_cast<std::uint64_t>(p[b]) << (8 * b);
   return v;
 }
+
+namespace {
+
+void put(std::vector<std::uint8_t>& out, std::size_t word, std::uint64_t v) { store_le64(&out[word * 8], v); }
+std::uint64_t get(const std::uint8_t* in, std::size_t word) { return load_le64(in + word * 8); }
 std::uint64_t bits_of(double d) {
   std::uint64_t u;
   std::memcpy(&u, &d, 8);

@@ -11,7 +11,13 @@
 
 namespace savp::common {
 
-enum class JobKind : std::uint32_t { Attention = 0, Gemm = 1, Traffic = 2 };
+// PrunedModel: a whole multi-layer, multi-head job for an engine that prunes across heads and layers
+// (SpAtten); addr_a points to the engine's own job block (models/spatten/spatten_job.hpp).
+enum class JobKind : std::uint32_t { Attention = 0, Gemm = 1, Traffic = 2, PrunedModel = 3 };
+
+// Little-endian 64-bit words of in-memory job records.
+void store_le64(std::uint8_t* p, std::uint64_t v);
+std::uint64_t load_le64(const std::uint8_t* p);
 
 struct JobDescriptor {
   static constexpr std::uint64_t kMagic = 0x3130425044564153ull;  // "SAVPDB01"

@@ -96,12 +96,16 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
   w.value_dim = static_cast<std::uint64_t>(
       node.get_int("value_dim", static_cast<std::int64_t>(w.head_dim), 1, 1 << 16));
   w.softmax_scale = node.get_number_in("softmax_scale", 0.0, 0.0, 1e6);
+  w.generate = static_cast<std::uint64_t>(node.get_int("generate", 0, 0, kMaxDim));
   if (node.has("pattern")) w.pattern = parse_pattern(node.object_at("pattern"));
   JsonNode data = node.has("data") ? node.object_at("data") : node;
   const bool has_data = node.has("data");
   if (has_data) {
-    w.source = data.get_choice("source", {"synthetic", "npy"}, "synthetic");
-    if (w.source == "synthetic") {
+    w.source = data.get_choice("source", {"synthetic", "npy", "trace"}, "synthetic");
+    if (w.source == "trace") {
+      w.trace_file = resolve_path(data, data.get_string("trace"));
+      data.value()["trace"] = fs::absolute(w.trace_file).lexically_normal().string();
+    } else if (w.source == "synthetic") {
       w.synthetic.locality = data.get_number_in("locality", w.synthetic.locality, 0, 1);
       w.synthetic.locality_span =
           static_cast<std::uint32_t>(data.get_int("locality_span", w.synthetic.locality_span, 1, 1 << 20));
@@ -122,6 +126,10 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
   }
   if (w.source == "synthetic" || node.has("seq_len")) {
     w.seq_len = static_cast<std::uint64_t>(node.get_int("seq_len", 1, kMaxDim));
+  }
+  if (w.generate > 0 && w.seq_len && w.generate >= w.seq_len) {
+    node.child("generate").fail("generating " + std::to_string(w.generate) + " of " + std::to_string(w.seq_len) +
+                                " tokens leaves no prompt; generate must be below seq_len");
   }
   const std::string why = w.pattern.check(w.seq_len ? w.seq_len : std::numeric_limits<std::uint64_t>::max());
   if (!why.empty() && w.seq_len) {

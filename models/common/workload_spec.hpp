@@ -22,9 +22,13 @@ struct WorkloadSpec {
   std::uint64_t batch = 1, layers = 1, heads = 1, seq_len = 0, head_dim = 64, value_dim = 64;
   AttentionPattern pattern;
   double softmax_scale = 0.0;        // 0 = 1/sqrt(head_dim)
-  std::string source = "synthetic";  // "synthetic" | "npy"
+  std::string source = "synthetic";  // "synthetic" | "npy" | "trace" (a recorded pruning trace)
   SyntheticParams synthetic;
   std::string q_file, k_file, v_file;  // absolute paths (npy source)
+  std::string trace_file;              // absolute path (trace source: SpAtten replay)
+  // Generation (GPT-2 style): the last `generate` tokens of seq_len are produced one per step, each
+  // attending to the tokens before it; 0: summarisation (BERT style, every query at once).
+  std::uint64_t generate = 0;
   // GEMM.
   std::uint64_t M = 0, N = 0, K = 0;
   // Traffic (memory characterisation): pattern sequential|strided|random, read fraction, request

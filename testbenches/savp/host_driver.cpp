@@ -117,6 +117,10 @@ void HostDriver::run_job(const JobSlot& slot) {
     run_traffic_job(slot);
     return;
   }
+  if (plan_.spatten) {
+    run_spatten_job(slot);
+    return;
+  }
   const sc::AcceleratorSpec& acc = scenario_.accelerators[scenario_.workload.accelerator];
   const common::WorkloadSpec& w = scenario_.workload;
   const MemoryLayout& m = plan_.layout;

@@ -24,6 +24,11 @@ struct JobResult {
   bool data_checked = false;  // traffic jobs: bytes checked instead of numerics
   bool data_ok = false;
   std::uint64_t status = 0;
+  // Pruning engines: the output error of each layer against the exact reference, the fraction of
+  // the reference's attention probability mass on the tokens kept, how often the reference's top-1
+  // key was kept (negative: not measured).
+  std::vector<double> layer_rel_l2;
+  double mass_kept = -1, top1_kept = -1;
 };
 
 class HostDriver : public sc_core::sc_module {
@@ -44,6 +49,7 @@ class HostDriver : public sc_core::sc_module {
   void run();
   void run_job(const JobSlot& slot);
   void run_traffic_job(const JobSlot& slot);
+  void run_spatten_job(const JobSlot& slot);  // spatten_host.cpp
   // Writes the descriptor, rings the doorbell, waits for the IRQ, acknowledges it; returns STATUS.
   std::uint64_t kick_and_wait(const common::JobDescriptor& d);
 

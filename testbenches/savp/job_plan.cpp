@@ -76,6 +76,26 @@ JobPlan make_plan(sc::Scenario& s) {
     plan.jobs.push_back(j);
     return plan;
   }
+  if (acc.type != "spatten" && (w.source == "trace" || w.generate)) {
+    throw InputError(s.file, w.generate ? "/workload/generate" : "/workload/data/source",
+                     std::string(w.generate ? "generation" : "a pruning-trace replay") +
+                         " runs on a \"spatten\" accelerator; accelerator " + std::to_string(w.accelerator) +
+                         " is of type \"" + acc.type + "\"");
+  }
+  if (acc.type == "spatten") {
+    plan.spatten = std::make_shared<SpattenPlan>(plan_spatten(s, 4096));
+    plan.rows = plan.cols = plan.spatten->job.seq_len;
+    plan.depth = w.head_dim;
+    plan.value_dim = w.value_dim;
+    for (std::uint64_t b = 0; b < w.batch; ++b) {
+      JobSlot j;
+      j.index = b;
+      j.batch = b;
+      j.seed = common::derive_seed(s.seed, b);
+      plan.jobs.push_back(j);
+    }
+    return plan;
+  }
   plan.rows = gemm ? w.M : w.seq_len;
   plan.cols = gemm ? w.N : w.seq_len;
   plan.depth = gemm ? w.K : w.head_dim;

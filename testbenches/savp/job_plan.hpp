@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "models/common/workload_spec.hpp"
+#include "testbenches/savp/spatten_plan.hpp"
 #include "tlm/platform/scenario.hpp"
 
 namespace savp::tb {
@@ -29,6 +30,7 @@ struct JobPlan {
   MemoryLayout layout;
   std::uint64_t rows = 0, cols = 0, depth = 0, value_dim = 0;  // per job (same for all jobs)
   std::shared_ptr<common::NpyWorkload> npy;                    // when the data come from files
+  std::shared_ptr<SpattenPlan> spatten;  // SpAtten: one job per batch element, all layers and heads
 };
 
 // Throws common::InputError (exit 2) when the scenario cannot run.

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iomanip>
+#include <map>
 #include <sstream>
 
 namespace savp::tb {
@@ -33,6 +34,35 @@ std::string hostname() {
 
 }  // namespace
 
+// Totals of a pruning engine (SpAtten): fetch fractions, throughput (2 ops per multiply-accumulate
+// executed in Q x K and P x V, recomputes included, over the jobs' latency), and the K/V DRAM
+// traffic reduction split into its causes, each factor relative to the step before it.
+void put_pruning_totals(Json& totals, const std::map<std::string, double>& sum, const JobPlan& plan) {
+  auto get = [&](const char* k) {
+    auto it = sum.find(k);
+    return it == sum.end() ? 0.0 : it->second;
+  };
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  totals["keys_fetched_fraction"] = ratio(get("k_rows_fetched"), get("k_rows_all"));
+  totals["values_fetched_fraction"] = ratio(get("v_rows_fetched"), get("v_rows_all"));
+  totals["requant_fraction"] = ratio(get("heads_requant"), get("heads_run"));
+  const double latency_ns = totals["latency_ns"].get<double>();
+  totals["throughput_gops"] = ratio(get("ops"), latency_ns);
+  totals["compute_reduction"] = ratio(get("ops_unpruned"), get("ops"));
+  const double b0 = get("kv_bytes_unpruned_fp32"), b1 = get("kv_bytes_after_token_pruning"),
+               b2 = get("kv_bytes_after_head_pruning"), b3 = get("kv_bytes_after_value_pruning"),
+               b4 = get("kv_bytes_fetched");
+  totals["kv_dram_bytes"] = {{"unpruned_fp32", b0}, {"after_token_pruning", b1}, {"after_head_pruning", b2},
+                             {"after_value_pruning", b3}, {"fetched", b4}};
+  totals["kv_dram_reduction"] = {{"token_pruning", ratio(b0, b1)},  {"head_pruning", ratio(b1, b2)},
+                                 {"value_pruning", ratio(b2, b3)},  {"quantisation", ratio(b3, b4)},
+                                 {"total", ratio(b0, b4)}};
+  if (plan.spatten && plan.spatten->job.mode != spatten::SpattenMode::Summarise) {
+    const double tokens = static_cast<double>(plan.spatten->job.steps() * plan.jobs.size());
+    totals["latency_per_token_ns"] = ratio(latency_ns, tokens);
+  }
+}
+
 Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& host,
                  const sc::Platform& platform, const RunInfo& info) {
   sc::StatsTree tree;
@@ -53,6 +83,8 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   std::uint64_t total_cycles = 0, total_stalls = 0;
   double useful_macs = 0, pe_cycles = 0;
   double first_start = -1, last_end = 0;
+  std::map<std::string, double> engine_sums;  // engine stats summed over jobs
+  double layer_acc_jobs = 0, mass_kept = 0, top1_kept = 0;
   std::size_t failed = 0;
   const auto& records = acc.jobs();
   for (std::size_t i = 0; i < host.results().size(); ++i) {
@@ -91,7 +123,10 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
       j["energy_pj"] = energy;
       j["energy_by_component_pj"] = by;
       Json es = Json::object();
-      for (const auto& [k, v] : rec.engine.values) es[k] = number(v);
+      for (const auto& [k, v] : rec.engine.values) {
+        es[k] = number(v);
+        engine_sums[k] += v;
+      }
       j["engine_stats"] = es;
       if (!rec.error.empty()) j["error"] = rec.error;
       total_cycles += rec.cycles;
@@ -109,10 +144,15 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
       if (first_start < 0) first_start = start;
       last_end = end;
     }
-    if (r.data_checked) {
-      j["data_ok"] = r.data_ok;  // traffic: read checksum and region contents checked
-    } else {
-      put_accuracy(j, r.accuracy);
+    if (r.data_checked) j["data_ok"] = r.data_ok;  // traffic: checksum; SpAtten: every expected row written
+    if (!r.data_checked || !r.layer_rel_l2.empty()) put_accuracy(j, r.accuracy);
+    if (!r.layer_rel_l2.empty()) {
+      j["layer_rel_l2_err"] = r.layer_rel_l2;
+      j["probability_mass_kept"] = r.mass_kept;
+      j["top1_key_kept"] = r.top1_kept;
+      layer_acc_jobs += 1;
+      mass_kept += r.mass_kept;
+      top1_kept += r.top1_kept;
     }
     j["tolerance_rel_l2"] = acc_spec.tolerance_rel_l2();
     j["passed"] = r.passed;
@@ -140,6 +180,11 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   totals["dram_bandwidth_gbps"] = span_ns > 0 ? moved / span_ns : 0.0;  // bytes per ns = GB/s
   totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
   put_accuracy(totals, host.overall().result());
+  if (engine_sums.count("kv_bytes_unpruned_fp32")) put_pruning_totals(totals, engine_sums, plan);
+  if (layer_acc_jobs > 0) {
+    totals["probability_mass_kept"] = mass_kept / layer_acc_jobs;
+    totals["top1_key_kept"] = top1_kept / layer_acc_jobs;
+  }
   stats["totals"] = totals;
   stats["jobs"] = jobs;
   stats["components"] = tree.to_json();

@@ -7,18 +7,24 @@
 
 #include "tlm/accelerators/dense_accelerator.hpp"
 #include "tlm/accelerators/salo_accelerator.hpp"
+#include "tlm/accelerators/spatten_accelerator.hpp"
 #include "tlm/accelerators/traffic_generator.hpp"
+#include "models/common/random.hpp"
 #include "tlm/memory/dram_target.hpp"
 #include "tlm/memory/simple_memory.hpp"
 
 namespace savp::sc {
 
 std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
-                                                  const common::EnergyTable& energy, TimingMode mode) {
+                                                  const common::EnergyTable& energy, TimingMode mode,
+                                                  std::uint64_t seed) {
   if (spec.type == "dense") {
     return std::make_unique<DenseAccelerator>(spec.name().c_str(), spec.dense, energy, mode);
   }
   if (spec.type == "salo") return std::make_unique<SaloAccelerator>(spec.name().c_str(), spec.salo, energy, mode);
+  if (spec.type == "spatten") {
+    return std::make_unique<SpattenAccelerator>(spec.name().c_str(), spec.spatten, energy, seed, mode);
+  }
   if (spec.type == "traffic") return std::make_unique<TrafficGenerator>(spec.name().c_str(), spec.traffic, mode);
   throw std::invalid_argument("unknown accelerator type " + spec.type);
 }
@@ -40,7 +46,7 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
   bind_through_checker(bus.init_socket, memory_target->target_socket(), "bus2memory");
   bus.map({"memory", memory_base(), memory_size(), 0});
   for (std::size_t i = 0; i < s.accelerators.size(); ++i) {
-    accelerators.push_back(make_accelerator(s.accelerators[i], s.energy, s.timing_mode));
+    accelerators.push_back(make_accelerator(s.accelerators[i], s.energy, s.timing_mode, common::derive_seed(s.seed, 1000 + i)));
     AcceleratorBase& a = *accelerators.back();
     bind_through_checker(a.init_socket, bus.tgt_socket, std::string(a.basename()) + "2bus");
     if (memory_target->max_request_bytes() != 0) a.limit_burst(memory_target->max_request_bytes());

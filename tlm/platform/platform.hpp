@@ -67,8 +67,9 @@ class Platform : public sc_core::sc_module {
   std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
 };
 
-// Builds one accelerator module from its spec (the factory by "type").
-std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
-                                                  const common::EnergyTable& energy, TimingMode mode);
+// Builds one accelerator module from its spec (the factory by "type"); seed: the engine's own
+// random choices (SpAtten's top-k pivots, replayed token orders).
+std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec, const common::EnergyTable& energy,
+                                                  TimingMode mode, std::uint64_t seed);
 
 }  // namespace savp::sc

@@ -16,27 +16,35 @@
 #include "models/memory/memory_spec.hpp"
 #include "models/memory/traffic_core.hpp"
 #include "models/salo/salo_config.hpp"
+#include "models/spatten/spatten_config.hpp"
 #include "tlm/core/timing_mode.hpp"
 
 namespace savp::sc {
 
 
 struct AcceleratorSpec {
-  std::string type;  // "dense", "salo" or "traffic" (more engines arrive with their issues)
+  std::string type;  // "dense", "salo", "spatten" or "traffic" (more engines arrive with their issues)
   dense::DenseConfig dense;
   salo::SaloConfig salo;
+  spatten::SpattenConfig spatten;
   memory::TrafficConfig traffic;
   const std::string& name() const {
-    return type == "traffic" ? traffic.name : type == "salo" ? salo.name : dense.name;
+    return type == "traffic" ? traffic.name : type == "salo" ? salo.name : type == "spatten" ? spatten.name : dense.name;
   }
   double clock_period_ns() const {
-    return type == "traffic" ? traffic.clock_period_ns() : type == "salo" ? salo.clock_period_ns() : dense.clock_period_ns();
+    return type == "traffic"   ? traffic.clock_period_ns()
+           : type == "salo"    ? salo.clock_period_ns()
+           : type == "spatten" ? spatten.clock_period_ns()
+                               : dense.clock_period_ns();
   }
-  // Operand format on the bus and the scoreboard tolerance of the engine's datapath.
+  // Operand format on the bus and the scoreboard tolerance of the engine's datapath (SpAtten lays
+  // out its own formats: the quantised K/V regions of its job block).
   common::ElemFormat format() const { return type == "salo" ? salo.bus_format() : dense.format; }
   int int_bits() const { return dense.int_bits; }
   double tolerance_rel_l2() const {
-    return type == "salo" ? salo.effective_tolerance() : dense.effective_tolerance();
+    return type == "salo"      ? salo.effective_tolerance()
+           : type == "spatten" ? spatten.tolerance_rel_l2
+                               : dense.effective_tolerance();
   }
 };
 

@@ -1,0 +1,774 @@
+#include "models/spatten/spatten_core.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include "models/common/number_format.hpp"
+#include "models/common/random.hpp"
+#include "models/spatten/progressive_quant.hpp"
+
+namespace savp::spatten {
+
+using common::EngineStep;
+
+// One query row (generation, replay) or one head with all its queries (summarisation) in flight.
+struct SpattenCore::Row {
+  std::uint32_t layer = 0, head = 0;
+  std::vector<std::uint32_t> queries;     // token positions of the queries
+  std::vector<std::uint32_t> keys;        // fetched keys (ascending token indices)
+  std::vector<std::uint8_t> q_raw, k_raw, lsb_raw, v_raw;
+  std::vector<double> k;                  // decoded keys, keys x D
+  std::vector<double> probs;              // queries x keys
+  std::vector<std::uint8_t> requant;      // per query
+  bool any_requant = false, lsb_done = false;
+  std::vector<std::vector<std::uint32_t>> kept;  // per query: kept value indices into `keys`
+  std::vector<std::uint32_t> values;      // tokens whose V is fetched (ascending)
+  std::vector<std::uint64_t> topk_cycles;  // per query: the value top-k
+  std::vector<std::uint8_t> out;          // queries x value_dim fp32
+  int key_bits = 0, value_bits = 0, lsb_bits = 0;  // replay: the trace's widths
+  std::uint64_t lsb_row_bytes = 0, v_row_bytes = 0;
+  RowCycles cyc;
+};
+
+SpattenCore::SpattenCore(const SpattenConfig& cfg, const common::EnergyTable& energy, std::uint64_t seed)
+    : cfg_(cfg), seed_(seed) {
+  pj_mult_ = energy.int_mult_pj(static_cast<int>(cfg.datapath_bits));
+  pj_add_ = energy.int_add_pj(2 * static_cast<int>(cfg.datapath_bits));
+  pj_cmp_ = energy.int_add_pj(static_cast<int>(cfg.datapath_bits));
+  pj_exp_ = energy.pj("fp32_exp");
+  pj_recip_ = energy.pj("fp32_recip");
+  topk_tokens_ = std::make_unique<TopkEngine>(cfg.topk, common::derive_seed(seed, 1));
+  topk_values_ = std::make_unique<TopkEngine>(cfg.topk, common::derive_seed(seed, 2));
+  for (const char* name : {"key_sram", "value_sram"}) {
+    memory::SramSpec s;
+    s.name = name;
+    s.capacity_bytes = std::uint64_t{cfg.sram_kib} * 1024;
+    s.word_bytes = 8;
+    s.clock_mhz = cfg.clock_mhz;
+    srams_.emplace_back(s, energy);
+  }
+}
+
+SpattenCore::~SpattenCore() = default;
+
+SpattenCore::JobCheck SpattenCore::check_job(const SpattenConfig& cfg, std::uint64_t context,
+                                             std::uint64_t head_dim, std::uint64_t value_dim,
+                                             std::uint32_t layers, std::uint32_t heads) {
+  const std::uint64_t lines = cfg.buffer_lines(std::max(head_dim, value_dim));
+  if (context > lines) {
+    return {"sram_kib", "a context of " + std::to_string(context) + " tokens does not fit one half of the " +
+                            std::to_string(cfg.sram_kib) + " KiB key/value SRAM (" + std::to_string(lines) +
+                            " lines of " + std::to_string(std::max(head_dim, value_dim)) + " x " +
+                            std::to_string(cfg.datapath_bits) + " bits); raise sram_kib"};
+  }
+  if (heads > 65535 || layers > 65535) return {"heads", "at most 65535 layers and heads"};
+  std::string err;
+  PruneSchedule::make(cfg.pruning.tokens, layers, err);
+  if (!err.empty()) return {"pruning/token_ratio", "token schedule: " + err};
+  PruneSchedule::make(cfg.pruning.heads, layers, err);
+  if (!err.empty()) return {"pruning/head_ratio", "head schedule: " + err};
+  return {};
+}
+
+double SpattenCore::k_scale(std::uint32_t l, std::uint32_t h) const {
+  double d;
+  std::memcpy(&d, &scales_raw_[16 * job_.head_index(l, h)], 8);
+  return d;
+}
+double SpattenCore::v_scale(std::uint32_t l, std::uint32_t h) const {
+  double d;
+  std::memcpy(&d, &scales_raw_[16 * job_.head_index(l, h) + 8], 8);
+  return d;
+}
+
+void SpattenCore::start(const common::JobDescriptor& job) {
+  desc_ = job;
+  stage_ = Stage::Block;
+  job_cycles_ = 0;
+  job_ = SpattenJob{};
+  // Energy counts of finished jobs stay in the totals (actions() is cumulative).
+  totals_.qk_macs += counters_.qk_macs;
+  totals_.pv_macs += counters_.pv_macs;
+  totals_.exps += counters_.exps;
+  totals_.recips += counters_.recips;
+  totals_.importance_adds += counters_.importance_adds;
+  counters_ = SpattenCounters{};
+  cur_.reset();
+  prev_.reset();
+  trace_.clear();
+  trace_pos_ = 0;
+}
+
+void SpattenCore::add_row_reads(std::uint64_t base, std::uint64_t row_bytes, const std::vector<std::uint32_t>& rows,
+                                std::vector<std::uint8_t>& buf, EngineStep& step) const {
+  buf.resize(rows.size() * row_bytes);
+  if (row_bytes == 0) return;
+  // Runs of consecutive tokens are one contiguous request stream.
+  for (std::size_t i = 0; i < rows.size();) {
+    std::size_t j = i + 1;
+    while (j < rows.size() && rows[j] == rows[j - 1] + 1) ++j;
+    step.reads.push_back({base + rows[i] * row_bytes, (j - i) * row_bytes, buf.data() + i * row_bytes, nullptr});
+    i = j;
+  }
+}
+
+void SpattenCore::touch_sram(memory::SramModel& s, std::uint64_t lines, bool write) {
+  const std::uint64_t line = std::max<std::uint64_t>(1, &s == &srams_[0] ? key_line_ : value_line_);
+  const std::uint64_t cap = s.spec().capacity_bytes / line;
+  for (std::uint64_t done = 0; done < lines && cap > 0;) {
+    const std::uint64_t n = std::min(lines - done, cap);
+    s.access_immediate(0, static_cast<std::uint32_t>(n * line), write, busy_cycles_);
+    done += n;
+  }
+}
+
+// ---------------------------------------------------------------- job set-up
+
+void SpattenCore::setup() {
+  job_ = SpattenJob::deserialise(block_raw_.data(), block_raw_.size());
+  std::string err;
+  token_sched_ = PruneSchedule::make(cfg_.pruning.tokens, job_.layers, err);
+  if (!err.empty()) throw std::runtime_error("SpAtten token schedule: " + err);
+  head_sched_ = PruneSchedule::make(cfg_.pruning.heads, job_.layers, err);
+  if (!err.empty()) throw std::runtime_error("SpAtten head schedule: " + err);
+  token_importance_.assign(job_.seq_len, 0.0);
+  head_importance_.assign(job_.heads, 0.0);
+  key_line_ = (std::uint64_t{job_.head_dim} * cfg_.datapath_bits + 7) / 8;
+  value_line_ = (std::uint64_t{job_.value_dim} * cfg_.datapath_bits + 7) / 8;
+  step_ = 0;
+  barrier_ = true;
+  begin_step();
+}
+
+// The context and the full token / head sets at the start of a generation step (or the pass).
+void SpattenCore::begin_step() {
+  layer_ = 0;
+  head_pos_ = 0;
+  heads_.clear();
+  if (job_.mode == SpattenMode::Trace) {
+    const TraceCommand& c = trace_[trace_pos_];
+    context_ = c.seq_len;
+    // Replay: tokens ranked by one seeded permutation per step, the newest token first.
+    perm_rank_.resize(context_);
+    for (std::uint32_t i = 0; i < context_; ++i) perm_rank_[i] = i;
+    common::Rng rng(common::derive_seed(seed_, 7, step_));
+    for (std::uint32_t i = static_cast<std::uint32_t>(context_) - 1; i > 1; --i) {
+      std::swap(perm_rank_[i - 1], perm_rank_[rng.next() % i]);
+    }
+    std::vector<std::uint32_t> rank(context_);
+    rank[context_ - 1] = 0;
+    for (std::uint32_t i = 0; i + 1 < context_; ++i) rank[perm_rank_[i]] = i + 1;
+    perm_rank_ = std::move(rank);
+    for (std::size_t i = trace_pos_; i < trace_.size() && trace_[i].iteration == c.iteration && trace_[i].layer == c.layer;
+         ++i) {
+      heads_.push_back(trace_[i].head);
+    }
+  } else {
+    context_ = job_.mode == SpattenMode::Generate ? job_.first_query + step_ + 1 : job_.seq_len;
+    for (std::uint32_t h = 0; h < job_.heads; ++h) heads_.push_back(h);
+  }
+  tokens_.resize(context_);
+  for (std::uint32_t i = 0; i < context_; ++i) tokens_[i] = i;
+}
+
+// ---------------------------------------------------------------- steps
+
+bool SpattenCore::next(EngineStep& step) {
+  step = EngineStep{};
+  switch (stage_) {
+    case Stage::Block:
+      step.phase = "job_fetch";
+      block_raw_.resize(SpattenJob::kBytes);
+      step.reads.push_back({desc_.addr_a, SpattenJob::kBytes, block_raw_.data(), nullptr});
+      return true;
+    case Stage::Setup:
+      // The per-head scales (data modes) or the replayed trace's commands.
+      step.phase = "job_fetch";
+      if (job_.mode == SpattenMode::Trace) {
+        trace_raw_.resize(job_.trace_rows * TraceCommand::kBytes);
+        step.reads.push_back({job_.trace_addr, trace_raw_.size(), trace_raw_.data(), nullptr});
+      } else {
+        scales_raw_.resize(16 * std::uint64_t{job_.layers} * job_.heads);
+        step.reads.push_back({job_.scales_addr, scales_raw_.size(), scales_raw_.data(), nullptr});
+      }
+      return true;
+    case Stage::Run:
+      return job_.mode == SpattenMode::Summarise ? next_summary_step(step) : next_row_step(step);
+    case Stage::Drain:
+      step.phase = "drain";
+      step.compute_cycles = pipeline_fill_cycles(cfg_, job_.head_dim);
+      stage_ = Stage::Done;
+      return true;
+    case Stage::Done:
+      return false;
+  }
+  return false;
+}
+
+bool SpattenCore::advance_head() { return head_pos_ < heads_.size(); }
+
+bool SpattenCore::next_row_step(EngineStep& step) {
+  // A requant of the row in flight: its K LSBs, then Q x K and softmax once more.
+  if (cur_ && cur_->any_requant && !cur_->lsb_done) {
+    step.phase = "requant";
+    add_row_reads(job_.k_lsb_base + job_.head_index(cur_->layer, cur_->head) * job_.k_lsb_stride,
+                  cur_->lsb_row_bytes, cur_->keys, cur_->lsb_raw, step);
+    return true;
+  }
+  if (cur_) prev_ = std::move(cur_);
+  if (prev_) {  // the previous row's kept values arrive with this step
+    add_row_reads(job_.v_base + job_.head_index(prev_->layer, prev_->head) * job_.v_stride, prev_->v_row_bytes,
+                  prev_->values, prev_->v_raw, step);
+  }
+  if (!advance_head()) {
+    layer_end(step);
+    return true;
+  }
+  auto r = std::make_unique<Row>();
+  r->layer = layer_;
+  r->head = heads_[head_pos_++];
+  if (job_.mode == SpattenMode::Trace) {
+    const TraceCommand& c = trace_[trace_pos_++];
+    for (std::uint32_t t = 0; t < context_; ++t) {
+      if (perm_rank_[t] < c.keys) r->keys.push_back(t);
+      if (perm_rank_[t] < c.values) r->values.push_back(t);
+    }
+    r->key_bits = c.key_bits < 0 ? SpattenConfig::kUnquantisedBits : c.key_bits;
+    r->value_bits = c.value_bits < 0 ? SpattenConfig::kUnquantisedBits : c.value_bits;
+    r->lsb_bits = c.requant ? c.extra_bits : 0;
+    r->any_requant = c.requant;
+    // Rows at the replayed widths (the host lays the regions out for 32-bit rows, the widest).
+    const std::uint64_t k_row = (std::uint64_t{job_.head_dim} * r->key_bits + 7) / 8;
+    r->lsb_row_bytes = (std::uint64_t{job_.head_dim} * r->lsb_bits + 7) / 8;
+    r->v_row_bytes = (std::uint64_t{job_.value_dim} * r->value_bits + 7) / 8;
+    add_row_reads(job_.k_msb_base + job_.head_index(r->layer, r->head) * job_.k_msb_stride, k_row, r->keys,
+                  r->k_raw, step);
+  } else {
+    r->lsb_row_bytes = job_.k_lsb_row_bytes();
+    r->v_row_bytes = job_.v_row_bytes();
+    r->queries.push_back(static_cast<std::uint32_t>(job_.first_query + step_));
+    r->keys = tokens_;
+    const std::uint64_t hi = job_.head_index(r->layer, r->head);
+    add_row_reads(job_.q_base + hi * job_.q_stride, job_.q_row_bytes(), r->queries, r->q_raw, step);
+    add_row_reads(job_.k_msb_base + hi * job_.k_msb_stride, job_.k_msb_row_bytes(), r->keys, r->k_raw, step);
+  }
+  step.phase = "row";
+  step.prefetch = !barrier_;
+  barrier_ = false;
+  cur_ = std::move(r);
+  return true;
+}
+
+bool SpattenCore::next_summary_step(EngineStep& step) {
+  if (cur_ && cur_->any_requant && !cur_->lsb_done) {
+    step.phase = "requant";
+    add_row_reads(job_.k_lsb_base + job_.head_index(cur_->layer, cur_->head) * job_.k_lsb_stride,
+                  cur_->lsb_row_bytes, cur_->keys, cur_->lsb_raw, step);
+    return true;
+  }
+  cur_.reset();
+  if (!advance_head()) {
+    layer_end(step);
+    return true;
+  }
+  auto r = std::make_unique<Row>();
+  r->layer = layer_;
+  r->head = heads_[head_pos_++];
+  r->queries = tokens_;
+  r->keys = tokens_;
+  r->lsb_row_bytes = job_.k_lsb_row_bytes();
+  r->v_row_bytes = job_.v_row_bytes();
+  r->values = tokens_;  // V reused from the value SRAM by every query: fetched once for all survivors
+  const std::uint64_t hi = job_.head_index(r->layer, r->head);
+  add_row_reads(job_.q_base + hi * job_.q_stride, job_.q_row_bytes(), r->queries, r->q_raw, step);
+  add_row_reads(job_.k_msb_base + hi * job_.k_msb_stride, job_.k_msb_row_bytes(), r->keys, r->k_raw, step);
+  add_row_reads(job_.v_base + hi * job_.v_stride, job_.v_row_bytes(), r->values, r->v_raw, step);
+  step.phase = "head";
+  step.prefetch = !barrier_;
+  barrier_ = false;
+  cur_ = std::move(r);
+  return true;
+}
+
+// End of a layer: the token and head top-k engines pick the survivors for the next layer; the
+// layer's sets go to the decision log.
+void SpattenCore::layer_end(EngineStep& step) {
+  step.phase = "layer_topk";
+  barrier_ = true;
+}
+
+// ---------------------------------------------------------------- numerics
+
+void SpattenCore::decode_keys(Row& r, bool full) {
+  const std::size_t d = job_.head_dim, n = r.keys.size();
+  r.k.resize(n * d);
+  const BitSplit split{static_cast<int>(job_.key_msb), static_cast<int>(job_.key_lsb)};
+  const double scale = k_scale(r.layer, r.head);
+  const std::uint64_t mb = job_.k_msb_row_bytes(), lb = job_.k_lsb_row_bytes();
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!job_.quantised) {
+      common::unpack(&r.k_raw[i * mb], d, common::ElemFormat::FP32, common::QuantParams{}, &r.k[i * d]);
+    } else if (full) {
+      decode_full_row(&r.k_raw[i * mb], lb ? &r.lsb_raw[i * lb] : nullptr, d, split, scale, &r.k[i * d]);
+    } else {
+      decode_msb_row(&r.k_raw[i * mb], d, split, scale, &r.k[i * d]);
+    }
+  }
+}
+
+// Scores of query qi against the fetched keys (fp16 Q x decoded K, scaled), then softmax.
+void SpattenCore::score_query(Row& r, std::size_t qi) {
+  const std::size_t d = job_.head_dim, n = r.keys.size();
+  scratch_.resize(d);
+  common::unpack(&r.q_raw[qi * job_.q_row_bytes()], d, common::ElemFormat::FP16, common::QuantParams{},
+                 scratch_.data());
+  double* p = &r.probs[qi * n];
+  double mx = -std::numeric_limits<double>::infinity();
+  for (std::size_t j = 0; j < n; ++j) {
+    double acc = 0;
+    const double* k = &r.k[j * d];
+    for (std::size_t x = 0; x < d; ++x) acc += scratch_[x] * k[x];
+    p[j] = acc * job_.softmax_scale;
+    mx = std::max(mx, p[j]);
+  }
+  double sum = 0;
+  for (std::size_t j = 0; j < n; ++j) sum += (p[j] = std::exp(p[j] - mx));
+  for (std::size_t j = 0; j < n; ++j) p[j] /= sum;
+  counters_.qk_macs += n * d;
+  counters_.exps += n;
+  counters_.recips += 1;
+  touch_sram(srams_[0], n, false);
+}
+
+// The progressive-quantisation decision of every query of the row (only when LSBs exist).
+void SpattenCore::decide_requant(Row& r) {
+  const std::size_t n = r.keys.size();
+  r.requant.assign(r.queries.size(), 0);
+  r.any_requant = false;
+  if (!job_.quantised || job_.key_lsb == 0) return;
+  for (std::size_t q = 0; q < r.queries.size(); ++q) {
+    r.requant[q] = needs_lsb(&r.probs[q * n], n, cfg_.quant.threshold) ? 1 : 0;
+    r.any_requant |= r.requant[q] != 0;
+  }
+}
+
+// Local value pruning of query qi (the value top-k engine) and the query's importance.
+void SpattenCore::prune_values(Row& r, std::size_t qi) {
+  const std::size_t n = r.keys.size();
+  const double* p = &r.probs[qi * n];
+  TopkResult res;
+  topk_values_->select_into(p, n, keep_count(static_cast<std::uint32_t>(n), cfg_.pruning.value_ratio), res);
+  double kept = 0;
+  for (std::uint32_t j : res.kept) kept += p[j];
+  counters_.value_mass_dropped += 1.0 - kept;
+  r.kept[qi] = std::move(res.kept);
+  r.topk_cycles[qi] = res.cycles;
+  for (std::size_t j = 0; j < n; ++j) token_importance_[r.keys[j]] += p[j];
+  counters_.importance_adds += n;
+}
+
+// P x V of every query of the row from the fetched values; the output rows as writes.
+void SpattenCore::finish_pv(Row& r, EngineStep& step) {
+  const std::size_t dv = job_.value_dim, nv = r.values.size(), nk = r.keys.size();
+  std::vector<double> v(nv * dv);
+  const BitSplit split{static_cast<int>(job_.value_bits), 0};
+  const double scale = v_scale(r.layer, r.head);
+  const std::uint64_t vb = job_.v_row_bytes();
+  for (std::size_t i = 0; i < nv; ++i) {
+    if (job_.quantised) {
+      decode_full_row(&r.v_raw[i * vb], nullptr, dv, split, scale, &v[i * dv]);
+    } else {
+      common::unpack(&r.v_raw[i * vb], dv, common::ElemFormat::FP32, common::QuantParams{}, &v[i * dv]);
+    }
+  }
+  const bool all_values = nv == nk;  // summarisation: V of every key is in the value SRAM
+  r.out.assign(r.queries.size() * dv * 4, 0);
+  std::vector<double> o(dv);
+  double head_abs = 0;
+  for (std::size_t q = 0; q < r.queries.size(); ++q) {
+    std::fill(o.begin(), o.end(), 0.0);
+    const double* p = &r.probs[q * nk];
+    for (std::size_t i = 0; i < r.kept[q].size(); ++i) {
+      const std::uint32_t j = r.kept[q][i];
+      const double* vr = &v[(all_values ? j : i) * dv];
+      for (std::size_t x = 0; x < dv; ++x) o[x] += p[j] * vr[x];
+    }
+    for (std::size_t x = 0; x < dv; ++x) {
+      const float f = static_cast<float>(o[x]);
+      std::memcpy(&r.out[(q * dv + x) * 4], &f, 4);
+      head_abs += std::fabs(o[x]);
+    }
+    counters_.pv_macs += r.kept[q].size() * dv;
+    counters_.importance_adds += dv;
+    touch_sram(srams_[1], r.kept[q].size(), false);
+  }
+  head_importance_[r.head] += head_abs;
+  // Output rows: runs of consecutive query positions are one write.
+  const std::uint64_t base = job_.out_base + job_.head_index(r.layer, r.head) * job_.out_stride;
+  const std::uint64_t ob = job_.out_row_bytes();
+  for (std::size_t i = 0; i < r.queries.size();) {
+    std::size_t j = i + 1;
+    while (j < r.queries.size() && r.queries[j] == r.queries[j - 1] + 1) ++j;
+    step.writes.push_back({base + r.queries[i] * ob, (j - i) * ob, nullptr, &r.out[i * ob]});
+    i = j;
+  }
+}
+
+// Traffic of a finished row (or head) at each pruning effect, and the unpruned work.
+void SpattenCore::count_row(const Row& r, std::uint64_t unpruned_queries) {
+  const double d = job_.head_dim, dv = job_.value_dim, ctx = static_cast<double>(context_);
+  const double nk = static_cast<double>(r.keys.size()), nv = static_cast<double>(r.values.size());
+  counters_.k_rows_all += ctx;
+  counters_.v_rows_all += ctx;
+  counters_.k_rows_fetched += nk;
+  counters_.v_rows_fetched += nv;
+  counters_.kv_bytes_all += ctx * (d + dv) * 4;
+  counters_.kv_bytes_token += nk * (d + dv) * 4;
+  counters_.kv_bytes_head += nk * (d + dv) * 4;
+  counters_.kv_bytes_value += nk * d * 4 + nv * dv * 4;
+  const double kb = job_.mode == SpattenMode::Trace ? r.key_bits : (job_.quantised ? job_.key_msb : 32);
+  const double vb = job_.mode == SpattenMode::Trace ? r.value_bits : (job_.quantised ? job_.value_bits : 32);
+  const double lb = job_.mode == SpattenMode::Trace ? r.lsb_bits : job_.key_lsb;
+  counters_.kv_bytes_actual += std::ceil(d * kb / 8) * nk + std::ceil(dv * vb / 8) * nv;
+  if (r.any_requant) counters_.kv_bytes_actual += std::ceil(d * lb / 8) * nk;
+  counters_.macs_unpruned += static_cast<double>(unpruned_queries) * ctx * (d + dv);
+  touch_sram(srams_[0], r.keys.size() * (r.any_requant ? 2 : 1), true);
+  touch_sram(srams_[1], r.values.size(), true);
+}
+
+// Replay: the row's cycles from the trace's counts (no data).
+void SpattenCore::replay_cycles(Row& r) {
+  const std::uint64_t nk = r.keys.size(), nv = r.values.size();
+  r.cyc.qk = dot_cycles(nk, job_.head_dim, cfg_.qk_multipliers);
+  r.cyc.softmax = softmax_cycles(nk, cfg_.softmax);
+  r.cyc.pv = dot_cycles(nv, job_.value_dim, cfg_.pv_multipliers);
+  if (nv < nk) {
+    scratch_.resize(nk);
+    for (std::size_t j = 0; j < nk; ++j) scratch_[j] = -static_cast<double>(perm_rank_[r.keys[j]]);
+    TopkResult res;
+    topk_values_->select_into(scratch_.data(), nk, nv, res);
+    r.cyc.topk = res.cycles;
+  }
+  const std::uint64_t passes = r.any_requant ? 2 : 1;
+  counters_.qk_macs += passes * nk * job_.head_dim;
+  counters_.exps += passes * nk;
+  counters_.recips += passes;
+  counters_.pv_macs += nv * job_.value_dim;
+  counters_.importance_adds += nk + job_.value_dim;
+  touch_sram(srams_[0], passes * nk, false);
+  touch_sram(srams_[1], nv, false);
+}
+
+// ---------------------------------------------------------------- reads arrived
+
+void SpattenCore::reads_done(EngineStep& step) {
+  if (stage_ == Stage::Block) {
+    setup();
+    stage_ = Stage::Setup;
+    return;
+  }
+  if (stage_ == Stage::Setup) {
+    if (job_.mode == SpattenMode::Trace) {
+      trace_.resize(job_.trace_rows);
+      for (std::size_t i = 0; i < trace_.size(); ++i) {
+        trace_[i] = TraceCommand::deserialise(&trace_raw_[i * TraceCommand::kBytes]);
+      }
+      if (trace_.empty()) throw std::runtime_error("SpAtten replay: empty trace");
+    }
+    begin_step();
+    stage_ = Stage::Run;
+    return;
+  }
+  if (step.phase == "row") {
+    row_done(step);
+  } else if (step.phase == "requant") {
+    requant_done(step);
+  } else if (step.phase == "head") {
+    head_done(step);
+  } else if (step.phase == "layer_topk") {
+    layer_done(step);
+  }
+  job_cycles_ += step.compute_cycles;
+  busy_cycles_ += step.compute_cycles;
+}
+
+// Generation / replay row: the previous row's P x V (its values arrived) and this row's
+// Q x K, softmax and value top-k, overlapped.
+void SpattenCore::row_done(EngineStep& step) {
+  std::uint64_t pv = 0;
+  if (prev_) {
+    if (job_.mode != SpattenMode::Trace) finish_pv(*prev_, step);
+    pv = prev_->cyc.pv;
+    retired_ = std::move(prev_);  // its output rows stay alive until the shell has copied them
+  }
+  Row& r = *cur_;
+  ++counters_.rows;
+  ++counters_.heads_run;
+  if (job_.mode == SpattenMode::Trace) {
+    replay_cycles(r);
+    if (r.any_requant) {
+      ++counters_.requant_rows;
+      ++counters_.heads_requant;
+    }
+    count_row(r, 1);
+    step.compute_cycles = std::max({r.cyc.qk, r.cyc.softmax, r.any_requant ? 0 : r.cyc.topk, pv});
+    return;
+  }
+  const std::size_t n = r.keys.size();
+  r.probs.resize(n);
+  r.kept.assign(1, {});
+  r.topk_cycles.assign(1, 0);
+  decode_keys(r, false);
+  score_query(r, 0);
+  decide_requant(r);
+  r.cyc.qk = dot_cycles(n, job_.head_dim, cfg_.qk_multipliers);
+  r.cyc.softmax = softmax_cycles(n, cfg_.softmax);
+  if (!r.any_requant) {
+    prune_values(r, 0);
+    r.cyc.topk = r.topk_cycles[0];
+    for (std::uint32_t j : r.kept[0]) r.values.push_back(r.keys[j]);
+    r.cyc.pv = dot_cycles(r.values.size(), job_.value_dim, cfg_.pv_multipliers);
+    count_row(r, 1);
+  } else {
+    ++counters_.requant_rows;
+    ++counters_.heads_requant;
+  }
+  step.compute_cycles = std::max({r.cyc.qk, r.cyc.softmax, r.cyc.topk, pv});
+}
+
+// The K LSBs arrived: recompute the requantised queries with full-precision keys.
+void SpattenCore::requant_done(EngineStep& step) {
+  Row& r = *cur_;
+  r.lsb_done = true;
+  if (job_.mode == SpattenMode::Trace) {
+    step.compute_cycles = std::max({r.cyc.qk, r.cyc.softmax, r.cyc.topk});
+    return;
+  }
+  decode_keys(r, true);
+  std::uint64_t cycles = 0;
+  for (std::size_t q = 0; q < r.queries.size(); ++q) {
+    if (!r.requant[q]) continue;
+    score_query(r, q);
+    prune_values(r, q);
+    cycles += std::max({r.cyc.qk, r.cyc.softmax, r.topk_cycles[q]});
+  }
+  if (job_.mode == SpattenMode::Generate) {
+    r.cyc.topk = r.topk_cycles[0];
+    for (std::uint32_t j : r.kept[0]) r.values.push_back(r.keys[j]);
+    r.cyc.pv = dot_cycles(r.values.size(), job_.value_dim, cfg_.pv_multipliers);
+    count_row(r, 1);
+  } else {
+    finish_pv(r, step);
+    count_row(r, context_);
+  }
+  step.compute_cycles = cycles;
+}
+
+// Summarisation head: every surviving query against the head's keys in the SRAM; the heads whose
+// flat rows need LSBs finish after the requant step.
+void SpattenCore::head_done(EngineStep& step) {
+  Row& r = *cur_;
+  const std::size_t n = r.keys.size(), nq = r.queries.size();
+  ++counters_.heads_run;
+  counters_.rows += nq;
+  r.probs.resize(nq * n);
+  r.kept.assign(nq, {});
+  r.topk_cycles.assign(nq, 0);
+  decode_keys(r, false);
+  for (std::size_t q = 0; q < nq; ++q) score_query(r, q);
+  decide_requant(r);
+  r.cyc.qk = dot_cycles(n, job_.head_dim, cfg_.qk_multipliers);
+  r.cyc.softmax = softmax_cycles(n, cfg_.softmax);
+  std::uint64_t cycles = 0;
+  for (std::size_t q = 0; q < nq; ++q) {
+    std::uint64_t pv = 0;
+    if (!r.requant[q]) {
+      prune_values(r, q);
+      pv = dot_cycles(r.kept[q].size(), job_.value_dim, cfg_.pv_multipliers);
+    } else {
+      ++counters_.requant_rows;
+    }
+    cycles += std::max({r.cyc.qk, r.cyc.softmax, r.topk_cycles[q], pv});
+  }
+  if (r.any_requant) {
+    ++counters_.heads_requant;
+  } else {
+    r.lsb_done = true;
+    finish_pv(r, step);
+    count_row(r, context_);
+  }
+  step.compute_cycles = cycles;
+}
+
+// End of a layer: the previous row's P x V, then the token and head top-k engines; the layer's
+// surviving sets to the decision log; on to the next layer, step, or the drain.
+void SpattenCore::layer_done(EngineStep& step) {
+  std::uint64_t cycles = 0;
+  if (prev_) {
+    if (job_.mode != SpattenMode::Trace) finish_pv(*prev_, step);
+    cycles = prev_->cyc.pv;
+    retired_ = std::move(prev_);
+  }
+  const std::uint32_t total_heads = job_.heads;
+  // Heads the cascade removed still count in the unpruned baseline.
+  const double missing = static_cast<double>(total_heads - heads_.size());
+  const double ctx = static_cast<double>(context_), d = job_.head_dim, dv = job_.value_dim;
+  const double nk = job_.mode == SpattenMode::Trace ? trace_[trace_pos_ - 1].keys : tokens_.size();
+  counters_.k_rows_all += missing * ctx;
+  counters_.v_rows_all += missing * ctx;
+  counters_.kv_bytes_all += missing * ctx * (d + dv) * 4;
+  counters_.kv_bytes_token += missing * nk * (d + dv) * 4;
+  counters_.macs_unpruned +=
+      missing * (job_.mode == SpattenMode::Summarise ? ctx : 1.0) * ctx * (d + dv);
+
+  if (job_.mode == SpattenMode::Trace) {
+    // The trace's own decisions: a flagged top-k, or a smaller key count in the next layer.
+    const TraceCommand& last = trace_[trace_pos_ - 1];
+    const bool more = trace_pos_ < trace_.size() && trace_[trace_pos_].iteration == last.iteration;
+    std::uint32_t k = last.keys;
+    if (last.topk) k = last.topk_k;
+    else if (more && trace_[trace_pos_].keys < last.keys) k = trace_[trace_pos_].keys;
+    if (k < last.keys) {
+      scratch_.resize(last.keys);
+      for (std::uint32_t j = 0; j < last.keys; ++j) scratch_[j] = -static_cast<double>(j);
+      TopkResult res;
+      topk_tokens_->select_into(scratch_.data(), last.keys, k, res);
+      cycles += res.cycles;
+      ++counters_.token_topk_runs;
+    }
+    if (!more) {
+      ++step_;
+      if (trace_pos_ == trace_.size()) {
+        stage_ = Stage::Drain;
+      } else {
+        begin_step();
+      }
+    } else {
+      ++layer_;
+      heads_.clear();
+      head_pos_ = 0;
+      const TraceCommand& c = trace_[trace_pos_];
+      for (std::size_t i = trace_pos_; i < trace_.size() && trace_[i].iteration == c.iteration &&
+                                       trace_[i].layer == c.layer;
+           ++i) {
+        heads_.push_back(trace_[i].head);
+      }
+    }
+    step.compute_cycles = cycles;
+    return;
+  }
+
+  // The decision log entry of (step, layer): the sets this layer ran on.
+  if (job_.log_addr) {
+    const std::uint64_t mw = job_.log_mask_words();
+    log_buf_.assign(8 + 8 * mw + 4 * tokens_.size(), 0);
+    const std::uint32_t nt = static_cast<std::uint32_t>(tokens_.size());
+    const std::uint32_t nh = static_cast<std::uint32_t>(heads_.size());
+    std::memcpy(&log_buf_[0], &nt, 4);
+    std::memcpy(&log_buf_[4], &nh, 4);
+    for (std::uint32_t h : heads_) log_buf_[8 + h / 8] |= static_cast<std::uint8_t>(1u << (h % 8));
+    std::memcpy(&log_buf_[8 + 8 * mw], tokens_.data(), 4 * tokens_.size());
+    const std::uint64_t entry = (step_ * job_.layers + layer_) * job_.log_entry_bytes();
+    step.writes.push_back({job_.log_addr + entry, log_buf_.size(), nullptr, log_buf_.data()});
+  }
+  // Token top-k on cumulative importance (the generated token itself always survives).
+  const std::uint32_t keep_t = std::min<std::uint32_t>(static_cast<std::uint32_t>(tokens_.size()),
+                                                       token_sched_.keep(layer_, static_cast<std::uint32_t>(context_)));
+  if (keep_t < tokens_.size()) {
+    scratch_.resize(tokens_.size());
+    for (std::size_t i = 0; i < tokens_.size(); ++i) scratch_[i] = token_importance_[tokens_[i]];
+    if (job_.mode == SpattenMode::Generate) scratch_.back() = std::numeric_limits<double>::infinity();
+    TopkResult res;
+    topk_tokens_->select_into(scratch_.data(), tokens_.size(), keep_t, res);
+    std::vector<std::uint32_t> kept;
+    for (std::uint32_t i : res.kept) kept.push_back(tokens_[i]);
+    counters_.tokens_pruned += tokens_.size() - kept.size();
+    tokens_ = std::move(kept);
+    cycles += res.cycles;
+    ++counters_.token_topk_runs;
+  }
+  const std::uint32_t keep_h =
+      std::min<std::uint32_t>(static_cast<std::uint32_t>(heads_.size()), head_sched_.keep(layer_, total_heads));
+  if (keep_h < heads_.size()) {
+    scratch_.resize(heads_.size());
+    for (std::size_t i = 0; i < heads_.size(); ++i) scratch_[i] = head_importance_[heads_[i]];
+    TopkResult res;
+    topk_tokens_->select_into(scratch_.data(), heads_.size(), keep_h, res);
+    std::vector<std::uint32_t> kept;
+    for (std::uint32_t i : res.kept) kept.push_back(heads_[i]);
+    counters_.heads_pruned += heads_.size() - kept.size();
+    heads_ = std::move(kept);
+    cycles += res.cycles;
+  }
+  head_pos_ = 0;
+  if (++layer_ == job_.layers) {
+    if (++step_ == job_.steps()) {
+      stage_ = Stage::Drain;
+    } else {
+      begin_step();
+    }
+  }
+  step.compute_cycles = cycles;
+}
+
+// ---------------------------------------------------------------- reports
+
+common::EngineJobStats SpattenCore::job_stats() const {
+  const SpattenCounters& c = counters_;
+  common::EngineJobStats s;
+  auto put = [&](const char* k, double v) { s.values.emplace_back(k, v); };
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  put("rows", static_cast<double>(c.rows));
+  put("heads_run", static_cast<double>(c.heads_run));
+  put("requant_rows", static_cast<double>(c.requant_rows));
+  put("heads_requant", static_cast<double>(c.heads_requant));
+  put("k_rows_all", c.k_rows_all);
+  put("k_rows_fetched", c.k_rows_fetched);
+  put("v_rows_all", c.v_rows_all);
+  put("v_rows_fetched", c.v_rows_fetched);
+  put("keys_fetched_fraction", ratio(c.k_rows_fetched, c.k_rows_all));
+  put("values_fetched_fraction", ratio(c.v_rows_fetched, c.v_rows_all));
+  put("requant_fraction", ratio(static_cast<double>(c.heads_requant), static_cast<double>(c.heads_run)));
+  put("kv_bytes_unpruned_fp32", c.kv_bytes_all);
+  put("kv_bytes_after_token_pruning", c.kv_bytes_token);
+  put("kv_bytes_after_head_pruning", c.kv_bytes_head);
+  put("kv_bytes_after_value_pruning", c.kv_bytes_value);
+  put("kv_bytes_fetched", c.kv_bytes_actual);
+  put("ops", 2.0 * static_cast<double>(c.qk_macs + c.pv_macs));
+  put("ops_unpruned", 2.0 * c.macs_unpruned);
+  put("compute_reduction", ratio(c.macs_unpruned, static_cast<double>(c.qk_macs + c.pv_macs)));
+  put("tokens_pruned", static_cast<double>(c.tokens_pruned));
+  put("heads_pruned", static_cast<double>(c.heads_pruned));
+  put("token_topk_runs", static_cast<double>(c.token_topk_runs));
+  put("value_mass_dropped_mean", ratio(c.value_mass_dropped, static_cast<double>(c.rows)));
+  put("engine_cycles", static_cast<double>(job_cycles_));
+  return s;
+}
+
+std::vector<std::pair<std::string, common::ActionLedger>> SpattenCore::actions() const {
+  // The counters of every job so far: per-job deltas are taken by the accelerator shell.
+  SpattenCounters c = totals_;
+  c.qk_macs += counters_.qk_macs;
+  c.pv_macs += counters_.pv_macs;
+  c.exps += counters_.exps;
+  c.recips += counters_.recips;
+  c.importance_adds += counters_.importance_adds;
+  std::vector<std::pair<std::string, common::ActionLedger>> out;
+  out.push_back({"qk_array", {{"mult", {c.qk_macs, pj_mult_, "op"}}, {"add", {c.qk_macs, pj_add_, "op"}}}});
+  out.push_back({"softmax", {{"exp", {c.exps, pj_exp_, "op"}},
+                             {"accumulate", {c.exps, pj_add_, "op"}},
+                             {"divide", {c.exps, pj_mult_, "op"}},
+                             {"reciprocal", {c.recips, pj_recip_, "op"}}}});
+  out.push_back({"pv_array", {{"mult", {c.pv_macs, pj_mult_, "op"}}, {"add", {c.pv_macs, pj_add_, "op"}}}});
+  out.push_back({"topk_tokens", {{"compare", {topk_tokens_->counters().comparisons, pj_cmp_, "op"}}}});
+  out.push_back({"topk_values", {{"compare", {topk_values_->counters().comparisons, pj_cmp_, "op"}}}});
+  out.push_back({"importance", {{"add", {c.importance_adds, pj_add_, "op"}}}});
+  const double busy_ns = static_cast<double>(busy_cycles_) * cfg_.clock_period_ns();
+  for (const auto& b : srams_) out.push_back({b.spec().name, b.actions(busy_ns)});
+  return out;
+}
+
+}  // namespace savp::spatten

@@ -1,0 +1,126 @@
+// SpattenCore: the SpAtten accelerator as an engine core (models/common/engine_step.hpp). One job is
+// a whole multi-layer, multi-head pass (spatten_job.hpp), run one query row of one head at a time
+// through the pipelined units:
+// - Summarisation (BERT): per surviving head, the surviving tokens' Q, K (MSB part) and V are
+//   fetched into the double-buffered key/value SRAMs and reused by every surviving query; rows
+//   whose max probability is below the threshold fetch the K LSBs (once per head) and recompute.
+// - Generation (GPT-2): per step and surviving head, one query; K streamed (MSBs, then LSBs on a
+//   requant), V fetched only for the values local V pruning keeps. A row's P x V overlaps the next
+//   row's fetch and Q x K (software-pipelined steps: row i's V arrive with row i+1's K).
+// - Trace replay: the same row pipeline driven by a recorded pruning trace's counts, bit widths and
+//   decisions (no numerics: the trace holds no data); kept tokens are nested prefixes of one seeded
+//   permutation per step, so successive layers' sets nest as cascade pruning does.
+// After each layer the token top-k engine keeps the tokens with the largest cumulative importance
+// (column sums of probabilities over heads, layers and steps) and the head top-k the heads with the
+// largest accumulated |attention_out|; pruned tokens and heads are never fetched again in that pass.
+// The surviving sets of every layer are written to the job's decision log.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/common/energy_table.hpp"
+#include "models/common/engine_step.hpp"
+#include "models/memory/sram_model.hpp"
+#include "models/spatten/pruning_schedule.hpp"
+#include "models/spatten/spatten_config.hpp"
+#include "models/spatten/spatten_job.hpp"
+#include "models/spatten/spatten_timing.hpp"
+#include "models/spatten/topk_engine.hpp"
+
+namespace savp::spatten {
+
+// Per-job counters (summed over jobs into the totals of the stats). K/V traffic is counted at
+// each pruning effect in turn, in fp32 bytes, so the report can split the reduction: every head
+// and token (unpruned) -> + token pruning -> + head pruning -> + local value pruning -> the bytes
+// actually fetched at the quantised widths (+ LSB refetches).
+struct SpattenCounters {
+  std::uint64_t rows = 0, requant_rows = 0, heads_run = 0, heads_requant = 0;
+  std::uint64_t qk_macs = 0, pv_macs = 0, exps = 0, recips = 0, importance_adds = 0;
+  double macs_unpruned = 0;
+  double k_rows_all = 0, k_rows_fetched = 0, v_rows_all = 0, v_rows_fetched = 0;
+  double kv_bytes_all = 0, kv_bytes_token = 0, kv_bytes_head = 0, kv_bytes_value = 0, kv_bytes_actual = 0;
+  std::uint64_t tokens_pruned = 0, heads_pruned = 0, token_topk_runs = 0;
+  double value_mass_dropped = 0;  // probability mass local V pruning dropped, summed over rows
+};
+
+class SpattenCore : public common::EngineCore {
+ public:
+  SpattenCore(const SpattenConfig& cfg, const common::EnergyTable& energy, std::uint64_t seed);
+  ~SpattenCore() override;
+
+  struct JobCheck {
+    std::string key, why;  // key: the workload or accelerator key at fault
+  };
+  // Why a job of this shape cannot run (empty when it can): the context must fit one SRAM half
+  // (K MSBs are kept for a requant), the schedules must be feasible for the layer/head counts.
+  static JobCheck check_job(const SpattenConfig& cfg, std::uint64_t context, std::uint64_t head_dim,
+                            std::uint64_t value_dim, std::uint32_t layers, std::uint32_t heads);
+
+  void start(const common::JobDescriptor& job) override;
+  bool next(common::EngineStep& step) override;
+  void reads_done(common::EngineStep& step) override;
+  common::EngineJobStats job_stats() const override;
+  std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
+
+ private:
+  struct Row;       // one query row of one head in flight
+  enum class Stage { Block, Setup, Run, Drain, Done };
+  void setup();
+  bool next_row_step(common::EngineStep& step);
+  bool next_summary_step(common::EngineStep& step);
+  void layer_end(common::EngineStep& step);
+  void begin_step();
+  bool advance_head();  // to the next surviving head of the layer; false at the layer's end
+  // Memory helpers.
+  void add_row_reads(std::uint64_t base, std::uint64_t row_bytes, const std::vector<std::uint32_t>& rows,
+                     std::vector<std::uint8_t>& buf, common::EngineStep& step) const;
+  void row_done(common::EngineStep& step);
+  void requant_done(common::EngineStep& step);
+  void head_done(common::EngineStep& step);
+  void layer_done(common::EngineStep& step);
+  void replay_cycles(Row& r);
+  void decode_keys(Row& r, bool full);
+  void score_query(Row& r, std::size_t qi);
+  void decide_requant(Row& r);
+  void prune_values(Row& r, std::size_t qi);
+  void finish_pv(Row& r, common::EngineStep& step);
+  void count_row(const Row& r, std::uint64_t unpruned_queries);
+  double k_scale(std::uint32_t layer, std::uint32_t head) const;
+  double v_scale(std::uint32_t layer, std::uint32_t head) const;
+  void touch_sram(memory::SramModel& s, std::uint64_t lines, bool write);
+
+  SpattenConfig cfg_;
+  std::uint64_t seed_;
+  double pj_mult_ = 0, pj_add_ = 0, pj_exp_ = 0, pj_recip_ = 0, pj_cmp_ = 0;
+  std::unique_ptr<TopkEngine> topk_tokens_, topk_values_;
+  std::vector<memory::SramModel> srams_;  // key SRAM, value SRAM
+  std::uint64_t key_line_ = 0, value_line_ = 0;
+  std::uint64_t busy_cycles_ = 0;
+
+  common::JobDescriptor desc_;
+  SpattenJob job_;
+  Stage stage_ = Stage::Done;
+  std::vector<std::uint8_t> block_raw_, scales_raw_, trace_raw_;
+  std::vector<TraceCommand> trace_;
+  std::size_t trace_pos_ = 0;
+  PruneSchedule token_sched_, head_sched_;
+  // Cascade state.
+  std::uint64_t step_ = 0, context_ = 0;  // generation step, tokens in the context
+  std::uint32_t layer_ = 0;
+  std::vector<std::uint32_t> tokens_;      // surviving tokens of this layer (ascending)
+  std::vector<std::uint32_t> heads_;       // surviving heads of this layer (ascending)
+  std::size_t head_pos_ = 0;
+  std::vector<double> token_importance_, head_importance_;
+  std::vector<std::uint32_t> perm_rank_;  // trace replay: a token's rank in this step's permutation
+  bool barrier_ = true;                    // the next fetch waits for a top-k result
+  std::unique_ptr<Row> cur_, prev_, retired_;  // rows in flight; the last one finished
+  std::vector<std::uint8_t> log_buf_;
+  std::vector<double> scratch_;
+  SpattenCounters counters_, totals_;  // this job; energy counts of the jobs before it
+  std::uint64_t job_cycles_ = 0;
+};
+
+}  // namespace savp::spatten

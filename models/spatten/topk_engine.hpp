@@ -1,0 +1,109 @@
+// SpAtten top-k engine (Wang, Zhang, Han, HPCA 2021; shared/reference/spatten.md "Top-k engines"):
+// selects the k largest of n candidate values (token importance scores, head importance scores, or
+// the attention probabilities of one query row for local value pruning) and returns the indices of
+// the kept candidates IN THEIR ORIGINAL ORDER, with the cycles and comparator operations the
+// hardware spends. Pure C++ (no SystemC): a functionally exact model with an analytic cycle count.
+//
+// Quick-select (the published design, TopkKind::QuickSelect):
+//   - A pass streams the m remaining candidates through `parallelism` comparators against a pivot
+//     drawn uniformly at random from them (common::Rng, deterministic given the seed and the call
+//     sequence). Larger values go to one FIFO, smaller ones to the other; values equal to the pivot
+//     are only counted (they all equal the pivot, so the pivot register represents them). This
+//     three-way split makes every pass shrink the problem, also on ties and all-equal inputs.
+//   - Pass cost: ceil(m / parallelism) + pass_overhead_cycles cycles and m comparisons.
+//   - With g larger and e equal candidates and the rank r of the sought value among the remaining
+//     ones: r <= g -> next pass on the larger FIFO; r <= g + e -> the pivot is the k-th largest,
+//     done; else -> next pass on the smaller FIFO with r -= g + e.
+// Sorting network (design option, TopkKind::SortingNetwork): a bitonic sorter over the n values
+//   padded to N = next power of two (N >= 2), with `parallelism` compare-exchange units:
+//   stages = log2(N) (log2(N) + 1) / 2, cycles = stages * ceil((N / 2) / parallelism),
+//   comparisons = stages * N / 2. `passes` reports the network stages.
+// Both then run the same order-preserving filter: a copy of the input (n candidates) streams through
+//   the comparators against the k-th value, ceil(n / parallelism) cycles and n comparisons, into the
+//   zero eliminator (prefix sum + log2(parallelism) shifter stages), whose pipeline is charged once:
+//   ceil(log2(parallelism)) + 1 cycles.
+// Ties at the k-th value: exactly k candidates are kept; all candidates larger than the k-th value
+//   are kept, and among those equal to it the ones with the lowest indices (the filter knows how
+//   many strictly larger candidates exist from the selection passes and admits only k minus that
+//   many equal ones, in stream order).
+// Bypass: k == 0 keeps nothing and k >= n keeps everything; neither runs the engine (0 cycles,
+//   0 passes, 0 comparisons). threshold is then +infinity (k == 0) or the smallest value
+//   (k >= n, -infinity when n == 0); otherwise it is the k-th largest value.
+// Values must not be NaN (std::domain_error). parallelism must be >= 1 (std::invalid_argument).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "models/common/random.hpp"
+
+namespace savp::spatten {
+
+enum class TopkKind { QuickSelect, SortingNetwork };
+
+struct TopkConfig {
+  TopkKind kind = TopkKind::QuickSelect;
+  std::uint32_t parallelism = 16;          // comparators (compare-exchange units for the network)
+  std::uint32_t pass_overhead_cycles = 3;  // per quick-select pass (the published latency model)
+};
+
+struct TopkResult {
+  std::vector<std::uint32_t> kept;  // indices of the kept candidates, ascending (original order)
+  std::uint64_t cycles = 0;         // selection + filter + zero-eliminator pipeline
+  std::uint32_t passes = 0;         // quick-select passes, or sorting-network stages
+  std::uint64_t comparisons = 0;    // comparator operations, selection and filter (for energy)
+  double threshold = 0;             // the k-th largest value (see the bypass rule above)
+};
+
+// Cumulative over every select() call since construction or reset_counters() (for energy/stats).
+struct TopkCounters {
+  std::uint64_t calls = 0;
+  std::uint64_t bypassed_calls = 0;  // k == 0 or k >= n
+  std::uint64_t cycles = 0;
+  std::uint64_t passes = 0;
+  std::uint64_t comparisons = 0;
+  std::uint64_t candidates = 0;  // sum of n
+  std::uint64_t kept = 0;        // sum of kept counts
+};
+
+class TopkEngine {
+ public:
+  TopkEngine(const TopkConfig& cfg, std::uint64_t seed);
+
+  TopkResult select(const double* values, std::size_t n, std::size_t k);
+  TopkResult select(const std::vector<double>& values, std::size_t k);
+  // Same as select(), reusing out.kept's storage (no allocation once its capacity suffices).
+  void select_into(const double* values, std::size_t n, std::size_t k, TopkResult& out);
+
+  const TopkConfig& config() const { return cfg_; }
+  const TopkCounters& counters() const { return counters_; }
+  void reset_counters() { counters_ = TopkCounters{}; }
+
+  // Cycles of the order-preserving filter plus the zero-eliminator pipeline for n candidates.
+  std::uint64_t filter_cycles(std::size_t n) const;
+  // Cycles of the sorting network over n candidates (n >= 1), without the filter.
+  std::uint64_t network_cycles(std::size_t n) const;
+
+ private:
+  struct Selection {
+    double threshold = 0;
+    std::size_t above = 0;  // candidates strictly larger than the threshold
+  };
+
+  Selection quick_select(std::size_t n, std::size_t k, TopkResult& out);
+  Selection network_select(std::size_t n, std::size_t k, TopkResult& out);
+  void copy_to_scratch(const double* values, std::size_t n);
+  void filter(const double* values, std::size_t n, std::size_t k, const Selection& sel,
+              TopkResult& out) const;
+  void bypass(const double* values, std::size_t n, std::size_t k, TopkResult& out) const;
+  std::uint64_t pass_cycles(std::size_t m) const;
+  void count(std::size_t n, const TopkResult& out, bool bypassed);
+
+  TopkConfig cfg_;
+  common::Rng rng_;
+  std::vector<double> scratch_;  // the FIFOs' contents, partitioned in place
+  TopkCounters counters_;
+};
+
+}  // namespace savp::spatten
