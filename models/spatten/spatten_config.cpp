@@ -92,7 +92,10 @@ SpattenConfig SpattenConfig::parse(common::JsonNode node) {
     s.key.msb_bits = static_cast<int>(q.get_int("key_msb_bits", s.key.msb_bits, 1, 64));
     s.key.lsb_bits = static_cast<int>(q.get_int("key_lsb_bits", s.key.lsb_bits, 0, 64));
     const std::string why = check_split(s.key);
-    if (!why.empty()) q.child(q.has("key_msb_bits") ? "key_msb_bits" : "key_lsb_bits").fail(why);
+    if (!why.empty()) {
+      const bool lsb = why.find("LSB") != std::string::npos || why.find("total") != std::string::npos;
+      q.child(lsb && q.has("key_lsb_bits") ? "key_lsb_bits" : "key_msb_bits").fail(why);
+    }
     s.value_bits = static_cast<int>(q.get_int("value_bits", s.value_bits, 1, 64));
     const std::string why_v = check_split(BitSplit{s.value_bits, 0});
     if (!why_v.empty()) q.child("value_bits").fail(why_v);

@@ -140,7 +140,6 @@ void SpattenCore::setup() {
   value_line_ = (std::uint64_t{job_.value_dim} * cfg_.datapath_bits + 7) / 8;
   step_ = 0;
   barrier_ = true;
-  begin_step();
 }
 
 // The context and the full token / head sets at the start of a generation step (or the pass).
@@ -152,16 +151,12 @@ void SpattenCore::begin_step() {
     const TraceCommand& c = trace_[trace_pos_];
     context_ = c.seq_len;
     // Replay: tokens ranked by one seeded permutation per step, the newest token first.
-    perm_rank_.resize(context_);
-    for (std::uint32_t i = 0; i < context_; ++i) perm_rank_[i] = i;
+    std::vector<std::uint32_t> order(context_ - 1);
+    for (std::uint32_t i = 0; i + 1 < context_; ++i) order[i] = i;
     common::Rng rng(common::derive_seed(seed_, 7, step_));
-    for (std::uint32_t i = static_cast<std::uint32_t>(context_) - 1; i > 1; --i) {
-      std::swap(perm_rank_[i - 1], perm_rank_[rng.next() % i]);
-    }
-    std::vector<std::uint32_t> rank(context_);
-    rank[context_ - 1] = 0;
-    for (std::uint32_t i = 0; i + 1 < context_; ++i) rank[perm_rank_[i]] = i + 1;
-    perm_rank_ = std::move(rank);
+    for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.next() % i]);
+    perm_rank_.assign(context_, 0);
+    for (std::uint32_t i = 0; i < order.size(); ++i) perm_rank_[order[i]] = i + 1;
     for (std::size_t i = trace_pos_; i < trace_.size() && trace_[i].iteration == c.iteration && trace_[i].layer == c.layer;
          ++i) {
       heads_.push_back(trace_[i].head);
@@ -246,6 +241,9 @@ bool SpattenCore::next_row_step(EngineStep& step) {
     r->v_row_bytes = (std::uint64_t{job_.value_dim} * r->value_bits + 7) / 8;
     add_row_reads(job_.k_msb_base + job_.head_index(r->layer, r->head) * job_.k_msb_stride, k_row, r->keys,
                   r->k_raw, step);
+    r->queries.push_back(static_cast<std::uint32_t>(context_ - 1));  // the newest token's query (fp16)
+    add_row_reads(job_.q_base + job_.head_index(r->layer, r->head) * job_.q_stride, job_.q_row_bytes(), r->queries,
+                  r->q_raw, step);
   } else {
     r->lsb_row_bytes = job_.k_lsb_row_bytes();
     r->v_row_bytes = job_.v_row_bytes();

@@ -179,7 +179,7 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   const double moved = static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
   totals["dram_bandwidth_gbps"] = span_ns > 0 ? moved / span_ns : 0.0;  // bytes per ns = GB/s
   totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
-  put_accuracy(totals, host.overall().result());
+  if (host.overall().count() > 0 || !plan.spatten) put_accuracy(totals, host.overall().result());
   if (engine_sums.count("kv_bytes_unpruned_fp32")) put_pruning_totals(totals, engine_sums, plan);
   if (layer_acc_jobs > 0) {
     totals["probability_mass_kept"] = mass_kept / layer_acc_jobs;
@@ -279,6 +279,16 @@ std::string summary_table(const Json& stats) {
                 t["dram_bytes_read"].get<double>() / 1e6, t["dram_bytes_written"].get<double>() / 1e6,
                 num(t, "max_abs_err"), num(t, "rel_l2_err"), num(t, "cosine"));
   os << line;
+  if (t.contains("keys_fetched_fraction")) {
+    const Json& red = t["kv_dram_reduction"];
+    std::snprintf(line, sizeof line,
+                  "pruning: keys fetched %.3f, values fetched %.3f, requant %.3f, %.1f GOP/s; K/V DRAM reduction "
+                  "%.2fx (token %.2fx, head %.2fx, value %.2fx, quantisation %.2fx)\n",
+                  num(t, "keys_fetched_fraction"), num(t, "values_fetched_fraction"), num(t, "requant_fraction"),
+                  num(t, "throughput_gops"), num(red, "total"), num(red, "token_pruning"), num(red, "head_pruning"),
+                  num(red, "value_pruning"), num(red, "quantisation"));
+    os << line;
+  }
   if (t.contains("dram_bandwidth_gbps")) {
     std::snprintf(line, sizeof line, "memory: %.2f GB/s achieved of %.2f GB/s peak\n", num(t, "dram_bandwidth_gbps"),
                   num(t, "dram_peak_gbps"));

@@ -4,12 +4,15 @@
 usage: check_schema.py REPO_ROOT
 
 1. Validates the shipped files with a small validator for exactly the JSON Schema subset the schema
-   uses (type, properties, required, additionalProperties, enum, minimum, maximum, items, minItems,
-   anyOf, oneOf, $ref to #/$defs; annotations ignored). An include (a string where the schema allows
+   uses (type, properties, required, additionalProperties, enum, minimum, maximum, exclusiveMinimum,
+   exclusiveMaximum, items, minItems, anyOf, oneOf, $ref to #/$defs; annotations ignored). An include (a string where the schema allows
    {"$ref": "#/$defs/include"} or an object) is loaded relative to the including file and validated
    against the other branches, like the loader does.
 2. For each object type in $defs, compares its property names with the keys the C++ parser reads
    (calls VAR.get_*/child/object_at/has/accept("key") inside the source regions listed in LOADER).
+   A key the C++ computes, VAR.get_*(IDENT + "suffix"), is expanded with the values LOADER lists for
+   IDENT in that region (see EXPAND below); one with an IDENT the region does not expand is reported,
+   so a computed key is never silently skipped.
 Standard library only. Exit 0 when both agree, 1 with the differences otherwise.
 """
 import glob
@@ -23,6 +26,10 @@ ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description", "default"}
 
 # $def -> regions of C++ source that read its keys: (file, first line regex, last line regex, variable).
 # A region runs from the first line matching the start to the next line (inclusive) matching the end.
+# An optional fifth element expands computed key names (EXPAND): {IDENT: (file, regex)} makes every
+# VAR.get_*(IDENT + "suffix") in the region stand for the keys V + "suffix", V running over the first
+# group of every match of regex in file (the string literals the callers pass as IDENT). It must
+# match at least once.
 SC = "tlm/platform/scenario.cpp"
 DC = "models/dense/dense_config.cpp"
 MS = "models/memory/memory_spec.cpp"
@@ -32,6 +39,7 @@ TC = "models/memory/traffic_core.cpp"
 DS = "models/memory/dram_spec.cpp"
 SA = "models/salo/salo_config.cpp"
 DM = "models/common/dma_spec.cpp"
+SP = "models/spatten/spatten_config.cpp"
 LOADER = {
     "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
     "platform": [(SC, r"JsonNode platform =", r"platform\.finish\(\)", "platform")],
@@ -73,9 +81,23 @@ LOADER = {
                             (TC, r"TrafficConfig TrafficConfig::parse", r"node\.finish\(\)", "node")],
     "pattern": [(WS, r"AttentionPattern parse_pattern", r"node\.finish\(\)", "node")],
     "window_2d": [(WS, r'object_at\("window_2d"\)', r"w\.finish\(\)", "w")],
-    "synthetic_data": [(WS, r"w\.source = data\.get_choice", r"\} else \{", "data")],
+    "synthetic_data": [(WS, r"w\.source = data\.get_choice", r"w\.source = data\.get_choice", "data"),
+                       (WS, r'if \(w\.source == "synthetic"\)', r"\} else \{", "data")],
     "npy_data": [(WS, r"w\.source = data\.get_choice", r"w\.source = data\.get_choice", "data"),
                  (WS, r"w\.q_file =", r"data\.finish\(\)", "data")],
+    "trace_data": [(WS, r"w\.source = data\.get_choice", r"w\.source = data\.get_choice", "data"),
+                   (WS, r'if \(w\.source == "trace"\)', r"\} else if", "data")],
+    "spatten_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
+                            (SP, r"SpattenConfig SpattenConfig::parse", r"node\.finish\(\)", "node")],
+    "spatten_softmax": [(SP, r'object_at\("softmax"\)', r"s\.finish\(\)", "s")],
+    "spatten_topk": [(SP, r'object_at\("topk"\)', r"t\.finish\(\)", "t")],
+    "spatten_dma": [(DM, r"DmaSpec DmaSpec::parse", r"d\.finish\(\)", "d")],
+    # The token and head schedules are read by parse_schedule(p, prefix, ...) under prefix + "_ratio",
+    # "_unpruned_fraction", "_keep"; the prefixes are the literals its calls pass.
+    "spatten_pruning": [(SP, r'object_at\("pruning"\)', r"p\.finish\(\)", "p"),
+                        (SP, r"void parse_schedule\(", r"^}", "p",
+                         {"prefix": (SP, r'parse_schedule\(\s*p\s*,\s*"(\w+)"')})],
+    "spatten_quantisation": [(SP, r'object_at\("quantisation"\)', r"q\.finish\(\)", "q")],
 }
 
 
@@ -98,7 +120,8 @@ class Validator:
             raise Invalid("%s: %s: %s" % (file, ptr or "/", msg))
 
         unknown = set(schema) - ANNOTATIONS - {"$ref", "type", "properties", "required", "additionalProperties",
-                                               "enum", "minimum", "maximum", "items", "minItems", "anyOf", "oneOf"}
+                                               "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+                                               "items", "minItems", "anyOf", "oneOf"}
         if unknown:
             fail("schema uses keywords outside the supported subset: %s" % sorted(unknown))
         if "$ref" in schema:
@@ -135,6 +158,10 @@ class Validator:
             fail("expected >= %s, found %s" % (schema["minimum"], value))
         if "maximum" in schema and is_type(value, "number") and value > schema["maximum"]:
             fail("expected <= %s, found %s" % (schema["maximum"], value))
+        if "exclusiveMinimum" in schema and is_type(value, "number") and value <= schema["exclusiveMinimum"]:
+            fail("expected > %s, found %s" % (schema["exclusiveMinimum"], value))
+        if "exclusiveMaximum" in schema and is_type(value, "number") and value >= schema["exclusiveMaximum"]:
+            fail("expected < %s, found %s" % (schema["exclusiveMaximum"], value))
         if isinstance(value, list):
             if len(value) < schema.get("minItems", 0):
                 fail("expected at least %d items, found %d" % (schema["minItems"], len(value)))
@@ -184,11 +211,17 @@ def is_type(v, t):
     raise Invalid("unsupported type " + t)
 
 
+def read_lines(root, rel):
+    with open(os.path.join(root, rel)) as f:
+        return f.read().splitlines()
+
+
 def loader_keys(root, regions):
     keys = set()
-    for rel, start, end, var in regions:
-        with open(os.path.join(root, rel)) as f:
-            lines = f.read().splitlines()
+    for region in regions:
+        rel, start, end, var = region[:4]
+        expand = region[4] if len(region) > 4 else {}
+        lines = read_lines(root, rel)
         first = next((i for i, l in enumerate(lines) if re.search(start, l)), None)
         if first is None:
             raise Invalid("%s: no line matches %r (update LOADER in check_schema.py)" % (rel, start))
@@ -199,7 +232,18 @@ def loader_keys(root, regions):
         if var == "*":  # a list of key names written out as string literals
             keys |= set(re.findall(r'"([A-Za-z_0-9]+)"', text))
             continue
-        keys |= set(re.findall(r"\b%s\.(?:get_\w+|child|object_at|has|accept)\(\s*\"([^\"]+)\"" % var, text))
+        call = r"\b%s\.(?:get_\w+|child|object_at|has|accept)\(\s*" % var
+        keys |= set(re.findall(call + r"\"([^\"]+)\"", text))
+        for ident, suffix in re.findall(call + r"(\w+)\s*\+\s*\"([^\"]+)\"", text):
+            if ident not in expand:
+                raise Invalid('%s: region %r reads computed keys %s + "%s" (add an expansion for %s to LOADER)'
+                              % (rel, start, ident, suffix, ident))
+            src, pattern = expand[ident]
+            values = set(re.findall(pattern, "\n".join(read_lines(root, src))))
+            if not values:
+                raise Invalid("%s: no match for %r, the values of %s (update LOADER in check_schema.py)"
+                              % (src, pattern, ident))
+            keys |= {v + suffix for v in values}
     return keys
 
 
@@ -212,10 +256,11 @@ def main():
     problems = []
 
     # 1. Shipped files.
-    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json"))) + sorted(glob.glob(os.path.join(scen, "salo", "*.json")))]
+    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json"))) + sorted(glob.glob(os.path.join(scen, "salo", "*.json"))) + sorted(glob.glob(os.path.join(scen, "spatten", "*.json")))]
     checks += [(p, {"anyOf": [{"$ref": "#/$defs/memory_preset"}, {"$ref": "#/$defs/dram_memory_preset"}]}) for p in sorted(glob.glob(os.path.join(scen, "memory", "presets", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/energy_table"}) for p in sorted(glob.glob(os.path.join(scen, "energy", "*.json")))]
-    checks += [(p, {"anyOf": [{"$ref": "#/$defs/dense_accelerator"}, {"$ref": "#/$defs/salo_accelerator"}]}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]
+    checks += [(p, {"anyOf": [{"$ref": "#/$defs/dense_accelerator"}, {"$ref": "#/$defs/salo_accelerator"},
+                              {"$ref": "#/$defs/spatten_accelerator"}]}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]
     for path, s in checks:
         try:
             with open(path) as f:
