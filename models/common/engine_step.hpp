@@ -28,6 +28,10 @@ struct EngineStep {
   std::vector<MemTransfer> writes;   // filled by reads_done(); issued after the compute
   // The reads target a double-buffered buffer: they may be issued while the previous step computes.
   bool prefetch = false;
+  // With prefetch: how many steps ahead of the compute the reads may run (buffer slots - 1): the
+  // reads start once the step `prefetch_depth` before this one has started computing (1: double
+  // buffering; more when the buffer holds several steps' operands).
+  std::uint32_t prefetch_depth = 1;
 };
 
 // One finished job's engine-specific statistics (tokens kept, utilisation, ...), as name -> value.

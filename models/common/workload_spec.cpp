@@ -1,5 +1,6 @@
 #include "models/common/workload_spec.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <limits>
@@ -105,6 +106,19 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
     if (w.source == "trace") {
       w.trace_file = resolve_path(data, data.get_string("trace"));
       data.value()["trace"] = fs::absolute(w.trace_file).lexically_normal().string();
+      if (data.has("effects")) {
+        JsonNode e = data.child("effects");
+        w.trace_effects.clear();
+        for (std::size_t i = 0; i < e.array_size(); ++i) {
+          JsonNode x = e.element(i);
+          static const std::vector<std::string> known{"token", "head", "value", "quantisation"};
+          if (!x.value().is_string() ||
+              std::find(known.begin(), known.end(), x.value().get<std::string>()) == known.end()) {
+            x.fail_expected("one of token|head|value|quantisation");
+          }
+          w.trace_effects.push_back(x.value().get<std::string>());
+        }
+      }
     } else if (w.source == "synthetic") {
       w.synthetic.locality = data.get_number_in("locality", w.synthetic.locality, 0, 1);
       w.synthetic.locality_span =

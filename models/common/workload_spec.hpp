@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "models/common/attention_pattern.hpp"
 #include "models/common/json_reader.hpp"
@@ -26,6 +27,10 @@ struct WorkloadSpec {
   SyntheticParams synthetic;
   std::string q_file, k_file, v_file;  // absolute paths (npy source)
   std::string trace_file;              // absolute path (trace source: SpAtten replay)
+  // Replay: which of the trace's recorded effects to apply ("token", "head", "value",
+  // "quantisation"); a left-out effect is replayed as if it had not happened (every key, every
+  // head, every value, unquantised), which splits a speedup into its causes.
+  std::vector<std::string> trace_effects{"token", "head", "value", "quantisation"};
   // Generation (GPT-2 style): the last `generate` tokens of seq_len are produced one per step, each
   // attending to the tokens before it; 0: summarisation (BERT style, every query at once).
   std::uint64_t generate = 0;

@@ -203,6 +203,14 @@ bool SpattenCore::next(EngineStep& step) {
   return false;
 }
 
+// How many rows ahead the fetcher may run: the key SRAM (both halves) holds this many rows of the
+// current size, one of which is being computed on.
+std::uint32_t SpattenCore::prefetch_depth(std::size_t keys) const {
+  const std::uint64_t lines = 2 * cfg_.buffer_lines(job_.head_dim);
+  const std::uint64_t slots = lines / std::max<std::size_t>(1, keys);
+  return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(slots, 2, 33) - 1);
+}
+
 bool SpattenCore::advance_head() { return head_pos_ < heads_.size(); }
 
 bool SpattenCore::next_row_step(EngineStep& step) {
@@ -255,6 +263,7 @@ bool SpattenCore::next_row_step(EngineStep& step) {
   }
   step.phase = "row";
   step.prefetch = !barrier_;
+  step.prefetch_depth = prefetch_depth(r->keys.size());
   barrier_ = false;
   cur_ = std::move(r);
   return true;
@@ -286,6 +295,7 @@ bool SpattenCore::next_summary_step(EngineStep& step) {
   add_row_reads(job_.v_base + hi * job_.v_stride, job_.v_row_bytes(), r->values, r->v_raw, step);
   step.phase = "head";
   step.prefetch = !barrier_;
+  step.prefetch_depth = prefetch_depth(r->keys.size());
   barrier_ = false;
   cur_ = std::move(r);
   return true;

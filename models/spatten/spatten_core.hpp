@@ -73,7 +73,8 @@ class SpattenCore : public common::EngineCore {
   bool next_summary_step(common::EngineStep& step);
   void layer_end(common::EngineStep& step);
   void begin_step();
-  bool advance_head();  // to the next surviving head of the layer; false at the layer's end
+  bool advance_head();
+  std::uint32_t prefetch_depth(std::size_t keys) const;  // to the next surviving head of the layer; false at the layer's end
   // Memory helpers.
   void add_row_reads(std::uint64_t base, std::uint64_t row_bytes, const std::vector<std::uint32_t>& rows,
                      std::vector<std::uint8_t>& buf, common::EngineStep& step) const;

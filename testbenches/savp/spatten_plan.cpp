@@ -35,6 +35,51 @@ void check_trace(const sc::Scenario& s, const spatten::PruningTrace& t) {
   }
 }
 
+bool has(const std::vector<std::string>& v, const char* x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+// Replays only the chosen effects: a left-out effect is undone on every row (every key with the
+// local V keep ratio preserved, every value, every head with its layer's counts, unquantised).
+void apply_effects(spatten::PruningTrace& t, const std::vector<std::string>& effects, std::uint32_t heads) {
+  const bool token = has(effects, "token"), value = has(effects, "value"), quant = has(effects, "quantisation"),
+             head = has(effects, "head");
+  std::vector<spatten::TraceRow> rows;
+  for (const auto& g : t.groups) {
+    std::vector<spatten::TraceRow> grp(t.rows.begin() + g.begin, t.rows.begin() + g.begin + g.count);
+    if (!head && grp.size() < heads) {
+      std::vector<bool> present(heads, false);
+      for (const auto& r : grp) present[r.head] = true;
+      spatten::TraceRow extra = grp.front();
+      extra.topk = false;
+      extra.topk_k = -1;
+      for (std::uint32_t h = 0; h < heads; ++h) {
+        if (present[h]) continue;
+        extra.head = h;
+        grp.push_back(extra);
+      }
+    }
+    for (auto& r : grp) {
+      if (!token) {
+        if (r.keys_fetched > 0) {
+          r.values_fetched = static_cast<std::uint32_t>(
+              std::llround(static_cast<double>(r.values_fetched) * r.seq_len / r.keys_fetched));
+        }
+        r.keys_fetched = r.seq_len;
+        r.topk = false;
+        r.topk_k = -1;
+      }
+      if (!value) r.values_fetched = r.keys_fetched;
+      r.values_fetched = std::min(r.values_fetched, r.keys_fetched);
+      if (!quant) {
+        r.key_bits = r.value_bits = -1;
+        r.requant = false;
+        r.requant_extra_bits = -1;
+      }
+      rows.push_back(r);
+    }
+  }
+  t.rows = std::move(rows);
+}
+
 }  // namespace
 
 SpattenPlan plan_spatten(const sc::Scenario& s, std::uint64_t first_free) {
@@ -67,6 +112,7 @@ SpattenPlan plan_spatten(const sc::Scenario& s, std::uint64_t first_free) {
                        e.file() + (e.path().empty() ? "" : " (" + e.path() + ")") + ": " + e.message());
     }
     check_trace(s, *plan.trace);
+    apply_effects(*plan.trace, w.trace_effects, static_cast<std::uint32_t>(w.heads));
     j.mode = spatten::SpattenMode::Trace;
     j.quantised = false;  // regions laid out for the widest (32-bit) replayed rows
     j.key_lsb = 16;

@@ -168,15 +168,22 @@ void AcceleratorBase::run_job(JobRecord& rec) {
 
   // Absolute time cursors: when the compute unit is free, when the previous step's compute ended
   // (the double-buffered half it used becomes free), when the write channel is free.
-  sc_time compute_free = t, prev_compute_start = t, write_free = t, read_free = t;
+  sc_time compute_free = t, write_free = t, read_free = t;
+  std::deque<sc_time> compute_starts;  // of the last steps, newest last (buffer slots they hold)
   common::EngineStep step;
   while (core_->next(step)) {
-    // Reads: a prefetchable step's reads start as soon as the read channel is free and the buffer
-    // half is released (the step before the previous one finished computing).
-    sc_time read_start =
-        step.prefetch ? std::max(read_free, prev_compute_start) : std::max(read_free, compute_free);
-    const sc_time reads_done = dma_.transfer_all(false, step.reads, read_start);
-    read_free = reads_done;
+    // Reads: a prefetchable step's reads start as soon as the read channel is free and a buffer
+    // slot is released: the step prefetch_depth before this one has started computing (so the one
+    // before that has finished with its slot). Depth 1 is double buffering.
+    sc_time read_start = std::max(read_free, compute_free);
+    if (step.prefetch) {
+      const std::size_t depth = std::max<std::uint32_t>(1, step.prefetch_depth);
+      const sc_time slot_free = compute_starts.size() >= depth ? compute_starts[compute_starts.size() - depth] : t;
+      read_start = std::max(read_free, slot_free);
+    }
+    sc_time last_issue;
+    const sc_time reads_done = dma_.transfer_all(false, step.reads, read_start, &last_issue);
+    read_free = timing_.stream_reads && !step.reads.empty() ? std::max(read_start, last_issue) : reads_done;
     if (trace_ != nullptr && !step.reads.empty()) {
       trace_->complete(trace_dma_, "read " + step.phase, read_start.to_seconds() * 1e9,
                        (reads_done - read_start).to_seconds() * 1e9);
@@ -192,7 +199,8 @@ void AcceleratorBase::run_job(JobRecord& rec) {
       rec.stalls_by_cause["operand_reads"] += waited;
       rec.stalls_by_cause["operand_reads." + step.phase] += waited;
     }
-    prev_compute_start = start;
+    compute_starts.push_back(start);
+    if (compute_starts.size() > 64) compute_starts.pop_front();
     compute_free = start + clk_ * static_cast<double>(step.compute_cycles);
     rec.phase_cycles[step.phase] += step.compute_cycles;
     if (trace_ != nullptr && step.compute_cycles > 0) {

@@ -57,6 +57,9 @@ struct AcceleratorTiming {
   TimingMode mode = TimingMode::LT;
   double clock_period_ns = 1.0;
   common::DmaSpec dma;
+  // A streaming fetcher: a step's reads may be issued right behind the previous step's last
+  // request instead of after its last response (LT; AT issues after the response, see README).
+  bool stream_reads = false;
 };
 
 inline AcceleratorTiming accelerator_timing(double clock_period_ns, const common::DmaSpec& dma,

@@ -81,10 +81,16 @@ sc_time InitiatorPort::single_lt(bool write, std::uint64_t addr, std::uint8_t* d
   return sc_core::sc_time_stamp() + delay;
 }
 
-sc_time InitiatorPort::stream(bool write, const Segment* segs, std::size_t count_segs, sc_time start) {
-  if (config_.mode == TimingMode::AT) return stream_at(write, segs, count_segs, start);
+sc_time InitiatorPort::stream(bool write, const Segment* segs, std::size_t count_segs, sc_time start,
+                              sc_time* last_issue) {
+  if (config_.mode == TimingMode::AT) {
+    const sc_time done = stream_at(write, segs, count_segs, start);
+    if (last_issue) *last_issue = done;
+    return done;
+  }
   sc_time issue = start;
   sc_time done = start;
+  if (last_issue) *last_issue = start;
   std::deque<sc_time> inflight;  // completion times of the requests in flight
   for (std::size_t s = 0; s < count_segs; ++s) {
     std::uint64_t addr = segs[s].addr, bytes = segs[s].bytes;
@@ -97,6 +103,7 @@ sc_time InitiatorPort::stream(bool write, const Segment* segs, std::size_t count
         inflight.pop_front();
       }
       const sc_time t = single_lt(write, addr, data, n, issue);
+      if (last_issue) *last_issue = issue;
       inflight.push_back(t);
       done = std::max(done, t);
       issue += config_.issue_interval;
@@ -241,11 +248,12 @@ sc_time InitiatorPort::transfer(bool write, std::uint64_t addr, std::uint8_t* da
   return stream(write, &seg, 1, start);
 }
 
-sc_time InitiatorPort::transfer_all(bool write, const std::vector<common::MemTransfer>& list, sc_time start) {
+sc_time InitiatorPort::transfer_all(bool write, const std::vector<common::MemTransfer>& list, sc_time start,
+                                    sc_time* last_issue) {
   std::vector<Segment> segs;
   segs.reserve(list.size());
   for (const auto& t : list) segs.push_back({t.addr, write ? const_cast<std::uint8_t*>(t.src) : t.dst, t.bytes});
-  return stream(write, segs.data(), segs.size(), start);
+  return stream(write, segs.data(), segs.size(), start, last_issue);
 }
 
 sc_time InitiatorPort::write_word(std::uint64_t addr, std::uint64_t value, sc_time start) {

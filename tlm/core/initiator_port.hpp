@@ -64,8 +64,11 @@ class InitiatorPort : public sc_core::sc_module {
   // completion time. Throws BusError on an error response.
   sc_core::sc_time transfer(bool write, std::uint64_t addr, std::uint8_t* data, std::uint64_t bytes,
                             sc_core::sc_time start);
-  // Several transfers as one pipelined request stream; returns the completion of the last.
-  sc_core::sc_time transfer_all(bool write, const std::vector<common::MemTransfer>& list, sc_core::sc_time start);
+  // Several transfers as one pipelined request stream; returns the completion of the last. With
+  // last_issue, also when the last request was issued (LT; AT: the completion), so a streaming
+  // engine can start its next stream behind this one instead of after its last response.
+  sc_core::sc_time transfer_all(bool write, const std::vector<common::MemTransfer>& list, sc_core::sc_time start,
+                                sc_core::sc_time* last_issue = nullptr);
   // Single 64-bit register access (CSR), always blocking transport.
   sc_core::sc_time write_word(std::uint64_t addr, std::uint64_t value, sc_core::sc_time start);
   std::uint64_t read_word(std::uint64_t addr, sc_core::sc_time start, sc_core::sc_time& done);
@@ -101,7 +104,8 @@ class InitiatorPort : public sc_core::sc_module {
     Call* call;
   };
   void issue();
-  sc_core::sc_time stream(bool write, const Segment* segs, std::size_t n, sc_core::sc_time start);
+  sc_core::sc_time stream(bool write, const Segment* segs, std::size_t n, sc_core::sc_time start,
+                          sc_core::sc_time* last_issue = nullptr);
   sc_core::sc_time stream_at(bool write, const Segment* segs, std::size_t n, sc_core::sc_time start);
   sc_core::sc_time single_lt(bool write, std::uint64_t addr, std::uint8_t* data, std::uint32_t bytes,
                              sc_core::sc_time issue);

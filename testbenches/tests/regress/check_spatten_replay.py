@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""SpAtten trace replay against the trace itself: the fetch fractions, the requant fraction and the K/V
+"""SpAtten trace replay against the trace itself (and the pruned trace with its effects undone against
+the unpruned trace of the same run): the fetch fractions, the requant fraction and the K/V
 bytes the engine reports must equal what the CSV's rows say (computed here independently), the DRAM
 traffic must cover them, and the pruned replay must beat its unpruned counterpart.
 Usage: check_spatten_replay.py SAVP PRUNED.json UNPRUNED.json TRACE.csv OUTDIR"""
@@ -7,10 +8,13 @@ import csv, json, math, os, shutil, subprocess, sys
 
 savp, pruned, unpruned, trace, out = sys.argv[1:6]
 
-def run(scn, name):
+def run(scn, name, *sets):
     d = os.path.join(out, name)
     shutil.rmtree(d, ignore_errors=True)
-    subprocess.run([savp, "run", scn, "-o", d, "--quiet"], check=True)
+    cmd = [savp, "run", scn, "-o", d, "--quiet"]
+    for s in sets:
+        cmd += ["--set", s]
+    subprocess.run(cmd, check=True)
     return json.load(open(os.path.join(d, "stats.json")))["totals"]
 
 rows = [r for r in csv.DictReader(open(trace)) if r["layer_id"] and r["embedding_length_D"]]
@@ -41,6 +45,11 @@ close(p["kv_dram_bytes"]["fetched"], kv, "K/V bytes fetched")
 if p["dram_bytes_read"] < kv:
     sys.exit("DRAM bytes read %d below the K/V bytes the trace fetches %d" % (p["dram_bytes_read"], kv))
 close(u["keys_fetched_fraction"], 1.0, "unpruned keys_fetched_fraction")
+# The pruned trace replayed with none of its effects is the unpruned run: same cycles, same bytes.
+n = run(pruned, "no-effects", "workload.data.effects=[]")
+if (n["cycles"], n["dram_bytes_read"]) != (u["cycles"], u["dram_bytes_read"]):
+    sys.exit("pruned trace without its effects: %d cycles, %d bytes; unpruned trace: %d cycles, %d bytes"
+             % (n["cycles"], n["dram_bytes_read"], u["cycles"], u["dram_bytes_read"]))
 speedup = u["latency_ns"] / p["latency_ns"]
 reduction = u["dram_bytes_read"] / p["dram_bytes_read"]
 if speedup <= 1.5 or reduction <= 5:
