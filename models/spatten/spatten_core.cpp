@@ -17,17 +17,17 @@ using common::EngineStep;
 // One query row (generation, replay) or one head with all its queries (summarisation) in flight.
 struct SpattenCore::Row {
   std::uint32_t layer = 0, head = 0;
-  std::vector<std::uint32_t> queries;     // token positions of the queries
-  std::vector<std::uint32_t> keys;        // fetched keys (ascending token indices)
+  std::vector<std::uint32_t> queries;  // token positions of the queries
+  std::vector<std::uint32_t> keys;     // fetched keys (ascending token indices)
   std::vector<std::uint8_t> q_raw, k_raw, lsb_raw, v_raw;
-  std::vector<double> k;                  // decoded keys, keys x D
-  std::vector<double> probs;              // queries x keys
-  std::vector<std::uint8_t> requant;      // per query
+  std::vector<double> k;              // decoded keys, keys x D
+  std::vector<double> probs;          // queries x keys
+  std::vector<std::uint8_t> requant;  // per query
   bool any_requant = false, lsb_done = false;
-  std::vector<std::vector<std::uint32_t>> kept;  // per query: kept value indices into `keys`
-  std::vector<std::uint32_t> values;      // tokens whose V is fetched (ascending)
-  std::vector<std::uint64_t> topk_cycles;  // per query: the value top-k
-  std::vector<std::uint8_t> out;          // queries x value_dim fp32
+  std::vector<std::vector<std::uint32_t>> kept;    // per query: kept value indices into `keys`
+  std::vector<std::uint32_t> values;               // tokens whose V is fetched (ascending)
+  std::vector<std::uint64_t> topk_cycles;          // per query: the value top-k
+  std::vector<std::uint8_t> out;                   // queries x value_dim fp32
   int key_bits = 0, value_bits = 0, lsb_bits = 0;  // replay: the trace's widths
   std::uint64_t lsb_row_bytes = 0, v_row_bytes = 0;
   RowCycles cyc;
@@ -102,15 +102,17 @@ void SpattenCore::start(const common::JobDescriptor& job) {
   trace_pos_ = 0;
 }
 
-void SpattenCore::add_row_reads(std::uint64_t base, std::uint64_t row_bytes, const std::vector<std::uint32_t>& rows,
-                                std::vector<std::uint8_t>& buf, EngineStep& step) const {
+void SpattenCore::add_row_reads(std::uint64_t base, std::uint64_t row_bytes,
+                                const std::vector<std::uint32_t>& rows, std::vector<std::uint8_t>& buf,
+                                EngineStep& step) const {
   buf.resize(rows.size() * row_bytes);
   if (row_bytes == 0) return;
   // Runs of consecutive tokens are one contiguous request stream.
   for (std::size_t i = 0; i < rows.size();) {
     std::size_t j = i + 1;
     while (j < rows.size() && rows[j] == rows[j - 1] + 1) ++j;
-    step.reads.push_back({base + rows[i] * row_bytes, (j - i) * row_bytes, buf.data() + i * row_bytes, nullptr});
+    step.reads.push_back(
+        {base + rows[i] * row_bytes, (j - i) * row_bytes, buf.data() + i * row_bytes, nullptr});
     i = j;
   }
 }
@@ -157,8 +159,8 @@ void SpattenCore::begin_step() {
     for (std::size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[rng.next() % i]);
     perm_rank_.assign(context_, 0);
     for (std::uint32_t i = 0; i < order.size(); ++i) perm_rank_[order[i]] = i + 1;
-    for (std::size_t i = trace_pos_; i < trace_.size() && trace_[i].iteration == c.iteration && trace_[i].layer == c.layer;
-         ++i) {
+    for (std::size_t i = trace_pos_;
+         i < trace_.size() && trace_[i].iteration == c.iteration && trace_[i].layer == c.layer; ++i) {
       heads_.push_back(trace_[i].head);
     }
   } else {
@@ -223,8 +225,8 @@ bool SpattenCore::next_row_step(EngineStep& step) {
   }
   if (cur_) prev_ = std::move(cur_);
   if (prev_) {  // the previous row's kept values arrive with this step
-    add_row_reads(job_.v_base + job_.head_index(prev_->layer, prev_->head) * job_.v_stride, prev_->v_row_bytes,
-                  prev_->values, prev_->v_raw, step);
+    add_row_reads(job_.v_base + job_.head_index(prev_->layer, prev_->head) * job_.v_stride,
+                  prev_->v_row_bytes, prev_->values, prev_->v_raw, step);
   }
   if (!advance_head()) {
     layer_end(step);
@@ -250,8 +252,8 @@ bool SpattenCore::next_row_step(EngineStep& step) {
     add_row_reads(job_.k_msb_base + job_.head_index(r->layer, r->head) * job_.k_msb_stride, k_row, r->keys,
                   r->k_raw, step);
     r->queries.push_back(static_cast<std::uint32_t>(context_ - 1));  // the newest token's query (fp16)
-    add_row_reads(job_.q_base + job_.head_index(r->layer, r->head) * job_.q_stride, job_.q_row_bytes(), r->queries,
-                  r->q_raw, step);
+    add_row_reads(job_.q_base + job_.head_index(r->layer, r->head) * job_.q_stride, job_.q_row_bytes(),
+                  r->queries, r->q_raw, step);
   } else {
     r->lsb_row_bytes = job_.k_lsb_row_bytes();
     r->v_row_bytes = job_.v_row_bytes();
@@ -629,16 +631,17 @@ void SpattenCore::layer_done(EngineStep& step) {
   counters_.v_rows_all += missing * ctx;
   counters_.kv_bytes_all += missing * ctx * (d + dv) * 4;
   counters_.kv_bytes_token += missing * nk * (d + dv) * 4;
-  counters_.macs_unpruned +=
-      missing * (job_.mode == SpattenMode::Summarise ? ctx : 1.0) * ctx * (d + dv);
+  counters_.macs_unpruned += missing * (job_.mode == SpattenMode::Summarise ? ctx : 1.0) * ctx * (d + dv);
 
   if (job_.mode == SpattenMode::Trace) {
     // The trace's own decisions: a flagged top-k, or a smaller key count in the next layer.
     const TraceCommand& last = trace_[trace_pos_ - 1];
     const bool more = trace_pos_ < trace_.size() && trace_[trace_pos_].iteration == last.iteration;
     std::uint32_t k = last.keys;
-    if (last.topk) k = last.topk_k;
-    else if (more && trace_[trace_pos_].keys < last.keys) k = trace_[trace_pos_].keys;
+    if (last.topk)
+      k = last.topk_k;
+    else if (more && trace_[trace_pos_].keys < last.keys)
+      k = trace_[trace_pos_].keys;
     if (k < last.keys) {
       scratch_.resize(last.keys);
       for (std::uint32_t j = 0; j < last.keys; ++j) scratch_[j] = -static_cast<double>(j);
@@ -659,9 +662,8 @@ void SpattenCore::layer_done(EngineStep& step) {
       heads_.clear();
       head_pos_ = 0;
       const TraceCommand& c = trace_[trace_pos_];
-      for (std::size_t i = trace_pos_; i < trace_.size() && trace_[i].iteration == c.iteration &&
-                                       trace_[i].layer == c.layer;
-           ++i) {
+      for (std::size_t i = trace_pos_;
+           i < trace_.size() && trace_[i].iteration == c.iteration && trace_[i].layer == c.layer; ++i) {
         heads_.push_back(trace_[i].head);
       }
     }
@@ -683,8 +685,9 @@ void SpattenCore::layer_done(EngineStep& step) {
     step.writes.push_back({job_.log_addr + entry, log_buf_.size(), nullptr, log_buf_.data()});
   }
   // Token top-k on cumulative importance (the generated token itself always survives).
-  const std::uint32_t keep_t = std::min<std::uint32_t>(static_cast<std::uint32_t>(tokens_.size()),
-                                                       token_sched_.keep(layer_, static_cast<std::uint32_t>(context_)));
+  const std::uint32_t keep_t =
+      std::min<std::uint32_t>(static_cast<std::uint32_t>(tokens_.size()),
+                              token_sched_.keep(layer_, static_cast<std::uint32_t>(context_)));
   if (keep_t < tokens_.size()) {
     scratch_.resize(tokens_.size());
     for (std::size_t i = 0; i < tokens_.size(); ++i) scratch_[i] = token_importance_[tokens_[i]];
@@ -698,8 +701,8 @@ void SpattenCore::layer_done(EngineStep& step) {
     cycles += res.cycles;
     ++counters_.token_topk_runs;
   }
-  const std::uint32_t keep_h =
-      std::min<std::uint32_t>(static_cast<std::uint32_t>(heads_.size()), head_sched_.keep(layer_, total_heads));
+  const std::uint32_t keep_h = std::min<std::uint32_t>(static_cast<std::uint32_t>(heads_.size()),
+                                                       head_sched_.keep(layer_, total_heads));
   if (keep_h < heads_.size()) {
     scratch_.resize(heads_.size());
     for (std::size_t i = 0; i < heads_.size(); ++i) scratch_[i] = head_importance_[heads_[i]];
@@ -766,10 +769,11 @@ std::vector<std::pair<std::string, common::ActionLedger>> SpattenCore::actions()
   c.importance_adds += counters_.importance_adds;
   std::vector<std::pair<std::string, common::ActionLedger>> out;
   out.push_back({"qk_array", {{"mult", {c.qk_macs, pj_mult_, "op"}}, {"add", {c.qk_macs, pj_add_, "op"}}}});
-  out.push_back({"softmax", {{"exp", {c.exps, pj_exp_, "op"}},
-                             {"accumulate", {c.exps, pj_add_, "op"}},
-                             {"divide", {c.exps, pj_mult_, "op"}},
-                             {"reciprocal", {c.recips, pj_recip_, "op"}}}});
+  out.push_back({"softmax",
+                 {{"exp", {c.exps, pj_exp_, "op"}},
+                  {"accumulate", {c.exps, pj_add_, "op"}},
+                  {"divide", {c.exps, pj_mult_, "op"}},
+                  {"reciprocal", {c.recips, pj_recip_, "op"}}}});
   out.push_back({"pv_array", {{"mult", {c.pv_macs, pj_mult_, "op"}}, {"add", {c.pv_macs, pj_add_, "op"}}}});
   out.push_back({"topk_tokens", {{"compare", {topk_tokens_->counters().comparisons, pj_cmp_, "op"}}}});
   out.push_back({"topk_values", {{"compare", {topk_values_->counters().comparisons, pj_cmp_, "op"}}}});

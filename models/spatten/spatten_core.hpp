@@ -66,7 +66,7 @@ class SpattenCore : public common::EngineCore {
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
 
  private:
-  struct Row;       // one query row of one head in flight
+  struct Row;  // one query row of one head in flight
   enum class Stage { Block, Setup, Run, Drain, Done };
   void setup();
   bool next_row_step(common::EngineStep& step);
@@ -74,7 +74,8 @@ class SpattenCore : public common::EngineCore {
   void layer_end(common::EngineStep& step);
   void begin_step();
   bool advance_head();
-  std::uint32_t prefetch_depth(std::size_t keys) const;  // to the next surviving head of the layer; false at the layer's end
+  std::uint32_t prefetch_depth(
+      std::size_t keys) const;  // to the next surviving head of the layer; false at the layer's end
   // Memory helpers.
   void add_row_reads(std::uint64_t base, std::uint64_t row_bytes, const std::vector<std::uint32_t>& rows,
                      std::vector<std::uint8_t>& buf, common::EngineStep& step) const;
@@ -111,12 +112,12 @@ class SpattenCore : public common::EngineCore {
   // Cascade state.
   std::uint64_t step_ = 0, context_ = 0;  // generation step, tokens in the context
   std::uint32_t layer_ = 0;
-  std::vector<std::uint32_t> tokens_;      // surviving tokens of this layer (ascending)
-  std::vector<std::uint32_t> heads_;       // surviving heads of this layer (ascending)
+  std::vector<std::uint32_t> tokens_;  // surviving tokens of this layer (ascending)
+  std::vector<std::uint32_t> heads_;   // surviving heads of this layer (ascending)
   std::size_t head_pos_ = 0;
   std::vector<double> token_importance_, head_importance_;
-  std::vector<std::uint32_t> perm_rank_;  // trace replay: a token's rank in this step's permutation
-  bool barrier_ = true;                    // the next fetch waits for a top-k result
+  std::vector<std::uint32_t> perm_rank_;       // trace replay: a token's rank in this step's permutation
+  bool barrier_ = true;                        // the next fetch waits for a top-k result
   std::unique_ptr<Row> cur_, prev_, retired_;  // rows in flight; the last one finished
   std::vector<std::uint8_t> log_buf_;
   std::vector<double> scratch_;

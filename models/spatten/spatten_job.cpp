@@ -28,7 +28,8 @@ std::uint64_t pair(std::uint64_t lo, std::uint64_t hi) { return (lo & 0xffffffff
 }  // namespace
 
 void TraceCommand::serialise(std::uint8_t* out) const {
-  store_le64(out, std::uint64_t{iteration} | std::uint64_t{layer & 0xffff} << 32 | std::uint64_t{head & 0xffff} << 48);
+  store_le64(out, std::uint64_t{iteration} | std::uint64_t{layer & 0xffff} << 32 |
+                      std::uint64_t{head & 0xffff} << 48);
   store_le64(out + 8, pair(seq_len, keys));
   store_le64(out + 16, pair(values, topk_k));
   const auto b = [](std::int32_t v) { return static_cast<std::uint64_t>(static_cast<std::uint8_t>(v)); };
@@ -59,29 +60,30 @@ TraceCommand TraceCommand::deserialise(const std::uint8_t* in) {
 
 std::vector<std::uint8_t> SpattenJob::serialise() const {
   std::vector<std::uint8_t> out(kBytes, 0);
-  const std::uint64_t words[] = {kMagic,
-                                 pair(static_cast<std::uint32_t>(mode), quantised ? 1 : 0),
-                                 pair(layers, heads),
-                                 pair(head_dim, value_dim),
-                                 seq_len,
-                                 first_query,
-                                 bits_of(softmax_scale),
-                                 pair(key_msb, std::uint64_t{key_lsb & 0xffff} | std::uint64_t{value_bits} << 16),
-                                 q_base,
-                                 k_msb_base,
-                                 k_lsb_base,
-                                 v_base,
-                                 out_base,
-                                 q_stride,
-                                 k_msb_stride,
-                                 k_lsb_stride,
-                                 v_stride,
-                                 out_stride,
-                                 scales_addr,
-                                 log_addr,
-                                 trace_addr,
-                                 trace_rows,
-                                 trace_steps};
+  const std::uint64_t words[] = {
+      kMagic,
+      pair(static_cast<std::uint32_t>(mode), quantised ? 1 : 0),
+      pair(layers, heads),
+      pair(head_dim, value_dim),
+      seq_len,
+      first_query,
+      bits_of(softmax_scale),
+      pair(key_msb, std::uint64_t{key_lsb & 0xffff} | std::uint64_t{value_bits} << 16),
+      q_base,
+      k_msb_base,
+      k_lsb_base,
+      v_base,
+      out_base,
+      q_stride,
+      k_msb_stride,
+      k_lsb_stride,
+      v_stride,
+      out_stride,
+      scales_addr,
+      log_addr,
+      trace_addr,
+      trace_rows,
+      trace_steps};
   for (std::size_t i = 0; i < sizeof(words) / sizeof(words[0]); ++i) store_le64(&out[8 * i], words[i]);
   return out;
 }
@@ -104,9 +106,9 @@ SpattenJob SpattenJob::deserialise(const std::uint8_t* in, std::size_t n) {
   j.key_msb = lo(w(7));
   j.key_lsb = hi(w(7)) & 0xffff;
   j.value_bits = hi(w(7)) >> 16;
-  std::uint64_t* fields[] = {&j.q_base,       &j.k_msb_base,   &j.k_lsb_base, &j.v_base,     &j.out_base,
-                             &j.q_stride,     &j.k_msb_stride, &j.k_lsb_stride, &j.v_stride, &j.out_stride,
-                             &j.scales_addr,  &j.log_addr,     &j.trace_addr, &j.trace_rows, &j.trace_steps};
+  std::uint64_t* fields[] = {&j.q_base,      &j.k_msb_base,   &j.k_lsb_base,   &j.v_base,     &j.out_base,
+                             &j.q_stride,    &j.k_msb_stride, &j.k_lsb_stride, &j.v_stride,   &j.out_stride,
+                             &j.scales_addr, &j.log_addr,     &j.trace_addr,   &j.trace_rows, &j.trace_steps};
   for (std::size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); ++i) *fields[i] = w(8 + i);
   return j;
 }

@@ -24,8 +24,8 @@ struct LogEntry {
 };
 
 // Exact attention of one query row over keys [0, ctx): output and probabilities.
-void reference_row(const common::QkvData& d, std::size_t q, std::size_t ctx, double scale, std::vector<double>& p,
-                   std::vector<double>& o) {
+void reference_row(const common::QkvData& d, std::size_t q, std::size_t ctx, double scale,
+                   std::vector<double>& p, std::vector<double>& o) {
   const std::size_t dim = d.q.cols(), dv = d.v.cols();
   p.assign(ctx, 0.0);
   double mx = -std::numeric_limits<double>::infinity();
@@ -95,14 +95,18 @@ void HostDriver::run_spatten_job(const JobSlot& slot) {
         port_.debug(true, job.q_base + hi * job.q_stride, q.data(), q.size());
         double ks = 1.0, vs = 1.0;
         if (job.quantised) {
-          const auto k = spatten::quantise_split(d.k.data(), L, job.head_dim,
-                                                 {static_cast<int>(job.key_msb), static_cast<int>(job.key_lsb)});
-          const auto v = spatten::quantise_split(d.v.data(), L, job.value_dim, {static_cast<int>(job.value_bits), 0});
-          port_.debug(true, job.k_msb_base + hi * job.k_msb_stride, const_cast<std::uint8_t*>(k.msb.data()), k.msb.size());
+          const auto k = spatten::quantise_split(
+              d.k.data(), L, job.head_dim, {static_cast<int>(job.key_msb), static_cast<int>(job.key_lsb)});
+          const auto v =
+              spatten::quantise_split(d.v.data(), L, job.value_dim, {static_cast<int>(job.value_bits), 0});
+          port_.debug(true, job.k_msb_base + hi * job.k_msb_stride, const_cast<std::uint8_t*>(k.msb.data()),
+                      k.msb.size());
           if (!k.lsb.empty()) {
-            port_.debug(true, job.k_lsb_base + hi * job.k_lsb_stride, const_cast<std::uint8_t*>(k.lsb.data()), k.lsb.size());
+            port_.debug(true, job.k_lsb_base + hi * job.k_lsb_stride, const_cast<std::uint8_t*>(k.lsb.data()),
+                        k.lsb.size());
           }
-          port_.debug(true, job.v_base + hi * job.v_stride, const_cast<std::uint8_t*>(v.msb.data()), v.msb.size());
+          port_.debug(true, job.v_base + hi * job.v_stride, const_cast<std::uint8_t*>(v.msb.data()),
+                      v.msb.size());
           ks = k.scale;
           vs = v.scale;
         } else {
@@ -113,8 +117,8 @@ void HostDriver::run_spatten_job(const JobSlot& slot) {
         }
         std::memcpy(&scales[16 * hi], &ks, 8);
         std::memcpy(&scales[16 * hi + 8], &vs, 8);
-        port_.debug(true, job.out_base + hi * job.out_stride + job.first_query * job.out_row_bytes(), nan_rows.data(),
-                    nan_rows.size());
+        port_.debug(true, job.out_base + hi * job.out_stride + job.first_query * job.out_row_bytes(),
+                    nan_rows.data(), nan_rows.size());
       }
     }
     port_.debug(true, job.scales_addr, scales.data(), scales.size());
@@ -165,8 +169,9 @@ void HostDriver::run_spatten_job(const JobSlot& slot) {
       for (std::uint64_t t = 0; t < steps; ++t) {
         const LogEntry& e = log[t * job.layers + l];
         std::vector<std::uint32_t> queries =
-            job.mode == spatten::SpattenMode::Generate ? std::vector<std::uint32_t>{static_cast<std::uint32_t>(job.first_query + t)}
-                                                       : e.tokens;
+            job.mode == spatten::SpattenMode::Generate
+                ? std::vector<std::uint32_t>{static_cast<std::uint32_t>(job.first_query + t)}
+                : e.tokens;
         const std::size_t ctx = job.mode == spatten::SpattenMode::Generate ? queries[0] + 1 : L;
         std::vector<bool> kept(ctx, false);
         for (std::uint32_t tok : e.tokens) {

@@ -35,13 +35,15 @@ void check_trace(const sc::Scenario& s, const spatten::PruningTrace& t) {
   }
 }
 
-bool has(const std::vector<std::string>& v, const char* x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool has(const std::vector<std::string>& v, const char* x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 // Replays only the chosen effects: a left-out effect is undone on every row (every key with the
 // local V keep ratio preserved, every value, every head with its layer's counts, unquantised).
 void apply_effects(spatten::PruningTrace& t, const std::vector<std::string>& effects, std::uint32_t heads) {
-  const bool token = has(effects, "token"), value = has(effects, "value"), quant = has(effects, "quantisation"),
-             head = has(effects, "head");
+  const bool token = has(effects, "token"), value = has(effects, "value"),
+             quant = has(effects, "quantisation"), head = has(effects, "head");
   std::vector<spatten::TraceRow> rows;
   for (const auto& g : t.groups) {
     std::vector<spatten::TraceRow> grp(t.rows.begin() + g.begin, t.rows.begin() + g.begin + g.count);
@@ -138,7 +140,8 @@ SpattenPlan plan_spatten(const sc::Scenario& s, std::uint64_t first_free) {
 
   // Layout: the block, the scales, the trace commands, then per-(layer, head) regions.
   const std::uint64_t heads = std::uint64_t{j.layers} * j.heads, L = j.seq_len;
-  const unsigned __int128 need = static_cast<unsigned __int128>(heads) * L * (j.head_dim * 16 + j.value_dim * 12);
+  const unsigned __int128 need =
+      static_cast<unsigned __int128>(heads) * L * (j.head_dim * 16 + j.value_dim * 12);
   if (need > (static_cast<unsigned __int128>(1) << 56)) {
     throw InputError(s.file, "/workload", "the job's operands are too large to address");
   }

@@ -17,14 +17,17 @@ import sys
 os.environ["SAVP_PROTOCOL_CHECK"] = "1"
 
 TOTALS = ["jobs", "jobs_failed", "cycles", "latency_ns", "energy_pj", "dram_bytes_read",
-          "dram_bytes_written", "max_abs_err", "rel_l2_err", "cosine"]
+          "dram_bytes_written", "max_abs_err", "rel_l2_err", "cosine",
+          # pruning engines (present only there)
+          "keys_fetched_fraction", "values_fetched_fraction", "requant_fraction", "throughput_gops",
+          "kv_dram_reduction", "probability_mass_kept", "top1_key_kept"]
 JOB = ["cycles", "stall_cycles", "phase_cycles", "latency_ns", "energy_pj", "dram_bytes_read",
        "dram_bytes_written", "rel_l2_err", "passed"]
-ACCURACY = {"max_abs_err", "rel_l2_err", "cosine"}
+ACCURACY = {"max_abs_err", "rel_l2_err", "cosine", "probability_mass_kept", "top1_key_kept"}
 
 
 def pick(stats):
-    return {"totals": {k: stats["totals"][k] for k in TOTALS},
+    return {"totals": {k: stats["totals"][k] for k in TOTALS if k in stats["totals"]},
             "jobs": [{k: j[k] for k in JOB if k in j} for j in stats["jobs"]]}
 
 
