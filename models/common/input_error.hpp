@@ -4,7 +4,10 @@
 #pragma once
 
 #include <stdexcept>
+#include <cctype>
+#include <cstdio>
 #include <string>
+#include <string_view>
 
 namespace savp::common {
 
@@ -30,5 +33,25 @@ class InputError : public std::runtime_error {
   std::string path_;
   std::string message_;
 };
+
+// Printable rendering of untrusted text for messages: newlines as \n, other non-printables as \xNN,
+// text longer than `limit` cut with "...".
+inline std::string printable(std::string_view text, std::size_t limit = 160) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
+    const unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (std::isprint(c)) {
+      out += static_cast<char>(c);
+    } else {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\x%02X", c);
+      out += buf;
+    }
+  }
+  if (text.size() > limit) out += "...";
+  return out;
+}
 
 }  // namespace savp::common

@@ -14,20 +14,21 @@ std::uint64_t load_le64(const std::uint8_t* p) {
   return v;
 }
 
-namespace {
-
-void put(std::vector<std::uint8_t>& out, std::size_t word, std::uint64_t v) { store_le64(&out[word * 8], v); }
-std::uint64_t get(const std::uint8_t* in, std::size_t word) { return load_le64(in + word * 8); }
-std::uint64_t bits_of(double d) {
+std::uint64_t double_bits(double d) {
   std::uint64_t u;
   std::memcpy(&u, &d, 8);
   return u;
 }
-double double_of(std::uint64_t u) {
+double bits_double(std::uint64_t u) {
   double d;
   std::memcpy(&d, &u, 8);
   return d;
 }
+
+namespace {
+
+void put(std::vector<std::uint8_t>& out, std::size_t word, std::uint64_t v) { store_le64(&out[word * 8], v); }
+std::uint64_t get(const std::uint8_t* in, std::size_t word) { return load_le64(in + word * 8); }
 
 }  // namespace
 
@@ -44,10 +45,10 @@ std::vector<std::uint8_t> JobDescriptor::serialise() const {
   put(out, 8, addr_b);
   put(out, 9, addr_c);
   put(out, 10, addr_out);
-  put(out, 11, bits_of(scale_a));
-  put(out, 12, bits_of(scale_b));
-  put(out, 13, bits_of(scale_c));
-  put(out, 14, bits_of(softmax_scale));
+  put(out, 11, double_bits(scale_a));
+  put(out, 12, double_bits(scale_b));
+  put(out, 13, double_bits(scale_c));
+  put(out, 14, double_bits(softmax_scale));
   put(out, 15, causal | (static_cast<std::uint64_t>(window) << 32));
   put(out, 16, dilation);
   put(out, 17, grid_h | (static_cast<std::uint64_t>(grid_w) << 32));
@@ -76,10 +77,10 @@ JobDescriptor JobDescriptor::deserialise(const std::uint8_t* in, std::size_t n) 
   d.addr_b = get(in, 8);
   d.addr_c = get(in, 9);
   d.addr_out = get(in, 10);
-  d.scale_a = double_of(get(in, 11));
-  d.scale_b = double_of(get(in, 12));
-  d.scale_c = double_of(get(in, 13));
-  d.softmax_scale = double_of(get(in, 14));
+  d.scale_a = bits_double(get(in, 11));
+  d.scale_b = bits_double(get(in, 12));
+  d.scale_c = bits_double(get(in, 13));
+  d.softmax_scale = bits_double(get(in, 14));
   const std::uint64_t w15 = get(in, 15);
   d.causal = static_cast<std::uint32_t>(w15 & 0xffffffffu);
   d.window = static_cast<std::uint32_t>(w15 >> 32);

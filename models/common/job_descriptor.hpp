@@ -18,6 +18,9 @@ enum class JobKind : std::uint32_t { Attention = 0, Gemm = 1, Traffic = 2, Prune
 // Little-endian 64-bit words of in-memory job records.
 void store_le64(std::uint8_t* p, std::uint64_t v);
 std::uint64_t load_le64(const std::uint8_t* p);
+// The bit pattern of a double as a 64-bit word, and back.
+std::uint64_t double_bits(double d);
+double bits_double(std::uint64_t u);
 
 struct JobDescriptor {
   static constexpr std::uint64_t kMagic = 0x3130425044564153ull;  // "SAVPDB01"

@@ -46,24 +46,6 @@ std::string supported_list() {
   return s;
 }
 
-// Printable rendering of untrusted text for messages (non-printables as \xNN, long text cut).
-std::string printable(const std::string& text, std::size_t limit = 160) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '\n') {
-      out += "\\n";
-    } else if (std::isprint(c)) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
-      out += buf;
-    }
-  }
-  if (text.size() > limit) out += "...";
-  return out;
-}
 
 std::uint64_t read_le(const std::uint8_t* p, std::size_t n) {
   std::uint64_t v = 0;

@@ -1,9 +1,10 @@
 #include "models/dense/buffer_traffic.hpp"
+#include "models/common/int_math.hpp"
 
 namespace savp::dense {
 
 namespace {
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+using common::ceil_div;
 }  // namespace
 
 BufferTraffic gemm_buffer_traffic(ArrayShape array, GemmShape g, Dataflow df) {

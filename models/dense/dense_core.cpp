@@ -1,4 +1,5 @@
 #include "models/dense/dense_core.hpp"
+#include "models/common/int_math.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -17,7 +18,7 @@ using common::MemTransfer;
 
 namespace {
 
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
+using common::ceil_div;
 
 void put_f32(std::uint8_t* p, float f) { std::memcpy(p, &f, 4); }  // host is little-endian
 

@@ -50,6 +50,7 @@
 // cu < C, so the maximum is attained by the last fold overall or by the last full-width fold
 // (index F - rf - 1), which gives a closed form independent of the number of folds.
 #include "models/dense/systolic_timing.hpp"
+#include "models/common/int_math.hpp"
 
 #include <algorithm>
 #include <stdexcept>
@@ -75,7 +76,7 @@ std::uint64_t checked_add(std::uint64_t a, std::uint64_t b, const char* what) {
   return r;
 }
 
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return a / b + (a % b != 0 ? 1 : 0); }
+using common::ceil_div;
 
 void validate(ArrayShape array, const GemmShape& gemm) {
   if (array.rows == 0 || array.cols == 0) {

@@ -25,6 +25,7 @@ namespace savp::spatten {
 namespace {
 
 using common::InputError;
+using common::printable;
 
 constexpr std::size_t kColumns = kTraceColumns.size();
 
@@ -48,22 +49,6 @@ enum Col : std::size_t {
   kTopkK,
 };
 
-// Printable rendering of untrusted text for messages (non-printables as \xNN, long text cut).
-std::string printable(std::string_view text, std::size_t limit = 80) {
-  std::string out;
-  for (std::size_t i = 0; i < text.size() && i < limit; ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (std::isprint(c)) {
-      out += static_cast<char>(c);
-    } else {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02X", c);
-      out += buf;
-    }
-  }
-  if (text.size() > limit) out += "...";
-  return out;
-}
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

@@ -215,14 +215,27 @@ std::uint32_t SpattenCore::prefetch_depth(std::size_t keys) const {
 
 bool SpattenCore::advance_head() { return head_pos_ < heads_.size(); }
 
+// A requant of the row (or head) in flight: its K LSBs, then Q x K and softmax once more.
+bool SpattenCore::requant_step(EngineStep& step) {
+  if (!cur_ || !cur_->any_requant || cur_->lsb_done) return false;
+  step.phase = "requant";
+  add_row_reads(job_.k_lsb_base + job_.head_index(cur_->layer, cur_->head) * job_.k_lsb_stride,
+                cur_->lsb_row_bytes, cur_->keys, cur_->lsb_raw, step);
+  return true;
+}
+
+// The step that fetches a new row (or head): prefetched as far ahead as the SRAM allows, unless a
+// top-k result must come first.
+void SpattenCore::launch(std::unique_ptr<Row> r, const char* phase, EngineStep& step) {
+  step.phase = phase;
+  step.prefetch = !barrier_;
+  step.prefetch_depth = prefetch_depth(r->keys.size());
+  barrier_ = false;
+  cur_ = std::move(r);
+}
+
 bool SpattenCore::next_row_step(EngineStep& step) {
-  // A requant of the row in flight: its K LSBs, then Q x K and softmax once more.
-  if (cur_ && cur_->any_requant && !cur_->lsb_done) {
-    step.phase = "requant";
-    add_row_reads(job_.k_lsb_base + job_.head_index(cur_->layer, cur_->head) * job_.k_lsb_stride,
-                  cur_->lsb_row_bytes, cur_->keys, cur_->lsb_raw, step);
-    return true;
-  }
+  if (requant_step(step)) return true;
   if (cur_) prev_ = std::move(cur_);
   if (prev_) {  // the previous row's kept values arrive with this step
     add_row_reads(job_.v_base + job_.head_index(prev_->layer, prev_->head) * job_.v_stride,
@@ -263,21 +276,12 @@ bool SpattenCore::next_row_step(EngineStep& step) {
     add_row_reads(job_.q_base + hi * job_.q_stride, job_.q_row_bytes(), r->queries, r->q_raw, step);
     add_row_reads(job_.k_msb_base + hi * job_.k_msb_stride, job_.k_msb_row_bytes(), r->keys, r->k_raw, step);
   }
-  step.phase = "row";
-  step.prefetch = !barrier_;
-  step.prefetch_depth = prefetch_depth(r->keys.size());
-  barrier_ = false;
-  cur_ = std::move(r);
+  launch(std::move(r), "row", step);
   return true;
 }
 
 bool SpattenCore::next_summary_step(EngineStep& step) {
-  if (cur_ && cur_->any_requant && !cur_->lsb_done) {
-    step.phase = "requant";
-    add_row_reads(job_.k_lsb_base + job_.head_index(cur_->layer, cur_->head) * job_.k_lsb_stride,
-                  cur_->lsb_row_bytes, cur_->keys, cur_->lsb_raw, step);
-    return true;
-  }
+  if (requant_step(step)) return true;
   cur_.reset();
   if (!advance_head()) {
     layer_end(step);
@@ -295,11 +299,7 @@ bool SpattenCore::next_summary_step(EngineStep& step) {
   add_row_reads(job_.q_base + hi * job_.q_stride, job_.q_row_bytes(), r->queries, r->q_raw, step);
   add_row_reads(job_.k_msb_base + hi * job_.k_msb_stride, job_.k_msb_row_bytes(), r->keys, r->k_raw, step);
   add_row_reads(job_.v_base + hi * job_.v_stride, job_.v_row_bytes(), r->values, r->v_raw, step);
-  step.phase = "head";
-  step.prefetch = !barrier_;
-  step.prefetch_depth = prefetch_depth(r->keys.size());
-  barrier_ = false;
-  cur_ = std::move(r);
+  launch(std::move(r), "head", step);
   return true;
 }
 

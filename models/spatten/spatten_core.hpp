@@ -69,6 +69,8 @@ class SpattenCore : public common::EngineCore {
   struct Row;  // one query row of one head in flight
   enum class Stage { Block, Setup, Run, Drain, Done };
   void setup();
+  bool requant_step(common::EngineStep& step);
+  void launch(std::unique_ptr<Row> r, const char* phase, common::EngineStep& step);
   bool next_row_step(common::EngineStep& step);
   bool next_summary_step(common::EngineStep& step);
   void layer_end(common::EngineStep& step);

@@ -8,21 +8,13 @@
 
 namespace savp::spatten {
 
+using common::bits_double;
+using common::double_bits;
 using common::load_le64;
 using common::store_le64;
 
 namespace {
 
-std::uint64_t bits_of(double d) {
-  std::uint64_t u;
-  std::memcpy(&u, &d, 8);
-  return u;
-}
-double double_of(std::uint64_t u) {
-  double d;
-  std::memcpy(&d, &u, 8);
-  return d;
-}
 std::uint64_t pair(std::uint64_t lo, std::uint64_t hi) { return (lo & 0xffffffffu) | (hi << 32); }
 
 }  // namespace
@@ -67,7 +59,7 @@ std::vector<std::uint8_t> SpattenJob::serialise() const {
       pair(head_dim, value_dim),
       seq_len,
       first_query,
-      bits_of(softmax_scale),
+      double_bits(softmax_scale),
       pair(key_msb, std::uint64_t{key_lsb & 0xffff} | std::uint64_t{value_bits} << 16),
       q_base,
       k_msb_base,
@@ -102,7 +94,7 @@ SpattenJob SpattenJob::deserialise(const std::uint8_t* in, std::size_t n) {
   j.value_dim = hi(w(3));
   j.seq_len = w(4);
   j.first_query = w(5);
-  j.softmax_scale = double_of(w(6));
+  j.softmax_scale = bits_double(w(6));
   j.key_msb = lo(w(7));
   j.key_lsb = hi(w(7)) & 0xffff;
   j.value_bits = hi(w(7)) >> 16;

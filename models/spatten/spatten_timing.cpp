@@ -1,17 +1,12 @@
 #include "models/spatten/spatten_timing.hpp"
+#include "models/common/int_math.hpp"
 
 #include <algorithm>
 
 namespace savp::spatten {
 
-namespace {
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
-std::uint64_t log2_ceil(std::uint64_t v) {
-  std::uint64_t n = 0;
-  while ((std::uint64_t{1} << n) < v) ++n;
-  return n;
-}
-}  // namespace
+using common::ceil_div;
+using common::ceil_log2;
 
 std::uint64_t RowCycles::interval() const { return std::max({qk, softmax, topk, pv}); }
 
@@ -24,7 +19,7 @@ std::uint64_t dot_cycles(std::uint64_t vectors, std::uint64_t dim, std::uint32_t
 std::uint64_t softmax_cycles(std::uint64_t n, const SoftmaxSpec& s) { return ceil_div(n, s.parallelism); }
 
 std::uint64_t pipeline_fill_cycles(const SpattenConfig& cfg, std::uint64_t head_dim) {
-  return 2 * log2_ceil(head_dim) + cfg.softmax.depth() + log2_ceil(cfg.topk.parallelism) + 1;
+  return 2 * ceil_log2(head_dim) + cfg.softmax.depth() + ceil_log2(cfg.topk.parallelism) + 1;
 }
 
 }  // namespace savp::spatten

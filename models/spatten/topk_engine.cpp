@@ -2,6 +2,7 @@
 // k-th largest value, then the order-preserving filter and zero eliminator. See topk_engine.hpp for
 // the cycle model and the tie rule.
 #include "models/spatten/topk_engine.hpp"
+#include "models/common/int_math.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -14,13 +15,8 @@ namespace savp::spatten {
 
 namespace {
 
-std::uint64_t ceil_div(std::uint64_t a, std::uint64_t b) { return (a + b - 1) / b; }
-
-std::uint32_t ceil_log2(std::uint64_t x) {
-  std::uint32_t bits = 0;
-  while ((std::uint64_t{1} << bits) < x) ++bits;
-  return bits;
-}
+using common::ceil_div;
+using common::ceil_log2;
 
 // Three-way partition of [lo, hi) around pivot: [lo, *gt_end) larger, [*gt_end, *eq_end) equal,
 // [*eq_end, hi) smaller (the larger FIFO, the pivot count, the smaller FIFO).
