@@ -70,6 +70,8 @@ double EnergyTable::int_mult_pj(int bits) const {
 
 double EnergyTable::int_add_pj(int bits) const { return pj("int32_add") * bits / 32.0; }
 
+double EnergyTable::register_pj(int bits) const { return pj("regfile_8b") * bits / 8.0; }
+
 double EnergyTable::mac_pj(const std::string& format, int operand_bits, int accumulator_bits) const {
   if (format == "fp32") return pj("fp32_mult") + pj("fp32_add");
   if (format == "fp16") return pj("fp16_mult") + pj("fp32_add");

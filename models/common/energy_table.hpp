@@ -43,6 +43,8 @@ class EnergyTable {
   // Integer multiply / add of a width, scaled from the 8-bit multiply and 32-bit add entries.
   double int_mult_pj(int bits) const;
   double int_add_pj(int bits) const;
+  // One access of a register of a width, scaled from the 8-bit register-file entry (regfile_8b).
+  double register_pj(int bits) const;
   // One multiply-accumulate in a datapath format: "int" (operand bits, accumulator bits),
   // "fp16" (fp16 multiply, fp32 accumulate), "fp32".
   double mac_pj(const std::string& format, int operand_bits, int accumulator_bits) const;

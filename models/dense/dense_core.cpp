@@ -36,6 +36,9 @@ DenseCore::DenseCore(const DenseConfig& cfg, const common::EnergyTable& energy) 
                           : cfg.format == ElemFormat::FP16 ? "fp16"
                                                            : "int";
   mac_pj_ = energy.mac_pj(fmt, cfg.int_bits, cfg.accumulator_bits);
+  const int operand_bits = cfg.format == ElemFormat::FP32 ? 32 : cfg.format == ElemFormat::FP16 ? 16 : cfg.int_bits;
+  operand_reg_pj_ = energy.register_pj(operand_bits);
+  acc_reg_pj_ = energy.register_pj(cfg.format == ElemFormat::INT ? cfg.accumulator_bits : 32);
   const double caps[3] = {static_cast<double>(cfg.input_buffer_bytes),
                           static_cast<double>(cfg.weight_buffer_bytes),
                           static_cast<double>(cfg.output_buffer_bytes)};
@@ -579,6 +582,14 @@ std::vector<std::pair<std::string, common::ActionLedger>> DenseCore::actions() c
   auto acc64 = [](std::uint64_t bytes) { return ceil_div(bytes, 8); };
   std::vector<std::pair<std::string, common::ActionLedger>> out;
   out.push_back({"array", {{"mac", {counters_.macs, mac_pj_, "MAC"}}}});
+  // PE registers per MAC, priced per write (a pipeline register spends its energy when clocked in).
+  // os: both operands shift through, the accumulator stays and is updated. ws / is: the moving
+  // operand shifts through, the stationary one was loaded once per fold (not counted), the partial
+  // sum is passed on.
+  const std::uint64_t operand_writes = cfg_.dataflow == Dataflow::OS ? 2 : 1;
+  out.push_back({"pe_registers",
+                 {{"operand_write", {operand_writes * counters_.macs, operand_reg_pj_, "write"}},
+                  {"accumulator_write", {counters_.macs, acc_reg_pj_, "write"}}}});
   common::ActionLedger vec = prices_;
   vec["exp"].count = counters_.exp;
   vec["compare"].count = counters_.compare;

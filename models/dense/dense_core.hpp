@@ -67,7 +67,7 @@ class DenseCore : public common::EngineCore {
 
   DenseConfig cfg_;
   common::ActionLedger prices_;  // action -> price (count filled from counters_)
-  double mac_pj_ = 0, rd_pj_[3] = {}, wr_pj_[3] = {};
+  double mac_pj_ = 0, operand_reg_pj_ = 0, acc_reg_pj_ = 0, rd_pj_[3] = {}, wr_pj_[3] = {};
   common::JobDescriptor job_;
   Counters counters_;  // cumulative over all jobs
   std::uint64_t job_macs_ = 0, job_array_cycles_ = 0;

@@ -18,6 +18,8 @@ SaloCore::SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy) : c
   pj_mac_ = fixed ? energy.mac_pj("int", 9, 18) : energy.mac_pj("fp32", 32, 32);
   pj_add_ = fixed ? energy.int_add_pj(18) : energy.pj("fp32_add");
   pj_recip_ = fixed ? 4 * energy.int_mult_pj(9) + 2 * energy.int_add_pj(18) : energy.pj("fp32_recip");
+  pj_operand_reg_ = energy.register_pj(fixed ? 9 : 32);
+  pj_acc_reg_ = energy.register_pj(fixed ? 18 : 32);
   const std::uint64_t vb = cfg.array.head_dim * common::elem_bytes(cfg.bus_format());
   const std::uint32_t vecs[3] = {cfg.scheduler.q_buffer_vectors, cfg.scheduler.k_buffer_vectors,
                                  cfg.scheduler.v_buffer_vectors};
@@ -254,6 +256,13 @@ std::vector<std::pair<std::string, common::ActionLedger>> SaloCore::actions() co
                   {"add_row_sum", {c.adds_row_sum, pj_add_, "op"}},
                   {"mac_normalise", {c.macs_normalise, pj_mac_, "MAC"}},
                   {"mac_pv", {c.macs_pv, pj_mac_, "MAC"}}}});
+  // PE registers, priced per write (a pipeline register spends its energy when clocked in): every
+  // MAC shifts its two operands in (Q horizontally, K/V diagonally) and updates its accumulator; a
+  // row-sum addition updates it too.
+  const std::uint64_t macs = c.macs_qk + c.macs_exp + c.macs_normalise + c.macs_pv;
+  out.push_back({"pe_registers",
+                 {{"operand_write", {2 * macs, pj_operand_reg_, "write"}},
+                  {"accumulator_write", {macs + c.adds_row_sum, pj_acc_reg_, "write"}}}});
   out.push_back({"inverse_units", {{"reciprocal", {c.reciprocals, pj_recip_, "op"}}}});
   out.push_back({"weighted_sum_units", {{"merge_mac", {c.weighted_sum_merges * 2 * dv, pj_mac_, "MAC"}}}});
   const double busy_ns = static_cast<double>(busy_cycles_) * cfg_.clock_period_ns();

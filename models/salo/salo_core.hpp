@@ -51,7 +51,7 @@ class SaloCore : public common::EngineCore {
   void write_rows(const std::vector<std::uint32_t>& rows, common::EngineStep& step);
 
   SaloConfig cfg_;
-  double pj_mac_ = 0, pj_add_ = 0, pj_recip_ = 0;
+  double pj_mac_ = 0, pj_add_ = 0, pj_recip_ = 0, pj_operand_reg_ = 0, pj_acc_reg_ = 0;
   // The Q, K and V buffers as SRAM macros (memory-system SRAM model: words, banks, energy by
   // capacity, leakage); the vectors the memory plan fetches are written, those a tile uses read.
   std::vector<memory::SramModel> buffers_;

@@ -120,8 +120,9 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
       }
     }
     // Pass 2: the overridden tree; errors now come from a --set value.
-    s = Scenario{};
-    parse_tree(root, path + " (after --set)", data_dir, s);
+    Scenario again;
+    parse_tree(root, path + " (after --set)", data_dir, again);
+    s = std::move(again);
   }
   s.file = path;
   s.resolved = root;

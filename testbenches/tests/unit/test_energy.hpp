@@ -14,7 +14,7 @@ inline common::EnergyTable test_energy() {
       "fp16_mult": {"pj": 1.1, "source": "s"}, "fp16_add": {"pj": 0.4, "source": "s"},
       "fp32_mult": {"pj": 3.7, "source": "s"}, "fp32_add": {"pj": 0.9, "source": "s"},
       "fp32_exp": {"pj": 18.4, "source": "s"}, "fp32_recip": {"pj": 16.6, "source": "s"},
-      "fp32_compare": {"pj": 0.9, "source": "s"}},
+      "fp32_compare": {"pj": 0.9, "source": "s"}, "regfile_8b": {"pj": 0.426, "source": "s"}},
     "sram": {"anchors": [{"capacity_bytes": 8192, "read_pj_per_64b": 10, "source": "s"},
                           {"capacity_bytes": 262144, "read_pj_per_64b": 43.35, "write_pj_per_64b": 30.88, "source": "s"}]}
   })");
