@@ -87,10 +87,15 @@ void AttentionPattern::candidate_keys(std::uint64_t i, std::uint64_t L, const st
   if (!std::is_sorted(a.begin(), a.end())) std::sort(a.begin(), a.end());
   b.clear();
   if (window) {
-    const std::int64_t span = static_cast<std::int64_t>(dilation) * static_cast<std::int64_t>(window);
-    const std::int64_t lo = std::max<std::int64_t>(0, static_cast<std::int64_t>(i) - span);
-    const std::int64_t hi = std::min<std::int64_t>(static_cast<std::int64_t>(L) - 1, static_cast<std::int64_t>(i) + span);
-    for (std::int64_t j = lo; j <= hi; ++j) b.push_back(static_cast<std::uint64_t>(j));
+    // Exactly the window's keys (allowed() agrees): i - (window-1) d .. i when causal, otherwise
+    // i -+ (window/2) d, in steps of the dilation d.
+    const std::int64_t d = static_cast<std::int64_t>(dilation), ii = static_cast<std::int64_t>(i);
+    const std::int64_t before = causal ? static_cast<std::int64_t>(window) - 1 : static_cast<std::int64_t>(window / 2);
+    const std::int64_t after = causal ? 0 : static_cast<std::int64_t>(window / 2);
+    std::int64_t lo = ii - before * d;
+    if (lo < 0) lo = ii % d;  // the first in-range key of the same residue
+    const std::int64_t hi = std::min<std::int64_t>(static_cast<std::int64_t>(L) - 1, ii + after * d);
+    for (std::int64_t j = lo; j <= hi; j += d) b.push_back(static_cast<std::uint64_t>(j));
   }
   std::merge(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
   if (window_h) {

@@ -132,8 +132,17 @@ BufferPlan plan_buffer(const std::vector<std::vector<std::uint32_t>>& needs, std
   return bp;
 }
 
+// The lists arrive as one or two ascending runs (window keys, then a global row's keys): merge
+// them instead of sorting when that is the case.
 std::vector<std::uint32_t> sorted_unique(std::vector<std::uint32_t> v) {
-  std::sort(v.begin(), v.end());
+  const auto brk = std::is_sorted_until(v.begin(), v.end());
+  if (brk != v.end()) {
+    if (std::is_sorted(brk, v.end())) {
+      std::inplace_merge(v.begin(), brk, v.end());
+    } else {
+      std::sort(v.begin(), v.end());
+    }
+  }
   v.erase(std::unique(v.begin(), v.end()), v.end());
   return v;
 }

@@ -129,3 +129,36 @@ TEST_CASE("energy table: derived prices follow the documented scaling rules", "[
   CHECK_THROWS_WITH(EnergyTable::parse(JsonNode(bad, "b.json")),
                     Catch::Contains("/entries/x: missing required key \"source\""));
 }
+
+TEST_CASE("candidate_keys holds every allowed key, and only window keys for a sliding window", "[pattern]") {
+  using savp::common::AttentionPattern;
+  for (bool causal : {false, true}) {
+    for (std::uint32_t window : {0u, 1u, 2u, 5u, 8u, 33u}) {
+      for (std::uint32_t dilation : {1u, 2u, 3u}) {
+        for (int globals : {0, 2}) {
+          AttentionPattern p;
+          p.causal = causal;
+          p.window = window;
+          p.dilation = dilation;
+          if (globals) p.global_tokens = {0, 37};
+          if (window == 0 && !globals) continue;
+          const std::uint64_t L = 64;
+          const auto g = p.global_flags(L);
+          std::vector<std::uint64_t> keys;
+          for (std::uint64_t i = 0; i < L; ++i) {
+            p.candidate_keys(i, L, g, keys);
+            CHECK(std::is_sorted(keys.begin(), keys.end()));
+            std::size_t allowed = 0;
+            for (std::uint64_t j = 0; j < L; ++j) {
+              if (!p.allowed(i, j, g)) continue;
+              ++allowed;
+              CHECK(std::binary_search(keys.begin(), keys.end(), j));
+            }
+            // Only the global tokens (which the causal mask may drop) are beyond the allowed keys.
+            CHECK(keys.size() <= allowed + p.global_tokens.size());
+          }
+        }
+      }
+    }
+  }
+}
