@@ -157,7 +157,7 @@ struct DramChannel::Impl {
         }
       }
       if (slot_busy(c)) {
-        ++c;
+        c = next_free_slot(c);  // every slot up to the next free one is taken: skip them at once
         moved = true;
       }
       if (!moved) return c;
@@ -239,6 +239,8 @@ struct DramChannel::Impl {
   // is placed before `now`). A first fit from lb >= now then needs only these bounds and the
   // commands after `now`, usually a handful.
   std::vector<std::uint64_t> col_past;
+  // first_fit_col's last search per kind: its lower bound and answer (see there).
+  mutable std::vector<std::uint64_t> col_memo_bound, col_memo_fit;
   std::size_t col_fold = 0;
   static constexpr std::size_t kFewFutureCols = 16;
   bool any_col = false;
@@ -326,6 +328,8 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
     r.rrd_ready.assign(g.bank_groups, 0);
   }
   col_past.assign(2 * g.ranks * g.bank_groups, 0);
+  col_memo_bound.assign(2 * g.ranks * g.bank_groups, std::numeric_limits<std::uint64_t>::max());
+  col_memo_fit.assign(2 * g.ranks * g.bank_groups, 0);
   slots_.assign(1024, 0);
   slot_mask_ = slots_.size() - 1;
   q_slots.resize(s.queue_depth);
@@ -366,20 +370,31 @@ std::uint64_t DramChannel::Impl::first_fit_col(std::uint64_t lb, std::uint32_t w
   const std::uint64_t lookback = std::uint64_t{kGapLookback} * col_window;
   if (any_col && latest_col > c + lookback) c = latest_col - lookback;
   if (!any_col) return next_free_slot(c);
+  const std::size_t key = (static_cast<std::size_t>(write) * g.ranks + rank) * g.bank_groups + bg;
+  // Placed commands only ever add constraints, so the first fit of this kind from a bound at or
+  // above the previous search's bound is at or after the previous answer: start there (the same
+  // answer, without walking the schedule again; temporally decoupled LT streams search from one
+  // bound thousands of times).
+  const std::uint64_t bound = c;
+  if (col_memo_bound[key] <= bound) c = std::max(c, col_memo_fit[key]);
+  std::uint64_t fit;
   if (lb >= now && cols.size() - col_fold <= kFewFutureCols) {
-    const std::size_t key = (static_cast<std::size_t>(write) * g.ranks + rank) * g.bank_groups + bg;
     // The commands at or before now <= lb only bound c from below (col_past); search among the
     // few after now as the general loop below does.
     c = std::max(c, col_past[key]);
     const auto from_fold = cols.begin() + static_cast<std::ptrdiff_t>(col_fold);
-    return settle_col(c, write, rank, bg, [from_fold](std::uint64_t) { return from_fold; });
+    fit = settle_col(c, write, rank, bg, [from_fold](std::uint64_t) { return from_fold; });
+  } else {
+    // cols is sorted by time: start at the first command that can still constrain c.
+    fit = settle_col(c, write, rank, bg, [this](std::uint64_t at) {
+      const std::uint64_t from = at > col_window ? at - col_window : 0;
+      return std::lower_bound(cols.begin() + static_cast<std::ptrdiff_t>(cols_head), cols.end(), from,
+                              [](const ColCmd& x, std::uint64_t t) { return x.t < t; });
+    });
   }
-  // cols is sorted by time: start at the first command that can still constrain c.
-  return settle_col(c, write, rank, bg, [this](std::uint64_t at) {
-    const std::uint64_t from = at > col_window ? at - col_window : 0;
-    return std::lower_bound(cols.begin() + static_cast<std::ptrdiff_t>(cols_head), cols.end(), from,
-                            [](const ColCmd& x, std::uint64_t t) { return x.t < t; });
-  });
+  col_memo_bound[key] = bound;
+  col_memo_fit[key] = fit;
+  return fit;
 }
 
 std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t rank, std::uint32_t bg) const {
