@@ -11,6 +11,7 @@
 
 #include "models/common/energy_table.hpp"
 #include "models/common/job_descriptor.hpp"
+#include "models/common/pim_command.hpp"
 
 namespace savp::common {
 
@@ -23,9 +24,13 @@ struct MemTransfer {
 
 struct EngineStep {
   std::string phase;                 // per-phase cycle accounting and trace name
+  std::vector<PimCommand> pim;       // processing-in-memory commands, run in order before the reads
   std::vector<MemTransfer> reads;    // issued before the compute
   std::uint64_t compute_cycles = 0;  // engine cycles once the reads have arrived
   std::vector<MemTransfer> writes;   // filled by reads_done(); issued after the compute
+  // Diagnostics the host reads back (e.g. pruning decisions): written through the debug interface,
+  // zero time, not engine traffic, like the host's own backdoor loads.
+  std::vector<MemTransfer> debug_writes;
   // The reads target a double-buffered buffer: they may be issued while the previous step computes.
   bool prefetch = false;
   // With prefetch: how many steps ahead of the compute the reads may run (buffer slots - 1): the

@@ -142,6 +142,11 @@ int cmd_run(const std::vector<std::string>& args) {
   SimulationOutcome out = simulate(scenario, plan, waves);
   if (!scenario.outputs.baseline.is_null() && out.error.empty()) {
     out.stats["comparison"] = run_baseline(scenario, outdir, out.stats);
+    const common::Json& c = out.stats["comparison"];
+    if (c.contains("speedup")) {
+      out.stats["totals"]["speedup_vs_baseline"] = c["speedup"];
+      out.stats["totals"]["energy_reduction_vs_baseline"] = c["energy_ratio"];
+    }
   }
   try {
     write_outputs(outdir, scenario, out.stats, out.trace);

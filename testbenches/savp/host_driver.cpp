@@ -122,6 +122,10 @@ void HostDriver::run_job(const JobSlot& slot) {
     run_spatten_job(slot);
     return;
   }
+  if (scenario_.accelerators[scenario_.workload.accelerator].type == "sprint") {
+    run_sprint_job(slot);
+    return;
+  }
   const sc::AcceleratorSpec& acc = scenario_.accelerators[scenario_.workload.accelerator];
   const common::WorkloadSpec& w = scenario_.workload;
   const MemoryLayout& m = plan_.layout;

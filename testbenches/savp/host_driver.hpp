@@ -29,6 +29,9 @@ struct JobResult {
   // key was kept (negative: not measured).
   std::vector<double> layer_rel_l2;
   double mass_kept = -1, top1_kept = -1;
+  // Engines with an approximate path (SPRINT without its digital recompute): that output's error.
+  bool has_no_recompute = false;
+  common::Accuracy accuracy_no_recompute;
 };
 
 class HostDriver : public sc_core::sc_module {
@@ -42,6 +45,7 @@ class HostDriver : public sc_core::sc_module {
 
   const std::vector<JobResult>& results() const { return results_; }
   const common::AccuracyAccumulator& overall() const { return overall_; }
+  const common::AccuracyAccumulator& overall_no_recompute() const { return overall_no_recompute_; }
   const std::string& error() const { return error_; }
   const sc::InitiatorPort& port() const { return port_; }
 
@@ -50,6 +54,7 @@ class HostDriver : public sc_core::sc_module {
   void run_job(const JobSlot& slot);
   void run_traffic_job(const JobSlot& slot);
   void run_spatten_job(const JobSlot& slot);  // spatten_host.cpp
+  void run_sprint_job(const JobSlot& slot);   // sprint_host.cpp
   // Writes the descriptor, rings the doorbell, waits for the IRQ, acknowledges it; returns STATUS.
   std::uint64_t kick_and_wait(const common::JobDescriptor& d);
 
@@ -58,7 +63,7 @@ class HostDriver : public sc_core::sc_module {
   std::uint64_t csr_base_;
   sc::InitiatorPort port_;
   std::vector<JobResult> results_;
-  common::AccuracyAccumulator overall_;
+  common::AccuracyAccumulator overall_, overall_no_recompute_;
   std::string error_;
 };
 

@@ -3,6 +3,7 @@
 #include "models/common/random.hpp"
 #include "models/dense/dense_core.hpp"
 #include "models/salo/salo_core.hpp"
+#include "models/sprint/sprint_core.hpp"
 #include "tlm/platform/platform.hpp"
 
 namespace savp::tb {
@@ -108,6 +109,18 @@ JobPlan make_plan(sc::Scenario& s) {
     if (!c.why.empty()) {
       throw InputError(s.file, "/workload/" + c.key, "the SALO engine (" + acc_path + ") cannot run this: " + c.why);
     }
+  } else if (acc.type == "sprint") {
+    if (gemm) throw InputError(s.file, "/workload/kind", "the SPRINT engine runs attention, not GEMMs");
+    const common::AttentionPattern& p = w.pattern;
+    if (p.window || p.dilation != 1 || !p.global_tokens.empty() || p.grid_h) {
+      throw InputError(s.file, "/workload/pattern",
+                       "SPRINT prunes dense attention (optionally causal): no window, dilation, global tokens "
+                       "or 2D window");
+    }
+    const auto c = sprint::SprintCore::check_job(acc.sprint, w.seq_len, w.head_dim, w.value_dim);
+    if (!c.why.empty()) {
+      throw InputError(s.file, acc_path + "/" + c.key, "the SPRINT engine (" + acc_path + ") cannot run this: " + c.why);
+    }
   } else {
     why = dense::DenseCore::check_job(acc.dense, gemm ? common::JobKind::Gemm : common::JobKind::Attention, plan.rows,
                                       plan.cols, plan.depth, plan.value_dim);
@@ -130,6 +143,13 @@ JobPlan make_plan(sc::Scenario& s) {
     m.c = m.b + region(w.seq_len, w.head_dim, e, s.file);
     m.out = m.c + region(w.seq_len, w.value_dim, e, s.file);
     m.end = m.out + region(w.seq_len, w.value_dim, 4, s.file);
+    if (acc.type == "sprint") {  // K and V codes are one byte per element at most; keep bits + output
+      m.diag = m.end;
+      m.end = m.diag + align(sprint::SprintCore::diag_bytes(w.seq_len, w.value_dim));
+      if (w.seq_len * w.head_dim > sc::Platform::kPimBytes) {
+        throw InputError(s.file, "/workload/seq_len", "the head's K MSB codes do not fit the PIM window");
+      }
+    }
   }
   if (m.end > s.memory.size_bytes) {
     throw InputError(s.file, "/platform/memory",

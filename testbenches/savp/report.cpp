@@ -146,13 +146,18 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
     }
     if (r.data_checked) j["data_ok"] = r.data_ok;  // traffic: checksum; SpAtten: every expected row written
     if (!r.data_checked || !r.layer_rel_l2.empty()) put_accuracy(j, r.accuracy);
-    if (!r.layer_rel_l2.empty()) {
-      j["layer_rel_l2_err"] = r.layer_rel_l2;
+    if (!r.layer_rel_l2.empty()) j["layer_rel_l2_err"] = r.layer_rel_l2;
+    if (r.mass_kept >= 0) {
       j["probability_mass_kept"] = r.mass_kept;
       j["top1_key_kept"] = r.top1_kept;
       layer_acc_jobs += 1;
       mass_kept += r.mass_kept;
       top1_kept += r.top1_kept;
+    }
+    if (r.has_no_recompute) {
+      Json a = Json::object();
+      put_accuracy(a, r.accuracy_no_recompute);
+      j["accuracy_no_recompute"] = a;
     }
     j["tolerance_rel_l2"] = acc_spec.tolerance_rel_l2();
     j["passed"] = r.passed;
@@ -181,6 +186,23 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
   if (host.overall().count() > 0 || !plan.spatten) put_accuracy(totals, host.overall().result());
   if (engine_sums.count("kv_bytes_unpruned_fp32")) put_pruning_totals(totals, engine_sums, plan);
+  if (engine_sums.count("sequence_positions")) {  // in-memory pruning (SPRINT)
+    auto sum = [&](const char* k) { return engine_sums[k]; };
+    totals["keep_fraction"] = sum("keys_visible") > 0 ? sum("keys_kept") / sum("keys_visible") : 0.0;
+    totals["new_fetch_fraction"] =
+        sum("sequence_positions") > 0 ? sum("keys_fetched") / sum("sequence_positions") : 0.0;
+    totals["keys_kept_per_query"] = sum("queries") > 0 ? sum("keys_kept") / sum("queries") : 0.0;
+    if (host.overall().count() > 0) {
+      Json a = Json::object();
+      put_accuracy(a, host.overall().result());
+      totals["accuracy"] = a;
+    }
+    if (host.overall_no_recompute().count() > 0) {
+      Json a = Json::object();
+      put_accuracy(a, host.overall_no_recompute().result());
+      totals["accuracy_no_recompute"] = a;
+    }
+  }
   if (layer_acc_jobs > 0) {
     totals["probability_mass_kept"] = mass_kept / layer_acc_jobs;
     totals["top1_key_kept"] = top1_kept / layer_acc_jobs;

@@ -155,6 +155,11 @@ double ledger_energy(const std::vector<std::pair<std::string, common::ActionLedg
 }
 }  // namespace
 
+sc_time AcceleratorBase::run_pim(std::vector<common::PimCommand>& commands, sc_time start) {
+  if (!commands.empty()) throw BusError(std::string(name()) + ": processing-in-memory command without a PIM port");
+  return start;
+}
+
 void AcceleratorBase::run_job(JobRecord& rec) {
   const PortStats before = dma_.stats();
   const std::map<std::string, double> attributed_before = dma_.attributed_pj();
@@ -181,6 +186,8 @@ void AcceleratorBase::run_job(JobRecord& rec) {
       const sc_time slot_free = compute_starts.size() >= depth ? compute_starts[compute_starts.size() - depth] : t;
       read_start = std::max(read_free, slot_free);
     }
+    // PIM commands run in the memory; a prefetchable step's overlap the compute like its reads.
+    if (!step.pim.empty()) read_start = run_pim(step.pim, step.prefetch ? read_start : std::max(read_start, compute_free));
     sc_time last_issue;
     const sc_time reads_done = dma_.transfer_all(false, step.reads, read_start, &last_issue);
     read_free = timing_.stream_reads && !step.reads.empty() ? std::max(read_start, last_issue) : reads_done;
@@ -192,6 +199,7 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     // simulated time; issuing in start-time order keeps the memory's busy-until bookkeeping honest.
     if (timing_.mode == TimingMode::LT) write_free = flush_writes_lt(write_free);
     core_->reads_done(step);
+    for (auto& d : step.debug_writes) dma_.debug(true, d.addr, const_cast<std::uint8_t*>(d.src), d.bytes);
     const sc_time start = std::max(reads_done, compute_free);
     if (start > compute_free) {
       const std::uint64_t waited = cycles_of(start - compute_free);

@@ -87,6 +87,11 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   double clock_period_ns() const { return timing_.clock_period_ns; }
   void report_stats(StatsTree& tree) const override;
 
+ protected:
+  // Runs a step's processing-in-memory commands from `start`; returns when their results are in.
+  // Engines without a PIM port refuse them.
+  virtual sc_core::sc_time run_pim(std::vector<common::PimCommand>& commands, sc_core::sc_time start);
+
  private:
   void csr_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   void run();

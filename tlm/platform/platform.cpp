@@ -8,6 +8,7 @@
 #include "tlm/accelerators/dense_accelerator.hpp"
 #include "tlm/accelerators/salo_accelerator.hpp"
 #include "tlm/accelerators/spatten_accelerator.hpp"
+#include "tlm/accelerators/sprint_accelerator.hpp"
 #include "tlm/accelerators/traffic_generator.hpp"
 #include "models/common/random.hpp"
 #include "tlm/memory/dram_target.hpp"
@@ -25,6 +26,7 @@ std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
   if (spec.type == "spatten") {
     return std::make_unique<SpattenAccelerator>(spec.name().c_str(), spec.spatten, energy, seed, mode);
   }
+  if (spec.type == "sprint") return std::make_unique<SprintAccelerator>(spec.name().c_str(), spec.sprint, energy, mode);
   if (spec.type == "traffic") return std::make_unique<TrafficGenerator>(spec.name().c_str(), spec.traffic, mode);
   throw std::invalid_argument("unknown accelerator type " + spec.type);
 }
@@ -53,6 +55,18 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
     bind_through_checker(bus.init_socket, a.tgt_socket, std::string("bus2") + a.basename());
     bus.map({a.name(), csr_base(i), csr::kBlockBytes, static_cast<unsigned>(i + 1)});
     a.irq.bind(irq[i]);
+  }
+  // SPRINT's transposable ReRAM: one PIM target (the first sprint engine's array spec), the next
+  // port on the bus, its command socket bound to every sprint engine.
+  for (std::size_t i = 0; i < s.accelerators.size(); ++i) {
+    if (s.accelerators[i].type != "sprint") continue;
+    if (!pim) {
+      pim = std::make_unique<ReramPimTarget>("pim", s.accelerators[i].sprint.pim, kPimBase, kPimBytes,
+                                             common::derive_seed(s.seed, 2000));
+      bind_through_checker(bus.init_socket, pim->tgt_socket, "bus2pim");
+      bus.map({"pim", kPimBase, kPimBytes, static_cast<unsigned>(s.accelerators.size() + 1)});
+    }
+    static_cast<SprintAccelerator&>(*accelerators[i]).pim_socket.bind(pim->pim_socket);
   }
   if (s.outputs.trace) {
     trace_ = std::make_unique<TraceWriter>(s.outputs.trace_max_events);
@@ -88,6 +102,7 @@ std::vector<std::string> Platform::protocol_violations() const {
 
 void Platform::report_stats(StatsTree& tree) const {
   memory_target->report_stats(tree);
+  if (pim) pim->report_stats(tree);
   for (const auto& a : accelerators) a->report_stats(tree);
   bus.report_stats(tree);
   for (const auto& c : checkers_) c->report_stats(tree);

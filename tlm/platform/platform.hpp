@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "tlm/accelerators/accelerator_base.hpp"
+#include "tlm/memory/reram_pim_target.hpp"
 #include "tlm/core/protocol_checker.hpp"
 #include "tlm/core/stats_tree.hpp"
 #include "tlm/interconnect/router.hpp"
@@ -25,6 +26,10 @@ namespace savp::sc {
 class Platform : public sc_core::sc_module {
  public:
   static constexpr std::uint64_t kCsrBase = 0x10'0000'0000ull;
+  // SPRINT's transposable ReRAM arrays (the processing-in-memory window), when a "sprint" engine
+  // is present: its ordinary socket on the bus here, its PIM socket bound to every sprint engine.
+  static constexpr std::uint64_t kPimBase = 0x20'0000'0000ull;
+  static constexpr std::uint64_t kPimBytes = 1ull << 32;
 
   // vcd_base: where waves.vcd goes (sc_create_vcd_trace_file adds ".vcd"); empty for none.
   Platform(sc_core::sc_module_name name, const Scenario& scenario, const std::string& vcd_base = "");
@@ -34,6 +39,7 @@ class Platform : public sc_core::sc_module {
   std::unique_ptr<MemoryTarget> memory_target;  // SimpleMemory or DramTarget by memory kind
   MemoryTarget& memory() const { return *memory_target; }
   std::vector<std::unique_ptr<AcceleratorBase>> accelerators;
+  std::unique_ptr<ReramPimTarget> pim;  // null without a sprint engine
   sc_core::sc_vector<sc_core::sc_signal<bool>> irq;
 
   // Binds an outside initiator (the host) to the bus, through a protocol checker when enabled.

@@ -8,7 +8,7 @@ namespace fs = std::filesystem;
 using common::Json;
 using common::JsonNode;
 
-std::vector<std::string> engine_types() { return {"dense", "salo", "spatten", "traffic"}; }
+std::vector<std::string> engine_types() { return {"dense", "salo", "spatten", "sprint", "traffic"}; }
 
 namespace {
 
@@ -23,6 +23,7 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   if (a.type == "traffic") a.traffic = memory::TrafficConfig::parse(node);
   if (a.type == "salo") a.salo = salo::SaloConfig::parse(node);
   if (a.type == "spatten") a.spatten = spatten::SpattenConfig::parse(node);
+  if (a.type == "sprint") a.sprint = sprint::SprintConfig::parse(node);
   return a;
 }
 

@@ -17,6 +17,7 @@
 #include "models/memory/traffic_core.hpp"
 #include "models/salo/salo_config.hpp"
 #include "models/spatten/spatten_config.hpp"
+#include "models/sprint/sprint_config.hpp"
 #include "tlm/core/timing_mode.hpp"
 
 namespace savp::sc {
@@ -27,14 +28,20 @@ struct AcceleratorSpec {
   dense::DenseConfig dense;
   salo::SaloConfig salo;
   spatten::SpattenConfig spatten;
+  sprint::SprintConfig sprint;
   memory::TrafficConfig traffic;
   const std::string& name() const {
-    return type == "traffic" ? traffic.name : type == "salo" ? salo.name : type == "spatten" ? spatten.name : dense.name;
+    return type == "traffic"   ? traffic.name
+           : type == "salo"    ? salo.name
+           : type == "spatten" ? spatten.name
+           : type == "sprint"  ? sprint.name
+                               : dense.name;
   }
   double clock_period_ns() const {
     return type == "traffic"   ? traffic.clock_period_ns()
            : type == "salo"    ? salo.clock_period_ns()
            : type == "spatten" ? spatten.clock_period_ns()
+           : type == "sprint"  ? sprint.clock_period_ns()
                                : dense.clock_period_ns();
   }
   // Operand format on the bus and the scoreboard tolerance of the engine's datapath (SpAtten lays
@@ -44,6 +51,7 @@ struct AcceleratorSpec {
   double tolerance_rel_l2() const {
     return type == "salo"      ? salo.effective_tolerance()
            : type == "spatten" ? spatten.tolerance_rel_l2
+           : type == "sprint"  ? sprint.tolerance_rel_l2
                                : dense.effective_tolerance();
   }
 };

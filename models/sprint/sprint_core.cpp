@@ -1,0 +1,325 @@
+#include "models/sprint/sprint_core.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+#include "models/common/int_math.hpp"
+#include "models/common/number_format.hpp"
+#include "models/spatten/progressive_quant.hpp"
+
+namespace savp::sprint {
+
+using common::ceil_div;
+using common::EngineStep;
+using common::PimCommand;
+
+SprintCore::SprintCore(const SprintConfig& cfg, const common::EnergyTable& energy) : cfg_(cfg) {
+  pj_mac_ = energy.mac_pj("int", cfg.key_bits(), 24);
+  pj_add_ = energy.int_add_pj(24);
+  pj_exp_ = energy.pj("fp32_exp");
+  pj_recip_ = energy.pj("fp32_recip");
+  memory::SramSpec s;
+  s.name = "kv_buffer";
+  s.capacity_bytes = std::uint64_t{cfg.budget_kib} * 1024;
+  s.word_bytes = 8;
+  s.clock_mhz = cfg.clock_mhz;
+  srams_.emplace_back(s, energy);
+}
+
+SprintCore::~SprintCore() = default;
+
+SprintCore::JobCheck SprintCore::check_job(const SprintConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
+                                           std::uint64_t value_dim) {
+  const std::string why = cfg.pim.check_head_dim(head_dim);
+  if (cfg.in_memory_pruning && !why.empty()) return {"pim/crossbar_rows", why};
+  const std::uint64_t kb = (head_dim * cfg.key_bits() + 7) / 8, vb = (value_dim * cfg.value_bits + 7) / 8;
+  const SlotsResult slots = slots_from_budget(std::uint64_t{cfg.budget_kib} * 1024, cfg.corelets, kb, vb);
+  if (!slots.ok()) return {"budget_kib", slots.error};
+  if (seq_len > (1u << 24)) return {"seq_len", "at most 16M tokens per head"};
+  return {};
+}
+
+std::uint64_t SprintCore::diag_bytes(std::uint64_t seq_len, std::uint64_t value_dim) {
+  return seq_len * ((seq_len + 7) / 8) + seq_len * value_dim * 4;
+}
+
+void SprintCore::start(const common::JobDescriptor& job) {
+  total_.queries += c_.queries;
+  total_.qk_macs += c_.qk_macs;
+  total_.pv_macs += c_.pv_macs;
+  total_.exps += c_.exps;
+  total_.recips += c_.recips;
+  c_ = Counters{};
+  job_ = job;
+  job_cycles_ = 0;
+  t_ = 0;
+  stage_ = Stage::FirstQ;
+  const std::uint64_t L = job.rows, d = job.depth, dv = job.value_dim;
+  k_row_bytes_ = d;  // baseline: full K codes, one byte each
+  lsb_row_bytes_ = spatten::packed_row_bytes(cfg_.key_lsb_bits, d);
+  k_full_.assign(L * d, 0.0);
+  k_msb_.assign(L * d, 0.0);
+  v_.assign(L * dv, 0.0);
+  known_.assign(L, 0);
+  sld_.begin_head();
+  const std::uint64_t kb = (d * cfg_.key_bits() + 7) / 8, vb = (dv * cfg_.value_bits + 7) / 8;
+  const SlotsResult slots = slots_from_budget(std::uint64_t{cfg_.budget_kib} * 1024, cfg_.corelets, kb, vb);
+  if (!slots.ok()) throw std::runtime_error("SPRINT: " + slots.error);
+  buffers_ = std::make_unique<InterleavedKvBuffers>(cfg_.corelets, slots.slots);
+}
+
+std::uint64_t SprintCore::keys_visible() const { return job_.causal ? t_ + 1 : job_.rows; }
+
+// The query's codes for the DAC-driven wordlines (dac_bits, the host's per-head scale).
+void SprintCore::quantise_query() {
+  const std::uint64_t d = job_.depth;
+  q_.resize(d);
+  common::unpack(q_raw_.data(), d, common::ElemFormat::FP16, common::QuantParams{}, q_.data());
+}
+
+bool SprintCore::next(EngineStep& step) {
+  step = EngineStep{};
+  const std::uint64_t d = job_.depth, L = job_.rows;
+  switch (stage_) {
+    case Stage::FirstQ:
+      step.phase = "q_fetch";
+      q_raw_.resize(d * 2);
+      step.reads.push_back({job_.addr_a, d * 2, q_raw_.data(), nullptr});
+      return true;
+    case Stage::Prune: {
+      step.phase = "prune";
+      step.prefetch = true;  // the arrays score the next query while the CORELETs compute
+      PimCommand copy;
+      copy.kind = PimCommand::Kind::CopyQ;
+      copy.array = job_.addr_pim;
+      copy.keys = static_cast<std::uint32_t>(L);
+      copy.dim = static_cast<std::uint32_t>(d);
+      const double lo = cfg_.pim.query_min(), hi = cfg_.pim.query_max();
+      for (double x : q_) copy.query.push_back(static_cast<std::int32_t>(std::clamp(std::round(x / job_.scale_a), lo, hi)));
+      PimCommand thr = copy;
+      thr.kind = PimCommand::Kind::Threshold;
+      thr.query.clear();
+      thr.threshold = job_.pim_threshold;
+      PimCommand readp = thr;
+      readp.kind = PimCommand::Kind::ReadP;
+      pbits_.assign((L + 7) / 8, 0);
+      readp.out = pbits_.data();
+      step.pim = {copy, thr, readp};
+      return true;
+    }
+    case Stage::Fetch:
+      plan_fetch(step);
+      return true;
+    case Stage::Done:
+      return false;
+  }
+  return false;
+}
+
+// What crosses for query t: the MSBs (transposed read) and LSBs of the keys the buffers lack, their
+// values, and the next query's Q row. Baseline: full K codes.
+void SprintCore::plan_fetch(EngineStep& step) {
+  const std::uint64_t d = job_.depth, dv = job_.value_dim, L = job_.rows;
+  step.phase = "fetch";
+  step.prefetch = true;
+  if (!cfg_.in_memory_pruning) {
+    kept_.clear();
+    for (std::uint32_t j = 0; j < keys_visible(); ++j) kept_.push_back(j);
+    const BufferAccess a = buffers_->access(kept_);
+    fetch_ = a.fetched;
+    c_.hits += a.hits.size();
+  }
+  auto add_rows = [&](std::uint64_t base, std::uint64_t row, std::vector<std::uint8_t>& buf) {
+    buf.resize(fetch_.size() * row);
+    for (std::size_t i = 0; i < fetch_.size();) {
+      std::size_t j = i + 1;
+      while (j < fetch_.size() && fetch_[j] == fetch_[j - 1] + 1) ++j;
+      step.reads.push_back({base + fetch_[i] * row, (j - i) * row, buf.data() + i * row, nullptr});
+      i = j;
+    }
+  };
+  if (cfg_.in_memory_pruning) {
+    if (!fetch_.empty()) {
+      PimCommand tr;
+      tr.kind = PimCommand::Kind::TransposedRead;
+      tr.array = job_.addr_pim;
+      tr.keys = static_cast<std::uint32_t>(L);
+      tr.dim = static_cast<std::uint32_t>(d);
+      tr.columns = fetch_;
+      msb_raw_.resize(fetch_.size() * d);
+      tr.out = msb_raw_.data();
+      step.pim.push_back(tr);
+    }
+    add_rows(job_.addr_b, lsb_row_bytes_, lsb_raw_);
+  } else {
+    add_rows(job_.addr_b, k_row_bytes_, lsb_raw_);
+  }
+  add_rows(job_.addr_c, dv, v_raw_);
+  if (t_ + 1 < L) {
+    q_next_raw_.resize(d * 2);
+    step.reads.push_back({job_.addr_a + (t_ + 1) * d * 2, d * 2, q_next_raw_.data(), nullptr});
+  }
+  c_.fetched += fetch_.size();
+}
+
+void SprintCore::reads_done(EngineStep& step) {
+  const std::uint64_t L = job_.rows;
+  if (step.phase == "q_fetch") {
+    quantise_query();
+    stage_ = cfg_.in_memory_pruning ? Stage::Prune : Stage::Fetch;
+    return;
+  }
+  if (step.phase == "prune") {
+    const std::uint64_t vis = keys_visible();
+    keep_.assign(L, 0);
+    kept_.clear();
+    for (std::uint32_t j = 0; j < vis; ++j) {
+      keep_[j] = (pbits_[j / 8] >> (j % 8)) & 1;
+      if (keep_[j]) kept_.push_back(j);
+    }
+    const LocalitySplit split = sld_.next(keep_);
+    c_.sld_fetch += split.fetch.size();
+    const BufferAccess a = buffers_->access(split);
+    fetch_ = a.fetched;
+    c_.hits += a.hits.size();
+    stage_ = Stage::Fetch;
+    return;
+  }
+  compute(step);
+  if (++t_ < L) {
+    q_raw_ = q_next_raw_;
+    quantise_query();
+    stage_ = cfg_.in_memory_pruning ? Stage::Prune : Stage::Fetch;
+  } else {
+    stage_ = Stage::Done;
+  }
+}
+
+// Decode what crossed, then the CORELETs: exact scores on MSB|LSB keys, softmax over the kept
+// keys, weighted sum of their values. The output row is written; the keep bits and the output
+// without recompute go to the diagnostics region.
+void SprintCore::compute(EngineStep& step) {
+  const std::uint64_t d = job_.depth, dv = job_.value_dim, L = job_.rows;
+  const int lsb = cfg_.key_lsb_bits;
+  for (std::size_t i = 0; i < fetch_.size(); ++i) {
+    const std::uint32_t j = fetch_[i];
+    if (cfg_.in_memory_pruning) {
+      std::vector<std::uint32_t> low(d);
+      if (lsb > 0) spatten::unpack_unsigned(&lsb_raw_[i * lsb_row_bytes_], d, lsb, low.data());
+      for (std::uint64_t x = 0; x < d; ++x) {
+        const std::int32_t m = static_cast<std::int8_t>(msb_raw_[i * d + x]);
+        k_msb_[j * d + x] = static_cast<double>(m * (1 << lsb)) * job_.scale_b;
+        k_full_[j * d + x] = static_cast<double>(m * (1 << lsb) + static_cast<std::int32_t>(low[x])) * job_.scale_b;
+      }
+    } else {
+      for (std::uint64_t x = 0; x < d; ++x) {
+        k_full_[j * d + x] = static_cast<std::int8_t>(lsb_raw_[i * d + x]) * job_.scale_b;
+        k_msb_[j * d + x] = k_full_[j * d + x];
+      }
+    }
+    for (std::uint64_t x = 0; x < dv; ++x) v_[j * dv + x] = static_cast<std::int8_t>(v_raw_[i * dv + x]) * job_.scale_c;
+    known_[j] = 1;
+  }
+  srams_[0].access_immediate(0, static_cast<std::uint32_t>(std::min<std::uint64_t>(
+                                    srams_[0].spec().capacity_bytes, std::max<std::size_t>(1, fetch_.size()) * 8)),
+                             true, busy_cycles_);
+  // Scores: exact (recompute) and from the in-memory codes (no recompute: q at dac_bits x K MSBs).
+  const std::size_t n = kept_.size();
+  std::vector<double> s(n), s_lp(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t j = kept_[i];
+    if (!known_[j]) throw std::runtime_error("SPRINT: kept key " + std::to_string(j) + " never crossed");
+    double a = 0, b = 0;
+    for (std::uint64_t x = 0; x < d; ++x) {
+      a += q_[x] * k_full_[j * d + x];
+      const double qc = std::clamp(std::round(q_[x] / job_.scale_a), static_cast<double>(cfg_.pim.query_min()),
+                                   static_cast<double>(cfg_.pim.query_max()));
+      b += qc * job_.scale_a * k_msb_[j * d + x];
+    }
+    s[i] = a * job_.softmax_scale;
+    s_lp[i] = b * job_.softmax_scale;
+  }
+  auto softmax_pv = [&](std::vector<double>& sc, std::vector<std::uint8_t>& out) {
+    out.assign(dv * 4, 0);
+    if (sc.empty()) return;
+    const double mx = *std::max_element(sc.begin(), sc.end());
+    double sum = 0;
+    for (double& x : sc) sum += (x = std::exp(x - mx));
+    for (std::uint64_t y = 0; y < dv; ++y) {
+      double o = 0;
+      for (std::size_t i = 0; i < n; ++i) o += sc[i] / sum * v_[kept_[i] * dv + y];
+      const float f = static_cast<float>(o);
+      std::memcpy(&out[y * 4], &f, 4);
+    }
+  };
+  softmax_pv(s, out_);
+  softmax_pv(s_lp, diag_out_);
+  step.writes.push_back({job_.addr_out + t_ * dv * 4, dv * 4, nullptr, out_.data()});
+  if (job_.addr_diag) {
+    const std::uint64_t row = (L + 7) / 8;
+    pbits_.assign(row, 0);
+    for (std::uint32_t j : kept_) pbits_[j / 8] |= static_cast<std::uint8_t>(1u << (j % 8));
+    step.debug_writes.push_back({job_.addr_diag + t_ * row, row, nullptr, pbits_.data()});
+    step.debug_writes.push_back({job_.addr_diag + L * row + t_ * dv * 4, dv * 4, nullptr, diag_out_.data()});
+  }
+  // Cycles: keys interleaved over the CORELETs; Q x K, then the softmax over the survivors, then
+  // the weighted sum, per query (the next query's pruning and fetch overlap this compute).
+  const std::uint64_t per = ceil_div(n, cfg_.corelets);
+  const std::uint64_t cycles = per * ceil_div(d, cfg_.qk_lanes) + ceil_div(per, cfg_.softmax_lanes) +
+                               cfg_.softmax_latency + per * ceil_div(dv, cfg_.v_lanes);
+  step.compute_cycles = n ? cycles : 0;
+  srams_[0].access_immediate(0, static_cast<std::uint32_t>(std::min<std::uint64_t>(
+                                    srams_[0].spec().capacity_bytes, std::max<std::size_t>(1, n) * 8)),
+                             false, busy_cycles_);
+  c_.queries += 1;
+  c_.visible += keys_visible();
+  c_.kept += n;
+  c_.qk_macs += n * d;
+  c_.pv_macs += n * dv;
+  c_.exps += n;
+  c_.recips += n ? 1 : 0;
+  c_.compute_cycles += step.compute_cycles;
+  job_cycles_ += step.compute_cycles;
+  busy_cycles_ += step.compute_cycles;
+}
+
+common::EngineJobStats SprintCore::job_stats() const {
+  common::EngineJobStats s;
+  auto put = [&](const char* k, double v) { s.values.emplace_back(k, v); };
+  auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
+  const double seq = static_cast<double>(job_.rows) * static_cast<double>(c_.queries);
+  put("queries", static_cast<double>(c_.queries));
+  put("keys_visible", static_cast<double>(c_.visible));
+  put("keys_kept", static_cast<double>(c_.kept));
+  put("keep_fraction", ratio(static_cast<double>(c_.kept), static_cast<double>(c_.visible)));
+  put("keys_fetched", static_cast<double>(c_.fetched));
+  put("sequence_positions", seq);
+  put("new_fetch_fraction", ratio(static_cast<double>(c_.fetched), seq));
+  put("sld_fetch_fraction", ratio(static_cast<double>(c_.sld_fetch), seq));
+  put("buffer_hits", static_cast<double>(c_.hits));
+  put("keys_kept_per_query", ratio(static_cast<double>(c_.kept), static_cast<double>(c_.queries)));
+  put("ops", 2.0 * static_cast<double>(c_.qk_macs + c_.pv_macs));
+  put("engine_cycles", static_cast<double>(job_cycles_));
+  return s;
+}
+
+std::vector<std::pair<std::string, common::ActionLedger>> SprintCore::actions() const {
+  Counters c = total_;
+  c.qk_macs += c_.qk_macs;
+  c.pv_macs += c_.pv_macs;
+  c.exps += c_.exps;
+  c.recips += c_.recips;
+  std::vector<std::pair<std::string, common::ActionLedger>> out;
+  out.push_back({"qk_units", {{"mac", {c.qk_macs, pj_mac_, "MAC"}}}});
+  out.push_back({"softmax_units", {{"exp", {c.exps, pj_exp_, "op"}}, {"accumulate", {c.exps, pj_add_, "op"}},
+                                   {"reciprocal", {c.recips, pj_recip_, "op"}}}});
+  out.push_back({"v_units", {{"mac", {c.pv_macs, pj_mac_, "MAC"}}}});
+  const double busy_ns = static_cast<double>(busy_cycles_) * cfg_.clock_period_ns();
+  for (const auto& b : srams_) out.push_back({b.spec().name, b.actions(busy_ns)});
+  return out;
+}
+
+}  // namespace savp::sprint

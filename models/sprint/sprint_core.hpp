@@ -1,0 +1,92 @@
+// SprintCore: SPRINT's on-chip accelerator as an engine core (../reference/sprint.md), one attention
+// head per job. Per query t:
+//  - "prune": the query's low-precision codes go to the ReRAM (CopyQ), the transposable arrays score
+//    every stored key in place and threshold it (Threshold), the pruning bit vector comes back
+//    (ReadP); the next query's step overlaps the current query's compute.
+//  - "fetch": spatial-locality detection against the previous query's vector (fetch = P(t) AND NOT
+//    P(t-1), reuse = P(t) AND P(t-1)) and the K/V buffers (the truth: a reused key evicted earlier
+//    is fetched again) decide what crosses: the MSBs of those keys by a transposed read, their LSBs
+//    and values from standard ReRAM, and the next query's Q row; the CORELETs (tokens interleaved)
+//    recompute the kept scores exactly on MSB|LSB keys, softmax over the survivors, weighted sum of
+//    the values; the output row is written.
+// With in_memory_pruning off the same engine is the baseline: every key (and value) the query may
+// see crosses from the same ReRAM (full K codes) unless the buffers hold it.
+// Diagnostics (debug writes to the descriptor's addr_diag, not traffic): each query's keep bits
+// (L rows of ceil(L/8) bytes) and the output computed without recompute (softmax of the
+// low-precision in-memory scores over the kept keys), for the host's accuracy report.
+// Memory layout the host provides: Q fp16 at addr_a; addr_b: K LSB codes packed (pruning) or full
+// K codes one byte each (baseline); addr_c: V codes one byte each; MSB codes one byte each in the
+// PIM window at addr_pim; scales in scale_a/b/c (Q dac scale, K scale, V scale).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/common/energy_table.hpp"
+#include "models/common/engine_step.hpp"
+#include "models/memory/sram_model.hpp"
+#include "models/sprint/kv_buffer.hpp"
+#include "models/sprint/locality.hpp"
+#include "models/sprint/sprint_config.hpp"
+
+namespace savp::sprint {
+
+class SprintCore : public common::EngineCore {
+ public:
+  SprintCore(const SprintConfig& cfg, const common::EnergyTable& energy);
+  ~SprintCore() override;
+
+  // Why a head of this shape cannot run (empty when it can) and the key at fault.
+  struct JobCheck {
+    std::string key, why;
+  };
+  static JobCheck check_job(const SprintConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
+                            std::uint64_t value_dim);
+  // Bytes of the diagnostics region for a head.
+  static std::uint64_t diag_bytes(std::uint64_t seq_len, std::uint64_t value_dim);
+
+  void start(const common::JobDescriptor& job) override;
+  bool next(common::EngineStep& step) override;
+  void reads_done(common::EngineStep& step) override;
+  common::EngineJobStats job_stats() const override;
+  std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
+
+ private:
+  enum class Stage { FirstQ, Prune, Fetch, Done };
+  void quantise_query();
+  void plan_fetch(common::EngineStep& step);
+  void compute(common::EngineStep& step);
+  std::uint64_t keys_visible() const;
+
+  SprintConfig cfg_;
+  double pj_mac_ = 0, pj_add_ = 0, pj_exp_ = 0, pj_recip_ = 0;
+  std::vector<memory::SramModel> srams_;  // K and V buffers
+  std::uint64_t busy_cycles_ = 0;
+  common::JobDescriptor job_;
+  Stage stage_ = Stage::Done;
+  std::uint64_t t_ = 0;  // the query
+  std::uint64_t k_row_bytes_ = 0, lsb_row_bytes_ = 0;
+  std::vector<std::uint8_t> q_raw_, q_next_raw_;
+  std::vector<double> q_;
+  std::vector<std::uint8_t> pbits_;
+  std::vector<std::uint8_t> keep_;  // this query's keep vector over the visible keys
+  std::vector<std::uint32_t> kept_, fetch_;
+  std::vector<std::uint8_t> msb_raw_, lsb_raw_, v_raw_;
+  // Decoded K (full precision and MSB-only) and V of every token that ever crossed (the buffers'
+  // contents are a subset; the model keeps the values, the buffer model decides residency).
+  std::vector<double> k_full_, k_msb_, v_;
+  std::vector<std::uint8_t> known_;
+  std::vector<std::uint8_t> out_, diag_out_;
+  LocalityDetector sld_;
+  std::unique_ptr<InterleavedKvBuffers> buffers_;
+  // This job's counters.
+  struct Counters {
+    std::uint64_t queries = 0, visible = 0, kept = 0, fetched = 0, sld_fetch = 0, hits = 0;
+    std::uint64_t qk_macs = 0, pv_macs = 0, exps = 0, recips = 0, compute_cycles = 0;
+  } c_, total_;
+  std::uint64_t job_cycles_ = 0;
+};
+
+}  // namespace savp::sprint

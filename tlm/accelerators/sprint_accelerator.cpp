@@ -1,0 +1,37 @@
+#include "tlm/accelerators/sprint_accelerator.hpp"
+
+#include "models/sprint/sprint_core.hpp"
+#include "tlm/core/initiator_port.hpp"
+
+namespace savp::sc {
+
+SprintAccelerator::SprintAccelerator(sc_core::sc_module_name name, const sprint::SprintConfig& cfg,
+                                     const common::EnergyTable& energy, TimingMode mode)
+    : AcceleratorBase(name, "sprint", std::make_unique<sprint::SprintCore>(cfg, energy),
+                      accelerator_timing(cfg.clock_period_ns(), cfg.dma, mode)),
+      pim_socket("pim_socket") {}
+
+sc_core::sc_time SprintAccelerator::run_pim(std::vector<common::PimCommand>& commands, sc_core::sc_time start) {
+  sc_core::sc_time t = start;
+  for (auto& c : commands) {
+    tlm::tlm_generic_payload p;
+    p.set_command(c.kind == common::PimCommand::Kind::CopyQ ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    p.set_address(c.array);
+    p.set_data_ptr(c.out);
+    p.set_data_length(0);
+    p.set_streaming_width(0);
+    p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    PimCommandExtension ext(&c);
+    p.set_extension(&ext);
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    pim_socket->b_transport(p, delay);
+    p.clear_extension(&ext);
+    if (!p.is_response_ok()) {
+      throw BusError(std::string(name()) + ": PIM command refused: " + p.get_response_string());
+    }
+    t += delay;
+  }
+  return t;
+}
+
+}  // namespace savp::sc
