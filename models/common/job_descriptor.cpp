@@ -58,8 +58,6 @@ std::vector<std::uint8_t> JobDescriptor::serialise() const {
   put(out, 21, traffic_pattern | (static_cast<std::uint64_t>(read_permille) << 32));
   put(out, 22, traffic_seed);
   put(out, 23, double_bits(pim_threshold));
-  put(out, 24, addr_pim);
-  put(out, 25, addr_diag);
   return out;
 }
 
@@ -100,8 +98,6 @@ JobDescriptor JobDescriptor::deserialise(const std::uint8_t* in, std::size_t n) 
   d.read_permille = static_cast<std::uint32_t>(w21 >> 32);
   d.traffic_seed = get(in, 22);
   d.pim_threshold = bits_double(get(in, 23));
-  d.addr_pim = get(in, 24);
-  d.addr_diag = get(in, 25);
   return d;
 }
 

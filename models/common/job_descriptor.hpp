@@ -23,7 +23,7 @@ std::uint64_t double_bits(double d);
 double bits_double(std::uint64_t u);
 
 struct JobDescriptor {
-  static constexpr std::uint64_t kMagic = 0x3230425044564153ull;  // "SAVPDB02"
+  static constexpr std::uint64_t kMagic = 0x3130425044564153ull;  // "SAVPDB01"
   JobKind kind = JobKind::Attention;
   ElemFormat format = ElemFormat::FP32;  // operand format on the bus
   std::uint32_t int_bits = 8;
@@ -42,12 +42,11 @@ struct JobDescriptor {
   // bytes, addr_a = region base; pattern 0 sequential, 1 strided, 2 random; reads per mille; seed.
   std::uint32_t traffic_pattern = 0, read_permille = 1000;
   std::uint64_t traffic_seed = 0;
-  // Processing-in-memory engines (SPRINT): the pruning threshold, the job's array in the PIM window,
-  // and a diagnostics region the engine fills through the debug interface (not traffic).
+  // Processing-in-memory engines (SPRINT): the pruning threshold. Their array in the PIM window is
+  // given in addr_globals (they run no global tokens).
   double pim_threshold = 0.0;
-  std::uint64_t addr_pim = 0, addr_diag = 0;
 
-  static constexpr std::size_t kBytes = 26 * 8;
+  static constexpr std::size_t kBytes = 24 * 8;
   std::vector<std::uint8_t> serialise() const;
   // Throws std::runtime_error on a bad magic word (a protocol error, not user input).
   static JobDescriptor deserialise(const std::uint8_t* bytes, std::size_t n);

@@ -94,7 +94,7 @@ bool SprintCore::next(EngineStep& step) {
       step.prefetch = true;  // the arrays score the next query while the CORELETs compute
       PimCommand copy;
       copy.kind = PimCommand::Kind::CopyQ;
-      copy.array = job_.addr_pim;
+      copy.array = job_.addr_globals;
       copy.keys = static_cast<std::uint32_t>(L);
       copy.dim = static_cast<std::uint32_t>(d);
       const double lo = cfg_.pim.query_min(), hi = cfg_.pim.query_max();
@@ -145,7 +145,7 @@ void SprintCore::plan_fetch(EngineStep& step) {
     if (!fetch_.empty()) {
       PimCommand tr;
       tr.kind = PimCommand::Kind::TransposedRead;
-      tr.array = job_.addr_pim;
+      tr.array = job_.addr_globals;
       tr.keys = static_cast<std::uint32_t>(L);
       tr.dim = static_cast<std::uint32_t>(d);
       tr.columns = fetch_;
@@ -258,12 +258,12 @@ void SprintCore::compute(EngineStep& step) {
   softmax_pv(s, out_);
   softmax_pv(s_lp, diag_out_);
   step.writes.push_back({job_.addr_out + t_ * dv * 4, dv * 4, nullptr, out_.data()});
-  if (job_.addr_diag) {
-    const std::uint64_t row = (L + 7) / 8;
+  {
+    const std::uint64_t diag = job_.addr_out + L * dv * 4, row = (L + 7) / 8;
     pbits_.assign(row, 0);
     for (std::uint32_t j : kept_) pbits_[j / 8] |= static_cast<std::uint8_t>(1u << (j % 8));
-    step.debug_writes.push_back({job_.addr_diag + t_ * row, row, nullptr, pbits_.data()});
-    step.debug_writes.push_back({job_.addr_diag + L * row + t_ * dv * 4, dv * 4, nullptr, diag_out_.data()});
+    step.debug_writes.push_back({diag + t_ * row, row, nullptr, pbits_.data()});
+    step.debug_writes.push_back({diag + L * row + t_ * dv * 4, dv * 4, nullptr, diag_out_.data()});
   }
   // Cycles: keys interleaved over the CORELETs; Q x K, then the softmax over the survivors, then
   // the weighted sum, per query (the next query's pruning and fetch overlap this compute).

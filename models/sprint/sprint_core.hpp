@@ -11,12 +11,13 @@
 //    the values; the output row is written.
 // With in_memory_pruning off the same engine is the baseline: every key (and value) the query may
 // see crosses from the same ReRAM (full K codes) unless the buffers hold it.
-// Diagnostics (debug writes to the descriptor's addr_diag, not traffic): each query's keep bits
-// (L rows of ceil(L/8) bytes) and the output computed without recompute (softmax of the
-// low-precision in-memory scores over the kept keys), for the host's accuracy report.
+// Diagnostics (debug writes right after the output, at addr_out + L x value_dim x 4; not traffic):
+// each query's keep bits (L rows of ceil(L/8) bytes) and the output computed without recompute
+// (softmax of the low-precision in-memory scores over the kept keys), for the host's accuracy report.
 // Memory layout the host provides: Q fp16 at addr_a; addr_b: K LSB codes packed (pruning) or full
 // K codes one byte each (baseline); addr_c: V codes one byte each; MSB codes one byte each in the
-// PIM window at addr_pim; scales in scale_a/b/c (Q dac scale, K scale, V scale).
+// PIM window at addr_globals; scales in scale_a/b/c (Q dac scale, K scale, V scale); the pruning
+// threshold in pim_threshold.
 #pragma once
 
 #include <cstdint>

@@ -143,9 +143,9 @@ JobPlan make_plan(sc::Scenario& s) {
     m.c = m.b + region(w.seq_len, w.head_dim, e, s.file);
     m.out = m.c + region(w.seq_len, w.value_dim, e, s.file);
     m.end = m.out + region(w.seq_len, w.value_dim, 4, s.file);
-    if (acc.type == "sprint") {  // K and V codes are one byte per element at most; keep bits + output
-      m.diag = m.end;
-      m.end = m.diag + align(sprint::SprintCore::diag_bytes(w.seq_len, w.value_dim));
+    if (acc.type == "sprint") {  // diagnostics right after the output: keep bits + output without recompute
+      m.diag = m.out + w.seq_len * w.value_dim * 4;
+      m.end = align(m.diag + sprint::SprintCore::diag_bytes(w.seq_len, w.value_dim));
       if (w.seq_len * w.head_dim > sc::Platform::kPimBytes) {
         throw InputError(s.file, "/workload/seq_len", "the head's K MSB codes do not fit the PIM window");
       }

@@ -84,8 +84,7 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
   desc.addr_b = m.b;
   desc.addr_c = m.c;
   desc.addr_out = m.out;
-  desc.addr_diag = m.diag;
-  desc.addr_pim = sc::Platform::kPimBase;
+  desc.addr_globals = sc::Platform::kPimBase;  // the head's arrays in the PIM window
   // Q at fp16; its DAC scale (dac_bits codes span the head's largest |q|).
   auto q = common::pack(d.q.data(), common::ElemFormat::FP16);
   port_.debug(true, m.a, q.data(), q.size());
@@ -98,7 +97,7 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
   std::vector<std::uint8_t> bytes(L * dim);
   if (cfg.in_memory_pruning) {
     for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(static_cast<std::int8_t>(k.q[i] >> cfg.key_lsb_bits));
-    port_.debug(true, desc.addr_pim, bytes.data(), bytes.size());
+    port_.debug(true, desc.addr_globals, bytes.data(), bytes.size());
     const std::size_t row = spatten::packed_row_bytes(cfg.key_lsb_bits, dim);
     std::vector<std::uint8_t> lsb(L * row, 0);
     std::vector<std::uint32_t> low(dim);

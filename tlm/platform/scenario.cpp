@@ -93,8 +93,20 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
       o.accept("baseline");  // null: no comparison (e.g. --set outputs.baseline=null)
     } else if (o.has("baseline")) {
       JsonNode b = o.object_at("baseline");
-      parse_accelerator(b);  // validated here, run later as its own simulation
-      s.outputs.baseline = b.value();
+      if (b.has("same_engine")) {
+        // The workload's own accelerator with some keys changed (e.g. SPRINT without in-memory
+        // pruning): follows every --set on the accelerator, so the comparison stays like for like.
+        JsonNode over = b.object_at("same_engine");
+        b.finish();
+        Json merged = root["platform"]["accelerators"][s.workload.accelerator];  // includes spliced
+        for (auto it = over.value().begin(); it != over.value().end(); ++it) merged[it.key()] = it.value();
+        JsonNode m(merged, b.file(), b.pointer() + "/same_engine");
+        parse_accelerator(m);
+        s.outputs.baseline = merged;
+      } else {
+        parse_accelerator(b);  // validated here, run later as its own simulation
+        s.outputs.baseline = b.value();
+      }
     }
     o.finish();
   }

@@ -54,12 +54,12 @@ bad_case("zero quantum" ${DEF} SET quantum_ns=0 STDERR "default.json" "/quantum_
 bad_case("unknown dataflow" ${DEF} SET platform.accelerators.0.dataflow=xy
   STDERR "default.json" "/platform/accelerators/0/dataflow" "expected one of os|ws|is, found \"xy\"")
 bad_case("unknown engine type" ${DEF} SET platform.accelerators.0.type=sparse
-  STDERR "default.json" "/platform/accelerators/0/type" "expected one of dense|salo|spatten|traffic, found \"sparse\"")
+  STDERR "default.json" "/platform/accelerators/0/type" "expected one of dense|salo|spatten|sprint|traffic, found \"sparse\"")
 bad_case("unknown workload kind" ${DEF} SET workload.kind=conv
   STDERR "default.json" "/workload/kind" "expected one of attention|gemm|traffic, found \"conv\"")
 bad_case("unknown timing mode" ${DEF} SET timing_mode=XT STDERR "default.json" "/timing_mode" "expected one of LT|AT")
 bad_case("unknown memory preset" ${DEF} SET platform.memory.preset=hbm9
-  STDERR "default.json" "/platform/memory/preset" "expected a memory preset (ddr4|hbm2|hbm2-pc|hbm2-stack|ideal|lpddr4|simple" "found \"hbm9\"")
+  STDERR "default.json" "/platform/memory/preset" "expected a memory preset (ddr4|hbm2|hbm2-pc|hbm2-stack|ideal|lpddr4|reram|simple" "found \"hbm9\"")
 bad_case("unknown key via set" ${DEF} SET workload.bogus=1 STDERR "default.json" "/workload/bogus" "unknown key \"bogus\"")
 bad_case("energy entry without pj" ${DEF} SET "platform.energy.entries.fp32_add={\"source\":\"x\"}"
   STDERR "default.json" "/platform/energy/entries/fp32_add" "missing required key \"pj\"")
