@@ -40,6 +40,8 @@ DS = "models/memory/dram_spec.cpp"
 SA = "models/salo/salo_config.cpp"
 DM = "models/common/dma_spec.cpp"
 SP = "models/spatten/spatten_config.cpp"
+SR = "models/sprint/sprint_config.cpp"
+RR = "models/memory/reram_spec.cpp"
 LOADER = {
     "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
     "platform": [(SC, r"JsonNode platform =", r"platform\.finish\(\)", "platform")],
@@ -98,6 +100,13 @@ LOADER = {
                         (SP, r"void parse_schedule\(", r"^}", "p",
                          {"prefix": (SP, r'parse_schedule\(\s*p\s*,\s*"(\w+)"')})],
     "spatten_quantisation": [(SP, r'object_at\("quantisation"\)', r"q\.finish\(\)", "q")],
+    "sprint_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
+                           (SR, r"SprintConfig SprintConfig::parse", r"node\.finish\(\)", "node")],
+    "sprint_threshold": [(SR, r'object_at\("threshold"\)', r"t\.finish\(\)", "t")],
+    "sprint_pim": [(RR, r"ReramSpec ReramSpec::parse", r"n\.finish\(\)", "n")],
+    "sprint_dma": [(DM, r"DmaSpec DmaSpec::parse", r"d\.finish\(\)", "d")],
+    # outputs.baseline {"same_engine": {...}}: the overrides inside are the accelerator's own keys.
+    "baseline_same_engine": [(SC, r'if \(b\.has\("same_engine"\)\)', r"b\.finish\(\)", "b")],
 }
 
 
@@ -256,11 +265,11 @@ def main():
     problems = []
 
     # 1. Shipped files.
-    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json"))) + sorted(glob.glob(os.path.join(scen, "salo", "*.json"))) + sorted(glob.glob(os.path.join(scen, "spatten", "*.json")))]
+    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json"))) + sorted(glob.glob(os.path.join(scen, "salo", "*.json"))) + sorted(glob.glob(os.path.join(scen, "spatten", "*.json"))) + sorted(glob.glob(os.path.join(scen, "sprint", "*.json")))]
     checks += [(p, {"anyOf": [{"$ref": "#/$defs/memory_preset"}, {"$ref": "#/$defs/dram_memory_preset"}]}) for p in sorted(glob.glob(os.path.join(scen, "memory", "presets", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/energy_table"}) for p in sorted(glob.glob(os.path.join(scen, "energy", "*.json")))]
     checks += [(p, {"anyOf": [{"$ref": "#/$defs/dense_accelerator"}, {"$ref": "#/$defs/salo_accelerator"},
-                              {"$ref": "#/$defs/spatten_accelerator"}]}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]
+                              {"$ref": "#/$defs/spatten_accelerator"}, {"$ref": "#/$defs/sprint_accelerator"}]}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]
     for path, s in checks:
         try:
             with open(path) as f:
