@@ -140,7 +140,10 @@ TEST_CASE("candidate_keys holds every allowed key, and only window keys for a sl
           p.causal = causal;
           p.window = window;
           p.dilation = dilation;
-          if (globals) p.global_tokens = {0, 37};
+          if (globals) {
+            p.global_tokens.push_back(0);
+            p.global_tokens.push_back(37);
+          }
           if (window == 0 && !globals) continue;
           const std::uint64_t L = 64;
           const auto g = p.global_flags(L);
