@@ -141,6 +141,21 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
   if (w.source == "synthetic" || node.has("seq_len")) {
     w.seq_len = static_cast<std::uint64_t>(node.get_int("seq_len", 1, kMaxDim));
   }
+  if (node.has("valid_len")) {
+    JsonNode v = node.child("valid_len");
+    for (std::size_t i = 0; i < v.array_size(); ++i) {
+      JsonNode e = v.element(i);
+      if (!e.value().is_number_integer() || e.value().get<std::int64_t>() < 1 ||
+          (w.seq_len && e.value().get<std::uint64_t>() > w.seq_len)) {
+        e.fail_expected("a number of valid tokens in [1, seq_len = " + std::to_string(w.seq_len) + "]");
+      }
+      w.valid_len.push_back(e.value().get<std::uint64_t>());
+    }
+    if (w.valid_len.size() != 1 && w.valid_len.size() != w.batch) {
+      v.fail("expected one valid length, or one per batch element (" + std::to_string(w.batch) + "), found " +
+             std::to_string(w.valid_len.size()));
+    }
+  }
   if (w.generate > 0 && w.seq_len && w.generate >= w.seq_len) {
     node.child("generate").fail("generating " + std::to_string(w.generate) + " of " + std::to_string(w.seq_len) +
                                 " tokens leaves no prompt; generate must be below seq_len");

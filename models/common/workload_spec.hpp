@@ -34,6 +34,13 @@ struct WorkloadSpec {
   // Generation (GPT-2 style): the last `generate` tokens of seq_len are produced one per step, each
   // attending to the tokens before it; 0: summarisation (BERT style, every query at once).
   std::uint64_t generate = 0;
+  // Padded batches: the valid tokens of each batch element (one entry, or one per element); the rest
+  // of seq_len is padding. Empty: no padding.
+  std::vector<std::uint64_t> valid_len;
+  std::uint64_t valid_tokens(std::uint64_t batch_index) const {
+    if (valid_len.empty()) return seq_len;
+    return valid_len[valid_len.size() == 1 ? 0 : batch_index];
+  }
   // GEMM.
   std::uint64_t M = 0, N = 0, K = 0;
   // Traffic (memory characterisation): pattern sequential|strided|random, read fraction, request

@@ -20,6 +20,7 @@ SprintConfig SprintConfig::parse(common::JsonNode node) {
   c.key_lsb_bits = static_cast<int>(node.get_int("key_lsb_bits", c.key_lsb_bits, 0, 12));
   c.value_bits = static_cast<int>(node.get_int("value_bits", c.value_bits, 2, 16));
   c.in_memory_pruning = node.get_bool("in_memory_pruning", c.in_memory_pruning);
+  c.padding_removal = node.get_bool("padding_removal", c.padding_removal);
   if (node.has("threshold")) {
     common::JsonNode t = node.object_at("threshold");
     c.threshold.kind = t.get_choice("policy", {"fixed", "calibrated"}, c.threshold.kind);

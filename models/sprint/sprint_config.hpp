@@ -38,6 +38,9 @@ struct SprintConfig {
   int key_lsb_bits = 4;                // K = MSB (in the transposable arrays) | LSB (standard ReRAM)
   int value_bits = 8;
   bool in_memory_pruning = true;  // false: the baseline (every K/V fetched, same hardware)
+  // Padded batches: skip the padded queries and keys (both dimensions of the attention matrix);
+  // false: they are fetched and computed, and masked out of the softmax, as a naive engine would.
+  bool padding_removal = true;
   ThresholdPolicy threshold;
   memory::ReramSpec pim;
   common::DmaSpec dma{64, 64, 1};

@@ -58,6 +58,9 @@ void SprintCore::start(const common::JobDescriptor& job) {
   t_ = 0;
   stage_ = Stage::FirstQ;
   const std::uint64_t L = job.rows, d = job.depth, dv = job.value_dim;
+  valid_ = job.cols == 0 ? L : std::min<std::uint64_t>(job.cols, L);
+  last_ = cfg_.padding_removal ? valid_ : L;
+  c_.padded_queries_skipped = L - last_;
   k_row_bytes_ = d;  // baseline: full K codes, one byte each
   lsb_row_bytes_ = spatten::packed_row_bytes(cfg_.key_lsb_bits, d);
   k_full_.assign(L * d, 0.0);
@@ -71,7 +74,11 @@ void SprintCore::start(const common::JobDescriptor& job) {
   buffers_ = std::make_unique<InterleavedKvBuffers>(cfg_.corelets, slots.slots);
 }
 
-std::uint64_t SprintCore::keys_visible() const { return job_.causal ? t_ + 1 : job_.rows; }
+// Keys query t may attend: causal or all, without the padding when it is removed.
+std::uint64_t SprintCore::keys_visible() const {
+  const std::uint64_t v = job_.causal ? t_ + 1 : job_.rows;
+  return cfg_.padding_removal ? std::min(v, valid_) : v;
+}
 
 // The query's codes for the DAC-driven wordlines (dac_bits, the host's per-head scale).
 void SprintCore::quantise_query() {
@@ -128,6 +135,7 @@ void SprintCore::plan_fetch(EngineStep& step) {
   if (!cfg_.in_memory_pruning) {
     kept_.clear();
     for (std::uint32_t j = 0; j < keys_visible(); ++j) kept_.push_back(j);
+    c_.padded_keys_skipped += (job_.causal ? t_ + 1 : L) - keys_visible();
     const BufferAccess a = buffers_->access(kept_);
     fetch_ = a.fetched;
     c_.hits += a.hits.size();
@@ -158,7 +166,7 @@ void SprintCore::plan_fetch(EngineStep& step) {
     add_rows(job_.addr_b, k_row_bytes_, lsb_raw_);
   }
   add_rows(job_.addr_c, dv, v_raw_);
-  if (t_ + 1 < L) {
+  if (t_ + 1 < last_) {
     q_next_raw_.resize(d * 2);
     step.reads.push_back({job_.addr_a + (t_ + 1) * d * 2, d * 2, q_next_raw_.data(), nullptr});
   }
@@ -174,6 +182,7 @@ void SprintCore::reads_done(EngineStep& step) {
   }
   if (step.phase == "prune") {
     const std::uint64_t vis = keys_visible();
+    c_.padded_keys_skipped += (job_.causal ? t_ + 1 : L) - vis;
     keep_.assign(L, 0);
     kept_.clear();
     for (std::uint32_t j = 0; j < vis; ++j) {
@@ -189,7 +198,7 @@ void SprintCore::reads_done(EngineStep& step) {
     return;
   }
   compute(step);
-  if (++t_ < L) {
+  if (++t_ < last_) {
     q_raw_ = q_next_raw_;
     quantise_query();
     stage_ = cfg_.in_memory_pruning ? Stage::Prune : Stage::Fetch;
@@ -241,11 +250,16 @@ void SprintCore::compute(EngineStep& step) {
     }
     s[i] = a * job_.softmax_scale;
     s_lp[i] = b * job_.softmax_scale;
+    if (j >= valid_) {  // a padded key computed without padding removal: masked out
+      s[i] = s_lp[i] = -std::numeric_limits<double>::infinity();
+      ++c_.padded_keys_computed;
+    }
   }
   auto softmax_pv = [&](std::vector<double>& sc, std::vector<std::uint8_t>& out) {
     out.assign(dv * 4, 0);
     if (sc.empty()) return;
     const double mx = *std::max_element(sc.begin(), sc.end());
+    if (!std::isfinite(mx)) return;  // nothing but padding kept: a zero row
     double sum = 0;
     for (double& x : sc) sum += (x = std::exp(x - mx));
     for (std::uint64_t y = 0; y < dv; ++y) {
@@ -302,6 +316,9 @@ common::EngineJobStats SprintCore::job_stats() const {
   put("buffer_hits", static_cast<double>(c_.hits));
   put("keys_kept_per_query", ratio(static_cast<double>(c_.kept), static_cast<double>(c_.queries)));
   put("ops", 2.0 * static_cast<double>(c_.qk_macs + c_.pv_macs));
+  put("padded_queries_skipped", static_cast<double>(c_.padded_queries_skipped));
+  put("padded_keys_skipped", static_cast<double>(c_.padded_keys_skipped));
+  put("padded_keys_computed", static_cast<double>(c_.padded_keys_computed));
   put("engine_cycles", static_cast<double>(job_cycles_));
   return s;
 }

@@ -14,6 +14,9 @@
 // Diagnostics (debug writes right after the output, at addr_out + L x value_dim x 4; not traffic):
 // each query's keep bits (L rows of ceil(L/8) bytes) and the output computed without recompute
 // (softmax of the low-precision in-memory scores over the kept keys), for the host's accuracy report.
+// Padded batches: descriptor cols = the valid tokens; with padding removal the padded queries are
+// not run and the padded keys are dropped from every keep vector; without it they are fetched and
+// computed, and masked out of the softmax.
 // Memory layout the host provides: Q fp16 at addr_a; addr_b: K LSB codes packed (pruning) or full
 // K codes one byte each (baseline); addr_c: V codes one byte each; MSB codes one byte each in the
 // PIM window at addr_globals; scales in scale_a/b/c (Q dac scale, K scale, V scale); the pruning
@@ -67,7 +70,9 @@ class SprintCore : public common::EngineCore {
   std::uint64_t busy_cycles_ = 0;
   common::JobDescriptor job_;
   Stage stage_ = Stage::Done;
-  std::uint64_t t_ = 0;  // the query
+  std::uint64_t t_ = 0;       // the query
+  std::uint64_t valid_ = 0;   // valid tokens of the padded sequence (descriptor cols)
+  std::uint64_t last_ = 0;    // queries processed: valid_ with padding removal, all rows otherwise
   std::uint64_t k_row_bytes_ = 0, lsb_row_bytes_ = 0;
   std::vector<std::uint8_t> q_raw_, q_next_raw_;
   std::vector<double> q_;
@@ -86,6 +91,7 @@ class SprintCore : public common::EngineCore {
   struct Counters {
     std::uint64_t queries = 0, visible = 0, kept = 0, fetched = 0, sld_fetch = 0, hits = 0;
     std::uint64_t qk_macs = 0, pv_macs = 0, exps = 0, recips = 0, compute_cycles = 0;
+    std::uint64_t padded_queries_skipped = 0, padded_keys_skipped = 0, padded_keys_computed = 0;
   } c_, total_;
   std::uint64_t job_cycles_ = 0;
 };

@@ -77,6 +77,11 @@ JobPlan make_plan(sc::Scenario& s) {
     plan.jobs.push_back(j);
     return plan;
   }
+  if (acc.type != "sprint" && !w.valid_len.empty()) {
+    throw InputError(s.file, "/workload/valid_len",
+                     "padded batches run on a \"sprint\" accelerator (padding removal); accelerator " +
+                         std::to_string(w.accelerator) + " is of type \"" + acc.type + "\"");
+  }
   if (acc.type != "spatten" && (w.source == "trace" || w.generate)) {
     throw InputError(s.file, w.generate ? "/workload/generate" : "/workload/data/source",
                      std::string(w.generate ? "generation" : "a pruning-trace replay") +

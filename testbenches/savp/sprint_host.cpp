@@ -75,7 +75,9 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
                                       : common::generate_qkv(w.synthetic, L, dim, dv, slot.seed);
   common::JobDescriptor desc;
   desc.kind = common::JobKind::Attention;
-  desc.rows = desc.cols = L;
+  const std::uint64_t valid = w.valid_tokens(slot.batch);  // padded batches: the rest is padding
+  desc.rows = L;
+  desc.cols = valid;
   desc.depth = dim;
   desc.value_dim = dv;
   desc.causal = w.pattern.causal ? 1 : 0;
@@ -132,14 +134,22 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
 
   // Scoreboard: the output (recompute) and, from the diagnostics, the output without recompute and
   // the kept keys against the exact reference.
-  const common::MatrixD ref = common::reference_attention(d.q, d.k, d.v, w.pattern, desc.softmax_scale);
+  // The reference runs on the valid tokens only (padding attends and is attended by nothing).
+  auto rows_of = [valid](const common::MatrixD& x) {
+    common::MatrixD r(valid, x.cols());
+    std::copy(x.data().begin(), x.data().begin() + static_cast<std::ptrdiff_t>(valid * x.cols()), r.data().begin());
+    return r;
+  };
+  const common::MatrixD ref =
+      common::reference_attention(rows_of(d.q), rows_of(d.k), rows_of(d.v), w.pattern, desc.softmax_scale);
   std::vector<float> got(L * dv), lp(L * dv);
   port_.debug(false, m.out, reinterpret_cast<std::uint8_t*>(got.data()), got.size() * 4);
   const std::uint64_t row = (L + 7) / 8;
   std::vector<std::uint8_t> bits(L * row);
   port_.debug(false, m.diag, bits.data(), bits.size());
   port_.debug(false, m.diag + L * row, reinterpret_cast<std::uint8_t*>(lp.data()), lp.size() * 4);
-  std::vector<double> g(got.begin(), got.end()), gl(lp.begin(), lp.end());
+  const auto valid_rows = static_cast<std::ptrdiff_t>(valid * dv);
+  std::vector<double> g(got.begin(), got.begin() + valid_rows), gl(lp.begin(), lp.begin() + valid_rows);
   res.accuracy = overall_.add(g.data(), ref.data().data(), g.size());
   if (cfg.in_memory_pruning) {
     res.has_no_recompute = true;
@@ -147,8 +157,8 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
   }
   double mass = 0, top1 = 0;
   std::vector<double> p;
-  for (std::size_t t = 0; t < L; ++t) {
-    const std::size_t ctx = w.pattern.causal ? t + 1 : L;
+  for (std::size_t t = 0; t < valid; ++t) {
+    const std::size_t ctx = w.pattern.causal ? t + 1 : valid;
     p.assign(ctx, 0.0);
     double mx = -std::numeric_limits<double>::infinity(), sum = 0;
     for (std::size_t j = 0; j < ctx; ++j) {
@@ -165,8 +175,8 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
     }
     top1 += (bits[t * row + arg / 8] >> (arg % 8)) & 1;
   }
-  res.mass_kept = mass / static_cast<double>(L);
-  res.top1_kept = top1 / static_cast<double>(L);
+  res.mass_kept = mass / static_cast<double>(valid);
+  res.top1_kept = top1 / static_cast<double>(valid);
   res.passed = res.status == sc::csr::kStatusDone && res.accuracy.rel_l2_err <= acc.tolerance_rel_l2();
   results_.push_back(res);
 }

@@ -31,3 +31,14 @@ bad_case("sprint budget below one key and value" ${SPR} SET ${SPRA}.budget_kib=1
   STDERR "/platform/accelerators/0/budget_kib" "less than one key + value")
 bad_case("sprint threshold step of 8 cycles" ${SPR} SET "${SPRA}.pim={\"threshold_cycles\":9}"
   STDERR "/platform/accelerators/0/pim/threshold_cycles" "under 8 memory cycles")
+add_test(NAME "regress: sprint padding removal skips padding, same outputs"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sprint_padding.py ${SAVP_BIN} ${SPR} ${REGRESS_OUT}/sprint-padding
+          --set workload.layers=1 --set workload.heads=2 --set workload.batch=2 --set workload.seq_len=256
+          "--set" "workload.valid_len=[150,90]")
+set_tests_properties("regress: sprint padding removal skips padding, same outputs" PROPERTIES LABELS regress)
+bad_case("sprint valid length beyond seq_len" ${SPR} SET "workload.valid_len=[600]"
+  STDERR "/workload/valid_len/0" "a number of valid tokens in")
+bad_case("valid lengths not one per batch element" ${SPR} SET workload.batch=3 "workload.valid_len=[100,200]"
+  STDERR "/workload/valid_len" "one per batch element (3), found 2")
+bad_case("padded batch on another engine" ${SCENARIOS}/salo/small.json SET "workload.valid_len=[10]"
+  STDERR "/workload/valid_len" "padded batches run on a \"sprint\" accelerator")
