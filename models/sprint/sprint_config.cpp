@@ -16,11 +16,13 @@ SprintConfig SprintConfig::parse(common::JsonNode node) {
   c.qk_lanes = static_cast<std::uint32_t>(node.get_int("qk_lanes", c.qk_lanes, 1, 4096));
   c.v_lanes = static_cast<std::uint32_t>(node.get_int("v_lanes", c.v_lanes, 1, 4096));
   c.softmax_lanes = static_cast<std::uint32_t>(node.get_int("softmax_lanes", c.softmax_lanes, 1, 4096));
-  c.softmax_latency = static_cast<std::uint32_t>(node.get_int("softmax_latency", c.softmax_latency, 0, 1 << 16));
+  c.softmax_latency =
+      static_cast<std::uint32_t>(node.get_int("softmax_latency", c.softmax_latency, 0, 1 << 16));
   c.key_lsb_bits = static_cast<int>(node.get_int("key_lsb_bits", c.key_lsb_bits, 0, 12));
   c.value_bits = static_cast<int>(node.get_int("value_bits", c.value_bits, 2, 16));
   c.in_memory_pruning = node.get_bool("in_memory_pruning", c.in_memory_pruning);
   c.padding_removal = node.get_bool("padding_removal", c.padding_removal);
+  c.pointer = node.get_choice("pointer", {"rotating", "in_order"}, c.pointer);
   if (node.has("threshold")) {
     common::JsonNode t = node.object_at("threshold");
     c.threshold.kind = t.get_choice("policy", {"fixed", "calibrated"}, c.threshold.kind);
@@ -41,8 +43,9 @@ SprintConfig SprintConfig::parse(common::JsonNode node) {
   }
   if (node.has("pim")) c.pim = memory::ReramSpec::parse(node.object_at("pim"));
   if (c.pim.msb_bits + c.key_lsb_bits > 12) {
-    node.child("key_lsb_bits").fail("K MSB + LSB bits must be at most 12 (the on-chip datapath), found " +
-                                    std::to_string(c.pim.msb_bits) + " + " + std::to_string(c.key_lsb_bits));
+    node.child("key_lsb_bits")
+        .fail("K MSB + LSB bits must be at most 12 (the on-chip datapath), found " +
+              std::to_string(c.pim.msb_bits) + " + " + std::to_string(c.key_lsb_bits));
   }
   if (node.has("dma")) c.dma = common::DmaSpec::parse(node.object_at("dma"), c.dma);
   c.tolerance_rel_l2 = node.get_number_in("tolerance_rel_l2", c.tolerance_rel_l2, 0.0, 10.0);

@@ -41,6 +41,9 @@ struct SprintConfig {
   // Padded batches: skip the padded queries and keys (both dimensions of the attention matrix);
   // false: they are fetched and computed, and masked out of the softmax, as a naive engine would.
   bool padding_removal = true;
+  // The CORELETs' pointer over a query's kept keys: "rotating" moves on to a key that is present
+  // instead of waiting for a missing one; "in_order" stops at the first missing key.
+  std::string pointer = "rotating";
   ThresholdPolicy threshold;
   memory::ReramSpec pim;
   common::DmaSpec dma{64, 64, 1};

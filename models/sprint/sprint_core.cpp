@@ -31,8 +31,8 @@ SprintCore::SprintCore(const SprintConfig& cfg, const common::EnergyTable& energ
 
 SprintCore::~SprintCore() = default;
 
-SprintCore::JobCheck SprintCore::check_job(const SprintConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
-                                           std::uint64_t value_dim) {
+SprintCore::JobCheck SprintCore::check_job(const SprintConfig& cfg, std::uint64_t seq_len,
+                                           std::uint64_t head_dim, std::uint64_t value_dim) {
   const std::string why = cfg.pim.check_head_dim(head_dim);
   if (cfg.in_memory_pruning && !why.empty()) return {"pim/crossbar_rows", why};
   const std::uint64_t kb = (head_dim * cfg.key_bits() + 7) / 8, vb = (value_dim * cfg.value_bits + 7) / 8;
@@ -105,7 +105,8 @@ bool SprintCore::next(EngineStep& step) {
       copy.keys = static_cast<std::uint32_t>(L);
       copy.dim = static_cast<std::uint32_t>(d);
       const double lo = cfg_.pim.query_min(), hi = cfg_.pim.query_max();
-      for (double x : q_) copy.query.push_back(static_cast<std::int32_t>(std::clamp(std::round(x / job_.scale_a), lo, hi)));
+      for (double x : q_)
+        copy.query.push_back(static_cast<std::int32_t>(std::clamp(std::round(x / job_.scale_a), lo, hi)));
       PimCommand thr = copy;
       thr.kind = PimCommand::Kind::Threshold;
       thr.query.clear();
@@ -115,6 +116,13 @@ bool SprintCore::next(EngineStep& step) {
       pbits_.assign((L + 7) / 8, 0);
       readp.out = pbits_.data();
       step.pim = {copy, thr, readp};
+      return true;
+    }
+    case Stage::Hits: {
+      // Q x K on the kept keys already on chip, overlapped by the fetch's reads (next step).
+      step.phase = "hits";
+      const std::uint64_t per = ceil_div(early_, cfg_.corelets);
+      step.compute_cycles = per * ceil_div(d, cfg_.qk_lanes);
       return true;
     }
     case Stage::Fetch:
@@ -132,14 +140,6 @@ void SprintCore::plan_fetch(EngineStep& step) {
   const std::uint64_t d = job_.depth, dv = job_.value_dim, L = job_.rows;
   step.phase = "fetch";
   step.prefetch = true;
-  if (!cfg_.in_memory_pruning) {
-    kept_.clear();
-    for (std::uint32_t j = 0; j < keys_visible(); ++j) kept_.push_back(j);
-    c_.padded_keys_skipped += (job_.causal ? t_ + 1 : L) - keys_visible();
-    const BufferAccess a = buffers_->access(kept_);
-    fetch_ = a.fetched;
-    c_.hits += a.hits.size();
-  }
   auto add_rows = [&](std::uint64_t base, std::uint64_t row, std::vector<std::uint8_t>& buf) {
     buf.resize(fetch_.size() * row);
     for (std::size_t i = 0; i < fetch_.size();) {
@@ -173,11 +173,39 @@ void SprintCore::plan_fetch(EngineStep& step) {
   c_.fetched += fetch_.size();
 }
 
+// The kept keys' residency decided: what to fetch, and how many kept keys the pointer can score
+// before the fetched ones arrive.
+void SprintCore::after_access(const BufferAccess& a) {
+  fetch_ = a.fetched;
+  c_.hits += a.hits.size();
+  if (cfg_.pointer == "rotating" || fetch_.empty()) {
+    early_ = a.hits.size();
+  } else {
+    early_ = static_cast<std::uint64_t>(std::lower_bound(a.hits.begin(), a.hits.end(), fetch_.front()) -
+                                        a.hits.begin());
+  }
+  c_.keys_early += early_;
+  stage_ = Stage::Hits;
+}
+
+// The next query: its pruning in memory, or (baseline) every visible key.
+void SprintCore::next_query() {
+  if (cfg_.in_memory_pruning) {
+    stage_ = Stage::Prune;
+    return;
+  }
+  const std::uint64_t L = job_.rows;
+  kept_.clear();
+  for (std::uint32_t j = 0; j < keys_visible(); ++j) kept_.push_back(j);
+  c_.padded_keys_skipped += (job_.causal ? t_ + 1 : L) - keys_visible();
+  after_access(buffers_->access(kept_));
+}
+
 void SprintCore::reads_done(EngineStep& step) {
   const std::uint64_t L = job_.rows;
   if (step.phase == "q_fetch") {
     quantise_query();
-    stage_ = cfg_.in_memory_pruning ? Stage::Prune : Stage::Fetch;
+    next_query();
     return;
   }
   if (step.phase == "prune") {
@@ -191,9 +219,13 @@ void SprintCore::reads_done(EngineStep& step) {
     }
     const LocalitySplit split = sld_.next(keep_);
     c_.sld_fetch += split.fetch.size();
-    const BufferAccess a = buffers_->access(split);
-    fetch_ = a.fetched;
-    c_.hits += a.hits.size();
+    after_access(buffers_->access(split));
+    return;
+  }
+  if (step.phase == "hits") {
+    c_.compute_cycles += step.compute_cycles;
+    job_cycles_ += step.compute_cycles;
+    busy_cycles_ += step.compute_cycles;
     stage_ = Stage::Fetch;
     return;
   }
@@ -201,7 +233,7 @@ void SprintCore::reads_done(EngineStep& step) {
   if (++t_ < last_) {
     q_raw_ = q_next_raw_;
     quantise_query();
-    stage_ = cfg_.in_memory_pruning ? Stage::Prune : Stage::Fetch;
+    next_query();
   } else {
     stage_ = Stage::Done;
   }
@@ -221,7 +253,8 @@ void SprintCore::compute(EngineStep& step) {
       for (std::uint64_t x = 0; x < d; ++x) {
         const std::int32_t m = static_cast<std::int8_t>(msb_raw_[i * d + x]);
         k_msb_[j * d + x] = static_cast<double>(m * (1 << lsb)) * job_.scale_b;
-        k_full_[j * d + x] = static_cast<double>(m * (1 << lsb) + static_cast<std::int32_t>(low[x])) * job_.scale_b;
+        k_full_[j * d + x] =
+            static_cast<double>(m * (1 << lsb) + static_cast<std::int32_t>(low[x])) * job_.scale_b;
       }
     } else {
       for (std::uint64_t x = 0; x < d; ++x) {
@@ -229,12 +262,15 @@ void SprintCore::compute(EngineStep& step) {
         k_msb_[j * d + x] = k_full_[j * d + x];
       }
     }
-    for (std::uint64_t x = 0; x < dv; ++x) v_[j * dv + x] = static_cast<std::int8_t>(v_raw_[i * dv + x]) * job_.scale_c;
+    for (std::uint64_t x = 0; x < dv; ++x)
+      v_[j * dv + x] = static_cast<std::int8_t>(v_raw_[i * dv + x]) * job_.scale_c;
     known_[j] = 1;
   }
-  srams_[0].access_immediate(0, static_cast<std::uint32_t>(std::min<std::uint64_t>(
-                                    srams_[0].spec().capacity_bytes, std::max<std::size_t>(1, fetch_.size()) * 8)),
-                             true, busy_cycles_);
+  srams_[0].access_immediate(
+      0,
+      static_cast<std::uint32_t>(std::min<std::uint64_t>(srams_[0].spec().capacity_bytes,
+                                                         std::max<std::size_t>(1, fetch_.size()) * 8)),
+      true, busy_cycles_);
   // Scores: exact (recompute) and from the in-memory codes (no recompute: q at dac_bits x K MSBs).
   const std::size_t n = kept_.size();
   std::vector<double> s(n), s_lp(n);
@@ -244,8 +280,9 @@ void SprintCore::compute(EngineStep& step) {
     double a = 0, b = 0;
     for (std::uint64_t x = 0; x < d; ++x) {
       a += q_[x] * k_full_[j * d + x];
-      const double qc = std::clamp(std::round(q_[x] / job_.scale_a), static_cast<double>(cfg_.pim.query_min()),
-                                   static_cast<double>(cfg_.pim.query_max()));
+      const double qc =
+          std::clamp(std::round(q_[x] / job_.scale_a), static_cast<double>(cfg_.pim.query_min()),
+                     static_cast<double>(cfg_.pim.query_max()));
       b += qc * job_.scale_a * k_msb_[j * d + x];
     }
     s[i] = a * job_.softmax_scale;
@@ -281,12 +318,14 @@ void SprintCore::compute(EngineStep& step) {
   }
   // Cycles: keys interleaved over the CORELETs; Q x K, then the softmax over the survivors, then
   // the weighted sum, per query (the next query's pruning and fetch overlap this compute).
-  const std::uint64_t per = ceil_div(n, cfg_.corelets);
-  const std::uint64_t cycles = per * ceil_div(d, cfg_.qk_lanes) + ceil_div(per, cfg_.softmax_lanes) +
+  const std::uint64_t per = ceil_div(n, cfg_.corelets),
+                      late = ceil_div(n - std::min<std::uint64_t>(early_, n), cfg_.corelets);
+  const std::uint64_t cycles = late * ceil_div(d, cfg_.qk_lanes) + ceil_div(per, cfg_.softmax_lanes) +
                                cfg_.softmax_latency + per * ceil_div(dv, cfg_.v_lanes);
   step.compute_cycles = n ? cycles : 0;
-  srams_[0].access_immediate(0, static_cast<std::uint32_t>(std::min<std::uint64_t>(
-                                    srams_[0].spec().capacity_bytes, std::max<std::size_t>(1, n) * 8)),
+  srams_[0].access_immediate(0,
+                             static_cast<std::uint32_t>(std::min<std::uint64_t>(
+                                 srams_[0].spec().capacity_bytes, std::max<std::size_t>(1, n) * 8)),
                              false, busy_cycles_);
   c_.queries += 1;
   c_.visible += keys_visible();
@@ -316,6 +355,7 @@ common::EngineJobStats SprintCore::job_stats() const {
   put("buffer_hits", static_cast<double>(c_.hits));
   put("keys_kept_per_query", ratio(static_cast<double>(c_.kept), static_cast<double>(c_.queries)));
   put("ops", 2.0 * static_cast<double>(c_.qk_macs + c_.pv_macs));
+  put("keys_scored_while_fetching", static_cast<double>(c_.keys_early));
   put("padded_queries_skipped", static_cast<double>(c_.padded_queries_skipped));
   put("padded_keys_skipped", static_cast<double>(c_.padded_keys_skipped));
   put("padded_keys_computed", static_cast<double>(c_.padded_keys_computed));
@@ -331,8 +371,10 @@ std::vector<std::pair<std::string, common::ActionLedger>> SprintCore::actions() 
   c.recips += c_.recips;
   std::vector<std::pair<std::string, common::ActionLedger>> out;
   out.push_back({"qk_units", {{"mac", {c.qk_macs, pj_mac_, "MAC"}}}});
-  out.push_back({"softmax_units", {{"exp", {c.exps, pj_exp_, "op"}}, {"accumulate", {c.exps, pj_add_, "op"}},
-                                   {"reciprocal", {c.recips, pj_recip_, "op"}}}});
+  out.push_back({"softmax_units",
+                 {{"exp", {c.exps, pj_exp_, "op"}},
+                  {"accumulate", {c.exps, pj_add_, "op"}},
+                  {"reciprocal", {c.recips, pj_recip_, "op"}}}});
   out.push_back({"v_units", {{"mac", {c.pv_macs, pj_mac_, "MAC"}}}});
   const double busy_ns = static_cast<double>(busy_cycles_) * cfg_.clock_period_ns();
   for (const auto& b : srams_) out.push_back({b.spec().name, b.actions(busy_ns)});

@@ -14,6 +14,9 @@
 // Diagnostics (debug writes right after the output, at addr_out + L x value_dim x 4; not traffic):
 // each query's keep bits (L rows of ceil(L/8) bytes) and the output computed without recompute
 // (softmax of the low-precision in-memory scores over the kept keys), for the host's accuracy report.
+// The rotating pointer: while a query's new keys are fetched the CORELETs already score the kept
+// keys the buffers hold (all of them when rotating; in order, only those before the first missing
+// key): a "hits" step whose compute the fetch's reads overlap.
 // Padded batches: descriptor cols = the valid tokens; with padding removal the padded queries are
 // not run and the padded keys are dropped from every keep vector; without it they are fetched and
 // computed, and masked out of the softmax.
@@ -58,9 +61,11 @@ class SprintCore : public common::EngineCore {
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
 
  private:
-  enum class Stage { FirstQ, Prune, Fetch, Done };
+  enum class Stage { FirstQ, Prune, Hits, Fetch, Done };
   void quantise_query();
   void plan_fetch(common::EngineStep& step);
+  void after_access(const BufferAccess& a);  // hits and fetches of the query decided
+  void next_query();
   void compute(common::EngineStep& step);
   std::uint64_t keys_visible() const;
 
@@ -70,15 +75,16 @@ class SprintCore : public common::EngineCore {
   std::uint64_t busy_cycles_ = 0;
   common::JobDescriptor job_;
   Stage stage_ = Stage::Done;
-  std::uint64_t t_ = 0;       // the query
-  std::uint64_t valid_ = 0;   // valid tokens of the padded sequence (descriptor cols)
-  std::uint64_t last_ = 0;    // queries processed: valid_ with padding removal, all rows otherwise
+  std::uint64_t t_ = 0;      // the query
+  std::uint64_t valid_ = 0;  // valid tokens of the padded sequence (descriptor cols)
+  std::uint64_t last_ = 0;   // queries processed: valid_ with padding removal, all rows otherwise
   std::uint64_t k_row_bytes_ = 0, lsb_row_bytes_ = 0;
   std::vector<std::uint8_t> q_raw_, q_next_raw_;
   std::vector<double> q_;
   std::vector<std::uint8_t> pbits_;
   std::vector<std::uint8_t> keep_;  // this query's keep vector over the visible keys
   std::vector<std::uint32_t> kept_, fetch_;
+  std::uint64_t early_ = 0;  // kept keys the CORELETs score while the fetched ones arrive
   std::vector<std::uint8_t> msb_raw_, lsb_raw_, v_raw_;
   // Decoded K (full precision and MSB-only) and V of every token that ever crossed (the buffers'
   // contents are a subset; the model keeps the values, the buffer model decides residency).
@@ -92,6 +98,7 @@ class SprintCore : public common::EngineCore {
     std::uint64_t queries = 0, visible = 0, kept = 0, fetched = 0, sld_fetch = 0, hits = 0;
     std::uint64_t qk_macs = 0, pv_macs = 0, exps = 0, recips = 0, compute_cycles = 0;
     std::uint64_t padded_queries_skipped = 0, padded_keys_skipped = 0, padded_keys_computed = 0;
+    std::uint64_t keys_early = 0;
   } c_, total_;
   std::uint64_t job_cycles_ = 0;
 };

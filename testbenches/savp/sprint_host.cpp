@@ -71,8 +71,8 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
   const sprint::SprintConfig& cfg = acc.sprint;
   const MemoryLayout& m = plan_.layout;
   const std::uint64_t L = w.seq_len, dim = w.head_dim, dv = w.value_dim;
-  const common::QkvData d = plan_.npy ? plan_.npy->head(slot.index)
-                                      : common::generate_qkv(w.synthetic, L, dim, dv, slot.seed);
+  const common::QkvData d =
+      plan_.npy ? plan_.npy->head(slot.index) : common::generate_qkv(w.synthetic, L, dim, dv, slot.seed);
   common::JobDescriptor desc;
   desc.kind = common::JobKind::Attention;
   const std::uint64_t valid = w.valid_tokens(slot.batch);  // padded batches: the rest is padding
@@ -98,33 +98,39 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
   desc.scale_b = k.scale;
   std::vector<std::uint8_t> bytes(L * dim);
   if (cfg.in_memory_pruning) {
-    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(static_cast<std::int8_t>(k.q[i] >> cfg.key_lsb_bits));
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+      bytes[i] = static_cast<std::uint8_t>(static_cast<std::int8_t>(k.q[i] >> cfg.key_lsb_bits));
     port_.debug(true, desc.addr_globals, bytes.data(), bytes.size());
     const std::size_t row = spatten::packed_row_bytes(cfg.key_lsb_bits, dim);
     std::vector<std::uint8_t> lsb(L * row, 0);
     std::vector<std::uint32_t> low(dim);
     for (std::size_t j = 0; j < L && cfg.key_lsb_bits > 0; ++j) {
-      for (std::size_t x = 0; x < dim; ++x) low[x] = static_cast<std::uint32_t>(k.q[j * dim + x] & ((1 << cfg.key_lsb_bits) - 1));
+      for (std::size_t x = 0; x < dim; ++x)
+        low[x] = static_cast<std::uint32_t>(k.q[j * dim + x] & ((1 << cfg.key_lsb_bits) - 1));
       spatten::pack_unsigned(low.data(), dim, cfg.key_lsb_bits, &lsb[j * row]);
     }
     port_.debug(true, m.b, lsb.data(), lsb.size());
   } else {
-    for (std::size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(static_cast<std::int8_t>(k.q[i]));
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+      bytes[i] = static_cast<std::uint8_t>(static_cast<std::int8_t>(k.q[i]));
     port_.debug(true, m.b, bytes.data(), bytes.size());
   }
   const Codes v = quantise(d.v, cfg.value_bits);
   desc.scale_c = v.scale;
   std::vector<std::uint8_t> vb(v.q.size());
-  for (std::size_t i = 0; i < vb.size(); ++i) vb[i] = static_cast<std::uint8_t>(static_cast<std::int8_t>(v.q[i]));
+  for (std::size_t i = 0; i < vb.size(); ++i)
+    vb[i] = static_cast<std::uint8_t>(static_cast<std::int8_t>(v.q[i]));
   port_.debug(true, m.c, vb.data(), vb.size());
   // The threshold, in units of the integer in-memory score.
   if (cfg.threshold.kind == "fixed") {
-    desc.pim_threshold = cfg.threshold.value * static_cast<double>(dim) * cfg.pim.query_max() * cfg.pim.key_max();
+    desc.pim_threshold =
+        cfg.threshold.value * static_cast<double>(dim) * cfg.pim.query_max() * cfg.pim.key_max();
   } else {
-    const common::QkvData cal = common::generate_qkv(w.synthetic, L, dim, dv, common::derive_seed(slot.seed, 0xCA1));
-    const sprint::CalibrationResult r =
-        sprint::calibrate_threshold(calibration_scores(cal, cfg, w.pattern.causal, cfg.threshold.calibration_queries),
-                                    cfg.threshold.keep_ratio);
+    const common::QkvData cal =
+        common::generate_qkv(w.synthetic, L, dim, dv, common::derive_seed(slot.seed, 0xCA1));
+    const sprint::CalibrationResult r = sprint::calibrate_threshold(
+        calibration_scores(cal, cfg, w.pattern.causal, cfg.threshold.calibration_queries),
+        cfg.threshold.keep_ratio);
     if (!r.ok()) throw std::runtime_error("SPRINT threshold calibration: " + r.error);
     desc.pim_threshold = r.threshold;
   }
@@ -137,7 +143,8 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
   // The reference runs on the valid tokens only (padding attends and is attended by nothing).
   auto rows_of = [valid](const common::MatrixD& x) {
     common::MatrixD r(valid, x.cols());
-    std::copy(x.data().begin(), x.data().begin() + static_cast<std::ptrdiff_t>(valid * x.cols()), r.data().begin());
+    std::copy(x.data().begin(), x.data().begin() + static_cast<std::ptrdiff_t>(valid * x.cols()),
+              r.data().begin());
     return r;
   };
   const common::MatrixD ref =

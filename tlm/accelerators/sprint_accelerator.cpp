@@ -11,7 +11,8 @@ SprintAccelerator::SprintAccelerator(sc_core::sc_module_name name, const sprint:
                       accelerator_timing(cfg.clock_period_ns(), cfg.dma, mode)),
       pim_socket("pim_socket") {}
 
-sc_core::sc_time SprintAccelerator::run_pim(std::vector<common::PimCommand>& commands, sc_core::sc_time start) {
+sc_core::sc_time SprintAccelerator::run_pim(std::vector<common::PimCommand>& commands,
+                                            sc_core::sc_time start) {
   sc_core::sc_time t = start;
   for (auto& c : commands) {
     tlm::tlm_generic_payload p;

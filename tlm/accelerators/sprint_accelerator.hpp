@@ -17,8 +17,8 @@ class SprintAccelerator : public AcceleratorBase {
  public:
   tlm_utils::simple_initiator_socket<SprintAccelerator, 32, pim_protocol_types> pim_socket;
 
-  SprintAccelerator(sc_core::sc_module_name name, const sprint::SprintConfig& cfg, const common::EnergyTable& energy,
-                    TimingMode mode);
+  SprintAccelerator(sc_core::sc_module_name name, const sprint::SprintConfig& cfg,
+                    const common::EnergyTable& energy, TimingMode mode);
 
  protected:
   // Each command as a blocking transport with its PimCommandExtension, one after another.

@@ -42,3 +42,7 @@ bad_case("valid lengths not one per batch element" ${SPR} SET workload.batch=3 "
   STDERR "/workload/valid_len" "one per batch element (3), found 2")
 bad_case("padded batch on another engine" ${SCENARIOS}/salo/small.json SET "workload.valid_len=[10]"
   STDERR "/workload/valid_len" "padded batches run on a \"sprint\" accelerator")
+add_test(NAME "regress: sprint rotating pointer beats in-order, same outputs"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sprint_pointer.py ${SAVP_BIN} ${SPR} ${REGRESS_OUT}/sprint-pointer
+          ${SPR_SMALL})
+set_tests_properties("regress: sprint rotating pointer beats in-order, same outputs" PROPERTIES LABELS regress)

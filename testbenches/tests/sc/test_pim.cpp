@@ -3,9 +3,9 @@
 // bits equal (query . key MSBs >= threshold) with the noise off, the transposed read returns the
 // stored codes, commands take their spec's cycles, and a payload without the mandatory command
 // extension is refused. (Binding a base-protocol target to the PIM socket does not compile.)
+#include <tlm_utils/simple_initiator_socket.h>
 #include <catch2/catch.hpp>
 #include <systemc>
-#include <tlm_utils/simple_initiator_socket.h>
 
 #include <vector>
 
@@ -109,7 +109,8 @@ TEST_CASE("PIM target: in-memory pruning over the dedicated socket", "[sc][pim]"
     c.out = got.data();
     REQUIRE(d.send(&c, t) == tlm::TLM_OK_RESPONSE);
     for (std::size_t i = 0; i < kept.size(); ++i) {
-      for (std::uint32_t x = 0; x < dim; ++x) CHECK(static_cast<std::int8_t>(got[i * dim + x]) == codes[kept[i] * dim + x]);
+      for (std::uint32_t x = 0; x < dim; ++x)
+        CHECK(static_cast<std::int8_t>(got[i * dim + x]) == codes[kept[i] * dim + x]);
     }
     c.array = kWindow - 64;  // outside the window
     CHECK(d.send(&c, t) == tlm::TLM_ADDRESS_ERROR_RESPONSE);
