@@ -139,7 +139,10 @@ bool SprintCore::next(EngineStep& step) {
 void SprintCore::plan_fetch(EngineStep& step) {
   const std::uint64_t d = job_.depth, dv = job_.value_dim, L = job_.rows;
   step.phase = "fetch";
+  // Double-buffered K/V: the reads may start once the previous query's fetch step has started
+  // computing (steps since then: this query's prune and hits steps, or just hits).
   step.prefetch = true;
+  step.prefetch_depth = cfg_.in_memory_pruning ? 3 : 2;
   auto add_rows = [&](std::uint64_t base, std::uint64_t row, std::vector<std::uint8_t>& buf) {
     buf.resize(fetch_.size() * row);
     for (std::size_t i = 0; i < fetch_.size();) {

@@ -190,14 +190,18 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     if (!step.pim.empty()) read_start = run_pim(step.pim, step.prefetch ? read_start : std::max(read_start, compute_free));
     sc_time last_issue;
     const sc_time reads_done = dma_.transfer_all(false, step.reads, read_start, &last_issue);
-    read_free = timing_.stream_reads && !step.reads.empty() ? std::max(read_start, last_issue) : reads_done;
+    // A step that moves nothing (pure compute) leaves the read channel where it was.
+    if (!step.reads.empty() || !step.pim.empty()) {
+      read_free = timing_.stream_reads && !step.reads.empty() ? std::max(read_start, last_issue) : reads_done;
+    }
     if (trace_ != nullptr && !step.reads.empty()) {
       trace_->complete(trace_dma_, "read " + step.phase, read_start.to_seconds() * 1e9,
                        (reads_done - read_start).to_seconds() * 1e9);
     }
     // LT: the previous step's writes go out after this step's reads, which start earlier in
     // simulated time; issuing in start-time order keeps the memory's busy-until bookkeeping honest.
-    if (timing_.mode == TimingMode::LT) write_free = flush_writes_lt(write_free);
+    // (A step without reads leaves them pending: the next step's reads may start earlier still.)
+    if (timing_.mode == TimingMode::LT && !step.reads.empty()) write_free = flush_writes_lt(write_free);
     core_->reads_done(step);
     for (auto& d : step.debug_writes) dma_.debug(true, d.addr, const_cast<std::uint8_t*>(d.src), d.bytes);
     const sc_time start = std::max(reads_done, compute_free);
