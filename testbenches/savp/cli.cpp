@@ -14,6 +14,8 @@
 #include "models/memory/memory_spec.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/report.hpp"
+#include "testbenches/savp/sweep_runner.hpp"
+#include "testbenches/savp/sweep_spec.hpp"
 #include "testbenches/savp/simulation.hpp"
 #include "tlm/platform/scenario.hpp"
 
@@ -167,13 +169,59 @@ int cmd_run(const std::vector<std::string>& args) {
   return kOk;
 }
 
+int cmd_sweep(const std::vector<std::string>& args) {
+  po::options_description opts("sweep options");
+  opts.add_options()("output,o", po::value<std::string>(), "output directory (default out/<sweep file name>)")(
+      "jobs,j", po::value<unsigned>()->default_value(1), "points run at once")(
+      "backend", po::value<std::string>()->default_value("local"), "local | slurm")(
+      "resume", po::bool_switch(), "skip points whose results are complete")(
+      "sweep", po::value<std::string>(), "sweep file");
+  po::positional_options_description pos;
+  pos.add("sweep", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error(std::string("sweep: ") + e.what());
+  }
+  if (!vm.count("sweep")) return usage_error("sweep: missing SWEEP.json");
+  if (vm["backend"].as<std::string>() != "local") {
+    std::cerr << "savp: error: sweep --backend " << vm["backend"].as<std::string>()
+              << ": only the local backend exists yet (Slurm arrives later in issue 7)\n";
+    return kBadInput;
+  }
+  const std::string file = vm["sweep"].as<std::string>();
+  SweepSpec spec;
+  try {
+    spec = load_sweep(file, data_dir());
+  } catch (const common::InputError& e) {
+    std::cerr << "savp: error: " << e.what() << "\n";
+    return kBadInput;
+  }
+  SweepOptions o;
+  o.outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + fs::path(file).stem().string();
+  o.jobs = vm["jobs"].as<unsigned>();
+  o.resume = vm["resume"].as<bool>();
+  std::error_code ec;
+  o.savp = fs::read_symlink("/proc/self/exe", ec).string();
+  const int rc = run_sweep(spec, o);
+  std::cout << spec.points.size() << " points: " << o.outdir << "/results.csv\n";
+  return rc;
+}
+
 int cmd_validate(const std::vector<std::string>& args) {
   if (args.size() != 1) return usage_error("validate: expected exactly one FILE.json");
   const std::string& file = args[0];
   if (looks_like_sweep(file)) {
-    std::cerr << "savp: error: " << file
-              << ": sweep files are not supported yet (JSON-driven sweeps arrive with issue 7)\n";
-    return kBadInput;
+    try {
+      const SweepSpec spec = load_sweep(file, data_dir());
+      std::cout << file << ": valid sweep over " << spec.base << " (" << spec.points.size() << " points)\n";
+      return kOk;
+    } catch (const common::InputError& e) {
+      std::cerr << "savp: error: " << e.what() << "\n";
+      return kBadInput;
+    }
   }
   try {
     sc::Scenario s = sc::load_scenario(file, {}, data_dir());
@@ -243,10 +291,7 @@ int cli_main(int argc, char** argv) {
     if (cmd == "run") return cmd_run(args);
     if (cmd == "validate") return cmd_validate(args);
     if (cmd == "list") return args.empty() ? cmd_list() : usage_error("list takes no arguments");
-    if (cmd == "sweep") {
-      std::cerr << "savp: error: sweep is not available yet: JSON-driven sweeps arrive with issue 7\n";
-      return kBadInput;
-    }
+    if (cmd == "sweep") return cmd_sweep(args);
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;

@@ -1,0 +1,262 @@
+#include "testbenches/savp/sweep_runner.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include "testbenches/savp/report.hpp"
+
+extern char** environ;
+
+namespace savp::tb {
+
+namespace fs = std::filesystem;
+using common::Json;
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+void on_signal(int) { g_stop = 1; }
+
+// A point's finished result: its point.json and stats.json load and agree.
+bool complete(const fs::path& dir) {
+  try {
+    const Json p = common::load_json_file((dir / "point.json").string());
+    const int rc = p.at("exit_code").get<int>();
+    if (rc != 0 && rc != 1) return false;  // 1: ran, a scoreboard check failed; results are complete
+    const Json s = common::load_json_file((dir / "stats.json").string());
+    return s.contains("totals");
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_adddup2(&fa, 1, 2);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = -1;
+  const int err = posix_spawn(&pid, argv[0].c_str(), &fa, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (err != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(err));
+  return pid;
+}
+
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+std::string scalar(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_null()) return "";
+  return v.dump();
+}
+
+// Scalar totals, nested objects flattened with dots.
+void flatten(const Json& j, const std::string& prefix, std::map<std::string, Json>& out) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string k = prefix.empty() ? it.key() : prefix + "." + it.key();
+    if (it->is_object()) {
+      flatten(*it, k, out);
+    } else if (!it->is_array()) {
+      out[k] = *it;
+    }
+  }
+}
+
+struct Progress {
+  std::size_t total = 0, done = 0, failed = 0, skipped = 0, running = 0;
+  std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+  bool tty = isatty(2) != 0;
+  void show(const std::string& event) {
+    const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const std::size_t ran = done + failed - skipped;
+    const std::size_t left = total - done - failed;
+    const double eta = ran > 0 ? el / static_cast<double>(ran) * static_cast<double>(left) : 0.0;
+    char line[256];
+    std::snprintf(line, sizeof line, "[sweep] %zu/%zu done, %zu failed, %zu running, ETA %.0f s", done + failed, total,
+                  failed, running, eta);
+    if (tty) {
+      std::cerr << "\r" << line << "   " << std::flush;
+      if (left == 0 && running == 0) std::cerr << "\n";
+    } else if (!event.empty()) {
+      std::cerr << line << ": " << event << "\n";
+    }
+  }
+};
+
+}  // namespace
+
+void merge_results(const SweepSpec& spec, const std::string& outdir) {
+  std::ostringstream jsonl;
+  std::vector<std::map<std::string, Json>> rows;
+  std::vector<std::string> metric_cols;
+  std::map<std::string, bool> known;
+  for (const SweepPoint& p : spec.points) {
+    const fs::path dir = fs::path(outdir) / "points" / p.id;
+    Json row = Json::object();
+    row["id"] = p.id;
+    for (const auto& [path, v] : p.values) row[path] = v;
+    std::map<std::string, Json> totals;
+    if (fs::exists(dir / "point.json")) {
+      try {
+        const Json pj = common::load_json_file((dir / "point.json").string());
+        row["status"] = pj.value("status", "");
+        row["exit_code"] = pj.value("exit_code", -1);
+        if (pj.contains("error")) row["error"] = pj["error"];
+        if (complete(dir)) flatten(common::load_json_file((dir / "stats.json").string())["totals"], "", totals);
+      } catch (const std::exception& e) {
+        row["status"] = "unreadable";
+        row["error"] = e.what();
+      }
+    } else {
+      row["status"] = "missing";
+    }
+    for (const auto& [k, v] : totals) {
+      row[k] = v;
+      if (!known[k]) {
+        known[k] = true;
+        metric_cols.push_back(k);
+      }
+    }
+    jsonl << row.dump() << "\n";
+    std::map<std::string, Json> flat;
+    for (auto it = row.begin(); it != row.end(); ++it) flat[it.key()] = *it;
+    rows.push_back(std::move(flat));
+  }
+  std::vector<std::string> cols{"id"};
+  for (const auto& a : spec.axes) cols.push_back(a);
+  cols.push_back("status");
+  cols.push_back("exit_code");
+  cols.insert(cols.end(), metric_cols.begin(), metric_cols.end());
+  std::ostringstream csv;
+  for (std::size_t i = 0; i < cols.size(); ++i) csv << (i ? "," : "") << csv_field(cols[i]);
+  csv << "\n";
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      auto it = r.find(cols[i]);
+      csv << (i ? "," : "") << (it == r.end() ? "" : csv_field(scalar(it->second)));
+    }
+    csv << "\n";
+  }
+  write_file_atomic((fs::path(outdir) / "results.csv").string(), csv.str());
+  write_file_atomic((fs::path(outdir) / "results.jsonl").string(), jsonl.str());
+}
+
+int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
+  const fs::path out(o.outdir), points = out / "points";
+  fs::create_directories(points);
+  write_file_atomic((out / "sweep.json").string(), spec.resolved.dump(2) + "\n");
+  g_stop = 0;
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+
+  Progress pr;
+  pr.total = spec.points.size();
+  std::vector<std::size_t> todo;
+  for (std::size_t i = 0; i < spec.points.size(); ++i) {
+    const fs::path dir = points / spec.points[i].id;
+    if (o.resume && complete(dir)) {
+      ++pr.done;
+      ++pr.skipped;
+      continue;
+    }
+    todo.push_back(i);
+  }
+  pr.show(pr.skipped ? std::to_string(pr.skipped) + " complete point(s) kept" : "start");
+  struct Running {
+    std::size_t index;
+    std::chrono::steady_clock::time_point start;
+  };
+  std::map<pid_t, Running> running;
+  std::size_t next = 0;
+  bool any_failed = false;
+  while ((next < todo.size() || !running.empty()) && !g_stop) {
+    while (next < todo.size() && running.size() < std::max(1u, o.jobs) && !g_stop) {
+      const SweepPoint& p = spec.points[todo[next++]];
+      const fs::path tmp = points / ("." + p.id + ".tmp");
+      std::error_code ec;
+      fs::remove_all(tmp, ec);
+      std::vector<std::string> argv{o.savp, "run", spec.base, "-o", tmp.string(), "--quiet"};
+      for (const auto& s : p.sets()) {
+        argv.push_back("--set");
+        argv.push_back(s);
+      }
+      const pid_t pid = spawn(argv, (points / ("." + p.id + ".log")).string());
+      running[pid] = {static_cast<std::size_t>(&p - spec.points.data()), std::chrono::steady_clock::now()};
+      ++pr.running;
+    }
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      continue;
+    }
+    auto it = running.find(pid);
+    if (it == running.end()) continue;
+    const SweepPoint& p = spec.points[it->second.index];
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.start).count();
+    running.erase(it);
+    --pr.running;
+    const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    const fs::path tmp = points / ("." + p.id + ".tmp"), log = points / ("." + p.id + ".log"),
+                   dir = points / p.id;
+    std::error_code ec;
+    fs::create_directories(tmp, ec);
+    fs::rename(log, tmp / "log.txt", ec);
+    Json pj = {{"id", p.id}, {"exit_code", rc}, {"wall_s", wall}, {"status", rc == 0 ? "done" : "failed"}};
+    for (const auto& [path, v] : p.values) pj["values"][path] = v;
+    if (rc != 0) {
+      std::string last;
+      std::ifstream in((tmp / "log.txt").string());
+      for (std::string line; std::getline(in, line);) {
+        if (!line.empty()) last = line;
+      }
+      pj["error"] = last;
+    }
+    write_file_atomic((tmp / "point.json").string(), pj.dump(2) + "\n");
+    fs::remove_all(dir, ec);
+    fs::rename(tmp, dir, ec);
+    if (rc == 0) {
+      ++pr.done;
+    } else {
+      ++pr.failed;
+      any_failed = true;
+    }
+    merge_results(spec, o.outdir);
+    pr.show(p.id + (rc == 0 ? " done" : " failed (exit " + std::to_string(rc) + ")"));
+  }
+  if (g_stop) {
+    for (const auto& [pid, r] : running) kill(pid, SIGTERM);
+    for (const auto& [pid, r] : running) waitpid(pid, nullptr, 0);
+    std::cerr << "\n[sweep] interrupted: finished points are kept; run again with --resume\n";
+    merge_results(spec, o.outdir);
+    return 130;
+  }
+  merge_results(spec, o.outdir);
+  return any_failed ? 1 : 0;
+}
+
+}  // namespace savp::tb

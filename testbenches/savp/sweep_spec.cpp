@@ -1,0 +1,170 @@
+#include "testbenches/savp/sweep_spec.hpp"
+
+#include <filesystem>
+#include <set>
+
+#include "models/common/input_error.hpp"
+#include "models/common/random.hpp"
+#include "testbenches/savp/job_plan.hpp"
+#include "tlm/platform/scenario.hpp"
+
+namespace savp::tb {
+
+namespace fs = std::filesystem;
+using common::InputError;
+using common::Json;
+using common::JsonNode;
+
+std::vector<std::string> SweepPoint::sets() const {
+  std::vector<std::string> out;
+  for (const auto& [path, value] : values) out.push_back(path + "=" + value.dump());
+  return out;
+}
+
+namespace {
+
+// An axis: a dotted path and its values (the node for error messages).
+struct Axis {
+  std::string path;
+  std::vector<Json> values;
+};
+
+std::vector<Axis> parse_axes(JsonNode node) {
+  std::vector<Axis> axes;
+  for (auto it = node.value().begin(); it != node.value().end(); ++it) {
+    JsonNode a = node.child(it.key());
+    if (!a.value().is_array() || a.value().empty()) a.fail_expected("a non-empty array of values");
+    axes.push_back({it.key(), std::vector<Json>(a.value().begin(), a.value().end())});
+    node.accept(it.key());
+  }
+  if (axes.empty()) node.fail_expected("at least one axis (\"dotted.path\": [values])");
+  return axes;
+}
+
+std::string sanitise(const std::string& s) {
+  std::string out;
+  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
+  return out;
+}
+
+std::string point_id(const std::string& pattern, std::size_t index, std::size_t count, const SweepPoint& p) {
+  std::string id = pattern;
+  const std::size_t width = std::to_string(count > 0 ? count - 1 : 0).size();
+  std::string idx = std::to_string(index);
+  idx.insert(0, width > idx.size() ? width - idx.size() : 0, '0');
+  auto replace = [&](const std::string& key, const std::string& value) {
+    for (std::size_t at; (at = id.find(key)) != std::string::npos;) id.replace(at, key.size(), value);
+  };
+  replace("{index}", idx);
+  for (const auto& [path, value] : p.values) replace("{" + path + "}", value.is_string() ? value.get<std::string>() : value.dump());
+  return sanitise(id);
+}
+
+}  // namespace
+
+SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
+  Json root = common::load_json_file(path);
+  JsonNode top(root, path);
+  top.as_object();
+  SweepSpec s;
+  s.file = path;
+  top.get_string("description", "");
+  top.get_string("$schema", "");
+  const std::string base_rel = top.get_string("base");
+  fs::path base(base_rel);
+  if (base.is_relative()) base = fs::path(path).parent_path() / base;
+  s.base = base.lexically_normal().string();
+  if (!fs::exists(s.base)) top.child("base").fail("the base scenario \"" + base_rel + "\" does not exist");
+  const bool seeds = top.get_bool("seed", false);
+  const std::string pattern = top.get_string("id", "p{index}");
+  std::vector<Axis> grid, zip;
+  std::vector<SweepPoint> points;
+  if (top.has("points")) {
+    if (top.has("grid") || top.has("zip")) top.child("points").fail("an explicit \"points\" list replaces \"grid\" and \"zip\"");
+    JsonNode list = top.child("points");
+    if (list.array_size() == 0) list.fail_expected("a non-empty array of points");
+    for (std::size_t i = 0; i < list.array_size(); ++i) {
+      JsonNode p = list.element(i);
+      if (!p.value().is_object() || p.value().empty()) p.fail_expected("an object of \"dotted.path\": value");
+      SweepPoint sp;
+      for (auto it = p.value().begin(); it != p.value().end(); ++it) sp.values.emplace_back(it.key(), it.value());
+      points.push_back(std::move(sp));
+    }
+  } else {
+    if (top.has("grid")) grid = parse_axes(top.object_at("grid"));
+    if (top.has("zip")) {
+      JsonNode z = top.object_at("zip");
+      zip = parse_axes(z);
+      for (const Axis& a : zip) {
+        if (a.values.size() != zip.front().values.size()) {
+          z.child(a.path).fail("zipped axes move together: " + std::to_string(a.values.size()) + " values here, " +
+                               std::to_string(zip.front().values.size()) + " for \"" + zip.front().path + "\"");
+        }
+      }
+    }
+    if (grid.empty() && zip.empty()) top.fail("a sweep needs \"grid\", \"zip\" or \"points\"");
+    // The grid's cartesian product (last axis fastest), crossed with the zipped groups.
+    std::vector<SweepPoint> acc(1);
+    for (const Axis& a : grid) {
+      std::vector<SweepPoint> next;
+      for (const SweepPoint& p : acc) {
+        for (const Json& v : a.values) {
+          SweepPoint q = p;
+          q.values.emplace_back(a.path, v);
+          next.push_back(std::move(q));
+        }
+      }
+      acc = std::move(next);
+    }
+    if (!zip.empty()) {
+      std::vector<SweepPoint> next;
+      for (const SweepPoint& p : acc) {
+        for (std::size_t i = 0; i < zip.front().values.size(); ++i) {
+          SweepPoint q = p;
+          for (const Axis& a : zip) q.values.emplace_back(a.path, a.values[i]);
+          next.push_back(std::move(q));
+        }
+      }
+      acc = std::move(next);
+    }
+    points = std::move(acc);
+  }
+  top.finish();
+
+  // Every path must exist in the base (after its includes); every point must load and plan.
+  sc::Scenario base_s = sc::load_scenario(s.base, {}, data_dir);
+  std::set<std::string> seen;
+  for (const SweepPoint& p : points) {
+    for (const auto& kv : p.values) {
+      if (seen.insert(kv.first).second) s.axes.push_back(kv.first);
+      const Json::json_pointer ptr(common::dotted_to_pointer(kv.first));
+      if (!base_s.resolved.contains(ptr)) {
+        const std::string where = top.has("points") ? "/points" : (top.has("grid") && top.value()["grid"].contains(kv.first) ? "/grid" : "/zip");
+        throw InputError(path, where + "/" + JsonNode::escape(kv.first),
+                         "the path does not exist in the base scenario " + s.base);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < points.size(); ++i) {
+    SweepPoint& p = points[i];
+    if (seeds) p.values.emplace_back("seed", Json(common::derive_seed(base_s.seed, i) >> 1));
+    p.id = point_id(pattern, i, points.size(), p);
+    try {
+      sc::Scenario ps = sc::load_scenario(s.base, p.sets(), data_dir);
+      make_plan(ps);
+    } catch (const InputError& e) {
+      throw InputError(path, "/points/" + std::to_string(i) + " (" + p.id + ")", e.what());
+    }
+  }
+  if (seeds) s.axes.push_back("seed");
+  std::set<std::string> ids;
+  for (const SweepPoint& p : points) {
+    if (!ids.insert(p.id).second) top.child("id").fail("the id pattern gives two points the id \"" + p.id + "\"");
+  }
+  s.points = std::move(points);
+  s.resolved = root;
+  s.resolved["base"] = s.base;
+  return s;
+}
+
+}  // namespace savp::tb
