@@ -153,7 +153,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
       sc::Scenario ps = sc::load_scenario(s.base, p.sets(), data_dir);
       make_plan(ps);
     } catch (const InputError& e) {
-      throw InputError(path, "/points/" + std::to_string(i) + " (" + p.id + ")", e.what());
+      throw InputError(path, top.has("points") ? "/points/" + std::to_string(i) : "/",
+                       "point " + std::to_string(i) + " (" + p.id + "): " + e.what());
     }
   }
   if (seeds) s.axes.push_back("seed");

@@ -1,0 +1,25 @@
+# savp sweep (issue 7, local backend): a real sweep, its merged results, kill-and-resume, bad sweeps.
+set(SWD ${SCENARIOS}/sweeps/dense-small.json)
+savp_case("sweep runs every point and merges the results"
+  PRESENT ${REGRESS_OUT}/sweep-run/results.csv ${REGRESS_OUT}/sweep-run/results.jsonl ${REGRESS_OUT}/sweep-run/points/p3/stats.json
+          ${REGRESS_OUT}/sweep-run/points/p3/point.json
+  STDOUT "4 points" ARGS sweep ${SWD} -o ${REGRESS_OUT}/sweep-run -j 2)
+add_test(NAME "regress: sweep results hold one row per point with axes and totals"
+  COMMAND ${Python3_EXECUTABLE} -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert len(r)==4, r; assert [x['workload.seq_len'] for x in r]==['64','64','128','128']; assert [x['platform.memory.preset'] for x in r]==['simple','hbm2','simple','hbm2']; assert all(x['status']=='done' and int(x['cycles'])>0 and x['seed'] for x in r); assert len({x['seed'] for x in r})==4; print('ok')" ${REGRESS_OUT}/sweep-run/results.csv)
+set_tests_properties("regress: sweep results hold one row per point with axes and totals" PROPERTIES LABELS regress
+  DEPENDS "cli: sweep runs every point and merges the results")
+add_test(NAME "regress: sweep killed and resumed gives the same results"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sweep_resume.py ${SAVP_BIN} ${SCENARIOS}/sweeps/spatten-topk-sram.json ${REGRESS_OUT}/sweep-resume)
+set_tests_properties("regress: sweep killed and resumed gives the same results" PROPERTIES LABELS regress)
+savp_case("validate a sweep" STDOUT "valid sweep" STDOUT "4 points" ARGS validate ${SWD})
+
+foreach(c "unknown-key;/grdi;unknown key" "empty-axis;/grid/workload.seq_len;expected a non-empty array"
+          "missing-path;/grid/workload.seqlen;does not exist in the base scenario"
+          "zip-lengths;/zip/workload.heads;zipped axes move together" "bad-point;point 1 (p1);/workload/seq_len"
+          "no-axes;sweep-no-axes.json: /:;a sweep needs")
+  list(GET c 0 n)
+  list(GET c 1 where)
+  list(GET c 2 what)
+  savp_case("bad sweep ${n}" EXIT 2 LABEL bad_input STDERR "sweep-${n}.json" "${where}" "${what}"
+    ABSENT ${REGRESS_OUT}/bad-sweep-${n} ARGS sweep ${BAD}/sweep-${n}.json -o ${REGRESS_OUT}/bad-sweep-${n})
+endforeach()
