@@ -14,9 +14,9 @@
 #include "models/memory/memory_spec.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/report.hpp"
+#include "testbenches/savp/simulation.hpp"
 #include "testbenches/savp/sweep_runner.hpp"
 #include "testbenches/savp/sweep_spec.hpp"
-#include "testbenches/savp/simulation.hpp"
 #include "tlm/platform/scenario.hpp"
 
 namespace savp::tb {
@@ -96,9 +96,11 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
     result["dram_bytes"] = bt["dram_bytes_read"].get<double>() + bt["dram_bytes_written"].get<double>();
     const double lat = t["latency_ns"].get<double>(), blat = bt["latency_ns"].get<double>();
     result["speedup"] = lat > 0 ? blat / lat : 0.0;
-    result["energy_ratio"] = t["energy_pj"].get<double>() > 0 ? bt["energy_pj"].get<double>() / t["energy_pj"].get<double>() : 0.0;
+    result["energy_ratio"] =
+        t["energy_pj"].get<double>() > 0 ? bt["energy_pj"].get<double>() / t["energy_pj"].get<double>() : 0.0;
   } catch (const std::exception&) {
-    result["error"] = "the baseline run failed (exit " + std::to_string(WEXITSTATUS(rc)) + "); see " + (dir / "log.txt").string();
+    result["error"] = "the baseline run failed (exit " + std::to_string(WEXITSTATUS(rc)) + "); see " +
+                      (dir / "log.txt").string();
   }
   return result;
 }
@@ -171,7 +173,8 @@ int cmd_run(const std::vector<std::string>& args) {
 
 int cmd_sweep(const std::vector<std::string>& args) {
   po::options_description opts("sweep options");
-  opts.add_options()("output,o", po::value<std::string>(), "output directory (default out/<sweep file name>)")(
+  opts.add_options()("output,o", po::value<std::string>(),
+                     "output directory (default out/<sweep file name>)")(
       "jobs,j", po::value<unsigned>()->default_value(1), "points run at once")(
       "backend", po::value<std::string>()->default_value("local"), "local | slurm")(
       "resume", po::bool_switch(), "skip points whose results are complete")(
@@ -255,6 +258,7 @@ int cmd_list() {
             << "\nattention patterns: dense, causal, window, dilation, global_tokens, window_2d"
             << "\nscenarios (" << dir << "):\n";
   names.clear();
+  std::vector<std::string> sweeps;
   for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); ++it) {
     const fs::path p = it->path();
     const std::string rel = fs::relative(p, dir).string();
@@ -264,10 +268,17 @@ int cmd_list() {
         rel.rfind("workloads", 0) == 0) {
       continue;
     }
+    if (rel.rfind("sweeps", 0) == 0) {
+      sweeps.push_back(rel);
+      continue;
+    }
     names.push_back(rel);
   }
   std::sort(names.begin(), names.end());
   for (const auto& n : names) std::cout << "  " << n << "\n";
+  std::sort(sweeps.begin(), sweeps.end());
+  std::cout << "sweeps:\n";
+  for (const auto& n : sweeps) std::cout << "  " << n << "\n";
   return kOk;
 }
 

@@ -9,12 +9,12 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <sstream>
-#include <cstring>
-#include <fstream>
 #include <thread>
 
 #include "testbenches/savp/report.hpp"
@@ -94,8 +94,8 @@ struct Progress {
     const std::size_t left = total - done - failed;
     const double eta = ran > 0 ? el / static_cast<double>(ran) * static_cast<double>(left) : 0.0;
     char line[256];
-    std::snprintf(line, sizeof line, "[sweep] %zu/%zu done, %zu failed, %zu running, ETA %.0f s", done + failed, total,
-                  failed, running, eta);
+    std::snprintf(line, sizeof line, "[sweep] %zu/%zu done, %zu failed, %zu running, ETA %.0f s",
+                  done + failed, total, failed, running, eta);
     if (tty) {
       std::cerr << "\r" << line << "   " << std::flush;
       if (left == 0 && running == 0) std::cerr << "\n";
@@ -124,7 +124,8 @@ void merge_results(const SweepSpec& spec, const std::string& outdir) {
         row["status"] = pj.value("status", "");
         row["exit_code"] = pj.value("exit_code", -1);
         if (pj.contains("error")) row["error"] = pj["error"];
-        if (complete(dir)) flatten(common::load_json_file((dir / "stats.json").string())["totals"], "", totals);
+        if (complete(dir))
+          flatten(common::load_json_file((dir / "stats.json").string())["totals"], "", totals);
       } catch (const std::exception& e) {
         row["status"] = "unreadable";
         row["error"] = e.what();
@@ -217,10 +218,12 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
     auto it = running.find(pid);
     if (it == running.end()) continue;
     const SweepPoint& p = spec.points[it->second.index];
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.start).count();
     running.erase(it);
     --pr.running;
-    const int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    const int rc =
+        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     const fs::path tmp = points / ("." + p.id + ".tmp"), log = points / ("." + p.id + ".log"),
                    dir = points / p.id;
     std::error_code ec;

@@ -43,7 +43,8 @@ std::vector<Axis> parse_axes(JsonNode node) {
 
 std::string sanitise(const std::string& s) {
   std::string out;
-  for (char c : s) out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
+  for (char c : s)
+    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
   return out;
 }
 
@@ -56,7 +57,8 @@ std::string point_id(const std::string& pattern, std::size_t index, std::size_t 
     for (std::size_t at; (at = id.find(key)) != std::string::npos;) id.replace(at, key.size(), value);
   };
   replace("{index}", idx);
-  for (const auto& [path, value] : p.values) replace("{" + path + "}", value.is_string() ? value.get<std::string>() : value.dump());
+  for (const auto& [path, value] : p.values)
+    replace("{" + path + "}", value.is_string() ? value.get<std::string>() : value.dump());
   return sanitise(id);
 }
 
@@ -80,14 +82,16 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
   std::vector<Axis> grid, zip;
   std::vector<SweepPoint> points;
   if (top.has("points")) {
-    if (top.has("grid") || top.has("zip")) top.child("points").fail("an explicit \"points\" list replaces \"grid\" and \"zip\"");
+    if (top.has("grid") || top.has("zip"))
+      top.child("points").fail("an explicit \"points\" list replaces \"grid\" and \"zip\"");
     JsonNode list = top.child("points");
     if (list.array_size() == 0) list.fail_expected("a non-empty array of points");
     for (std::size_t i = 0; i < list.array_size(); ++i) {
       JsonNode p = list.element(i);
       if (!p.value().is_object() || p.value().empty()) p.fail_expected("an object of \"dotted.path\": value");
       SweepPoint sp;
-      for (auto it = p.value().begin(); it != p.value().end(); ++it) sp.values.emplace_back(it.key(), it.value());
+      for (auto it = p.value().begin(); it != p.value().end(); ++it)
+        sp.values.emplace_back(it.key(), it.value());
       points.push_back(std::move(sp));
     }
   } else {
@@ -97,8 +101,9 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
       zip = parse_axes(z);
       for (const Axis& a : zip) {
         if (a.values.size() != zip.front().values.size()) {
-          z.child(a.path).fail("zipped axes move together: " + std::to_string(a.values.size()) + " values here, " +
-                               std::to_string(zip.front().values.size()) + " for \"" + zip.front().path + "\"");
+          z.child(a.path).fail("zipped axes move together: " + std::to_string(a.values.size()) +
+                               " values here, " + std::to_string(zip.front().values.size()) + " for \"" +
+                               zip.front().path + "\"");
         }
       }
     }
@@ -139,7 +144,10 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
       if (seen.insert(kv.first).second) s.axes.push_back(kv.first);
       const Json::json_pointer ptr(common::dotted_to_pointer(kv.first));
       if (!base_s.resolved.contains(ptr)) {
-        const std::string where = top.has("points") ? "/points" : (top.has("grid") && top.value()["grid"].contains(kv.first) ? "/grid" : "/zip");
+        const std::string where =
+            top.has("points")
+                ? "/points"
+                : (top.has("grid") && top.value()["grid"].contains(kv.first) ? "/grid" : "/zip");
         throw InputError(path, where + "/" + JsonNode::escape(kv.first),
                          "the path does not exist in the base scenario " + s.base);
       }
@@ -160,7 +168,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
   if (seeds) s.axes.push_back("seed");
   std::set<std::string> ids;
   for (const SweepPoint& p : points) {
-    if (!ids.insert(p.id).second) top.child("id").fail("the id pattern gives two points the id \"" + p.id + "\"");
+    if (!ids.insert(p.id).second)
+      top.child("id").fail("the id pattern gives two points the id \"" + p.id + "\"");
   }
   s.points = std::move(points);
   s.resolved = root;

@@ -20,12 +20,12 @@ namespace savp::tb {
 struct SweepPoint {
   std::string id;
   std::vector<std::pair<std::string, common::Json>> values;  // dotted path -> value
-  std::vector<std::string> sets() const;                      // as --set PATH=JSON arguments
+  std::vector<std::string> sets() const;                     // as --set PATH=JSON arguments
 };
 
 struct SweepSpec {
-  std::string file;  // the sweep file as given
-  std::string base;  // the base scenario, resolved against the sweep file
+  std::string file;               // the sweep file as given
+  std::string base;               // the base scenario, resolved against the sweep file
   std::vector<std::string> axes;  // dotted paths, in column order
   std::vector<SweepPoint> points;
   common::Json resolved;  // the sweep after resolution (written to OUTDIR/sweep.json)
