@@ -23,3 +23,9 @@ foreach(c "unknown-key;/grdi;unknown key" "empty-axis;/grid/workload.seq_len;exp
   savp_case("bad sweep ${n}" EXIT 2 LABEL bad_input STDERR "sweep-${n}.json" "${where}" "${what}"
     ABSENT ${REGRESS_OUT}/bad-sweep-${n} ARGS sweep ${BAD}/sweep-${n}.json -o ${REGRESS_OUT}/bad-sweep-${n})
 endforeach()
+# scripts/plot runs on Debian's python3 (python3-matplotlib): a metric against an axis, the energy
+# breakdown and speedup bars, PNG and SVG, from a real sweep's results.csv.
+add_test(NAME "regress: plots from a sweep's results"
+  COMMAND sh -c "/usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --x workload.seq_len --y cycles --group platform.memory.preset -o '${REGRESS_OUT}/plots/cycles' && /usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --energy --x workload.seq_len -o '${REGRESS_OUT}/plots/energy' && /usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --speedup latency_ns --baseline p0 -o '${REGRESS_OUT}/plots/speedup' && for f in cycles energy speedup; do test -s '${REGRESS_OUT}'/plots/$f.png && grep -q '<svg' '${REGRESS_OUT}'/plots/$f.svg || exit 1; done && ! /usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --x nope --y cycles -o '${REGRESS_OUT}/plots/bad' 2>/dev/null")
+set_tests_properties("regress: plots from a sweep's results" PROPERTIES LABELS regress
+  DEPENDS "cli: sweep runs every point and merges the results")
