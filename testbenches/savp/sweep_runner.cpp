@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "testbenches/savp/report.hpp"
+#include "testbenches/savp/sweep_report.hpp"
 
 extern char** environ;
 
@@ -109,6 +110,7 @@ struct Progress {
 
 void merge_results(const SweepSpec& spec, const std::string& outdir) {
   std::ostringstream jsonl;
+  std::vector<Json> json_rows;
   std::vector<std::map<std::string, Json>> rows;
   std::vector<std::string> metric_cols;
   std::map<std::string, bool> known;
@@ -141,6 +143,7 @@ void merge_results(const SweepSpec& spec, const std::string& outdir) {
       }
     }
     jsonl << row.dump() << "\n";
+    json_rows.push_back(row);
     std::map<std::string, Json> flat;
     for (auto it = row.begin(); it != row.end(); ++it) flat[it.key()] = *it;
     rows.push_back(std::move(flat));
@@ -162,6 +165,7 @@ void merge_results(const SweepSpec& spec, const std::string& outdir) {
   }
   write_file_atomic((fs::path(outdir) / "results.csv").string(), csv.str());
   write_file_atomic((fs::path(outdir) / "results.jsonl").string(), jsonl.str());
+  write_file_atomic((fs::path(outdir) / "report.html").string(), sweep_report_html(spec, json_rows, cols));
 }
 
 int run_sweep(const SweepSpec& spec, const SweepOptions& o) {

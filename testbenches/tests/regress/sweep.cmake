@@ -1,7 +1,7 @@
 # savp sweep (issue 7, local backend): a real sweep, its merged results, kill-and-resume, bad sweeps.
 set(SWD ${SCENARIOS}/sweeps/dense-small.json)
 savp_case("sweep runs every point and merges the results"
-  PRESENT ${REGRESS_OUT}/sweep-run/results.csv ${REGRESS_OUT}/sweep-run/results.jsonl ${REGRESS_OUT}/sweep-run/points/p3/stats.json
+  PRESENT ${REGRESS_OUT}/sweep-run/results.csv ${REGRESS_OUT}/sweep-run/results.jsonl ${REGRESS_OUT}/sweep-run/report.html ${REGRESS_OUT}/sweep-run/points/p3/stats.json
           ${REGRESS_OUT}/sweep-run/points/p3/point.json
   STDOUT "4 points" ARGS sweep ${SWD} -o ${REGRESS_OUT}/sweep-run -j 2)
 add_test(NAME "regress: sweep results hold one row per point with axes and totals"
@@ -28,4 +28,8 @@ endforeach()
 add_test(NAME "regress: plots from a sweep's results"
   COMMAND sh -c "/usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --x workload.seq_len --y cycles --group platform.memory.preset -o '${REGRESS_OUT}/plots/cycles' && /usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --energy --x workload.seq_len -o '${REGRESS_OUT}/plots/energy' && /usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --speedup latency_ns --baseline p0 -o '${REGRESS_OUT}/plots/speedup' && for f in cycles energy speedup; do test -s '${REGRESS_OUT}'/plots/$f.png && grep -q '<svg' '${REGRESS_OUT}'/plots/$f.svg || exit 1; done && ! /usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --x nope --y cycles -o '${REGRESS_OUT}/plots/bad' 2>/dev/null")
 set_tests_properties("regress: plots from a sweep's results" PROPERTIES LABELS regress
+  DEPENDS "cli: sweep runs every point and merges the results")
+add_test(NAME "regress: sweep report.html loads in headless Chromium"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_report_html.py ${REGRESS_OUT}/sweep-run/report.html 4)
+set_tests_properties("regress: sweep report.html loads in headless Chromium" PROPERTIES LABELS regress
   DEPENDS "cli: sweep runs every point and merges the results")
