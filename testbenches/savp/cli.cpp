@@ -33,6 +33,7 @@ const char* kUsage =
     "  savp run SCENARIO.json [-o OUTDIR] [--set PATH=VALUE]... [--quiet]\n"
     "  savp validate FILE.json            scenario or sweep; exit 0 when valid\n"
     "  savp sweep SWEEP.json [-o OUTDIR] [-j N] [--backend local|slurm] [--resume]\n"
+    "       [--time T] [--mem M] [--partition P]   (slurm: sbatch array, then savp sweep --collect OUTDIR)\n"
     "  savp list                          engines, presets, workloads known to this build\n"
     "  savp --version | --help\n"
     "\n"
@@ -178,6 +179,12 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "jobs,j", po::value<unsigned>()->default_value(1), "points run at once")(
       "backend", po::value<std::string>()->default_value("local"), "local | slurm")(
       "resume", po::bool_switch(), "skip points whose results are complete")(
+      "time", po::value<std::string>(), "slurm: time limit per point (sbatch --time)")(
+      "mem", po::value<std::string>(), "slurm: memory per point (sbatch --mem)")(
+      "partition", po::value<std::string>(), "slurm: partition")(
+      "collect", po::value<std::string>(), "merge the results of OUTDIR (after a cluster run)")(
+      "run-point", po::value<std::string>(), "internal: run one point of OUTDIR (a cluster task)")(
+      "index", po::value<std::size_t>(), "internal: the point --run-point runs")(
       "sweep", po::value<std::string>(), "sweep file");
   po::positional_options_description pos;
   pos.add("sweep", 1);
@@ -188,12 +195,26 @@ int cmd_sweep(const std::vector<std::string>& args) {
   } catch (const po::error& e) {
     return usage_error(std::string("sweep: ") + e.what());
   }
-  if (!vm.count("sweep")) return usage_error("sweep: missing SWEEP.json");
-  if (vm["backend"].as<std::string>() != "local") {
-    std::cerr << "savp: error: sweep --backend " << vm["backend"].as<std::string>()
-              << ": only the local backend exists yet (Slurm arrives later in issue 7)\n";
-    return kBadInput;
+  std::error_code ec;
+  const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
+  // A finished (or running) sweep directory: its own sweep.json describes it.
+  for (const char* mode : {"collect", "run-point"}) {
+    if (!vm.count(mode)) continue;
+    const std::string dir = vm[mode].as<std::string>();
+    SweepSpec spec;
+    try {
+      spec = load_sweep((fs::path(dir) / "sweep.json").string(), data_dir());
+    } catch (const common::InputError& e) {
+      std::cerr << "savp: error: " << e.what() << "\n";
+      return kBadInput;
+    }
+    if (std::string(mode) == "collect") return collect_sweep(spec, dir);
+    if (!vm.count("index")) return usage_error("sweep --run-point: missing --index");
+    return run_one_point(spec, dir, vm["index"].as<std::size_t>(), self);
   }
+  if (!vm.count("sweep")) return usage_error("sweep: missing SWEEP.json");
+  const std::string backend = vm["backend"].as<std::string>();
+  if (backend != "local" && backend != "slurm") return usage_error("sweep: --backend is local or slurm");
   const std::string file = vm["sweep"].as<std::string>();
   SweepSpec spec;
   try {
@@ -206,8 +227,14 @@ int cmd_sweep(const std::vector<std::string>& args) {
   o.outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + fs::path(file).stem().string();
   o.jobs = vm["jobs"].as<unsigned>();
   o.resume = vm["resume"].as<bool>();
-  std::error_code ec;
-  o.savp = fs::read_symlink("/proc/self/exe", ec).string();
+  o.savp = self;
+  if (backend == "slurm") {
+    SlurmOptions so;
+    if (vm.count("time")) so.time = vm["time"].as<std::string>();
+    if (vm.count("mem")) so.mem = vm["mem"].as<std::string>();
+    if (vm.count("partition")) so.partition = vm["partition"].as<std::string>();
+    return submit_slurm(spec, o, so);
+  }
   const int rc = run_sweep(spec, o);
   std::cout << spec.points.size() << " points: " << o.outdir << "/results.csv\n";
   return rc;

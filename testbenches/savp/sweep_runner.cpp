@@ -106,7 +106,64 @@ struct Progress {
   }
 };
 
+// Starts point p as its own savp process writing to points/.<id>.tmp; returns its pid.
+pid_t start_point(const SweepSpec& spec, const std::string& outdir, const SweepPoint& p,
+                  const std::string& savp) {
+  const fs::path points = fs::path(outdir) / "points", tmp = points / ("." + p.id + ".tmp");
+  std::error_code ec;
+  fs::create_directories(points, ec);
+  fs::remove_all(tmp, ec);
+  std::vector<std::string> argv{savp, "run", spec.base, "-o", tmp.string(), "--quiet"};
+  for (const auto& s : p.sets()) {
+    argv.push_back("--set");
+    argv.push_back(s);
+  }
+  return spawn(argv, (points / ("." + p.id + ".log")).string());
+}
+
+// Seals a finished point: its log and point.json into the temporary directory, then the rename
+// that makes it complete.
+void finish_point(const std::string& outdir, const SweepPoint& p, int rc, double wall) {
+  const fs::path points = fs::path(outdir) / "points";
+  const fs::path tmp = points / ("." + p.id + ".tmp"), log = points / ("." + p.id + ".log"),
+                 dir = points / p.id;
+  std::error_code ec;
+  fs::create_directories(tmp, ec);
+  fs::rename(log, tmp / "log.txt", ec);
+  Json pj = {{"id", p.id}, {"exit_code", rc}, {"wall_s", wall}, {"status", rc == 0 ? "done" : "failed"}};
+  for (const auto& [path, v] : p.values) pj["values"][path] = v;
+  if (rc != 0) {
+    std::string last;
+    std::ifstream in((tmp / "log.txt").string());
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) last = line;
+    }
+    pj["error"] = last;
+  }
+  write_file_atomic((tmp / "point.json").string(), pj.dump(2) + "\n");
+  fs::remove_all(dir, ec);
+  fs::rename(tmp, dir, ec);
+}
+
+int exit_code(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
 }  // namespace
+
+int run_one_point(const SweepSpec& spec, const std::string& outdir, std::size_t index,
+                  const std::string& savp) {
+  if (index >= spec.points.size())
+    throw std::runtime_error("sweep point " + std::to_string(index) + " does not exist");
+  const SweepPoint& p = spec.points[index];
+  const auto t0 = std::chrono::steady_clock::now();
+  const pid_t pid = start_point(spec, outdir, p, savp);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const int rc = exit_code(status);
+  finish_point(outdir, p, rc, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  return rc;
+}
 
 void merge_results(const SweepSpec& spec, const std::string& outdir) {
   std::ostringstream jsonl;
@@ -201,15 +258,7 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
   while ((next < todo.size() || !running.empty()) && !g_stop) {
     while (next < todo.size() && running.size() < std::max(1u, o.jobs) && !g_stop) {
       const SweepPoint& p = spec.points[todo[next++]];
-      const fs::path tmp = points / ("." + p.id + ".tmp");
-      std::error_code ec;
-      fs::remove_all(tmp, ec);
-      std::vector<std::string> argv{o.savp, "run", spec.base, "-o", tmp.string(), "--quiet"};
-      for (const auto& s : p.sets()) {
-        argv.push_back("--set");
-        argv.push_back(s);
-      }
-      const pid_t pid = spawn(argv, (points / ("." + p.id + ".log")).string());
+      const pid_t pid = start_point(spec, o.outdir, p, o.savp);
       running[pid] = {static_cast<std::size_t>(&p - spec.points.data()), std::chrono::steady_clock::now()};
       ++pr.running;
     }
@@ -226,26 +275,8 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.start).count();
     running.erase(it);
     --pr.running;
-    const int rc =
-        WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-    const fs::path tmp = points / ("." + p.id + ".tmp"), log = points / ("." + p.id + ".log"),
-                   dir = points / p.id;
-    std::error_code ec;
-    fs::create_directories(tmp, ec);
-    fs::rename(log, tmp / "log.txt", ec);
-    Json pj = {{"id", p.id}, {"exit_code", rc}, {"wall_s", wall}, {"status", rc == 0 ? "done" : "failed"}};
-    for (const auto& [path, v] : p.values) pj["values"][path] = v;
-    if (rc != 0) {
-      std::string last;
-      std::ifstream in((tmp / "log.txt").string());
-      for (std::string line; std::getline(in, line);) {
-        if (!line.empty()) last = line;
-      }
-      pj["error"] = last;
-    }
-    write_file_atomic((tmp / "point.json").string(), pj.dump(2) + "\n");
-    fs::remove_all(dir, ec);
-    fs::rename(tmp, dir, ec);
+    const int rc = exit_code(status);
+    finish_point(o.outdir, p, rc, wall);
     if (rc == 0) {
       ++pr.done;
     } else {

@@ -24,7 +24,22 @@ struct SweepOptions {
 // Returns the exit code: 0 every point ran and passed, 1 some point failed, 130 interrupted.
 int run_sweep(const SweepSpec& spec, const SweepOptions& options);
 
-// Re-merges the results of OUTDIR's finished points (results.csv, results.jsonl).
+// Re-merges the results of OUTDIR's finished points (results.csv, results.jsonl, report.html).
 void merge_results(const SweepSpec& spec, const std::string& outdir);
+
+// Runs point `index` to completion (a cluster task does this); returns its savp exit code.
+int run_one_point(const SweepSpec& spec, const std::string& outdir, std::size_t index,
+                  const std::string& savp);
+
+// Slurm backend: OUTDIR/sweep.sbatch (one array task per point, at most `jobs` at once; time,
+// memory and partition when given), submitted with sbatch; the job id in OUTDIR/slurm.json. Each
+// task runs `savp sweep --run-point OUTDIR --index $SLURM_ARRAY_TASK_ID`. Returns an exit code.
+struct SlurmOptions {
+  std::string time, mem, partition;
+};
+int submit_slurm(const SweepSpec& spec, const SweepOptions& options, const SlurmOptions& slurm);
+// Merges what OUTDIR's points have finished and reports the cluster job's state (squeue); returns
+// 0 when every point is complete, 3 while points are still pending or running, 1 when some failed.
+int collect_sweep(const SweepSpec& spec, const std::string& outdir);
 
 }  // namespace savp::tb

@@ -75,7 +75,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
   const std::string base_rel = top.get_string("base");
   fs::path base(base_rel);
   if (base.is_relative()) base = fs::path(path).parent_path() / base;
-  s.base = base.lexically_normal().string();
+  s.base = fs::absolute(base).lexically_normal().string();
   if (!fs::exists(s.base)) top.child("base").fail("the base scenario \"" + base_rel + "\" does not exist");
   const bool seeds = top.get_bool("seed", false);
   const std::string pattern = top.get_string("id", "p{index}");

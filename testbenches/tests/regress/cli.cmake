@@ -8,8 +8,8 @@ savp_case("list shows engines and presets" STDOUT "engines: dense" STDOUT "ideal
 savp_case("validate default scenario" STDOUT "valid scenario" ARGS validate ${SCENARIOS}/default.json)
 savp_case("sweep refuses a scenario file" EXIT 2 STDERR "default.json" "missing required key \"base\""
   ARGS sweep ${SCENARIOS}/default.json -o ${REGRESS_OUT}/sweep-scenario)
-savp_case("sweep backend slurm says not yet" EXIT 2 STDERR "only the local backend exists yet"
-  ARGS sweep ${SCENARIOS}/sweeps/dense-small.json --backend slurm -o ${REGRESS_OUT}/sweep-slurm)
+savp_case("sweep backend must be local or slurm" EXIT 2 STDERR "--backend is local or slurm"
+  ARGS sweep ${SCENARIOS}/sweeps/dense-small.json --backend pbs -o ${REGRESS_OUT}/sweep-pbs)
 savp_case("run default writes the three outputs"
   PRESENT ${REGRESS_OUT}/cli-default/stats.json ${REGRESS_OUT}/cli-default/summary.csv ${REGRESS_OUT}/cli-default/resolved.json
   STDOUT "total: 2 jobs (0 failed)"

@@ -33,3 +33,9 @@ add_test(NAME "regress: sweep report.html loads in headless Chromium"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_report_html.py ${REGRESS_OUT}/sweep-run/report.html 4)
 set_tests_properties("regress: sweep report.html loads in headless Chromium" PROPERTIES LABELS regress
   DEPENDS "cli: sweep runs every point and merges the results")
+# The Slurm backend on a real single-node cluster started on localhost by the test (skipped, with
+# the reason, only where the daemons cannot be started).
+add_test(NAME "regress: sweep on a localhost Slurm cluster equals the local run"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sweep_slurm.py ${SAVP_BIN} ${SCENARIOS}/sweeps/dense-small.json ${REGRESS_OUT}/sweep-slurm-cluster)
+set_tests_properties("regress: sweep on a localhost Slurm cluster equals the local run" PROPERTIES LABELS regress
+  SKIP_RETURN_CODE 77 TIMEOUT 600 RUN_SERIAL TRUE)
