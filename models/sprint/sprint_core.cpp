@@ -46,6 +46,19 @@ std::uint64_t SprintCore::diag_bytes(std::uint64_t seq_len, std::uint64_t value_
   return seq_len * ((seq_len + 7) / 8) + seq_len * value_dim * 4;
 }
 
+// K/V buffer accesses of `tokens` whole tokens (key and value at their widths), in macro-sized
+// pieces: the SRAM model counts the 64-bit words for energy.
+void SprintCore::touch_buffer(std::uint64_t tokens, bool write) {
+  memory::SramModel& b = srams_[0];
+  const std::uint64_t cap = b.spec().capacity_bytes;
+  std::uint64_t bytes = tokens * cfg_.token_bytes(job_.depth, job_.value_dim);
+  while (bytes > 0) {
+    const std::uint64_t n = std::min(bytes, cap);
+    b.access_immediate(0, static_cast<std::uint32_t>(n), write, busy_cycles_);
+    bytes -= n;
+  }
+}
+
 void SprintCore::start(const common::JobDescriptor& job) {
   total_.queries += c_.queries;
   total_.qk_macs += c_.qk_macs;
@@ -269,11 +282,7 @@ void SprintCore::compute(EngineStep& step) {
       v_[j * dv + x] = static_cast<std::int8_t>(v_raw_[i * dv + x]) * job_.scale_c;
     known_[j] = 1;
   }
-  srams_[0].access_immediate(
-      0,
-      static_cast<std::uint32_t>(std::min<std::uint64_t>(srams_[0].spec().capacity_bytes,
-                                                         std::max<std::size_t>(1, fetch_.size()) * 8)),
-      true, busy_cycles_);
+  touch_buffer(fetch_.size(), true);  // the crossing keys and values are written
   // Scores: exact (recompute) and from the in-memory codes (no recompute: q at dac_bits x K MSBs).
   const std::size_t n = kept_.size();
   std::vector<double> s(n), s_lp(n);
@@ -326,10 +335,7 @@ void SprintCore::compute(EngineStep& step) {
   const std::uint64_t cycles = late * ceil_div(d, cfg_.qk_lanes) + ceil_div(per, cfg_.softmax_lanes) +
                                cfg_.softmax_latency + per * ceil_div(dv, cfg_.v_lanes);
   step.compute_cycles = n ? cycles : 0;
-  srams_[0].access_immediate(0,
-                             static_cast<std::uint32_t>(std::min<std::uint64_t>(
-                                 srams_[0].spec().capacity_bytes, std::max<std::size_t>(1, n) * 8)),
-                             false, busy_cycles_);
+  touch_buffer(n, false);  // every kept key and value is read by the CORELETs
   c_.queries += 1;
   c_.visible += keys_visible();
   c_.kept += n;

@@ -68,6 +68,7 @@ class SprintCore : public common::EngineCore {
   void next_query();
   void compute(common::EngineStep& step);
   std::uint64_t keys_visible() const;
+  void touch_buffer(std::uint64_t tokens, bool write);
 
   SprintConfig cfg_;
   double pj_mac_ = 0, pj_add_ = 0, pj_exp_ = 0, pj_recip_ = 0;
