@@ -39,6 +39,12 @@ struct EngineStep {
   std::uint32_t prefetch_depth = 1;
 };
 
+// Why a job of some shape cannot run on an engine (why empty when it can), and the workload or
+// accelerator key at fault; the job plan turns it into an InputError naming the scenario path.
+struct JobCheck {
+  std::string key, why;
+};
+
 // One finished job's engine-specific statistics (tokens kept, utilisation, ...), as name -> value.
 struct EngineJobStats {
   std::vector<std::pair<std::string, double>> values;

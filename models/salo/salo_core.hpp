@@ -29,9 +29,7 @@ class SaloCore : public common::EngineCore {
 
   // Why the job does not fit this engine (empty when it does) and the workload key at fault
   // ("head_dim", "pattern/window", "pattern/window_2d", "pattern/global_tokens", "pattern").
-  struct JobCheck {
-    std::string key, why;
-  };
+  using JobCheck = common::JobCheck;
   static JobCheck check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
                             std::uint64_t value_dim, const common::AttentionPattern& pattern);
 

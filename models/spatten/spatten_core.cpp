@@ -213,7 +213,25 @@ std::uint32_t SpattenCore::prefetch_depth(std::size_t keys) const {
   return static_cast<std::uint32_t>(std::clamp<std::uint64_t>(slots, 2, 33) - 1);
 }
 
-bool SpattenCore::advance_head() { return head_pos_ < heads_.size(); }
+// The next surviving head's row of the layer, or nullptr at the layer's end (the step is then the
+// layer's top-k).
+std::unique_ptr<SpattenCore::Row> SpattenCore::next_head_row(EngineStep& step) {
+  if (head_pos_ >= heads_.size()) {
+    layer_end(step);
+    return nullptr;
+  }
+  auto r = std::make_unique<Row>();
+  r->layer = layer_;
+  r->head = heads_[head_pos_++];
+  return r;
+}
+
+// A data-mode row's query rows (fp16) and key MSBs.
+void SpattenCore::add_qk_reads(Row& r, EngineStep& step) {
+  const std::uint64_t hi = job_.head_index(r.layer, r.head);
+  add_row_reads(job_.q_base + hi * job_.q_stride, job_.q_row_bytes(), r.queries, r.q_raw, step);
+  add_row_reads(job_.k_msb_base + hi * job_.k_msb_stride, job_.k_msb_row_bytes(), r.keys, r.k_raw, step);
+}
 
 // A requant of the row (or head) in flight: its K LSBs, then Q x K and softmax once more.
 bool SpattenCore::requant_step(EngineStep& step) {
@@ -241,13 +259,8 @@ bool SpattenCore::next_row_step(EngineStep& step) {
     add_row_reads(job_.v_base + job_.head_index(prev_->layer, prev_->head) * job_.v_stride,
                   prev_->v_row_bytes, prev_->values, prev_->v_raw, step);
   }
-  if (!advance_head()) {
-    layer_end(step);
-    return true;
-  }
-  auto r = std::make_unique<Row>();
-  r->layer = layer_;
-  r->head = heads_[head_pos_++];
+  std::unique_ptr<Row> r = next_head_row(step);
+  if (!r) return true;  // the layer's end: the step is its top-k
   if (job_.mode == SpattenMode::Trace) {
     const TraceCommand& c = trace_[trace_pos_++];
     for (std::uint32_t t = 0; t < context_; ++t) {
@@ -272,9 +285,7 @@ bool SpattenCore::next_row_step(EngineStep& step) {
     r->v_row_bytes = job_.v_row_bytes();
     r->queries.push_back(static_cast<std::uint32_t>(job_.first_query + step_));
     r->keys = tokens_;
-    const std::uint64_t hi = job_.head_index(r->layer, r->head);
-    add_row_reads(job_.q_base + hi * job_.q_stride, job_.q_row_bytes(), r->queries, r->q_raw, step);
-    add_row_reads(job_.k_msb_base + hi * job_.k_msb_stride, job_.k_msb_row_bytes(), r->keys, r->k_raw, step);
+    add_qk_reads(*r, step);
   }
   launch(std::move(r), "row", step);
   return true;
@@ -283,22 +294,16 @@ bool SpattenCore::next_row_step(EngineStep& step) {
 bool SpattenCore::next_summary_step(EngineStep& step) {
   if (requant_step(step)) return true;
   cur_.reset();
-  if (!advance_head()) {
-    layer_end(step);
-    return true;
-  }
-  auto r = std::make_unique<Row>();
-  r->layer = layer_;
-  r->head = heads_[head_pos_++];
+  std::unique_ptr<Row> r = next_head_row(step);
+  if (!r) return true;  // the layer's end: the step is its top-k
   r->queries = tokens_;
   r->keys = tokens_;
   r->lsb_row_bytes = job_.k_lsb_row_bytes();
   r->v_row_bytes = job_.v_row_bytes();
   r->values = tokens_;  // V reused from the value SRAM by every query: fetched once for all survivors
-  const std::uint64_t hi = job_.head_index(r->layer, r->head);
-  add_row_reads(job_.q_base + hi * job_.q_stride, job_.q_row_bytes(), r->queries, r->q_raw, step);
-  add_row_reads(job_.k_msb_base + hi * job_.k_msb_stride, job_.k_msb_row_bytes(), r->keys, r->k_raw, step);
-  add_row_reads(job_.v_base + hi * job_.v_stride, job_.v_row_bytes(), r->values, r->v_raw, step);
+  add_qk_reads(*r, step);
+  add_row_reads(job_.v_base + job_.head_index(r->layer, r->head) * job_.v_stride, job_.v_row_bytes(),
+                r->values, r->v_raw, step);
   launch(std::move(r), "head", step);
   return true;
 }

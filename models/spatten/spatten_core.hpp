@@ -51,9 +51,7 @@ class SpattenCore : public common::EngineCore {
   SpattenCore(const SpattenConfig& cfg, const common::EnergyTable& energy, std::uint64_t seed);
   ~SpattenCore() override;
 
-  struct JobCheck {
-    std::string key, why;  // key: the workload or accelerator key at fault
-  };
+  using JobCheck = common::JobCheck;
   // Why a job of this shape cannot run (empty when it can): the context must fit one SRAM half
   // (K MSBs are kept for a requant), the schedules must be feasible for the layer/head counts.
   static JobCheck check_job(const SpattenConfig& cfg, std::uint64_t context, std::uint64_t head_dim,
@@ -75,7 +73,8 @@ class SpattenCore : public common::EngineCore {
   bool next_summary_step(common::EngineStep& step);
   void layer_end(common::EngineStep& step);
   void begin_step();
-  bool advance_head();
+  std::unique_ptr<Row> next_head_row(common::EngineStep& step);  // nullptr at the layer's end
+  void add_qk_reads(Row& r, common::EngineStep& step);
   std::uint32_t prefetch_depth(
       std::size_t keys) const;  // to the next surviving head of the layer; false at the layer's end
   // Memory helpers.

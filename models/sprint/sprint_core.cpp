@@ -261,10 +261,10 @@ void SprintCore::reads_done(EngineStep& step) {
 void SprintCore::compute(EngineStep& step) {
   const std::uint64_t d = job_.depth, dv = job_.value_dim, L = job_.rows;
   const int lsb = cfg_.key_lsb_bits;
+  std::vector<std::uint32_t> low(d);
   for (std::size_t i = 0; i < fetch_.size(); ++i) {
     const std::uint32_t j = fetch_[i];
     if (cfg_.in_memory_pruning) {
-      std::vector<std::uint32_t> low(d);
       if (lsb > 0) spatten::unpack_unsigned(&lsb_raw_[i * lsb_row_bytes_], d, lsb, low.data());
       for (std::uint64_t x = 0; x < d; ++x) {
         const std::int32_t m = static_cast<std::int8_t>(msb_raw_[i * d + x]);

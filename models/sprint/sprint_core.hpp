@@ -46,9 +46,7 @@ class SprintCore : public common::EngineCore {
   ~SprintCore() override;
 
   // Why a head of this shape cannot run (empty when it can) and the key at fault.
-  struct JobCheck {
-    std::string key, why;
-  };
+  using JobCheck = common::JobCheck;
   static JobCheck check_job(const SprintConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
                             std::uint64_t value_dim);
   // Bytes of the diagnostics region for a head.

@@ -32,14 +32,24 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
-// A point's finished result: its point.json and stats.json load and agree.
+// A point's finished result: its point.json (already read) says it ran, and its stats.json loads;
+// `totals` receives the stats' totals.
+bool complete(const Json& point, const fs::path& dir, Json* totals = nullptr) {
+  try {
+    const int rc = point.at("exit_code").get<int>();
+    if (rc != 0 && rc != 1) return false;  // 1: ran, a scoreboard check failed; results are complete
+    Json s = common::load_json_file((dir / "stats.json").string());
+    if (!s.contains("totals")) return false;
+    if (totals != nullptr) *totals = std::move(s["totals"]);
+    return true;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
 bool complete(const fs::path& dir) {
   try {
-    const Json p = common::load_json_file((dir / "point.json").string());
-    const int rc = p.at("exit_code").get<int>();
-    if (rc != 0 && rc != 1) return false;  // 1: ran, a scoreboard check failed; results are complete
-    const Json s = common::load_json_file((dir / "stats.json").string());
-    return s.contains("totals");
+    return complete(common::load_json_file((dir / "point.json").string()), dir);
   } catch (const std::exception&) {
     return false;
   }
@@ -183,8 +193,8 @@ void merge_results(const SweepSpec& spec, const std::string& outdir) {
         row["status"] = pj.value("status", "");
         row["exit_code"] = pj.value("exit_code", -1);
         if (pj.contains("error")) row["error"] = pj["error"];
-        if (complete(dir))
-          flatten(common::load_json_file((dir / "stats.json").string())["totals"], "", totals);
+        Json t;
+        if (complete(pj, dir, &t)) flatten(t, "", totals);
       } catch (const std::exception& e) {
         row["status"] = "unreadable";
         row["error"] = e.what();

@@ -32,7 +32,7 @@ bad_case("sprint budget below one key and value" ${SPR} SET ${SPRA}.budget_kib=1
 bad_case("sprint threshold step of 8 cycles" ${SPR} SET "${SPRA}.pim={\"threshold_cycles\":9}"
   STDERR "/platform/accelerators/0/pim/threshold_cycles" "under 8 memory cycles")
 add_test(NAME "regress: sprint padding removal skips padding, same outputs"
-  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sprint_padding.py ${SAVP_BIN} ${SPR} ${REGRESS_OUT}/sprint-padding
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sprint_pair.py padding ${SAVP_BIN} ${SPR} ${REGRESS_OUT}/sprint-padding
           --set workload.layers=1 --set workload.heads=2 --set workload.batch=2 --set workload.seq_len=256
           "--set" "workload.valid_len=[150,90]")
 set_tests_properties("regress: sprint padding removal skips padding, same outputs" PROPERTIES LABELS regress)
@@ -43,6 +43,6 @@ bad_case("valid lengths not one per batch element" ${SPR} SET workload.batch=3 "
 bad_case("padded batch on another engine" ${SCENARIOS}/salo/small.json SET "workload.valid_len=[10]"
   STDERR "/workload/valid_len" "padded batches run on a \"sprint\" accelerator")
 add_test(NAME "regress: sprint rotating pointer beats in-order, same outputs"
-  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sprint_pointer.py ${SAVP_BIN} ${SPR} ${REGRESS_OUT}/sprint-pointer
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sprint_pair.py pointer ${SAVP_BIN} ${SPR} ${REGRESS_OUT}/sprint-pointer
           ${SPR_SMALL})
 set_tests_properties("regress: sprint rotating pointer beats in-order, same outputs" PROPERTIES LABELS regress)
