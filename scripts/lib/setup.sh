@@ -31,11 +31,13 @@ savp_ensure_packages() {
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# savp_build [TYPE [cmake -D options...]]: configure (once) and build $SAVP_BUILD.
 savp_build() {
   local type=${1:-Release}
+  shift || true
   if [ ! -f "$SAVP_BUILD/CMakeCache.txt" ]; then
-    savp_log "configuring $type build in $SAVP_BUILD"
-    cmake -S "$SAVP_ROOT" -B "$SAVP_BUILD" -DCMAKE_BUILD_TYPE="$type" >/dev/null
+    savp_log "configuring $type build in $SAVP_BUILD $*"
+    cmake -S "$SAVP_ROOT" -B "$SAVP_BUILD" -DCMAKE_BUILD_TYPE="$type" "$@" >/dev/null
   fi
   savp_log "building"
   cmake --build "$SAVP_BUILD" -j "$(nproc)" -- --no-print-directory | grep -Ev '^\[ *[0-9]+%\]|^Consolidate|^Scanning' || true

@@ -2,8 +2,14 @@
 
 #include <boost/program_options.hpp>
 
+#include <sys/prctl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <csignal>
+
+#include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
@@ -13,7 +19,10 @@
 #include "models/common/input_error.hpp"
 #include "models/memory/memory_spec.hpp"
 #include "testbenches/savp/job_plan.hpp"
+#include "testbenches/savp/memory_estimate.hpp"
+#include "testbenches/savp/output_dir.hpp"
 #include "testbenches/savp/report.hpp"
+#include "testbenches/savp/run_limits.hpp"
 #include "testbenches/savp/simulation.hpp"
 #include "testbenches/savp/sweep_runner.hpp"
 #include "testbenches/savp/sweep_spec.hpp"
@@ -31,14 +40,19 @@ constexpr int kOk = 0, kCheckFailed = 1, kBadInput = 2;
 const char* kUsage =
     "usage:\n"
     "  savp run SCENARIO.json [-o OUTDIR] [--set PATH=VALUE]... [--quiet]\n"
+    "       [--force] [--time-limit T] [--max-memory SIZE]\n"
     "  savp validate FILE.json            scenario or sweep; exit 0 when valid\n"
-    "  savp sweep SWEEP.json [-o OUTDIR] [-j N] [--backend local|slurm] [--resume]\n"
+    "  savp sweep SWEEP.json [-o OUTDIR] [-j N] [--backend local|slurm] [--resume] [--force]\n"
+    "       [--time-limit T] [--max-memory SIZE]   (per point)\n"
     "       [--time T] [--mem M] [--partition P]   (slurm: sbatch array, then savp sweep --collect OUTDIR)\n"
     "  savp list                          engines, presets, workloads known to this build\n"
     "  savp --version | --help\n"
     "\n"
     "PATH in --set is dotted, array elements by index (workload.seq_len=1024,\n"
     "platform.accelerators.0.array.rows=16); VALUE is parsed as JSON, else taken as a string.\n"
+    "-o refuses a non-empty directory that is not a SAVP output unless --force. --time-limit (seconds,\n"
+    "or 90s, 15m, 2h) stops the run cleanly and writes stats.partial.json (exit 1). --max-memory (8G,\n"
+    "512M; default 80 % of physical memory) refuses a scenario whose estimated memory is larger.\n"
     "Exit codes: 0 success; 1 a simulation ran but failed a check; 2 bad input (nothing written).\n";
 
 int usage_error(const std::string& msg) {
@@ -63,7 +77,8 @@ bool looks_like_sweep(const std::string& path) {
 
 // Runs the scenario's outputs.baseline accelerator on the same workload and platform as a child
 // savp process (one elaboration per process) into OUTDIR/baseline, and compares its totals.
-common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, const common::Json& stats) {
+common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, const common::Json& stats,
+                          const std::vector<std::string>& limits) {
   common::Json child = s.resolved;
   const std::size_t index = s.workload.accelerator;
   child["platform"]["accelerators"][index] = s.outputs.baseline;
@@ -74,16 +89,18 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
   const fs::path dir = fs::path(outdir) / "baseline";
   common::Json result = {{"accelerator", s.outputs.baseline.value("type", "")}, {"outputs", dir.string()}};
   std::error_code ec;
-  fs::create_directories(dir, ec);
   const fs::path file = dir / "scenario.json";
   try {
+    claim_output_dir(dir.string(), "run", true);  // inside our own output: ours to write
     write_file_atomic(file.string(), child.dump(2) + "\n");
   } catch (const std::exception& e) {
     result["error"] = e.what();
     return result;
   }
   const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
-  const std::string cmd = "'" + self + "' run '" + file.string() + "' -o '" + dir.string() + "' --quiet > '" +
+  std::string cmd = "'" + self + "' run '" + file.string() + "' -o '" + dir.string() + "' --quiet";
+  for (const auto& a : limits) cmd += " '" + a + "'";
+  cmd += " > '" +
                           (dir / "log.txt").string() + "' 2>&1";
   const int rc = std::system(cmd.c_str());
   try {
@@ -106,12 +123,24 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
   return result;
 }
 
+// A point of a sweep ends when its sweep ends, however the sweep was stopped.
+void die_with_parent() {
+  const char* parent = std::getenv("SAVP_DIE_WITH_PARENT");
+  if (parent == nullptr) return;
+  const std::string expected = parent;
+  unsetenv("SAVP_DIE_WITH_PARENT");  // not inherited by this run's own children (its baseline)
+  prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (std::to_string(getppid()) != expected) std::exit(kCheckFailed);  // the sweep is already gone
+}
+
 int cmd_run(const std::vector<std::string>& args) {
+  die_with_parent();
   po::options_description opts("run options");
   opts.add_options()("output,o", po::value<std::string>(), "output directory (default out/<scenario id>)")(
       "set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUE override (repeatable)")(
       "quiet,q", po::bool_switch(), "print nothing on success")("scenario", po::value<std::string>(),
                                                                 "scenario file");
+  add_limit_options(opts);
   po::positional_options_description pos;
   pos.add("scenario", 1);
   po::variables_map vm;
@@ -129,14 +158,20 @@ int cmd_run(const std::vector<std::string>& args) {
 
   sc::Scenario scenario;
   JobPlan plan;
+  Limits limits;
+  std::string outdir;
+  const auto t0 = std::chrono::steady_clock::now();
   try {
+    limits = parse_limits(vm);
     scenario = sc::load_scenario(file, sets, data_dir());
+    check_memory(scenario, limits.max_memory);  // before the plan allocates anything sized by it
     plan = make_plan(scenario);
+    outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.id;
+    claim_output_dir(outdir, "run", vm["force"].as<bool>());
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;
   }
-  const std::string outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.id;
 
   std::string waves;
   if (scenario.outputs.vcd) {  // the waveform streams during the run: its folder must exist
@@ -144,22 +179,44 @@ int cmd_run(const std::vector<std::string>& args) {
     std::filesystem::create_directories(outdir, ec);
     waves = vcd_base(outdir);
   }
-  SimulationOutcome out = simulate(scenario, plan, waves);
-  if (!scenario.outputs.baseline.is_null() && out.error.empty()) {
-    out.stats["comparison"] = run_baseline(scenario, outdir, out.stats);
+  // The wall-clock limit counts from the start of the command (loading and planning included).
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double limit = limits.time_limit_s > 0 ? std::max(1e-3, limits.time_limit_s - elapsed) : 0.0;
+  Watchdog watchdog(limit, outdir);
+  SimulationOutcome out = simulate(scenario, plan, waves, limit);
+  if (out.timed_out) out.stats["partial"]["time_limit_s"] = limits.time_limit_s;
+  if (!scenario.outputs.baseline.is_null() && out.error.empty() && !out.timed_out) {
+    const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (limits.time_limit_s > 0 && used >= limits.time_limit_s) {
+      out.timed_out = true;
+      out.stats["partial"] = {{"reason", "time_limit"}, {"time_limit_s", limits.time_limit_s},
+                              {"baseline", "not run"}};
+    } else {
+      std::vector<std::string> child_limits = {"--max-memory", std::to_string(limits.max_memory)};
+      if (limits.time_limit_s > 0) {
+        child_limits.insert(child_limits.end(), {"--time-limit", std::to_string(limits.time_limit_s - used)});
+      }
+      out.stats["comparison"] = run_baseline(scenario, outdir, out.stats, child_limits);
+    }
     const common::Json& c = out.stats["comparison"];
     if (c.contains("speedup")) {
       out.stats["totals"]["speedup_vs_baseline"] = c["speedup"];
       out.stats["totals"]["energy_reduction_vs_baseline"] = c["energy_ratio"];
     }
   }
+  watchdog.disarm();
   try {
     write_outputs(outdir, scenario, out.stats, out.trace);
   } catch (const std::exception& e) {
     std::cerr << "savp: error: cannot write outputs to " << outdir << ": " << e.what() << "\n";
     return kBadInput;
   }
-  if (!quiet || !out.checks_passed) std::cout << summary_table(out.stats) << "outputs: " << outdir << "\n";
+  if (!out.timed_out && (!quiet || !out.checks_passed)) std::cout << summary_table(out.stats) << "outputs: " << outdir << "\n";
+  if (out.timed_out) {
+    std::cerr << "savp: stopped by the time limit (" << limits.time_limit_s << " s): partial results in " << outdir
+              << "/stats.partial.json\n";
+    return kCheckFailed;
+  }
   if (!out.error.empty()) {
     std::cerr << "savp: simulation error: " << out.error << "\n";
     return kCheckFailed;
@@ -186,6 +243,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
       "run-point", po::value<std::string>(), "internal: run one point of OUTDIR (a cluster task)")(
       "index", po::value<std::size_t>(), "internal: the point --run-point runs")(
       "sweep", po::value<std::string>(), "sweep file");
+  add_limit_options(opts);
   po::positional_options_description pos;
   pos.add("sweep", 1);
   po::variables_map vm;
@@ -210,21 +268,30 @@ int cmd_sweep(const std::vector<std::string>& args) {
     }
     if (std::string(mode) == "collect") return collect_sweep(spec, dir);
     if (!vm.count("index")) return usage_error("sweep --run-point: missing --index");
-    return run_one_point(spec, dir, vm["index"].as<std::size_t>(), self);
+    std::vector<std::string> run_args;
+    try {
+      run_args = parse_limits(vm).args;
+    } catch (const common::InputError& e) {
+      std::cerr << "savp: error: " << e.what() << "\n";
+      return kBadInput;
+    }
+    return run_one_point(spec, dir, vm["index"].as<std::size_t>(), self, run_args);
   }
   if (!vm.count("sweep")) return usage_error("sweep: missing SWEEP.json");
   const std::string backend = vm["backend"].as<std::string>();
   if (backend != "local" && backend != "slurm") return usage_error("sweep: --backend is local or slurm");
   const std::string file = vm["sweep"].as<std::string>();
   SweepSpec spec;
+  SweepOptions o;
   try {
+    o.run_args = parse_limits(vm).args;
     spec = load_sweep(file, data_dir());
+    o.outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + fs::path(file).stem().string();
+    claim_output_dir(o.outdir, "sweep", vm["force"].as<bool>());
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;
   }
-  SweepOptions o;
-  o.outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + fs::path(file).stem().string();
   o.jobs = vm["jobs"].as<unsigned>();
   o.resume = vm["resume"].as<bool>();
   o.savp = self;
@@ -258,7 +325,7 @@ int cmd_validate(const std::vector<std::string>& args) {
     JobPlan plan = make_plan(s);
     std::cout << file << ": valid scenario \"" << s.id << "\" (" << plan.jobs.size() << " job"
               << (plan.jobs.size() == 1 ? "" : "s") << " on " << s.accelerators[s.workload.accelerator].type
-              << ")\n";
+              << ", estimated memory " << static_cast<std::uint64_t>(estimate_memory(s).total() / 1e6) << " MB)\n";
     return kOk;
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";

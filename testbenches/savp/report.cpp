@@ -354,15 +354,26 @@ void write_file_atomic(const std::string& path, const std::string& text) {
 std::string vcd_base(const std::string& outdir) { return (fs::path(outdir) / "waves.tmp").string(); }
 
 void write_outputs(const std::string& outdir, const sc::Scenario& s, const Json& stats, const Json& trace) {
-  fs::create_directories(outdir);
-  if (!trace.is_null()) write_file_atomic((fs::path(outdir) / "trace.json").string(), trace.dump() + "\n");
+  const fs::path dir(outdir);
+  fs::create_directories(dir);
+  // The previous result stops looking complete before any of its files is replaced: an interrupted
+  // write leaves the old complete result or none, never a mix that looks complete.
+  std::error_code ec;
+  fs::remove(dir / "stats.json", ec);
+  fs::remove(dir / "stats.partial.json", ec);
+  if (!trace.is_null()) write_file_atomic((dir / "trace.json").string(), trace.dump() + "\n");
   const fs::path vcd = vcd_base(outdir) + ".vcd";
-  if (fs::exists(vcd)) fs::rename(vcd, fs::path(outdir) / "waves.vcd");
-  write_file_atomic((fs::path(outdir) / "resolved.json").string(), s.resolved.dump(2) + "\n");
-  if (s.outputs.summary_csv)
-    write_file_atomic((fs::path(outdir) / "summary.csv").string(), summary_csv(stats));
-  // stats.json last: its presence marks a complete output directory.
-  write_file_atomic((fs::path(outdir) / "stats.json").string(), stats.dump(2) + "\n");
+  if (fs::exists(vcd)) fs::rename(vcd, dir / "waves.vcd");
+  write_file_atomic((dir / "resolved.json").string(), s.resolved.dump(2) + "\n");
+  const bool partial = stats.contains("partial");
+  if (partial || !s.outputs.summary_csv) {
+    fs::remove(dir / "summary.csv", ec);
+  } else {
+    write_file_atomic((dir / "summary.csv").string(), summary_csv(stats));
+  }
+  // Last: stats.json marks a complete output directory; a run stopped by its time limit writes
+  // stats.partial.json instead, so nothing mistakes it for a complete result.
+  write_file_atomic((dir / (partial ? "stats.partial.json" : "stats.json")).string(), stats.dump(2) + "\n");
 }
 
 }  // namespace savp::tb

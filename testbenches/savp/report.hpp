@@ -21,7 +21,8 @@ common::Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostD
                          const sc::Platform& platform, const RunInfo& info);
 std::string summary_csv(const common::Json& stats);
 std::string summary_table(const common::Json& stats);
-// Creates outdir if needed and writes stats.json, summary.csv (when enabled) and resolved.json.
+// Creates outdir if needed and writes stats.json, summary.csv (when enabled) and resolved.json;
+// stats carrying a "partial" object (a run stopped by its time limit) go to stats.partial.json.
 // trace: trace.json contents or null; the waveform, when one was recorded, is renamed into place.
 void write_outputs(const std::string& outdir, const sc::Scenario& s, const common::Json& stats,
                    const common::Json& trace = common::Json());

@@ -1,5 +1,7 @@
 // Simulation: elaborates the platform and the host for one validated scenario and plan, runs the
 // SystemC kernel once (one elaboration per process) and returns the stats and the check outcome.
+// With a wall-clock limit the kernel runs in slices of simulated time (which changes no result) and
+// stops cleanly at the first slice boundary past the limit; the outcome is then marked partial.
 #pragma once
 
 #include "models/common/json_reader.hpp"
@@ -13,9 +15,12 @@ struct SimulationOutcome {
   bool checks_passed = false;
   std::string error;  // an invariant breach or bus error reported by the host or an engine
   common::Json trace;  // trace.json contents when requested, else null
+  bool timed_out = false;  // stopped by the wall-clock limit: the stats cover the jobs finished so far
 };
 
 // vcd_base: where the waveform goes when the scenario asks for one (".vcd" is appended).
-SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, const std::string& vcd_base = "");
+// time_limit_s <= 0: no limit.
+SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, const std::string& vcd_base = "",
+                           double time_limit_s = 0);
 
 }  // namespace savp::tb

@@ -63,6 +63,8 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
+  // The point dies with the sweep (even a SIGKILLed one): see cmd_run.
+  setenv("SAVP_DIE_WITH_PARENT", std::to_string(getpid()).c_str(), 1);
   pid_t pid = -1;
   const int err = posix_spawn(&pid, argv[0].c_str(), &fa, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&fa);
@@ -118,12 +120,13 @@ struct Progress {
 
 // Starts point p as its own savp process writing to points/.<id>.tmp; returns its pid.
 pid_t start_point(const SweepSpec& spec, const std::string& outdir, const SweepPoint& p,
-                  const std::string& savp) {
+                  const std::string& savp, const std::vector<std::string>& run_args) {
   const fs::path points = fs::path(outdir) / "points", tmp = points / ("." + p.id + ".tmp");
   std::error_code ec;
   fs::create_directories(points, ec);
   fs::remove_all(tmp, ec);
   std::vector<std::string> argv{savp, "run", spec.base, "-o", tmp.string(), "--quiet"};
+  argv.insert(argv.end(), run_args.begin(), run_args.end());
   for (const auto& s : p.sets()) {
     argv.push_back("--set");
     argv.push_back(s);
@@ -162,12 +165,12 @@ int exit_code(int status) {
 }  // namespace
 
 int run_one_point(const SweepSpec& spec, const std::string& outdir, std::size_t index,
-                  const std::string& savp) {
+                  const std::string& savp, const std::vector<std::string>& run_args) {
   if (index >= spec.points.size())
     throw std::runtime_error("sweep point " + std::to_string(index) + " does not exist");
   const SweepPoint& p = spec.points[index];
   const auto t0 = std::chrono::steady_clock::now();
-  const pid_t pid = start_point(spec, outdir, p, savp);
+  const pid_t pid = start_point(spec, outdir, p, savp, run_args);
   int status = 0;
   waitpid(pid, &status, 0);
   const int rc = exit_code(status);
@@ -268,7 +271,7 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
   while ((next < todo.size() || !running.empty()) && !g_stop) {
     while (next < todo.size() && running.size() < std::max(1u, o.jobs) && !g_stop) {
       const SweepPoint& p = spec.points[todo[next++]];
-      const pid_t pid = start_point(spec, o.outdir, p, o.savp);
+      const pid_t pid = start_point(spec, o.outdir, p, o.savp, o.run_args);
       running[pid] = {static_cast<std::size_t>(&p - spec.points.data()), std::chrono::steady_clock::now()};
       ++pr.running;
     }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "testbenches/savp/sweep_spec.hpp"
 
@@ -19,6 +20,7 @@ struct SweepOptions {
   unsigned jobs = 1;
   bool resume = false;
   std::string savp;  // the savp executable the points run with
+  std::vector<std::string> run_args;  // passed to every point's savp run (--time-limit, --max-memory)
 };
 
 // Returns the exit code: 0 every point ran and passed, 1 some point failed, 130 interrupted.
@@ -29,7 +31,7 @@ void merge_results(const SweepSpec& spec, const std::string& outdir);
 
 // Runs point `index` to completion (a cluster task does this); returns its savp exit code.
 int run_one_point(const SweepSpec& spec, const std::string& outdir, std::size_t index,
-                  const std::string& savp);
+                  const std::string& savp, const std::vector<std::string>& run_args = {});
 
 // Slurm backend: OUTDIR/sweep.sbatch (one array task per point, at most `jobs` at once; time,
 // memory and partition when given), submitted with sbatch; the job id in OUTDIR/slurm.json. Each

@@ -69,7 +69,9 @@ int submit_slurm(const SweepSpec& spec, const SweepOptions& o, const SlurmOption
   if (!so.mem.empty()) sh << "#SBATCH --mem=" << so.mem << "\n";
   if (!so.partition.empty()) sh << "#SBATCH --partition=" << so.partition << "\n";
   sh << "exec " << quote(o.savp) << " sweep --run-point " << quote(out.string())
-     << " --index \"$SLURM_ARRAY_TASK_ID\"\n";
+     << " --index \"$SLURM_ARRAY_TASK_ID\"";
+  for (const auto& a : o.run_args) sh << " " << quote(a);
+  sh << "\n";
   const fs::path script = out / "sweep.sbatch";
   write_file_atomic(script.string(), sh.str());
   int rc = 0;

@@ -38,3 +38,9 @@ include(${REGRESS_DIR}/scalesim.cmake)
 include(${REGRESS_DIR}/spatten.cmake)
 include(${REGRESS_DIR}/sprint.cmake)
 include(${REGRESS_DIR}/sweep.cmake)
+include(${REGRESS_DIR}/hardening.cmake)
+
+# The TLM-2.0 base-protocol checker sits on every socket in every test that runs the savp binary
+# (the SystemC tests set it on their own; the unit tests have no sockets).
+get_property(SAVP_REGRESS_TESTS DIRECTORY PROPERTY TESTS)
+set_property(TEST ${SAVP_REGRESS_TESTS} APPEND PROPERTY ENVIRONMENT "SAVP_PROTOCOL_CHECK=1")

@@ -1,0 +1,166 @@
+#include "testbenches/savp/memory_estimate.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "models/common/input_error.hpp"
+#include "models/common/number_format.hpp"
+
+namespace savp::tb {
+
+namespace {
+
+// The savp process with SystemC, an elaborated platform and no workload (measured peak RSS of a
+// 16-token dense job: 12-13 MB).
+constexpr double kProcessBytes = 16.0 * (1 << 20);
+// Statistics of one finished job: its JSON entry in stats.json (about 40 fields, components per
+// job) and the host's and engine's job records (measured: about 6 KB per job).
+constexpr double kPerJobBytes = 8.0 * 1024;
+// One trace.json event kept in memory until the end of the run (a JSON object of 6-8 fields).
+constexpr double kPerTraceEventBytes = 400.0;
+
+double file_bytes(const std::string& path) {
+  std::error_code ec;
+  const auto n = std::filesystem::file_size(path, ec);
+  return ec ? 0.0 : static_cast<double>(n);
+}
+
+}  // namespace
+
+double MemoryEstimate::total() const {
+  double t = 0;
+  for (const auto& [what, bytes] : items) t += bytes;
+  return t;
+}
+
+std::string MemoryEstimate::describe() const {
+  auto sorted = items;
+  std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::string s;
+  for (std::size_t i = 0; i < sorted.size() && i < 3; ++i) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.3g GB", sorted[i].second / 1e9);
+    s += (i ? ", " : "") + sorted[i].first + " " + buf;
+  }
+  return s;
+}
+
+MemoryEstimate estimate_memory(const sc::Scenario& s) {
+  MemoryEstimate e;
+  const common::WorkloadSpec& w = s.workload;
+  const sc::AcceleratorSpec& acc = s.accelerators.at(w.accelerator);
+  const double elem = static_cast<double>(common::elem_bytes(acc.format(), acc.int_bits()));
+  e.items.emplace_back("process", kProcessBytes);
+  double jobs = 1;
+  switch (w.kind) {
+    case common::WorkloadSpec::Kind::Traffic: {
+      const double n = static_cast<double>(w.requests);
+      // Request lists (host scoreboard and generator), per-request latency samples, the region.
+      e.items.emplace_back("traffic requests", n * (2 * 32.0 + 16.0));
+      e.items.emplace_back("memory contents", static_cast<double>(w.region_bytes));
+      break;
+    }
+    case common::WorkloadSpec::Kind::Gemm: {
+      const double M = static_cast<double>(w.M), N = static_cast<double>(w.N), K = static_cast<double>(w.K);
+      e.items.emplace_back("operands (host, engine)", (M * K + K * N) * (2 * 8.0 + elem));
+      e.items.emplace_back("result and reference", M * N * (8.0 + 8.0 + 4.0 + 8.0));
+      e.items.emplace_back("memory contents", (M * K + K * N) * elem + M * N * 4.0);
+      break;
+    }
+    case common::WorkloadSpec::Kind::Attention: {
+      const double L = static_cast<double>(w.seq_len), d = static_cast<double>(w.head_dim),
+                   dv = static_cast<double>(w.value_dim);
+      const double head = L * (2 * d + dv);  // Q, K, V elements of one head
+      jobs = static_cast<double>(w.batch) * static_cast<double>(w.layers) * static_cast<double>(w.heads);
+      if (acc.type == "spatten") {
+        // One job per batch element runs every layer and head; the job block in memory holds all
+        // of them (FP16 or quantised codes), the host generates and checks one head at a time.
+        const double heads = static_cast<double>(w.layers) * static_cast<double>(w.heads);
+        if (w.source == "trace") {
+          e.items.emplace_back("pruning trace", 4 * file_bytes(w.trace_file));
+        } else {
+          e.items.emplace_back("memory contents", heads * head * 2.0 + heads * L * 64.0);
+          e.items.emplace_back("operands of one head (host)", head * 8.0 * 3 + L * L * 8.0);
+        }
+        jobs = static_cast<double>(w.batch);
+      } else {
+        // Host: generated doubles, bus-format packing, the reference and the read-back output;
+        // engine: decoded operand copies and output accumulators.
+        e.items.emplace_back("operands of one job (host)", head * (8.0 + elem) + L * dv * (8.0 + 4.0 + 8.0));
+        e.items.emplace_back("operands of one job (engine)", head * 8.0 * 2 + L * dv * 8.0);
+        e.items.emplace_back("memory contents", head * elem + L * dv * 4.0);
+        if (acc.type == "salo") {
+          // The scheduler's tiles: one per 32 x 32 patch of the pattern, each with its masks.
+          const double rows = acc.salo.array.rows, cols = acc.salo.array.cols;
+          const double span = w.pattern.window ? 2.0 * static_cast<double>(w.pattern.window) + 1 : L;
+          const double tiles = std::ceil(L / rows) * std::ceil(span / cols);
+          e.items.emplace_back("SALO schedule", tiles * (rows * (cols + 64.0) + 512.0));
+        }
+      }
+      if (w.source == "npy") {
+        e.items.emplace_back("npy inputs", 2 * (file_bytes(w.q_file) + file_bytes(w.k_file) + file_bytes(w.v_file)));
+      }
+      break;
+    }
+  }
+  e.items.emplace_back("job statistics", jobs * kPerJobBytes);
+  if (s.outputs.trace) e.items.emplace_back("trace events", static_cast<double>(s.outputs.trace_max_events) * kPerTraceEventBytes);
+  return e;
+}
+
+std::uint64_t default_memory_limit() {
+  double phys = static_cast<double>(sysconf(_SC_PHYS_PAGES)) * static_cast<double>(sysconf(_SC_PAGESIZE));
+  std::ifstream cg("/sys/fs/cgroup/memory.max");
+  std::string v;
+  if (cg >> v && v != "max") {
+    try {
+      phys = std::min(phys, std::stod(v));
+    } catch (const std::exception&) {
+    }
+  }
+  return static_cast<std::uint64_t>(0.8 * phys);
+}
+
+std::uint64_t parse_memory_size(const std::string& text) {
+  std::size_t used = 0;
+  double v = -1;
+  try {
+    v = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  double scale = 0;
+  for (const auto& [u, f] : std::vector<std::pair<std::string, double>>{
+           {"", 1}, {"B", 1}, {"K", 1024}, {"KB", 1024}, {"KIB", 1024}, {"M", 1 << 20}, {"MB", 1 << 20},
+           {"MIB", 1 << 20}, {"G", 1 << 30}, {"GB", 1 << 30}, {"GIB", 1 << 30}, {"T", 1099511627776.0},
+           {"TB", 1099511627776.0}, {"TIB", 1099511627776.0}}) {
+    if (unit == u) scale = f;
+  }
+  if (used == 0 || scale == 0 || !(v > 0) || v * scale > 1.8e19) {
+    throw common::InputError("--max-memory", "",
+                             "expected a positive size such as 8G, 512M or a number of bytes, found \"" +
+                                 common::printable(text) + "\"");
+  }
+  return static_cast<std::uint64_t>(v * scale);
+}
+
+void check_memory(const sc::Scenario& s, std::uint64_t limit_bytes) {
+  const MemoryEstimate e = estimate_memory(s);
+  if (e.total() <= static_cast<double>(limit_bytes)) return;
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "this scenario needs an estimated %.3g GB of memory, above the limit of %.3g GB",
+                e.total() / 1e9, static_cast<double>(limit_bytes) / 1e9);
+  throw common::InputError(s.file, "/workload",
+                           std::string(buf) + " (largest: " + e.describe() +
+                               "); reduce the workload, or raise the limit with --max-memory SIZE (default: 80 % "
+                               "of physical memory)");
+}
+
+}  // namespace savp::tb
