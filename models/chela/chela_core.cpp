@@ -227,6 +227,8 @@ bool ChelaCore::next(EngineStep& step) {
     case Stage::Fft: {
       step.phase = "long_conv";
       step.fence = channel_ == 0;  // U of the last chunks must have reached DRAM
+      // The next channel's U and kernel are prefetched when the buffer holds two working sets.
+      step.prefetch = 2 * buffer_need(cfg_, L_, d_, dv_).conv <= cfg_.conv_bytes;
       read(block_.u_scratch + channel_ * L_ * 4, L_ * 4, c_raw_, Conv);
       read(block_.long_kernel + channel_ * lk_ * e_, lk_ * e_, hc_raw_, Conv);
       const std::uint64_t N = fft_size(L_, lk_), bf = fft_butterflies(L_, lk_);
