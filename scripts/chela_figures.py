@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """The CHELA figures of the README, measured by running savp (each point its own process):
-  1. latency, energy and DRAM traffic against the sequence length (1K .. 64K tokens, one head of 64)
+  1. latency, energy and DRAM traffic against the sequence length (256 .. 64K tokens, one head of 64)
      for CHELA (with and without its short-long convolution branch), SALO (window 512), SpAtten and
      the dense baseline, all on the same memory preset, with the crossover points where CHELA
      becomes cheaper than each other engine;
@@ -8,13 +8,13 @@
 Engines whose simulation grows as L^2 (dense, SpAtten: they compute every score) are run up to
 --max-quadratic tokens (default 16384); the lengths not run are listed, never extrapolated.
 Usage: scripts/chela_figures.py [--savp build/bin/savp] [--out out/chela-figures] [--preset hbm2]
-                                [--max-quadratic 16384] [-j 2] [--only compare|chunk]"""
+                                [--max-quadratic 16384] [-j 2] [--only compare|chunk] [--reuse]"""
 import argparse, json, math, os, shutil, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SCN = os.path.join(ROOT, "scenarios", "chela")
-LENGTHS = [1024, 2048, 4096, 8192, 16384, 32768, 65536]
+LENGTHS = [256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]  # 256 and 512 locate crossovers
 ACC = "platform.accelerators.0."
 # series -> (scenario, extra --set, grows as L^2)
 SERIES = {
@@ -31,7 +31,9 @@ def spatten_sram_kib(L):
     return max(196, int(math.ceil(L * 2 * 98 / 1024.0)))
 
 
-def run(savp, out, scenario, sets):
+def run(savp, out, scenario, sets, reuse=False):
+    if reuse and os.path.exists(os.path.join(out, "stats.json")):
+        return json.load(open(os.path.join(out, "stats.json"))), float("nan"), ""
     shutil.rmtree(out, ignore_errors=True)
     cmd = [savp, "run", os.path.join(SCN, scenario), "-o", out, "--quiet"]
     for s in sets:
@@ -44,19 +46,25 @@ def run(savp, out, scenario, sets):
     return json.load(open(os.path.join(out, "stats.json"))), wall, ""
 
 
-def crossover(xs, a, b):
-    """First length where series a drops below b (log-log interpolation between measured points)."""
-    pts = [(x, a[x], b[x]) for x in xs if x in a and x in b]
+def crossover(xs, a, b, tie=0.005):
+    """Where series a goes below b (log-log interpolation between measured points); ratios within
+    `tie` of 1 count as equal."""
+    pts = [(x, math.log(a[x] / b[x])) for x in xs if x in a and x in b]
     if not pts:
         return "not measured at a common length"
-    if pts[0][1] < pts[0][2]:
-        return "CHELA lower at every measured length (from %d)" % pts[0][0]
-    for (x0, a0, b0), (x1, a1, b1) in zip(pts, pts[1:]):
-        if a1 < b1:
-            d0, d1 = math.log(a0 / b0), math.log(a1 / b1)
-            x = math.exp(math.log(x0) + (math.log(x1) - math.log(x0)) * d0 / (d0 - d1))
-            return "between %d and %d (about %d tokens)" % (x0, x1, round(x))
-    return "CHELA higher at every measured length (to %d)" % pts[-1][0]
+    sign = [0 if abs(d) < tie else (1 if d > 0 else -1) for _, d in pts]
+    desc = []
+    for i, (x, d) in enumerate(pts):
+        if i == 0 or sign[i] != sign[i - 1]:
+            what = {0: "equal", 1: "CHELA higher", -1: "CHELA lower"}[sign[i]]
+            if i > 0 and sign[i - 1] == 1 and sign[i] == -1:
+                x0, d0 = pts[i - 1]
+                xc = math.exp(math.log(x0) + (math.log(x) - math.log(x0)) * d0 / (d0 - d))
+                desc.append("CHELA lower from about %d tokens (crossing between %d and %d)" % (round(xc), x0, x))
+            else:
+                desc.append("%s from %d" % (what, x))
+    return "; ".join(desc) + " (measured %d..%d, CHELA/other at %d: %.3g)" % (pts[0][0], pts[-1][0], pts[-1][0],
+                                                                            math.exp(pts[-1][1]))
 
 
 def compare(args):
@@ -66,7 +74,7 @@ def compare(args):
     for name, (scn, sets, quadratic) in SERIES.items():
         for L in lengths:
             if quadratic and L > args.max_quadratic:
-                skipped.append((name, L))
+                skipped.append((name, L, "simulation time and memory grow as L^2 (--max-quadratic %d)" % args.max_quadratic))
                 continue
             s = sets + ["workload.seq_len=%d" % L, "platform.memory.preset=" + args.preset]
             if name == "spatten":
@@ -74,13 +82,12 @@ def compare(args):
             jobs.append((name, L, scn, s))
     res = {}
     with ThreadPoolExecutor(args.j) as pool:
-        futs = {pool.submit(run, args.savp, os.path.join(args.out, "%s-%d" % (n, L)), scn, s): (n, L)
+        futs = {pool.submit(run, args.savp, os.path.join(args.out, "%s-%d" % (n, L)), scn, s, args.reuse): (n, L)
                 for n, L, scn, s in jobs}
         for f, (n, L) in futs.items():
             stats, wall, err = f.result()
             if stats is None:
-                print("  %s at %d: not run: %s" % (n, L, err), file=sys.stderr)
-                skipped.append((n, L))
+                skipped.append((n, L, "refused: " + err.split(": ")[-1]))
                 continue
             t = stats["totals"]
             res.setdefault(n, {})[L] = {"latency_ns": t["latency_ns"], "energy_pj": t["energy_pj"],
@@ -118,8 +125,9 @@ def compare(args):
                 b = {L: v[m] for L, v in res[other].items()}
                 print("  %-10s vs %-9s %-10s: %s" % (cname, other, m, crossover(lengths, a, b)))
     if skipped:
-        print("\nNot run (simulation time/memory grow as L^2; not extrapolated): " +
-              ", ".join("%s %d" % s for s in sorted(skipped)))
+        print("\nNot run (never extrapolated):")
+        for n, L, why in sorted(skipped):
+            print("  %s at %d: %s" % (n, L, why))
     plot(res, args)
 
 
@@ -181,6 +189,7 @@ def main():
     ap.add_argument("--max-quadratic", type=int, default=16384)
     ap.add_argument("-j", type=int, default=2)
     ap.add_argument("--only", choices=["compare", "chunk"])
+    ap.add_argument("--reuse", action="store_true", help="keep points whose stats.json exists in --out")
     args = ap.parse_args()
     os.makedirs(args.out, exist_ok=True)
     if args.only in (None, "chunk"):
