@@ -54,3 +54,5 @@ bad_case("chela windowed pattern" ${CHE} SET workload.pattern.window=256
   STDERR "/workload/pattern" "CHELA runs linear attention over the whole sequence")
 bad_case("chela int datapath" ${CHE} SET ${CHEA}.datapath.format=int
   STDERR "/platform/accelerators/0/datapath/format" "int")
+savp_case("chela chunk-size sweep validates" STDOUT "valid sweep" "(5 points)"
+  ARGS validate ${SCENARIOS}/sweeps/chela-chunk.json)
