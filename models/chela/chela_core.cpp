@@ -1,5 +1,6 @@
 #include "models/chela/chela_core.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "models/chela/chela_timing.hpp"
