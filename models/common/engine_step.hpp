@@ -37,6 +37,9 @@ struct EngineStep {
   // reads start once the step `prefetch_depth` before this one has started computing (1: double
   // buffering; more when the buffer holds several steps' operands).
   std::uint32_t prefetch_depth = 1;
+  // The reads depend on bytes earlier steps wrote (an engine's DRAM scratch): they start only once
+  // every earlier write has completed.
+  bool fence = false;
 };
 
 // Why a job of some shape cannot run on an engine (why empty when it can), and the workload or

@@ -126,6 +126,10 @@ void HostDriver::run_job(const JobSlot& slot) {
     run_sprint_job(slot);
     return;
   }
+  if (scenario_.accelerators[scenario_.workload.accelerator].type == "chela") {
+    run_chela_job(slot);
+    return;
+  }
   const sc::AcceleratorSpec& acc = scenario_.accelerators[scenario_.workload.accelerator];
   const common::WorkloadSpec& w = scenario_.workload;
   const MemoryLayout& m = plan_.layout;

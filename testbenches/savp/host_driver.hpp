@@ -55,6 +55,7 @@ class HostDriver : public sc_core::sc_module {
   void run_traffic_job(const JobSlot& slot);
   void run_spatten_job(const JobSlot& slot);  // spatten_host.cpp
   void run_sprint_job(const JobSlot& slot);   // sprint_host.cpp
+  void run_chela_job(const JobSlot& slot);    // chela_host.cpp
   // Writes the descriptor, rings the doorbell, waits for the IRQ, acknowledges it; returns STATUS.
   std::uint64_t kick_and_wait(const common::JobDescriptor& d);
 

@@ -1,5 +1,6 @@
 #include "testbenches/savp/job_plan.hpp"
 
+#include "models/chela/chela_core.hpp"
 #include "models/common/random.hpp"
 #include "models/dense/dense_core.hpp"
 #include "models/salo/salo_core.hpp"
@@ -126,6 +127,18 @@ JobPlan make_plan(sc::Scenario& s) {
     if (!c.why.empty()) {
       throw InputError(s.file, acc_path + "/" + c.key, "the SPRINT engine (" + acc_path + ") cannot run this: " + c.why);
     }
+  } else if (acc.type == "chela") {
+    if (gemm) throw InputError(s.file, "/workload/kind", "the CHELA engine runs attention, not GEMMs");
+    const common::AttentionPattern& p = w.pattern;
+    if (p.window || p.dilation != 1 || !p.global_tokens.empty() || p.grid_h) {
+      throw InputError(s.file, "/workload/pattern",
+                       "CHELA runs linear attention over the whole sequence (causal or not): no window, dilation, "
+                       "global tokens or 2D window");
+    }
+    const auto c = chela::ChelaCore::check_job(acc.chela, w.seq_len, w.head_dim, w.value_dim);
+    if (!c.why.empty()) {
+      throw InputError(s.file, acc_path + "/" + c.key, "the CHELA engine (" + acc_path + ") cannot run this: " + c.why);
+    }
   } else {
     why = dense::DenseCore::check_job(acc.dense, gemm ? common::JobKind::Gemm : common::JobKind::Attention, plan.rows,
                                       plan.cols, plan.depth, plan.value_dim);
@@ -148,6 +161,10 @@ JobPlan make_plan(sc::Scenario& s) {
     m.c = m.b + region(w.seq_len, w.head_dim, e, s.file);
     m.out = m.c + region(w.seq_len, w.value_dim, e, s.file);
     m.end = m.out + region(w.seq_len, w.value_dim, 4, s.file);
+    if (acc.type == "chela") {  // job block, kernels and FFT scratch after the output
+      m.diag = m.end;
+      m.end = chela::chela_regions(acc.chela, m.diag, w.seq_len, w.value_dim).end;
+    }
     if (acc.type == "sprint") {  // diagnostics right after the output: keep bits + output without recompute
       m.diag = m.out + w.seq_len * w.value_dim * 4;
       m.end = align(m.diag + sprint::SprintCore::diag_bytes(w.seq_len, w.value_dim));

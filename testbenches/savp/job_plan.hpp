@@ -23,7 +23,7 @@ struct JobSlot {
 
 struct MemoryLayout {
   std::uint64_t descriptor = 0, globals = 0, a = 0, b = 0, c = 0, out = 0, end = 0;
-  std::uint64_t diag = 0;  // engines that leave diagnostics (SPRINT's keep bits), else 0
+  std::uint64_t diag = 0;  // SPRINT's diagnostics (keep bits); CHELA's job block and scratch; else 0
 };
 
 struct JobPlan {

@@ -186,6 +186,15 @@ void AcceleratorBase::run_job(JobRecord& rec) {
       const sc_time slot_free = compute_starts.size() >= depth ? compute_starts[compute_starts.size() - depth] : t;
       read_start = std::max(read_free, slot_free);
     }
+    if (step.fence) {  // read-after-write through memory: drain every earlier write first
+      if (timing_.mode == TimingMode::LT) {
+        write_free = flush_writes_lt(write_free);
+      } else {
+        while (!writes_.empty() || write_busy_) sc_core::wait(writes_drained_);
+        write_free = std::max(write_free, write_free_);
+      }
+      read_start = std::max(read_start, write_free);
+    }
     // PIM commands run in the memory; a prefetchable step's overlap the compute like its reads.
     if (!step.pim.empty()) read_start = run_pim(step.pim, step.prefetch ? read_start : std::max(read_start, compute_free));
     sc_time last_issue;

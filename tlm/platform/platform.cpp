@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include "tlm/accelerators/chela_accelerator.hpp"
 #include "tlm/accelerators/dense_accelerator.hpp"
 #include "tlm/accelerators/salo_accelerator.hpp"
 #include "tlm/accelerators/spatten_accelerator.hpp"
@@ -27,6 +28,7 @@ std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
     return std::make_unique<SpattenAccelerator>(spec.name().c_str(), spec.spatten, energy, seed, mode);
   }
   if (spec.type == "sprint") return std::make_unique<SprintAccelerator>(spec.name().c_str(), spec.sprint, energy, mode);
+  if (spec.type == "chela") return std::make_unique<ChelaAccelerator>(spec.name().c_str(), spec.chela, energy, mode);
   if (spec.type == "traffic") return std::make_unique<TrafficGenerator>(spec.name().c_str(), spec.traffic, mode);
   throw std::invalid_argument("unknown accelerator type " + spec.type);
 }

@@ -8,7 +8,7 @@ namespace fs = std::filesystem;
 using common::Json;
 using common::JsonNode;
 
-std::vector<std::string> engine_types() { return {"dense", "salo", "spatten", "sprint", "traffic"}; }
+std::vector<std::string> engine_types() { return {"dense", "salo", "spatten", "sprint", "chela", "traffic"}; }
 
 namespace {
 
@@ -24,6 +24,7 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   if (a.type == "salo") a.salo = salo::SaloConfig::parse(node);
   if (a.type == "spatten") a.spatten = spatten::SpattenConfig::parse(node);
   if (a.type == "sprint") a.sprint = sprint::SprintConfig::parse(node);
+  if (a.type == "chela") a.chela = chela::ChelaConfig::parse(node);
   return a;
 }
 

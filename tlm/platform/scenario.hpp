@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "models/chela/chela_config.hpp"
 #include "models/common/energy_table.hpp"
 #include "models/common/json_reader.hpp"
 #include "models/common/workload_spec.hpp"
@@ -24,17 +25,19 @@ namespace savp::sc {
 
 
 struct AcceleratorSpec {
-  std::string type;  // "dense", "salo", "spatten" or "traffic" (more engines arrive with their issues)
+  std::string type;  // "dense", "salo", "spatten", "sprint", "chela" or "traffic"
   dense::DenseConfig dense;
   salo::SaloConfig salo;
   spatten::SpattenConfig spatten;
   sprint::SprintConfig sprint;
+  chela::ChelaConfig chela;
   memory::TrafficConfig traffic;
   const std::string& name() const {
     return type == "traffic"   ? traffic.name
            : type == "salo"    ? salo.name
            : type == "spatten" ? spatten.name
            : type == "sprint"  ? sprint.name
+           : type == "chela"   ? chela.name
                                : dense.name;
   }
   double clock_period_ns() const {
@@ -42,16 +45,20 @@ struct AcceleratorSpec {
            : type == "salo"    ? salo.clock_period_ns()
            : type == "spatten" ? spatten.clock_period_ns()
            : type == "sprint"  ? sprint.clock_period_ns()
+           : type == "chela"   ? chela.clock_period_ns()
                                : dense.clock_period_ns();
   }
   // Operand format on the bus and the scoreboard tolerance of the engine's datapath (SpAtten lays
   // out its own formats: the quantised K/V regions of its job block).
-  common::ElemFormat format() const { return type == "salo" ? salo.bus_format() : dense.format; }
+  common::ElemFormat format() const {
+    return type == "salo" ? salo.bus_format() : type == "chela" ? chela.format : dense.format;
+  }
   int int_bits() const { return dense.int_bits; }
   double tolerance_rel_l2() const {
     return type == "salo"      ? salo.effective_tolerance()
            : type == "spatten" ? spatten.tolerance_rel_l2
            : type == "sprint"  ? sprint.tolerance_rel_l2
+           : type == "chela"   ? chela.effective_tolerance()
                                : dense.effective_tolerance();
   }
 };

@@ -54,7 +54,7 @@ bad_case("zero quantum" ${DEF} SET quantum_ns=0 STDERR "default.json" "/quantum_
 bad_case("unknown dataflow" ${DEF} SET platform.accelerators.0.dataflow=xy
   STDERR "default.json" "/platform/accelerators/0/dataflow" "expected one of os|ws|is, found \"xy\"")
 bad_case("unknown engine type" ${DEF} SET platform.accelerators.0.type=sparse
-  STDERR "default.json" "/platform/accelerators/0/type" "expected one of dense|salo|spatten|sprint|traffic, found \"sparse\"")
+  STDERR "default.json" "/platform/accelerators/0/type" "expected one of dense|salo|spatten|sprint|chela|traffic, found \"sparse\"")
 bad_case("unknown workload kind" ${DEF} SET workload.kind=conv
   STDERR "default.json" "/workload/kind" "expected one of attention|gemm|traffic, found \"conv\"")
 bad_case("unknown timing mode" ${DEF} SET timing_mode=XT STDERR "default.json" "/timing_mode" "expected one of LT|AT")

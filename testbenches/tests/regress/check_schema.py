@@ -42,6 +42,7 @@ DM = "models/common/dma_spec.cpp"
 SP = "models/spatten/spatten_config.cpp"
 SR = "models/sprint/sprint_config.cpp"
 RR = "models/memory/reram_spec.cpp"
+CH = "models/chela/chela_config.cpp"
 LOADER = {
     "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
     "platform": [(SC, r"JsonNode platform =", r"platform\.finish\(\)", "platform")],
@@ -105,6 +106,11 @@ LOADER = {
     "sprint_threshold": [(SR, r'object_at\("threshold"\)', r"t\.finish\(\)", "t")],
     "sprint_pim": [(RR, r"ReramSpec ReramSpec::parse", r"n\.finish\(\)", "n")],
     "sprint_dma": [(DM, r"DmaSpec DmaSpec::parse", r"d\.finish\(\)", "d")],
+    "chela_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
+                          (CH, r"ChelaConfig ChelaConfig::parse", r"node\.finish\(\)", "node")],
+    "chela_datapath": [(CH, r'object_at\("datapath"\)', r"d\.finish\(\)", "d")],
+    "chela_conv": [(CH, r'object_at\("conv"\)', r"v\.finish\(\)", "v")],
+    "chela_buffers": [(CH, r'object_at\("buffers"\)', r"b\.finish\(\)", "b")],
     # outputs.baseline {"same_engine": {...}}: the overrides inside are the accelerator's own keys.
     "baseline_same_engine": [(SC, r'if \(b\.has\("same_engine"\)\)', r"b\.finish\(\)", "b")],
 }
@@ -265,11 +271,11 @@ def main():
     problems = []
 
     # 1. Shipped files.
-    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json"))) + sorted(glob.glob(os.path.join(scen, "salo", "*.json"))) + sorted(glob.glob(os.path.join(scen, "spatten", "*.json"))) + sorted(glob.glob(os.path.join(scen, "sprint", "*.json")))]
+    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json"))) + sorted(glob.glob(os.path.join(scen, "salo", "*.json"))) + sorted(glob.glob(os.path.join(scen, "spatten", "*.json"))) + sorted(glob.glob(os.path.join(scen, "sprint", "*.json"))) + sorted(glob.glob(os.path.join(scen, "chela", "*.json")))]
     checks += [(p, {"anyOf": [{"$ref": "#/$defs/memory_preset"}, {"$ref": "#/$defs/dram_memory_preset"}]}) for p in sorted(glob.glob(os.path.join(scen, "memory", "presets", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/energy_table"}) for p in sorted(glob.glob(os.path.join(scen, "energy", "*.json")))]
     checks += [(p, {"anyOf": [{"$ref": "#/$defs/dense_accelerator"}, {"$ref": "#/$defs/salo_accelerator"},
-                              {"$ref": "#/$defs/spatten_accelerator"}, {"$ref": "#/$defs/sprint_accelerator"}]}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]
+                              {"$ref": "#/$defs/spatten_accelerator"}, {"$ref": "#/$defs/sprint_accelerator"}, {"$ref": "#/$defs/chela_accelerator"}]}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]
     for path, s in checks:
         try:
             with open(path) as f:

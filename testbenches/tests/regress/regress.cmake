@@ -38,6 +38,7 @@ include(${REGRESS_DIR}/scalesim.cmake)
 include(${REGRESS_DIR}/spatten.cmake)
 include(${REGRESS_DIR}/sprint.cmake)
 include(${REGRESS_DIR}/sweep.cmake)
+include(${REGRESS_DIR}/chela.cmake)
 include(${REGRESS_DIR}/hardening.cmake)
 
 # The TLM-2.0 base-protocol checker sits on every socket in every test that runs the savp binary
