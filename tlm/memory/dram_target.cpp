@@ -33,6 +33,7 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
   blocked_addr_.assign(n, memory::DramAddress{});
   blocked_arrival_.assign(n, sc_core::SC_ZERO_TIME);
   planned_.assign(n, kNoPlan);
+  wake_.assign(n, kNoPlan);
   std::size_t ring = 64;
   while (ring < 2 * static_cast<std::size_t>(n) * spec_.queue_depth) ring *= 2;
   in_flight_.assign(ring, InFlight{});
@@ -195,7 +196,18 @@ void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const mem
   track(InFlight{&t, r});
   channels_[ch].enqueue(r);
   planned_[ch] = kNoPlan;
-  if (kick) kick_[ch]->notify(sc_core::SC_ZERO_TIME);
+  if (!kick) return;
+  // Adding a request only brings the next decision forward: kick the scheduler only when it now
+  // falls before the pending wake-up (a kicked scheduler would re-plan to the same cycle).
+  if (wake_[ch] != kNoPlan) {
+    const std::uint64_t next = channels_[ch].next_decision(cycle_of(now_t));
+    if (next >= wake_[ch]) {
+      planned_[ch] = next;  // what the scheduler would compute on waking: nothing changes before
+      return;
+    }
+  }
+  wake_[ch] = 0;
+  kick_[ch]->notify(sc_core::SC_ZERO_TIME);
 }
 
 void DramTarget::schedule(std::uint32_t ch) {
@@ -205,10 +217,12 @@ void DramTarget::schedule(std::uint32_t ch) {
   const std::uint64_t next = planned_[ch] >= now && planned_[ch] != kNoPlan ? planned_[ch] : c.next_decision(now);
   planned_[ch] = kNoPlan;
   if (next == std::numeric_limits<std::uint64_t>::max()) {
+    wake_[ch] = kNoPlan;
     sc_core::next_trigger(*kick_[ch]);
     return;
   }
   if (next > now || tck_ * static_cast<double>(now) > now_t) {
+    wake_[ch] = next;
     sc_core::next_trigger(tck_ * static_cast<double>(next) - now_t, *kick_[ch]);
     return;
   }
@@ -234,9 +248,11 @@ void DramTarget::schedule(std::uint32_t ch) {
   }
   const std::uint64_t after = c.next_decision(now + 1);
   if (after == std::numeric_limits<std::uint64_t>::max()) {
+    wake_[ch] = kNoPlan;
     sc_core::next_trigger(*kick_[ch]);
   } else {
     planned_[ch] = after;
+    wake_[ch] = after;
     sc_core::next_trigger(tck_ * static_cast<double>(after) - now_t, *kick_[ch]);
   }
 }

@@ -86,6 +86,10 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::vector<std::unique_ptr<sc_core::sc_event>> kick_;
   // Per channel: the decision cycle the scheduler last computed, valid until a request arrives.
   std::vector<std::uint64_t> planned_;
+  // Per channel: the cycle of the scheduler's pending timed wake-up, 0 when a kick is pending,
+  // UINT64_MAX when it waits for a kick alone. A request that leaves the next decision at or after
+  // the pending wake-up needs no kick: the scheduler re-plans when it wakes, as a kick would have.
+  std::vector<std::uint64_t> wake_;
   ResponseChannel responses_;  // BEGIN_RESP at each completion, one at a time
   std::uint64_t end_cycle_ = 0;
   TraceWriter* trace_ = nullptr;
