@@ -1,7 +1,6 @@
 #include "tlm/memory/dram_target.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
 #include "tlm/core/extensions.hpp"
@@ -22,6 +21,7 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
       map_(spec_),
       store_(size_bytes),
       tck_(spec.timing.tck_ns, SC_NS),
+      tck_ticks_(std::max<std::uint64_t>(1, tck_.value())),
       responses_("responses", tgt_socket) {
   const std::uint32_t n = spec_.geometry.channels;
   channels_.reserve(n);
@@ -48,10 +48,6 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
     opt.dont_initialize();
     sc_core::sc_spawn([this, i] { schedule(i); }, sc_core::sc_gen_unique_name("scheduler"), &opt);
   }
-}
-
-std::uint64_t DramTarget::cycle_of(const sc_time& t) const {
-  return static_cast<std::uint64_t>(std::ceil(t / tck_ - 1e-9));
 }
 
 bool DramTarget::check(tlm::tlm_generic_payload& t) {
@@ -131,7 +127,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
   attribute(t, c.outcome);
   if (trace_ != nullptr) trace_request(r.addr.channel, t, r, c);
   end_cycle_ = std::max(end_cycle_, c.done);
-  delay = tck_ * static_cast<double>(c.done) - now;
+  delay = time_of(c.done) - now;
 }
 
 tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_time& delay) {
@@ -221,9 +217,9 @@ void DramTarget::schedule(std::uint32_t ch) {
     sc_core::next_trigger(*kick_[ch]);
     return;
   }
-  if (next > now || tck_ * static_cast<double>(now) > now_t) {
+  if (next > now || time_of(now) > now_t) {
     wake_[ch] = next;
-    sc_core::next_trigger(tck_ * static_cast<double>(next) - now_t, *kick_[ch]);
+    sc_core::next_trigger(time_of(next) - now_t, *kick_[ch]);
     return;
   }
   if (auto done = c.decide(now)) {
@@ -234,7 +230,7 @@ void DramTarget::schedule(std::uint32_t ch) {
     if (!occupancy_.empty()) occupancy_[ch]->write(static_cast<unsigned>(c.queued()));
     f.trans = nullptr;
     end_cycle_ = std::max(end_cycle_, done->done);
-    responses_.respond_after(*t, tck_ * static_cast<double>(done->done) - now_t);
+    responses_.respond_after(*t, time_of(done->done) - now_t);
   }
   if (blocked_[ch] != nullptr && !c.full()) {  // a slot freed: admit the waiting request
     tlm::tlm_generic_payload* t = blocked_[ch];
@@ -253,7 +249,7 @@ void DramTarget::schedule(std::uint32_t ch) {
   } else {
     planned_[ch] = after;
     wake_[ch] = after;
-    sc_core::next_trigger(tck_ * static_cast<double>(after) - now_t, *kick_[ch]);
+    sc_core::next_trigger(time_of(after) - now_t, *kick_[ch]);
   }
 }
 

@@ -51,7 +51,10 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   bool check(tlm::tlm_generic_payload& t);            // sets an error response when the request is bad
   void move_data(tlm::tlm_generic_payload& t);
   void attribute(tlm::tlm_generic_payload& t, memory::RowOutcome outcome);  // per-hop energy
-  std::uint64_t cycle_of(const sc_core::sc_time& t) const;  // ceil to the DRAM clock
+  // Clock cycle <-> time, in whole time-resolution ticks (tck_ is a whole number of them): the
+  // cycle at or after t, and the start of a cycle.
+  std::uint64_t cycle_of(const sc_core::sc_time& t) const { return (t.value() + tck_ticks_ - 1) / tck_ticks_; }
+  sc_core::sc_time time_of(std::uint64_t cycle) const { return sc_core::sc_time::from_value(cycle * tck_ticks_); }
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& t);
@@ -68,6 +71,7 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::vector<memory::DramChannel> channels_;
   memory::BackingStore store_;
   sc_core::sc_time tck_;
+  std::uint64_t tck_ticks_;
   std::uint64_t next_id_ = 1;
   std::uint64_t bytes_read_ = 0, bytes_written_ = 0;
   // AT state.
