@@ -89,7 +89,8 @@ class CycleRing {
 
   // The smallest cycle >= c whose bits for keys a, b and k are all clear (c >= base()).
   std::uint64_t next_clear(std::size_t a, std::size_t b, std::size_t k, std::uint64_t c) const {
-    const std::uint64_t *ra = bits_.data() + a * words_, *rb = bits_.data() + b * words_, *rk = bits_.data() + k * words_;
+    const std::uint64_t *ra = bits_.data() + a * words_, *rb = bits_.data() + b * words_,
+                        *rk = bits_.data() + k * words_;
     const std::uint64_t stop = end();
     while (c < stop) {
       const std::uint32_t s = static_cast<std::uint32_t>(c & 63);
