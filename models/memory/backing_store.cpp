@@ -6,16 +6,34 @@
 
 namespace savp::memory {
 
+BackingStore::Page* BackingStore::find(std::uint64_t index) const {
+  if (index == last_index_) return last_page_;
+  auto it = pages_.find(index);
+  if (it == pages_.end()) return nullptr;
+  last_index_ = index;
+  last_page_ = it->second.get();
+  return last_page_;
+}
+
+BackingStore::Page& BackingStore::get(std::uint64_t index) {
+  if (Page* p = find(index)) return *p;
+  auto& p = pages_[index];
+  p = std::make_unique<Page>();
+  p->fill(0);
+  last_index_ = index;
+  last_page_ = p.get();
+  return *p;
+}
+
 void BackingStore::read(std::uint64_t addr, std::uint8_t* dst, std::uint64_t bytes) const {
   if (!contains(addr, bytes)) throw std::out_of_range("BackingStore::read outside the memory");
   while (bytes > 0) {
     const std::uint64_t page = addr / kPageBytes, off = addr % kPageBytes;
     const std::uint64_t n = std::min(bytes, kPageBytes - off);
-    auto it = pages_.find(page);
-    if (it == pages_.end()) {
-      std::memset(dst, 0, n);
+    if (const Page* p = find(page)) {
+      std::memcpy(dst, p->data() + off, n);
     } else {
-      std::memcpy(dst, it->second->data() + off, n);
+      std::memset(dst, 0, n);
     }
     addr += n;
     dst += n;
@@ -25,12 +43,7 @@ void BackingStore::read(std::uint64_t addr, std::uint8_t* dst, std::uint64_t byt
 
 std::uint8_t* BackingStore::page(std::uint64_t addr) {
   if (addr >= size_) throw std::out_of_range("BackingStore::page outside the memory");
-  auto& p = pages_[addr / kPageBytes];
-  if (!p) {
-    p = std::make_unique<Page>();
-    p->fill(0);
-  }
-  return p->data();
+  return get(addr / kPageBytes).data();
 }
 
 void BackingStore::write(std::uint64_t addr, const std::uint8_t* src, std::uint64_t bytes) {
@@ -38,12 +51,7 @@ void BackingStore::write(std::uint64_t addr, const std::uint8_t* src, std::uint6
   while (bytes > 0) {
     const std::uint64_t page = addr / kPageBytes, off = addr % kPageBytes;
     const std::uint64_t n = std::min(bytes, kPageBytes - off);
-    auto& p = pages_[page];
-    if (!p) {
-      p = std::make_unique<Page>();
-      p->fill(0);
-    }
-    std::memcpy(p->data() + off, src, n);
+    std::memcpy(get(page).data() + off, src, n);
     addr += n;
     src += n;
     bytes -= n;

@@ -28,8 +28,14 @@ class BackingStore {
 
  private:
   using Page = std::array<std::uint8_t, kPageBytes>;
+  // The touched page with this index, or nullptr; the last one found is remembered (pages are
+  // never freed, so the pointer stays valid): streams hit the same page many times in a row.
+  Page* find(std::uint64_t index) const;
+  Page& get(std::uint64_t index);  // created (zeroed) when untouched
   std::uint64_t size_;
   std::unordered_map<std::uint64_t, std::unique_ptr<Page>> pages_;
+  mutable std::uint64_t last_index_ = ~std::uint64_t{0};
+  mutable Page* last_page_ = nullptr;
 };
 
 }  // namespace savp::memory

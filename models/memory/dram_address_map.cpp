@@ -47,6 +47,10 @@ DramAddressMap::DramAddressMap(const DramSpec& spec) {
     reversed.push_back(field);
   }
   fields_.assign(reversed.rbegin(), reversed.rend());
+  for (const Field& f : fields_) {
+    const int k = f.kind == 'H' ? 0 : f.kind == 'K' ? 1 : f.kind == 'G' ? 2 : f.kind == 'B' ? 3 : f.kind == 'R' ? 4 : 5;
+    extract_[k] = Extract{f.shift, (std::uint64_t{1} << f.bits) - 1};
+  }
   if (shift >= 64) throw std::invalid_argument("DramAddressMap: capacity exceeds 64-bit addresses");
   capacity_ = std::uint64_t{1} << shift;
 }
@@ -56,31 +60,14 @@ DramAddress DramAddressMap::decode(std::uint64_t addr) const {
     throw std::out_of_range("DramAddressMap: address " + std::to_string(addr) + " beyond capacity " +
                             std::to_string(capacity_));
   }
+  auto field = [&](int k) { return static_cast<std::uint32_t>((addr >> extract_[k].shift) & extract_[k].mask); };
   DramAddress a;
-  for (const Field& f : fields_) {
-    const std::uint32_t v =
-        static_cast<std::uint32_t>((addr >> f.shift) & ((std::uint64_t{1} << f.bits) - 1));
-    switch (f.kind) {
-      case 'R':
-        a.row = v;
-        break;
-      case 'G':
-        a.bank_group = v;
-        break;
-      case 'B':
-        a.bank = v;
-        break;
-      case 'K':
-        a.rank = v;
-        break;
-      case 'C':
-        a.column = v;
-        break;
-      default:
-        a.channel = v;
-        break;
-    }
-  }
+  a.channel = field(0);
+  a.rank = field(1);
+  a.bank_group = field(2);
+  a.bank = field(3);
+  a.row = field(4);
+  a.column = field(5);
   return a;
 }
 

@@ -32,6 +32,13 @@ class DramAddressMap {
     std::uint32_t shift;
   };
   std::vector<Field> fields_;
+  // decode()'s table: per field kind (in DramAddress member order: channel, rank, bank group,
+  // bank, row, column), its shift and mask.
+  struct Extract {
+    std::uint32_t shift = 0;
+    std::uint64_t mask = 0;
+  };
+  Extract extract_[6];
   std::uint64_t capacity_ = 0;
 };
 

@@ -1,5 +1,7 @@
 #include "models/memory/dram_channel.hpp"
 
+#include "models/memory/cycle_ring.hpp"
+
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
@@ -134,42 +136,45 @@ struct DramChannel::Impl {
     return t;
   }
   void occupy(std::uint64_t t);
-  // Moves c forward until no placed column command (scanned from start(c) on) conflicts with a new
-  // one of this kind at c and the command slot is free.
-  template <typename StartFn>
-  std::uint64_t settle_col(std::uint64_t c, std::uint32_t write, std::uint32_t rank, std::uint32_t bg,
-                           StartFn start) const {
+  // The smallest cycle >= lb (or the gap-fill lookback, see kGapLookback) at which no placed
+  // column command forbids a column command of `key` (write, rank, bank group) and the command
+  // slot is free.
+  std::uint64_t first_fit_col(std::uint64_t lb, std::uint32_t key) const {
+    std::uint64_t c = lb;
+    // A column command fills gaps only within the last kGapLookback column windows of the
+    // schedule: a request arriving far behind the placed work (temporally decoupled LT bursts
+    // issue thousands at one time stamp) would otherwise search the whole dense schedule.
+    if (latest_col > c + lookback) c = latest_col - lookback;  // latest_col is 0 before any
+    const CycleRing::Keys3& rows = col_rows[key];
     for (;;) {
-      bool moved = false;
-      for (auto it = start(c); it != cols.end(); ++it) {
-        const ColCmd& x = *it;
-        if (x.t > c + col_window) break;
-        const std::uint32_t rel = relation(x.rank, x.bg, rank, bg);
-        if (x.t <= c) {
-          const std::uint64_t need = x.t + col_gap[x.write][write][rel];
-          if (need > c) {
-            c = need;
-            moved = true;
-          }
-        } else if (x.t - c < col_gap[write][x.write][rel]) {
-          c = x.t + col_gap[x.write][write][rel];
-          moved = true;
-        }
-      }
-      if (slot_busy(c)) {
-        c = next_free_slot(c);  // every slot up to the next free one is taken: skip them at once
-        moved = true;
-      }
-      if (!moved) return c;
+      c = col_forbid.next_clear(rows.a, rows.b, rows.k, c);
+      if (!slot_busy(c)) return c;
+      c = next_free_slot(c);
     }
   }
-  std::uint64_t first_fit_col(std::uint64_t lb, std::uint32_t write, std::uint32_t rank,
-                              std::uint32_t bg) const;
+  // The smallest first_fit_col(lb, key) over the n keys (their rows in col_rows terms).
+  std::uint64_t first_fit_cols(std::uint64_t lb, const CycleRing::Keys3* unions, std::size_t n) const {
+    std::uint64_t c = lb;
+    if (latest_col > c + lookback) c = latest_col - lookback;
+    for (;;) {
+      c = col_forbid.next_clear_any(unions, n, c);
+      if (!slot_busy(c)) return c;
+      c = next_free_slot(c);
+    }
+  }
+  // Whether first_fit_col(t, key) == t, given that the command slot at t is free.
+  bool col_fits_at_free_slot(std::uint64_t t, std::uint32_t key) const {
+    if (latest_col > t + lookback) return false;
+    const CycleRing::Keys3& rows = col_rows[key];
+    return col_forbid.clear_at(rows.a, rows.b, rows.k, t);
+  }
+  std::uint32_t col_key(std::uint32_t write, std::uint32_t rank, std::uint32_t bg) const {
+    return (write * g.ranks + rank) * g.bank_groups + bg;
+  }
   std::uint64_t first_fit_act(std::uint64_t lb, std::uint32_t rank, std::uint32_t bg) const;
   void insert_col(const ColCmd& c);
-  // Raises the forward bounds `ready` (by (write, rank, bank group) key) by those column c sets.
-  void raise_col_bounds(std::uint64_t* ready, const ColCmd& c) const;
-  void fold_past_cols();  // moves column commands at or before `now` into col_past
+  // Sets in col_forbid the cycles at which column command c forbids each kind of column command.
+  void forbid_col(const ColCmd& c);
   void insert_act(std::uint32_t rank, const ActCmd& a);
 
   void advance(std::uint64_t t);
@@ -181,24 +186,26 @@ struct DramChannel::Impl {
   void catch_up_refresh(std::uint64_t t);
 
   // ---- queue groups ----
-  void classify(Entry& e) const;  // group, bound and outcome from the bank state
+  struct Class {
+    std::uint32_t group;
+    std::uint64_t bound;
+    RowOutcome outcome;
+  };
+  Class classify(const Entry& e) const;  // group, bound and outcome from the bank state
   void group_add(std::uint16_t slot);
   void group_remove(std::uint16_t slot);
   void reclassify_bank(std::uint32_t flat);  // after the bank's state changed
   // First fit of the group's command from lb (the smallest feasible cycle >= lb), memoised.
   std::uint64_t group_first(std::uint32_t group, std::uint64_t lb) {
     std::uint64_t x;
+    if (group < g_act) return first_fit_col(lb, group - g_col);
     return group_fast(group, lb, x) ? next_free_slot(x) : group_slow(group, lb);
   }
-  // Where every placed command of the group's kind lies at or before lb, the first fit is
-  // next_free_slot(x) with x from the forward bounds alone (as first_fit_col / first_fit_act
-  // answer it): sets x and answers true.
+  // Where the first fit is next_free_slot(x) with x from forward bounds alone (an ACT after every
+  // placed ACT of its rank, or a PRE), sets x and answers true (as first_fit_act answers it).
+  // Column groups answer false: their first fit (first_fit_col) is a short bit scan.
   bool group_fast(std::uint32_t group, std::uint64_t lb, std::uint64_t& x) const {
-    if (group < g_act) {
-      if (any_col && (col_fold != cols.size() || lb < now)) return false;
-      x = std::max(lb, col_past[group - g_col]);
-      return true;
-    }
+    if (group < g_act) return false;
     if (group < g_pre) {
       const std::uint32_t k = group - g_act;
       const Rank& rk = ranks[k / g.bank_groups];
@@ -226,6 +233,7 @@ struct DramChannel::Impl {
   std::uint32_t col_gap[2][2][3];  // [earlier is write][later is write][relation]
   std::uint32_t col_window = 0;    // largest column gap
   static constexpr std::uint32_t kGapLookback = 16;
+  std::uint64_t lookback = 0;  // kGapLookback column windows
   std::uint32_t act_window = 0;  // largest ACT-ACT distance that matters (tRRD_L, tFAW)
   double burst_bits;
 
@@ -233,17 +241,26 @@ struct DramChannel::Impl {
   std::vector<Rank> ranks;
   std::vector<ColCmd> cols;  // column commands still able to constrain new ones, sorted by time
   std::size_t cols_head = 0;
-  std::uint64_t latest_col = 0;  // the latest column command
-  // The bound the column commands cols[0, col_fold) set for a column command of each (write,
-  // rank, bank group) key after them all: they are the ones at or before `now` (no column command
-  // is placed before `now`). A first fit from lb >= now then needs only these bounds and the
-  // commands after `now`, usually a handful.
-  std::vector<std::uint64_t> col_past;
-  // first_fit_col's last search per kind: its lower bound and answer (see there).
-  mutable std::vector<std::uint64_t> col_memo_bound, col_memo_fit;
-  std::size_t col_fold = 0;
-  static constexpr std::size_t kFewFutureCols = 16;
-  bool any_col = false;
+  std::uint64_t latest_col = 0;  // the latest column command (0 before any)
+  // The cycles at which placed column commands forbid a new one (tCCD, data bus, turnaround,
+  // tWTR), in three layers: per key (write, rank, bank group) what commands of the same bank group
+  // forbid, per (write, rank) [from f_rank] what commands of the rank forbid as other bank groups,
+  // per write [from f_all] what any command forbids as another rank. The gaps by relation nest
+  // (same bank group >= same rank >= other rank: tCCD_L >= tCCD_S, tWTR_L >= tWTR_S), so a key's
+  // forbidden cycles are exactly the union of its three rows. Every command placed at or after
+  // now - col_window is in it (older ones cannot constrain a command at or after now).
+  CycleRing col_forbid;
+  std::uint32_t f_rank = 0, f_all = 0;
+  std::vector<CycleRing::Keys3> col_rows;  // per key: its row in each layer
+  mutable std::vector<CycleRing::Keys3> col_batch;  // next_decision's scratch
+  // What a column command (earlier is write) forbids a later kind (later is write) by relation:
+  // the cycles [t - back, t - back + len), len's low bits in mask (len <= 64).
+  struct ForbidSpan {
+    std::uint64_t back = 0;
+    std::uint32_t len = 0;
+    std::uint64_t mask = 0;
+  };
+  ForbidSpan forbid_span[2][2][3];
   std::vector<std::uint64_t> slots_;  // command-bus occupancy ring: slot holds cycle + 1
   std::uint64_t slot_mask_ = 0;
 
@@ -298,7 +315,8 @@ struct DramChannel::Impl {
   }
 };
 
-DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), tm(s.timing), index(idx) {
+DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), tm(s.timing), index(idx),
+      col_forbid(std::size_t{2} * s.geometry.ranks * (s.geometry.bank_groups + 1) + 2, 16) {
   bc = g.burst_cycles();
   banks_per_rank = g.banks();
   closed_page = s.page_policy == PagePolicy::Closed;
@@ -321,15 +339,38 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
     }
   }
   act_window = std::max(tm.RRD_L, tm.FAW);
+  lookback = std::uint64_t{kGapLookback} * col_window;
+  for (std::uint32_t xw = 0; xw < 2; ++xw) {
+    for (std::uint32_t w = 0; w < 2; ++w) {
+      for (std::uint32_t rel = 0; rel < 3; ++rel) {
+        ForbidSpan& f = forbid_span[xw][w][rel];
+        f.back = col_gap[w][xw][rel] - 1;  // a command of kind w before x needs the gap [w][xw]
+        f.len = col_gap[w][xw][rel] + col_gap[xw][w][rel] - 1;
+        f.mask = f.len >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << f.len) - 1;
+      }
+    }
+  }
+  f_rank = 2 * g.ranks * g.bank_groups;
+  f_all = f_rank + 2 * g.ranks;
+  for (std::uint32_t key = 0; key < f_rank; ++key) {
+    const std::uint32_t rank_key = key / g.bank_groups;
+    col_rows.push_back(CycleRing::Keys3{key, f_rank + rank_key, f_all + rank_key / g.ranks});
+  }
+  col_batch.reserve(col_rows.size());
+  for (std::uint32_t aw = 0; aw < 2; ++aw) {
+    for (std::uint32_t bw = 0; bw < 2; ++bw) {
+      if (col_gap[aw][bw][0] < col_gap[aw][bw][1] || col_gap[aw][bw][1] < col_gap[aw][bw][2]) {
+        throw std::invalid_argument("DramChannel: column gaps must not shrink from the same bank group to the same "
+                                    "rank to another rank (needs CCD_L >= CCD_S and WTR_L >= WTR_S)");
+      }
+    }
+  }
   banks.assign(static_cast<std::size_t>(g.ranks) * banks_per_rank, Bank{});
   ranks.assign(g.ranks, Rank{});
   for (auto& r : ranks) {
     r.next_ref_due = tm.REFI;
     r.rrd_ready.assign(g.bank_groups, 0);
   }
-  col_past.assign(2 * g.ranks * g.bank_groups, 0);
-  col_memo_bound.assign(2 * g.ranks * g.bank_groups, std::numeric_limits<std::uint64_t>::max());
-  col_memo_fit.assign(2 * g.ranks * g.bank_groups, 0);
   slots_.assign(1024, 0);
   slot_mask_ = slots_.size() - 1;
   q_slots.resize(s.queue_depth);
@@ -359,42 +400,6 @@ void DramChannel::Impl::occupy(std::uint64_t t) {
   }
   slots_[t & slot_mask_] = t + 1;
   latest_cmd = std::max(latest_cmd, t);
-}
-
-std::uint64_t DramChannel::Impl::first_fit_col(std::uint64_t lb, std::uint32_t write, std::uint32_t rank,
-                                               std::uint32_t bg) const {
-  std::uint64_t c = lb;
-  // A column command fills gaps only within the last kGapLookback column windows of the schedule:
-  // a request arriving far behind the placed work (temporally decoupled LT bursts issue thousands
-  // at one time stamp) would otherwise walk the whole dense schedule, quadratic in the burst.
-  const std::uint64_t lookback = std::uint64_t{kGapLookback} * col_window;
-  if (any_col && latest_col > c + lookback) c = latest_col - lookback;
-  if (!any_col) return next_free_slot(c);
-  const std::size_t key = (static_cast<std::size_t>(write) * g.ranks + rank) * g.bank_groups + bg;
-  // Placed commands only ever add constraints, so the first fit of this kind from a bound at or
-  // above the previous search's bound is at or after the previous answer: start there (the same
-  // answer, without walking the schedule again; temporally decoupled LT streams search from one
-  // bound thousands of times).
-  const std::uint64_t bound = c;
-  if (col_memo_bound[key] <= bound) c = std::max(c, col_memo_fit[key]);
-  std::uint64_t fit;
-  if (lb >= now && cols.size() - col_fold <= kFewFutureCols) {
-    // The commands at or before now <= lb only bound c from below (col_past); search among the
-    // few after now as the general loop below does.
-    c = std::max(c, col_past[key]);
-    const auto from_fold = cols.begin() + static_cast<std::ptrdiff_t>(col_fold);
-    fit = settle_col(c, write, rank, bg, [from_fold](std::uint64_t) { return from_fold; });
-  } else {
-    // cols is sorted by time: start at the first command that can still constrain c.
-    fit = settle_col(c, write, rank, bg, [this](std::uint64_t at) {
-      const std::uint64_t from = at > col_window ? at - col_window : 0;
-      return std::lower_bound(cols.begin() + static_cast<std::ptrdiff_t>(cols_head), cols.end(), from,
-                              [](const ColCmd& x, std::uint64_t t) { return x.t < t; });
-    });
-  }
-  col_memo_bound[key] = bound;
-  col_memo_fit[key] = fit;
-  return fit;
 }
 
 std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t rank, std::uint32_t bg) const {
@@ -470,36 +475,35 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
 void DramChannel::Impl::insert_col(const ColCmd& c) {
   if (cols_head > 64 && cols_head * 2 > cols.size()) {
     cols.erase(cols.begin(), cols.begin() + static_cast<std::ptrdiff_t>(cols_head));
-    col_fold -= cols_head;
     cols_head = 0;
   }
   auto it = cols.end();
   while (it != cols.begin() + static_cast<std::ptrdiff_t>(cols_head) && (it - 1)->t > c.t) --it;
-  const std::size_t pos = static_cast<std::size_t>(it - cols.begin());
   cols.insert(it, c);
-  latest_col = any_col ? std::max(latest_col, c.t) : c.t;
-  any_col = true;
-  if (pos < col_fold) {  // among the folded ones (not expected: no command is placed before now)
-    ++col_fold;
-    raise_col_bounds(col_past.data(), c);
+  latest_col = std::max(latest_col, c.t);
+  // Keep every cycle a command at or after now can be placed at; on a widening, set again what
+  // the commands still able to constrain one forbid (cols from cols_head on, this one included).
+  const std::uint64_t keep = now > 2 * std::uint64_t{col_window} ? now - 2 * std::uint64_t{col_window} : 0;
+  if (col_forbid.reach(latest_col + col_window, keep)) {
+    for (std::size_t i = cols_head; i < cols.size(); ++i) forbid_col(cols[i]);
+  } else {
+    forbid_col(c);
   }
-  fold_past_cols();
 }
 
-void DramChannel::Impl::fold_past_cols() {
-  while (col_fold < cols.size() && cols[col_fold].t <= now)
-    raise_col_bounds(col_past.data(), cols[col_fold++]);
-}
-
-void DramChannel::Impl::raise_col_bounds(std::uint64_t* ready, const ColCmd& c) const {
-  const std::uint32_t nbg = g.bank_groups, nr = g.ranks;
-  for (std::uint32_t w = 0; w < 2; ++w) {
-    const std::uint32_t* gap = col_gap[c.write][w];
-    const std::uint64_t same_bg = c.t + gap[0], same_rank = c.t + gap[1], other_rank = c.t + gap[2];
-    for (std::uint32_t r = 0; r < nr; ++r, ready += nbg) {
-      const std::uint64_t v = r == c.rank ? same_rank : other_rank;
-      for (std::uint32_t bg = 0; bg < nbg; ++bg) ready[bg] = ready[bg] > v ? ready[bg] : v;
-      if (r == c.rank && ready[c.bg] < same_bg) ready[c.bg] = same_bg;
+void DramChannel::Impl::forbid_col(const ColCmd& x) {
+  // A column command of kind w at c conflicts with x when x.t - gap[w][x.w] < c < x.t +
+  // gap[x.w][w] (gaps by their relation): per layer, the interval of its relation.
+  const std::uint32_t read_key = x.rank, write_key = g.ranks + x.rank;  // (write, rank) of each kind
+  const std::uint32_t rows[6] = {read_key * g.bank_groups + x.bg,  f_rank + read_key,  f_all,
+                                 write_key * g.bank_groups + x.bg, f_rank + write_key, f_all + 1};
+  const ForbidSpan* span = &forbid_span[x.write][0][0];  // [w][rel], as rows
+  for (std::size_t i = 0; i < 6; ++i) {
+    const ForbidSpan& f = span[i];
+    if (x.t >= f.back && f.len <= 64) {
+      col_forbid.set_span(rows[i], x.t - f.back, f.len, f.mask);
+    } else {
+      col_forbid.set(rows[i], x.t >= f.back ? x.t - f.back : 0, x.t - f.back + f.len - 1);
     }
   }
 }
@@ -551,7 +555,6 @@ void DramChannel::Impl::advance(std::uint64_t t) {
     ev_last = e.t;
     open_count += e.delta;
   }
-  fold_past_cols();
   while (cols_head < cols.size() && cols[cols_head].t + col_window < now) ++cols_head;
   for (Rank& rk : ranks) {
     while (rk.acts_head < rk.acts.size() && rk.acts[rk.acts_head].t + act_window < now) ++rk.acts_head;
@@ -663,23 +666,19 @@ std::uint32_t DramChannel::Impl::flat_of(const DramRequest& r) const {
   return a.flat_bank(g);
 }
 
-void DramChannel::Impl::classify(Entry& e) const {
+DramChannel::Impl::Class DramChannel::Impl::classify(const Entry& e) const {
   const Bank& b = banks[e.flat];
   const DramAddress& a = e.req.addr;
   if (b.open && b.row == a.row) {
-    e.outcome = RowOutcome::Hit;
     const std::uint32_t w = e.req.write ? 1 : 0;
-    e.group = g_col + (w * g.ranks + a.rank) * g.bank_groups + a.bank_group;
-    e.bound = std::max(e.req.arrival, w ? b.wr_ready : b.rd_ready);
-  } else if (!b.open) {
-    e.outcome = RowOutcome::Miss;
-    e.group = g_act + a.rank * g.bank_groups + a.bank_group;
-    e.bound = std::max(e.req.arrival, b.act_ready);
-  } else {
-    e.outcome = RowOutcome::Conflict;
-    e.group = g_pre;
-    e.bound = std::max(e.req.arrival, b.pre_ready);
+    return Class{g_col + (w * g.ranks + a.rank) * g.bank_groups + a.bank_group,
+                 std::max(e.req.arrival, w ? b.wr_ready : b.rd_ready), RowOutcome::Hit};
   }
+  if (!b.open) {
+    return Class{g_act + a.rank * g.bank_groups + a.bank_group, std::max(e.req.arrival, b.act_ready),
+                 RowOutcome::Miss};
+  }
+  return Class{g_pre, std::max(e.req.arrival, b.pre_ready), RowOutcome::Conflict};
 }
 
 void DramChannel::Impl::group_add(std::uint16_t slot) {
@@ -719,8 +718,7 @@ void DramChannel::Impl::group_remove(std::uint16_t slot) {
 void DramChannel::Impl::reclassify_bank(std::uint32_t flat) {
   for (std::uint16_t slot : bank_members[flat]) {
     Entry& e = q_slots[slot];
-    Entry c = e;
-    classify(c);
+    const Class c = classify(e);
     if (c.group == e.group && c.bound == e.bound) {
       e.outcome = c.outcome;
       continue;
@@ -741,7 +739,7 @@ std::uint64_t DramChannel::Impl::group_slow(std::uint32_t group, std::uint64_t l
   std::uint64_t c;
   if (group < g_act) {
     const std::uint32_t k = group - g_col;
-    c = first_fit_col(lb, k / (g.ranks * g.bank_groups), (k / g.bank_groups) % g.ranks, k % g.bank_groups);
+    c = first_fit_col(lb, k);
   } else if (group < g_pre) {
     const std::uint32_t k = group - g_act;
     c = first_fit_act(lb, k / g.bank_groups, k % g.bank_groups);
@@ -778,7 +776,7 @@ DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat
     open_bank(flat, a.row, act);
     record(act, DramCommandKind::Act, flat, a.row);
   }
-  const std::uint64_t c = first_fit_col(std::max(lb, w ? b.wr_ready : b.rd_ready), w, a.rank, a.bank_group);
+  const std::uint64_t c = first_fit_col(std::max(lb, w ? b.wr_ready : b.rd_ready), col_key(w, a.rank, a.bank_group));
   occupy(c);
   insert_col(ColCmd{c, w, a.rank, a.bank_group});
   record(c, w ? DramCommandKind::Wr : DramCommandKind::Rd, flat, a.row);
@@ -848,7 +846,10 @@ void DramChannel::enqueue(const DramRequest& r) {
   e.req = r;
   e.flat = flat;
   e.seq = m.next_seq++;
-  m.classify(e);
+  const Impl::Class c = m.classify(e);
+  e.group = c.group;
+  e.bound = c.bound;
+  e.outcome = c.outcome;
   e.lpos = static_cast<std::uint16_t>(m.live.size());
   m.live.push_back(slot);
   std::vector<std::uint16_t>& bm = m.bank_members[flat];
@@ -872,15 +873,24 @@ std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
   // The earliest first command over the queue: per group, the entry with the smallest bound.
   // Groups on the fast path give F = next_free_slot(x): their minimum is next_free_slot of the
   // smallest x (next_free_slot is monotone, and any feasible cycle >= x is >= next_free_slot(x)).
+  // Column groups whose bound is t0 are searched together: the first cycle at which any of them
+  // fits (next_free_slot and the first fits being monotone, this is their smallest first fit).
   std::uint64_t best = kNever, xmin = kNever;
+  m.col_batch.clear();
   for (std::size_t w = 0; w < m.groups_nonempty.size(); ++w) {
     for (std::uint64_t bits = m.groups_nonempty[w]; bits != 0; bits &= bits - 1) {
       const std::uint32_t gid =
           static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
       const std::uint64_t lb = std::max(t0, m.groups[gid].min_bound);
+      if (gid < m.g_act && lb == t0) {
+        m.col_batch.push_back(m.col_rows[gid - m.g_col]);
+        continue;
+      }
       if (lb >= best || lb >= xmin) continue;
       std::uint64_t x;
-      if (m.group_fast(gid, lb, x)) {
+      if (gid < m.g_act) {
+        best = std::min(best, m.first_fit_col(lb, gid - m.g_col));
+      } else if (m.group_fast(gid, lb, x)) {
         xmin = std::min(xmin, x);
       } else {
         best = std::min(best, m.group_slow(gid, lb));
@@ -888,6 +898,7 @@ std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
     }
   }
   if (xmin != kNever) best = std::min(best, m.next_free_slot(xmin));
+  if (!m.col_batch.empty() && t0 < best) best = std::min(best, m.first_fit_cols(t0, m.col_batch.data(), m.col_batch.size()));
   m.nd_ver = m.ver;
   m.nd_t0 = t0;
   m.nd_best = best;
@@ -924,7 +935,8 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
         if (gid < from) continue;
         if (gid >= to) return;
         const Impl::Group& gr = m.groups[gid];
-        if (gr.min_bound > t0 || m.group_first(gid, t0) != t0) continue;
+        if (gr.min_bound > t0) continue;
+        if (gid < m.g_act ? !m.col_fits_at_free_slot(t0, gid - m.g_col) : m.group_first(gid, t0) != t0) continue;
         const Impl::Entry& oldest = m.q_slots[gr.oldest];
         if (oldest.bound <= t0) {
           if (oldest.seq < chosen_seq) {
@@ -943,8 +955,11 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
       }
     }
   };
-  scan(m.g_col, m.g_act);                                                           // row hits
-  if (chosen == kNone) scan(m.g_act, static_cast<std::uint32_t>(m.groups.size()));  // misses, conflicts
+  // Every first command needs the command slot: none can issue at t0 when it is taken.
+  if (!m.slot_busy(t0)) {
+    scan(m.g_col, m.g_act);                                                           // row hits
+    if (chosen == kNone) scan(m.g_act, static_cast<std::uint32_t>(m.groups.size()));  // misses, conflicts
+  }
   if (chosen == kNone) {
     std::uint64_t earliest = kNever;
     for (std::uint16_t slot : m.live) {

@@ -46,6 +46,13 @@ bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string& compo
   return true;
 }
 
+bool record_hop_energy(tlm::tlm_generic_payload& trans, const char* component, double energy_pj) {
+  EnergyHopExtension* ext = trans.get_extension<EnergyHopExtension>();
+  if (ext == nullptr) return false;
+  ext->add(component, energy_pj);
+  return true;
+}
+
 std::string describe_trace(const tlm::tlm_generic_payload& trans) {
   const TraceExtension* t = trans.get_extension<TraceExtension>();
   if (t == nullptr) return {};

@@ -93,6 +93,8 @@ Ext* find_extension(const tlm::tlm_generic_payload& trans) {
 // For hops: adds the charge when the initiator asked for attribution (extension present); does
 // nothing otherwise. Returns whether it was recorded.
 bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string& component, double energy_pj);
+// The same for a C-string name (a SystemC name()): builds the string only when recording.
+bool record_hop_energy(tlm::tlm_generic_payload& trans, const char* component, double energy_pj);
 
 // "initiator#id job N phase P", or "" without a TraceExtension: for messages.
 std::string describe_trace(const tlm::tlm_generic_payload& trans);

@@ -34,7 +34,11 @@ class TimedQueue {
     const Entry e{sc_core::sc_time_stamp() + delay, seq_++, &t};
     auto it = queue_.end();
     while (it != queue_.begin() && (it - 1)->at > e.at) --it;
-    queue_.insert(it, e);
+    if (it == queue_.end()) {
+      queue_.push_back(e);  // the usual case, without deque::insert's general path
+    } else {
+      queue_.insert(it, e);
+    }
     event_.notify(delay);  // an earlier pending notification wins, as it should
   }
   std::size_t pending() const { return queue_.size(); }

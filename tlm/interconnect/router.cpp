@@ -49,6 +49,7 @@ const AddressWindow* Router::decode(std::uint64_t addr, std::uint64_t len) const
 }
 
 sc_time Router::occupy(const tlm::tlm_generic_payload& t) const {
+  if (ns_per_byte_ == 0.0) return SC_ZERO_TIME;  // unlimited bandwidth
   return sc_time(static_cast<double>(t.get_data_length()) * ns_per_byte_, sc_core::SC_NS);
 }
 

@@ -1,7 +1,6 @@
 #include "tlm/memory/dram_target.hpp"
 
 #include <algorithm>
-#include <cmath>
 #include <limits>
 
 #include "tlm/core/extensions.hpp"
@@ -22,6 +21,7 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
       map_(spec_),
       store_(size_bytes),
       tck_(spec.timing.tck_ns, SC_NS),
+      tck_ticks_(std::max<std::uint64_t>(1, tck_.value())),
       responses_("responses", tgt_socket) {
   const std::uint32_t n = spec_.geometry.channels;
   channels_.reserve(n);
@@ -33,6 +33,7 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
   blocked_addr_.assign(n, memory::DramAddress{});
   blocked_arrival_.assign(n, sc_core::SC_ZERO_TIME);
   planned_.assign(n, kNoPlan);
+  wake_.assign(n, kNoPlan);
   std::size_t ring = 64;
   while (ring < 2 * static_cast<std::size_t>(n) * spec_.queue_depth) ring *= 2;
   in_flight_.assign(ring, InFlight{});
@@ -47,10 +48,6 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
     opt.dont_initialize();
     sc_core::sc_spawn([this, i] { schedule(i); }, sc_core::sc_gen_unique_name("scheduler"), &opt);
   }
-}
-
-std::uint64_t DramTarget::cycle_of(const sc_time& t) const {
-  return static_cast<std::uint64_t>(std::ceil(t / tck_ - 1e-9));
 }
 
 bool DramTarget::check(tlm::tlm_generic_payload& t) {
@@ -130,7 +127,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
   attribute(t, c.outcome);
   if (trace_ != nullptr) trace_request(r.addr.channel, t, r, c);
   end_cycle_ = std::max(end_cycle_, c.done);
-  delay = tck_ * static_cast<double>(c.done) - now;
+  delay = time_of(c.done) - now;
 }
 
 tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_time& delay) {
@@ -195,7 +192,18 @@ void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const mem
   track(InFlight{&t, r});
   channels_[ch].enqueue(r);
   planned_[ch] = kNoPlan;
-  if (kick) kick_[ch]->notify(sc_core::SC_ZERO_TIME);
+  if (!kick) return;
+  // Adding a request only brings the next decision forward: kick the scheduler only when it now
+  // falls before the pending wake-up (a kicked scheduler would re-plan to the same cycle).
+  if (wake_[ch] != kNoPlan) {
+    const std::uint64_t next = channels_[ch].next_decision(cycle_of(now_t));
+    if (next >= wake_[ch]) {
+      planned_[ch] = next;  // what the scheduler would compute on waking: nothing changes before
+      return;
+    }
+  }
+  wake_[ch] = 0;
+  kick_[ch]->notify(sc_core::SC_ZERO_TIME);
 }
 
 void DramTarget::schedule(std::uint32_t ch) {
@@ -205,11 +213,13 @@ void DramTarget::schedule(std::uint32_t ch) {
   const std::uint64_t next = planned_[ch] >= now && planned_[ch] != kNoPlan ? planned_[ch] : c.next_decision(now);
   planned_[ch] = kNoPlan;
   if (next == std::numeric_limits<std::uint64_t>::max()) {
+    wake_[ch] = kNoPlan;
     sc_core::next_trigger(*kick_[ch]);
     return;
   }
-  if (next > now || tck_ * static_cast<double>(now) > now_t) {
-    sc_core::next_trigger(tck_ * static_cast<double>(next) - now_t, *kick_[ch]);
+  if (next > now || time_of(now) > now_t) {
+    wake_[ch] = next;
+    sc_core::next_trigger(time_of(next) - now_t, *kick_[ch]);
     return;
   }
   if (auto done = c.decide(now)) {
@@ -220,7 +230,7 @@ void DramTarget::schedule(std::uint32_t ch) {
     if (!occupancy_.empty()) occupancy_[ch]->write(static_cast<unsigned>(c.queued()));
     f.trans = nullptr;
     end_cycle_ = std::max(end_cycle_, done->done);
-    responses_.respond_after(*t, tck_ * static_cast<double>(done->done) - now_t);
+    responses_.respond_after(*t, time_of(done->done) - now_t);
   }
   if (blocked_[ch] != nullptr && !c.full()) {  // a slot freed: admit the waiting request
     tlm::tlm_generic_payload* t = blocked_[ch];
@@ -234,10 +244,12 @@ void DramTarget::schedule(std::uint32_t ch) {
   }
   const std::uint64_t after = c.next_decision(now + 1);
   if (after == std::numeric_limits<std::uint64_t>::max()) {
+    wake_[ch] = kNoPlan;
     sc_core::next_trigger(*kick_[ch]);
   } else {
     planned_[ch] = after;
-    sc_core::next_trigger(tck_ * static_cast<double>(after) - now_t, *kick_[ch]);
+    wake_[ch] = after;
+    sc_core::next_trigger(time_of(after) - now_t, *kick_[ch]);
   }
 }
 

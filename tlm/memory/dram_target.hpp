@@ -51,7 +51,10 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   bool check(tlm::tlm_generic_payload& t);            // sets an error response when the request is bad
   void move_data(tlm::tlm_generic_payload& t);
   void attribute(tlm::tlm_generic_payload& t, memory::RowOutcome outcome);  // per-hop energy
-  std::uint64_t cycle_of(const sc_core::sc_time& t) const;  // ceil to the DRAM clock
+  // Clock cycle <-> time, in whole time-resolution ticks (tck_ is a whole number of them): the
+  // cycle at or after t, and the start of a cycle.
+  std::uint64_t cycle_of(const sc_core::sc_time& t) const { return (t.value() + tck_ticks_ - 1) / tck_ticks_; }
+  sc_core::sc_time time_of(std::uint64_t cycle) const { return sc_core::sc_time::from_value(cycle * tck_ticks_); }
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& t);
@@ -68,6 +71,7 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::vector<memory::DramChannel> channels_;
   memory::BackingStore store_;
   sc_core::sc_time tck_;
+  std::uint64_t tck_ticks_;
   std::uint64_t next_id_ = 1;
   std::uint64_t bytes_read_ = 0, bytes_written_ = 0;
   // AT state.
@@ -86,6 +90,10 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::vector<std::unique_ptr<sc_core::sc_event>> kick_;
   // Per channel: the decision cycle the scheduler last computed, valid until a request arrives.
   std::vector<std::uint64_t> planned_;
+  // Per channel: the cycle of the scheduler's pending timed wake-up, 0 when a kick is pending,
+  // UINT64_MAX when it waits for a kick alone. A request that leaves the next decision at or after
+  // the pending wake-up needs no kick: the scheduler re-plans when it wakes, as a kick would have.
+  std::vector<std::uint64_t> wake_;
   ResponseChannel responses_;  // BEGIN_RESP at each completion, one at a time
   std::uint64_t end_cycle_ = 0;
   TraceWriter* trace_ = nullptr;

@@ -1,0 +1,136 @@
+// CycleRing: for each of a fixed number of keys, one bit per clock cycle over a sliding window of
+// cycles [base, base + span), stored as a ring of 64-bit words. The DRAM channel keeps in it the
+// cycles at which placed column commands forbid new ones, so a first fit is a scan for the first
+// clear bit (of the union of a few keys) instead of a walk over the placed commands. Cycles beyond
+// the window read as clear; cycles below it are never asked for. Pure C++, header only.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+namespace savp::memory {
+
+class CycleRing {
+ public:
+  struct Keys3 {  // a union of three keys' bits
+    std::uint32_t a, b, k;
+  };
+
+  CycleRing(std::size_t keys, std::uint32_t words) : keys_(keys), words_(words), bits_(keys * words, 0) {}
+
+  std::uint64_t base() const { return base_; }
+  std::uint64_t end() const { return base_ + 64 * std::uint64_t{words_}; }
+
+  // Makes cycle `hi` representable while every cycle >= keep stays so: slides the window forward
+  // (clearing the cycles that leave it) or, when [keep, hi] does not fit, widens it and clears
+  // everything: then it answers true and the caller sets again what it still needs.
+  bool reach(std::uint64_t hi, std::uint64_t keep) {
+    if (hi < end()) return false;
+    keep &= ~std::uint64_t{63};
+    const std::uint64_t span = 64 * std::uint64_t{words_};
+    const std::uint64_t want = ((hi + 1 - span) + 63) & ~std::uint64_t{63};  // smallest base holding hi
+    if (want <= keep) {
+      if (want - base_ >= span) {
+        std::fill(bits_.begin(), bits_.end(), 0);
+      } else {
+        for (std::uint64_t w = base_ >> 6; w < want >> 6; ++w) {
+          for (std::size_t k = 0; k < keys_; ++k) bits_[k * words_ + (w & (words_ - 1))] = 0;
+        }
+      }
+      base_ = want;
+      return false;
+    }
+    while (keep + 64 * std::uint64_t{words_} <= hi) words_ *= 2;
+    bits_.assign(keys_ * words_, 0);
+    base_ = keep;
+    return true;
+  }
+
+  // Sets the bits of cycles [lo, hi] for `key` (those below the window are skipped); hi < end().
+  void set(std::size_t key, std::uint64_t lo, std::uint64_t hi) {
+    if (lo < base_) lo = base_;
+    if (lo > hi) return;
+    std::uint64_t* row = bits_.data() + key * words_;
+    const std::uint32_t off = static_cast<std::uint32_t>(lo & 63);
+    std::uint64_t len = hi - lo + 1;
+    if (off + len <= 64) {  // one word (the usual case)
+      row[(lo >> 6) & (words_ - 1)] |= (len == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << len) - 1) << off;
+      return;
+    }
+    row[(lo >> 6) & (words_ - 1)] |= ~std::uint64_t{0} << off;
+    len -= 64 - off;
+    for (std::uint64_t w = (lo >> 6) + 1; len > 0; ++w) {
+      const std::uint64_t n = len < 64 ? len : 64;
+      row[w & (words_ - 1)] |= n == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << n) - 1;
+      len -= n;
+    }
+  }
+
+  // set(key, lo, lo + len - 1) for 1 <= len <= 64, with mask = the len low bits set.
+  void set_span(std::size_t key, std::uint64_t lo, std::uint32_t len, std::uint64_t mask) {
+    if (lo < base_) {
+      set(key, lo, lo + len - 1);
+      return;
+    }
+    std::uint64_t* row = bits_.data() + key * words_;
+    const std::uint32_t off = static_cast<std::uint32_t>(lo & 63);
+    const std::uint64_t w = lo >> 6;
+    row[w & (words_ - 1)] |= mask << off;
+    if (off + len > 64) row[(w + 1) & (words_ - 1)] |= mask >> (64 - off);
+  }
+
+  // Whether the bits of cycle c for keys a, b and k are all clear (c >= base()).
+  bool clear_at(std::size_t a, std::size_t b, std::size_t k, std::uint64_t c) const {
+    if (c >= end()) return true;
+    const std::size_t w = (c >> 6) & (words_ - 1);
+    return (((bits_[a * words_ + w] | bits_[b * words_ + w] | bits_[k * words_ + w]) >> (c & 63)) & 1) == 0;
+  }
+
+  // The smallest cycle >= c whose bits for keys a, b and k are all clear (c >= base()).
+  std::uint64_t next_clear(std::size_t a, std::size_t b, std::size_t k, std::uint64_t c) const {
+    const std::uint64_t *ra = bits_.data() + a * words_, *rb = bits_.data() + b * words_,
+                        *rk = bits_.data() + k * words_;
+    const std::uint64_t stop = end();
+    while (c < stop) {
+      const std::uint32_t s = static_cast<std::uint32_t>(c & 63);
+      const std::size_t w = (c >> 6) & (words_ - 1);
+      const std::uint64_t free = ~((ra[w] | rb[w] | rk[w]) >> s);  // bits above the word read as free
+      if (free != 0) {
+        const std::uint32_t z = static_cast<std::uint32_t>(__builtin_ctzll(free));
+        if (z < 64 - s) return c + z;
+      }
+      c = (c | 63) + 1;
+    }
+    return c;
+  }
+
+  // The smallest cycle >= c at which the bits of at least one of the n unions are all clear.
+  std::uint64_t next_clear_any(const Keys3* unions, std::size_t n, std::uint64_t c) const {
+    const std::uint64_t stop = end();
+    while (c < stop) {
+      const std::uint32_t s = static_cast<std::uint32_t>(c & 63);
+      const std::size_t w = (c >> 6) & (words_ - 1);
+      std::uint64_t busy = ~std::uint64_t{0};
+      for (std::size_t i = 0; i < n; ++i) {
+        const Keys3& u = unions[i];
+        busy &= bits_[u.a * words_ + w] | bits_[u.b * words_ + w] | bits_[u.k * words_ + w];
+      }
+      const std::uint64_t free = ~(busy >> s);
+      if (free != 0) {
+        const std::uint32_t z = static_cast<std::uint32_t>(__builtin_ctzll(free));
+        if (z < 64 - s) return c + z;
+      }
+      c = (c | 63) + 1;
+    }
+    return c;
+  }
+
+ private:
+  std::size_t keys_;
+  std::uint32_t words_;  // per key, a power of two
+  std::uint64_t base_ = 0;
+  std::vector<std::uint64_t> bits_;
+};
+
+}  // namespace savp::memory

@@ -1,0 +1,69 @@
+// CycleRing (the DRAM channel's forbidden-cycle bit rings): set, next_clear, clear_at and
+// next_clear_any against a plain per-cycle reference, while the window slides forward and widens.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <random>
+#include <vector>
+
+#include "models/memory/cycle_ring.hpp"
+
+using savp::memory::CycleRing;
+
+TEST_CASE("cycle ring: spans, first clear cycle and unions match a per-cycle reference", "[cycle_ring]") {
+  constexpr std::size_t kKeys = 5;
+  CycleRing ring(kKeys, 2);  // 128 cycles to start with: sliding and widening both happen
+  std::vector<std::vector<bool>> ref(kKeys);
+  auto ref_set = [&](std::size_t k, std::uint64_t c) { return c < ref[k].size() && ref[k][c]; };
+  std::mt19937_64 rng(7);
+  std::uint64_t now = 0;
+  bool widened = false, slid = false;
+  for (int step = 0; step < 4000; ++step) {
+    now += rng() % 4;
+    const std::uint64_t keep = now >= 40 ? now - 40 : 0;
+    // Spans start at or after keep (as the channel's do) and reach up to ~300 cycles ahead.
+    const std::uint64_t lo = keep + rng() % (step % 50 == 0 ? 300 : 60);
+    const std::uint32_t len = 1 + static_cast<std::uint32_t>(rng() % 64);
+    const std::uint64_t hi = lo + len - 1;
+    const std::uint64_t base_before = ring.base();
+    const std::uint64_t end_before = ring.end();
+    if (ring.reach(hi, keep)) {
+      widened = true;
+      for (std::size_t k = 0; k < kKeys; ++k) {  // set again what is still needed
+        for (std::uint64_t c = ring.base(); c < ref[k].size(); ++c) {
+          if (ref[k][c]) ring.set(k, c, c);
+        }
+      }
+    } else if (ring.base() != base_before) {
+      slid = true;
+    }
+    REQUIRE(ring.base() <= keep);
+    REQUIRE(hi < ring.end());
+    REQUIRE(ring.end() >= end_before);
+    const std::size_t key = rng() % kKeys;
+    if (len == 64 || rng() % 2 == 0) {
+      ring.set(key, lo, hi);
+    } else {
+      ring.set_span(key, lo, len, (std::uint64_t{1} << len) - 1);
+    }
+    if (ref[key].size() <= hi) ref[key].resize(hi + 1, false);
+    for (std::uint64_t c = lo; c <= hi; ++c) ref[key][c] = true;
+
+    // Queries from now on, as the channel asks them.
+    const std::uint64_t from = now + rng() % 20;
+    const std::size_t a = rng() % kKeys, b = rng() % kKeys, k = rng() % kKeys;
+    std::uint64_t expect = from;
+    while (ref_set(a, expect) || ref_set(b, expect) || ref_set(k, expect)) ++expect;
+    REQUIRE(ring.next_clear(a, b, k, from) == expect);
+    REQUIRE(ring.clear_at(a, b, k, from) == (expect == from));
+    const CycleRing::Keys3 unions[2] = {{static_cast<std::uint32_t>(a), static_cast<std::uint32_t>(b),
+                                         static_cast<std::uint32_t>(a)},
+                                        {static_cast<std::uint32_t>(k), static_cast<std::uint32_t>(k),
+                                         static_cast<std::uint32_t>(k)}};
+    std::uint64_t any = from;
+    while ((ref_set(a, any) || ref_set(b, any)) && ref_set(k, any)) ++any;
+    REQUIRE(ring.next_clear_any(unions, 2, from) == any);
+  }
+  CHECK(widened);
+  CHECK(slid);
+}
