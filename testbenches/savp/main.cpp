@@ -4,6 +4,9 @@
 #include <cstdlib>
 
 #include "testbenches/savp/cli.hpp"
+#ifdef SAVP_HAVE_COSIM
+#include "testbenches/cosim/topk_rtl.hpp"
+#endif
 
 namespace {
 // Runs before libsystemc's main() prints its banner: keep stdout/stderr for SAVP's own messages.
@@ -12,6 +15,9 @@ const bool kNoBanner = (setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0), true);
 
 int sc_main(int argc, char** argv) {
   (void)kNoBanner;
+#ifdef SAVP_HAVE_COSIM
+  savp::cosim::register_topk_rtl();  // "backend": "rtl" on the top-k engines
+#endif
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
   return savp::tb::cli_main(argc, argv);
 }
