@@ -26,6 +26,10 @@ CosimClock::~CosimClock() {
   if (vcd_) vcd_->close();
 }
 
+void CosimClock::start_of_simulation() {
+  if (attach_) attach_();
+}
+
 void CosimClock::open_vcd() {
   Verilated::traceEverOn(true);
   vcd_ = std::make_unique<VerilatedVcdC>();

@@ -23,6 +23,7 @@
 #include <systemc>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -42,12 +43,15 @@ class CosimClock : public sc_core::sc_module {
   CosimClock(sc_core::sc_module_name name, double period_ns, bool delta);
   ~CosimClock() override;
 
-  // waves.vcd of `model` (a verilated module with trace()): call after elaboration of the model.
+  // waves.vcd of `model` (a verilated module with trace()), opened when the simulation starts
+  // (Verilator traces only an elaborated model).
   template <typename Model>
   void trace(Model& model, const std::string& path) {
-    open_vcd();
-    model.trace(vcd_.get(), 99);
-    open_vcd_file(path);
+    attach_ = [this, &model, path] {
+      open_vcd();
+      model.trace(vcd_.get(), 99);
+      open_vcd_file(path);
+    };
   }
 
   void hold();     // start (or keep) the clock running
@@ -59,6 +63,7 @@ class CosimClock : public sc_core::sc_module {
   double period_ns() const { return period_ns_; }
 
  private:
+  void start_of_simulation() override;
   void run();
   void settle();
   void open_vcd();
@@ -71,6 +76,7 @@ class CosimClock : public sc_core::sc_module {
   bool finished_ = false;
   sc_core::sc_event sample_, pre_edge_, wake_;
   std::unique_ptr<VerilatedVcdC> vcd_;
+  std::function<void()> attach_;
 };
 
 // Wait for the clock's next sampling point (after a rising edge) or pre-edge point; both throw

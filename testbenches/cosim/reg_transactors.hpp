@@ -7,6 +7,7 @@
 #pragma once
 
 #include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
 
@@ -52,7 +53,7 @@ class Tlm2Reg : public sc_core::sc_module {
 
 class Reg2Tlm : public sc_core::sc_module {
  public:
-  tlm::tlm_initiator_socket<> init_socket;
+  tlm_utils::simple_initiator_socket<Reg2Tlm> init_socket;
   sc_core::sc_in<bool> req, we;
   sc_core::sc_in<std::uint32_t> addr;
   sc_core::sc_in<std::uint64_t> wdata;

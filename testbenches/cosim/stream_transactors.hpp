@@ -12,6 +12,7 @@
 #pragma once
 
 #include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
 
@@ -95,7 +96,7 @@ class Tlm2Stream : public sc_core::sc_module {
 template <typename T>
 class Stream2Tlm : public sc_core::sc_module {
  public:
-  tlm::tlm_initiator_socket<> init_socket;
+  tlm_utils::simple_initiator_socket<Stream2Tlm> init_socket;
   sc_core::sc_in<bool> valid, last;
   sc_core::sc_in<T> data;
   sc_core::sc_out<bool> ready;

@@ -82,7 +82,7 @@ TopkRtl::TopkRtl(sc_core::sc_module_name name, const spatten::TopkConfig& cfg, s
 
 TopkRtl::~TopkRtl() = default;
 
-void TopkRtl::transport(tlm::tlm_initiator_socket<>& s, bool write, std::uint64_t addr, void* data,
+void TopkRtl::transport(tlm_utils::simple_initiator_socket<TopkRtl>& s, bool write, std::uint64_t addr, void* data,
                         unsigned bytes) {
   tlm::tlm_generic_payload t;
   t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);

@@ -11,6 +11,7 @@
 // select() must be called from an SC_THREAD; in delta mode it takes no SystemC time.
 #pragma once
 
+#include <tlm_utils/simple_initiator_socket.h>
 #include <systemc>
 #include <tlm>
 
@@ -40,8 +41,8 @@ std::string topk_rtl_check(const spatten::TopkConfig& cfg);
 
 class TopkRtl : public sc_core::sc_module, public spatten::TopkBackend {
  public:
-  tlm::tlm_initiator_socket<> cand_socket{"cand_socket"};  // -> Tlm2Stream (candidates)
-  tlm::tlm_initiator_socket<> reg_socket{"reg_socket"};    // -> Tlm2Reg (registers)
+  tlm_utils::simple_initiator_socket<TopkRtl> cand_socket{"cand_socket"};  // -> Tlm2Stream (candidates)
+  tlm_utils::simple_initiator_socket<TopkRtl> reg_socket{"reg_socket"};    // -> Tlm2Reg (registers)
 
   // vcd_path: waves.vcd of the RTL (empty: none). delta: clock in delta cycles (see CosimClock).
   TopkRtl(sc_core::sc_module_name name, const spatten::TopkConfig& cfg, std::uint64_t seed, double period_ns,
@@ -55,7 +56,7 @@ class TopkRtl : public sc_core::sc_module, public spatten::TopkBackend {
 
  private:
   void reset_once();
-  void transport(tlm::tlm_initiator_socket<>& s, bool write, std::uint64_t addr, void* data, unsigned bytes);
+  void transport(tlm_utils::simple_initiator_socket<TopkRtl>& s, bool write, std::uint64_t addr, void* data, unsigned bytes);
 
   spatten::TopkConfig cfg_;
   std::uint64_t seed_;

@@ -95,11 +95,11 @@ TEST_CASE("top-k RTL: order-preserving candidate codes") {
   CHECK(cosim::topk_encode(-0.0) == cosim::topk_encode(0.0));
 }
 
-TEST_CASE("top-k RTL equals TopkEngine: kept sets, threshold, passes, comparisons, cycles (timed clock)") {
+TEST_CASE("top-k RTL equals TopkEngine: kept sets; threshold; passes; comparisons; cycles (timed clock)") {
   compare_with_model(3, false);
 }
 
-TEST_CASE("top-k RTL equals TopkEngine with pass_overhead_cycles 5 (delta clock, no SystemC time)") {
+TEST_CASE("top-k RTL equals TopkEngine with pass_overhead_cycles 5 (delta clock: no SystemC time)") {
   compare_with_model(5, true);
   CHECK(sc_core::sc_time_stamp() == sc_core::SC_ZERO_TIME);
 }
