@@ -81,6 +81,19 @@ void CosimClock::run() {
   }
 }
 
+namespace {
+std::string& waves_dir() {
+  static std::string d;
+  return d;
+}
+}  // namespace
+
+void set_rtl_waves_dir(const std::string& dir) { waves_dir() = dir; }
+const std::string& rtl_waves_dir() { return waves_dir(); }
+std::string rtl_waves_path(const std::string& instance) {
+  return waves_dir().empty() ? std::string() : waves_dir() + "/rtl_" + instance + ".vcd";
+}
+
 void wait_sample(const CosimClock& clock) {
   if (clock.finished()) throw std::runtime_error("cosim: the RTL called $finish");
   sc_core::wait(clock.sample());

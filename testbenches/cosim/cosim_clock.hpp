@@ -79,6 +79,12 @@ class CosimClock : public sc_core::sc_module {
   std::function<void()> attach_;
 };
 
+// Where the platform's RTL backends write their waves (outputs.rtl_waves): empty = no waves; else
+// each verilated instance writes DIR/rtl_<instance>.vcd.
+void set_rtl_waves_dir(const std::string& dir);
+const std::string& rtl_waves_dir();
+std::string rtl_waves_path(const std::string& instance);  // "" when no waves are requested
+
 // Wait for the clock's next sampling point (after a rising edge) or pre-edge point; both throw
 // std::runtime_error once the RTL has finished ($finish).
 void wait_sample(const CosimClock& clock);

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <systemc>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -117,7 +118,8 @@ TEST_CASE("top-k RTL: refuses what it was not built for") {
 }
 
 TEST_CASE("top-k RTL: waves.vcd on request") {
-  const std::string path = "topk_rtl_waves.vcd";
+  const std::string path = (std::filesystem::path(SAVP_TEST_OUT_DIR) / "topk_rtl_waves.vcd").string();
+  std::filesystem::remove(path);
   {
     TopkRtl rtl("topk", config(3), 5, 2.0, false, path);
     Runner r("runner");
