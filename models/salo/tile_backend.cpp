@@ -20,7 +20,8 @@ void register_tile_rtl_backend(TileBackendFactory factory, TileRtlCheck check) {
 }
 
 std::string tile_rtl_refusal(const ArrayConfig& cfg) {
-  if (!registry().factory) return "this build has no RTL co-simulation (Verilator was not found when it was configured)";
+  if (!registry().factory)
+    return "this build has no RTL co-simulation (Verilator was not found when it was configured)";
   return registry().check ? registry().check(cfg) : std::string();
 }
 

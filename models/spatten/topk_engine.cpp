@@ -67,15 +67,36 @@ void TopkEngine::select_into(const double* values, std::size_t n, std::size_t k,
     count(n, out, true);
     return;
   }
-  if (backend_) {
-    backend_->select(values, n, k, out);
-    count(n, out, false);
-    return;
-  }
   const Selection sel =
       cfg_.kind == TopkKind::QuickSelect ? quick_select(n, k, out) : network_select(n, k, out);
   filter(values, n, k, sel, out);
+  if (backend_) {
+    // The RTL's selection is the one used; the model's, computed alongside (it also keeps the pivot
+    // stream in step), is its scoreboard.
+    TopkResult rtl;
+    backend_->select(values, n, k, rtl);
+    check_backend(out, rtl, n, k);
+    out = std::move(rtl);
+  }
   count(n, out, false);
+}
+
+void TopkEngine::check_backend(const TopkResult& model, const TopkResult& rtl, std::size_t n,
+                               std::size_t k) const {
+  std::string what;
+  if (rtl.kept != model.kept) {
+    what = "kept sets";
+  } else if (rtl.cycles != model.cycles) {
+    what = "cycles (rtl " + std::to_string(rtl.cycles) + ", model " + std::to_string(model.cycles) + ")";
+  } else if (rtl.passes != model.passes || rtl.comparisons != model.comparisons) {
+    what = "passes or comparisons";
+  } else if (!(rtl.threshold == model.threshold)) {
+    what = "thresholds";
+  }
+  if (!what.empty()) {
+    throw std::runtime_error("top-k engine: RTL/model disagreement on a selection of " + std::to_string(k) +
+                             " of " + std::to_string(n) + ": " + what + " differ");
+  }
 }
 
 std::uint64_t TopkEngine::filter_cycles(std::size_t n) const {

@@ -34,7 +34,8 @@
 // Backend: "model" computes the selection here; "rtl" hands every non-bypassed selection to the
 // verilated top-k RTL through a TopkBackend that the co-simulation build registers (testbenches/cosim,
 // the models never see SystemC); kept set, threshold, cycles, passes and comparisons come from the
-// RTL, the counters and the bypass rule stay here.
+// RTL, the counters and the bypass rule stay here. The model's selection runs alongside as the
+// scoreboard: any difference throws std::runtime_error (the run fails with exit code 1).
 #pragma once
 
 #include <cstddef>
@@ -121,6 +122,7 @@ class TopkEngine {
   Selection quick_select(std::size_t n, std::size_t k, TopkResult& out);
   Selection network_select(std::size_t n, std::size_t k, TopkResult& out);
   void copy_to_scratch(const double* values, std::size_t n);
+  void check_backend(const TopkResult& model, const TopkResult& rtl, std::size_t n, std::size_t k) const;
   void filter(const double* values, std::size_t n, std::size_t k, const Selection& sel,
               TopkResult& out) const;
   void bypass(const double* values, std::size_t n, std::size_t k, TopkResult& out) const;

@@ -27,11 +27,13 @@ std::string salo_rtl_check(const salo::ArrayConfig& cfg) {
   if (cfg.datapath != salo::Datapath::Fixed) return "the SALO RTL implements the fixed datapath only";
   if (cfg.rows != kSaloR || cfg.cols != kSaloC || cfg.global_rows != kSaloGR || cfg.global_cols != kSaloGC ||
       cfg.head_dim != kSaloD) {
-    return "the SALO RTL was built as " + dims(kSaloR, kSaloC, kSaloGR, kSaloGC, kSaloD) + ", the scenario asks for " +
+    return "the SALO RTL was built as " + dims(kSaloR, kSaloC, kSaloGR, kSaloGC, kSaloD) +
+           ", the scenario asks for " +
            dims(cfg.rows, cfg.cols, cfg.global_rows, cfg.global_cols, cfg.head_dim) +
            " (reconfigure with -DSAVP_RTL_SALO_ROWS/COLS/GROWS/GCOLS/D)";
   }
-  if (cfg.fixed.pwl_slope_frac_bits != 4) return "the SALO RTL's PWL slope LUT holds 5.4 slopes (pwl_slope_frac_bits 4)";
+  if (cfg.fixed.pwl_slope_frac_bits != 4)
+    return "the SALO RTL's PWL slope LUT holds 5.4 slopes (pwl_slope_frac_bits 4)";
   return "";
 }
 
@@ -74,8 +76,8 @@ SaloRtl::SaloRtl(sc_core::sc_module_name name, const salo::ArrayConfig& cfg, dou
 
 SaloRtl::~SaloRtl() = default;
 
-void SaloRtl::transport(tlm_utils::simple_initiator_socket<SaloRtl>& s, bool write, std::uint64_t addr, void* data,
-                        unsigned bytes) {
+void SaloRtl::transport(tlm_utils::simple_initiator_socket<SaloRtl>& s, bool write, std::uint64_t addr,
+                        void* data, unsigned bytes) {
   tlm::tlm_generic_payload t;
   t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   t.set_address(addr);
@@ -94,7 +96,9 @@ std::uint64_t SaloRtl::reg_read(std::uint32_t addr) {
   return v;
 }
 
-void SaloRtl::reg_write(std::uint32_t addr, std::uint64_t value) { transport(reg_socket, true, addr, &value, 8); }
+void SaloRtl::reg_write(std::uint32_t addr, std::uint64_t value) {
+  transport(reg_socket, true, addr, &value, 8);
+}
 
 void SaloRtl::reset_once() {
   if (reset_) return;
@@ -254,7 +258,8 @@ void register_salo_rtl() {
       [](const salo::ArrayConfig& cfg) {
         // Delta clock: the platform's time for a tile still comes from the core's compute cycles.
         const std::string inst = sc_core::sc_gen_unique_name("salo_rtl");
-        return std::unique_ptr<salo::TileBackend>(new SaloRtl(inst.c_str(), cfg, 1.0, true, rtl_waves_path(inst)));
+        return std::unique_ptr<salo::TileBackend>(
+            new SaloRtl(inst.c_str(), cfg, 1.0, true, rtl_waves_path(inst)));
       },
       salo_rtl_check);
 }

@@ -27,9 +27,9 @@ class Vsalo_array;
 
 namespace savp::cosim {
 
-inline constexpr unsigned kSaloR = SAVP_RTL_SALO_R, kSaloC = SAVP_RTL_SALO_C;    // local array
+inline constexpr unsigned kSaloR = SAVP_RTL_SALO_R, kSaloC = SAVP_RTL_SALO_C;      // local array
 inline constexpr unsigned kSaloGR = SAVP_RTL_SALO_GR, kSaloGC = SAVP_RTL_SALO_GC;  // global rows/cols
-inline constexpr unsigned kSaloD = SAVP_RTL_SALO_D;                               // head dim
+inline constexpr unsigned kSaloD = SAVP_RTL_SALO_D;                                // head dim
 inline constexpr int kSaloBeatBits = 64 + 32 * kSaloD;
 using SaloBeat = sc_dt::sc_bv<kSaloBeatBits>;
 
@@ -46,8 +46,8 @@ class SaloRtl : public sc_core::sc_module, public salo::TileBackend {
           const std::string& vcd_path = "");
   ~SaloRtl() override;
 
-  salo::BackendTile run(const salo::SaloTile& tile, salo::TileRunner& codes, const std::vector<salo::RowPartial>& prev,
-                        bool flush) override;
+  salo::BackendTile run(const salo::SaloTile& tile, salo::TileRunner& codes,
+                        const std::vector<salo::RowPartial>& prev, bool flush) override;
   std::uint64_t drain() override;
   const CosimClock& clock() const { return clock_; }
   std::uint64_t tiles() const { return tiles_; }

@@ -157,8 +157,9 @@ void register_topk_rtl() {
   spatten::register_topk_rtl_check(topk_rtl_check);
   spatten::register_topk_rtl_backend([](const spatten::TopkConfig& cfg, std::uint64_t seed) {
     // Delta clock: the platform's time for the step still comes from the core's compute cycles.
+    const std::string inst = sc_core::sc_gen_unique_name("topk_rtl");
     return std::unique_ptr<spatten::TopkBackend>(
-        new TopkRtl(sc_core::sc_gen_unique_name("topk_rtl"), cfg, seed, 1.0, true));
+        new TopkRtl(inst.c_str(), cfg, seed, 1.0, true, rtl_waves_path(inst)));
   });
 }
 

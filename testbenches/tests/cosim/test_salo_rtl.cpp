@@ -69,7 +69,8 @@ salo::SaloTile random_tile(common::Rng& rng, const salo::ArrayConfig& cfg, std::
     const std::uint32_t nq = 1 + static_cast<std::uint32_t>(rng.below(cfg.rows));
     const std::uint32_t q0 = static_cast<std::uint32_t>(rng.below(L - (nq - 1) * t.key_stride));
     for (std::uint32_t r = 0; r < nq; ++r) t.queries.push_back(q0 + r * t.key_stride);
-    t.key_offset = static_cast<std::int64_t>(rng.below(2 * cfg.cols)) - static_cast<std::int64_t>(cfg.cols / 2);
+    t.key_offset =
+        static_cast<std::int64_t>(rng.below(2 * cfg.cols)) - static_cast<std::int64_t>(cfg.cols / 2);
     t.cols_used = global_col_only ? 0 : 1 + static_cast<std::uint32_t>(rng.below(cfg.cols));
     const double density = kind % 4 == 0 ? 1.0 : 0.3 + 0.6 * rng.uniform();
     for (std::uint32_t r = 0; r < nq; ++r) {
@@ -160,7 +161,7 @@ void compare_with_model(bool delta, double sigma, double scale, int tiles, std::
   REQUIRE(r.failure.empty());
   CHECK(checked == tiles);
   CHECK(nonempty > static_cast<std::uint64_t>(tiles));  // the tiles did real work
-  CHECK(merges > 0);                                     // the weighted-sum unit blended partials
+  CHECK(merges > 0);                                    // the weighted-sum unit blended partials
   if (sigma > 2.0) {
     CHECK(exp_sat > 0);  // the range events were exercised
     CHECK(qk_sat > 0);
