@@ -71,31 +71,43 @@ module salo_array
     return R + C - 1 + GC + (i - R) * C + j;
   endfunction
 
+  // The lanes of an input beat: codes in the low 9 bits, PREV outputs in the low 18.
+  function automatic logic [D-1:0][8:0] lanes9(input logic [64+32*D-1:0] b);
+    for (int x = 0; x < D; x++) lanes9[x] = b[64 + 32 * x +: 9];
+  endfunction
+  function automatic logic [D-1:0][17:0] lanes18(input logic [64+32*D-1:0] b);
+    for (int x = 0; x < D; x++) lanes18[x] = b[64 + 32 * x +: 18];
+  endfunction
+
   typedef enum logic [3:0] {IDLE, FLUSH, QK, EXP, ROWSUM, RECIP, NORM, PV, OUT, DRAIN} state_t;
   state_t state;
 
-  logic signed [8:0]  qmem [NR][D];
-  logic signed [8:0]  kmem [NK][D];
-  logic signed [8:0]  vmem [NK][D];
-  logic [NS-1:0]      mask [NR];
-  logic signed [17:0] acc  [NR][NS];   // stage 1 accumulators, then stage 2-4 results below
-  logic               qsat [NR][NS];
-  logic [9:0]         em   [NR][NS];   // exp mantissa (10.8)
-  logic signed [4:0]  ee   [NR][NS];   // exp exponent
-  logic [7:0]         prob [NR][NS];   // 2.7 probability
-  logic [17:0]        sm   [NR];       // row sum mantissa
+  logic [D-1:0][8:0]  qmem [NR];      // 5.4 codes
+  logic [D-1:0][8:0]  kmem [NK];
+  logic [D-1:0][8:0]  vmem [NK];
+  logic [NR-1:0][NS-1:0] mask;         // slot enables per row
+  // Per-row results (driven by the row blocks below): row sum, stage 5 outputs, range events.
+  logic [17:0]        sm   [NR];       // row sum mantissa (10.8)
   logic signed [4:0]  se   [NR];       // row sum exponent
-  logic [9:0]         rm   [NR];       // reciprocal mantissa
-  logic signed [7:0]  re   [NR];       // reciprocal exponent
-  logic signed [17:0] outv [NR][D];    // stage 5 outputs
-  logic               pv_valid [NR];   // PREV loaded for the row
-  logic signed [17:0] pv_out [NR][D];
+  logic signed [17:0] outv [NR][D];    // stage 5 outputs (10.8)
+  logic [7:0]         n_oor [NR];      // pairs of the row whose exp argument was clamped
+  logic [7:0]         n_qks [NR];      // pairs of the row whose Q.K accumulator saturated
+  logic [NR-1:0]      pv_valid;        // PREV loaded for the row
+  logic [D-1:0][17:0] pv_out [NR];
   logic [17:0]        pv_sm [NR];
   logic signed [4:0]  pv_se [NR];
   logic [TW-1:0] step;
   logic [RB-1:0] orow;
   logic [4:0] shift;
   logic [63:0] cycles, exp_sat, qk_sat;
+  always_comb begin
+    exp_sat = '0;
+    qk_sat = '0;
+    for (int i = 0; i < NR; i++) begin
+      exp_sat = exp_sat + 64'(n_oor[i]);
+      qk_sat = qk_sat + 64'(n_qks[i]);
+    end
+  end
   logic done;
 
   assign in_ready = (state == IDLE);
@@ -158,8 +170,8 @@ module salo_array
     if (rst) begin
       state <= IDLE;
       done <= 1'b0; reg_ack <= 1'b0; reg_rdata <= '0; shift <= '0;
-      cycles <= '0; exp_sat <= '0; qk_sat <= '0; orow <= '0; step <= '0;
-      for (int i = 0; i < NR; i++) begin mask[i] <= '0; pv_valid[i] <= 1'b0; end
+      cycles <= '0; orow <= '0; step <= '0;
+      mask <= '0; pv_valid <= '0;
     end else begin
       // ---- register interface ----
       reg_ack <= reg_req;
@@ -170,14 +182,12 @@ module salo_array
           case (reg_addr[7:0])
             8'h08: begin
               if (reg_wdata[3] && state == IDLE) begin
-                for (int i = 0; i < NR; i++) begin mask[i] <= '0; pv_valid[i] <= 1'b0; end
+                mask <= '0; pv_valid <= '0;
                 done <= 1'b0;
               end
               if (reg_wdata[0] && state == IDLE) begin
                 state <= reg_wdata[1] ? FLUSH : QK;
-                cycles <= '0; exp_sat <= '0; qk_sat <= '0; step <= '0; done <= 1'b0;
-                for (int i = 0; i < NR; i++)
-                  for (int j = 0; j < NS; j++) begin acc[i][j] <= '0; qsat[i][j] <= 1'b0; end
+                cycles <= '0; step <= '0; done <= 1'b0;
               end else if (reg_wdata[2] && state == IDLE) begin
                 state <= DRAIN; cycles <= '0; step <= '0; done <= 1'b0;
               end
@@ -211,14 +221,14 @@ module salo_array
         logic [11:0] a;
         a = in_data[11:0];
         case (in_data[15:12])
-          4'h0: if (32'(a) < NR) for (int x = 0; x < D; x++) qmem[a[RB-1:0]][x] <= in_data[64 + 32 * x +: 9];
-          4'h1: if (32'(a) < NK) for (int x = 0; x < D; x++) kmem[a[KB-1:0]][x] <= in_data[64 + 32 * x +: 9];
-          4'h2: if (32'(a) < NK) for (int x = 0; x < D; x++) vmem[a[KB-1:0]][x] <= in_data[64 + 32 * x +: 9];
+          4'h0: if (32'(a) < NR) qmem[a[RB-1:0]] <= lanes9(in_data);
+          4'h1: if (32'(a) < NK) kmem[a[KB-1:0]] <= lanes9(in_data);
+          4'h2: if (32'(a) < NK) vmem[a[KB-1:0]] <= lanes9(in_data);
           4'h3: if (32'(a) < NR) begin
             pv_valid[a[RB-1:0]] <= 1'b1;
             pv_sm[a[RB-1:0]] <= in_data[33:16];
             pv_se[a[RB-1:0]] <= in_data[38:34];
-            for (int x = 0; x < D; x++) pv_out[a[RB-1:0]][x] <= in_data[64 + 32 * x +: 18];
+            pv_out[a[RB-1:0]] <= lanes18(in_data);
           end
           default: begin
             // synthesis translate_off
@@ -233,68 +243,18 @@ module salo_array
 
       case (state)
         FLUSH: state <= QK;
-        QK: begin  // stage 1: one MAC per PE per cycle, element `step` of Q and K
-          for (int i = 0; i < NR; i++)
-            for (int j = 0; j < NS; j++)
-              if (mask[i][j]) begin
-                logic s;
-                acc[i][j] <= mac_qk(acc[i][j], qmem[i][step[DB-1:0]], kmem[KB'(kidx(i, j))][step[DB-1:0]], s);
-                if (s) qsat[i][j] <= 1'b1;
-              end
+        QK: begin  // stage 1 (row blocks): element `step` of Q and K
           step <= step + 1'b1;
           if (32'(step) == D - 1) begin step <= '0; state <= EXP; end
         end
-        EXP: begin  // stage 2: PWL exp in every PE
-          logic [63:0] n_oor, n_sat;
-          n_oor = exp_sat; n_sat = qk_sat;
-          for (int i = 0; i < NR; i++) begin
-            sm[i] <= '0; se[i] <= -5'sd16;
-            for (int j = 0; j < NS; j++)
-              if (mask[i][j]) begin
-                logic [9:0] m; logic signed [4:0] e; logic o;
-                exp2_fixed(acc[i][j], shift, m, e, o);
-                em[i][j] <= m; ee[i][j] <= e;
-                n_oor = n_oor + 64'(o);
-                n_sat = n_sat + 64'(qsat[i][j]);
-              end
-          end
-          exp_sat <= n_oor; qk_sat <= n_sat;
-          state <= ROWSUM;
-        end
-        ROWSUM: begin  // stage 3: (sum, exponent) passes slot `step` of every row
-          for (int i = 0; i < NR; i++)
-            if (mask[i][step[SB-1:0]]) begin
-              logic [17:0] m; logic signed [4:0] e;
-              m = sm[i]; e = se[i];
-              sum_add(m, e, 18'(em[i][step[SB-1:0]]), ee[i][step[SB-1:0]]);
-              sm[i] <= m; se[i] <= e;
-            end
+        EXP: state <= ROWSUM;  // stage 2 (row blocks)
+        ROWSUM: begin  // stage 3 (row blocks): slot `step`
           step <= step + 1'b1;
           if (32'(step) == NS - 1) begin step <= '0; state <= RECIP; end
         end
-        RECIP: begin  // the inverse unit at each row's end
-          for (int i = 0; i < NR; i++)
-            if (mask[i] != '0) begin
-              logic [9:0] m; logic signed [7:0] e;
-              reciprocal(sm[i], se[i], m, e);
-              rm[i] <= m; re[i] <= e;
-            end
-          state <= NORM;
-        end
-        NORM: begin  // stage 4
-          for (int i = 0; i < NR; i++)
-            for (int j = 0; j < NS; j++)
-              if (mask[i][j]) prob[i][j] <= normalise(em[i][j], ee[i][j], rm[i], re[i]);
-          state <= PV;
-        end
-        PV: begin  // stage 5: output element `step` of every row, the row's slots chained in order
-          for (int i = 0; i < NR; i++) begin
-            logic signed [17:0] a;
-            a = '0;
-            for (int j = 0; j < NS; j++)
-              if (mask[i][j]) a = mac_pv(a, prob[i][j], vmem[KB'(kidx(i, j))][step[DB-1:0]]);
-            outv[i][step[DB-1:0]] <= a;
-          end
+        RECIP: state <= NORM;  // inverse units (row blocks)
+        NORM: state <= PV;     // stage 4 (row blocks)
+        PV: begin  // stage 5 (row blocks): output element `step`
           step <= step + 1'b1;
           if (32'(step) == D - 1) begin step <= '0; orow <= '0; state <= OUT; end
         end
@@ -308,6 +268,61 @@ module salo_array
         end
         default: ;
       endcase
+    end
+  end
+  // ---- one block per row: its PEs (slots), row sum, inverse unit and output chain ----
+  for (genvar gi = 0; gi < NR; gi++) begin : row
+    logic signed [17:0] acc  [NS];  // stage 1 accumulators
+    logic               qsat [NS];  // an accumulator update saturated
+    logic [9:0]         em   [NS];  // exp mantissa (10.8)
+    logic signed [4:0]  ee   [NS];  // exp exponent
+    logic [7:0]         prob [NS];  // 2.7 probability
+    logic [9:0]         rm;         // reciprocal mantissa
+    logic signed [7:0]  re;         // reciprocal exponent
+    // The PEs' registers are read only here: they are updated with blocking assignments in this
+    // block's loops (each is read before it is written in a cycle, so each is still a flip-flop).
+    always_ff @(posedge clk) begin
+      case (state)
+        QK: for (int j = 0; j < NS; j++)
+          if (mask[gi][j]) begin
+            logic s;
+            acc[j] = mac_qk((step == '0) ? 18'sd0 : acc[j], qmem[gi][step[DB-1:0]],
+                            kmem[KB'(kidx(gi, j))][step[DB-1:0]], s);
+            qsat[j] = s || (step != '0 && qsat[j]);
+          end
+        EXP: begin
+          logic [7:0] no, nq;
+          no = '0; nq = '0;
+          for (int j = 0; j < NS; j++)
+            if (mask[gi][j]) begin
+              logic [9:0] m; logic signed [4:0] e; logic o;
+              exp2_fixed(acc[j], shift, m, e, o);
+              em[j] = m; ee[j] = e;
+              no = no + 8'(o);
+              nq = nq + 8'(qsat[j]);
+            end
+          n_oor[gi] <= no; n_qks[gi] <= nq;
+          sm[gi] <= '0; se[gi] <= -5'sd16;
+        end
+        ROWSUM: if (mask[gi][step[SB-1:0]]) begin
+          logic [17:0] m; logic signed [4:0] e;
+          m = sm[gi]; e = se[gi];
+          sum_add(m, e, 18'(em[step[SB-1:0]]), ee[step[SB-1:0]]);
+          sm[gi] <= m; se[gi] <= e;
+        end
+        RECIP: if (mask[gi] != '0) reciprocal(sm[gi], se[gi], rm, re);
+        NORM: for (int j = 0; j < NS; j++)
+          if (mask[gi][j]) prob[j] = normalise(em[j], ee[j], rm, re);
+        PV: begin
+          logic signed [17:0] a;
+          a = '0;
+          for (int j = 0; j < NS; j++)
+            if (mask[gi][j]) a = mac_pv(a, prob[j], vmem[KB'(kidx(gi, j))][step[DB-1:0]]);
+          outv[gi][step[DB-1:0]] <= a;
+        end
+        default: ;
+      endcase
+      if (rst) begin n_oor[gi] <= '0; n_qks[gi] <= '0; end
     end
   end
 endmodule

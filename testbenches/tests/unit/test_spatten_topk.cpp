@@ -310,3 +310,35 @@ TEST_CASE("top-k quick-select: each pass streams the chosen FIFO in the order it
   CHECK(r.cycles == cycles + v.size() + 0 + 1);  // filter: n / 1 + log2(1) + 1
   CHECK(r.kept == (std::vector<std::uint32_t>{2, 4, 6, 7}));  // 9, 7, 8, 6
 }
+
+TEST_CASE("top-k backend rtl: the model runs alongside and a disagreement throws") {
+  // A stand-in for the verilated RTL: the C++ engine with the same seed, optionally one cycle off.
+  struct StandIn : savp::spatten::TopkBackend {
+    TopkEngine ref;
+    bool wrong;
+    static TopkConfig as_model(TopkConfig c) {
+      c.backend = savp::spatten::TopkBackendKind::Model;
+      return c;
+    }
+    StandIn(const TopkConfig& c, std::uint64_t seed, bool w) : ref(as_model(c), seed), wrong(w) {}
+    void select(const double* values, std::size_t n, std::size_t k, TopkResult& out) override {
+      out = ref.select(values, n, k);
+      if (wrong) out.cycles += 1;
+    }
+  };
+  TopkConfig c;
+  c.backend = savp::spatten::TopkBackendKind::Rtl;
+  const std::vector<double> v{5, 1, 9, 3, 7, 2, 8, 6, 4, 0, 11, -2};
+  for (bool wrong : {false, true}) {
+    savp::spatten::register_topk_rtl_backend([wrong](const TopkConfig& cfg, std::uint64_t seed) {
+      return std::unique_ptr<savp::spatten::TopkBackend>(new StandIn(cfg, seed, wrong));
+    });
+    TopkEngine engine(c, 3);
+    if (wrong) {
+      CHECK_THROWS_WITH(engine.select(v, 4), Catch::Contains("RTL/model disagreement"));
+    } else {
+      CHECK(engine.select(v, 4).kept == TopkEngine(TopkConfig{}, 3).select(v, 4).kept);
+    }
+    savp::spatten::register_topk_rtl_backend(nullptr);
+  }
+}
