@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <functional>
 #include <string>
 
@@ -28,6 +29,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
+double cpu_since(std::clock_t c0) { return static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC; }
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
@@ -103,7 +105,8 @@ int sc_main(int argc, char** argv) {
   cosim::TopkRtl topk("topk_rtl", tcfg, 7, 1.0, true);
   Runner r("runner");
   std::uint64_t model_cycles = 0, rtl_cycles = 0, rtl_clock = 0, mismatches = 0;
-  double model_s = 0, rtl_s = 0, topk_model_s = 0, topk_rtl_s = 0;
+  double model_s = 0, rtl_s = 0, topk_model_s = 0, topk_rtl_s = 0, model_cpu = 0, rtl_cpu = 0,
+         topk_rtl_cpu = 0;
   std::uint64_t topk_model_cycles = 0, topk_rtl_cycles = 0, topk_mismatches = 0;
   r.body = [&] {
     // C++ PE array (what the TLM engine runs per tile), then the RTL, on the same tiles.
@@ -112,6 +115,7 @@ int sc_main(int argc, char** argv) {
       salo::TileRunner model(qkv.q, qkv.k, qkv.v, cfg, scale);
       std::vector<salo::RowPartial> acc(opt.seq_len);
       const auto t0 = Clock::now();
+      const std::clock_t c0 = std::clock();
       for (std::size_t t = 0; t < n_tiles; ++t) {
         const salo::TileResult res = model.run(s.tiles[t]);
         model_cycles += res.cycles.body() + (t > 0 ? res.cycles.flush : 0);
@@ -121,12 +125,14 @@ int sc_main(int argc, char** argv) {
         }
       }
       model_s = seconds_since(t0);
+      model_cpu = cpu_since(c0);
     }
     {
       salo::TileRunner codes(qkv.q, qkv.k, qkv.v, cfg, scale);
       std::vector<salo::RowPartial> acc(opt.seq_len);
       const std::uint64_t clock0 = rtl.clock().cycles();
       const auto t0 = Clock::now();
+      const std::clock_t c0 = std::clock();
       for (std::size_t t = 0; t < n_tiles; ++t) {
         const salo::SaloTile& tile = s.tiles[t];
         std::vector<salo::RowPartial> prev;
@@ -140,6 +146,7 @@ int sc_main(int argc, char** argv) {
         }
       }
       rtl_s = seconds_since(t0);
+      rtl_cpu = cpu_since(c0);
       rtl_clock = rtl.clock().cycles() - clock0;
     }
     // Top-k: the same selections on TopkEngine and the RTL.
@@ -156,6 +163,7 @@ int sc_main(int argc, char** argv) {
     }
     topk_model_s = seconds_since(t0);
     t0 = Clock::now();
+    const std::clock_t c0 = std::clock();
     for (std::size_t i = 0; i < jobs.size(); ++i) {
       spatten::TopkResult got;
       topk.select(jobs[i].data(), jobs[i].size(), opt.topk_n / 2, got);
@@ -163,6 +171,7 @@ int sc_main(int argc, char** argv) {
       topk_mismatches += got.kept != tw[i].kept || got.cycles != tw[i].cycles;
     }
     topk_rtl_s = seconds_since(t0);
+    topk_rtl_cpu = cpu_since(c0);
   };
   sc_core::sc_start();
   if (!r.failure.empty()) {
@@ -173,22 +182,24 @@ int sc_main(int argc, char** argv) {
       "SALO %ux%u (+%u global row, %u global col), Longformer window 512 + 1 global, L=%zu: %zu of %zu "
       "tiles\n",
       cfg.rows, cfg.cols, cfg.global_rows, cfg.global_cols, opt.seq_len, n_tiles, s.tiles.size());
-  std::printf("  C++ PE array (TLM engine core): %llu engine cycles in %.4f s = %.3g cycles/s\n",
-              static_cast<unsigned long long>(model_cycles), model_s, model_cycles / model_s);
   std::printf(
-      "  RTL array (co-simulation):      %llu engine cycles in %.4f s = %.3g cycles/s"
-      " (%llu RTL clock cycles incl. operand load and result unload = %.3g/s)\n",
-      static_cast<unsigned long long>(rtl_cycles), rtl_s, rtl_cycles / rtl_s,
-      static_cast<unsigned long long>(rtl_clock), rtl_clock / rtl_s);
-  std::printf("  co-simulation cost: %.0fx the C++ array's wall time; row mismatches %llu\n", rtl_s / model_s,
-              static_cast<unsigned long long>(mismatches));
+      "  C++ PE array (TLM engine core): %llu engine cycles in %.4f s wall (%.4f s CPU) = %.3g cycles/s\n",
+      static_cast<unsigned long long>(model_cycles), model_s, model_cpu, model_cycles / model_s);
+  std::printf(
+      "  RTL array (co-simulation):      %llu engine cycles in %.4f s wall (%.4f s CPU) = %.3g cycles/s\n",
+      static_cast<unsigned long long>(rtl_cycles), rtl_s, rtl_cpu, rtl_cycles / rtl_s);
+  std::printf("  RTL clock cycles incl. operand load and result unload: %llu = %.3g/s\n",
+              static_cast<unsigned long long>(rtl_clock), rtl_clock / rtl_s);
+  std::printf(
+      "  co-simulation cost: %.0fx the C++ array's wall time (%.0fx its CPU time); row mismatches %llu\n",
+      rtl_s / model_s, rtl_cpu / model_cpu, static_cast<unsigned long long>(mismatches));
   std::printf("Top-k (P=%u), %zu selections of %zu from %zu:\n", cosim::kTopkP, opt.topk_jobs, opt.topk_n / 2,
               opt.topk_n);
   std::printf("  C++ TopkEngine: %llu cycles in %.4f s = %.3g cycles/s\n",
               static_cast<unsigned long long>(topk_model_cycles), topk_model_s,
               topk_model_cycles / topk_model_s);
-  std::printf("  top-k RTL:      %llu cycles in %.4f s = %.3g cycles/s; mismatches %llu\n",
-              static_cast<unsigned long long>(topk_rtl_cycles), topk_rtl_s, topk_rtl_cycles / topk_rtl_s,
-              static_cast<unsigned long long>(topk_mismatches));
+  std::printf("  top-k RTL:      %llu cycles in %.4f s wall (%.4f s CPU) = %.3g cycles/s; mismatches %llu\n",
+              static_cast<unsigned long long>(topk_rtl_cycles), topk_rtl_s, topk_rtl_cpu,
+              topk_rtl_cycles / topk_rtl_s, static_cast<unsigned long long>(topk_mismatches));
   return (mismatches || topk_mismatches || rtl_cycles != model_cycles) ? 1 : 0;
 }
