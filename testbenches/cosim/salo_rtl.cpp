@@ -14,6 +14,7 @@ constexpr std::uint32_t kId = 0x00, kCtrl = 0x08, kStatus = 0x10, kCycles = 0x18
 }
 constexpr std::uint64_t kStart = 1, kFlush = 2, kDrain = 4, kClear = 8;
 constexpr unsigned kNR = kSaloR + kSaloGR, kNS = kSaloC + kSaloGC;
+static_assert(kNS <= 64, "a row's slot mask is one 64-bit register (C + GC <= 64)");
 constexpr std::size_t kBeatBytes = beat_bytes<SaloBeat>();
 // Operand memory slots (salo_array.sv): key diagonals, global-column keys, global-row key slots.
 constexpr std::uint32_t kGlobalColBase = kSaloR + kSaloC - 1, kGlobalRowBase = kGlobalColBase + kSaloGC;
