@@ -61,6 +61,8 @@ class Rng {
     return r * std::cos(6.283185307179586 * u2);
   }
   std::uint64_t below(std::uint64_t n) { return n == 0 ? 0 : next() % n; }
+  // The xoshiro256** state words (an RTL copy of the generator is loaded with them).
+  const std::uint64_t* state() const { return s_; }
 
  private:
   static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }

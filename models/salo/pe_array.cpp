@@ -485,6 +485,24 @@ TileRunner::~TileRunner() = default;
 
 TileResult TileRunner::run(const SaloTile& tile) { return compute_tile_impl(tile, *ops_); }
 
+const std::int16_t* TileRunner::q_codes(std::uint32_t t) {
+  if (ops_->cfg().datapath != Datapath::Fixed) throw std::logic_error("salo::TileRunner: codes need the fixed datapath");
+  const Operands::Codes& c = ops_->qf(t);
+  return c.code.data() + std::size_t{t} * c.cols;
+}
+const std::int16_t* TileRunner::k_codes(std::uint32_t t) {
+  if (ops_->cfg().datapath != Datapath::Fixed) throw std::logic_error("salo::TileRunner: codes need the fixed datapath");
+  const Operands::Codes& c = ops_->kf(t);
+  return c.code.data() + std::size_t{t} * c.cols;
+}
+const std::int16_t* TileRunner::v_codes(std::uint32_t t) {
+  if (ops_->cfg().datapath != Datapath::Fixed) throw std::logic_error("salo::TileRunner: codes need the fixed datapath");
+  const Operands::Codes& c = ops_->vf(t);
+  return c.code.data() + std::size_t{t} * c.cols;
+}
+int TileRunner::softmax_shift() const { return ops_->shift(); }
+std::uint64_t TileRunner::seq_len() const { return ops_->seq_len(); }
+
 ScheduleResult run_schedule(const std::vector<SaloTile>& tiles, const common::MatrixD& q,
                             const common::MatrixD& k, const common::MatrixD& v, const ArrayConfig& cfg,
                             double softmax_scale) {

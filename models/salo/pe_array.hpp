@@ -143,6 +143,13 @@ class TileRunner {
              double softmax_scale);
   ~TileRunner();
   TileResult run(const SaloTile& tile);
+  // Fixed datapath: the operand codes the array loads (5.4, Q with the softmax scale's mantissa and
+  // log2(e) folded in), quantised on first use, and the softmax right shift (co-simulation backends).
+  const std::int16_t* q_codes(std::uint32_t token);
+  const std::int16_t* k_codes(std::uint32_t token);
+  const std::int16_t* v_codes(std::uint32_t token);
+  int softmax_shift() const;
+  std::uint64_t seq_len() const;
 
  private:
   std::unique_ptr<Operands> ops_;

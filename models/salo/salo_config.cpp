@@ -1,5 +1,7 @@
 #include "models/salo/salo_config.hpp"
 
+#include "models/salo/tile_backend.hpp"
+
 namespace savp::salo {
 
 SaloConfig SaloConfig::parse(common::JsonNode node) {
@@ -31,7 +33,12 @@ SaloConfig SaloConfig::parse(common::JsonNode node) {
   }
   if (node.has("dma")) c.dma = common::DmaSpec::parse(node.object_at("dma"));
   c.tolerance_rel_l2 = node.get_number_in("tolerance_rel_l2", -1.0, 0.0, 10.0);
+  c.rtl_backend = node.get_choice("backend", {"model", "rtl"}, "model") == "rtl";
   node.finish();
+  if (c.rtl_backend) {
+    const std::string why = tile_rtl_refusal(c.array);
+    if (!why.empty()) node.child("backend").fail("backend \"rtl\": " + why);
+  }
   return c;
 }
 

@@ -2,7 +2,7 @@
 // "type": "salo"): clock, local array and global row/column sizes, the head dimension the array is
 // built for, the datapath ("fixed": the RTL's number formats, "float"), on-chip Q/K/V buffer sizes
 // in vectors (a modelling assumption: the paper leaves the buffer hierarchy open), the DMA, and the
-// scoreboard tolerance. Defaults follow ../reference/salo.md: 32 x 32 + one global row and
+// scoreboard tolerance, and the tile backend (C++ model or verilated RTL). Defaults follow ../reference/salo.md: 32 x 32 + one global row and
 // column, head dimension 64, 1 GHz (the authors' performance model; 500 MHz is the other
 // synthesised point).
 #pragma once
@@ -25,6 +25,9 @@ struct SaloConfig {
   SchedulerConfig scheduler;   // the same array sizes plus buffer capacities
   common::DmaSpec dma;
   double tolerance_rel_l2 = -1.0;  // < 0: the datapath's default
+  // "model": tiles on the C++ PE array; "rtl": on the verilated PE-array RTL (tile_backend.hpp),
+  // the C++ array running alongside as the scoreboard.
+  bool rtl_backend = false;
 
   double clock_period_ns() const { return 1000.0 / clock_mhz; }
   // Operands on the bus: fp16 for the fixed datapath (every 5.4 value is exact in fp16), fp32 for

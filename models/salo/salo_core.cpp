@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <stdexcept>
 
 #include "models/common/number_format.hpp"
 
@@ -32,6 +33,7 @@ SaloCore::SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy) : c
     spec.clock_mhz = cfg.clock_mhz;
     buffers_.emplace_back(spec, energy);
   }
+  if (cfg.rtl_backend) backend_ = make_tile_rtl_backend(cfg.array);
 }
 
 SaloCore::~SaloCore() = default;
@@ -142,6 +144,13 @@ bool SaloCore::next(EngineStep& step) {
     case Stage::Tail:
       step.phase = "drain";
       step.compute_cycles = drain_cycles(cfg_.array);
+      if (backend_) {
+        const std::uint64_t rtl = backend_->drain();
+        if (rtl != step.compute_cycles) {
+          throw std::runtime_error("SALO RTL/model disagreement: drain takes " + std::to_string(rtl) +
+                                   " cycles on the RTL, " + std::to_string(step.compute_cycles) + " in the model");
+        }
+      }
       job_cycles_ += step.compute_cycles;
       busy_cycles_ += step.compute_cycles;
       {
@@ -215,14 +224,51 @@ void SaloCore::reads_done(EngineStep& step) {
   busy_cycles_ += cycles;
   job_counters_.add(r.counters);
   counters_.add(r.counters);
-  for (auto& p : r.rows) {
-    std::uint64_t merges = 0;
-    acc_[p.query] = merge_slices(acc_[p.query], p, cfg_.array, &merges);
-    job_counters_.weighted_sum_merges += merges;
-    counters_.weighted_sum_merges += merges;
+  if (backend_) {
+    run_backend(r, step);
+  } else {
+    for (auto& p : r.rows) {
+      std::uint64_t merges = 0;
+      acc_[p.query] = merge_slices(acc_[p.query], p, cfg_.array, &merges);
+      job_counters_.weighted_sum_merges += merges;
+      counters_.weighted_sum_merges += merges;
+    }
   }
   write_rows(tr.out_write, step);
   if (++tile_ == schedule_.tiles.size()) stage_ = Stage::Tail;
+}
+
+// The tile on the RTL: its merged rows replace the model's; rows, cycles and range events must agree.
+void SaloCore::run_backend(const TileResult& model, EngineStep& step) {
+  const SaloTile& tile = schedule_.tiles[tile_];
+  std::vector<RowPartial> prev;
+  prev.reserve(model.rows.size());
+  for (const auto& p : model.rows) prev.push_back(acc_[p.query]);
+  BackendTile rtl = backend_->run(tile, *runner_, prev, tile_ > 0);
+  auto fail = [&](const std::string& what) {
+    throw std::runtime_error("SALO RTL/model disagreement on tile " + std::to_string(tile_) + ": " + what);
+  };
+  if (rtl.cycles != step.compute_cycles) {
+    fail("the RTL takes " + std::to_string(rtl.cycles) + " cycles, the model " + std::to_string(step.compute_cycles));
+  }
+  if (rtl.exp_saturated != model.counters.exp_saturated || rtl.qk_saturated != model.counters.qk_saturated) {
+    fail("range events differ (exp clamped: rtl " + std::to_string(rtl.exp_saturated) + ", model " +
+         std::to_string(model.counters.exp_saturated) + ")");
+  }
+  if (rtl.rows.size() != model.rows.size()) fail("row count differs");
+  for (std::size_t i = 0; i < model.rows.size(); ++i) {
+    std::uint64_t merges = 0;
+    const RowPartial want = merge_slices(prev[i], model.rows[i], cfg_.array, &merges);
+    RowPartial& got = rtl.rows[i];
+    const bool same = got.empty == want.empty &&
+                      (want.empty || (got.sum_raw == want.sum_raw && got.sum_exp == want.sum_exp &&
+                                      got.out_raw == want.out_raw));
+    if (!same) fail("row " + std::to_string(i) + " (query " + std::to_string(want.query) + ") differs");
+    job_counters_.weighted_sum_merges += merges;
+    counters_.weighted_sum_merges += merges;
+    got.keys = want.keys;
+    acc_[want.query] = want.empty ? want : std::move(got);
+  }
 }
 
 common::EngineJobStats SaloCore::job_stats() const {

@@ -4,7 +4,9 @@
 // PE array computes the tile bit-accurately (pe_array.hpp) in the cycles of its five-stage
 // schedule (plus the flush between tiles and the final drain), the weighted-sum units merge each
 // query's partials, and the rows the plan marks complete are written back at fp32. Counts MACs by
-// stage, exp/reciprocal/merge operations and buffer accesses for energy.
+// stage, exp/reciprocal/merge operations and buffer accesses for energy. With the RTL backend the
+// tiles' results, merges and cycles come from the verilated array (tile_backend.hpp) and the C++
+// array runs alongside as its scoreboard: any difference ends the job with an error (exit code 1).
 #pragma once
 
 #include <cstdint>
@@ -19,6 +21,7 @@
 #include "models/salo/pe_array.hpp"
 #include "models/salo/salo_config.hpp"
 #include "models/salo/scheduler.hpp"
+#include "models/salo/tile_backend.hpp"
 
 namespace savp::salo {
 
@@ -63,6 +66,8 @@ class SaloCore : public common::EngineCore {
   common::MatrixD q_, k_, v_;
   std::vector<std::uint8_t> q_raw_, k_raw_, v_raw_;  // bus images of the fetched vectors
   std::unique_ptr<TileRunner> runner_;
+  std::unique_ptr<TileBackend> backend_;  // "backend": "rtl": the verilated array
+  void run_backend(const TileResult& model, common::EngineStep& step);
   std::vector<RowPartial> acc_;
   std::vector<std::uint8_t> written_;
   std::vector<std::uint8_t> out_buf_;

@@ -71,7 +71,13 @@ SpattenConfig SpattenConfig::parse(common::JsonNode node) {
     c.topk.kind = kind == "quickselect" ? TopkKind::QuickSelect : TopkKind::SortingNetwork;
     c.topk.pass_overhead_cycles = static_cast<std::uint32_t>(
         t.get_int("pass_overhead_cycles", c.topk.pass_overhead_cycles, 0, 1 << 16));
+    const std::string backend = t.get_choice("backend", {"model", "rtl"}, "model");
+    c.topk.backend = backend == "rtl" ? TopkBackendKind::Rtl : TopkBackendKind::Model;
     t.finish();
+    if (c.topk.backend == TopkBackendKind::Rtl) {
+      const std::string why = topk_rtl_refusal(c.topk);
+      if (!why.empty()) t.fail("backend \"rtl\": " + why);
+    }
   }
   c.sram_kib = static_cast<std::uint32_t>(node.get_int("sram_kib", c.sram_kib, 1, 1 << 20));
   if (node.has("dma")) c.dma = common::DmaSpec::parse(node.object_at("dma"), c.dma);

@@ -18,28 +18,32 @@ namespace {
 using common::ceil_div;
 using common::ceil_log2;
 
-// Three-way partition of [lo, hi) around pivot: [lo, *gt_end) larger, [*gt_end, *eq_end) equal,
-// [*eq_end, hi) smaller (the larger FIFO, the pivot count, the smaller FIFO).
-void partition3(double* v, std::size_t lo, std::size_t hi, double pivot, std::size_t* gt_end,
-                std::size_t* eq_end) {
-  std::size_t lt = lo, i = lo, gt = hi;
-  while (i < gt) {
-    if (v[i] > pivot) {
-      std::swap(v[i++], v[lt++]);
-    } else if (v[i] < pivot) {
-      std::swap(v[i], v[--gt]);
-    } else {
-      ++i;
-    }
-  }
-  *gt_end = lt;
-  *eq_end = gt;
+TopkBackendFactory& rtl_factory() {
+  static TopkBackendFactory f;
+  return f;
+}
+TopkRtlCheck& rtl_check() {
+  static TopkRtlCheck c;
+  return c;
 }
 
 }  // namespace
 
+void register_topk_rtl_backend(TopkBackendFactory factory) { rtl_factory() = std::move(factory); }
+bool topk_rtl_backend_available() { return static_cast<bool>(rtl_factory()); }
+void register_topk_rtl_check(TopkRtlCheck check) { rtl_check() = std::move(check); }
+std::string topk_rtl_refusal(const TopkConfig& cfg) {
+  if (!rtl_factory()) return "this build has no RTL co-simulation (Verilator was not found when it was configured)";
+  return rtl_check() ? rtl_check()(cfg) : std::string();
+}
+
 TopkEngine::TopkEngine(const TopkConfig& cfg, std::uint64_t seed) : cfg_(cfg), rng_(seed) {
   if (cfg_.parallelism < 1) throw std::invalid_argument("top-k engine: parallelism must be >= 1");
+  if (cfg_.backend == TopkBackendKind::Rtl) {
+    const std::string why = topk_rtl_refusal(cfg_);
+    if (!why.empty()) throw std::invalid_argument("top-k engine: backend rtl: " + why);
+    backend_ = rtl_factory()(cfg_, seed);
+  }
 }
 
 TopkResult TopkEngine::select(const double* values, std::size_t n, std::size_t k) {
@@ -66,7 +70,33 @@ void TopkEngine::select_into(const double* values, std::size_t n, std::size_t k,
   const Selection sel =
       cfg_.kind == TopkKind::QuickSelect ? quick_select(n, k, out) : network_select(n, k, out);
   filter(values, n, k, sel, out);
+  if (backend_) {
+    // The RTL's selection is the one used; the model's, computed alongside (it also keeps the pivot
+    // stream in step), is its scoreboard.
+    TopkResult rtl;
+    backend_->select(values, n, k, rtl);
+    check_backend(out, rtl, n, k);
+    out = std::move(rtl);
+  }
   count(n, out, false);
+}
+
+void TopkEngine::check_backend(const TopkResult& model, const TopkResult& rtl, std::size_t n,
+                               std::size_t k) const {
+  std::string what;
+  if (rtl.kept != model.kept) {
+    what = "kept sets";
+  } else if (rtl.cycles != model.cycles) {
+    what = "cycles (rtl " + std::to_string(rtl.cycles) + ", model " + std::to_string(model.cycles) + ")";
+  } else if (rtl.passes != model.passes || rtl.comparisons != model.comparisons) {
+    what = "passes or comparisons";
+  } else if (!(rtl.threshold == model.threshold)) {
+    what = "thresholds";
+  }
+  if (!what.empty()) {
+    throw std::runtime_error("top-k engine: RTL/model disagreement on a selection of " + std::to_string(k) +
+                             " of " + std::to_string(n) + ": " + what + " differ");
+  }
 }
 
 std::uint64_t TopkEngine::filter_cycles(std::size_t n) const {
@@ -92,25 +122,36 @@ void TopkEngine::copy_to_scratch(const double* values, std::size_t n) {
 }
 
 TopkEngine::Selection TopkEngine::quick_select(std::size_t n, std::size_t k, TopkResult& out) {
+  // scratch_[0, m) is the pass's input stream; the larger FIFO is compacted in place at its front
+  // (in stream order), the smaller FIFO goes to smaller_ (in stream order).
   double* v = scratch_.data();
-  std::size_t lo = 0, hi = n, rank = k, above = 0;
+  smaller_.resize(n);
+  std::size_t m = n, rank = k, above = 0;
   for (;;) {
-    const std::size_t m = hi - lo;
-    const double pivot = v[lo + rng_.below(m)];
-    std::size_t gt_end = 0, eq_end = 0;
-    partition3(v, lo, hi, pivot, &gt_end, &eq_end);
+    const double pivot = v[rng_.below(m)];
+    std::size_t g = 0, e = 0, s = 0;
+    for (std::size_t i = 0; i < m; ++i) {
+      const double x = v[i];
+      if (x > pivot) {
+        v[g++] = x;
+      } else if (x < pivot) {
+        smaller_[s++] = x;
+      } else {
+        ++e;
+      }
+    }
     ++out.passes;
     out.cycles += pass_cycles(m);
     out.comparisons += m;
-    const std::size_t g = gt_end - lo, e = eq_end - gt_end;
     if (rank <= g) {
-      hi = gt_end;
+      m = g;
     } else if (rank <= g + e) {
       return Selection{pivot, above + g};
     } else {
       rank -= g + e;
       above += g + e;
-      lo = eq_end;
+      std::copy(smaller_.begin(), smaller_.begin() + s, v);
+      m = s;
     }
   }
 }

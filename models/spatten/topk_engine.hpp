@@ -5,10 +5,11 @@
 // hardware spends. Pure C++ (no SystemC): a functionally exact model with an analytic cycle count.
 //
 // Quick-select (the published design, TopkKind::QuickSelect):
-//   - A pass streams the m remaining candidates through `parallelism` comparators against a pivot
-//     drawn uniformly at random from them (common::Rng, deterministic given the seed and the call
-//     sequence). Larger values go to one FIFO, smaller ones to the other; values equal to the pivot
-//     are only counted (they all equal the pivot, so the pivot register represents them). This
+//   - A pass streams the m remaining candidates through `parallelism` comparators against a pivot:
+//     the candidate at position common::Rng::below(m) of the pass's input stream (deterministic
+//     given the seed and the call sequence). Larger values go to one FIFO, smaller ones to the other,
+//     each in stream order (the next pass streams the chosen FIFO in that order); values equal to the
+//     pivot are only counted (they all equal the pivot, so the pivot register represents them). This
 //     three-way split makes every pass shrink the problem, also on ties and all-equal inputs.
 //   - Pass cost: ceil(m / parallelism) + pass_overhead_cycles cycles and m comparisons.
 //   - With g larger and e equal candidates and the rank r of the sought value among the remaining
@@ -30,10 +31,18 @@
 //   0 passes, 0 comparisons). threshold is then +infinity (k == 0) or the smallest value
 //   (k >= n, -infinity when n == 0); otherwise it is the k-th largest value.
 // Values must not be NaN (std::domain_error). parallelism must be >= 1 (std::invalid_argument).
+// Backend: "model" computes the selection here; "rtl" hands every non-bypassed selection to the
+// verilated top-k RTL through a TopkBackend that the co-simulation build registers (testbenches/cosim,
+// the models never see SystemC); kept set, threshold, cycles, passes and comparisons come from the
+// RTL, the counters and the bypass rule stay here. The model's selection runs alongside as the
+// scoreboard: any difference throws std::runtime_error (the run fails with exit code 1).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
 #include <vector>
 
 #include "models/common/random.hpp"
@@ -41,9 +50,11 @@
 namespace savp::spatten {
 
 enum class TopkKind { QuickSelect, SortingNetwork };
+enum class TopkBackendKind { Model, Rtl };
 
 struct TopkConfig {
   TopkKind kind = TopkKind::QuickSelect;
+  TopkBackendKind backend = TopkBackendKind::Model;
   std::uint32_t parallelism = 16;          // comparators (compare-exchange units for the network)
   std::uint32_t pass_overhead_cycles = 3;  // per quick-select pass (the published latency model)
 };
@@ -66,6 +77,23 @@ struct TopkCounters {
   std::uint64_t candidates = 0;  // sum of n
   std::uint64_t kept = 0;        // sum of kept counts
 };
+
+// A selection computed elsewhere (the RTL): fills kept, cycles, passes, comparisons and threshold
+// for 0 < k < n. Called from the thread that runs the engine's core.
+class TopkBackend {
+ public:
+  virtual ~TopkBackend() = default;
+  virtual void select(const double* values, std::size_t n, std::size_t k, TopkResult& out) = 0;
+};
+// The co-simulation build registers how to make an RTL backend for a configuration and seed; it
+// throws std::invalid_argument (with the reason) when the RTL cannot run that configuration.
+using TopkBackendFactory = std::function<std::unique_ptr<TopkBackend>(const TopkConfig&, std::uint64_t seed)>;
+void register_topk_rtl_backend(TopkBackendFactory factory);
+bool topk_rtl_backend_available();
+// Why the registered RTL cannot run `cfg` (empty when it can; "no RTL..." without Verilator).
+std::string topk_rtl_refusal(const TopkConfig& cfg);
+using TopkRtlCheck = std::function<std::string(const TopkConfig&)>;
+void register_topk_rtl_check(TopkRtlCheck check);
 
 class TopkEngine {
  public:
@@ -94,6 +122,7 @@ class TopkEngine {
   Selection quick_select(std::size_t n, std::size_t k, TopkResult& out);
   Selection network_select(std::size_t n, std::size_t k, TopkResult& out);
   void copy_to_scratch(const double* values, std::size_t n);
+  void check_backend(const TopkResult& model, const TopkResult& rtl, std::size_t n, std::size_t k) const;
   void filter(const double* values, std::size_t n, std::size_t k, const Selection& sel,
               TopkResult& out) const;
   void bypass(const double* values, std::size_t n, std::size_t k, TopkResult& out) const;
@@ -102,7 +131,9 @@ class TopkEngine {
 
   TopkConfig cfg_;
   common::Rng rng_;
-  std::vector<double> scratch_;  // the FIFOs' contents, partitioned in place
+  std::vector<double> scratch_;  // the pass's input stream
+  std::vector<double> smaller_;  // the smaller FIFO of a pass
+  std::unique_ptr<TopkBackend> backend_;
   TopkCounters counters_;
 };
 

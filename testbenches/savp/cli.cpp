@@ -35,6 +35,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+std::function<void(const std::string&)>& rtl_waves_hook() {
+  static std::function<void(const std::string&)> h;
+  return h;
+}
+
 constexpr int kOk = 0, kCheckFailed = 1, kBadInput = 2;
 
 const char* kUsage =
@@ -173,6 +178,11 @@ int cmd_run(const std::vector<std::string>& args) {
     return kBadInput;
   }
 
+  if (scenario.outputs.rtl_waves) {  // the RTL's waves stream during the run too
+    std::error_code ec;
+    std::filesystem::create_directories(outdir, ec);
+    if (rtl_waves_hook()) rtl_waves_hook()(outdir);
+  }
   std::string waves;
   if (scenario.outputs.vcd) {  // the waveform streams during the run: its folder must exist
     std::error_code ec;
@@ -403,5 +413,7 @@ int cli_main(int argc, char** argv) {
   }
   return usage_error("unknown command \"" + cmd + "\"");
 }
+
+void set_rtl_waves_hook(std::function<void(const std::string& outdir)> hook) { rtl_waves_hook() = std::move(hook); }
 
 }  // namespace savp::tb

@@ -90,6 +90,15 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     s.outputs.trace = o.get_bool("trace", false);
     s.outputs.trace_max_events = static_cast<std::uint64_t>(o.get_int("trace_max_events", 1000000, 1, 100000000));
     s.outputs.vcd = o.get_bool("vcd", false);
+    s.outputs.rtl_waves = o.get_bool("rtl_waves", false);
+    if (s.outputs.rtl_waves) {
+      bool rtl = false;
+      for (const auto& a : s.accelerators) {
+        rtl = rtl || (a.type == "salo" && a.salo.rtl_backend) ||
+              (a.type == "spatten" && a.spatten.topk.backend == spatten::TopkBackendKind::Rtl);
+      }
+      if (!rtl) o.child("rtl_waves").fail("no accelerator runs on an RTL backend (\"backend\": \"rtl\")");
+    }
     if (o.has("baseline") && o.value()["baseline"].is_null()) {
       o.accept("baseline");  // null: no comparison (e.g. --set outputs.baseline=null)
     } else if (o.has("baseline")) {

@@ -68,6 +68,7 @@ struct OutputsSpec {
   bool trace = false;  // trace.json: engine phases and memory transactions on timelines
   std::uint64_t trace_max_events = 1'000'000;
   bool vcd = false;    // waves.vcd: IRQ lines, engine busy flags, DRAM queue occupancy
+  bool rtl_waves = false;  // rtl_<instance>.vcd: the verilated RTL blocks' own waves (backend rtl)
   // An accelerator to run the same workload on the same platform for comparison (e.g. the dense
   // baseline beside SALO): savp runs it as a second process and reports the speedup. Null: none.
   common::Json baseline;

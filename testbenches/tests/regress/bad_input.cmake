@@ -162,3 +162,7 @@ bad_case("SALO 2D window larger than the grid" ${SALO}
   STDERR "small.json" "/workload/pattern/window_2d" "larger than the 16x32 grid")
 bad_case("SALO unknown datapath" ${SALO} SET platform.accelerators.0.datapath=fp8
   STDERR "small.json" "/platform/accelerators/0/datapath" "expected one of fixed|float")
+
+# ---- RTL co-simulation options (any build)
+bad_case("rtl waves without an RTL backend" ${SCENARIOS}/salo/small.json STDERR "/outputs/rtl_waves" "no accelerator"
+  SET outputs.rtl_waves=true)

@@ -40,6 +40,9 @@ include(${REGRESS_DIR}/sprint.cmake)
 include(${REGRESS_DIR}/sweep.cmake)
 include(${REGRESS_DIR}/chela.cmake)
 include(${REGRESS_DIR}/hardening.cmake)
+if(SAVP_HAVE_COSIM)
+  include(${REGRESS_DIR}/cosim.cmake)
+endif()
 
 # The TLM-2.0 base-protocol checker sits on every socket in every test that runs the savp binary
 # (the SystemC tests set it on their own; the unit tests have no sockets).

@@ -272,3 +272,73 @@ TEST_CASE("topk: invalid parallelism and NaN values are refused", "[topk]") {
   TopkEngine engine(config(TopkKind::QuickSelect), 1);
   CHECK_THROWS_AS(engine.select(std::vector<double>{1.0, std::nan(""), 2.0}, 1), std::domain_error);
 }
+
+TEST_CASE("top-k backend rtl: refused with the reason when no RTL backend is registered") {
+  // The unit tests link the models only: no co-simulation backend is registered here.
+  TopkConfig c;
+  c.backend = savp::spatten::TopkBackendKind::Rtl;
+  REQUIRE_FALSE(savp::spatten::topk_rtl_backend_available());
+  CHECK(savp::spatten::topk_rtl_refusal(c).find("Verilator") != std::string::npos);
+  CHECK_THROWS_AS(TopkEngine(c, 1), std::invalid_argument);
+}
+
+TEST_CASE("top-k quick-select: each pass streams the chosen FIFO in the order it was filled") {
+  // Hand-worked: P = 1, overhead 3, seed fixed; the pivot of every pass is the candidate at
+  // position Rng::below(m) of a stream that keeps the input order, so a replay of the same draws
+  // on a stable partition reproduces passes and cycles exactly.
+  TopkConfig c;
+  c.parallelism = 1;
+  const std::vector<double> v{5, 1, 9, 3, 7, 2, 8, 6, 4, 0};
+  TopkEngine engine(c, 77);
+  const TopkResult r = engine.select(v, 4);
+  Rng rng(77);
+  std::vector<double> s = v;
+  std::size_t rank = 4, passes = 0, cycles = 0;
+  for (;;) {
+    const double p = s[rng.below(s.size())];
+    std::vector<double> g, l;
+    std::size_t e = 0;
+    for (double x : s) if (x > p) g.push_back(x); else if (x < p) l.push_back(x);
+    e = s.size() - g.size() - l.size();
+    ++passes;
+    cycles += s.size() + 3;
+    if (rank <= g.size()) s = g;
+    else if (rank <= g.size() + e) break;
+    else { rank -= g.size() + e; s = l; }
+  }
+  CHECK(r.passes == passes);
+  CHECK(r.cycles == cycles + v.size() + 0 + 1);  // filter: n / 1 + log2(1) + 1
+  CHECK(r.kept == (std::vector<std::uint32_t>{2, 4, 6, 7}));  // 9, 7, 8, 6
+}
+
+TEST_CASE("top-k backend rtl: the model runs alongside and a disagreement throws") {
+  // A stand-in for the verilated RTL: the C++ engine with the same seed, optionally one cycle off.
+  struct StandIn : savp::spatten::TopkBackend {
+    TopkEngine ref;
+    bool wrong;
+    static TopkConfig as_model(TopkConfig c) {
+      c.backend = savp::spatten::TopkBackendKind::Model;
+      return c;
+    }
+    StandIn(const TopkConfig& c, std::uint64_t seed, bool w) : ref(as_model(c), seed), wrong(w) {}
+    void select(const double* values, std::size_t n, std::size_t k, TopkResult& out) override {
+      out = ref.select(values, n, k);
+      if (wrong) out.cycles += 1;
+    }
+  };
+  TopkConfig c;
+  c.backend = savp::spatten::TopkBackendKind::Rtl;
+  const std::vector<double> v{5, 1, 9, 3, 7, 2, 8, 6, 4, 0, 11, -2};
+  for (bool wrong : {false, true}) {
+    savp::spatten::register_topk_rtl_backend([wrong](const TopkConfig& cfg, std::uint64_t seed) {
+      return std::unique_ptr<savp::spatten::TopkBackend>(new StandIn(cfg, seed, wrong));
+    });
+    TopkEngine engine(c, 3);
+    if (wrong) {
+      CHECK_THROWS_WITH(engine.select(v, 4), Catch::Contains("RTL/model disagreement"));
+    } else {
+      CHECK(engine.select(v, 4).kept == TopkEngine(TopkConfig{}, 3).select(v, 4).kept);
+    }
+    savp::spatten::register_topk_rtl_backend(nullptr);
+  }
+}

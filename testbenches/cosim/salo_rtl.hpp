@@ -1,0 +1,82 @@
+// SaloRtl: the SALO PE array as verilated RTL (rtl/salo_array.sv) behind pin-level transactors, a
+// salo::TileBackend ("backend": "rtl" on a SALO accelerator). One tile: CTRL.clear and the rows'
+// slot masks through Tlm2Reg, the operand vectors (Q per row, K/V per key diagonal, global column
+// and global row slots) and the partials to merge (PREV) as one TLM write through Tlm2Stream, START,
+// then the NR result beats come back through Stream2Tlm into a buffer and CYCLES, EXP_SAT and QK_SAT
+// are read through Tlm2Reg. The array dimensions are fixed when the RTL is verilated
+// (SAVP_RTL_SALO_* in testbenches/cosim/CMakeLists.txt); salo_rtl_check() refuses any other.
+// run() and drain() must be called from an SC_THREAD; in delta mode they take no SystemC time.
+#pragma once
+
+#include <tlm_utils/simple_initiator_socket.h>
+#include <systemc>
+#include <tlm>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/salo/tile_backend.hpp"
+#include "testbenches/cosim/byte_target.hpp"
+#include "testbenches/cosim/cosim_clock.hpp"
+#include "testbenches/cosim/reg_transactors.hpp"
+#include "testbenches/cosim/stream_transactors.hpp"
+
+class Vsalo_array;
+
+namespace savp::cosim {
+
+inline constexpr unsigned kSaloR = SAVP_RTL_SALO_R, kSaloC = SAVP_RTL_SALO_C;      // local array
+inline constexpr unsigned kSaloGR = SAVP_RTL_SALO_GR, kSaloGC = SAVP_RTL_SALO_GC;  // global rows/cols
+inline constexpr unsigned kSaloD = SAVP_RTL_SALO_D;                                // head dim
+inline constexpr int kSaloBeatBits = 64 + 32 * kSaloD;
+using SaloBeat = sc_dt::sc_bv<kSaloBeatBits>;
+
+// Why the verilated array cannot run `cfg` (empty when it can).
+std::string salo_rtl_check(const salo::ArrayConfig& cfg);
+
+class SaloRtl : public sc_core::sc_module, public salo::TileBackend {
+ public:
+  tlm_utils::simple_initiator_socket<SaloRtl> opnd_socket{"opnd_socket"};  // -> Tlm2Stream (operands)
+  tlm_utils::simple_initiator_socket<SaloRtl> reg_socket{"reg_socket"};    // -> Tlm2Reg (registers)
+
+  // vcd_path: waves.vcd of the RTL (empty: none). delta: clock in delta cycles (see CosimClock).
+  SaloRtl(sc_core::sc_module_name name, const salo::ArrayConfig& cfg, double period_ns, bool delta,
+          const std::string& vcd_path = "");
+  ~SaloRtl() override;
+
+  salo::BackendTile run(const salo::SaloTile& tile, salo::TileRunner& codes,
+                        const std::vector<salo::RowPartial>& prev, bool flush) override;
+  std::uint64_t drain() override;
+  const CosimClock& clock() const { return clock_; }
+  std::uint64_t tiles() const { return tiles_; }
+
+ private:
+  void reset_once();
+  std::uint64_t reg_read(std::uint32_t addr);
+  void reg_write(std::uint32_t addr, std::uint64_t value);
+  void transport(tlm_utils::simple_initiator_socket<SaloRtl>& s, bool write, std::uint64_t addr, void* data,
+                 unsigned bytes);
+  void add_beat(std::uint32_t addr, const std::int16_t* codes);
+
+  salo::ArrayConfig cfg_;
+  CosimClock clock_;
+  std::unique_ptr<Vsalo_array> rtl_;
+  sc_core::sc_signal<bool> rst_{"rst"};
+  StreamPins<SaloBeat> in_{"in"}, out_{"out"};
+  RegPins reg_{"reg"};
+  Tlm2Stream<SaloBeat> opnd_tx_;
+  Stream2Tlm<SaloBeat> result_rx_;
+  Tlm2Reg reg_tx_;
+  ByteTarget result_mem_;
+  bool reset_ = false;
+  std::uint64_t tiles_ = 0;
+  std::vector<std::uint8_t> beats_;  // the operand write being built
+};
+
+// Registers the RTL tile backend with models/salo: SALO accelerators with "backend": "rtl" then run
+// their tiles on SaloRtl, clocked in delta cycles (waves: rtl_waves_dir(), cosim_clock.hpp).
+void register_salo_rtl();
+
+}  // namespace savp::cosim

@@ -1,0 +1,166 @@
+#include "testbenches/cosim/topk_rtl.hpp"
+
+#include <Vtopk_engine.h>
+
+#include <cmath>
+#include <cstring>
+#include <stdexcept>
+
+namespace savp::cosim {
+
+namespace {
+namespace reg {
+constexpr std::uint32_t kId = 0x00, kN = 0x08, kK = 0x10, kCtrl = 0x18, kStatus = 0x20, kCycles = 0x28,
+                        kPasses = 0x30, kThreshold = 0x38, kRng0 = 0x48, kOverhead = 0x68, kComparisons = 0x70;
+}
+}  // namespace
+
+std::uint64_t topk_encode(double x) {
+  if (x == 0.0) x = 0.0;  // -0.0 == +0.0 for the model: one code
+  std::uint64_t b = 0;
+  std::memcpy(&b, &x, 8);
+  return (b >> 63) ? ~b : (b | (std::uint64_t{1} << 63));
+}
+
+double topk_decode(std::uint64_t code) {
+  const std::uint64_t b = (code >> 63) ? (code & ~(std::uint64_t{1} << 63)) : ~code;
+  double x = 0;
+  std::memcpy(&x, &b, 8);
+  return x;
+}
+
+std::string topk_rtl_check(const spatten::TopkConfig& cfg) {
+  if (cfg.kind != spatten::TopkKind::QuickSelect) return "the top-k RTL implements kind \"quickselect\" only";
+  if (cfg.parallelism != kTopkP) {
+    return "the top-k RTL was built with " + std::to_string(kTopkP) + " comparators (topk_parallelism " +
+           std::to_string(cfg.parallelism) + " requested; reconfigure with -DSAVP_RTL_TOPK_P)";
+  }
+  if (cfg.pass_overhead_cycles < 3) {
+    return "the top-k RTL needs pass_overhead_cycles >= 3 (pivot draw, pivot read, decision), found " +
+           std::to_string(cfg.pass_overhead_cycles);
+  }
+  return "";
+}
+
+TopkRtl::TopkRtl(sc_core::sc_module_name name, const spatten::TopkConfig& cfg, std::uint64_t seed,
+                 double period_ns, bool delta, const std::string& vcd_path)
+    : sc_module(name),
+      cfg_(cfg),
+      seed_(seed),
+      clock_("clock", period_ns, delta),
+      rtl_(std::make_unique<Vtopk_engine>("rtl")),
+      cand_tx_("cand_tx", clock_),
+      kept_rx_("kept_rx", clock_, 0),
+      reg_tx_("reg_tx", clock_),
+      kept_mem_("kept_mem", (kTopkNmax / kTopkP + 1) * beat_bytes<TopkBeat>()) {
+  const std::string why = topk_rtl_check(cfg);
+  if (!why.empty()) throw std::invalid_argument(why);
+  rtl_->clk(clock_.clk);
+  rtl_->rst(rst_);
+  rtl_->reg_req(reg_.req);
+  rtl_->reg_we(reg_.we);
+  rtl_->reg_addr(reg_.addr);
+  rtl_->reg_wdata(reg_.wdata);
+  rtl_->reg_ack(reg_.ack);
+  rtl_->reg_rdata(reg_.rdata);
+  rtl_->in_valid(in_.valid);
+  rtl_->in_ready(in_.ready);
+  rtl_->in_data(in_.data);
+  rtl_->in_last(in_.last);
+  rtl_->out_valid(out_.valid);
+  rtl_->out_ready(out_.ready);
+  rtl_->out_data(out_.data);
+  rtl_->out_last(out_.last);
+  cand_tx_.bind(in_);
+  kept_rx_.bind(out_);
+  reg_tx_.bind(reg_);
+  kept_rx_.init_socket.bind(kept_mem_.tgt_socket);
+  cand_socket.bind(cand_tx_.tgt_socket);
+  reg_socket.bind(reg_tx_.tgt_socket);
+  if (!vcd_path.empty()) clock_.trace(*rtl_, vcd_path);
+}
+
+TopkRtl::~TopkRtl() = default;
+
+void TopkRtl::transport(tlm_utils::simple_initiator_socket<TopkRtl>& s, bool write, std::uint64_t addr, void* data,
+                        unsigned bytes) {
+  tlm::tlm_generic_payload t;
+  t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  t.set_address(addr);
+  t.set_data_ptr(static_cast<unsigned char*>(data));
+  t.set_data_length(bytes);
+  t.set_streaming_width(bytes);
+  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_core::sc_time d = sc_core::SC_ZERO_TIME;
+  s->b_transport(t, d);
+  if (!t.is_response_ok()) throw std::runtime_error(std::string(name()) + ": transaction to the RTL failed");
+}
+
+std::uint64_t TopkRtl::reg_read(std::uint32_t addr) {
+  std::uint64_t v = 0;
+  transport(reg_socket, false, addr, &v, 8);
+  return v;
+}
+
+void TopkRtl::reg_write(std::uint32_t addr, std::uint64_t value) { transport(reg_socket, true, addr, &value, 8); }
+
+void TopkRtl::reset_once() {
+  if (reset_) return;
+  reset_ = true;
+  rst_.write(true);
+  clock_.hold();
+  for (int i = 0; i < 2; ++i) wait_sample(clock_);
+  rst_.write(false);
+  wait_sample(clock_);
+  clock_.release();
+  if ((reg_read(reg::kId) & 0xFFFFFFFFu) != 0x544F504Bu || (reg_read(reg::kId) >> 32) != kTopkP) {
+    throw std::runtime_error(std::string(name()) + ": unexpected top-k RTL ID register");
+  }
+  const common::Rng rng(seed_);
+  for (std::uint32_t i = 0; i < 4; ++i) reg_write(reg::kRng0 + 8 * i, rng.state()[i]);
+  reg_write(reg::kOverhead, cfg_.pass_overhead_cycles);
+}
+
+void TopkRtl::select(const double* values, std::size_t n, std::size_t k, spatten::TopkResult& out) {
+  if (n > kTopkNmax) {
+    throw std::runtime_error(std::string(name()) + ": " + std::to_string(n) + " candidates exceed the RTL's " +
+                             std::to_string(kTopkNmax) + " (reconfigure with -DSAVP_RTL_TOPK_NMAX)");
+  }
+  reset_once();
+  reg_write(reg::kCtrl, 2);  // clear
+  reg_write(reg::kK, k);
+  codes_.resize(n);
+  for (std::size_t i = 0; i < n; ++i) codes_[i] = topk_encode(values[i]);
+  transport(cand_socket, true, 0, codes_.data(), static_cast<unsigned>(n * 8));
+  if (reg_read(reg::kN) != n) throw std::runtime_error(std::string(name()) + ": the RTL did not take every candidate");
+  kept_rx_.restart(0);
+  clock_.hold();
+  reg_write(reg::kCtrl, 1);  // start
+  while (kept_rx_.packets() == 0) wait_sample(clock_);
+  clock_.release();
+  if (!kept_rx_.error().empty()) throw std::runtime_error(kept_rx_.error());
+  if ((reg_read(reg::kStatus) & 1) == 0) throw std::runtime_error(std::string(name()) + ": RTL not done after its last beat");
+  out.cycles = reg_read(reg::kCycles);
+  out.passes = static_cast<std::uint32_t>(reg_read(reg::kPasses));
+  out.comparisons = reg_read(reg::kComparisons);
+  out.threshold = topk_decode(reg_read(reg::kThreshold));
+  out.kept.clear();
+  const std::size_t bb = beat_bytes<TopkBeat>();
+  for (std::uint64_t b = 0; b < kept_rx_.beats(); ++b) {
+    const TopkBeat beat = BeatCodec<TopkBeat>::decode(kept_mem_.bytes.data() + b * bb);
+    const unsigned count = beat.range(kTopkP * 16 + 7, kTopkP * 16).to_uint();
+    for (unsigned i = 0; i < count; ++i) out.kept.push_back(beat.range(16 * i + 15, 16 * i).to_uint());
+  }
+}
+
+void register_topk_rtl() {
+  spatten::register_topk_rtl_check(topk_rtl_check);
+  spatten::register_topk_rtl_backend([](const spatten::TopkConfig& cfg, std::uint64_t seed) {
+    // Delta clock: the platform's time for the step still comes from the core's compute cycles.
+    const std::string inst = sc_core::sc_gen_unique_name("topk_rtl");
+    return std::unique_ptr<spatten::TopkBackend>(
+        new TopkRtl(inst.c_str(), cfg, seed, 1.0, true, rtl_waves_path(inst)));
+  });
+}
+
+}  // namespace savp::cosim

@@ -1,0 +1,141 @@
+// SaloCore with a tile backend ("backend": "rtl"), untimed against a backing store, with a pure C++
+// stand-in for the verilated array (the co-simulation tests run the real RTL): the backend's rows
+// are adopted (the output equals the C++ backend's), and any disagreement with the C++ array that
+// runs alongside (cycles, an output bit, a range event, the drain) ends the job with an error. Also:
+// without a registered RTL (a build without Verilator) "rtl" is refused with the reason.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <stdexcept>
+
+#include "core_runner.hpp"
+#include "models/common/job_descriptor.hpp"
+#include "models/common/number_format.hpp"
+#include "models/common/workload_generator.hpp"
+#include "models/salo/salo_core.hpp"
+#include "models/salo/tile_backend.hpp"
+#include "test_energy.hpp"
+
+using namespace savp;
+
+namespace {
+
+enum class Fault { None, Cycles, OutputBit, ExpEvents, Drain };
+
+// The C++ array standing in for the RTL: compute_tile + merge_slices, optionally wrong.
+class StandIn : public salo::TileBackend {
+ public:
+  StandIn(const salo::ArrayConfig& cfg, Fault f, int* tiles) : cfg_(cfg), fault_(f), tiles_(tiles) {}
+  salo::BackendTile run(const salo::SaloTile& tile, salo::TileRunner& codes,
+                        const std::vector<salo::RowPartial>& prev, bool flush) override {
+    const salo::TileResult r = codes.run(tile);
+    salo::BackendTile out;
+    for (std::size_t i = 0; i < r.rows.size(); ++i)
+      out.rows.push_back(salo::merge_slices(prev[i], r.rows[i], cfg_));
+    out.cycles = r.cycles.body() + (flush ? r.cycles.flush : 0);
+    out.exp_saturated = r.counters.exp_saturated;
+    out.qk_saturated = r.counters.qk_saturated;
+    if (++*tiles_ == 3) {  // the fault shows on the third tile
+      if (fault_ == Fault::Cycles) out.cycles += 1;
+      if (fault_ == Fault::ExpEvents) out.exp_saturated += 1;
+      if (fault_ == Fault::OutputBit) {
+        for (auto& p : out.rows) {
+          if (!p.empty) {
+            p.out_raw[0] ^= 1;
+            break;
+          }
+        }
+      }
+    }
+    return out;
+  }
+  std::uint64_t drain() override { return salo::drain_cycles(cfg_) + (fault_ == Fault::Drain ? 1 : 0); }
+
+ private:
+  salo::ArrayConfig cfg_;
+  Fault fault_;
+  int* tiles_;
+};
+
+salo::SaloConfig config(bool rtl) {
+  salo::SaloConfig c;
+  c.array.rows = c.scheduler.rows = 4;
+  c.array.cols = c.scheduler.cols = 4;
+  c.array.head_dim = 16;
+  c.rtl_backend = rtl;
+  return c;
+}
+
+// One head (L = 48, window 8, one global token) through SaloCore; returns the output bytes.
+std::vector<float> run_job(const salo::SaloConfig& cfg, test::CoreRun* run = nullptr) {
+  const std::uint64_t L = 48, d = 16;
+  const common::QkvData qkv = common::generate_qkv(common::SyntheticParams{}, L, d, d, 7);
+  memory::BackingStore mem(8 << 20);
+  common::JobDescriptor jd;
+  jd.kind = common::JobKind::Attention;
+  jd.format = common::ElemFormat::FP16;
+  jd.rows = jd.cols = L;
+  jd.depth = jd.value_dim = d;
+  jd.softmax_scale = 0.25;
+  jd.addr_a = 0x10000;
+  jd.addr_b = 0x20000;
+  jd.addr_c = 0x30000;
+  jd.addr_out = 0x40000;
+  jd.window = 8;
+  jd.addr_globals = 0x1000;
+  jd.n_globals = 1;
+  const std::uint32_t g = 5;
+  mem.write(jd.addr_globals, reinterpret_cast<const std::uint8_t*>(&g), 4);
+  const std::pair<const common::MatrixD*, std::uint64_t> operands[] = {
+      {&qkv.q, jd.addr_a}, {&qkv.k, jd.addr_b}, {&qkv.v, jd.addr_c}};
+  for (const auto& [m, a] : operands) {
+    const auto bytes = common::pack(m->data(), common::ElemFormat::FP16, common::QuantParams{});
+    mem.write(a, bytes.data(), bytes.size());
+  }
+  salo::SaloCore core(cfg, test::test_energy());
+  const test::CoreRun r = test::run_core(core, mem, jd);
+  if (run) *run = r;
+  std::vector<float> out(L * d);
+  mem.read(jd.addr_out, reinterpret_cast<std::uint8_t*>(out.data()), out.size() * 4);
+  return out;
+}
+
+struct Registration {
+  int tiles = 0;
+  explicit Registration(Fault f) {
+    salo::register_tile_rtl_backend(
+        [this, f](const salo::ArrayConfig& a) {
+          return std::unique_ptr<salo::TileBackend>(new StandIn(a, f, &tiles));
+        },
+        [](const salo::ArrayConfig& a) { return a.rows == 4 ? std::string() : std::string("only 4 rows"); });
+  }
+  ~Registration() { salo::register_tile_rtl_backend(nullptr, nullptr); }
+};
+
+}  // namespace
+
+TEST_CASE("salo backend: without a registered RTL, rtl is refused with the reason") {
+  CHECK(salo::tile_rtl_refusal(config(true).array).find("no RTL co-simulation") != std::string::npos);
+  CHECK_THROWS_WITH(salo::SaloCore(config(true), test::test_energy()), Catch::Contains("Verilator"));
+}
+
+TEST_CASE("salo backend: the backend's rows are adopted and equal the C++ array's") {
+  test::CoreRun model_run, rtl_run;
+  const std::vector<float> want = run_job(config(false), &model_run);
+  Registration reg(Fault::None);
+  const std::vector<float> got = run_job(config(true), &rtl_run);
+  CHECK(reg.tiles > 3);
+  CHECK(got == want);
+  CHECK(rtl_run.compute_cycles == model_run.compute_cycles);
+  salo::ArrayConfig other = config(true).array;
+  other.rows = 8;
+  CHECK(salo::tile_rtl_refusal(other) == "only 4 rows");
+}
+
+TEST_CASE("salo backend: a disagreement with the C++ array ends the job") {
+  for (Fault f : {Fault::Cycles, Fault::OutputBit, Fault::ExpEvents, Fault::Drain}) {
+    Registration reg(f);
+    INFO("fault " << static_cast<int>(f));
+    CHECK_THROWS_WITH(run_job(config(true)), Catch::Contains("RTL/model disagreement"));
+  }
+}
