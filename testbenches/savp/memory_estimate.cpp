@@ -126,31 +126,6 @@ std::uint64_t default_memory_limit() {
   return static_cast<std::uint64_t>(0.8 * phys);
 }
 
-std::uint64_t parse_memory_size(const std::string& text) {
-  std::size_t used = 0;
-  double v = -1;
-  try {
-    v = std::stod(text, &used);
-  } catch (const std::exception&) {
-    used = 0;
-  }
-  std::string unit = text.substr(used);
-  for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  double scale = 0;
-  for (const auto& [u, f] : std::vector<std::pair<std::string, double>>{
-           {"", 1}, {"B", 1}, {"K", 1024}, {"KB", 1024}, {"KIB", 1024}, {"M", 1 << 20}, {"MB", 1 << 20},
-           {"MIB", 1 << 20}, {"G", 1 << 30}, {"GB", 1 << 30}, {"GIB", 1 << 30}, {"T", 1099511627776.0},
-           {"TB", 1099511627776.0}, {"TIB", 1099511627776.0}}) {
-    if (unit == u) scale = f;
-  }
-  if (used == 0 || scale == 0 || !(v > 0) || v * scale > 1.8e19) {
-    throw common::InputError("--max-memory", "",
-                             "expected a positive size such as 8G, 512M or a number of bytes, found \"" +
-                                 common::printable(text) + "\"");
-  }
-  return static_cast<std::uint64_t>(v * scale);
-}
-
 void check_memory(const sc::Scenario& s, std::uint64_t limit_bytes) {
   const MemoryEstimate e = estimate_memory(s);
   if (e.total() <= static_cast<double>(limit_bytes)) return;

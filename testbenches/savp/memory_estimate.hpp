@@ -29,9 +29,6 @@ MemoryEstimate estimate_memory(const sc::Scenario& scenario);
 // Default limit: 80 % of the physical memory (or of the cgroup's limit when that is lower).
 std::uint64_t default_memory_limit();
 
-// Parses "512M", "8G", "1.5GiB", "123456" (bytes); throws common::InputError naming --max-memory.
-std::uint64_t parse_memory_size(const std::string& text);
-
 // Throws common::InputError (exit 2) with the estimate, the limit and how to raise it when the
 // estimate exceeds the limit.
 void check_memory(const sc::Scenario& scenario, std::uint64_t limit_bytes);

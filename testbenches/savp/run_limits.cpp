@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <utility>
 
 #include "models/common/input_error.hpp"
 #include "models/common/json_reader.hpp"
@@ -15,7 +16,12 @@ namespace savp::tb {
 
 namespace po = boost::program_options;
 
-double parse_time_limit(const std::string& text) {
+namespace {
+
+// A positive number followed by one of `units` (case-insensitive; "" = no unit) -> number x scale;
+// throws InputError naming the option with what was expected.
+double parse_with_unit(const std::string& option, const std::string& text,
+                       const std::vector<std::pair<std::string, double>>& units, const std::string& expected) {
   std::size_t used = 0;
   double v = -1;
   try {
@@ -23,14 +29,32 @@ double parse_time_limit(const std::string& text) {
   } catch (const std::exception&) {
     used = 0;
   }
-  const std::string unit = text.substr(used);
-  const double scale = unit.empty() || unit == "s" ? 1 : unit == "m" ? 60 : unit == "h" ? 3600 : 0;
-  if (used == 0 || scale == 0 || !(v > 0) || !std::isfinite(v)) {
-    throw common::InputError("--time-limit", "",
-                             "expected a positive duration such as 90, 90s, 15m or 2h, found \"" +
-                                 common::printable(text) + "\"");
+  std::string unit = text.substr(used);
+  for (auto& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  double scale = 0;
+  for (const auto& [u, f] : units) {
+    if (unit == u) scale = f;
+  }
+  if (used == 0 || scale == 0 || !(v > 0) || !std::isfinite(v * scale) || v * scale > 1.8e19) {
+    throw common::InputError(option, "", "expected " + expected + ", found \"" + common::printable(text) + "\"");
   }
   return v * scale;
+}
+
+}  // namespace
+
+double parse_time_limit(const std::string& text) {
+  return parse_with_unit("--time-limit", text, {{"", 1}, {"S", 1}, {"M", 60}, {"H", 3600}},
+                         "a positive duration such as 90, 90s, 15m or 2h");
+}
+
+std::uint64_t parse_memory_size(const std::string& text) {
+  const double kib = 1024, mib = kib * kib, gib = mib * kib, tib = gib * kib;
+  return static_cast<std::uint64_t>(parse_with_unit(
+      "--max-memory", text,
+      {{"", 1}, {"B", 1}, {"K", kib}, {"KB", kib}, {"KIB", kib}, {"M", mib}, {"MB", mib}, {"MIB", mib}, {"G", gib},
+       {"GB", gib}, {"GIB", gib}, {"T", tib}, {"TB", tib}, {"TIB", tib}},
+      "a positive size such as 8G, 512M or a number of bytes"));
 }
 
 void add_limit_options(po::options_description& opts) {

@@ -27,6 +27,8 @@ void add_limit_options(boost::program_options::options_description& opts);
 Limits parse_limits(const boost::program_options::variables_map& vm);
 // "90", "90s", "15m", "2h" -> seconds.
 double parse_time_limit(const std::string& text);
+// "512M", "8G", "1.5GiB", "123456" (bytes) -> bytes.
+std::uint64_t parse_memory_size(const std::string& text);
 
 class Watchdog {
  public:
