@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "models/common/input_error.hpp"
 #include "models/common/random.hpp"
@@ -64,7 +65,7 @@ std::string point_id(const std::string& pattern, std::size_t index, std::size_t 
 
 }  // namespace
 
-SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
+SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::size_t max_points) {
   Json root = common::load_json_file(path);
   JsonNode top(root, path);
   top.as_object();
@@ -86,6 +87,10 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
       top.child("points").fail("an explicit \"points\" list replaces \"grid\" and \"zip\"");
     JsonNode list = top.child("points");
     if (list.array_size() == 0) list.fail_expected("a non-empty array of points");
+    if (list.array_size() > max_points) {
+      list.fail("the sweep has " + std::to_string(list.array_size()) + " points; at most " +
+                std::to_string(max_points) + " are allowed");
+    }
     for (std::size_t i = 0; i < list.array_size(); ++i) {
       JsonNode p = list.element(i);
       if (!p.value().is_object() || p.value().empty()) p.fail_expected("an object of \"dotted.path\": value");
@@ -108,6 +113,18 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
       }
     }
     if (grid.empty() && zip.empty()) top.fail("a sweep needs \"grid\", \"zip\" or \"points\"");
+    // The number of points, counted before the product is built (it can exceed any memory).
+    double count = zip.empty() ? 1.0 : static_cast<double>(zip.front().values.size());
+    std::string factors = zip.empty() ? "" : std::to_string(zip.front().values.size()) + " zipped";
+    for (const Axis& a : grid) {
+      count *= static_cast<double>(a.values.size());
+      factors += (factors.empty() ? "" : " x ") + std::to_string(a.values.size());
+    }
+    if (count > static_cast<double>(max_points)) {
+      std::ostringstream os;
+      os << "the sweep has " << count << " points (" << factors << "); at most " << max_points << " are allowed";
+      top.fail(os.str());
+    }
     // The grid's cartesian product (last axis fastest), crossed with the zipped groups.
     std::vector<SweepPoint> acc(1);
     for (const Axis& a : grid) {
