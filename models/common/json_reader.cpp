@@ -49,14 +49,12 @@ std::string describe_json(const Json& value) {
       return "an array of " + std::to_string(value.size());
     case Json::value_t::null:
       return "null";
-    case Json::value_t::string:
-      s = value.dump();
-      break;
     case Json::value_t::boolean:
       s = "boolean " + value.dump();
       break;
     default:
-      s = value.dump();
+      // Invalid UTF-8 (which only a bug could let into the tree) shows as U+FFFD rather than throw.
+      s = value.dump(-1, ' ', false, Json::error_handler_t::replace);
       break;
   }
   if (s.size() > 60) s = s.substr(0, 57) + "...";
@@ -271,6 +269,13 @@ void apply_set_override(Json& root, const std::string& assignment) {
   const auto eq = assignment.find('=');
   if (eq == std::string::npos || eq == 0) {
     throw InputError("--set", assignment, "expected PATH=VALUE (e.g. workload.seq_len=4096)");
+  }
+  // Command-line bytes may be anything; the tree, resolved.json and stats.json hold JSON strings,
+  // which must be UTF-8 (nlohmann throws a type_error when it dumps any other string).
+  try {
+    (void)Json(assignment).dump();
+  } catch (const nlohmann::json::type_error&) {
+    throw InputError("--set", "", "expected UTF-8 text, found \"" + printable(assignment) + "\"");
   }
   const std::string path = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);

@@ -1,6 +1,6 @@
 // libFuzzer harness: --set overrides (savp run SCENARIO --set PATH=VALUE...) on the shipped scenarios,
 // where a fuzzed container scenario rarely gets: the first byte picks a shipped scenario, every
-// following line is one --set argument; then the job plan, as savp does before simulating.
+// following line is one --set argument; then the job plan of small workloads (plan_budget.hpp).
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "testbenches/fuzz/fuzz_support.hpp"
+#include "testbenches/fuzz/plan_budget.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "tlm/platform/scenario.hpp"
 
@@ -38,7 +39,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto sets = fuzz::section_lines({{"set", text}}, "set");
   fuzz::expect_input_error([&] {
     sc::Scenario s = sc::load_scenario(base, sets, fuzz::data_dir());
-    tb::make_plan(s);
+    if (fuzz::cheap_to_plan(s)) tb::make_plan(s);
   });
   return 0;
 }
