@@ -14,6 +14,8 @@ Json load_json_file(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw InputError(path, "", "file not found");
   if (fs::is_directory(path, ec)) throw InputError(path, "", "is a directory, expected a JSON file");
+  // A device or pipe (an include naming /dev/zero or /dev/stdin) would be read forever.
+  if (!fs::is_regular_file(path, ec)) throw InputError(path, "", "not a regular file, expected a JSON file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "", "cannot open file for reading");
   std::stringstream ss;
@@ -37,6 +39,12 @@ Json load_json_file(const std::string& path) {
     if (pos != std::string::npos) what = what.substr(pos);
     throw InputError(path, "line " + std::to_string(line) + ", column " + std::to_string(col),
                      "malformed JSON: " + what);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond double range (e.g. 1e999): nlohmann reports no position for it.
+    std::string what = e.what();
+    const auto pos = what.find("] ");
+    if (pos != std::string::npos) what = what.substr(pos + 2);
+    throw InputError(path, "", "malformed JSON: " + what);
   }
 }
 
@@ -282,8 +290,8 @@ void apply_set_override(Json& root, const std::string& assignment) {
   Json value;
   try {
     value = Json::parse(text);
-  } catch (const nlohmann::json::parse_error&) {
-    value = text;  // a bare word is a string
+  } catch (const nlohmann::json::exception&) {
+    value = text;  // a bare word (or a number beyond double range, 1e999) is a string
   }
   std::vector<std::string> parts;
   {

@@ -113,3 +113,16 @@ TEST_CASE("json reader: --set refuses text that is not UTF-8", "[json]") {
   // describe_json never throws, whatever a string holds.
   CHECK(describe_json(Json(std::string("\xb1"))) == "\"\xef\xbf\xbd\"");
 }
+
+// Found by fuzz_scenario (testbenches/fuzz/regress/fuzz_scenario/number-overflow): a number beyond
+// double range is an out_of_range exception in nlohmann, not a parse_error, and escaped the reader.
+TEST_CASE("json reader: numbers beyond double range are bad input", "[json]") {
+  const std::string path = (std::filesystem::temp_directory_path() / "savp-number-overflow.json").string();
+  std::ofstream(path) << R"({"seq_len": 1e999})";
+  CHECK_THAT(message_of([&] { load_json_file(path); }),
+             Catch::Contains("malformed JSON: number overflow parsing '1e999'"));
+  std::filesystem::remove(path);
+  Json j = Json::parse(R"({"w": {"seq_len": 4}})");
+  apply_set_override(j, "w.seq_len=1e999");  // not valid JSON: taken as a string, refused by the schema
+  CHECK(j["w"]["seq_len"] == "1e999");
+}
