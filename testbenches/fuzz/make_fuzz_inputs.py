@@ -175,7 +175,7 @@ def dictionaries(out):
                 walk(x)
     walk(schema)
     words = [f'"{k}":' for k in sorted(keys)] + [f'"{e}"' for e in sorted(enums)]
-    words += ["%% 1.json\n", "%% 2.json\n", "%% set\n", '"1.json"', '"../default.json"', "true", "false",
+    words += ["%% 1.json\n", "%% 2.json\n", "%% set\n", '"1.json"', '"../default.json"', '"/dev/zero"', "true", "false",
               "null", "1e308", "-1", "4294967296", "18446744073709551616", "0.5", "{}", "[]", '"base":',
               '"grid":', '"zip":', '"points":', "{index}"]
     json_dict = "".join(dict_line(w) for w in words)
