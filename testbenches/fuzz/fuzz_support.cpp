@@ -69,7 +69,11 @@ std::string data_dir() {
 }
 
 Sandbox::Sandbox() {
-  const fs::path base = fs::is_directory("/dev/shm") ? fs::path("/dev/shm") : fs::temp_directory_path();
+  // scripts/fuzz names a directory it removes afterwards (a crashed harness leaves its sandbox).
+  const char* env = std::getenv("SAVP_FUZZ_TMPDIR");
+  const fs::path base = env                          ? fs::path(env)
+                        : fs::is_directory("/dev/shm") ? fs::path("/dev/shm")
+                                                       : fs::temp_directory_path();
   std::string templ = (base / "savp-fuzz-XXXXXX").string();
   if (!mkdtemp(templ.data())) throw std::runtime_error("cannot create a sandbox under " + base.string());
   root_ = templ;

@@ -7,7 +7,7 @@
 // container: the input is split at lines "%% NAME"; the text before the first such line is
 // "main.json", each section is a file NAME written next to it ([A-Za-z0-9._-], at most 8 files),
 // except a section named "set", whose lines are --set assignments. The files live in a per-process
-// sandbox directory, SANDBOX/x/, where SANDBOX and SANDBOX/x both link every entry of the shipped
+// sandbox directory (under $SAVP_FUZZ_TMPDIR, else /dev/shm), SANDBOX/x/, where SANDBOX and SANDBOX/x both link every entry of the shipped
 // scenarios/ tree, so includes such as "hardware/..." and "../hardware/..." in seeds taken from
 // shipped scenarios resolve as they do in the source tree.
 #pragma once

@@ -77,7 +77,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
   fs::path base(base_rel);
   if (base.is_relative()) base = fs::path(path).parent_path() / base;
   s.base = fs::absolute(base).lexically_normal().string();
-  if (!fs::exists(s.base)) top.child("base").fail("the base scenario \"" + base_rel + "\" does not exist");
+  std::error_code ec;  // a path the OS refuses (a component over 255 bytes) does not exist either
+  if (!fs::exists(s.base, ec)) top.child("base").fail("the base scenario \"" + base_rel + "\" does not exist");
   const bool seeds = top.get_bool("seed", false);
   const std::string pattern = top.get_string("id", "p{index}");
   std::vector<Axis> grid, zip;
@@ -185,6 +186,10 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
   if (seeds) s.axes.push_back("seed");
   std::set<std::string> ids;
   for (const SweepPoint& p : points) {
+    if (p.id.size() > sc::kMaxIdBytes) {
+      top.child("id").fail("the id pattern gives point ids of " + std::to_string(p.id.size()) +
+                           " characters; at most " + std::to_string(sc::kMaxIdBytes) + " (an id names a directory)");
+    }
     if (!ids.insert(p.id).second)
       top.child("id").fail("the id pattern gives two points the id \"" + p.id + "\"");
   }

@@ -50,6 +50,8 @@ bad_case("head_dim too large" ${DEF} SET workload.head_dim=100000
   STDERR "default.json" "/workload/head_dim" "expected an integer in [1, 65536], found 100000")
 bad_case("set number beyond double range" ${DEF} SET workload.seq_len=1e999
   STDERR "default.json" "/workload/seq_len" "found \"1e999\"")
+string(REPEAT "n" 201 LONG_ID)
+bad_case("scenario id too long" ${DEF} SET id=${LONG_ID} STDERR "default.json" "/id" "at most 200 characters")
 bad_case("wrong type" ${DEF} SET workload.heads=two STDERR "default.json" "/workload/heads" "found \"two\"")
 bad_case("zero array rows" ${DEF} SET platform.accelerators.0.array.rows=0
   STDERR "default.json" "/platform/accelerators/0/array/rows" "expected an integer in [1, 4096], found 0")
