@@ -63,6 +63,16 @@ std::string point_id(const std::string& pattern, std::size_t index, std::size_t 
   return sanitise(id);
 }
 
+// Whether a dotted path names a value of the tree; one nlohmann cannot follow (an empty or
+// non-numeric array index, "platform.accelerators..0") names nothing.
+bool path_exists(const Json& root, const std::string& dotted) {
+  try {
+    return root.contains(Json::json_pointer(common::dotted_to_pointer(dotted)));
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
 }  // namespace
 
 SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::size_t max_points) {
@@ -160,8 +170,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
   for (const SweepPoint& p : points) {
     for (const auto& kv : p.values) {
       if (seen.insert(kv.first).second) s.axes.push_back(kv.first);
-      const Json::json_pointer ptr(common::dotted_to_pointer(kv.first));
-      if (!base_s.resolved.contains(ptr)) {
+      if (!path_exists(base_s.resolved, kv.first)) {
         const std::string where =
             top.has("points")
                 ? "/points"
