@@ -14,6 +14,8 @@ Json load_json_file(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw InputError(path, "", "file not found");
   if (fs::is_directory(path, ec)) throw InputError(path, "", "is a directory, expected a JSON file");
+  // A device or pipe (an include naming /dev/zero or /dev/stdin) would be read forever.
+  if (!fs::is_regular_file(path, ec)) throw InputError(path, "", "not a regular file, expected a JSON file");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "", "cannot open file for reading");
   std::stringstream ss;
@@ -37,6 +39,12 @@ Json load_json_file(const std::string& path) {
     if (pos != std::string::npos) what = what.substr(pos);
     throw InputError(path, "line " + std::to_string(line) + ", column " + std::to_string(col),
                      "malformed JSON: " + what);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond double range (e.g. 1e999): nlohmann reports no position for it.
+    std::string what = e.what();
+    const auto pos = what.find("] ");
+    if (pos != std::string::npos) what = what.substr(pos + 2);
+    throw InputError(path, "", "malformed JSON: " + what);
   }
 }
 
@@ -49,14 +57,12 @@ std::string describe_json(const Json& value) {
       return "an array of " + std::to_string(value.size());
     case Json::value_t::null:
       return "null";
-    case Json::value_t::string:
-      s = value.dump();
-      break;
     case Json::value_t::boolean:
       s = "boolean " + value.dump();
       break;
     default:
-      s = value.dump();
+      // Invalid UTF-8 (which only a bug could let into the tree) shows as U+FFFD rather than throw.
+      s = value.dump(-1, ' ', false, Json::error_handler_t::replace);
       break;
   }
   if (s.size() > 60) s = s.substr(0, 57) + "...";
@@ -272,13 +278,20 @@ void apply_set_override(Json& root, const std::string& assignment) {
   if (eq == std::string::npos || eq == 0) {
     throw InputError("--set", assignment, "expected PATH=VALUE (e.g. workload.seq_len=4096)");
   }
+  // Command-line bytes may be anything; the tree, resolved.json and stats.json hold JSON strings,
+  // which must be UTF-8 (nlohmann throws a type_error when it dumps any other string).
+  try {
+    (void)Json(assignment).dump();
+  } catch (const nlohmann::json::type_error&) {
+    throw InputError("--set", "", "expected UTF-8 text, found \"" + printable(assignment) + "\"");
+  }
   const std::string path = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
   Json value;
   try {
     value = Json::parse(text);
-  } catch (const nlohmann::json::parse_error&) {
-    value = text;  // a bare word is a string
+  } catch (const nlohmann::json::exception&) {
+    value = text;  // a bare word (or a number beyond double range, 1e999) is a string
   }
   std::vector<std::string> parts;
   {

@@ -362,6 +362,8 @@ NpyArray read_npy(const std::string& path, std::size_t max_elements) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw InputError(path, "", "cannot read .npy file: is a directory, expected a file");
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw InputError(path, "", "cannot read .npy file: not a regular file (a device or pipe)");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;

@@ -223,6 +223,8 @@ std::string read_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw InputError(path, "", "cannot read trace file: is a directory, expected a file");
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw InputError(path, "", "cannot read trace file: not a regular file (a device or pipe)");
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     const int err = errno;

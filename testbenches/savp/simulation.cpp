@@ -45,7 +45,7 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, co
 
   SimulationOutcome out;
   out.stats = build_stats(scenario, plan, host, platform, info);
-  if (platform.trace() != nullptr) out.trace = platform.trace()->to_json();
+  if (platform.trace_writer() != nullptr) out.trace = platform.trace_writer()->to_json();
   platform.close_vcd();
   out.error = host.error();
   for (const auto& a : platform.accelerators) {

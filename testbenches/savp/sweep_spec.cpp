@@ -2,6 +2,7 @@
 
 #include <filesystem>
 #include <set>
+#include <sstream>
 
 #include "models/common/input_error.hpp"
 #include "models/common/random.hpp"
@@ -62,9 +63,19 @@ std::string point_id(const std::string& pattern, std::size_t index, std::size_t 
   return sanitise(id);
 }
 
+// Whether a dotted path names a value of the tree; one nlohmann cannot follow (an empty or
+// non-numeric array index, "platform.accelerators..0") names nothing.
+bool path_exists(const Json& root, const std::string& dotted) {
+  try {
+    return root.contains(Json::json_pointer(common::dotted_to_pointer(dotted)));
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
 }  // namespace
 
-SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
+SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::size_t max_points) {
   Json root = common::load_json_file(path);
   JsonNode top(root, path);
   top.as_object();
@@ -76,7 +87,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
   fs::path base(base_rel);
   if (base.is_relative()) base = fs::path(path).parent_path() / base;
   s.base = fs::absolute(base).lexically_normal().string();
-  if (!fs::exists(s.base)) top.child("base").fail("the base scenario \"" + base_rel + "\" does not exist");
+  std::error_code ec;  // a path the OS refuses (a component over 255 bytes) does not exist either
+  if (!fs::exists(s.base, ec)) top.child("base").fail("the base scenario \"" + base_rel + "\" does not exist");
   const bool seeds = top.get_bool("seed", false);
   const std::string pattern = top.get_string("id", "p{index}");
   std::vector<Axis> grid, zip;
@@ -86,6 +98,10 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
       top.child("points").fail("an explicit \"points\" list replaces \"grid\" and \"zip\"");
     JsonNode list = top.child("points");
     if (list.array_size() == 0) list.fail_expected("a non-empty array of points");
+    if (list.array_size() > max_points) {
+      list.fail("the sweep has " + std::to_string(list.array_size()) + " points; at most " +
+                std::to_string(max_points) + " are allowed");
+    }
     for (std::size_t i = 0; i < list.array_size(); ++i) {
       JsonNode p = list.element(i);
       if (!p.value().is_object() || p.value().empty()) p.fail_expected("an object of \"dotted.path\": value");
@@ -108,6 +124,18 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
       }
     }
     if (grid.empty() && zip.empty()) top.fail("a sweep needs \"grid\", \"zip\" or \"points\"");
+    // The number of points, counted before the product is built (it can exceed any memory).
+    double count = zip.empty() ? 1.0 : static_cast<double>(zip.front().values.size());
+    std::string factors = zip.empty() ? "" : std::to_string(zip.front().values.size()) + " zipped";
+    for (const Axis& a : grid) {
+      count *= static_cast<double>(a.values.size());
+      factors += (factors.empty() ? "" : " x ") + std::to_string(a.values.size());
+    }
+    if (count > static_cast<double>(max_points)) {
+      std::ostringstream os;
+      os << "the sweep has " << count << " points (" << factors << "); at most " << max_points << " are allowed";
+      top.fail(os.str());
+    }
     // The grid's cartesian product (last axis fastest), crossed with the zipped groups.
     std::vector<SweepPoint> acc(1);
     for (const Axis& a : grid) {
@@ -142,8 +170,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
   for (const SweepPoint& p : points) {
     for (const auto& kv : p.values) {
       if (seen.insert(kv.first).second) s.axes.push_back(kv.first);
-      const Json::json_pointer ptr(common::dotted_to_pointer(kv.first));
-      if (!base_s.resolved.contains(ptr)) {
+      if (!path_exists(base_s.resolved, kv.first)) {
         const std::string where =
             top.has("points")
                 ? "/points"
@@ -168,6 +195,10 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir) {
   if (seeds) s.axes.push_back("seed");
   std::set<std::string> ids;
   for (const SweepPoint& p : points) {
+    if (p.id.size() > sc::kMaxIdBytes) {
+      top.child("id").fail("the id pattern gives point ids of " + std::to_string(p.id.size()) +
+                           " characters; at most " + std::to_string(sc::kMaxIdBytes) + " (an id names a directory)");
+    }
     if (!ids.insert(p.id).second)
       top.child("id").fail("the id pattern gives two points the id \"" + p.id + "\"");
   }

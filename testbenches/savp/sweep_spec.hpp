@@ -31,7 +31,13 @@ struct SweepSpec {
   common::Json resolved;  // the sweep after resolution (written to OUTDIR/sweep.json)
 };
 
-// Throws common::InputError (exit 2) for a bad sweep; data_dir: the shipped scenarios/ tree.
-SweepSpec load_sweep(const std::string& path, const std::string& data_dir);
+// The most points a sweep may have: each is loaded and planned before anything runs, so a typo that
+// multiplies the grid (a long value list, one axis too many) is refused instead of running for hours.
+constexpr std::size_t kMaxSweepPoints = 100000;
+
+// Throws common::InputError (exit 2) for a bad sweep, or one with more than max_points points;
+// data_dir: the shipped scenarios/ tree.
+SweepSpec load_sweep(const std::string& path, const std::string& data_dir,
+                     std::size_t max_points = kMaxSweepPoints);
 
 }  // namespace savp::tb

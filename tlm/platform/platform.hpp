@@ -47,7 +47,7 @@ class Platform : public sc_core::sc_module {
   // Base-protocol checkers on every socket: on when the environment sets SAVP_PROTOCOL_CHECK=1
   // (the test suite does). Their violations, one message each.
   std::vector<std::string> protocol_violations() const;
-  const TraceWriter* trace() const { return trace_.get(); }
+  const TraceWriter* trace_writer() const { return trace_.get(); }
   // Ends the waveform file (call after the simulation).
   void close_vcd();
 

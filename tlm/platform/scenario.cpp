@@ -32,8 +32,9 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   JsonNode top(root, file);
   top.as_object();
   s.id = top.get_string("id");
-  if (s.id.empty() || s.id.find_first_of("/\\ \t") != std::string::npos) {
-    top.child("id").fail_expected("a non-empty name without spaces or slashes");
+  if (s.id.empty() || s.id.size() > kMaxIdBytes || s.id.find_first_of("/\\ \t") != std::string::npos) {
+    top.child("id").fail_expected("a non-empty name without spaces or slashes, at most " +
+                                  std::to_string(kMaxIdBytes) + " characters");
   }
   s.description = top.get_string("description", "");
   s.seed = static_cast<std::uint64_t>(top.get_int("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));

@@ -92,6 +92,10 @@ struct Scenario {
   common::Json resolved;  // the scenario after includes and --set
 };
 
+// The longest id a user gives (a scenario id, a sweep point id): it becomes a directory name, and file
+// systems refuse components over 255 bytes; the rest leaves room for suffixes.
+constexpr std::size_t kMaxIdBytes = 200;
+
 // Engine types this build knows.
 std::vector<std::string> engine_types();
 

@@ -34,6 +34,11 @@ bad_case("no accelerators" ${BAD}/no-accelerators.json
   STDERR "bad/no-accelerators.json" "/platform/accelerators" "expected at least one accelerator")
 bad_case("missing workload" ${BAD}/missing-workload.json
   STDERR "bad/missing-workload.json: /:" "missing required key \"workload\"")
+bad_case("include naming a device" ${BAD}/include-device.json
+  STDERR "/dev/zero" "not a regular file, expected a JSON file")
+# Found by fuzz_scenario: a number beyond double range escaped the reader as a nlohmann exception.
+bad_case("number beyond double range" ${BAD}/number-overflow.json
+  STDERR "bad/number-overflow.json" "malformed JSON: number overflow parsing '2147481e308'")
 bad_case("global token count too large" ${BAD}/huge-global-count.json
   STDERR "bad/huge-global-count.json" "/workload/pattern/global_tokens" "expected an integer in [0, 16777216], found 2147483648")
 
@@ -43,6 +48,10 @@ bad_case("zero seq_len" ${DEF} SET workload.seq_len=0
 bad_case("negative seq_len" ${DEF} SET workload.seq_len=-5 STDERR "default.json" "/workload/seq_len" "found -5")
 bad_case("head_dim too large" ${DEF} SET workload.head_dim=100000
   STDERR "default.json" "/workload/head_dim" "expected an integer in [1, 65536], found 100000")
+bad_case("set number beyond double range" ${DEF} SET workload.seq_len=1e999
+  STDERR "default.json" "/workload/seq_len" "found \"1e999\"")
+string(REPEAT "n" 201 LONG_ID)
+bad_case("scenario id too long" ${DEF} SET id=${LONG_ID} STDERR "default.json" "/id" "at most 200 characters")
 bad_case("wrong type" ${DEF} SET workload.heads=two STDERR "default.json" "/workload/heads" "found \"two\"")
 bad_case("zero array rows" ${DEF} SET platform.accelerators.0.array.rows=0
   STDERR "default.json" "/platform/accelerators/0/array/rows" "expected an integer in [1, 4096], found 0")
@@ -111,6 +120,8 @@ foreach(c
     STDERR "good-npy.json" "/workload/data/" "${f}.npy" "${msg}")
 endforeach()
 
+bad_case("npy from a device" ${BAD}/good-npy.json SET workload.data.q=/dev/zero
+  STDERR "good-npy.json" "/workload/data/q" "/dev/zero" "not a regular file")
 bad_case("npy K shorter than Q" ${BAD}/good-npy.json SET workload.data.k=npy/seq16.npy
   STDERR "good-npy.json" "/workload/data/k" "seq16.npy" "Q, K and V must have the same sequence length, found Q (32, 16), K (16, 16)")
 

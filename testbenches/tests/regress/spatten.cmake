@@ -40,6 +40,8 @@ bad_case("spatten threshold outside (0, 1)" ${SPS} SET ${SPA}.quantisation.thres
   STDERR "/platform/accelerators/0/quantisation/threshold" "expected a threshold in (0, 1)")
 bad_case("spatten trace head count disagrees" ${SPT} SET workload.heads=16
   STDERR "/workload/heads" "has 12 heads per layer, the workload says 16")
+bad_case("spatten trace from a device" ${BAD}/spatten-broken-trace.json SET workload.data.trace=/dev/zero
+  STDERR "/workload/data/trace" "/dev/zero" "not a regular file")
 bad_case("spatten malformed trace row" ${BAD}/spatten-broken-trace.json
   STDERR "/workload/data/trace" "spatten-broken-trace.csv (line 6, column key_fetch_num)" "k larger than L")
 bad_case("spatten context larger than the SRAM" ${SPS} SET ${SPA}.sram_kib=8

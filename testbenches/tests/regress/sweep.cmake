@@ -16,7 +16,11 @@ savp_case("validate a sweep" STDOUT "valid sweep" STDOUT "4 points" ARGS validat
 foreach(c "unknown-key;/grdi;unknown key" "empty-axis;/grid/workload.seq_len;expected a non-empty array"
           "missing-path;/grid/workload.seqlen;does not exist in the base scenario"
           "zip-lengths;/zip/workload.heads;zipped axes move together" "bad-point;point 1 (p1);/workload/seq_len"
-          "no-axes;sweep-no-axes.json: /:;a sweep needs")
+          "no-axes;sweep-no-axes.json: /:;a sweep needs"
+          "too-many;sweep-too-many.json: /:;the sweep has 1e+06 points (10 x 10 x 10 x 10 x 10 x 10); at most 100000"
+          "long-base;sweep-long-base.json: /base;does not exist"
+          "long-id;sweep-long-id.json: /id;point ids of 253 characters; at most 200"
+          "bad-index;/grid/platform.accelerators..0.array.rows;does not exist in the base scenario")
   list(GET c 0 n)
   list(GET c 1 where)
   list(GET c 2 what)
