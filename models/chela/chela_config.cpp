@@ -1,5 +1,7 @@
 #include "models/chela/chela_config.hpp"
 
+#include "models/dense/dense_config.hpp"
+
 namespace savp::chela {
 
 ChelaConfig ChelaConfig::parse(common::JsonNode node) {
@@ -7,12 +9,7 @@ ChelaConfig ChelaConfig::parse(common::JsonNode node) {
   node.get_choice("type", {"chela"});
   c.name = node.get_string("name", c.name);
   c.clock_mhz = node.get_number_in("clock_mhz", c.clock_mhz, 1, 100000);
-  if (node.has("array")) {
-    common::JsonNode a = node.object_at("array");
-    c.array.rows = static_cast<std::uint32_t>(a.get_int("rows", 32, 1, 4096));
-    c.array.cols = static_cast<std::uint32_t>(a.get_int("cols", 32, 1, 4096));
-    a.finish();
-  }
+  c.array = dense::parse_array_shape(node, c.array);
   c.chunk = static_cast<std::uint32_t>(node.get_int("chunk", c.chunk, 1, 1 << 16));
   if (node.has("datapath")) {
     common::JsonNode d = node.object_at("datapath");

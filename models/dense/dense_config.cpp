@@ -24,17 +24,22 @@ double DenseConfig::default_tolerance() const {
   }
 }
 
+ArrayShape parse_array_shape(common::JsonNode& node, ArrayShape shape) {
+  if (node.has("array")) {
+    common::JsonNode a = node.object_at("array");
+    shape.rows = static_cast<std::uint32_t>(a.get_int("rows", shape.rows, 1, 4096));
+    shape.cols = static_cast<std::uint32_t>(a.get_int("cols", shape.cols, 1, 4096));
+    a.finish();
+  }
+  return shape;
+}
+
 DenseConfig DenseConfig::parse(common::JsonNode node) {
   DenseConfig c;
   node.get_choice("type", {"dense"});
   c.name = node.get_string("name", c.name);
   c.clock_mhz = node.get_number_in("clock_mhz", c.clock_mhz, 1, 100000);
-  if (node.has("array")) {
-    common::JsonNode a = node.object_at("array");
-    c.array.rows = static_cast<std::uint32_t>(a.get_int("rows", 32, 1, 4096));
-    c.array.cols = static_cast<std::uint32_t>(a.get_int("cols", 32, 1, 4096));
-    a.finish();
-  }
+  c.array = parse_array_shape(node, c.array);
   c.dataflow = dataflow_from_string(node.get_choice("dataflow", {"os", "ws", "is"}, "os"));
   c.timing = timing_convention_from_string(node.get_choice("timing", {"pipelined", "scalesim"}, "pipelined"));
   if (node.has("datapath")) {

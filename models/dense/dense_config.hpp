@@ -46,4 +46,8 @@ struct DenseConfig {
   static DenseConfig parse(common::JsonNode node);
 };
 
+// The optional "array": {"rows", "cols"} of an engine built on a systolic array (dense, chela);
+// absent keys keep `shape`'s values.
+ArrayShape parse_array_shape(common::JsonNode& node, ArrayShape shape);
+
 }  // namespace savp::dense

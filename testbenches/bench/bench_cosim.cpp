@@ -13,7 +13,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
-#include <functional>
 #include <string>
 
 #include "models/common/random.hpp"
@@ -22,6 +21,7 @@
 #include "models/salo/scheduler.hpp"
 #include "models/spatten/topk_engine.hpp"
 #include "testbenches/cosim/salo_rtl.hpp"
+#include "testbenches/cosim/thread_runner.hpp"
 #include "testbenches/cosim/topk_rtl.hpp"
 
 using namespace savp;
@@ -33,20 +33,6 @@ double cpu_since(std::clock_t c0) { return static_cast<double>(std::clock() - c0
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
-
-struct Runner : sc_core::sc_module {
-  std::function<void()> body;
-  std::string failure;
-  SC_HAS_PROCESS(Runner);
-  explicit Runner(sc_core::sc_module_name n) : sc_module(n) { SC_THREAD(run); }
-  void run() {
-    try {
-      body();
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-  }
-};
 
 struct Options {
   std::size_t tiles = 200, seq_len = 4096, topk_jobs = 200, topk_n = 1024;
@@ -79,12 +65,7 @@ bool same(const salo::RowPartial& a, const salo::RowPartial& b) {
 
 int sc_main(int argc, char** argv) {
   const Options opt = parse(argc, argv);
-  salo::ArrayConfig cfg;
-  cfg.rows = cosim::kSaloR;
-  cfg.cols = cosim::kSaloC;
-  cfg.global_rows = cosim::kSaloGR;
-  cfg.global_cols = cosim::kSaloGC;
-  cfg.head_dim = cosim::kSaloD;
+  const salo::ArrayConfig cfg = cosim::salo_rtl_config();
   salo::SchedulerConfig sch;
   sch.rows = cfg.rows;
   sch.cols = cfg.cols;
@@ -103,7 +84,7 @@ int sc_main(int argc, char** argv) {
   spatten::TopkConfig tcfg;
   tcfg.parallelism = cosim::kTopkP;
   cosim::TopkRtl topk("topk_rtl", tcfg, 7, 1.0, true);
-  Runner r("runner");
+  cosim::ThreadRunner r("runner");
   std::uint64_t model_cycles = 0, rtl_cycles = 0, rtl_clock = 0, mismatches = 0;
   double model_s = 0, rtl_s = 0, topk_model_s = 0, topk_rtl_s = 0, model_cpu = 0, rtl_cpu = 0,
          topk_rtl_cpu = 0;

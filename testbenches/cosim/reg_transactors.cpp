@@ -10,15 +10,6 @@ Tlm2Reg::Tlm2Reg(sc_core::sc_module_name name, CosimClock& clock)
   tgt_socket.register_b_transport(this, &Tlm2Reg::b_transport);
 }
 
-void Tlm2Reg::bind(RegPins& p) {
-  req(p.req);
-  we(p.we);
-  addr(p.addr);
-  wdata(p.wdata);
-  ack(p.ack);
-  rdata(p.rdata);
-}
-
 void Tlm2Reg::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) {
   sc_core::wait(delay);
   delay = sc_core::SC_ZERO_TIME;
@@ -55,44 +46,28 @@ void Tlm2Reg::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay) 
   t.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
-std::uint64_t Tlm2Reg::read(std::uint32_t a) {
-  std::uint64_t v = 0;
+std::uint64_t Tlm2Reg::access(bool write, std::uint32_t a, std::uint64_t v) {
   tlm::tlm_generic_payload t;
-  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   t.set_address(a);
   t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
   t.set_data_length(8);
   t.set_streaming_width(8);
   sc_core::sc_time d = sc_core::SC_ZERO_TIME;
   b_transport(t, d);
-  if (t.is_response_error()) throw std::runtime_error(std::string(name()) + ": register read failed");
+  if (t.is_response_error()) {
+    throw std::runtime_error(std::string(name()) + ": register " + (write ? "write" : "read") + " failed");
+  }
   return v;
 }
 
-void Tlm2Reg::write(std::uint32_t a, std::uint64_t v) {
-  tlm::tlm_generic_payload t;
-  t.set_command(tlm::TLM_WRITE_COMMAND);
-  t.set_address(a);
-  t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
-  t.set_data_length(8);
-  t.set_streaming_width(8);
-  sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-  b_transport(t, d);
-  if (t.is_response_error()) throw std::runtime_error(std::string(name()) + ": register write failed");
-}
+std::uint64_t Tlm2Reg::read(std::uint32_t a) { return access(false, a, 0); }
+
+void Tlm2Reg::write(std::uint32_t a, std::uint64_t v) { access(true, a, v); }
 
 Reg2Tlm::Reg2Tlm(sc_core::sc_module_name name, CosimClock& clock)
     : sc_module(name), init_socket("init_socket"), clock_(clock) {
   SC_THREAD(run);
-}
-
-void Reg2Tlm::bind(RegPins& p) {
-  req(p.req);
-  we(p.we);
-  addr(p.addr);
-  wdata(p.wdata);
-  ack(p.ack);
-  rdata(p.rdata);
 }
 
 void Reg2Tlm::run() {

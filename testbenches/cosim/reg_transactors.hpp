@@ -31,6 +31,17 @@ struct RegPins {
         rdata((p + "_rdata").c_str()) {}
 };
 
+// Binds a transactor's req/we/addr/wdata/ack/rdata ports (either direction) to `p`.
+template <typename Ports>
+void bind_reg_ports(Ports& m, RegPins& p) {
+  m.req(p.req);
+  m.we(p.we);
+  m.addr(p.addr);
+  m.wdata(p.wdata);
+  m.ack(p.ack);
+  m.rdata(p.rdata);
+}
+
 class Tlm2Reg : public sc_core::sc_module {
  public:
   tlm_utils::simple_target_socket<Tlm2Reg> tgt_socket;
@@ -41,13 +52,14 @@ class Tlm2Reg : public sc_core::sc_module {
   sc_core::sc_in<std::uint64_t> rdata;
 
   Tlm2Reg(sc_core::sc_module_name name, CosimClock& clock);
-  void bind(RegPins& p);
+  void bind(RegPins& p) { bind_reg_ports(*this, p); }
   // Convenience for a caller thread: one access through the socket's own b_transport.
   std::uint64_t read(std::uint32_t a);
   void write(std::uint32_t a, std::uint64_t v);
 
  private:
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
+  std::uint64_t access(bool write, std::uint32_t a, std::uint64_t v);  // read(), write()
   CosimClock& clock_;
 };
 
@@ -62,7 +74,7 @@ class Reg2Tlm : public sc_core::sc_module {
 
   SC_HAS_PROCESS(Reg2Tlm);
   Reg2Tlm(sc_core::sc_module_name name, CosimClock& clock);
-  void bind(RegPins& p);
+  void bind(RegPins& p) { bind_reg_ports(*this, p); }
 
  private:
   void run();

@@ -40,76 +40,23 @@ std::string salo_rtl_check(const salo::ArrayConfig& cfg) {
 
 SaloRtl::SaloRtl(sc_core::sc_module_name name, const salo::ArrayConfig& cfg, double period_ns, bool delta,
                  const std::string& vcd_path)
-    : sc_module(name),
+    : RtlBlock(name, period_ns, delta),
       cfg_(cfg),
-      clock_("clock", period_ns, delta),
       rtl_(std::make_unique<Vsalo_array>("rtl")),
       opnd_tx_("opnd_tx", clock_),
       result_rx_("result_rx", clock_, 0),
-      reg_tx_("reg_tx", clock_),
       result_mem_("result_mem", kNR * kBeatBytes) {
   const std::string why = salo_rtl_check(cfg);
   if (!why.empty()) throw std::invalid_argument(why);
-  rtl_->clk(clock_.clk);
-  rtl_->rst(rst_);
-  rtl_->reg_req(reg_.req);
-  rtl_->reg_we(reg_.we);
-  rtl_->reg_addr(reg_.addr);
-  rtl_->reg_wdata(reg_.wdata);
-  rtl_->reg_ack(reg_.ack);
-  rtl_->reg_rdata(reg_.rdata);
-  rtl_->in_valid(in_.valid);
-  rtl_->in_ready(in_.ready);
-  rtl_->in_data(in_.data);
-  rtl_->in_last(in_.last);
-  rtl_->out_valid(out_.valid);
-  rtl_->out_ready(out_.ready);
-  rtl_->out_data(out_.data);
-  rtl_->out_last(out_.last);
-  opnd_tx_.bind(in_);
-  result_rx_.bind(out_);
-  reg_tx_.bind(reg_);
+  bind_block(*rtl_, in_, opnd_tx_, out_, result_rx_, vcd_path);
   result_rx_.init_socket.bind(result_mem_.tgt_socket);
   opnd_socket.bind(opnd_tx_.tgt_socket);
-  reg_socket.bind(reg_tx_.tgt_socket);
-  if (!vcd_path.empty()) clock_.trace(*rtl_, vcd_path);
 }
 
 SaloRtl::~SaloRtl() = default;
 
-void SaloRtl::transport(tlm_utils::simple_initiator_socket<SaloRtl>& s, bool write, std::uint64_t addr,
-                        void* data, unsigned bytes) {
-  tlm::tlm_generic_payload t;
-  t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  t.set_address(addr);
-  t.set_data_ptr(static_cast<unsigned char*>(data));
-  t.set_data_length(bytes);
-  t.set_streaming_width(bytes);
-  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-  s->b_transport(t, d);
-  if (!t.is_response_ok()) throw std::runtime_error(std::string(name()) + ": transaction to the RTL failed");
-}
-
-std::uint64_t SaloRtl::reg_read(std::uint32_t addr) {
-  std::uint64_t v = 0;
-  transport(reg_socket, false, addr, &v, 8);
-  return v;
-}
-
-void SaloRtl::reg_write(std::uint32_t addr, std::uint64_t value) {
-  transport(reg_socket, true, addr, &value, 8);
-}
-
 void SaloRtl::reset_once() {
-  if (reset_) return;
-  reset_ = true;
-  rst_.write(true);
-  clock_.hold();
-  for (int i = 0; i < 2; ++i) wait_sample(clock_);
-  rst_.write(false);
-  wait_sample(clock_);
-  clock_.release();
+  if (!reset_pulse()) return;
   const std::uint64_t id = reg_read(reg::kId);
   const std::uint64_t want = 0x53414C4Full | (std::uint64_t{kSaloR} << 32) | (std::uint64_t{kSaloC} << 40) |
                              (std::uint64_t{kSaloGR} << 48) | (std::uint64_t{kSaloGC} << 56);

@@ -20,7 +20,7 @@
 #include "models/salo/tile_backend.hpp"
 #include "testbenches/cosim/byte_target.hpp"
 #include "testbenches/cosim/cosim_clock.hpp"
-#include "testbenches/cosim/reg_transactors.hpp"
+#include "testbenches/cosim/rtl_block.hpp"
 #include "testbenches/cosim/stream_transactors.hpp"
 
 class Vsalo_array;
@@ -33,13 +33,23 @@ inline constexpr unsigned kSaloD = SAVP_RTL_SALO_D;                             
 inline constexpr int kSaloBeatBits = 64 + 32 * kSaloD;
 using SaloBeat = sc_dt::sc_bv<kSaloBeatBits>;
 
+// The array the RTL was verilated as (fixed datapath; the other fields at their defaults).
+inline salo::ArrayConfig salo_rtl_config() {
+  salo::ArrayConfig c;
+  c.rows = kSaloR;
+  c.cols = kSaloC;
+  c.global_rows = kSaloGR;
+  c.global_cols = kSaloGC;
+  c.head_dim = kSaloD;
+  return c;
+}
+
 // Why the verilated array cannot run `cfg` (empty when it can).
 std::string salo_rtl_check(const salo::ArrayConfig& cfg);
 
-class SaloRtl : public sc_core::sc_module, public salo::TileBackend {
+class SaloRtl : public RtlBlock, public salo::TileBackend {
  public:
   tlm_utils::simple_initiator_socket<SaloRtl> opnd_socket{"opnd_socket"};  // -> Tlm2Stream (operands)
-  tlm_utils::simple_initiator_socket<SaloRtl> reg_socket{"reg_socket"};    // -> Tlm2Reg (registers)
 
   // vcd_path: waves.vcd of the RTL (empty: none). delta: clock in delta cycles (see CosimClock).
   SaloRtl(sc_core::sc_module_name name, const salo::ArrayConfig& cfg, double period_ns, bool delta,
@@ -49,28 +59,18 @@ class SaloRtl : public sc_core::sc_module, public salo::TileBackend {
   salo::BackendTile run(const salo::SaloTile& tile, salo::TileRunner& codes,
                         const std::vector<salo::RowPartial>& prev, bool flush) override;
   std::uint64_t drain() override;
-  const CosimClock& clock() const { return clock_; }
   std::uint64_t tiles() const { return tiles_; }
 
  private:
   void reset_once();
-  std::uint64_t reg_read(std::uint32_t addr);
-  void reg_write(std::uint32_t addr, std::uint64_t value);
-  void transport(tlm_utils::simple_initiator_socket<SaloRtl>& s, bool write, std::uint64_t addr, void* data,
-                 unsigned bytes);
   void add_beat(std::uint32_t addr, const std::int16_t* codes);
 
   salo::ArrayConfig cfg_;
-  CosimClock clock_;
   std::unique_ptr<Vsalo_array> rtl_;
-  sc_core::sc_signal<bool> rst_{"rst"};
   StreamPins<SaloBeat> in_{"in"}, out_{"out"};
-  RegPins reg_{"reg"};
   Tlm2Stream<SaloBeat> opnd_tx_;
   Stream2Tlm<SaloBeat> result_rx_;
-  Tlm2Reg reg_tx_;
   ByteTarget result_mem_;
-  bool reset_ = false;
   std::uint64_t tiles_ = 0;
   std::vector<std::uint8_t> beats_;  // the operand write being built
 };

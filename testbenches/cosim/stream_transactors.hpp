@@ -38,6 +38,15 @@ struct StreamPins {
         data((prefix + "_data").c_str()) {}
 };
 
+// Binds a transactor's valid/last/data/ready ports (either direction) to `p`.
+template <typename Ports, typename Pins>
+void bind_stream_ports(Ports& m, Pins& p) {
+  m.valid(p.valid);
+  m.last(p.last);
+  m.data(p.data);
+  m.ready(p.ready);
+}
+
 template <typename T>
 class Tlm2Stream : public sc_core::sc_module {
  public:
@@ -51,10 +60,7 @@ class Tlm2Stream : public sc_core::sc_module {
   }
   template <typename Pins>
   void bind(Pins& p) {
-    valid(p.valid);
-    last(p.last);
-    data(p.data);
-    ready(p.ready);
+    bind_stream_ports(*this, p);
   }
   std::uint64_t beats() const { return beats_; }
 
@@ -110,10 +116,7 @@ class Stream2Tlm : public sc_core::sc_module {
   }
   template <typename Pins>
   void bind(Pins& p) {
-    valid(p.valid);
-    last(p.last);
-    data(p.data);
-    ready(p.ready);
+    bind_stream_ports(*this, p);
   }
   std::uint64_t beats() const { return beats_; }
   std::uint64_t packets() const { return packets_; }  // beats with last

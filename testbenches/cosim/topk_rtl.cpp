@@ -44,75 +44,24 @@ std::string topk_rtl_check(const spatten::TopkConfig& cfg) {
 
 TopkRtl::TopkRtl(sc_core::sc_module_name name, const spatten::TopkConfig& cfg, std::uint64_t seed,
                  double period_ns, bool delta, const std::string& vcd_path)
-    : sc_module(name),
+    : RtlBlock(name, period_ns, delta),
       cfg_(cfg),
       seed_(seed),
-      clock_("clock", period_ns, delta),
       rtl_(std::make_unique<Vtopk_engine>("rtl")),
       cand_tx_("cand_tx", clock_),
       kept_rx_("kept_rx", clock_, 0),
-      reg_tx_("reg_tx", clock_),
       kept_mem_("kept_mem", (kTopkNmax / kTopkP + 1) * beat_bytes<TopkBeat>()) {
   const std::string why = topk_rtl_check(cfg);
   if (!why.empty()) throw std::invalid_argument(why);
-  rtl_->clk(clock_.clk);
-  rtl_->rst(rst_);
-  rtl_->reg_req(reg_.req);
-  rtl_->reg_we(reg_.we);
-  rtl_->reg_addr(reg_.addr);
-  rtl_->reg_wdata(reg_.wdata);
-  rtl_->reg_ack(reg_.ack);
-  rtl_->reg_rdata(reg_.rdata);
-  rtl_->in_valid(in_.valid);
-  rtl_->in_ready(in_.ready);
-  rtl_->in_data(in_.data);
-  rtl_->in_last(in_.last);
-  rtl_->out_valid(out_.valid);
-  rtl_->out_ready(out_.ready);
-  rtl_->out_data(out_.data);
-  rtl_->out_last(out_.last);
-  cand_tx_.bind(in_);
-  kept_rx_.bind(out_);
-  reg_tx_.bind(reg_);
+  bind_block(*rtl_, in_, cand_tx_, out_, kept_rx_, vcd_path);
   kept_rx_.init_socket.bind(kept_mem_.tgt_socket);
   cand_socket.bind(cand_tx_.tgt_socket);
-  reg_socket.bind(reg_tx_.tgt_socket);
-  if (!vcd_path.empty()) clock_.trace(*rtl_, vcd_path);
 }
 
 TopkRtl::~TopkRtl() = default;
 
-void TopkRtl::transport(tlm_utils::simple_initiator_socket<TopkRtl>& s, bool write, std::uint64_t addr, void* data,
-                        unsigned bytes) {
-  tlm::tlm_generic_payload t;
-  t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
-  t.set_address(addr);
-  t.set_data_ptr(static_cast<unsigned char*>(data));
-  t.set_data_length(bytes);
-  t.set_streaming_width(bytes);
-  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_core::sc_time d = sc_core::SC_ZERO_TIME;
-  s->b_transport(t, d);
-  if (!t.is_response_ok()) throw std::runtime_error(std::string(name()) + ": transaction to the RTL failed");
-}
-
-std::uint64_t TopkRtl::reg_read(std::uint32_t addr) {
-  std::uint64_t v = 0;
-  transport(reg_socket, false, addr, &v, 8);
-  return v;
-}
-
-void TopkRtl::reg_write(std::uint32_t addr, std::uint64_t value) { transport(reg_socket, true, addr, &value, 8); }
-
 void TopkRtl::reset_once() {
-  if (reset_) return;
-  reset_ = true;
-  rst_.write(true);
-  clock_.hold();
-  for (int i = 0; i < 2; ++i) wait_sample(clock_);
-  rst_.write(false);
-  wait_sample(clock_);
-  clock_.release();
+  if (!reset_pulse()) return;
   if ((reg_read(reg::kId) & 0xFFFFFFFFu) != 0x544F504Bu || (reg_read(reg::kId) >> 32) != kTopkP) {
     throw std::runtime_error(std::string(name()) + ": unexpected top-k RTL ID register");
   }

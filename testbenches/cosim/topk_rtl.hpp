@@ -22,7 +22,7 @@
 #include "models/spatten/topk_engine.hpp"
 #include "testbenches/cosim/byte_target.hpp"
 #include "testbenches/cosim/cosim_clock.hpp"
-#include "testbenches/cosim/reg_transactors.hpp"
+#include "testbenches/cosim/rtl_block.hpp"
 #include "testbenches/cosim/stream_transactors.hpp"
 
 class Vtopk_engine;
@@ -39,10 +39,9 @@ double topk_decode(std::uint64_t code);
 // Why the verilated top-k RTL cannot run `cfg` (empty when it can).
 std::string topk_rtl_check(const spatten::TopkConfig& cfg);
 
-class TopkRtl : public sc_core::sc_module, public spatten::TopkBackend {
+class TopkRtl : public RtlBlock, public spatten::TopkBackend {
  public:
   tlm_utils::simple_initiator_socket<TopkRtl> cand_socket{"cand_socket"};  // -> Tlm2Stream (candidates)
-  tlm_utils::simple_initiator_socket<TopkRtl> reg_socket{"reg_socket"};    // -> Tlm2Reg (registers)
 
   // vcd_path: waves.vcd of the RTL (empty: none). delta: clock in delta cycles (see CosimClock).
   TopkRtl(sc_core::sc_module_name name, const spatten::TopkConfig& cfg, std::uint64_t seed, double period_ns,
@@ -50,27 +49,18 @@ class TopkRtl : public sc_core::sc_module, public spatten::TopkBackend {
   ~TopkRtl() override;
 
   void select(const double* values, std::size_t n, std::size_t k, spatten::TopkResult& out) override;
-  std::uint64_t reg_read(std::uint32_t addr);
-  void reg_write(std::uint32_t addr, std::uint64_t value);
-  const CosimClock& clock() const { return clock_; }
 
  private:
   void reset_once();
-  void transport(tlm_utils::simple_initiator_socket<TopkRtl>& s, bool write, std::uint64_t addr, void* data, unsigned bytes);
 
   spatten::TopkConfig cfg_;
   std::uint64_t seed_;
-  CosimClock clock_;
   std::unique_ptr<Vtopk_engine> rtl_;
-  sc_core::sc_signal<bool> rst_{"rst"};
   StreamPins<std::uint64_t> in_{"in"};
   StreamPins<TopkBeat> out_{"out"};
-  RegPins reg_{"reg"};
   Tlm2Stream<std::uint64_t> cand_tx_;
   Stream2Tlm<TopkBeat> kept_rx_;
-  Tlm2Reg reg_tx_;
   ByteTarget kept_mem_;
-  bool reset_ = false;
   std::vector<std::uint64_t> codes_;
 };
 

@@ -13,43 +13,17 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <sstream>
 
 #include "models/common/random.hpp"
 #include "models/salo/pe_array.hpp"
 #include "testbenches/cosim/salo_rtl.hpp"
+#include "testbenches/cosim/thread_runner.hpp"
 
 using namespace savp;
 using savp::cosim::SaloRtl;
 
 namespace {
-
-struct Runner : sc_core::sc_module {
-  std::function<void()> body;
-  std::string failure;
-  SC_HAS_PROCESS(Runner);
-  explicit Runner(sc_core::sc_module_name n) : sc_module(n) { SC_THREAD(run); }
-  void run() {
-    try {
-      body();
-    } catch (const std::exception& e) {
-      failure = e.what();
-    } catch (...) {
-      failure = "a REQUIRE failed in the SystemC thread";  // Catch's own exception
-    }
-  }
-};
-
-salo::ArrayConfig rtl_config() {
-  salo::ArrayConfig c;
-  c.rows = cosim::kSaloR;
-  c.cols = cosim::kSaloC;
-  c.global_rows = cosim::kSaloGR;
-  c.global_cols = cosim::kSaloGC;
-  c.head_dim = cosim::kSaloD;
-  return c;
-}
 
 common::MatrixD random_matrix(common::Rng& rng, std::size_t rows, std::size_t cols, double sigma) {
   common::MatrixD m(rows, cols);
@@ -113,14 +87,14 @@ void require_same(const salo::RowPartial& want, const salo::RowPartial& got, con
 // Random tiles through the RTL and the model; prev partials from earlier tiles exercise the
 // weighted-sum unit. sigma: operand spread (large values saturate the exp argument and Q.K).
 void compare_with_model(bool delta, double sigma, double scale, int tiles, std::uint64_t seed) {
-  const salo::ArrayConfig cfg = rtl_config();
+  const salo::ArrayConfig cfg = cosim::salo_rtl_config();
   const std::uint32_t L = 160;
   common::Rng rng(seed);
   const common::MatrixD q = random_matrix(rng, L, cfg.head_dim, sigma);
   const common::MatrixD k = random_matrix(rng, L, cfg.head_dim, sigma);
   const common::MatrixD v = random_matrix(rng, L, cfg.head_dim, 1.0);
   SaloRtl rtl("salo", cfg, 1.0, delta);
-  Runner r("runner");
+  cosim::ThreadRunner r("runner");
   int checked = 0;
   std::uint64_t merges = 0, exp_sat = 0, qk_sat = 0, nonempty = 0;
   r.body = [&] {
@@ -183,17 +157,17 @@ TEST_CASE("SALO RTL: saturating operands equal the fixed datapath") {
 }
 
 TEST_CASE("SALO RTL: configurations the verilated array cannot run are refused") {
-  salo::ArrayConfig c = rtl_config();
+  salo::ArrayConfig c = cosim::salo_rtl_config();
   CHECK(cosim::salo_rtl_check(c).empty());
   c.rows += 1;
   CHECK(cosim::salo_rtl_check(c).find("built as") != std::string::npos);
-  c = rtl_config();
+  c = cosim::salo_rtl_config();
   c.head_dim = 32;
   CHECK_FALSE(cosim::salo_rtl_check(c).empty());
-  c = rtl_config();
+  c = cosim::salo_rtl_config();
   c.datapath = salo::Datapath::Float;
   CHECK(cosim::salo_rtl_check(c).find("fixed") != std::string::npos);
-  c = rtl_config();
+  c = cosim::salo_rtl_config();
   c.fixed.pwl_slope_frac_bits = 6;
   CHECK_FALSE(cosim::salo_rtl_check(c).empty());
 }
@@ -202,11 +176,11 @@ TEST_CASE("SALO RTL: waves.vcd of the array") {
   const std::string path = (std::filesystem::path(SAVP_TEST_OUT_DIR) / "salo_rtl_waves.vcd").string();
   std::filesystem::remove(path);
   {
-    const salo::ArrayConfig cfg = rtl_config();
+    const salo::ArrayConfig cfg = cosim::salo_rtl_config();
     common::Rng rng(3);
     const common::MatrixD q = random_matrix(rng, 32, cfg.head_dim, 1.0);
     SaloRtl rtl("salo", cfg, 2.0, false, path);
-    Runner r("runner");
+    cosim::ThreadRunner r("runner");
     r.body = [&] {
       salo::TileRunner model(q, q, q, cfg, 0.125);
       salo::SaloTile t;

@@ -8,34 +8,18 @@
 
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <sstream>
 #include <vector>
 
 #include "models/common/random.hpp"
 #include "models/spatten/topk_engine.hpp"
+#include "testbenches/cosim/thread_runner.hpp"
 #include "testbenches/cosim/topk_rtl.hpp"
 
 using namespace savp;
 using savp::cosim::TopkRtl;
 
 namespace {
-
-struct Runner : sc_core::sc_module {
-  std::function<void()> body;
-  bool done = false;
-  std::string failure;
-  SC_HAS_PROCESS(Runner);
-  explicit Runner(sc_core::sc_module_name n) : sc_module(n) { SC_THREAD(run); }
-  void run() {
-    try {
-      body();
-    } catch (const std::exception& e) {
-      failure = e.what();
-    }
-    done = true;
-  }
-};
 
 spatten::TopkConfig config(std::uint32_t overhead) {
   spatten::TopkConfig c;
@@ -61,7 +45,7 @@ void compare_with_model(std::uint32_t overhead, bool delta) {
   const std::uint64_t seed = 1234;
   TopkRtl rtl("topk", config(overhead), seed, 1.0, delta);
   spatten::TopkEngine model(config(overhead), seed);
-  Runner r("runner");
+  cosim::ThreadRunner r("runner");
   int checked = 0;
   r.body = [&] {
     common::Rng rng(99);
@@ -122,7 +106,7 @@ TEST_CASE("top-k RTL: waves.vcd on request") {
   std::filesystem::remove(path);
   {
     TopkRtl rtl("topk", config(3), 5, 2.0, false, path);
-    Runner r("runner");
+    cosim::ThreadRunner r("runner");
     r.body = [&] {
       spatten::TopkResult out;
       const std::vector<double> v{3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4};
@@ -144,7 +128,7 @@ TEST_CASE("top-k RTL: waves.vcd on request") {
 
 TEST_CASE("top-k RTL: a Verilog $finish stops the SystemC simulation") {
   TopkRtl rtl("topk", config(3), 5, 1.0, false);
-  Runner r("runner");
+  cosim::ThreadRunner r("runner");
   r.body = [&] {
     const std::vector<double> v{1, 2, 3};
     spatten::TopkResult out;
