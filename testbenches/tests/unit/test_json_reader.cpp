@@ -1,4 +1,6 @@
 // JsonNode: typed access with file + JSON pointer in every error; includes; --set overrides.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -56,7 +58,7 @@ TEST_CASE("json reader: integers given as floats are accepted only when integral
 
 TEST_CASE("json reader: includes splice the file in and errors name the included file", "[json]") {
   namespace fs = std::filesystem;
-  const fs::path dir = fs::temp_directory_path() / "savp_json_reader_test";
+  const fs::path dir = fs::temp_directory_path() / ("savp_json_reader_test_" + std::to_string(::getpid()));
   fs::create_directories(dir / "sub");
   std::ofstream(dir / "sub" / "inc.json") << R"({"rows": 0})";
   Json j = Json::parse(R"({"array": "sub/inc.json"})");
@@ -73,10 +75,10 @@ TEST_CASE("json reader: includes splice the file in and errors name the included
 
 TEST_CASE("json reader: malformed JSON reports line and column", "[json]") {
   namespace fs = std::filesystem;
-  const fs::path f = fs::temp_directory_path() / "savp_bad.json";
+  const fs::path f = fs::temp_directory_path() / ("savp_bad_" + std::to_string(::getpid()) + ".json");
   std::ofstream(f) << "{\n  \"a\": 1,\n  \"b\": ,\n}";
   const std::string m = message_of([&] { load_json_file(f.string()); });
-  CHECK_THAT(m, Catch::Contains("savp_bad.json: line 3"));
+  CHECK_THAT(m, Catch::Contains(".json: line 3"));
   CHECK_THAT(m, Catch::Contains("malformed JSON"));
   CHECK_THAT(message_of([&] { load_json_file("/nonexistent/x.json"); }), Catch::Contains("file not found"));
 }
@@ -117,7 +119,7 @@ TEST_CASE("json reader: --set refuses text that is not UTF-8", "[json]") {
 // Found by fuzz_scenario (testbenches/fuzz/regress/fuzz_scenario/number-overflow): a number beyond
 // double range is an out_of_range exception in nlohmann, not a parse_error, and escaped the reader.
 TEST_CASE("json reader: numbers beyond double range are bad input", "[json]") {
-  const std::string path = (std::filesystem::temp_directory_path() / "savp-number-overflow.json").string();
+  const std::string path = (std::filesystem::temp_directory_path() / ("savp-number-overflow-" + std::to_string(::getpid()) + ".json")).string();
   std::ofstream(path) << R"({"seq_len": 1e999})";
   CHECK_THAT(message_of([&] { load_json_file(path); }),
              Catch::Contains("malformed JSON: number overflow parsing '1e999'"));

@@ -256,15 +256,12 @@ TEST_CASE("spatten trace: gpt2-medium files (head pruning, unpruned baseline)", 
   CHECK(sum_keys(t) < sum_keys(b));
 }
 
-TEST_CASE("spatten trace: the medium file parses quickly", "[trace]") {
+TEST_CASE("spatten trace: the medium file parses", "[trace]") {
   const auto t0 = std::chrono::steady_clock::now();
   const PruningTrace t = load_pruning_trace(kMediumUnpruned);
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   INFO("gpt2-medium ptb (12288 rows) parsed in " << ms << " ms");
-  CHECK(t.rows.size() == 12288);
-#ifdef NDEBUG
-  CHECK(ms < 100.0);
-#endif
+  CHECK(t.rows.size() == 12288);  // speed is a benchmark figure (README), not asserted here
 }
 
 TEST_CASE("spatten trace: accepted format variants", "[trace]") {
