@@ -10,6 +10,7 @@
 #include "models/common/dma_spec.hpp"
 #include "models/common/energy_table.hpp"
 #include "models/common/workload_spec.hpp"
+#include "models/chela/chela_config.hpp"
 #include "models/dense/dense_config.hpp"
 #include "models/memory/dram_spec.hpp"
 #include "models/memory/memory_spec.hpp"
@@ -26,7 +27,7 @@ namespace {
 // The readers, in the order the selector byte indexes them (the seed corpus relies on it).
 void parse_with(unsigned selector, savp::common::JsonNode node, const std::string& presets) {
   using namespace savp;
-  switch (selector % 12) {
+  switch (selector % 13) {
     case 0: common::EnergyTable::parse(node); break;
     case 1: common::WorkloadSpec::parse(node); break;
     case 2: common::DmaSpec::parse(node); break;
@@ -38,7 +39,8 @@ void parse_with(unsigned selector, savp::common::JsonNode node, const std::strin
     case 8: dense::DenseConfig::parse(node); break;
     case 9: salo::SaloConfig::parse(node); break;
     case 10: spatten::SpattenConfig::parse(node); break;
-    default: sprint::SprintConfig::parse(node); break;
+    case 11: sprint::SprintConfig::parse(node); break;
+    default: chela::ChelaConfig::parse(node); break;
   }
 }
 

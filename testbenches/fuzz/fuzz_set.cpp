@@ -19,7 +19,7 @@ namespace {
 std::vector<std::string> shipped_scenarios() {
   namespace fs = std::filesystem;
   std::vector<std::string> out{savp::fuzz::data_dir() + "/default.json"};
-  for (const char* dir : {"dense", "salo", "spatten", "sprint", "memory"}) {
+  for (const char* dir : {"dense", "salo", "spatten", "sprint", "chela", "memory"}) {
     for (const auto& e : fs::directory_iterator(fs::path(savp::fuzz::data_dir()) / dir)) {
       if (e.path().extension() == ".json") out.push_back(e.path().string());
     }

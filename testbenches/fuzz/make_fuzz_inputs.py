@@ -22,12 +22,12 @@ REGRESS = ROOT / "testbenches" / "tests" / "regress"
 HARNESSES = ["fuzz_scenario", "fuzz_set", "fuzz_sweep", "fuzz_config", "fuzz_npy", "fuzz_pruning_trace"]
 # The order of the readers in fuzz_config.cpp's selector byte.
 CONFIG_READERS = ["energy", "workload", "dma", "memory", "dram", "reram", "sram", "traffic",
-                  "dense", "salo", "spatten", "sprint"]
+                  "dense", "salo", "spatten", "sprint", "chela"]
 
 
 def shipped_scenarios():
     """As fuzz_set.cpp enumerates them: default.json, then the engine/memory folders sorted."""
-    rest = [p for d in ("dense", "salo", "spatten", "sprint", "memory") for p in (SCEN / d).glob("*.json")]
+    rest = [p for d in ("dense", "salo", "spatten", "sprint", "chela", "memory") for p in (SCEN / d).glob("*.json")]
     return [SCEN / "default.json"] + sorted(rest, key=str)
 
 
