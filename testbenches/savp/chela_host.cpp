@@ -22,7 +22,7 @@ void HostDriver::run_chela_job(const JobSlot& slot) {
   const MemoryLayout& m = plan_.layout;
   const std::uint64_t L = w.seq_len, dim = w.head_dim, dv = w.value_dim;
   const common::QkvData qkv =
-      plan_.npy ? plan_.npy->head(slot.index) : common::generate_qkv(w.synthetic, L, dim, dv, slot.seed);
+      head_qkv(slot.index, slot.seed);
   const chela::ChelaRegions r = chela::chela_regions(cfg, m.diag, L, dv);
   const std::uint64_t lk = cfg.long_taps(L);
   const chela::ChelaKernels kern = chela::generate_kernels(dv, cfg.short_kernel, lk, common::derive_seed(slot.seed, 9));

@@ -65,6 +65,12 @@ std::uint64_t HostDriver::kick_and_wait(const common::JobDescriptor& d) {
   return status;
 }
 
+common::QkvData HostDriver::head_qkv(std::uint64_t index, std::uint64_t seed) const {
+  const common::WorkloadSpec& w = scenario_.workload;
+  return plan_.npy ? plan_.npy->head(index)
+                   : common::generate_qkv(w.synthetic, w.seq_len, w.head_dim, w.value_dim, seed);
+}
+
 void HostDriver::run_traffic_job(const JobSlot& slot) {
   const common::WorkloadSpec& w = scenario_.workload;
   const MemoryLayout& m = plan_.layout;
@@ -162,8 +168,7 @@ void HostDriver::run_job(const JobSlot& slot) {
     out_rows = w.M;
     out_cols = w.N;
   } else {
-    qkv = plan_.npy ? plan_.npy->head(slot.index)
-                    : common::generate_qkv(w.synthetic, w.seq_len, w.head_dim, w.value_dim, slot.seed);
+    qkv = head_qkv(slot.index, slot.seed);
     auto pq = pack_matrix(qkv.q, fmt, acc.int_bits(), d.scale_a);
     auto pk = pack_matrix(qkv.k, fmt, acc.int_bits(), d.scale_b);
     auto pv = pack_matrix(qkv.v, fmt, acc.int_bits(), d.scale_c);

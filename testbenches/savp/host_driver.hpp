@@ -56,6 +56,8 @@ class HostDriver : public sc_core::sc_module {
   void run_spatten_job(const JobSlot& slot);  // spatten_host.cpp
   void run_sprint_job(const JobSlot& slot);   // sprint_host.cpp
   void run_chela_job(const JobSlot& slot);    // chela_host.cpp
+  // Q, K, V of one head: from the .npy files when the workload names them, else generated with seed.
+  common::QkvData head_qkv(std::uint64_t index, std::uint64_t seed) const;
   // Writes the descriptor, rings the doorbell, waits for the IRQ, acknowledges it; returns STATUS.
   std::uint64_t kick_and_wait(const common::JobDescriptor& d);
 

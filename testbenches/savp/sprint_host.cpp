@@ -72,7 +72,7 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
   const MemoryLayout& m = plan_.layout;
   const std::uint64_t L = w.seq_len, dim = w.head_dim, dv = w.value_dim;
   const common::QkvData d =
-      plan_.npy ? plan_.npy->head(slot.index) : common::generate_qkv(w.synthetic, L, dim, dv, slot.seed);
+      head_qkv(slot.index, slot.seed);
   common::JobDescriptor desc;
   desc.kind = common::JobKind::Attention;
   const std::uint64_t valid = w.valid_tokens(slot.batch);  // padded batches: the rest is padding
