@@ -4,6 +4,8 @@
 #include <limits>
 #include <stdexcept>
 
+#include "models/common/dot_rows.hpp"
+
 namespace savp::common {
 
 MatrixD reference_attention(const MatrixD& q, const MatrixD& k, const MatrixD& v,
@@ -15,18 +17,24 @@ MatrixD reference_attention(const MatrixD& q, const MatrixD& k, const MatrixD& v
   const auto globals = pattern.global_flags(std::max(L, S));
   MatrixD out(L, dv, 0.0);
   std::vector<std::uint64_t> keys;
-  std::vector<double> s;
+  std::vector<std::size_t> allowed;
+  std::vector<double> s, dots;
   for (std::size_t i = 0; i < L; ++i) {
     pattern.candidate_keys(i, S, globals, keys);
+    // Only the allowed keys; the scores of a row in key order, each summed over t in order.
+    allowed.clear();
+    for (std::size_t n = 0; n < keys.size(); ++n) {
+      if (pattern.allowed(i, keys[n], globals)) allowed.push_back(n);
+    }
+    dots.resize(allowed.size());
+    dot_rows<double>(&q(i, 0), d, allowed.size(), [&](std::size_t r) { return &k(keys[allowed[r]], 0); },
+                     dots.data());
     s.assign(keys.size(), -std::numeric_limits<double>::infinity());
     double mx = -std::numeric_limits<double>::infinity();
-    for (std::size_t n = 0; n < keys.size(); ++n) {
-      const std::size_t j = keys[n];
-      if (!pattern.allowed(i, j, globals)) continue;
-      double acc = 0.0;
-      for (std::size_t t = 0; t < d; ++t) acc += q(i, t) * k(j, t);
-      s[n] = acc * scale;
-      mx = std::max(mx, s[n]);
+    for (std::size_t r = 0; r < allowed.size(); ++r) {
+      double& x = s[allowed[r]];
+      x = dots[r] * scale;
+      mx = std::max(mx, x);
     }
     if (mx == -std::numeric_limits<double>::infinity()) continue;  // fully masked row
     double sum = 0.0;

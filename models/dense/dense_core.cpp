@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "models/common/attention_pattern.hpp"
+#include "models/common/dot_rows.hpp"
 #include "models/dense/buffer_traffic.hpp"
 
 namespace savp::dense {
@@ -308,25 +309,29 @@ void DenseCore::qk_chunk_done() {
   }
   const bool is_int = cfg_.format == ElemFormat::INT;
   const double dq = is_int ? job_.scale_a * job_.scale_b : 1.0;
+  const float scale = static_cast<float>(job_.softmax_scale);
   for (std::uint64_t i = 0; i < rb; ++i) {
     const double* q = &q_val_[i * d];
-    for (std::uint64_t j = j0; j < j0 + jn; ++j) {
-      const double* k = &k_val_[j * d];
-      float s;
-      if (is_int) {
+    if (is_int) {
+      for (std::uint64_t j = j0; j < j0 + jn; ++j) {
+        const double* k = &k_val_[j * d];
         std::int64_t acc = 0;
         for (std::uint64_t t = 0; t < d; ++t) {
           acc = saturate(acc + static_cast<std::int64_t>(q[t]) * static_cast<std::int64_t>(k[t]),
                          cfg_.accumulator_bits);
         }
-        s = static_cast<float>(static_cast<double>(acc) * dq);
-      } else {
-        float acc = 0.0f;
-        for (std::uint64_t t = 0; t < d; ++t) acc += static_cast<float>(q[t]) * static_cast<float>(k[t]);
-        s = acc;
+        scores_[i * S + j] = static_cast<float>(static_cast<double>(acc) * dq) * scale;
       }
-      scores_[i * S + j] = s * static_cast<float>(job_.softmax_scale);
+      continue;
     }
+    // fp32 products and sums in key order per score (the array's columns); a causal row's keys past
+    // the query are masked by the softmax whatever their score, so their products are not formed.
+    std::uint64_t jend = j0 + jn;
+    if (job_.causal) jend = std::min(jend, r0 + i + 1);
+    if (jend <= j0) continue;
+    float* s = &scores_[i * S + j0];
+    common::dot_rows<float>(q, d, jend - j0, [&](std::size_t r) { return &k_val_[(j0 + r) * d]; }, s);
+    for (std::uint64_t j = 0; j < jend - j0; ++j) s[j] *= scale;
   }
   if (++chunk_ == nchunks_) {
     chunk_ = 0;
@@ -393,6 +398,8 @@ void DenseCore::pv_chunk_done(EngineStep& step) {
     if (kv_resident_) v_loaded_[chunk_] = 1;
   }
   const bool is_int = cfg_.format == ElemFormat::INT;
+  const bool v_finite = std::all_of(v_val_.begin() + j0 * dv, v_val_.begin() + (j0 + jn) * dv,
+                                    [](double x) { return std::isfinite(x); });
   for (std::uint64_t i = 0; i < rb; ++i) {
     double* o = &o_acc_[i * dv];
     const double* p = &p_val_[i * S];
@@ -407,12 +414,18 @@ void DenseCore::pv_chunk_done(EngineStep& step) {
         o[t] = static_cast<double>(acc);
       }
     } else {
-      for (std::uint64_t t = 0; t < dv; ++t) {
-        float acc = static_cast<float>(o[t]);
-        for (std::uint64_t j = j0; j < j0 + jn; ++j)
-          acc += static_cast<float>(p[j]) * static_cast<float>(v_val_[j * dv + t]);
-        o[t] = acc;
+      // Per output element the fp32 sum runs over the keys in order, as in the array; the keys are
+      // the outer loop so the dv sums advance together. A zero probability (a masked key) adds
+      // +-0, which leaves the sum unchanged when V is finite, so its products are skipped.
+      pv_acc_.resize(dv);
+      for (std::uint64_t t = 0; t < dv; ++t) pv_acc_[t] = static_cast<float>(o[t]);
+      for (std::uint64_t j = j0; j < j0 + jn; ++j) {
+        const float pj = static_cast<float>(p[j]);
+        if (pj == 0.0f && v_finite) continue;
+        const double* vr = &v_val_[j * dv];
+        for (std::uint64_t t = 0; t < dv; ++t) pv_acc_[t] += pj * static_cast<float>(vr[t]);
       }
+      for (std::uint64_t t = 0; t < dv; ++t) o[t] = pv_acc_[t];
     }
   }
   if (++chunk_ < nchunks_) return;

@@ -6,6 +6,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "models/common/dot_rows.hpp"
 #include "models/common/number_format.hpp"
 #include "models/common/random.hpp"
 #include "models/spatten/progressive_quant.hpp"
@@ -21,12 +22,13 @@ struct SpattenCore::Row {
   std::vector<std::uint32_t> keys;     // fetched keys (ascending token indices)
   std::vector<std::uint8_t> q_raw, k_raw, lsb_raw, v_raw;
   std::vector<double> k;              // decoded keys, keys x D
-  std::vector<double> probs;          // queries x keys
+  std::vector<double> v;              // decoded values, values x Dv
+  std::vector<double> probs;          // the query being scored: one probability per key
   std::vector<std::uint8_t> requant;  // per query
   bool any_requant = false, lsb_done = false;
-  std::vector<std::vector<std::uint32_t>> kept;    // per query: kept value indices into `keys`
+  std::vector<std::uint32_t> kept;                 // generation row: kept value indices into `keys`
   std::vector<std::uint32_t> values;               // tokens whose V is fetched (ascending)
-  std::vector<std::uint64_t> topk_cycles;          // per query: the value top-k
+  std::vector<double> o;                           // queries x value_dim P x V sums
   std::vector<std::uint8_t> out;                   // queries x value_dim fp32
   int key_bits = 0, value_bits = 0, lsb_bits = 0;  // replay: the trace's widths
   std::uint64_t lsb_row_bytes = 0, v_row_bytes = 0;
@@ -334,19 +336,19 @@ void SpattenCore::decode_keys(Row& r, bool full) {
   }
 }
 
-// Scores of query qi against the fetched keys (fp16 Q x decoded K, scaled), then softmax.
+// Scores of query qi against the fetched keys (fp16 Q x decoded K, scaled), then softmax, into
+// r.probs (one query at a time: a head's queries are scored, pruned and multiplied by V in turn).
 void SpattenCore::score_query(Row& r, std::size_t qi) {
   const std::size_t d = job_.head_dim, n = r.keys.size();
   scratch_.resize(d);
   common::unpack(&r.q_raw[qi * job_.q_row_bytes()], d, common::ElemFormat::FP16, common::QuantParams{},
                  scratch_.data());
-  double* p = &r.probs[qi * n];
+  r.probs.resize(n);
+  double* p = r.probs.data();
+  common::dot_rows<double>(scratch_.data(), d, n, [&](std::size_t j) { return &r.k[j * d]; }, p);
   double mx = -std::numeric_limits<double>::infinity();
   for (std::size_t j = 0; j < n; ++j) {
-    double acc = 0;
-    const double* k = &r.k[j * d];
-    for (std::size_t x = 0; x < d; ++x) acc += scratch_[x] * k[x];
-    p[j] = acc * job_.softmax_scale;
+    p[j] *= job_.softmax_scale;
     mx = std::max(mx, p[j]);
   }
   double sum = 0;
@@ -358,70 +360,72 @@ void SpattenCore::score_query(Row& r, std::size_t qi) {
   touch_sram(srams_[0], n, false);
 }
 
-// The progressive-quantisation decision of every query of the row (only when LSBs exist).
-void SpattenCore::decide_requant(Row& r) {
-  const std::size_t n = r.keys.size();
-  r.requant.assign(r.queries.size(), 0);
-  r.any_requant = false;
-  if (!job_.quantised || job_.key_lsb == 0) return;
-  for (std::size_t q = 0; q < r.queries.size(); ++q) {
-    r.requant[q] = needs_lsb(&r.probs[q * n], n, cfg_.quant.threshold) ? 1 : 0;
-    r.any_requant |= r.requant[q] != 0;
-  }
+// The progressive-quantisation decision for the query just scored (only when LSBs exist).
+bool SpattenCore::needs_requant(const Row& r) const {
+  if (!job_.quantised || job_.key_lsb == 0) return false;
+  return needs_lsb(r.probs.data(), r.keys.size(), cfg_.quant.threshold);
 }
 
-// Local value pruning of query qi (the value top-k engine) and the query's importance.
-void SpattenCore::prune_values(Row& r, std::size_t qi) {
+// Local value pruning of the query just scored (the value top-k engine) and its importance.
+void SpattenCore::prune_values(const Row& r, TopkResult& res) {
   const std::size_t n = r.keys.size();
-  const double* p = &r.probs[qi * n];
-  TopkResult res;
+  const double* p = r.probs.data();
   topk_values_->select_into(p, n, keep_count(static_cast<std::uint32_t>(n), cfg_.pruning.value_ratio), res);
   double kept = 0;
   for (std::uint32_t j : res.kept) kept += p[j];
   counters_.value_mass_dropped += 1.0 - kept;
-  r.kept[qi] = std::move(res.kept);
-  r.topk_cycles[qi] = res.cycles;
   for (std::size_t j = 0; j < n; ++j) token_importance_[r.keys[j]] += p[j];
   counters_.importance_adds += n;
 }
 
-// P x V of every query of the row from the fetched values; the output rows as writes.
-void SpattenCore::finish_pv(Row& r, EngineStep& step) {
-  const std::size_t dv = job_.value_dim, nv = r.values.size(), nk = r.keys.size();
-  std::vector<double> v(nv * dv);
+// The fetched values, decoded (once per row or head, when they have arrived).
+void SpattenCore::decode_values(Row& r) {
+  const std::size_t dv = job_.value_dim, nv = r.values.size();
+  r.v.resize(nv * dv);
   const BitSplit split{static_cast<int>(job_.value_bits), 0};
   const double scale = v_scale(r.layer, r.head);
   const std::uint64_t vb = job_.v_row_bytes();
   for (std::size_t i = 0; i < nv; ++i) {
     if (job_.quantised) {
-      decode_full_row(&r.v_raw[i * vb], nullptr, dv, split, scale, &v[i * dv]);
+      decode_full_row(&r.v_raw[i * vb], nullptr, dv, split, scale, &r.v[i * dv]);
     } else {
-      common::unpack(&r.v_raw[i * vb], dv, common::ElemFormat::FP32, common::QuantParams{}, &v[i * dv]);
+      common::unpack(&r.v_raw[i * vb], dv, common::ElemFormat::FP32, common::QuantParams{}, &r.v[i * dv]);
     }
   }
-  const bool all_values = nv == nk;  // summarisation: V of every key is in the value SRAM
+}
+
+// P x V of the query just scored over its kept values (indices into the row's keys), into row qi
+// of r.o. A summarisation head has V of every key in the value SRAM; a generation row fetched only
+// the kept ones, in order.
+void SpattenCore::pv_query(Row& r, std::size_t qi, const std::vector<std::uint32_t>& kept) {
+  const std::size_t dv = job_.value_dim;
+  const bool all_values = r.values.size() == r.keys.size();
+  r.o.resize(r.queries.size() * dv);
+  double* o = &r.o[qi * dv];
+  std::fill(o, o + dv, 0.0);
+  for (std::size_t i = 0; i < kept.size(); ++i) {
+    const std::uint32_t j = kept[i];
+    const double pj = r.probs[j];
+    const double* vr = &r.v[(all_values ? j : i) * dv];
+    for (std::size_t x = 0; x < dv; ++x) o[x] += pj * vr[x];
+  }
+  counters_.pv_macs += kept.size() * dv;
+  counters_.importance_adds += dv;
+  touch_sram(srams_[1], kept.size(), false);
+}
+
+// The finished output rows at fp32, the head's importance (|O| summed in query order), and the
+// writes: runs of consecutive query positions are one write.
+void SpattenCore::write_rows(Row& r, EngineStep& step) {
+  const std::size_t dv = job_.value_dim;
   r.out.assign(r.queries.size() * dv * 4, 0);
-  std::vector<double> o(dv);
   double head_abs = 0;
-  for (std::size_t q = 0; q < r.queries.size(); ++q) {
-    std::fill(o.begin(), o.end(), 0.0);
-    const double* p = &r.probs[q * nk];
-    for (std::size_t i = 0; i < r.kept[q].size(); ++i) {
-      const std::uint32_t j = r.kept[q][i];
-      const double* vr = &v[(all_values ? j : i) * dv];
-      for (std::size_t x = 0; x < dv; ++x) o[x] += p[j] * vr[x];
-    }
-    for (std::size_t x = 0; x < dv; ++x) {
-      const float f = static_cast<float>(o[x]);
-      std::memcpy(&r.out[(q * dv + x) * 4], &f, 4);
-      head_abs += std::fabs(o[x]);
-    }
-    counters_.pv_macs += r.kept[q].size() * dv;
-    counters_.importance_adds += dv;
-    touch_sram(srams_[1], r.kept[q].size(), false);
+  for (std::size_t i = 0; i < r.queries.size() * dv; ++i) {
+    const float f = static_cast<float>(r.o[i]);
+    std::memcpy(&r.out[i * 4], &f, 4);
+    head_abs += std::fabs(r.o[i]);
   }
   head_importance_[r.head] += head_abs;
-  // Output rows: runs of consecutive query positions are one write.
   const std::uint64_t base = job_.out_base + job_.head_index(r.layer, r.head) * job_.out_stride;
   const std::uint64_t ob = job_.out_row_bytes();
   for (std::size_t i = 0; i < r.queries.size();) {
@@ -430,6 +434,13 @@ void SpattenCore::finish_pv(Row& r, EngineStep& step) {
     step.writes.push_back({base + r.queries[i] * ob, (j - i) * ob, nullptr, &r.out[i * ob]});
     i = j;
   }
+}
+
+// A generation row's P x V once its kept values arrived.
+void SpattenCore::finish_pv(Row& r, EngineStep& step) {
+  decode_values(r);
+  pv_query(r, 0, r.kept);
+  write_rows(r, step);
 }
 
 // Traffic of a finished row (or head) at each pruning effect, and the unpruned work.
@@ -533,25 +544,30 @@ void SpattenCore::row_done(EngineStep& step) {
     return;
   }
   const std::size_t n = r.keys.size();
-  r.probs.resize(n);
-  r.kept.assign(1, {});
-  r.topk_cycles.assign(1, 0);
   decode_keys(r, false);
   score_query(r, 0);
-  decide_requant(r);
+  r.any_requant = needs_requant(r);
+  r.requant.assign(1, r.any_requant ? 1 : 0);
   r.cyc.qk = dot_cycles(n, job_.head_dim, cfg_.qk_multipliers);
   r.cyc.softmax = softmax_cycles(n, cfg_.softmax);
   if (!r.any_requant) {
-    prune_values(r, 0);
-    r.cyc.topk = r.topk_cycles[0];
-    for (std::uint32_t j : r.kept[0]) r.values.push_back(r.keys[j]);
-    r.cyc.pv = dot_cycles(r.values.size(), job_.value_dim, cfg_.pv_multipliers);
+    keep_row_values(r);
     count_row(r, 1);
   } else {
     ++counters_.requant_rows;
     ++counters_.heads_requant;
   }
   step.compute_cycles = std::max({r.cyc.qk, r.cyc.softmax, r.cyc.topk, pv});
+}
+
+// A generation row's value top-k: the kept values are fetched with the next step.
+void SpattenCore::keep_row_values(Row& r) {
+  TopkResult res;
+  prune_values(r, res);
+  r.cyc.topk = res.cycles;
+  r.kept = std::move(res.kept);
+  for (std::uint32_t j : r.kept) r.values.push_back(r.keys[j]);
+  r.cyc.pv = dot_cycles(r.values.size(), job_.value_dim, cfg_.pv_multipliers);
 }
 
 // The K LSBs arrived: recompute the requantised queries with full-precision keys.
@@ -564,55 +580,66 @@ void SpattenCore::requant_done(EngineStep& step) {
   }
   decode_keys(r, true);
   std::uint64_t cycles = 0;
-  for (std::size_t q = 0; q < r.queries.size(); ++q) {
-    if (!r.requant[q]) continue;
-    score_query(r, q);
-    prune_values(r, q);
-    cycles += std::max({r.cyc.qk, r.cyc.softmax, r.topk_cycles[q]});
-  }
   if (job_.mode == SpattenMode::Generate) {
-    r.cyc.topk = r.topk_cycles[0];
-    for (std::uint32_t j : r.kept[0]) r.values.push_back(r.keys[j]);
-    r.cyc.pv = dot_cycles(r.values.size(), job_.value_dim, cfg_.pv_multipliers);
+    score_query(r, 0);
+    keep_row_values(r);
+    cycles = std::max({r.cyc.qk, r.cyc.softmax, r.cyc.topk});
     count_row(r, 1);
   } else {
-    finish_pv(r, step);
+    for (std::size_t q = 0; q < r.queries.size(); ++q) {
+      if (!r.requant[q]) continue;
+      score_query(r, q);
+      cycles += std::max({r.cyc.qk, r.cyc.softmax, finish_query(r, q)});
+    }
+    write_rows(r, step);
     count_row(r, context_);
   }
   step.compute_cycles = cycles;
 }
 
-// Summarisation head: every surviving query against the head's keys in the SRAM; the heads whose
-// flat rows need LSBs finish after the requant step.
+// A summarisation query just scored: its value top-k and P x V; returns the top-k's cycles (and
+// the number of values kept).
+std::uint64_t SpattenCore::finish_query(Row& r, std::size_t qi, std::size_t* kept) {
+  TopkResult res;
+  prune_values(r, res);
+  pv_query(r, qi, res.kept);
+  if (kept) *kept = res.kept.size();
+  return res.cycles;
+}
+
+// Summarisation head: every surviving query against the head's keys and values in the SRAMs, one
+// query after another; the queries whose flat rows need LSBs finish after the requant step.
 void SpattenCore::head_done(EngineStep& step) {
   Row& r = *cur_;
   const std::size_t n = r.keys.size(), nq = r.queries.size();
   ++counters_.heads_run;
   counters_.rows += nq;
-  r.probs.resize(nq * n);
-  r.kept.assign(nq, {});
-  r.topk_cycles.assign(nq, 0);
+  r.requant.assign(nq, 0);
+  r.any_requant = false;
   decode_keys(r, false);
-  for (std::size_t q = 0; q < nq; ++q) score_query(r, q);
-  decide_requant(r);
+  decode_values(r);
   r.cyc.qk = dot_cycles(n, job_.head_dim, cfg_.qk_multipliers);
   r.cyc.softmax = softmax_cycles(n, cfg_.softmax);
   std::uint64_t cycles = 0;
   for (std::size_t q = 0; q < nq; ++q) {
-    std::uint64_t pv = 0;
-    if (!r.requant[q]) {
-      prune_values(r, q);
-      pv = dot_cycles(r.kept[q].size(), job_.value_dim, cfg_.pv_multipliers);
-    } else {
+    score_query(r, q);
+    std::uint64_t topk = 0, pv = 0;
+    if (needs_requant(r)) {
+      r.requant[q] = 1;
+      r.any_requant = true;
       ++counters_.requant_rows;
+    } else {
+      std::size_t kept = 0;
+      topk = finish_query(r, q, &kept);
+      pv = dot_cycles(kept, job_.value_dim, cfg_.pv_multipliers);
     }
-    cycles += std::max({r.cyc.qk, r.cyc.softmax, r.topk_cycles[q], pv});
+    cycles += std::max({r.cyc.qk, r.cyc.softmax, topk, pv});
   }
   if (r.any_requant) {
     ++counters_.heads_requant;
   } else {
     r.lsb_done = true;
-    finish_pv(r, step);
+    write_rows(r, step);
     count_row(r, context_);
   }
   step.compute_cycles = cycles;

@@ -87,8 +87,13 @@ class SpattenCore : public common::EngineCore {
   void replay_cycles(Row& r);
   void decode_keys(Row& r, bool full);
   void score_query(Row& r, std::size_t qi);
-  void decide_requant(Row& r);
-  void prune_values(Row& r, std::size_t qi);
+  bool needs_requant(const Row& r) const;
+  void prune_values(const Row& r, TopkResult& res);
+  void keep_row_values(Row& r);
+  void decode_values(Row& r);
+  void pv_query(Row& r, std::size_t qi, const std::vector<std::uint32_t>& kept);
+  std::uint64_t finish_query(Row& r, std::size_t qi, std::size_t* kept = nullptr);
+  void write_rows(Row& r, common::EngineStep& step);
   void finish_pv(Row& r, common::EngineStep& step);
   void count_row(const Row& r, std::uint64_t unpruned_queries);
   double k_scale(std::uint32_t layer, std::uint32_t head) const;

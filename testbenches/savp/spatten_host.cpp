@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 
+#include "models/common/dot_rows.hpp"
 #include "models/common/number_format.hpp"
 #include "models/common/random.hpp"
 #include "models/spatten/progressive_quant.hpp"
@@ -27,12 +28,11 @@ struct LogEntry {
 void reference_row(const common::QkvData& d, std::size_t q, std::size_t ctx, double scale,
                    std::vector<double>& p, std::vector<double>& o) {
   const std::size_t dim = d.q.cols(), dv = d.v.cols();
-  p.assign(ctx, 0.0);
+  p.resize(ctx);
+  common::dot_rows<double>(&d.q(q, 0), dim, ctx, [&](std::size_t j) { return &d.k(j, 0); }, p.data());
   double mx = -std::numeric_limits<double>::infinity();
   for (std::size_t j = 0; j < ctx; ++j) {
-    double s = 0;
-    for (std::size_t x = 0; x < dim; ++x) s += d.q(q, x) * d.k(j, x);
-    p[j] = s * scale;
+    p[j] *= scale;
     mx = std::max(mx, p[j]);
   }
   double sum = 0;
