@@ -1,5 +1,6 @@
 #include "models/common/attention_reference.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -16,36 +17,58 @@ MatrixD reference_attention(const MatrixD& q, const MatrixD& k, const MatrixD& v
   const std::size_t L = q.rows(), S = k.rows(), d = q.cols(), dv = v.cols();
   const auto globals = pattern.global_flags(std::max(L, S));
   MatrixD out(L, dv, 0.0);
-  std::vector<std::uint64_t> keys;
-  std::vector<std::size_t> allowed;
-  std::vector<double> s, dots;
-  for (std::size_t i = 0; i < L; ++i) {
-    pattern.candidate_keys(i, S, globals, keys);
-    // Only the allowed keys; the scores of a row in key order, each summed over t in order.
-    allowed.clear();
-    for (std::size_t n = 0; n < keys.size(); ++n) {
-      if (pattern.allowed(i, keys[n], globals)) allowed.push_back(n);
+  // Rows in blocks that go over the keys (and then the values) together, a tile at a time, so
+  // that each tile is read from memory once per block (dot_block); every score and every output
+  // element is still summed in the order of its own scalar loop.
+  constexpr std::size_t kRows = 16, kTile = 32;
+  std::vector<std::uint64_t> keys[kRows];
+  std::vector<std::size_t> allowed[kRows];
+  std::vector<double> s[kRows], dots[kRows];
+  double sums[kRows];
+  for (std::size_t i0 = 0; i0 < L; i0 += kRows) {
+    const std::size_t m = std::min(kRows, L - i0);
+    for (std::size_t r = 0; r < m; ++r) {
+      pattern.candidate_keys(i0 + r, S, globals, keys[r]);
+      allowed[r].clear();
+      for (std::size_t n = 0; n < keys[r].size(); ++n) {
+        if (pattern.allowed(i0 + r, keys[r][n], globals)) allowed[r].push_back(n);
+      }
+      dots[r].resize(allowed[r].size());
     }
-    dots.resize(allowed.size());
-    dot_rows<double>(&q(i, 0), d, allowed.size(), [&](std::size_t r) { return &k(keys[allowed[r]], 0); },
-                     dots.data());
-    s.assign(keys.size(), -std::numeric_limits<double>::infinity());
-    double mx = -std::numeric_limits<double>::infinity();
-    for (std::size_t r = 0; r < allowed.size(); ++r) {
-      double& x = s[allowed[r]];
-      x = dots[r] * scale;
-      mx = std::max(mx, x);
+    dot_block<double>(
+        m, [&](std::size_t r) { return &q(i0 + r, 0); }, [&](std::size_t r) { return allowed[r].size(); }, d,
+        [&](std::size_t r, std::size_t n) { return &k(keys[r][allowed[r][n]], 0); },
+        [&](std::size_t r) { return dots[r].data(); });
+    std::size_t most = 0;
+    for (std::size_t r = 0; r < m; ++r) {
+      s[r].assign(keys[r].size(), -std::numeric_limits<double>::infinity());
+      double mx = -std::numeric_limits<double>::infinity();
+      for (std::size_t n = 0; n < allowed[r].size(); ++n) {
+        double& x = s[r][allowed[r][n]];
+        x = dots[r][n] * scale;
+        mx = std::max(mx, x);
+      }
+      sums[r] = 0.0;
+      if (mx == -std::numeric_limits<double>::infinity()) {  // fully masked row: stays zero
+        s[r].clear();
+        continue;
+      }
+      for (auto& x : s[r]) {
+        x = std::isinf(x) ? 0.0 : std::exp(x - mx);
+        sums[r] += x;
+      }
+      most = std::max(most, s[r].size());
     }
-    if (mx == -std::numeric_limits<double>::infinity()) continue;  // fully masked row
-    double sum = 0.0;
-    for (auto& x : s) {
-      x = std::isinf(x) ? 0.0 : std::exp(x - mx);
-      sum += x;
-    }
-    for (std::size_t n = 0; n < keys.size(); ++n) {
-      if (s[n] == 0.0) continue;
-      const double p = s[n] / sum;
-      for (std::size_t t = 0; t < dv; ++t) out(i, t) += p * v(keys[n], t);
+    for (std::size_t n0 = 0; n0 < most; n0 += kTile) {
+      for (std::size_t r = 0; r < m; ++r) {
+        double* o = &out(i0 + r, 0);
+        for (std::size_t n = n0; n < std::min(n0 + kTile, s[r].size()); ++n) {
+          if (s[r][n] == 0.0) continue;
+          const double p = s[r][n] / sums[r];
+          const double* vr = &v(keys[r][n], 0);
+          for (std::size_t t = 0; t < dv; ++t) o[t] += p * vr[t];
+        }
+      }
     }
   }
   return out;

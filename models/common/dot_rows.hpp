@@ -33,4 +33,23 @@ void dot_rows(const X* x, std::size_t d, std::size_t n, RowAt row, Acc* out) {
   }
 }
 
+// The dot products of m vectors against rows, out(i)[r] = x(i) . row(i, r) for r < n(i), each
+// summed exactly as dot_rows does. The rows are taken in tiles of 32 for all m vectors in turn, so
+// that a tile read once from memory serves every vector while it is in the first-level cache (when
+// the vectors share their rows, as the queries of a dense head do).
+template <typename Acc, typename XAt, typename NAt, typename RowAt, typename OutAt>
+void dot_block(std::size_t m, XAt x, NAt n, std::size_t d, RowAt row, OutAt out) {
+  constexpr std::size_t T = 32;
+  std::size_t most = 0;
+  for (std::size_t i = 0; i < m; ++i) most = n(i) > most ? n(i) : most;
+  for (std::size_t r0 = 0; r0 < most; r0 += T) {
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::size_t ni = n(i);
+      if (ni <= r0) continue;
+      const std::size_t len = ni - r0 < T ? ni - r0 : T;
+      dot_rows<Acc>(x(i), d, len, [&](std::size_t r) { return row(i, r0 + r); }, out(i) + r0);
+    }
+  }
+}
+
 }  // namespace savp::common

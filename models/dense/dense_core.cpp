@@ -310,9 +310,9 @@ void DenseCore::qk_chunk_done() {
   const bool is_int = cfg_.format == ElemFormat::INT;
   const double dq = is_int ? job_.scale_a * job_.scale_b : 1.0;
   const float scale = static_cast<float>(job_.softmax_scale);
-  for (std::uint64_t i = 0; i < rb; ++i) {
-    const double* q = &q_val_[i * d];
-    if (is_int) {
+  if (is_int) {
+    for (std::uint64_t i = 0; i < rb; ++i) {
+      const double* q = &q_val_[i * d];
       for (std::uint64_t j = j0; j < j0 + jn; ++j) {
         const double* k = &k_val_[j * d];
         std::int64_t acc = 0;
@@ -322,16 +322,24 @@ void DenseCore::qk_chunk_done() {
         }
         scores_[i * S + j] = static_cast<float>(static_cast<double>(acc) * dq) * scale;
       }
-      continue;
     }
-    // fp32 products and sums in key order per score (the array's columns); a causal row's keys past
-    // the query are masked by the softmax whatever their score, so their products are not formed.
-    std::uint64_t jend = j0 + jn;
-    if (job_.causal) jend = std::min(jend, r0 + i + 1);
-    if (jend <= j0) continue;
-    float* s = &scores_[i * S + j0];
-    common::dot_rows<float>(q, d, jend - j0, [&](std::size_t r) { return &k_val_[(j0 + r) * d]; }, s);
-    for (std::uint64_t j = 0; j < jend - j0; ++j) s[j] *= scale;
+  } else {
+    // fp32 products and sums in key order per score (the array's columns); a causal row's keys
+    // past the query are masked by the softmax whatever their score, so their products are not
+    // formed.
+    auto keys = [&](std::size_t i) -> std::size_t {
+      if (!job_.causal) return jn;
+      const std::uint64_t end = std::min(j0 + jn, r0 + i + 1);
+      return end > j0 ? end - j0 : 0;
+    };
+    common::dot_block<float>(
+        rb, [&](std::size_t i) { return &q_val_[i * d]; }, keys, d,
+        [&](std::size_t, std::size_t r) { return &k_val_[(j0 + r) * d]; },
+        [&](std::size_t i) { return &scores_[i * S + j0]; });
+    for (std::uint64_t i = 0; i < rb; ++i) {
+      float* s = &scores_[i * S + j0];
+      for (std::uint64_t j = 0, n = keys(i); j < n; ++j) s[j] *= scale;
+    }
   }
   if (++chunk_ == nchunks_) {
     chunk_ = 0;
@@ -400,10 +408,10 @@ void DenseCore::pv_chunk_done(EngineStep& step) {
   const bool is_int = cfg_.format == ElemFormat::INT;
   const bool v_finite = std::all_of(v_val_.begin() + j0 * dv, v_val_.begin() + (j0 + jn) * dv,
                                     [](double x) { return std::isfinite(x); });
-  for (std::uint64_t i = 0; i < rb; ++i) {
-    double* o = &o_acc_[i * dv];
-    const double* p = &p_val_[i * S];
-    if (is_int) {
+  if (is_int) {
+    for (std::uint64_t i = 0; i < rb; ++i) {
+      double* o = &o_acc_[i * dv];
+      const double* p = &p_val_[i * S];
       for (std::uint64_t t = 0; t < dv; ++t) {
         std::int64_t acc = static_cast<std::int64_t>(o[t]);
         for (std::uint64_t j = j0; j < j0 + jn; ++j) {
@@ -413,20 +421,29 @@ void DenseCore::pv_chunk_done(EngineStep& step) {
         }
         o[t] = static_cast<double>(acc);
       }
-    } else {
-      // Per output element the fp32 sum runs over the keys in order, as in the array; the keys are
-      // the outer loop so the dv sums advance together. A zero probability (a masked key) adds
-      // +-0, which leaves the sum unchanged when V is finite, so its products are skipped.
-      pv_acc_.resize(dv);
-      for (std::uint64_t t = 0; t < dv; ++t) pv_acc_[t] = static_cast<float>(o[t]);
-      for (std::uint64_t j = j0; j < j0 + jn; ++j) {
-        const float pj = static_cast<float>(p[j]);
-        if (pj == 0.0f && v_finite) continue;
-        const double* vr = &v_val_[j * dv];
-        for (std::uint64_t t = 0; t < dv; ++t) pv_acc_[t] += pj * static_cast<float>(vr[t]);
-      }
-      for (std::uint64_t t = 0; t < dv; ++t) o[t] = pv_acc_[t];
     }
+  } else {
+    // Per output element the fp32 sum runs over the keys in order, as in the array. The keys go in
+    // tiles of 32 that every row of the block uses while they are in cache, and within a row the
+    // dv sums advance together. A zero probability (a masked key) adds +-0, which leaves a sum
+    // unchanged when V is finite, so its products are skipped.
+    constexpr std::uint64_t kTile = 32;
+    pv_acc_.resize(rb * dv);
+    for (std::uint64_t x = 0; x < rb * dv; ++x) pv_acc_[x] = static_cast<float>(o_acc_[x]);
+    for (std::uint64_t jt = j0; jt < j0 + jn; jt += kTile) {
+      const std::uint64_t je = std::min(jt + kTile, j0 + jn);
+      for (std::uint64_t i = 0; i < rb; ++i) {
+        float* acc = &pv_acc_[i * dv];
+        const double* p = &p_val_[i * S];
+        for (std::uint64_t j = jt; j < je; ++j) {
+          const float pj = static_cast<float>(p[j]);
+          if (pj == 0.0f && v_finite) continue;
+          const double* vr = &v_val_[j * dv];
+          for (std::uint64_t t = 0; t < dv; ++t) acc[t] += pj * static_cast<float>(vr[t]);
+        }
+      }
+    }
+    for (std::uint64_t x = 0; x < rb * dv; ++x) o_acc_[x] = pv_acc_[x];
   }
   if (++chunk_ < nchunks_) return;
   // Block complete: write O rows at fp32.

@@ -80,7 +80,7 @@ class DenseCore : public common::EngineCore {
   std::vector<float> scores_;                      // block_rows x S (score buffer, fp32)
   std::vector<double> p_val_;                      // probabilities as the array sees them (values or codes)
   std::vector<double> o_acc_;                      // block_rows x dv accumulators
-  std::vector<float> pv_acc_;                      // one row's fp32 P x V sums
+  std::vector<float> pv_acc_;                      // block_rows x dv fp32 P x V sums
   std::vector<std::uint8_t> globals_raw_;
   std::vector<std::uint8_t> global_flags_;
   std::uint64_t block_rows_ = 0, chunk_keys_ = 0, block_ = 0, nblocks_ = 0, chunk_ = 0, nchunks_ = 0;

@@ -23,7 +23,7 @@ struct SpattenCore::Row {
   std::vector<std::uint8_t> q_raw, k_raw, lsb_raw, v_raw;
   std::vector<double> k;              // decoded keys, keys x D
   std::vector<double> v;              // decoded values, values x Dv
-  std::vector<double> probs;          // the query being scored: one probability per key
+  std::vector<double> probs;          // the queries being scored: rows of one probability per key
   std::vector<std::uint8_t> requant;  // per query
   bool any_requant = false, lsb_done = false;
   std::vector<std::uint32_t> kept;                 // generation row: kept value indices into `keys`
@@ -336,40 +336,47 @@ void SpattenCore::decode_keys(Row& r, bool full) {
   }
 }
 
-// Scores of query qi against the fetched keys (fp16 Q x decoded K, scaled), then softmax, into
-// r.probs (one query at a time: a head's queries are scored, pruned and multiplied by V in turn).
-void SpattenCore::score_query(Row& r, std::size_t qi) {
+// Scores of the queries qs[0 .. m) (indices into the row's queries) against the fetched keys
+// (fp16 Q x decoded K, scaled), then softmax: r.probs holds m rows of one probability per key. A
+// summarisation head's queries go in blocks through the keys together (dot_block), each score
+// summed as the scalar loop would.
+void SpattenCore::score_queries(Row& r, const std::uint32_t* qs, std::size_t m) {
   const std::size_t d = job_.head_dim, n = r.keys.size();
-  scratch_.resize(d);
-  common::unpack(&r.q_raw[qi * job_.q_row_bytes()], d, common::ElemFormat::FP16, common::QuantParams{},
-                 scratch_.data());
-  r.probs.resize(n);
-  double* p = r.probs.data();
-  common::dot_rows<double>(scratch_.data(), d, n, [&](std::size_t j) { return &r.k[j * d]; }, p);
-  double mx = -std::numeric_limits<double>::infinity();
-  for (std::size_t j = 0; j < n; ++j) {
-    p[j] *= job_.softmax_scale;
-    mx = std::max(mx, p[j]);
+  scratch_.resize(m * d);
+  for (std::size_t i = 0; i < m; ++i) {
+    common::unpack(&r.q_raw[qs[i] * job_.q_row_bytes()], d, common::ElemFormat::FP16, common::QuantParams{},
+                   &scratch_[i * d]);
   }
-  double sum = 0;
-  for (std::size_t j = 0; j < n; ++j) sum += (p[j] = std::exp(p[j] - mx));
-  for (std::size_t j = 0; j < n; ++j) p[j] /= sum;
-  counters_.qk_macs += n * d;
-  counters_.exps += n;
-  counters_.recips += 1;
-  touch_sram(srams_[0], n, false);
+  r.probs.resize(m * n);
+  common::dot_block<double>(
+      m, [&](std::size_t i) { return &scratch_[i * d]; }, [n](std::size_t) { return n; }, d,
+      [&](std::size_t, std::size_t j) { return &r.k[j * d]; }, [&](std::size_t i) { return &r.probs[i * n]; });
+  for (std::size_t i = 0; i < m; ++i) {
+    double* p = &r.probs[i * n];
+    double mx = -std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < n; ++j) {
+      p[j] *= job_.softmax_scale;
+      mx = std::max(mx, p[j]);
+    }
+    double sum = 0;
+    for (std::size_t j = 0; j < n; ++j) sum += (p[j] = std::exp(p[j] - mx));
+    for (std::size_t j = 0; j < n; ++j) p[j] /= sum;
+    counters_.qk_macs += n * d;
+    counters_.exps += n;
+    counters_.recips += 1;
+    touch_sram(srams_[0], n, false);
+  }
 }
 
-// The progressive-quantisation decision for the query just scored (only when LSBs exist).
-bool SpattenCore::needs_requant(const Row& r) const {
+// The progressive-quantisation decision for one query's probabilities (only when LSBs exist).
+bool SpattenCore::needs_requant(const Row& r, const double* p) const {
   if (!job_.quantised || job_.key_lsb == 0) return false;
-  return needs_lsb(r.probs.data(), r.keys.size(), cfg_.quant.threshold);
+  return needs_lsb(p, r.keys.size(), cfg_.quant.threshold);
 }
 
-// Local value pruning of the query just scored (the value top-k engine) and its importance.
-void SpattenCore::prune_values(const Row& r, TopkResult& res) {
+// Local value pruning of one query (the value top-k engine) and its importance.
+void SpattenCore::prune_values(const Row& r, const double* p, TopkResult& res) {
   const std::size_t n = r.keys.size();
-  const double* p = r.probs.data();
   topk_values_->select_into(p, n, keep_count(static_cast<std::uint32_t>(n), cfg_.pruning.value_ratio), res);
   double kept = 0;
   for (std::uint32_t j : res.kept) kept += p[j];
@@ -394,24 +401,41 @@ void SpattenCore::decode_values(Row& r) {
   }
 }
 
-// P x V of the query just scored over its kept values (indices into the row's keys), into row qi
-// of r.o. A summarisation head has V of every key in the value SRAM; a generation row fetched only
-// the kept ones, in order.
-void SpattenCore::pv_query(Row& r, std::size_t qi, const std::vector<std::uint32_t>& kept) {
+// P x V of queries over their kept values (ascending indices into the row's keys), into their rows
+// of r.o. A summarisation head has V of every key in the value SRAM (V row = key index); a
+// generation row fetched only the kept ones, in order (V row = position in the kept list). The
+// values go in tiles of 32 rows that every query of the block uses in turn; each output element
+// is summed over its kept values in order.
+void SpattenCore::pv_queries(Row& r, const std::vector<PvQuery>& qs) {
+  constexpr std::size_t kTile = 32;
   const std::size_t dv = job_.value_dim;
   const bool all_values = r.values.size() == r.keys.size();
   r.o.resize(r.queries.size() * dv);
-  double* o = &r.o[qi * dv];
-  std::fill(o, o + dv, 0.0);
-  for (std::size_t i = 0; i < kept.size(); ++i) {
-    const std::uint32_t j = kept[i];
-    const double pj = r.probs[j];
-    const double* vr = &r.v[(all_values ? j : i) * dv];
-    for (std::size_t x = 0; x < dv; ++x) o[x] += pj * vr[x];
+  cursor_.assign(qs.size(), 0);
+  std::size_t rows = 0;
+  for (const PvQuery& q : qs) {
+    std::fill(&r.o[q.index * dv], &r.o[q.index * dv] + dv, 0.0);
+    if (!q.kept->empty()) rows = std::max<std::size_t>(rows, all_values ? q.kept->back() + 1 : q.kept->size());
   }
-  counters_.pv_macs += kept.size() * dv;
-  counters_.importance_adds += dv;
-  touch_sram(srams_[1], kept.size(), false);
+  for (std::size_t v0 = 0; v0 < rows; v0 += kTile) {
+    for (std::size_t i = 0; i < qs.size(); ++i) {
+      const std::vector<std::uint32_t>& kept = *qs[i].kept;
+      double* o = &r.o[qs[i].index * dv];
+      std::size_t& c = cursor_[i];
+      for (; c < kept.size(); ++c) {
+        const std::size_t row = all_values ? kept[c] : c;
+        if (row >= v0 + kTile) break;
+        const double pj = qs[i].p[kept[c]];
+        const double* vr = &r.v[row * dv];
+        for (std::size_t x = 0; x < dv; ++x) o[x] += pj * vr[x];
+      }
+    }
+  }
+  for (const PvQuery& q : qs) {
+    counters_.pv_macs += q.kept->size() * dv;
+    counters_.importance_adds += dv;
+    touch_sram(srams_[1], q.kept->size(), false);
+  }
 }
 
 // The finished output rows at fp32, the head's importance (|O| summed in query order), and the
@@ -439,8 +463,43 @@ void SpattenCore::write_rows(Row& r, EngineStep& step) {
 // A generation row's P x V once its kept values arrived.
 void SpattenCore::finish_pv(Row& r, EngineStep& step) {
   decode_values(r);
-  pv_query(r, 0, r.kept);
+  pv_queries(r, {PvQuery{0, r.probs.data(), &r.kept}});
   write_rows(r, step);
+}
+
+// Summarisation: the queries qs (indices into the head's queries, ascending) scored, pruned and
+// multiplied by V, a block at a time. On the first pass (may_requant) a query whose MSB-only
+// probabilities are too flat is marked for the requant step and left there. Returns the cycles:
+// per query the slowest of Q x K, softmax, top-k and (first pass) P x V, as they overlap.
+std::uint64_t SpattenCore::run_queries(Row& r, const std::vector<std::uint32_t>& qs, bool may_requant) {
+  constexpr std::size_t kBlock = 16;
+  const std::size_t n = r.keys.size();
+  std::uint64_t cycles = 0;
+  std::vector<TopkResult> res(kBlock);
+  std::vector<PvQuery> pv;
+  for (std::size_t b0 = 0; b0 < qs.size(); b0 += kBlock) {
+    const std::size_t m = std::min(kBlock, qs.size() - b0);
+    score_queries(r, &qs[b0], m);
+    pv.clear();
+    for (std::size_t i = 0; i < m; ++i) {
+      const std::uint32_t q = qs[b0 + i];
+      const double* p = &r.probs[i * n];
+      if (may_requant && needs_requant(r, p)) {
+        r.requant[q] = 1;
+        r.any_requant = true;
+        ++counters_.requant_rows;
+        cycles += std::max(r.cyc.qk, r.cyc.softmax);
+        continue;
+      }
+      prune_values(r, p, res[i]);
+      const std::uint64_t pv_cycles =
+          may_requant ? dot_cycles(res[i].kept.size(), job_.value_dim, cfg_.pv_multipliers) : 0;
+      cycles += std::max({r.cyc.qk, r.cyc.softmax, res[i].cycles, pv_cycles});
+      pv.push_back(PvQuery{q, p, &res[i].kept});
+    }
+    pv_queries(r, pv);
+  }
+  return cycles;
 }
 
 // Traffic of a finished row (or head) at each pruning effect, and the unpruned work.
@@ -544,9 +603,10 @@ void SpattenCore::row_done(EngineStep& step) {
     return;
   }
   const std::size_t n = r.keys.size();
+  const std::uint32_t first = 0;
   decode_keys(r, false);
-  score_query(r, 0);
-  r.any_requant = needs_requant(r);
+  score_queries(r, &first, 1);
+  r.any_requant = needs_requant(r, r.probs.data());
   r.requant.assign(1, r.any_requant ? 1 : 0);
   r.cyc.qk = dot_cycles(n, job_.head_dim, cfg_.qk_multipliers);
   r.cyc.softmax = softmax_cycles(n, cfg_.softmax);
@@ -563,7 +623,7 @@ void SpattenCore::row_done(EngineStep& step) {
 // A generation row's value top-k: the kept values are fetched with the next step.
 void SpattenCore::keep_row_values(Row& r) {
   TopkResult res;
-  prune_values(r, res);
+  prune_values(r, r.probs.data(), res);
   r.cyc.topk = res.cycles;
   r.kept = std::move(res.kept);
   for (std::uint32_t j : r.kept) r.values.push_back(r.keys[j]);
@@ -581,34 +641,25 @@ void SpattenCore::requant_done(EngineStep& step) {
   decode_keys(r, true);
   std::uint64_t cycles = 0;
   if (job_.mode == SpattenMode::Generate) {
-    score_query(r, 0);
+    const std::uint32_t first = 0;
+    score_queries(r, &first, 1);
     keep_row_values(r);
     cycles = std::max({r.cyc.qk, r.cyc.softmax, r.cyc.topk});
     count_row(r, 1);
   } else {
-    for (std::size_t q = 0; q < r.queries.size(); ++q) {
-      if (!r.requant[q]) continue;
-      score_query(r, q);
-      cycles += std::max({r.cyc.qk, r.cyc.softmax, finish_query(r, q)});
+    std::vector<std::uint32_t> qs;
+    for (std::uint32_t q = 0; q < r.queries.size(); ++q) {
+      if (r.requant[q]) qs.push_back(q);
     }
+    cycles = run_queries(r, qs, false);
     write_rows(r, step);
     count_row(r, context_);
   }
   step.compute_cycles = cycles;
 }
 
-// A summarisation query just scored: its value top-k and P x V; returns the top-k's cycles (and
-// the number of values kept).
-std::uint64_t SpattenCore::finish_query(Row& r, std::size_t qi, std::size_t* kept) {
-  TopkResult res;
-  prune_values(r, res);
-  pv_query(r, qi, res.kept);
-  if (kept) *kept = res.kept.size();
-  return res.cycles;
-}
-
-// Summarisation head: every surviving query against the head's keys and values in the SRAMs, one
-// query after another; the queries whose flat rows need LSBs finish after the requant step.
+// Summarisation head: every surviving query against the head's keys and values in the SRAMs; the
+// queries whose flat rows need LSBs finish after the requant step.
 void SpattenCore::head_done(EngineStep& step) {
   Row& r = *cur_;
   const std::size_t n = r.keys.size(), nq = r.queries.size();
@@ -620,21 +671,9 @@ void SpattenCore::head_done(EngineStep& step) {
   decode_values(r);
   r.cyc.qk = dot_cycles(n, job_.head_dim, cfg_.qk_multipliers);
   r.cyc.softmax = softmax_cycles(n, cfg_.softmax);
-  std::uint64_t cycles = 0;
-  for (std::size_t q = 0; q < nq; ++q) {
-    score_query(r, q);
-    std::uint64_t topk = 0, pv = 0;
-    if (needs_requant(r)) {
-      r.requant[q] = 1;
-      r.any_requant = true;
-      ++counters_.requant_rows;
-    } else {
-      std::size_t kept = 0;
-      topk = finish_query(r, q, &kept);
-      pv = dot_cycles(kept, job_.value_dim, cfg_.pv_multipliers);
-    }
-    cycles += std::max({r.cyc.qk, r.cyc.softmax, topk, pv});
-  }
+  std::vector<std::uint32_t> qs(nq);
+  for (std::uint32_t q = 0; q < nq; ++q) qs[q] = q;
+  step.compute_cycles = run_queries(r, qs, true);
   if (r.any_requant) {
     ++counters_.heads_requant;
   } else {
@@ -642,7 +681,6 @@ void SpattenCore::head_done(EngineStep& step) {
     write_rows(r, step);
     count_row(r, context_);
   }
-  step.compute_cycles = cycles;
 }
 
 // End of a layer: the previous row's P x V, then the token and head top-k engines; the layer's

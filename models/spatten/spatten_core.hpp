@@ -86,13 +86,18 @@ class SpattenCore : public common::EngineCore {
   void layer_done(common::EngineStep& step);
   void replay_cycles(Row& r);
   void decode_keys(Row& r, bool full);
-  void score_query(Row& r, std::size_t qi);
-  bool needs_requant(const Row& r) const;
-  void prune_values(const Row& r, TopkResult& res);
+  struct PvQuery {  // one query's P x V: its row, probabilities and kept values
+    std::size_t index;
+    const double* p;
+    const std::vector<std::uint32_t>* kept;
+  };
+  void score_queries(Row& r, const std::uint32_t* qs, std::size_t m);
+  bool needs_requant(const Row& r, const double* p) const;
+  void prune_values(const Row& r, const double* p, TopkResult& res);
   void keep_row_values(Row& r);
   void decode_values(Row& r);
-  void pv_query(Row& r, std::size_t qi, const std::vector<std::uint32_t>& kept);
-  std::uint64_t finish_query(Row& r, std::size_t qi, std::size_t* kept = nullptr);
+  void pv_queries(Row& r, const std::vector<PvQuery>& qs);
+  std::uint64_t run_queries(Row& r, const std::vector<std::uint32_t>& qs, bool may_requant);
   void write_rows(Row& r, common::EngineStep& step);
   void finish_pv(Row& r, common::EngineStep& step);
   void count_row(const Row& r, std::uint64_t unpruned_queries);
@@ -127,6 +132,7 @@ class SpattenCore : public common::EngineCore {
   std::unique_ptr<Row> cur_, prev_, retired_;  // rows in flight; the last one finished
   std::vector<std::uint8_t> log_buf_;
   std::vector<double> scratch_;
+  std::vector<std::size_t> cursor_;  // pv_queries: per query, the next kept value
   SpattenCounters counters_, totals_;  // this job; energy counts of the jobs before it
   std::uint64_t job_cycles_ = 0;
 };

@@ -4,6 +4,7 @@
 // or fp32), fills the output region with NaN (rows the engine does not write stay NaN), runs the
 // job, then reads the decision log and the outputs back and scores every layer against the exact,
 // unpruned reference. Replay mode: writes the trace's command rows and runs them.
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -24,23 +25,37 @@ struct LogEntry {
   std::vector<bool> heads;
 };
 
-// Exact attention of one query row over keys [0, ctx): output and probabilities.
-void reference_row(const common::QkvData& d, std::size_t q, std::size_t ctx, double scale,
-                   std::vector<double>& p, std::vector<double>& o) {
+// Exact attention of the query rows qs[0 .. m) over keys [0, ctx): probabilities (m rows of ctx)
+// and outputs (m rows of dv). The rows go through the keys and values together a tile at a time
+// (dot_block); every score and output element is summed in its scalar loop's order.
+void reference_rows(const common::QkvData& d, const std::uint32_t* qs, std::size_t m, std::size_t ctx,
+                    double scale, std::vector<double>& p, std::vector<double>& o) {
+  constexpr std::size_t kTile = 32;
   const std::size_t dim = d.q.cols(), dv = d.v.cols();
-  p.resize(ctx);
-  common::dot_rows<double>(&d.q(q, 0), dim, ctx, [&](std::size_t j) { return &d.k(j, 0); }, p.data());
-  double mx = -std::numeric_limits<double>::infinity();
-  for (std::size_t j = 0; j < ctx; ++j) {
-    p[j] *= scale;
-    mx = std::max(mx, p[j]);
+  p.resize(m * ctx);
+  common::dot_block<double>(
+      m, [&](std::size_t i) { return &d.q(qs[i], 0); }, [ctx](std::size_t) { return ctx; }, dim,
+      [&](std::size_t, std::size_t j) { return &d.k(j, 0); }, [&](std::size_t i) { return &p[i * ctx]; });
+  for (std::size_t i = 0; i < m; ++i) {
+    double* pi = &p[i * ctx];
+    double mx = -std::numeric_limits<double>::infinity();
+    for (std::size_t j = 0; j < ctx; ++j) {
+      pi[j] *= scale;
+      mx = std::max(mx, pi[j]);
+    }
+    double sum = 0;
+    for (std::size_t j = 0; j < ctx; ++j) sum += (pi[j] = std::exp(pi[j] - mx));
+    for (std::size_t j = 0; j < ctx; ++j) pi[j] /= sum;
   }
-  double sum = 0;
-  for (double& v : p) sum += (v = std::exp(v - mx));
-  o.assign(dv, 0.0);
-  for (std::size_t j = 0; j < ctx; ++j) {
-    p[j] /= sum;
-    for (std::size_t x = 0; x < dv; ++x) o[x] += p[j] * d.v(j, x);
+  o.assign(m * dv, 0.0);
+  for (std::size_t j0 = 0; j0 < ctx; j0 += kTile) {
+    for (std::size_t i = 0; i < m; ++i) {
+      double* oi = &o[i * dv];
+      for (std::size_t j = j0; j < std::min(ctx, j0 + kTile); ++j) {
+        const double pj = p[i * ctx + j];
+        for (std::size_t x = 0; x < dv; ++x) oi[x] += pj * d.v(j, x);
+      }
+    }
   }
 }
 
@@ -177,25 +192,31 @@ void HostDriver::run_spatten_job(const JobSlot& slot) {
         for (std::uint32_t tok : e.tokens) {
           if (tok < ctx) kept[tok] = true;
         }
-        for (std::uint32_t q : queries) {
-          reference_row(d, q, ctx, job.softmax_scale, p, o);
-          for (std::size_t x = 0; x < job.value_dim; ++x) {
-            float f = 0.0f;
-            if (e.heads[h]) std::memcpy(&f, &out_raw[(q * job.value_dim + x) * 4], 4);
-            complete &= std::isfinite(f);
-            got[x] = f;
+        constexpr std::size_t kBlock = 16;
+        for (std::size_t b0 = 0; b0 < queries.size(); b0 += kBlock) {
+          const std::size_t nb = std::min(kBlock, queries.size() - b0);
+          reference_rows(d, &queries[b0], nb, ctx, job.softmax_scale, p, o);
+          for (std::size_t i = 0; i < nb; ++i) {
+            const std::uint32_t q = queries[b0 + i];
+            const double* pq = &p[i * ctx];
+            for (std::size_t x = 0; x < job.value_dim; ++x) {
+              float f = 0.0f;
+              if (e.heads[h]) std::memcpy(&f, &out_raw[(q * job.value_dim + x) * 4], 4);
+              complete &= std::isfinite(f);
+              got[x] = f;
+            }
+            layer_acc[l].add(got.data(), &o[i * job.value_dim], job.value_dim);
+            if (!e.heads[h]) continue;
+            std::size_t arg = 0;
+            double m = 0;
+            for (std::size_t j = 0; j < ctx; ++j) {
+              if (kept[j]) m += pq[j];
+              if (pq[j] > pq[arg]) arg = j;
+            }
+            mass += m;
+            top1 += kept[arg] ? 1 : 0;
+            compared += 1;
           }
-          layer_acc[l].add(got.data(), o.data(), job.value_dim);
-          if (!e.heads[h]) continue;
-          std::size_t arg = 0;
-          double m = 0;
-          for (std::size_t j = 0; j < ctx; ++j) {
-            if (kept[j]) m += p[j];
-            if (p[j] > p[arg]) arg = j;
-          }
-          mass += m;
-          top1 += kept[arg] ? 1 : 0;
-          compared += 1;
         }
       }
     }
