@@ -87,7 +87,7 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
           e.items.emplace_back("memory contents", heads * head * 2.0 + heads * L * 64.0);
           // Host: the generated head and the reference row by row; engine: decoded K and V, the
           // P x V sums and output rows of one head (queries are scored one at a time).
-          e.items.emplace_back("operands of one head (host, engine)", head * 8.0 * 4 + L * dv * 20.0);
+          e.items.emplace_back("operands of one head (host, engine)", head * 8.0 * 2 + L * dv * 20.0);
         }
         jobs = static_cast<double>(w.batch);
       } else {
