@@ -9,9 +9,8 @@ namespace savp::memory {
 BackingStore::Page* BackingStore::find(std::uint64_t index) const {
   if (index == last_index_) return last_page_;
   auto it = pages_.find(index);
-  if (it == pages_.end()) return nullptr;
-  last_index_ = index;
-  last_page_ = it->second.get();
+  last_index_ = index;  // an untouched page is remembered too (get() replaces it when creating it)
+  last_page_ = it == pages_.end() ? nullptr : it->second.get();
   return last_page_;
 }
 

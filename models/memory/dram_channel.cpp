@@ -261,6 +261,10 @@ struct DramChannel::Impl {
     std::uint64_t mask = 0;
   };
   ForbidSpan forbid_span[2][2][3];
+  // The same spans as masks over the cycles from t - (col_window - 1), in forbid_col's row order
+  // ([earlier is write][later is write * 3 + relation]), when they fit in 64 cycles (col_window <= 32).
+  bool col_masks_fit = false;
+  std::uint64_t col_masks[2][6] = {};
   std::vector<std::uint64_t> slots_;  // command-bus occupancy ring: slot holds cycle + 1
   std::uint64_t slot_mask_ = 0;
 
@@ -347,6 +351,15 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
         f.back = col_gap[w][xw][rel] - 1;  // a command of kind w before x needs the gap [w][xw]
         f.len = col_gap[w][xw][rel] + col_gap[xw][w][rel] - 1;
         f.mask = f.len >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << f.len) - 1;
+      }
+    }
+  }
+  col_masks_fit = col_window <= 32;  // then back < col_window and back + len <= 2 col_window - 1
+  if (col_masks_fit) {
+    for (std::uint32_t xw = 0; xw < 2; ++xw) {
+      for (std::uint32_t i = 0; i < 6; ++i) {
+        const ForbidSpan& f = forbid_span[xw][i / 3][i % 3];
+        col_masks[xw][i] = f.mask << (col_window - 1 - f.back);
       }
     }
   }
@@ -497,6 +510,11 @@ void DramChannel::Impl::forbid_col(const ColCmd& x) {
   const std::uint32_t read_key = x.rank, write_key = g.ranks + x.rank;  // (write, rank) of each kind
   const std::uint32_t rows[6] = {read_key * g.bank_groups + x.bg,  f_rank + read_key,  f_all,
                                  write_key * g.bank_groups + x.bg, f_rank + write_key, f_all + 1};
+  const std::uint64_t reach_back = col_window - 1;
+  if (col_masks_fit && x.t >= reach_back && x.t - reach_back >= col_forbid.base()) {
+    col_forbid.set_masks(rows, col_masks[x.write], 6, x.t - reach_back);
+    return;
+  }
   const ForbidSpan* span = &forbid_span[x.write][0][0];  // [w][rel], as rows
   for (std::size_t i = 0; i < 6; ++i) {
     const ForbidSpan& f = span[i];
