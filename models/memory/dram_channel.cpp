@@ -104,6 +104,7 @@ struct DramChannel::Impl {
     std::uint16_t gpos = 0;  // index in its group's members
     std::uint16_t lpos = 0;  // index in `live`
     std::uint16_t bpos = 0;  // index in its bank's members
+    std::uint16_t older = 0, younger = 0;  // neighbours in the age list (kNoSlot at its ends)
     RowOutcome outcome = RowOutcome::Hit;
   };
   static constexpr std::uint16_t kNoSlot = 0xffff;
@@ -194,7 +195,9 @@ struct DramChannel::Impl {
   Class classify(const Entry& e) const;  // group, bound and outcome from the bank state
   void group_add(std::uint16_t slot);
   void group_remove(std::uint16_t slot);
-  void reclassify_bank(std::uint32_t flat);  // after the bank's state changed
+  // After the bank's state changed; rows_changed false: only its PRE readiness did (a column
+  // command under the open-page policy), which only conflicts' bounds follow.
+  void reclassify_bank(std::uint32_t flat, bool rows_changed = true);
   // First fit of the group's command from lb (the smallest feasible cycle >= lb), memoised.
   std::uint64_t group_first(std::uint32_t group, std::uint64_t lb) {
     std::uint64_t x;
@@ -284,6 +287,8 @@ struct DramChannel::Impl {
   std::vector<Entry> q_slots;
   std::vector<std::uint16_t> live;
   std::vector<std::uint16_t> q_free;
+  // The queued entries by age (enqueue order), a doubly linked list through Entry::older/younger.
+  std::uint16_t oldest_slot = kNoSlot, youngest_slot = kNoSlot;
   std::vector<std::vector<std::uint16_t>> bank_members;  // queued slots per bank
   std::vector<Group> groups;
   std::vector<std::uint64_t> groups_nonempty;
@@ -733,9 +738,10 @@ void DramChannel::Impl::group_remove(std::uint16_t slot) {
   }
 }
 
-void DramChannel::Impl::reclassify_bank(std::uint32_t flat) {
+void DramChannel::Impl::reclassify_bank(std::uint32_t flat, bool rows_changed) {
   for (std::uint16_t slot : bank_members[flat]) {
     Entry& e = q_slots[slot];
+    if (!rows_changed && e.outcome != RowOutcome::Conflict) continue;
     const Class c = classify(e);
     if (c.group == e.group && c.bound == e.bound) {
       e.outcome = c.outcome;
@@ -838,7 +844,7 @@ DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat
   hist.add(latency);
   done.command = c;
   done.done = data_end;
-  reclassify_bank(flat);
+  reclassify_bank(flat, done.outcome != RowOutcome::Hit || closed_page);
   return done;
 }
 
@@ -873,6 +879,10 @@ void DramChannel::enqueue(const DramRequest& r) {
   std::vector<std::uint16_t>& bm = m.bank_members[flat];
   e.bpos = static_cast<std::uint16_t>(bm.size());
   bm.push_back(slot);
+  e.older = m.youngest_slot;
+  e.younger = Impl::kNoSlot;
+  (m.youngest_slot == Impl::kNoSlot ? m.oldest_slot : m.q_slots[m.youngest_slot].younger) = slot;
+  m.youngest_slot = slot;
   m.group_add(slot);
   if (m.nd_ver == m.ver && m.nd_t0 >= m.now) {  // fold the new entry into the cached minimum
     m.nd_best = std::min(m.nd_best, m.entry_first(e, m.nd_t0));
@@ -975,8 +985,14 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
   };
   // Every first command needs the command slot: none can issue at t0 when it is taken.
   if (!m.slot_busy(t0)) {
-    scan(m.g_col, m.g_act);                                                           // row hits
-    if (chosen == kNone) scan(m.g_act, static_cast<std::uint32_t>(m.groups.size()));  // misses, conflicts
+    // The oldest request, when it is a row hit that can issue at t0, is the oldest such.
+    const Impl::Entry& oldest = m.q_slots[m.oldest_slot];
+    if (oldest.group < m.g_act && oldest.bound <= t0 && m.col_fits_at_free_slot(t0, oldest.group - m.g_col)) {
+      chosen = m.oldest_slot;
+    } else {
+      scan(m.g_col, m.g_act);                                                           // row hits
+      if (chosen == kNone) scan(m.g_act, static_cast<std::uint32_t>(m.groups.size()));  // misses, conflicts
+    }
   }
   if (chosen == kNone) {
     std::uint64_t earliest = kNever;
@@ -1001,6 +1017,8 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
   m.live[e.lpos] = moved;
   m.q_slots[moved].lpos = e.lpos;
   m.live.pop_back();
+  (e.older == Impl::kNoSlot ? m.oldest_slot : m.q_slots[e.older].younger) = e.younger;
+  (e.younger == Impl::kNoSlot ? m.youngest_slot : m.q_slots[e.younger].older) = e.older;
   m.q_free.push_back(chosen);
   DramCompletion c = m.place(e.req, e.flat, t0);
   m.decided_any = true;
