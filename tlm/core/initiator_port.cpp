@@ -41,6 +41,7 @@ void InitiatorPort::prepare_attribution(tlm::tlm_generic_payload& t) {
 }
 
 void InitiatorPort::collect_attribution(tlm::tlm_generic_payload& t) {
+  if (EnergyHopExtension::live() == 0) return;
   const EnergyHopExtension* e = find_extension<EnergyHopExtension>(t);
   if (e == nullptr) return;
   for (const auto& h : e->hops()) attributed_[h.component] += h.energy_pj;
