@@ -275,6 +275,19 @@ struct DramChannel::Impl {
   std::uint64_t latest_cmd = 0;  // the latest cycle holding a command
   bool decided_any = false;
   std::uint64_t last_decision = 0;
+  // The column command the last decision placed (kNever before any): every later column command
+  // lies at least col_after[its kind] cycles after it, a lower bound next_decision() uses.
+  std::uint64_t decided_col = kNever;
+  std::uint32_t decided_col_write = 0;
+  std::uint32_t col_after[2] = {0, 0};  // [earlier is write]: smallest gap to any later column command
+  bool any_act_or_pre_queued() const {
+    for (std::size_t w = g_act >> 6; w < groups_nonempty.size(); ++w) {
+      std::uint64_t bits = groups_nonempty[w];
+      if (w == (g_act >> 6)) bits &= ~std::uint64_t{0} << (g_act & 63);
+      if (bits != 0) return true;
+    }
+    return false;
+  }
 
   // Open-bank accounting: +1 at ACT, -1 at PRE, integrated up to `now`.
   std::vector<Event> events;
@@ -345,6 +358,12 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
         col_gap[aw][bw][rel] = static_cast<std::uint32_t>(gap);
         col_window = std::max(col_window, col_gap[aw][bw][rel]);
       }
+    }
+  }
+  for (std::uint32_t aw = 0; aw < 2; ++aw) {
+    col_after[aw] = ~0u;
+    for (std::uint32_t bw = 0; bw < 2; ++bw) {
+      for (std::uint32_t rel = 0; rel < 3; ++rel) col_after[aw] = std::min(col_after[aw], col_gap[aw][bw][rel]);
     }
   }
   act_window = std::max(tm.RRD_L, tm.FAW);
@@ -898,6 +917,19 @@ std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
   for (const auto& rk : m.ranks) due = std::min(due, rk.next_ref_due);
   if (due <= t0) return t0;
   if (m.nd_ver == m.ver && m.nd_t0 <= t0 && t0 <= m.nd_best) return std::min(m.nd_best, due);
+  // Row hits only, and the last decision placed a column command before t0: no column command
+  // fits before it + col_after, so when the oldest request fits there, that is the minimum.
+  const Impl::Entry& oldest = m.q_slots[m.oldest_slot];
+  if (oldest.group < m.g_act && m.decided_col < t0 && !m.any_act_or_pre_queued()) {
+    const std::uint64_t lower = std::max(t0, m.decided_col + m.col_after[m.decided_col_write]);
+    const std::uint64_t f = m.first_fit_col(std::max(t0, oldest.bound), oldest.group - m.g_col);
+    if (f == lower) {
+      m.nd_ver = m.ver;
+      m.nd_t0 = t0;
+      m.nd_best = f;
+      return std::min(f, due);
+    }
+  }
   // The earliest first command over the queue: per group, the entry with the smallest bound.
   // Groups on the fast path give F = next_free_slot(x): their minimum is next_free_slot of the
   // smallest x (next_free_slot is monotone, and any feasible cycle >= x is >= next_free_slot(x)).
@@ -1021,6 +1053,8 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
   (e.younger == Impl::kNoSlot ? m.youngest_slot : m.q_slots[e.younger].older) = e.older;
   m.q_free.push_back(chosen);
   DramCompletion c = m.place(e.req, e.flat, t0);
+  m.decided_col = c.command;
+  m.decided_col_write = e.req.write ? 1 : 0;
   m.decided_any = true;
   m.last_decision = now;
   return c;
