@@ -111,7 +111,7 @@ struct DramChannel::Impl {
   struct Group {
     std::vector<std::uint16_t> members;  // slots
     std::uint64_t min_bound = kNever;    // smallest bound of the members
-    std::uint16_t oldest = kNoSlot;      // the member with the smallest seq
+    std::uint32_t min_count = 0;         // how many members have it
   };
   // A cached first fit F(lb) = c of one group: the answer for every lb' in [lb, c] at state
   // version ver (a first fit is the smallest feasible cycle at or after its bound).
@@ -728,8 +728,12 @@ void DramChannel::Impl::group_add(std::uint16_t slot) {
   Group& gr = groups[e.group];
   e.gpos = static_cast<std::uint16_t>(gr.members.size());
   gr.members.push_back(slot);
-  gr.min_bound = std::min(gr.min_bound, e.bound);
-  if (gr.oldest == kNoSlot || e.seq < q_slots[gr.oldest].seq) gr.oldest = slot;
+  if (e.bound < gr.min_bound) {
+    gr.min_bound = e.bound;
+    gr.min_count = 1;
+  } else if (e.bound == gr.min_bound) {
+    ++gr.min_count;
+  }
   groups_nonempty[e.group >> 6] |= std::uint64_t{1} << (e.group & 63);
 }
 
@@ -742,18 +746,22 @@ void DramChannel::Impl::group_remove(std::uint16_t slot) {
   gr.members.pop_back();
   if (gr.members.empty()) {
     gr.min_bound = kNever;
-    gr.oldest = kNoSlot;
+    gr.min_count = 0;
     groups_nonempty[e.group >> 6] &= ~(std::uint64_t{1} << (e.group & 63));
-  } else if (e.bound == gr.min_bound || gr.oldest == slot) {
+  } else if (e.bound == gr.min_bound && --gr.min_count == 0) {
     std::uint64_t m = kNever;
-    std::uint16_t oldest = gr.members[0];
+    std::uint32_t n = 0;
     for (std::uint16_t s : gr.members) {
-      const Entry& x = q_slots[s];
-      m = std::min(m, x.bound);
-      if (x.seq < q_slots[oldest].seq) oldest = s;
+      const std::uint64_t b = q_slots[s].bound;
+      if (b < m) {
+        m = b;
+        n = 1;
+      } else if (b == m) {
+        ++n;
+      }
     }
     gr.min_bound = m;
-    gr.oldest = oldest;
+    gr.min_count = n;
   }
 }
 
@@ -997,14 +1005,6 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
         const Impl::Group& gr = m.groups[gid];
         if (gr.min_bound > t0) continue;
         if (gid < m.g_act ? !m.col_fits_at_free_slot(t0, gid - m.g_col) : m.group_first(gid, t0) != t0) continue;
-        const Impl::Entry& oldest = m.q_slots[gr.oldest];
-        if (oldest.bound <= t0) {
-          if (oldest.seq < chosen_seq) {
-            chosen_seq = oldest.seq;
-            chosen = gr.oldest;
-          }
-          continue;
-        }
         for (std::uint16_t slot : gr.members) {
           const Impl::Entry& en = m.q_slots[slot];
           if (en.bound <= t0 && en.seq < chosen_seq) {
