@@ -110,8 +110,9 @@ struct DramChannel::Impl {
   static constexpr std::uint16_t kNoSlot = 0xffff;
   struct Group {
     std::vector<std::uint16_t> members;  // slots
-    std::uint64_t min_bound = kNever;    // smallest bound of the members
+    std::uint64_t min_bound = kNever;    // smallest bound of the members (valid unless stale)
     std::uint32_t min_count = 0;         // how many members have it
+    bool stale = false;                  // the last member at min_bound left: recompute when read
   };
   // A cached first fit F(lb) = c of one group: the answer for every lb' in [lb, c] at state
   // version ver (a first fit is the smallest feasible cycle at or after its bound).
@@ -195,6 +196,12 @@ struct DramChannel::Impl {
   Class classify(const Entry& e) const;  // group, bound and outcome from the bank state
   void group_add(std::uint16_t slot);
   void group_remove(std::uint16_t slot);
+  std::uint64_t group_min(std::uint32_t gid);  // the group's smallest bound
+  // Sets an entry's row outcome, keeping the per-bank count of queued conflicts.
+  void set_outcome(Entry& e, RowOutcome o) {
+    bank_conflicts[e.flat] += (o == RowOutcome::Conflict) - (e.outcome == RowOutcome::Conflict);
+    e.outcome = o;
+  }
   // After the bank's state changed; rows_changed false: only its PRE readiness did (a column
   // command under the open-page policy), which only conflicts' bounds follow.
   void reclassify_bank(std::uint32_t flat, bool rows_changed = true);
@@ -303,6 +310,7 @@ struct DramChannel::Impl {
   // The queued entries by age (enqueue order), a doubly linked list through Entry::older/younger.
   std::uint16_t oldest_slot = kNoSlot, youngest_slot = kNoSlot;
   std::vector<std::vector<std::uint16_t>> bank_members;  // queued slots per bank
+  std::vector<std::uint32_t> bank_conflicts;              // how many of them are row conflicts
   std::vector<Group> groups;
   std::vector<std::uint64_t> groups_nonempty;
   std::uint32_t g_col = 0, g_act = 0, g_pre = 0;  // first group id of each kind
@@ -413,6 +421,7 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
   q_slots.resize(s.queue_depth);
   live.reserve(s.queue_depth);
   bank_members.resize(banks.size());
+  bank_conflicts.assign(banks.size(), 0);
   g_col = 0;
   g_act = 2 * g.ranks * g.bank_groups;
   g_pre = g_act + g.ranks * g.bank_groups;
@@ -728,7 +737,9 @@ void DramChannel::Impl::group_add(std::uint16_t slot) {
   Group& gr = groups[e.group];
   e.gpos = static_cast<std::uint16_t>(gr.members.size());
   gr.members.push_back(slot);
-  if (e.bound < gr.min_bound) {
+  if (gr.stale) {
+    // recomputed when read, this member included
+  } else if (e.bound < gr.min_bound) {
     gr.min_bound = e.bound;
     gr.min_count = 1;
   } else if (e.bound == gr.min_bound) {
@@ -747,8 +758,16 @@ void DramChannel::Impl::group_remove(std::uint16_t slot) {
   if (gr.members.empty()) {
     gr.min_bound = kNever;
     gr.min_count = 0;
+    gr.stale = false;
     groups_nonempty[e.group >> 6] &= ~(std::uint64_t{1} << (e.group & 63));
-  } else if (e.bound == gr.min_bound && --gr.min_count == 0) {
+  } else if (!gr.stale && e.bound == gr.min_bound && --gr.min_count == 0) {
+    gr.stale = true;
+  }
+}
+
+std::uint64_t DramChannel::Impl::group_min(std::uint32_t gid) {
+  Group& gr = groups[gid];
+  if (gr.stale) {
     std::uint64_t m = kNever;
     std::uint32_t n = 0;
     for (std::uint16_t s : gr.members) {
@@ -762,22 +781,25 @@ void DramChannel::Impl::group_remove(std::uint16_t slot) {
     }
     gr.min_bound = m;
     gr.min_count = n;
+    gr.stale = false;
   }
+  return gr.min_bound;
 }
 
 void DramChannel::Impl::reclassify_bank(std::uint32_t flat, bool rows_changed) {
+  if (!rows_changed && bank_conflicts[flat] == 0) return;
   for (std::uint16_t slot : bank_members[flat]) {
     Entry& e = q_slots[slot];
     if (!rows_changed && e.outcome != RowOutcome::Conflict) continue;
     const Class c = classify(e);
     if (c.group == e.group && c.bound == e.bound) {
-      e.outcome = c.outcome;
+      set_outcome(e, c.outcome);
       continue;
     }
     group_remove(slot);
     e.group = c.group;
     e.bound = c.bound;
-    e.outcome = c.outcome;
+    set_outcome(e, c.outcome);
     group_add(slot);
   }
 }
@@ -900,7 +922,8 @@ void DramChannel::enqueue(const DramRequest& r) {
   const Impl::Class c = m.classify(e);
   e.group = c.group;
   e.bound = c.bound;
-  e.outcome = c.outcome;
+  e.outcome = RowOutcome::Hit;  // counted as no conflict, then set
+  m.set_outcome(e, c.outcome);
   e.lpos = static_cast<std::uint16_t>(m.live.size());
   m.live.push_back(slot);
   std::vector<std::uint16_t>& bm = m.bank_members[flat];
@@ -949,7 +972,7 @@ std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
     for (std::uint64_t bits = m.groups_nonempty[w]; bits != 0; bits &= bits - 1) {
       const std::uint32_t gid =
           static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
-      const std::uint64_t lb = std::max(t0, m.groups[gid].min_bound);
+      const std::uint64_t lb = std::max(t0, m.group_min(gid));
       if (gid < m.g_act && lb == t0) {
         m.col_batch.push_back(m.col_rows[gid - m.g_col]);
         continue;
@@ -1003,7 +1026,7 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
         if (gid < from) continue;
         if (gid >= to) return;
         const Impl::Group& gr = m.groups[gid];
-        if (gr.min_bound > t0) continue;
+        if (m.group_min(gid) > t0) continue;
         if (gid < m.g_act ? !m.col_fits_at_free_slot(t0, gid - m.g_col) : m.group_first(gid, t0) != t0) continue;
         for (std::uint16_t slot : gr.members) {
           const Impl::Entry& en = m.q_slots[slot];
@@ -1040,6 +1063,7 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
   }
   Impl::Entry& e = m.q_slots[chosen];
   m.group_remove(chosen);
+  m.set_outcome(e, RowOutcome::Hit);  // no longer queued: out of the bank's conflict count
   std::vector<std::uint16_t>& bm = m.bank_members[e.flat];
   const std::uint16_t bmoved = bm.back();
   bm[e.bpos] = bmoved;
