@@ -3,6 +3,7 @@
 #include "models/memory/cycle_ring.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -184,8 +185,13 @@ struct DramChannel::Impl {
   void open_bank(std::uint32_t flat, std::uint32_t row, std::uint64_t a);
   void close_bank(std::uint32_t flat, std::uint64_t p);
   void refresh(std::uint32_t rank);
-  bool refresh_due(std::uint64_t t) const;
+  bool refresh_due(std::uint64_t t) const { return ref_due_min <= t; }
   void catch_up_refresh(std::uint64_t t);
+  std::uint64_t ref_due_min = 0;  // the smallest next_ref_due over the ranks
+  void note_ref_due() {
+    ref_due_min = kNever;
+    for (const Rank& rk : ranks) ref_due_min = std::min(ref_due_min, rk.next_ref_due);
+  }
 
   // ---- queue groups ----
   struct Class {
@@ -238,6 +244,7 @@ struct DramChannel::Impl {
   const DramTiming tm;
   std::uint32_t index;
   std::uint32_t bc;  // burst cycles on the data bus
+  std::uint32_t bursts_per_row;
   std::uint32_t banks_per_rank;
   bool closed_page;
   std::uint32_t col_gap[2][2][3];  // [earlier is write][later is write][relation]
@@ -262,6 +269,9 @@ struct DramChannel::Impl {
   CycleRing col_forbid;
   std::uint32_t f_rank = 0, f_all = 0;
   std::vector<CycleRing::Keys3> col_rows;  // per key: its row in each layer
+  // Per (rank, bank group) of a column command: the rows it sets, as forbid_col orders them (for
+  // later reads: same bank group, same rank, any rank; then the same for later writes).
+  std::vector<std::array<std::uint32_t, 6>> forbid_rows;
   mutable std::vector<CycleRing::Keys3> col_batch;  // next_decision's scratch
   // What a column command (earlier is write) forbids a later kind (later is write) by relation:
   // the cycles [t - back, t - back + len), len's low bits in mask (len <= 64).
@@ -348,6 +358,7 @@ struct DramChannel::Impl {
 DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), tm(s.timing), index(idx),
       col_forbid(std::size_t{2} * s.geometry.ranks * (s.geometry.bank_groups + 1) + 2, 16) {
   bc = g.burst_cycles();
+  bursts_per_row = g.columns / g.burst_length;
   banks_per_rank = g.banks();
   closed_page = s.page_policy == PagePolicy::Closed;
   burst_bits = static_cast<double>(g.burst_bytes() * 8);
@@ -401,6 +412,13 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
     const std::uint32_t rank_key = key / g.bank_groups;
     col_rows.push_back(CycleRing::Keys3{key, f_rank + rank_key, f_all + rank_key / g.ranks});
   }
+  for (std::uint32_t rank = 0; rank < g.ranks; ++rank) {
+    for (std::uint32_t bg = 0; bg < g.bank_groups; ++bg) {
+      const std::uint32_t read_key = rank, write_key = g.ranks + rank;  // (write, rank) of each kind
+      forbid_rows.push_back({read_key * g.bank_groups + bg, f_rank + read_key, f_all, write_key * g.bank_groups + bg,
+                             f_rank + write_key, f_all + 1});
+    }
+  }
   col_batch.reserve(col_rows.size());
   for (std::uint32_t aw = 0; aw < 2; ++aw) {
     for (std::uint32_t bw = 0; bw < 2; ++bw) {
@@ -416,6 +434,7 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
     r.next_ref_due = tm.REFI;
     r.rrd_ready.assign(g.bank_groups, 0);
   }
+  note_ref_due();
   slots_.assign(1024, 0);
   slot_mask_ = slots_.size() - 1;
   q_slots.resize(s.queue_depth);
@@ -540,9 +559,7 @@ void DramChannel::Impl::insert_col(const ColCmd& c) {
 void DramChannel::Impl::forbid_col(const ColCmd& x) {
   // A column command of kind w at c conflicts with x when x.t - gap[w][x.w] < c < x.t +
   // gap[x.w][w] (gaps by their relation): per layer, the interval of its relation.
-  const std::uint32_t read_key = x.rank, write_key = g.ranks + x.rank;  // (write, rank) of each kind
-  const std::uint32_t rows[6] = {read_key * g.bank_groups + x.bg,  f_rank + read_key,  f_all,
-                                 write_key * g.bank_groups + x.bg, f_rank + write_key, f_all + 1};
+  const std::uint32_t* rows = forbid_rows[x.rank * g.bank_groups + x.bg].data();
   const std::uint64_t reach_back = col_window - 1;
   if (col_masks_fit && x.t >= reach_back && x.t - reach_back >= col_forbid.base()) {
     col_forbid.set_masks(rows, col_masks[x.write], 6, x.t - reach_back);
@@ -666,19 +683,13 @@ void DramChannel::Impl::refresh(std::uint32_t rank) {
   }
   rk.ref_ready = r + tm.RFC;
   rk.next_ref_due += tm.REFI;
+  note_ref_due();
   ++st.refreshes;
   for (std::uint32_t i = first; i < first + banks_per_rank; ++i) reclassify_bank(i);
 }
 
-bool DramChannel::Impl::refresh_due(std::uint64_t t) const {
-  for (const Rank& rk : ranks) {
-    if (rk.next_ref_due <= t) return true;
-  }
-  return false;
-}
-
 void DramChannel::Impl::catch_up_refresh(std::uint64_t t) {
-  for (;;) {
+  while (ref_due_min <= t) {
     std::uint32_t best = 0;
     for (std::uint32_t r = 1; r < ranks.size(); ++r) {
       if (ranks[r].next_ref_due < ranks[best].next_ref_due) best = r;
@@ -696,6 +707,7 @@ void DramChannel::Impl::catch_up_refresh(std::uint64_t t) {
       }
       if (idle) {
         rk.next_ref_due += k * tm.REFI;
+        note_ref_due();
         st.refreshes += k;
       }
     }
@@ -707,7 +719,7 @@ void DramChannel::Impl::catch_up_refresh(std::uint64_t t) {
 std::uint32_t DramChannel::Impl::flat_of(const DramRequest& r) const {
   const DramAddress& a = r.addr;
   if (a.channel != index || a.rank >= g.ranks || a.bank_group >= g.bank_groups ||
-      a.bank >= g.banks_per_group || a.row >= g.rows || a.column >= g.columns / g.burst_length) {
+      a.bank >= g.banks_per_group || a.row >= g.rows || a.column >= bursts_per_row) {
     throw std::invalid_argument("DramChannel " + std::to_string(index) + ": request " + std::to_string(r.id) +
                                 " has an address outside this channel (channel " + std::to_string(a.channel) +
                                 ", rank " + std::to_string(a.rank) + ", bank group " +
@@ -944,8 +956,7 @@ std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
   if (m.live.empty()) return kNever;
   std::uint64_t t0 = std::max(now, m.now);
   if (m.decided_any) t0 = std::max(t0, m.last_decision + 1);
-  std::uint64_t due = kNever;
-  for (const auto& rk : m.ranks) due = std::min(due, rk.next_ref_due);
+  const std::uint64_t due = m.ref_due_min;
   if (due <= t0) return t0;
   if (m.nd_ver == m.ver && m.nd_t0 <= t0 && t0 <= m.nd_best) return std::min(m.nd_best, due);
   // Row hits only, and the last decision placed a column command before t0: no column command
