@@ -138,7 +138,12 @@ struct DramChannel::Impl {
     while (slot_busy(t)) ++t;
     return t;
   }
-  void occupy(std::uint64_t t);
+  void occupy(std::uint64_t t) {
+    if (t - now >= slots_.size()) grow_slots(t);
+    slots_[t & slot_mask_] = t + 1;
+    latest_cmd = std::max(latest_cmd, t);
+  }
+  void grow_slots(std::uint64_t t);  // makes cycle t representable in the command-bus ring
   // The smallest cycle >= lb (or the gap-fill lookback, see kGapLookback) at which no placed
   // column command forbids a column command of `key` (write, rank, bank group) and the command
   // slot is free.
@@ -238,7 +243,16 @@ struct DramChannel::Impl {
     return group_first(e.group, std::max(t0, e.bound));
   }
   DramCompletion place(const DramRequest& r, std::uint32_t flat, std::uint64_t lb);
-  std::uint32_t flat_of(const DramRequest& r) const;
+  // The request's flat bank index; an address outside this channel is refused (reject()).
+  std::uint32_t flat_of(const DramRequest& r) const {
+    const DramAddress& a = r.addr;
+    if (a.channel != index || a.rank >= g.ranks || a.bank_group >= g.bank_groups || a.bank >= g.banks_per_group ||
+        a.row >= g.rows || a.column >= bursts_per_row) {
+      reject(r);
+    }
+    return a.flat_bank(g);
+  }
+  [[noreturn]] void reject(const DramRequest& r) const;
 
   const DramGeometry g;
   const DramTiming tm;
@@ -452,19 +466,15 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
   st.banks.assign(banks.size(), DramBankStats{});
 }
 
-void DramChannel::Impl::occupy(std::uint64_t t) {
-  if (t - now >= slots_.size()) {
-    std::size_t size = slots_.size();
-    while (t - now >= size) size *= 2;
-    std::vector<std::uint64_t> grown(size, 0);
-    for (std::uint64_t tag : slots_) {
-      if (tag != 0 && tag - 1 >= now) grown[(tag - 1) & (size - 1)] = tag;
-    }
-    slots_.swap(grown);
-    slot_mask_ = size - 1;
+void DramChannel::Impl::grow_slots(std::uint64_t t) {
+  std::size_t size = slots_.size();
+  while (t - now >= size) size *= 2;
+  std::vector<std::uint64_t> grown(size, 0);
+  for (std::uint64_t tag : slots_) {
+    if (tag != 0 && tag - 1 >= now) grown[(tag - 1) & (size - 1)] = tag;
   }
-  slots_[t & slot_mask_] = t + 1;
-  latest_cmd = std::max(latest_cmd, t);
+  slots_.swap(grown);
+  slot_mask_ = size - 1;
 }
 
 std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t rank, std::uint32_t bg) const {
@@ -716,17 +726,13 @@ void DramChannel::Impl::catch_up_refresh(std::uint64_t t) {
   }
 }
 
-std::uint32_t DramChannel::Impl::flat_of(const DramRequest& r) const {
+[[noreturn]] void DramChannel::Impl::reject(const DramRequest& r) const {
   const DramAddress& a = r.addr;
-  if (a.channel != index || a.rank >= g.ranks || a.bank_group >= g.bank_groups ||
-      a.bank >= g.banks_per_group || a.row >= g.rows || a.column >= bursts_per_row) {
-    throw std::invalid_argument("DramChannel " + std::to_string(index) + ": request " + std::to_string(r.id) +
+  throw std::invalid_argument("DramChannel " + std::to_string(index) + ": request " + std::to_string(r.id) +
                                 " has an address outside this channel (channel " + std::to_string(a.channel) +
                                 ", rank " + std::to_string(a.rank) + ", bank group " +
                                 std::to_string(a.bank_group) + ", bank " + std::to_string(a.bank) + ", row " +
                                 std::to_string(a.row) + ", column " + std::to_string(a.column) + ")");
-  }
-  return a.flat_bank(g);
 }
 
 DramChannel::Impl::Class DramChannel::Impl::classify(const Entry& e) const {
@@ -905,7 +911,7 @@ DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat
   hist.add(latency);
   done.command = c;
   done.done = data_end;
-  reclassify_bank(flat, done.outcome != RowOutcome::Hit || closed_page);
+  if (!bank_members[flat].empty()) reclassify_bank(flat, done.outcome != RowOutcome::Hit || closed_page);
   return done;
 }
 
@@ -1099,7 +1105,7 @@ DramCompletion DramChannel::serve(const DramRequest& r) {
   Impl& m = *impl_;
   const std::uint32_t flat = m.flat_of(r);
   const std::uint64_t t = std::max(m.now, r.arrival);
-  m.catch_up_refresh(t);
+  if (m.refresh_due(t)) m.catch_up_refresh(t);
   m.advance(t);
   return m.place(r, flat, t);
 }
