@@ -270,8 +270,6 @@ struct DramChannel::Impl {
 
   std::vector<Bank> banks;
   std::vector<Rank> ranks;
-  std::vector<ColCmd> cols;  // column commands still able to constrain new ones, sorted by time
-  std::size_t cols_head = 0;
   std::uint64_t latest_col = 0;  // the latest column command (0 before any)
   // The cycles at which placed column commands forbid a new one (tCCD, data bus, turnaround,
   // tWTR), in three layers: per key (write, rank, bank group) what commands of the same bank group
@@ -548,22 +546,11 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
 }
 
 void DramChannel::Impl::insert_col(const ColCmd& c) {
-  if (cols_head > 64 && cols_head * 2 > cols.size()) {
-    cols.erase(cols.begin(), cols.begin() + static_cast<std::ptrdiff_t>(cols_head));
-    cols_head = 0;
-  }
-  auto it = cols.end();
-  while (it != cols.begin() + static_cast<std::ptrdiff_t>(cols_head) && (it - 1)->t > c.t) --it;
-  cols.insert(it, c);
   latest_col = std::max(latest_col, c.t);
-  // Keep every cycle a command at or after now can be placed at; on a widening, set again what
-  // the commands still able to constrain one forbid (cols from cols_head on, this one included).
+  // Keep every cycle a command at or after now can be placed at (a widening keeps their bits).
   const std::uint64_t keep = now > 2 * std::uint64_t{col_window} ? now - 2 * std::uint64_t{col_window} : 0;
-  if (col_forbid.reach(latest_col + col_window, keep)) {
-    for (std::size_t i = cols_head; i < cols.size(); ++i) forbid_col(cols[i]);
-  } else {
-    forbid_col(c);
-  }
+  col_forbid.reach(latest_col + col_window, keep);
+  forbid_col(c);
 }
 
 void DramChannel::Impl::forbid_col(const ColCmd& x) {
@@ -633,7 +620,6 @@ void DramChannel::Impl::advance(std::uint64_t t) {
     ev_last = e.t;
     open_count += e.delta;
   }
-  while (cols_head < cols.size() && cols[cols_head].t + col_window < now) ++cols_head;
   for (Rank& rk : ranks) {
     while (rk.acts_head < rk.acts.size() && rk.acts[rk.acts_head].t + act_window < now) ++rk.acts_head;
   }
