@@ -6,12 +6,31 @@
 
 namespace savp::memory {
 
+namespace {
+// memcpy / memset with the common burst size as a constant, so that the compiler inlines it (the
+// library call costs more than the 64-byte move itself).
+constexpr std::uint64_t kBurst = 64;
+void copy(std::uint8_t* dst, const std::uint8_t* src, std::uint64_t n) {
+  if (n == kBurst) {
+    std::memcpy(dst, src, kBurst);
+  } else {
+    std::memcpy(dst, src, n);
+  }
+}
+void zero(std::uint8_t* dst, std::uint64_t n) {
+  if (n == kBurst) {
+    std::memset(dst, 0, kBurst);
+  } else {
+    std::memset(dst, 0, n);
+  }
+}
+}  // namespace
+
 BackingStore::Page* BackingStore::find(std::uint64_t index) const {
   if (index == last_index_) return last_page_;
   auto it = pages_.find(index);
-  if (it == pages_.end()) return nullptr;
-  last_index_ = index;
-  last_page_ = it->second.get();
+  last_index_ = index;  // an untouched page is remembered too (get() replaces it when creating it)
+  last_page_ = it == pages_.end() ? nullptr : it->second.get();
   return last_page_;
 }
 
@@ -31,9 +50,9 @@ void BackingStore::read(std::uint64_t addr, std::uint8_t* dst, std::uint64_t byt
     const std::uint64_t page = addr / kPageBytes, off = addr % kPageBytes;
     const std::uint64_t n = std::min(bytes, kPageBytes - off);
     if (const Page* p = find(page)) {
-      std::memcpy(dst, p->data() + off, n);
+      copy(dst, p->data() + off, n);
     } else {
-      std::memset(dst, 0, n);
+      zero(dst, n);
     }
     addr += n;
     dst += n;
@@ -51,7 +70,7 @@ void BackingStore::write(std::uint64_t addr, const std::uint8_t* src, std::uint6
   while (bytes > 0) {
     const std::uint64_t page = addr / kPageBytes, off = addr % kPageBytes;
     const std::uint64_t n = std::min(bytes, kPageBytes - off);
-    std::memcpy(get(page).data() + off, src, n);
+    copy(get(page).data() + off, src, n);
     addr += n;
     src += n;
     bytes -= n;

@@ -28,8 +28,9 @@ class BackingStore {
 
  private:
   using Page = std::array<std::uint8_t, kPageBytes>;
-  // The touched page with this index, or nullptr; the last one found is remembered (pages are
-  // never freed, so the pointer stays valid): streams hit the same page many times in a row.
+  // The touched page with this index, or nullptr; the last index asked for and its answer are
+  // remembered (pages are never freed, so the pointer stays valid; get() updates it when it creates
+  // the page): streams hit the same page many times in a row.
   Page* find(std::uint64_t index) const;
   Page& get(std::uint64_t index);  // created (zeroed) when untouched
   std::uint64_t size_;

@@ -22,11 +22,11 @@ class CycleRing {
   std::uint64_t base() const { return base_; }
   std::uint64_t end() const { return base_ + 64 * std::uint64_t{words_}; }
 
-  // Makes cycle `hi` representable while every cycle >= keep stays so: slides the window forward
-  // (clearing the cycles that leave it) or, when [keep, hi] does not fit, widens it and clears
-  // everything: then it answers true and the caller sets again what it still needs.
-  bool reach(std::uint64_t hi, std::uint64_t keep) {
-    if (hi < end()) return false;
+  // Makes cycle `hi` representable while every cycle >= keep stays so, with its bits: slides the
+  // window forward (clearing the cycles that leave it) or, when [keep, hi] does not fit, widens it
+  // (doubling the words per key) and moves the bits of the cycles from keep on into it.
+  void reach(std::uint64_t hi, std::uint64_t keep) {
+    if (hi < end()) return;
     keep &= ~std::uint64_t{63};
     const std::uint64_t span = 64 * std::uint64_t{words_};
     const std::uint64_t want = ((hi + 1 - span) + 63) & ~std::uint64_t{63};  // smallest base holding hi
@@ -39,12 +39,18 @@ class CycleRing {
         }
       }
       base_ = want;
-      return false;
+      return;
     }
+    const std::uint32_t old_words = words_;
     while (keep + 64 * std::uint64_t{words_} <= hi) words_ *= 2;
-    bits_.assign(keys_ * words_, 0);
+    std::vector<std::uint64_t> grown(keys_ * words_, 0);
+    for (std::uint64_t w = std::max(keep, base_) >> 6; w < (base_ >> 6) + old_words; ++w) {
+      for (std::size_t k = 0; k < keys_; ++k) {
+        grown[k * words_ + (w & (words_ - 1))] = bits_[k * old_words + (w & (old_words - 1))];
+      }
+    }
+    bits_.swap(grown);
     base_ = keep;
-    return true;
   }
 
   // Sets the bits of cycles [lo, hi] for `key` (those below the window are skipped); hi < end().
@@ -78,6 +84,24 @@ class CycleRing {
     const std::uint64_t w = lo >> 6;
     row[w & (words_ - 1)] |= mask << off;
     if (off + len > 64) row[(w + 1) & (words_ - 1)] |= mask >> (64 - off);
+  }
+
+  // For i < n, sets in key keys[i] the cycles lo + j for the bits j of masks[i]: several keys'
+  // patterns of one 64-cycle window at the cost of one offset computation. lo >= base(), and every
+  // cycle set is < end().
+  void set_masks(const std::uint32_t* keys, const std::uint64_t* masks, std::size_t n, std::uint64_t lo) {
+    const std::uint32_t off = static_cast<std::uint32_t>(lo & 63);
+    const std::size_t w0 = (lo >> 6) & (words_ - 1), w1 = (w0 + 1) & (words_ - 1);
+    std::uint64_t* bits = bits_.data();
+    if (off == 0) {
+      for (std::size_t i = 0; i < n; ++i) bits[keys[i] * words_ + w0] |= masks[i];
+      return;
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+      std::uint64_t* row = bits + keys[i] * words_;
+      row[w0] |= masks[i] << off;
+      row[w1] |= masks[i] >> (64 - off);
+    }
   }
 
   // Whether the bits of cycle c for keys a, b and k are all clear (c >= base()).

@@ -3,6 +3,7 @@
 #include "models/memory/cycle_ring.hpp"
 
 #include <algorithm>
+#include <array>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -104,13 +105,15 @@ struct DramChannel::Impl {
     std::uint16_t gpos = 0;  // index in its group's members
     std::uint16_t lpos = 0;  // index in `live`
     std::uint16_t bpos = 0;  // index in its bank's members
+    std::uint16_t older = 0, younger = 0;  // neighbours in the age list (kNoSlot at its ends)
     RowOutcome outcome = RowOutcome::Hit;
   };
   static constexpr std::uint16_t kNoSlot = 0xffff;
   struct Group {
     std::vector<std::uint16_t> members;  // slots
-    std::uint64_t min_bound = kNever;    // smallest bound of the members
-    std::uint16_t oldest = kNoSlot;      // the member with the smallest seq
+    std::uint64_t min_bound = kNever;    // smallest bound of the members (valid unless stale)
+    std::uint32_t min_count = 0;         // how many members have it
+    bool stale = false;                  // the last member at min_bound left: recompute when read
   };
   // A cached first fit F(lb) = c of one group: the answer for every lb' in [lb, c] at state
   // version ver (a first fit is the smallest feasible cycle at or after its bound).
@@ -135,7 +138,12 @@ struct DramChannel::Impl {
     while (slot_busy(t)) ++t;
     return t;
   }
-  void occupy(std::uint64_t t);
+  void occupy(std::uint64_t t) {
+    if (t - now >= slots_.size()) grow_slots(t);
+    slots_[t & slot_mask_] = t + 1;
+    latest_cmd = std::max(latest_cmd, t);
+  }
+  void grow_slots(std::uint64_t t);  // makes cycle t representable in the command-bus ring
   // The smallest cycle >= lb (or the gap-fill lookback, see kGapLookback) at which no placed
   // column command forbids a column command of `key` (write, rank, bank group) and the command
   // slot is free.
@@ -182,8 +190,13 @@ struct DramChannel::Impl {
   void open_bank(std::uint32_t flat, std::uint32_t row, std::uint64_t a);
   void close_bank(std::uint32_t flat, std::uint64_t p);
   void refresh(std::uint32_t rank);
-  bool refresh_due(std::uint64_t t) const;
+  bool refresh_due(std::uint64_t t) const { return ref_due_min <= t; }
   void catch_up_refresh(std::uint64_t t);
+  std::uint64_t ref_due_min = 0;  // the smallest next_ref_due over the ranks
+  void note_ref_due() {
+    ref_due_min = kNever;
+    for (const Rank& rk : ranks) ref_due_min = std::min(ref_due_min, rk.next_ref_due);
+  }
 
   // ---- queue groups ----
   struct Class {
@@ -194,7 +207,15 @@ struct DramChannel::Impl {
   Class classify(const Entry& e) const;  // group, bound and outcome from the bank state
   void group_add(std::uint16_t slot);
   void group_remove(std::uint16_t slot);
-  void reclassify_bank(std::uint32_t flat);  // after the bank's state changed
+  std::uint64_t group_min(std::uint32_t gid);  // the group's smallest bound
+  // Sets an entry's row outcome, keeping the per-bank count of queued conflicts.
+  void set_outcome(Entry& e, RowOutcome o) {
+    bank_conflicts[e.flat] += (o == RowOutcome::Conflict) - (e.outcome == RowOutcome::Conflict);
+    e.outcome = o;
+  }
+  // After the bank's state changed; rows_changed false: only its PRE readiness did (a column
+  // command under the open-page policy), which only conflicts' bounds follow.
+  void reclassify_bank(std::uint32_t flat, bool rows_changed = true);
   // First fit of the group's command from lb (the smallest feasible cycle >= lb), memoised.
   std::uint64_t group_first(std::uint32_t group, std::uint64_t lb) {
     std::uint64_t x;
@@ -222,12 +243,22 @@ struct DramChannel::Impl {
     return group_first(e.group, std::max(t0, e.bound));
   }
   DramCompletion place(const DramRequest& r, std::uint32_t flat, std::uint64_t lb);
-  std::uint32_t flat_of(const DramRequest& r) const;
+  // The request's flat bank index; an address outside this channel is refused (reject()).
+  std::uint32_t flat_of(const DramRequest& r) const {
+    const DramAddress& a = r.addr;
+    if (a.channel != index || a.rank >= g.ranks || a.bank_group >= g.bank_groups || a.bank >= g.banks_per_group ||
+        a.row >= g.rows || a.column >= bursts_per_row) {
+      reject(r);
+    }
+    return a.flat_bank(g);
+  }
+  [[noreturn]] void reject(const DramRequest& r) const;
 
   const DramGeometry g;
   const DramTiming tm;
   std::uint32_t index;
   std::uint32_t bc;  // burst cycles on the data bus
+  std::uint32_t bursts_per_row;
   std::uint32_t banks_per_rank;
   bool closed_page;
   std::uint32_t col_gap[2][2][3];  // [earlier is write][later is write][relation]
@@ -239,8 +270,6 @@ struct DramChannel::Impl {
 
   std::vector<Bank> banks;
   std::vector<Rank> ranks;
-  std::vector<ColCmd> cols;  // column commands still able to constrain new ones, sorted by time
-  std::size_t cols_head = 0;
   std::uint64_t latest_col = 0;  // the latest column command (0 before any)
   // The cycles at which placed column commands forbid a new one (tCCD, data bus, turnaround,
   // tWTR), in three layers: per key (write, rank, bank group) what commands of the same bank group
@@ -252,6 +281,9 @@ struct DramChannel::Impl {
   CycleRing col_forbid;
   std::uint32_t f_rank = 0, f_all = 0;
   std::vector<CycleRing::Keys3> col_rows;  // per key: its row in each layer
+  // Per (rank, bank group) of a column command: the rows it sets, as forbid_col orders them (for
+  // later reads: same bank group, same rank, any rank; then the same for later writes).
+  std::vector<std::array<std::uint32_t, 6>> forbid_rows;
   mutable std::vector<CycleRing::Keys3> col_batch;  // next_decision's scratch
   // What a column command (earlier is write) forbids a later kind (later is write) by relation:
   // the cycles [t - back, t - back + len), len's low bits in mask (len <= 64).
@@ -261,6 +293,10 @@ struct DramChannel::Impl {
     std::uint64_t mask = 0;
   };
   ForbidSpan forbid_span[2][2][3];
+  // The same spans as masks over the cycles from t - (col_window - 1), in forbid_col's row order
+  // ([earlier is write][later is write * 3 + relation]), when they fit in 64 cycles (col_window <= 32).
+  bool col_masks_fit = false;
+  std::uint64_t col_masks[2][6] = {};
   std::vector<std::uint64_t> slots_;  // command-bus occupancy ring: slot holds cycle + 1
   std::uint64_t slot_mask_ = 0;
 
@@ -268,6 +304,19 @@ struct DramChannel::Impl {
   std::uint64_t latest_cmd = 0;  // the latest cycle holding a command
   bool decided_any = false;
   std::uint64_t last_decision = 0;
+  // The column command the last decision placed (kNever before any): every later column command
+  // lies at least col_after[its kind] cycles after it, a lower bound next_decision() uses.
+  std::uint64_t decided_col = kNever;
+  std::uint32_t decided_col_write = 0;
+  std::uint32_t col_after[2] = {0, 0};  // [earlier is write]: smallest gap to any later column command
+  bool any_act_or_pre_queued() const {
+    for (std::size_t w = g_act >> 6; w < groups_nonempty.size(); ++w) {
+      std::uint64_t bits = groups_nonempty[w];
+      if (w == (g_act >> 6)) bits &= ~std::uint64_t{0} << (g_act & 63);
+      if (bits != 0) return true;
+    }
+    return false;
+  }
 
   // Open-bank accounting: +1 at ACT, -1 at PRE, integrated up to `now`.
   std::vector<Event> events;
@@ -280,7 +329,10 @@ struct DramChannel::Impl {
   std::vector<Entry> q_slots;
   std::vector<std::uint16_t> live;
   std::vector<std::uint16_t> q_free;
+  // The queued entries by age (enqueue order), a doubly linked list through Entry::older/younger.
+  std::uint16_t oldest_slot = kNoSlot, youngest_slot = kNoSlot;
   std::vector<std::vector<std::uint16_t>> bank_members;  // queued slots per bank
+  std::vector<std::uint32_t> bank_conflicts;              // how many of them are row conflicts
   std::vector<Group> groups;
   std::vector<std::uint64_t> groups_nonempty;
   std::uint32_t g_col = 0, g_act = 0, g_pre = 0;  // first group id of each kind
@@ -318,6 +370,7 @@ struct DramChannel::Impl {
 DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), tm(s.timing), index(idx),
       col_forbid(std::size_t{2} * s.geometry.ranks * (s.geometry.bank_groups + 1) + 2, 16) {
   bc = g.burst_cycles();
+  bursts_per_row = g.columns / g.burst_length;
   banks_per_rank = g.banks();
   closed_page = s.page_policy == PagePolicy::Closed;
   burst_bits = static_cast<double>(g.burst_bytes() * 8);
@@ -338,6 +391,12 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
       }
     }
   }
+  for (std::uint32_t aw = 0; aw < 2; ++aw) {
+    col_after[aw] = ~0u;
+    for (std::uint32_t bw = 0; bw < 2; ++bw) {
+      for (std::uint32_t rel = 0; rel < 3; ++rel) col_after[aw] = std::min(col_after[aw], col_gap[aw][bw][rel]);
+    }
+  }
   act_window = std::max(tm.RRD_L, tm.FAW);
   lookback = std::uint64_t{kGapLookback} * col_window;
   for (std::uint32_t xw = 0; xw < 2; ++xw) {
@@ -350,11 +409,27 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
       }
     }
   }
+  col_masks_fit = col_window <= 32;  // then back < col_window and back + len <= 2 col_window - 1
+  if (col_masks_fit) {
+    for (std::uint32_t xw = 0; xw < 2; ++xw) {
+      for (std::uint32_t i = 0; i < 6; ++i) {
+        const ForbidSpan& f = forbid_span[xw][i / 3][i % 3];
+        col_masks[xw][i] = f.mask << (col_window - 1 - f.back);
+      }
+    }
+  }
   f_rank = 2 * g.ranks * g.bank_groups;
   f_all = f_rank + 2 * g.ranks;
   for (std::uint32_t key = 0; key < f_rank; ++key) {
     const std::uint32_t rank_key = key / g.bank_groups;
     col_rows.push_back(CycleRing::Keys3{key, f_rank + rank_key, f_all + rank_key / g.ranks});
+  }
+  for (std::uint32_t rank = 0; rank < g.ranks; ++rank) {
+    for (std::uint32_t bg = 0; bg < g.bank_groups; ++bg) {
+      const std::uint32_t read_key = rank, write_key = g.ranks + rank;  // (write, rank) of each kind
+      forbid_rows.push_back({read_key * g.bank_groups + bg, f_rank + read_key, f_all, write_key * g.bank_groups + bg,
+                             f_rank + write_key, f_all + 1});
+    }
   }
   col_batch.reserve(col_rows.size());
   for (std::uint32_t aw = 0; aw < 2; ++aw) {
@@ -371,11 +446,13 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
     r.next_ref_due = tm.REFI;
     r.rrd_ready.assign(g.bank_groups, 0);
   }
+  note_ref_due();
   slots_.assign(1024, 0);
   slot_mask_ = slots_.size() - 1;
   q_slots.resize(s.queue_depth);
   live.reserve(s.queue_depth);
   bank_members.resize(banks.size());
+  bank_conflicts.assign(banks.size(), 0);
   g_col = 0;
   g_act = 2 * g.ranks * g.bank_groups;
   g_pre = g_act + g.ranks * g.bank_groups;
@@ -387,19 +464,15 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
   st.banks.assign(banks.size(), DramBankStats{});
 }
 
-void DramChannel::Impl::occupy(std::uint64_t t) {
-  if (t - now >= slots_.size()) {
-    std::size_t size = slots_.size();
-    while (t - now >= size) size *= 2;
-    std::vector<std::uint64_t> grown(size, 0);
-    for (std::uint64_t tag : slots_) {
-      if (tag != 0 && tag - 1 >= now) grown[(tag - 1) & (size - 1)] = tag;
-    }
-    slots_.swap(grown);
-    slot_mask_ = size - 1;
+void DramChannel::Impl::grow_slots(std::uint64_t t) {
+  std::size_t size = slots_.size();
+  while (t - now >= size) size *= 2;
+  std::vector<std::uint64_t> grown(size, 0);
+  for (std::uint64_t tag : slots_) {
+    if (tag != 0 && tag - 1 >= now) grown[(tag - 1) & (size - 1)] = tag;
   }
-  slots_[t & slot_mask_] = t + 1;
-  latest_cmd = std::max(latest_cmd, t);
+  slots_.swap(grown);
+  slot_mask_ = size - 1;
 }
 
 std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t rank, std::uint32_t bg) const {
@@ -473,30 +546,22 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
 }
 
 void DramChannel::Impl::insert_col(const ColCmd& c) {
-  if (cols_head > 64 && cols_head * 2 > cols.size()) {
-    cols.erase(cols.begin(), cols.begin() + static_cast<std::ptrdiff_t>(cols_head));
-    cols_head = 0;
-  }
-  auto it = cols.end();
-  while (it != cols.begin() + static_cast<std::ptrdiff_t>(cols_head) && (it - 1)->t > c.t) --it;
-  cols.insert(it, c);
   latest_col = std::max(latest_col, c.t);
-  // Keep every cycle a command at or after now can be placed at; on a widening, set again what
-  // the commands still able to constrain one forbid (cols from cols_head on, this one included).
+  // Keep every cycle a command at or after now can be placed at (a widening keeps their bits).
   const std::uint64_t keep = now > 2 * std::uint64_t{col_window} ? now - 2 * std::uint64_t{col_window} : 0;
-  if (col_forbid.reach(latest_col + col_window, keep)) {
-    for (std::size_t i = cols_head; i < cols.size(); ++i) forbid_col(cols[i]);
-  } else {
-    forbid_col(c);
-  }
+  col_forbid.reach(latest_col + col_window, keep);
+  forbid_col(c);
 }
 
 void DramChannel::Impl::forbid_col(const ColCmd& x) {
   // A column command of kind w at c conflicts with x when x.t - gap[w][x.w] < c < x.t +
   // gap[x.w][w] (gaps by their relation): per layer, the interval of its relation.
-  const std::uint32_t read_key = x.rank, write_key = g.ranks + x.rank;  // (write, rank) of each kind
-  const std::uint32_t rows[6] = {read_key * g.bank_groups + x.bg,  f_rank + read_key,  f_all,
-                                 write_key * g.bank_groups + x.bg, f_rank + write_key, f_all + 1};
+  const std::uint32_t* rows = forbid_rows[x.rank * g.bank_groups + x.bg].data();
+  const std::uint64_t reach_back = col_window - 1;
+  if (col_masks_fit && x.t >= reach_back && x.t - reach_back >= col_forbid.base()) {
+    col_forbid.set_masks(rows, col_masks[x.write], 6, x.t - reach_back);
+    return;
+  }
   const ForbidSpan* span = &forbid_span[x.write][0][0];  // [w][rel], as rows
   for (std::size_t i = 0; i < 6; ++i) {
     const ForbidSpan& f = span[i];
@@ -555,7 +620,6 @@ void DramChannel::Impl::advance(std::uint64_t t) {
     ev_last = e.t;
     open_count += e.delta;
   }
-  while (cols_head < cols.size() && cols[cols_head].t + col_window < now) ++cols_head;
   for (Rank& rk : ranks) {
     while (rk.acts_head < rk.acts.size() && rk.acts[rk.acts_head].t + act_window < now) ++rk.acts_head;
   }
@@ -615,19 +679,13 @@ void DramChannel::Impl::refresh(std::uint32_t rank) {
   }
   rk.ref_ready = r + tm.RFC;
   rk.next_ref_due += tm.REFI;
+  note_ref_due();
   ++st.refreshes;
   for (std::uint32_t i = first; i < first + banks_per_rank; ++i) reclassify_bank(i);
 }
 
-bool DramChannel::Impl::refresh_due(std::uint64_t t) const {
-  for (const Rank& rk : ranks) {
-    if (rk.next_ref_due <= t) return true;
-  }
-  return false;
-}
-
 void DramChannel::Impl::catch_up_refresh(std::uint64_t t) {
-  for (;;) {
+  while (ref_due_min <= t) {
     std::uint32_t best = 0;
     for (std::uint32_t r = 1; r < ranks.size(); ++r) {
       if (ranks[r].next_ref_due < ranks[best].next_ref_due) best = r;
@@ -645,6 +703,7 @@ void DramChannel::Impl::catch_up_refresh(std::uint64_t t) {
       }
       if (idle) {
         rk.next_ref_due += k * tm.REFI;
+        note_ref_due();
         st.refreshes += k;
       }
     }
@@ -653,17 +712,13 @@ void DramChannel::Impl::catch_up_refresh(std::uint64_t t) {
   }
 }
 
-std::uint32_t DramChannel::Impl::flat_of(const DramRequest& r) const {
+[[noreturn]] void DramChannel::Impl::reject(const DramRequest& r) const {
   const DramAddress& a = r.addr;
-  if (a.channel != index || a.rank >= g.ranks || a.bank_group >= g.bank_groups ||
-      a.bank >= g.banks_per_group || a.row >= g.rows || a.column >= g.columns / g.burst_length) {
-    throw std::invalid_argument("DramChannel " + std::to_string(index) + ": request " + std::to_string(r.id) +
+  throw std::invalid_argument("DramChannel " + std::to_string(index) + ": request " + std::to_string(r.id) +
                                 " has an address outside this channel (channel " + std::to_string(a.channel) +
                                 ", rank " + std::to_string(a.rank) + ", bank group " +
                                 std::to_string(a.bank_group) + ", bank " + std::to_string(a.bank) + ", row " +
                                 std::to_string(a.row) + ", column " + std::to_string(a.column) + ")");
-  }
-  return a.flat_bank(g);
 }
 
 DramChannel::Impl::Class DramChannel::Impl::classify(const Entry& e) const {
@@ -686,8 +741,14 @@ void DramChannel::Impl::group_add(std::uint16_t slot) {
   Group& gr = groups[e.group];
   e.gpos = static_cast<std::uint16_t>(gr.members.size());
   gr.members.push_back(slot);
-  gr.min_bound = std::min(gr.min_bound, e.bound);
-  if (gr.oldest == kNoSlot || e.seq < q_slots[gr.oldest].seq) gr.oldest = slot;
+  if (gr.stale) {
+    // recomputed when read, this member included
+  } else if (e.bound < gr.min_bound) {
+    gr.min_bound = e.bound;
+    gr.min_count = 1;
+  } else if (e.bound == gr.min_bound) {
+    ++gr.min_count;
+  }
   groups_nonempty[e.group >> 6] |= std::uint64_t{1} << (e.group & 63);
 }
 
@@ -700,33 +761,49 @@ void DramChannel::Impl::group_remove(std::uint16_t slot) {
   gr.members.pop_back();
   if (gr.members.empty()) {
     gr.min_bound = kNever;
-    gr.oldest = kNoSlot;
+    gr.min_count = 0;
+    gr.stale = false;
     groups_nonempty[e.group >> 6] &= ~(std::uint64_t{1} << (e.group & 63));
-  } else if (e.bound == gr.min_bound || gr.oldest == slot) {
-    std::uint64_t m = kNever;
-    std::uint16_t oldest = gr.members[0];
-    for (std::uint16_t s : gr.members) {
-      const Entry& x = q_slots[s];
-      m = std::min(m, x.bound);
-      if (x.seq < q_slots[oldest].seq) oldest = s;
-    }
-    gr.min_bound = m;
-    gr.oldest = oldest;
+  } else if (!gr.stale && e.bound == gr.min_bound && --gr.min_count == 0) {
+    gr.stale = true;
   }
 }
 
-void DramChannel::Impl::reclassify_bank(std::uint32_t flat) {
+std::uint64_t DramChannel::Impl::group_min(std::uint32_t gid) {
+  Group& gr = groups[gid];
+  if (gr.stale) {
+    std::uint64_t m = kNever;
+    std::uint32_t n = 0;
+    for (std::uint16_t s : gr.members) {
+      const std::uint64_t b = q_slots[s].bound;
+      if (b < m) {
+        m = b;
+        n = 1;
+      } else if (b == m) {
+        ++n;
+      }
+    }
+    gr.min_bound = m;
+    gr.min_count = n;
+    gr.stale = false;
+  }
+  return gr.min_bound;
+}
+
+void DramChannel::Impl::reclassify_bank(std::uint32_t flat, bool rows_changed) {
+  if (!rows_changed && bank_conflicts[flat] == 0) return;
   for (std::uint16_t slot : bank_members[flat]) {
     Entry& e = q_slots[slot];
+    if (!rows_changed && e.outcome != RowOutcome::Conflict) continue;
     const Class c = classify(e);
     if (c.group == e.group && c.bound == e.bound) {
-      e.outcome = c.outcome;
+      set_outcome(e, c.outcome);
       continue;
     }
     group_remove(slot);
     e.group = c.group;
     e.bound = c.bound;
-    e.outcome = c.outcome;
+    set_outcome(e, c.outcome);
     group_add(slot);
   }
 }
@@ -820,7 +897,7 @@ DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat
   hist.add(latency);
   done.command = c;
   done.done = data_end;
-  reclassify_bank(flat);
+  if (!bank_members[flat].empty()) reclassify_bank(flat, done.outcome != RowOutcome::Hit || closed_page);
   return done;
 }
 
@@ -849,12 +926,17 @@ void DramChannel::enqueue(const DramRequest& r) {
   const Impl::Class c = m.classify(e);
   e.group = c.group;
   e.bound = c.bound;
-  e.outcome = c.outcome;
+  e.outcome = RowOutcome::Hit;  // counted as no conflict, then set
+  m.set_outcome(e, c.outcome);
   e.lpos = static_cast<std::uint16_t>(m.live.size());
   m.live.push_back(slot);
   std::vector<std::uint16_t>& bm = m.bank_members[flat];
   e.bpos = static_cast<std::uint16_t>(bm.size());
   bm.push_back(slot);
+  e.older = m.youngest_slot;
+  e.younger = Impl::kNoSlot;
+  (m.youngest_slot == Impl::kNoSlot ? m.oldest_slot : m.q_slots[m.youngest_slot].younger) = slot;
+  m.youngest_slot = slot;
   m.group_add(slot);
   if (m.nd_ver == m.ver && m.nd_t0 >= m.now) {  // fold the new entry into the cached minimum
     m.nd_best = std::min(m.nd_best, m.entry_first(e, m.nd_t0));
@@ -866,10 +948,22 @@ std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
   if (m.live.empty()) return kNever;
   std::uint64_t t0 = std::max(now, m.now);
   if (m.decided_any) t0 = std::max(t0, m.last_decision + 1);
-  std::uint64_t due = kNever;
-  for (const auto& rk : m.ranks) due = std::min(due, rk.next_ref_due);
+  const std::uint64_t due = m.ref_due_min;
   if (due <= t0) return t0;
   if (m.nd_ver == m.ver && m.nd_t0 <= t0 && t0 <= m.nd_best) return std::min(m.nd_best, due);
+  // Row hits only, and the last decision placed a column command before t0: no column command
+  // fits before it + col_after, so when the oldest request fits there, that is the minimum.
+  const Impl::Entry& oldest = m.q_slots[m.oldest_slot];
+  if (oldest.group < m.g_act && m.decided_col < t0 && !m.any_act_or_pre_queued()) {
+    const std::uint64_t lower = std::max(t0, m.decided_col + m.col_after[m.decided_col_write]);
+    const std::uint64_t f = m.first_fit_col(std::max(t0, oldest.bound), oldest.group - m.g_col);
+    if (f == lower) {
+      m.nd_ver = m.ver;
+      m.nd_t0 = t0;
+      m.nd_best = f;
+      return std::min(f, due);
+    }
+  }
   // The earliest first command over the queue: per group, the entry with the smallest bound.
   // Groups on the fast path give F = next_free_slot(x): their minimum is next_free_slot of the
   // smallest x (next_free_slot is monotone, and any feasible cycle >= x is >= next_free_slot(x)).
@@ -881,7 +975,7 @@ std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
     for (std::uint64_t bits = m.groups_nonempty[w]; bits != 0; bits &= bits - 1) {
       const std::uint32_t gid =
           static_cast<std::uint32_t>(w * 64 + static_cast<std::size_t>(__builtin_ctzll(bits)));
-      const std::uint64_t lb = std::max(t0, m.groups[gid].min_bound);
+      const std::uint64_t lb = std::max(t0, m.group_min(gid));
       if (gid < m.g_act && lb == t0) {
         m.col_batch.push_back(m.col_rows[gid - m.g_col]);
         continue;
@@ -935,16 +1029,8 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
         if (gid < from) continue;
         if (gid >= to) return;
         const Impl::Group& gr = m.groups[gid];
-        if (gr.min_bound > t0) continue;
+        if (m.group_min(gid) > t0) continue;
         if (gid < m.g_act ? !m.col_fits_at_free_slot(t0, gid - m.g_col) : m.group_first(gid, t0) != t0) continue;
-        const Impl::Entry& oldest = m.q_slots[gr.oldest];
-        if (oldest.bound <= t0) {
-          if (oldest.seq < chosen_seq) {
-            chosen_seq = oldest.seq;
-            chosen = gr.oldest;
-          }
-          continue;
-        }
         for (std::uint16_t slot : gr.members) {
           const Impl::Entry& en = m.q_slots[slot];
           if (en.bound <= t0 && en.seq < chosen_seq) {
@@ -957,8 +1043,14 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
   };
   // Every first command needs the command slot: none can issue at t0 when it is taken.
   if (!m.slot_busy(t0)) {
-    scan(m.g_col, m.g_act);                                                           // row hits
-    if (chosen == kNone) scan(m.g_act, static_cast<std::uint32_t>(m.groups.size()));  // misses, conflicts
+    // The oldest request, when it is a row hit that can issue at t0, is the oldest such.
+    const Impl::Entry& oldest = m.q_slots[m.oldest_slot];
+    if (oldest.group < m.g_act && oldest.bound <= t0 && m.col_fits_at_free_slot(t0, oldest.group - m.g_col)) {
+      chosen = m.oldest_slot;
+    } else {
+      scan(m.g_col, m.g_act);                                                           // row hits
+      if (chosen == kNone) scan(m.g_act, static_cast<std::uint32_t>(m.groups.size()));  // misses, conflicts
+    }
   }
   if (chosen == kNone) {
     std::uint64_t earliest = kNever;
@@ -974,6 +1066,7 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
   }
   Impl::Entry& e = m.q_slots[chosen];
   m.group_remove(chosen);
+  m.set_outcome(e, RowOutcome::Hit);  // no longer queued: out of the bank's conflict count
   std::vector<std::uint16_t>& bm = m.bank_members[e.flat];
   const std::uint16_t bmoved = bm.back();
   bm[e.bpos] = bmoved;
@@ -983,8 +1076,12 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
   m.live[e.lpos] = moved;
   m.q_slots[moved].lpos = e.lpos;
   m.live.pop_back();
+  (e.older == Impl::kNoSlot ? m.oldest_slot : m.q_slots[e.older].younger) = e.younger;
+  (e.younger == Impl::kNoSlot ? m.youngest_slot : m.q_slots[e.younger].older) = e.older;
   m.q_free.push_back(chosen);
   DramCompletion c = m.place(e.req, e.flat, t0);
+  m.decided_col = c.command;
+  m.decided_col_write = e.req.write ? 1 : 0;
   m.decided_any = true;
   m.last_decision = now;
   return c;
@@ -994,7 +1091,7 @@ DramCompletion DramChannel::serve(const DramRequest& r) {
   Impl& m = *impl_;
   const std::uint32_t flat = m.flat_of(r);
   const std::uint64_t t = std::max(m.now, r.arrival);
-  m.catch_up_refresh(t);
+  if (m.refresh_due(t)) m.catch_up_refresh(t);
   m.advance(t);
   return m.place(r, flat, t);
 }

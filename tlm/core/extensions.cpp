@@ -40,13 +40,14 @@ void EnergyHopExtension::copy_from(const tlm::tlm_extension_base& ext) {
 }
 
 bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string& component, double energy_pj) {
+  if (EnergyHopExtension::live() == 0) return false;
   EnergyHopExtension* ext = trans.get_extension<EnergyHopExtension>();
   if (ext == nullptr) return false;
   ext->add(component, energy_pj);
   return true;
 }
 
-bool record_hop_energy(tlm::tlm_generic_payload& trans, const char* component, double energy_pj) {
+bool record_hop_energy_named(tlm::tlm_generic_payload& trans, const char* component, double energy_pj) {
   EnergyHopExtension* ext = trans.get_extension<EnergyHopExtension>();
   if (ext == nullptr) return false;
   ext->add(component, energy_pj);

@@ -16,6 +16,7 @@
 
 #include <tlm>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -49,6 +50,14 @@ class EnergyHopExtension : public tlm::tlm_extension<EnergyHopExtension> {
     double energy_pj = 0.0;
   };
 
+  EnergyHopExtension() { ++live_; }
+  EnergyHopExtension(const EnergyHopExtension& o) : hops_(o.hops_), total_pj_(o.total_pj_) { ++live_; }
+  EnergyHopExtension& operator=(const EnergyHopExtension&) = default;
+  ~EnergyHopExtension() override { --live_; }
+  // How many exist: none, and no payload can carry one, so a hop need not look (the lookup is a
+  // library call per hop and transaction). SystemC processes run on one thread.
+  static std::size_t live() { return live_; }
+
   // Appends one hop's charge (a component may appear several times: once per visit).
   void add(const std::string& component, double energy_pj);
   void clear();
@@ -65,6 +74,7 @@ class EnergyHopExtension : public tlm::tlm_extension<EnergyHopExtension> {
  private:
   std::vector<Hop> hops_;
   double total_pj_ = 0.0;
+  inline static std::size_t live_ = 0;
 };
 
 // The extension of type Ext on `trans`, attached (default-constructed, heap-allocated) when absent.
@@ -94,7 +104,10 @@ Ext* find_extension(const tlm::tlm_generic_payload& trans) {
 // nothing otherwise. Returns whether it was recorded.
 bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string& component, double energy_pj);
 // The same for a C-string name (a SystemC name()): builds the string only when recording.
-bool record_hop_energy(tlm::tlm_generic_payload& trans, const char* component, double energy_pj);
+bool record_hop_energy_named(tlm::tlm_generic_payload& trans, const char* component, double energy_pj);
+inline bool record_hop_energy(tlm::tlm_generic_payload& trans, const char* component, double energy_pj) {
+  return EnergyHopExtension::live() != 0 && record_hop_energy_named(trans, component, energy_pj);
+}
 
 // "initiator#id job N phase P", or "" without a TraceExtension: for messages.
 std::string describe_trace(const tlm::tlm_generic_payload& trans);

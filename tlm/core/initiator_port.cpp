@@ -41,6 +41,7 @@ void InitiatorPort::prepare_attribution(tlm::tlm_generic_payload& t) {
 }
 
 void InitiatorPort::collect_attribution(tlm::tlm_generic_payload& t) {
+  if (EnergyHopExtension::live() == 0) return;
   const EnergyHopExtension* e = find_extension<EnergyHopExtension>(t);
   if (e == nullptr) return;
   for (const auto& h : e->hops()) attributed_[h.component] += h.energy_pj;
@@ -210,6 +211,11 @@ tlm::tlm_sync_enum InitiatorPort::nb_transport_bw(tlm::tlm_generic_payload& t, t
     finish(t, sc_core::sc_time_stamp() + delay);
     return tlm::TLM_COMPLETED;
   }
+  if (phase == tlm::END_REQ && delay == SC_ZERO_TIME) {  // as peq_cb would, without the PEQ's activation
+    request_in_progress_ = nullptr;
+    issue_ev_.notify(SC_ZERO_TIME);
+    return tlm::TLM_ACCEPTED;
+  }
   peq_.notify(t, phase, delay);
   return tlm::TLM_ACCEPTED;
 }
@@ -238,7 +244,8 @@ void InitiatorPort::finish(tlm::tlm_generic_payload& t, const sc_time& at) {
   call->last_response = std::max(call->last_response, at);
   if (--call->remaining == 0 && !call->issuing) call->done.notify(SC_ZERO_TIME);
   --inflight_;
-  if (!streams_.empty()) issue_ev_.notify(SC_ZERO_TIME);
+  // While a request awaits END_REQ, issue() could not proceed: whatever ends it wakes issue().
+  if (!streams_.empty() && request_in_progress_ == nullptr) issue_ev_.notify(SC_ZERO_TIME);
   t.release();
 }
 

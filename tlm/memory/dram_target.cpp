@@ -22,12 +22,11 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
       store_(size_bytes),
       tck_(spec.timing.tck_ns, SC_NS),
       tck_ticks_(std::max<std::uint64_t>(1, tck_.value())),
-      responses_("responses", tgt_socket) {
+      responses_(tgt_socket) {
   const std::uint32_t n = spec_.geometry.channels;
   channels_.reserve(n);
   for (std::uint32_t i = 0; i < n; ++i) {
     channels_.emplace_back(spec_, i);
-    kick_.push_back(std::make_unique<sc_core::sc_event>());
   }
   blocked_.assign(n, nullptr);
   blocked_addr_.assign(n, memory::DramAddress{});
@@ -41,13 +40,11 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
   tgt_socket.register_nb_transport_fw(this, &DramTarget::nb_transport_fw);
   tgt_socket.register_transport_dbg(this, &DramTarget::transport_dbg);
   tgt_socket.register_get_direct_mem_ptr(this, &DramTarget::get_direct_mem_ptr);
-  for (std::uint32_t i = 0; i < n; ++i) {
-    sc_core::sc_spawn_options opt;
-    opt.spawn_method();
-    opt.set_sensitivity(kick_[i].get());
-    opt.dont_initialize();
-    sc_core::sc_spawn([this, i] { schedule(i); }, sc_core::sc_gen_unique_name("scheduler"), &opt);
-  }
+  sc_core::sc_spawn_options opt;
+  opt.spawn_method();
+  opt.set_sensitivity(&kick_);
+  opt.dont_initialize();
+  sc_core::sc_spawn([this] { schedule(); }, "scheduler", &opt);
 }
 
 bool DramTarget::check(tlm::tlm_generic_payload& t) {
@@ -203,23 +200,37 @@ void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const mem
     }
   }
   wake_[ch] = 0;
-  kick_[ch]->notify(sc_core::SC_ZERO_TIME);
+  kick_.notify(sc_core::SC_ZERO_TIME);
 }
 
-void DramTarget::schedule(std::uint32_t ch) {
-  memory::DramChannel& c = channels_[ch];
+void DramTarget::schedule() {
   const sc_time now_t = sc_core::sc_time_stamp();
   const std::uint64_t now = cycle_of(now_t);
+  responses_.deliver_due();
+  std::uint64_t next = kNoPlan;
+  for (std::uint32_t ch = 0; ch < channels_.size(); ++ch) {
+    if (wake_[ch] <= now) step(ch, now_t, now);
+    next = std::min(next, wake_[ch]);
+  }
+  if (next == kNoPlan && !responses_.pending()) {
+    sc_core::next_trigger(kick_);
+    return;
+  }
+  sc_time at = next == kNoPlan ? responses_.next_due() : time_of(next);
+  if (responses_.pending()) at = std::min(at, responses_.next_due());
+  sc_core::next_trigger(at - now_t, kick_);
+}
+
+void DramTarget::step(std::uint32_t ch, const sc_time& now_t, std::uint64_t now) {
+  memory::DramChannel& c = channels_[ch];
   const std::uint64_t next = planned_[ch] >= now && planned_[ch] != kNoPlan ? planned_[ch] : c.next_decision(now);
   planned_[ch] = kNoPlan;
   if (next == std::numeric_limits<std::uint64_t>::max()) {
     wake_[ch] = kNoPlan;
-    sc_core::next_trigger(*kick_[ch]);
     return;
   }
   if (next > now || time_of(now) > now_t) {
     wake_[ch] = next;
-    sc_core::next_trigger(time_of(next) - now_t, *kick_[ch]);
     return;
   }
   if (auto done = c.decide(now)) {
@@ -245,11 +256,9 @@ void DramTarget::schedule(std::uint32_t ch) {
   const std::uint64_t after = c.next_decision(now + 1);
   if (after == std::numeric_limits<std::uint64_t>::max()) {
     wake_[ch] = kNoPlan;
-    sc_core::next_trigger(*kick_[ch]);
   } else {
     planned_[ch] = after;
     wake_[ch] = after;
-    sc_core::next_trigger(time_of(after) - now_t, *kick_[ch]);
   }
 }
 

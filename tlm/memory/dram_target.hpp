@@ -7,7 +7,10 @@
 //  AT (nb_transport): BEGIN_REQ enters the channel's queue (END_REQ at once); a full queue holds
 //     END_REQ back until a slot frees (back-pressure). One scheduling decision per DRAM cycle per
 //     channel (FR-FCFS); BEGIN_RESP at the cycle the last data beat leaves, responses one at a time
-//     per the base protocol.
+//     per the base protocol. One scheduler method serves every channel and sends the responses:
+//     it wakes once per cycle at which something is due (channels deciding at the same cycle share
+//     a kernel activation) and then sends the responses due, then decides for the channels due in
+//     channel order.
 #pragma once
 
 #include <systemc>
@@ -61,10 +64,13 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi);
   // Enters a request (decoded to a) into its channel's queue; it arrives `delay` after now (the
   // hop's latency).
-  // kick: wake the channel's scheduler (not needed from within the scheduler, which re-plans).
+  // kick: wake the scheduler for the channel (not needed from within the scheduler, which re-plans).
   void accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const memory::DramAddress& a,
               const sc_core::sc_time& delay, bool kick = true);
-  void schedule(std::uint32_t ch);  // per-channel scheduler method
+  void schedule();  // the scheduler method: responses due, then the channels due
+  // One channel's turn at cycle now (time now_t): decides when its next decision is due now, and
+  // sets wake_[ch] to the cycle of its next turn.
+  void step(std::uint32_t ch, const sc_core::sc_time& now_t, std::uint64_t now);
 
   memory::DramSpec spec_;
   memory::DramAddressMap map_;
@@ -87,14 +93,15 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::vector<tlm::tlm_generic_payload*> blocked_;     // per channel: a request waiting for a slot
   std::vector<memory::DramAddress> blocked_addr_;      // its decoded address
   std::vector<sc_core::sc_time> blocked_arrival_;      // when it arrived (its annotated time)
-  std::vector<std::unique_ptr<sc_core::sc_event>> kick_;
+  sc_core::sc_event kick_;  // wakes the scheduler at the next delta
   // Per channel: the decision cycle the scheduler last computed, valid until a request arrives.
   std::vector<std::uint64_t> planned_;
-  // Per channel: the cycle of the scheduler's pending timed wake-up, 0 when a kick is pending,
-  // UINT64_MAX when it waits for a kick alone. A request that leaves the next decision at or after
-  // the pending wake-up needs no kick: the scheduler re-plans when it wakes, as a kick would have.
+  // Per channel: the cycle of its next turn, 0 when a kick is pending, UINT64_MAX when it waits for
+  // a kick alone. A request that leaves the next decision at or after the pending turn needs no
+  // kick: the channel re-plans on its turn, as a kick would have. The scheduler wakes at the
+  // earliest turn or response due.
   std::vector<std::uint64_t> wake_;
-  ResponseChannel responses_;  // BEGIN_RESP at each completion, one at a time
+  ResponseChannel responses_;  // BEGIN_RESP at each completion, one at a time (sent by schedule())
   std::uint64_t end_cycle_ = 0;
   TraceWriter* trace_ = nullptr;
   std::vector<int> trace_tracks_;

@@ -443,6 +443,29 @@ TEST_CASE("extensions: clone and copy_from are deep, deep_copy_from carries them
   CHECK(pool.in_use() == 0);
 }
 
+TEST_CASE("extensions: energy extensions are counted, and hops record only into existing ones", "[sc][protocol]") {
+  const std::size_t before = sc::EnergyHopExtension::live();
+  sc::PayloadPool pool;
+  tlm::tlm_generic_payload* p = pool.acquire();
+  CHECK_FALSE(sc::record_hop_energy(*p, "bus", 1.0));  // none exists: nothing to record into
+  {
+    sc::EnergyHopExtension e;
+    CHECK(sc::EnergyHopExtension::live() == before + 1);
+    std::unique_ptr<sc::EnergyHopExtension> c(static_cast<sc::EnergyHopExtension*>(e.clone()));
+    CHECK(sc::EnergyHopExtension::live() == before + 2);
+    CHECK_FALSE(sc::record_hop_energy(*p, "bus", 1.0));  // some exist, but not on this payload
+    CHECK_FALSE(sc::record_hop_energy(*p, std::string("bus"), 1.0));
+  }
+  CHECK(sc::EnergyHopExtension::live() == before);
+  sc::get_or_add<sc::EnergyHopExtension>(*p);
+  CHECK(sc::EnergyHopExtension::live() == before + 1);
+  CHECK(sc::record_hop_energy(*p, "bus", 1.0));
+  CHECK(sc::record_hop_energy(*p, std::string("dram"), 2.0));
+  CHECK(p->get_extension<sc::EnergyHopExtension>()->total_pj() == Approx(3.0));
+  p->release();  // the pool frees the extension
+  CHECK(sc::EnergyHopExtension::live() == before);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Well-behaved initiators and targets: no violations
 
