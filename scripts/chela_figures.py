@@ -6,9 +6,10 @@
      becomes cheaper than each other engine;
   2. the chunk size B as CHELA's design knob (latency, traffic, buffer need) on lm-4k.
 Engines whose simulation grows as L^2 (dense, SpAtten: they compute every score) are run up to
---max-quadratic tokens (default 16384); the lengths not run are listed, never extrapolated.
+--max-quadratic tokens (default 65536: all; about 40 min on a 2-core machine, dominated by SpAtten and
+dense at 64K); the lengths not run are listed, never extrapolated.
 Usage: scripts/chela_figures.py [--savp build/bin/savp] [--out out/chela-figures] [--preset hbm2]
-                                [--max-quadratic 16384] [-j 2] [--only compare|chunk] [--reuse]"""
+                                [--max-quadratic 65536] [-j 2] [--only compare|chunk] [--reuse]"""
 import argparse, json, math, os, shutil, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -186,7 +187,7 @@ def main():
     ap.add_argument("--out", default=os.path.join(ROOT, "out", "chela-figures"))
     ap.add_argument("--preset", default="hbm2")
     ap.add_argument("--max-len", type=int, default=65536)
-    ap.add_argument("--max-quadratic", type=int, default=16384)
+    ap.add_argument("--max-quadratic", type=int, default=65536)
     ap.add_argument("-j", type=int, default=2)
     ap.add_argument("--only", choices=["compare", "chunk"])
     ap.add_argument("--reuse", action="store_true", help="keep points whose stats.json exists in --out")
