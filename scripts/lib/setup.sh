@@ -9,7 +9,8 @@ SAVP_PACKAGES=(build-essential cmake pkg-config libsystemc-dev libboost-dev
   libboost-program-options-dev catch2 nlohmann-json3-dev python3 python3-matplotlib chromium
   slurm-wlm munge verilator)
 
-savp_log() { echo "[savp] $*" >&2; }
+# Each line with the seconds since the script started (where CI time goes).
+savp_log() { echo "[savp +${SECONDS}s] $*" >&2; }
 
 savp_ensure_packages() {
   local missing=()
