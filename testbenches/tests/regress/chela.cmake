@@ -21,6 +21,10 @@ set_tests_properties("regress: chela LT and AT agree" PROPERTIES LABELS regress)
 add_test(NAME "regress: chela traffic and cycles linear in L"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_chela_linear.py ${SAVP_BIN} ${CHE} ${REGRESS_OUT}/chela-linear)
 set_tests_properties("regress: chela traffic and cycles linear in L" PROPERTIES LABELS regress)
+# The figures script itself, on the short end of its range (the long test below runs all of it).
+add_test(NAME "regress: chela figures script at 256..1K tokens"
+  COMMAND sh -c "/usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/chela_figures.py' --savp '${SAVP_BIN}' --out '${REGRESS_OUT}/chela-figures-short' --only compare --max-len 1024 -j 1 > '${REGRESS_OUT}/chela-figures-short.txt' && /usr/bin/python3 -c \"import json,sys; r=json.load(open(sys.argv[1]))['results']; assert sorted(r)==sorted(['chela','chela-attn','salo-w512','spatten','dense']), r; assert all('1024' in v and v['1024']['latency_ns']>0 and v['1024']['dram_bytes']>0 for v in r.values()), r; t=open(sys.argv[2]).read(); assert 'Crossover points' in t and 'CHELA lower from about' in t, t; print('ok')\" '${REGRESS_OUT}/chela-figures-short/compare.json' '${REGRESS_OUT}/chela-figures-short.txt'")
+set_tests_properties("regress: chela figures script at 256..1K tokens" PROPERTIES LABELS regress)
 option(SAVP_LONG_TESTS "add the long scenario runs (label long)" OFF)
 if(SAVP_LONG_TESTS)
 add_test(NAME "long: chela figures 1K..64K against SALO, SpAtten, dense"
