@@ -15,19 +15,7 @@
 using namespace savp::memory;
 using savp::common::Json;
 using savp::common::JsonNode;
-static DramRequest conv(const XReq& x) {
-  DramRequest r;
-  r.id = x.id;
-  r.write = x.write;
-  r.arrival = x.arrival;
-  r.addr.channel = x.ch;
-  r.addr.rank = x.rank;
-  r.addr.bank_group = x.bg;
-  r.addr.bank = x.bank;
-  r.addr.row = x.row;
-  r.addr.column = x.col;
-  return r;
-}
+#include "convert.hpp"
 static XComp mk(const std::optional<DramCompletion>& d) {
   if (!d) return XComp{false, 0, 0, 0, 0};
   return XComp{true, d->id, d->command, d->done, static_cast<int>(d->outcome)};

@@ -2,19 +2,7 @@
 #include "old_channel.hpp"
 #include "models/memory/dram_channel.hpp"
 using namespace savp::memory;
-static DramRequest conv(const XReq& x) {
-  DramRequest r;
-  r.id = x.id;
-  r.write = x.write;
-  r.arrival = x.arrival;
-  r.addr.channel = x.ch;
-  r.addr.rank = x.rank;
-  r.addr.bank_group = x.bg;
-  r.addr.bank = x.bank;
-  r.addr.row = x.row;
-  r.addr.column = x.col;
-  return r;
-}
+#include "convert.hpp"
 void* old_make(const void* spec, unsigned idx) {
   return new DramChannel(*static_cast<const DramSpec*>(spec), idx);
 }
