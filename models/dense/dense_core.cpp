@@ -223,6 +223,7 @@ void DenseCore::plan_attention() {
   v_val_.assign(S * dv, 0.0);
   k_loaded_.assign(nchunks_, 0);
   v_loaded_.assign(nchunks_, 0);
+  v_finite_.assign(nchunks_, 0);
   scores_.assign(block_rows_ * S, 0.0f);
   p_val_.assign(block_rows_ * S, 0.0);
   o_acc_.assign(block_rows_ * dv, 0.0);
@@ -403,11 +404,12 @@ void DenseCore::pv_chunk_done(EngineStep& step) {
   const std::uint64_t j0 = chunk_ * chunk_keys_, jn = std::min(chunk_keys_, S - j0);
   if (!v_loaded_[chunk_]) {
     decode(v_raw_.data() + j0 * dv * e, jn * dv, v_val_.data() + j0 * dv);
+    v_finite_[chunk_] = std::all_of(v_val_.begin() + j0 * dv, v_val_.begin() + (j0 + jn) * dv,
+                                    [](double x) { return std::isfinite(x); });
     if (kv_resident_) v_loaded_[chunk_] = 1;
   }
   const bool is_int = cfg_.format == ElemFormat::INT;
-  const bool v_finite = std::all_of(v_val_.begin() + j0 * dv, v_val_.begin() + (j0 + jn) * dv,
-                                    [](double x) { return std::isfinite(x); });
+  const bool v_finite = v_finite_[chunk_] != 0;
   if (is_int) {
     for (std::uint64_t i = 0; i < rb; ++i) {
       double* o = &o_acc_[i * dv];

@@ -77,6 +77,7 @@ class DenseCore : public common::EngineCore {
   std::vector<std::uint8_t> q_raw_, k_raw_, v_raw_, out_raw_;
   std::vector<double> q_val_, k_val_, v_val_;      // decoded operands (values or integer codes)
   std::vector<std::uint8_t> k_loaded_, v_loaded_;  // per chunk: already in the buffer (resident)
+  std::vector<std::uint8_t> v_finite_;             // per chunk: every decoded V value finite
   std::vector<float> scores_;                      // block_rows x S (score buffer, fp32)
   std::vector<double> p_val_;                      // probabilities as the array sees them (values or codes)
   std::vector<double> o_acc_;                      // block_rows x dv accumulators

@@ -24,7 +24,7 @@ struct SpattenCore::Row {
   std::vector<double> k;              // decoded keys, keys x D
   std::vector<double> v;              // decoded values, values x Dv
   std::vector<double> probs;          // the queries being scored: rows of one probability per key
-  std::vector<std::uint8_t> requant;  // per query
+  std::vector<std::uint8_t> requant;  // summarisation: per query, needs the requant step
   bool any_requant = false, lsb_done = false;
   std::vector<std::uint32_t> kept;                 // generation row: kept value indices into `keys`
   std::vector<std::uint32_t> values;               // tokens whose V is fetched (ascending)
@@ -607,7 +607,6 @@ void SpattenCore::row_done(EngineStep& step) {
   decode_keys(r, false);
   score_queries(r, &first, 1);
   r.any_requant = needs_requant(r, r.probs.data());
-  r.requant.assign(1, r.any_requant ? 1 : 0);
   r.cyc.qk = dot_cycles(n, job_.head_dim, cfg_.qk_multipliers);
   r.cyc.softmax = softmax_cycles(n, cfg_.softmax);
   if (!r.any_requant) {
