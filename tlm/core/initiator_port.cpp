@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
-#include <deque>
+#include <vector>
+
+#include "models/common/int_math.hpp"
 
 namespace savp::sc {
 
@@ -92,20 +94,26 @@ sc_time InitiatorPort::stream(bool write, const Segment* segs, std::size_t count
   sc_time issue = start;
   sc_time done = start;
   if (last_issue) *last_issue = start;
-  std::deque<sc_time> inflight;  // completion times of the requests in flight
+  // Completion times of the last `outstanding` requests, a ring: request k waits for request
+  // k - outstanding, whose completion sits in the slot k's takes over.
+  std::vector<sc_time> inflight;
+  std::size_t slot = 0;
   for (std::size_t s = 0; s < count_segs; ++s) {
     std::uint64_t addr = segs[s].addr, bytes = segs[s].bytes;
     std::uint8_t* data = segs[s].data;
     while (bytes > 0) {
-      const std::uint64_t boundary = config_.max_burst_bytes - (addr % config_.max_burst_bytes);
+      const std::uint64_t boundary = config_.max_burst_bytes - common::offset_in(addr, config_.max_burst_bytes);
       const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(bytes, boundary));
-      if (inflight.size() >= config_.outstanding) {
-        issue = std::max(issue, inflight.front());
-        inflight.pop_front();
-      }
+      const bool full = inflight.size() == config_.outstanding;
+      if (full) issue = std::max(issue, inflight[slot]);
       const sc_time t = single_lt(write, addr, data, n, issue);
       if (last_issue) *last_issue = issue;
-      inflight.push_back(t);
+      if (full) {
+        inflight[slot] = t;
+        slot = slot + 1 == inflight.size() ? 0 : slot + 1;
+      } else {
+        inflight.push_back(t);
+      }
       done = std::max(done, t);
       issue += config_.issue_interval;
       addr += n;
@@ -148,7 +156,7 @@ void InitiatorPort::issue() {
     streams_.pop_front();
     const Segment& seg = st.segs[st.seg];
     const std::uint64_t addr = seg.addr + st.offset;
-    const std::uint64_t boundary = config_.max_burst_bytes - (addr % config_.max_burst_bytes);
+    const std::uint64_t boundary = config_.max_burst_bytes - common::offset_in(addr, config_.max_burst_bytes);
     const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(seg.bytes - st.offset, boundary));
     std::uint8_t* data = seg.data + st.offset;
     st.offset += n;

@@ -50,14 +50,21 @@ const AddressWindow* Router::decode(std::uint64_t addr, std::uint64_t len) const
 
 sc_time Router::occupy(const tlm::tlm_generic_payload& t) const {
   if (ns_per_byte_ == 0.0) return SC_ZERO_TIME;  // unlimited bandwidth
-  return sc_time(static_cast<double>(t.get_data_length()) * ns_per_byte_, sc_core::SC_NS);
+  const std::uint32_t len = t.get_data_length();
+  if (len != occupy_len_) {  // sc_time from a double costs more than the rest of the hop
+    occupy_len_ = len;
+    occupy_time_ = sc_time(static_cast<double>(len) * ns_per_byte_, sc_core::SC_NS);
+  }
+  return occupy_time_;
 }
 
-void Router::charge(Port& port, tlm::tlm_generic_payload& t) {
+sc_time Router::charge(Port& port, tlm::tlm_generic_payload& t) {
+  const sc_time busy = occupy(t);
   ++port.requests;
   port.bytes += t.get_data_length();
-  port.busy_time += occupy(t);
+  port.busy_time += busy;
   record_hop_energy(t, name(), static_cast<double>(t.get_data_length()) * config_.pj_per_byte);
+  return busy;
 }
 
 void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_time& delay) {
@@ -71,8 +78,7 @@ void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_time& delay) {
   Port& port = ports_[w->port];
   const sc_time now = sc_core::sc_time_stamp();
   const sc_time start = std::max(now + delay + config_.hop_latency, port.busy_until);
-  port.busy_until = start + occupy(trans);
-  charge(port, trans);
+  port.busy_until = start + charge(port, trans);
   delay = port.busy_until - now;
   trans.set_address(addr - w->base);
   init_socket[w->port]->b_transport(trans, delay);
@@ -92,8 +98,7 @@ bool Router::forward_request(unsigned port_index, tlm::tlm_generic_payload& tran
   Route& r = *routes_.find(&trans);
   port.request_in_progress = &trans;
   const sc_time now = sc_core::sc_time_stamp();
-  port.busy_until = std::max(now + delay, port.busy_until) + occupy(trans);
-  charge(port, trans);
+  port.busy_until = std::max(now + delay, port.busy_until) + charge(port, trans);
   trans.set_address(r.original_address - decode(r.original_address, trans.get_data_length())->base);
   tlm::tlm_phase phase = tlm::BEGIN_REQ;
   const tlm::tlm_sync_enum st = init_socket[port_index]->nb_transport_fw(trans, phase, delay);
@@ -139,8 +144,7 @@ tlm::tlm_sync_enum Router::nb_transport_fw(int id, tlm::tlm_generic_payload& tra
       // Fast path: an idle port forwards at once.
       tlm::tlm_phase fwd = tlm::BEGIN_REQ;
       port.request_in_progress = &trans;
-      port.busy_until = arrive + occupy(trans);
-      charge(port, trans);
+      port.busy_until = arrive + charge(port, trans);
       trans.set_address(r.original_address - w->base);
       sc_time d = delay + config_.hop_latency;
       const tlm::tlm_sync_enum st = init_socket[w->port]->nb_transport_fw(trans, fwd, d);

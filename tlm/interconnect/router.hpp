@@ -73,7 +73,8 @@ class Router : public sc_core::sc_module, public StatsSource {
 
   const AddressWindow* decode(std::uint64_t addr, std::uint64_t len) const;
   sc_core::sc_time occupy(const tlm::tlm_generic_payload& t) const;
-  void charge(Port& port, tlm::tlm_generic_payload& t);
+  // Counts the request on the port and charges its hop energy; answers its occupancy of the port.
+  sc_core::sc_time charge(Port& port, tlm::tlm_generic_payload& t);
   void b_transport(int id, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_fw(int id, tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                      sc_core::sc_time& delay);
@@ -94,6 +95,8 @@ class Router : public sc_core::sc_module, public StatsSource {
   std::vector<Port> ports_;
   PtrMap<Route> routes_;  // AT transactions in flight
   std::uint64_t decode_errors_ = 0;
+  mutable std::uint32_t occupy_len_ = 0;  // occupy()'s last answer, by data length
+  mutable sc_core::sc_time occupy_time_;
 };
 
 }  // namespace savp::sc

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "models/common/int_math.hpp"
 #include "tlm/core/extensions.hpp"
 
 namespace savp::sc {
@@ -53,7 +54,7 @@ bool DramTarget::check(tlm::tlm_generic_payload& t) {
     t.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);
   } else if (!store_.contains(addr, len)) {
     t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
-  } else if (len == 0 || len > burst || addr / burst != (addr + len - 1) / burst) {
+  } else if (len == 0 || len > burst || common::offset_in(addr, burst) + len > burst) {
     t.set_response_status(tlm::TLM_BURST_ERROR_RESPONSE);  // more than one burst, or crossing one
   } else if (!t.is_read() && !t.is_write()) {
     t.set_response_status(tlm::TLM_COMMAND_ERROR_RESPONSE);
@@ -66,6 +67,7 @@ bool DramTarget::check(tlm::tlm_generic_payload& t) {
 void DramTarget::attribute(tlm::tlm_generic_payload& t, memory::RowOutcome outcome) {
   // The burst's data energy, and the ACT+PRE when this request opened its row: what the channel
   // statistics price (refresh and background energy are nobody's in particular).
+  if (EnergyHopExtension::live() == 0) return;  // nobody asked for attribution
   const double bits = 8.0 * static_cast<double>(spec_.geometry.burst_bytes());
   double pj = bits * (t.is_read() ? spec_.energy.read_pj_per_bit : spec_.energy.write_pj_per_bit);
   if (outcome != memory::RowOutcome::Hit) pj += spec_.energy.act_pre_pj;

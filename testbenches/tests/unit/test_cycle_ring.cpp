@@ -1,6 +1,7 @@
 // CycleRing (the DRAM channel's forbidden-cycle bit rings): set, set_span, set_masks, next_clear,
 // clear_at and next_clear_any against a plain per-cycle reference, while the window slides forward
-// and widens (both keep the bits of the cycles from `keep` on).
+// and widens (both keep the bits of the cycles from `keep` on), also over idle stretches and past
+// the window's whole width.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -19,12 +20,15 @@ TEST_CASE("cycle ring: spans, first clear cycle and unions match a per-cycle ref
   auto ref_set = [&](std::size_t k, std::uint64_t c) { return c < ref[k].size() && ref[k][c]; };
   std::mt19937_64 rng(7);
   std::uint64_t now = 0;
-  bool widened = false, slid = false;
+  bool widened = false, slid = false, jumped = false, wide = false;
   for (int step = 0; step < 4000; ++step) {
-    now += rng() % 4;
+    // Now and then an idle stretch: the window slides over cycles nothing was set in, or jumps
+    // past its whole width.
+    now += step % 97 == 0 ? 500 + rng() % 20000 : rng() % 4;
     const std::uint64_t keep = now >= 40 ? now - 40 : 0;
-    // Spans start at or after keep (as the channel's do) and reach up to ~300 cycles ahead.
-    const std::uint64_t lo = keep + rng() % (step % 50 == 0 ? 300 : 60);
+    // Spans start at or after keep (as the channel's do) and reach up to ~300 cycles ahead, now
+    // and then ~6000 (the window widens past 64 words).
+    const std::uint64_t lo = keep + rng() % (step % 500 == 0 ? 6000 : step % 50 == 0 ? 300 : 60);
     const std::uint32_t len = 1 + static_cast<std::uint32_t>(rng() % 64);
     const std::uint64_t hi = lo + len - 1;
     const std::uint64_t base_before = ring.base();
@@ -34,7 +38,9 @@ TEST_CASE("cycle ring: spans, first clear cycle and unions match a per-cycle ref
       widened = true;
     } else if (ring.base() != base_before) {
       slid = true;
+      jumped = jumped || ring.base() >= end_before;  // nothing of the old window stays
     }
+    wide = wide || ring.end() - ring.base() > 64 * 64;
     REQUIRE(ring.base() <= keep);
     REQUIRE(hi < ring.end());
     REQUIRE(ring.end() >= end_before);
@@ -82,4 +88,6 @@ TEST_CASE("cycle ring: spans, first clear cycle and unions match a per-cycle ref
   }
   CHECK(widened);
   CHECK(slid);
+  CHECK(jumped);
+  CHECK(wide);
 }
