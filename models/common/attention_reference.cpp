@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "models/common/dot_rows.hpp"
+#include "models/common/softmax.hpp"
 
 namespace savp::common {
 
@@ -42,20 +43,11 @@ MatrixD reference_attention(const MatrixD& q, const MatrixD& k, const MatrixD& v
     std::size_t most = 0;
     for (std::size_t r = 0; r < m; ++r) {
       s[r].assign(keys[r].size(), -std::numeric_limits<double>::infinity());
-      double mx = -std::numeric_limits<double>::infinity();
-      for (std::size_t n = 0; n < allowed[r].size(); ++n) {
-        double& x = s[r][allowed[r][n]];
-        x = dots[r][n] * scale;
-        mx = std::max(mx, x);
-      }
-      sums[r] = 0.0;
-      if (mx == -std::numeric_limits<double>::infinity()) {  // fully masked row: stays zero
+      for (std::size_t n = 0; n < allowed[r].size(); ++n) s[r][allowed[r][n]] = dots[r][n] * scale;
+      sums[r] = common::exp_shifted(s[r].data(), s[r].size());
+      if (sums[r] == 0.0) {  // fully masked row: stays zero
         s[r].clear();
         continue;
-      }
-      for (auto& x : s[r]) {
-        x = std::isinf(x) ? 0.0 : std::exp(x - mx);
-        sums[r] += x;
       }
       most = std::max(most, s[r].size());
     }

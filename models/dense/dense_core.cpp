@@ -8,6 +8,7 @@
 
 #include "models/common/attention_pattern.hpp"
 #include "models/common/dot_rows.hpp"
+#include "models/common/softmax.hpp"
 #include "models/dense/buffer_traffic.hpp"
 
 namespace savp::dense {
@@ -362,19 +363,13 @@ void DenseCore::softmax_block() {
   for (std::uint64_t i = 0; i < rb; ++i) {
     float* s = &scores_[i * S];
     double* p = &p_val_[i * S];
-    float mx = -std::numeric_limits<float>::infinity();
     for (std::uint64_t j = 0; j < S; ++j) {
       if (!pat.allowed(r0 + i, j, global_flags_)) s[j] = -std::numeric_limits<float>::infinity();
-      mx = std::max(mx, s[j]);
     }
-    if (mx == -std::numeric_limits<float>::infinity()) {
+    const float sum = common::exp_shifted(s, S);
+    if (sum == 0.0f) {  // fully masked row
       std::fill(p, p + S, 0.0);
       continue;
-    }
-    float sum = 0.0f;
-    for (std::uint64_t j = 0; j < S; ++j) {
-      s[j] = std::isinf(s[j]) ? 0.0f : std::exp(s[j] - mx);
-      sum += s[j];
     }
     const float inv = 1.0f / sum;
     for (std::uint64_t j = 0; j < S; ++j) {

@@ -9,6 +9,7 @@
 #include "models/common/dot_rows.hpp"
 #include "models/common/number_format.hpp"
 #include "models/common/random.hpp"
+#include "models/common/softmax.hpp"
 #include "models/spatten/progressive_quant.hpp"
 
 namespace savp::spatten {
@@ -353,13 +354,8 @@ void SpattenCore::score_queries(Row& r, const std::uint32_t* qs, std::size_t m) 
       [&](std::size_t, std::size_t j) { return &r.k[j * d]; }, [&](std::size_t i) { return &r.probs[i * n]; });
   for (std::size_t i = 0; i < m; ++i) {
     double* p = &r.probs[i * n];
-    double mx = -std::numeric_limits<double>::infinity();
-    for (std::size_t j = 0; j < n; ++j) {
-      p[j] *= job_.softmax_scale;
-      mx = std::max(mx, p[j]);
-    }
-    double sum = 0;
-    for (std::size_t j = 0; j < n; ++j) sum += (p[j] = std::exp(p[j] - mx));
+    for (std::size_t j = 0; j < n; ++j) p[j] *= job_.softmax_scale;
+    const double sum = common::exp_shifted(p, n);
     for (std::size_t j = 0; j < n; ++j) p[j] /= sum;
     counters_.qk_macs += n * d;
     counters_.exps += n;

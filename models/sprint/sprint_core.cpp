@@ -8,6 +8,7 @@
 
 #include "models/common/int_math.hpp"
 #include "models/common/number_format.hpp"
+#include "models/common/softmax.hpp"
 #include "models/spatten/progressive_quant.hpp"
 
 namespace savp::sprint {
@@ -307,10 +308,8 @@ void SprintCore::compute(EngineStep& step) {
   auto softmax_pv = [&](std::vector<double>& sc, std::vector<std::uint8_t>& out) {
     out.assign(dv * 4, 0);
     if (sc.empty()) return;
-    const double mx = *std::max_element(sc.begin(), sc.end());
-    if (!std::isfinite(mx)) return;  // nothing but padding kept: a zero row
-    double sum = 0;
-    for (double& x : sc) sum += (x = std::exp(x - mx));
+    const double sum = common::exp_shifted(sc.data(), sc.size());
+    if (sum == 0.0) return;  // nothing but padding kept: a zero row
     for (std::uint64_t y = 0; y < dv; ++y) {
       double o = 0;
       for (std::size_t i = 0; i < n; ++i) o += sc[i] / sum * v_[kept_[i] * dv + y];

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "models/common/softmax.hpp"
 #include "models/common/workload_generator.hpp"
 
 using namespace savp;
@@ -29,7 +30,6 @@ int main(int argc, char** argv) {
       const std::int64_t lo = i == 0 ? 0 : std::max<std::int64_t>(0, static_cast<std::int64_t>(i) - w / 2);
       const std::int64_t hi = i == 0 ? static_cast<std::int64_t>(L) - 1
                                      : std::min<std::int64_t>(static_cast<std::int64_t>(L) - 1, static_cast<std::int64_t>(i) + w / 2);
-      double mx = -1e300;
       std::size_t n = 0;
       std::vector<std::int64_t> keys;
       keys.reserve(static_cast<std::size_t>(hi - lo + 2));
@@ -38,11 +38,9 @@ int main(int argc, char** argv) {
       for (std::int64_t j : keys) {
         double a = 0;
         for (std::uint64_t t = 0; t < d; ++t) a += x.q(i, t) * x.k(static_cast<std::size_t>(j), t);
-        s[n] = a * scale;
-        mx = std::max(mx, s[n++]);
+        s[n++] = a * scale;
       }
-      double sum = 0;
-      for (std::size_t m = 0; m < n; ++m) sum += (s[m] = std::exp(s[m] - mx));
+      const double sum = common::exp_shifted(s.data(), n);
       std::fill(out.begin(), out.end(), 0.0);
       for (std::size_t m = 0; m < n; ++m) {
         const double p = s[m] / sum;

@@ -12,6 +12,7 @@
 #include "models/common/dot_rows.hpp"
 #include "models/common/number_format.hpp"
 #include "models/common/random.hpp"
+#include "models/common/softmax.hpp"
 #include "models/spatten/progressive_quant.hpp"
 #include "testbenches/savp/host_driver.hpp"
 #include "tlm/accelerators/accelerator_base.hpp"
@@ -38,13 +39,8 @@ void reference_rows(const common::QkvData& d, const std::uint32_t* qs, std::size
       [&](std::size_t, std::size_t j) { return &d.k(j, 0); }, [&](std::size_t i) { return &p[i * ctx]; });
   for (std::size_t i = 0; i < m; ++i) {
     double* pi = &p[i * ctx];
-    double mx = -std::numeric_limits<double>::infinity();
-    for (std::size_t j = 0; j < ctx; ++j) {
-      pi[j] *= scale;
-      mx = std::max(mx, pi[j]);
-    }
-    double sum = 0;
-    for (std::size_t j = 0; j < ctx; ++j) sum += (pi[j] = std::exp(pi[j] - mx));
+    for (std::size_t j = 0; j < ctx; ++j) pi[j] *= scale;
+    const double sum = common::exp_shifted(pi, ctx);
     for (std::size_t j = 0; j < ctx; ++j) pi[j] /= sum;
   }
   o.assign(m * dv, 0.0);

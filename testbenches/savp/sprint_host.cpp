@@ -14,6 +14,7 @@
 #include "models/common/attention_reference.hpp"
 #include "models/common/number_format.hpp"
 #include "models/common/random.hpp"
+#include "models/common/softmax.hpp"
 #include "models/spatten/progressive_quant.hpp"
 #include "models/sprint/sprint_core.hpp"
 #include "models/sprint/threshold.hpp"
@@ -167,14 +168,12 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
   for (std::size_t t = 0; t < valid; ++t) {
     const std::size_t ctx = w.pattern.causal ? t + 1 : valid;
     p.assign(ctx, 0.0);
-    double mx = -std::numeric_limits<double>::infinity(), sum = 0;
     for (std::size_t j = 0; j < ctx; ++j) {
       double s = 0;
       for (std::size_t x = 0; x < dim; ++x) s += d.q(t, x) * d.k(j, x);
       p[j] = s * desc.softmax_scale;
-      mx = std::max(mx, p[j]);
     }
-    for (double& x : p) sum += (x = std::exp(x - mx));
+    const double sum = common::exp_shifted(p.data(), ctx);
     std::size_t arg = 0;
     for (std::size_t j = 0; j < ctx; ++j) {
       if ((bits[t * row + j / 8] >> (j % 8)) & 1) mass += p[j] / sum;
