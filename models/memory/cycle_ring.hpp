@@ -86,18 +86,19 @@ class CycleRing {
     if (off + len > 64) row[(w + 1) & (words_ - 1)] |= mask >> (64 - off);
   }
 
-  // For i < n, sets in key keys[i] the cycles lo + j for the bits j of masks[i]: several keys'
-  // patterns of one 64-cycle window at the cost of one offset computation. lo >= base(), and every
-  // cycle set is < end().
-  void set_masks(const std::uint32_t* keys, const std::uint64_t* masks, std::size_t n, std::uint64_t lo) {
+  // For i < N, sets in key keys[i] the cycles lo + j for the bits j of masks[i]: several keys'
+  // patterns of one 64-cycle window at the cost of one offset computation (N fixed: an unrolled
+  // loop). lo >= base(), and every cycle set is < end().
+  template <std::size_t N>
+  void set_masks(const std::uint32_t* keys, const std::uint64_t* masks, std::uint64_t lo) {
     const std::uint32_t off = static_cast<std::uint32_t>(lo & 63);
     const std::size_t w0 = (lo >> 6) & (words_ - 1), w1 = (w0 + 1) & (words_ - 1);
     std::uint64_t* bits = bits_.data();
     if (off == 0) {
-      for (std::size_t i = 0; i < n; ++i) bits[keys[i] * words_ + w0] |= masks[i];
+      for (std::size_t i = 0; i < N; ++i) bits[keys[i] * words_ + w0] |= masks[i];
       return;
     }
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < N; ++i) {
       std::uint64_t* row = bits + keys[i] * words_;
       row[w0] |= masks[i] << off;
       row[w1] |= masks[i] >> (64 - off);

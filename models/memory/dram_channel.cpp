@@ -320,6 +320,10 @@ struct DramChannel::Impl {
 
   // Open-bank accounting: +1 at ACT, -1 at PRE, integrated up to `now`.
   std::vector<Event> events;
+  // advance() has nothing to do while now <= quiet_until: no event lies before now (events are at
+  // or after it) and no rank's oldest kept ACT has aged past act_window. A lower bound of both,
+  // lowered by push_event and insert_act, recomputed by advance when it does work.
+  std::uint64_t quiet_until = kNever;
   std::uint64_t ev_last = 0;
   std::int64_t open_count = 0;
   std::uint64_t open_cycles = 0;
@@ -547,9 +551,11 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
 
 void DramChannel::Impl::insert_col(const ColCmd& c) {
   latest_col = std::max(latest_col, c.t);
-  // Keep every cycle a command at or after now can be placed at (a widening keeps their bits).
-  const std::uint64_t keep = now > 2 * std::uint64_t{col_window} ? now - 2 * std::uint64_t{col_window} : 0;
-  col_forbid.reach(latest_col + col_window, keep);
+  if (latest_col + col_window >= col_forbid.end()) {  // else reach() has nothing to do
+    // Keep every cycle a command at or after now can be placed at (a widening keeps their bits).
+    const std::uint64_t keep = now > 2 * std::uint64_t{col_window} ? now - 2 * std::uint64_t{col_window} : 0;
+    col_forbid.reach(latest_col + col_window, keep);
+  }
   forbid_col(c);
 }
 
@@ -559,7 +565,7 @@ void DramChannel::Impl::forbid_col(const ColCmd& x) {
   const std::uint32_t* rows = forbid_rows[x.rank * g.bank_groups + x.bg].data();
   const std::uint64_t reach_back = col_window - 1;
   if (col_masks_fit && x.t >= reach_back && x.t - reach_back >= col_forbid.base()) {
-    col_forbid.set_masks(rows, col_masks[x.write], 6, x.t - reach_back);
+    col_forbid.set_masks<6>(rows, col_masks[x.write], x.t - reach_back);
     return;
   }
   const ForbidSpan* span = &forbid_span[x.write][0][0];  // [w][rel], as rows
@@ -602,16 +608,19 @@ void DramChannel::Impl::insert_act(std::uint32_t rank, const ActCmd& a) {
     l[i] = a.t;
   }
   ++rk.act_count;
+  quiet_until = std::min(quiet_until, a.t + act_window);
 }
 
 void DramChannel::Impl::push_event(std::uint64_t t, int delta) {
   events.push_back(Event{t, delta});
   std::push_heap(events.begin(), events.end(), std::greater<Event>());
+  quiet_until = std::min(quiet_until, t);
 }
 
 void DramChannel::Impl::advance(std::uint64_t t) {
   if (t <= now) return;
   now = t;
+  if (now <= quiet_until) return;  // exact: nothing below would change (see quiet_until)
   while (!events.empty() && events.front().t < now) {
     const Event e = events.front();
     std::pop_heap(events.begin(), events.end(), std::greater<Event>());
@@ -620,8 +629,10 @@ void DramChannel::Impl::advance(std::uint64_t t) {
     ev_last = e.t;
     open_count += e.delta;
   }
+  quiet_until = events.empty() ? kNever : events.front().t;
   for (Rank& rk : ranks) {
     while (rk.acts_head < rk.acts.size() && rk.acts[rk.acts_head].t + act_window < now) ++rk.acts_head;
+    if (rk.acts_head < rk.acts.size()) quiet_until = std::min(quiet_until, rk.acts[rk.acts_head].t + act_window);
   }
 }
 
