@@ -281,8 +281,14 @@ struct DramChannel::Impl {
   CycleRing col_forbid;
   std::uint32_t f_rank = 0, f_all = 0;
   std::vector<CycleRing::Keys3> col_rows;  // per key: its row in each layer
-  // Per (rank, bank group) of a column command: the rows it sets, as forbid_col orders them (for
-  // later reads: same bank group, same rank, any rank; then the same for later writes).
+  // The rows forbid_col sets, of the six (later is write * 3 + relation): forbid_pick[i < forbid_n].
+  // A layer whose relation cannot occur (another bank group with one bank group per rank, another
+  // rank with one rank) stays empty: what it would hold for a key lies within the key's own row (the
+  // intervals nest like the gaps), so every union it is read into is unchanged.
+  std::uint32_t forbid_n = 0;
+  std::uint32_t forbid_pick[6] = {};
+  // Per (rank, bank group) of a column command: the rows it sets, as forbid_pick orders them (of:
+  // for later reads same bank group, same rank, any rank; then the same for later writes).
   std::vector<std::array<std::uint32_t, 6>> forbid_rows;
   mutable std::vector<CycleRing::Keys3> col_batch;  // next_decision's scratch
   // What a column command (earlier is write) forbids a later kind (later is write) by relation:
@@ -293,8 +299,8 @@ struct DramChannel::Impl {
     std::uint64_t mask = 0;
   };
   ForbidSpan forbid_span[2][2][3];
-  // The same spans as masks over the cycles from t - (col_window - 1), in forbid_col's row order
-  // ([earlier is write][later is write * 3 + relation]), when they fit in 64 cycles (col_window <= 32).
+  // The same spans as masks over the cycles from t - (col_window - 1), in forbid_pick's order
+  // ([earlier is write][i < forbid_n]), when they fit in 64 cycles (col_window <= 32).
   bool col_masks_fit = false;
   std::uint64_t col_masks[2][6] = {};
   std::vector<std::uint64_t> slots_;  // command-bus occupancy ring: slot holds cycle + 1
@@ -413,11 +419,16 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
       }
     }
   }
+  for (std::uint32_t i = 0; i < 6; ++i) {
+    const std::uint32_t rel = i % 3;
+    if ((rel == 1 && g.bank_groups == 1) || (rel == 2 && g.ranks == 1)) continue;
+    forbid_pick[forbid_n++] = i;
+  }
   col_masks_fit = col_window <= 32;  // then back < col_window and back + len <= 2 col_window - 1
   if (col_masks_fit) {
     for (std::uint32_t xw = 0; xw < 2; ++xw) {
-      for (std::uint32_t i = 0; i < 6; ++i) {
-        const ForbidSpan& f = forbid_span[xw][i / 3][i % 3];
+      for (std::uint32_t i = 0; i < forbid_n; ++i) {
+        const ForbidSpan& f = forbid_span[xw][forbid_pick[i] / 3][forbid_pick[i] % 3];
         col_masks[xw][i] = f.mask << (col_window - 1 - f.back);
       }
     }
@@ -431,8 +442,11 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
   for (std::uint32_t rank = 0; rank < g.ranks; ++rank) {
     for (std::uint32_t bg = 0; bg < g.bank_groups; ++bg) {
       const std::uint32_t read_key = rank, write_key = g.ranks + rank;  // (write, rank) of each kind
-      forbid_rows.push_back({read_key * g.bank_groups + bg, f_rank + read_key, f_all, write_key * g.bank_groups + bg,
-                             f_rank + write_key, f_all + 1});
+      const std::uint32_t all[6] = {read_key * g.bank_groups + bg,  f_rank + read_key,  f_all,
+                                    write_key * g.bank_groups + bg, f_rank + write_key, f_all + 1};
+      std::array<std::uint32_t, 6> rows{};
+      for (std::uint32_t i = 0; i < forbid_n; ++i) rows[i] = all[forbid_pick[i]];
+      forbid_rows.push_back(rows);
     }
   }
   col_batch.reserve(col_rows.size());
@@ -565,12 +579,19 @@ void DramChannel::Impl::forbid_col(const ColCmd& x) {
   const std::uint32_t* rows = forbid_rows[x.rank * g.bank_groups + x.bg].data();
   const std::uint64_t reach_back = col_window - 1;
   if (col_masks_fit && x.t >= reach_back && x.t - reach_back >= col_forbid.base()) {
-    col_forbid.set_masks<6>(rows, col_masks[x.write], x.t - reach_back);
+    const std::uint64_t lo = x.t - reach_back;
+    if (forbid_n == 6) {
+      col_forbid.set_masks<6>(rows, col_masks[x.write], lo);
+    } else if (forbid_n == 4) {
+      col_forbid.set_masks<4>(rows, col_masks[x.write], lo);
+    } else {
+      col_forbid.set_masks<2>(rows, col_masks[x.write], lo);
+    }
     return;
   }
-  const ForbidSpan* span = &forbid_span[x.write][0][0];  // [w][rel], as rows
-  for (std::size_t i = 0; i < 6; ++i) {
-    const ForbidSpan& f = span[i];
+  const ForbidSpan* span = &forbid_span[x.write][0][0];  // [w][rel], as forbid_pick counts
+  for (std::size_t i = 0; i < forbid_n; ++i) {
+    const ForbidSpan& f = span[forbid_pick[i]];
     if (x.t >= f.back && f.len <= 64) {
       col_forbid.set_span(rows[i], x.t - f.back, f.len, f.mask);
     } else {
