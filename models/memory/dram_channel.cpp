@@ -180,9 +180,32 @@ struct DramChannel::Impl {
     return (write * g.ranks + rank) * g.bank_groups + bg;
   }
   std::uint64_t first_fit_act(std::uint64_t lb, std::uint32_t rank, std::uint32_t bg) const;
-  void insert_col(const ColCmd& c);
-  // Sets in col_forbid the cycles at which column command c forbids each kind of column command.
-  void forbid_col(const ColCmd& c);
+  // Records a placed column command (latest_col, col_forbid). Defined here, with forbid_col's
+  // usual case, to be inlined into place(); the rare cases are out of line.
+  void insert_col(const ColCmd& c) {
+    latest_col = std::max(latest_col, c.t);
+    if (latest_col + col_window >= col_forbid.end()) reach_col();  // else col_forbid holds it
+    forbid_col(c);
+  }
+  void reach_col();  // makes col_forbid hold latest_col + col_window
+  // Sets in col_forbid the cycles at which column command x forbids each kind of column command.
+  // A column command of kind w at c conflicts with x when x.t - gap[w][x.w] < c < x.t +
+  // gap[x.w][w] (gaps by their relation): per layer, the interval of its relation.
+  void forbid_col(const ColCmd& x) {
+    const std::uint64_t reach_back = col_window - 1;
+    if (!col_masks_fit || x.t < col_forbid.base() + reach_back) return forbid_col_spans(x);
+    // The usual case: every row's interval as one mask over the 64 cycles from x.t - reach_back.
+    const std::uint32_t* rows = forbid_rows[x.rank * g.bank_groups + x.bg].data();
+    const std::uint64_t lo = x.t - reach_back;
+    if (forbid_n == 4) {
+      col_forbid.set_masks<4>(rows, col_masks[x.write], lo);
+    } else if (forbid_n == 6) {
+      col_forbid.set_masks<6>(rows, col_masks[x.write], lo);
+    } else {
+      col_forbid.set_masks<2>(rows, col_masks[x.write], lo);
+    }
+  }
+  void forbid_col_spans(const ColCmd& x);  // forbid_col, row by row
   void insert_act(std::uint32_t rank, const ActCmd& a);
 
   void advance(std::uint64_t t);
@@ -563,32 +586,14 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
   }
 }
 
-void DramChannel::Impl::insert_col(const ColCmd& c) {
-  latest_col = std::max(latest_col, c.t);
-  if (latest_col + col_window >= col_forbid.end()) {  // else reach() has nothing to do
-    // Keep every cycle a command at or after now can be placed at (a widening keeps their bits).
-    const std::uint64_t keep = now > 2 * std::uint64_t{col_window} ? now - 2 * std::uint64_t{col_window} : 0;
-    col_forbid.reach(latest_col + col_window, keep);
-  }
-  forbid_col(c);
+void DramChannel::Impl::reach_col() {
+  // Keep every cycle a command at or after now can be placed at (a widening keeps their bits).
+  const std::uint64_t keep = now > 2 * std::uint64_t{col_window} ? now - 2 * std::uint64_t{col_window} : 0;
+  col_forbid.reach(latest_col + col_window, keep);
 }
 
-void DramChannel::Impl::forbid_col(const ColCmd& x) {
-  // A column command of kind w at c conflicts with x when x.t - gap[w][x.w] < c < x.t +
-  // gap[x.w][w] (gaps by their relation): per layer, the interval of its relation.
+void DramChannel::Impl::forbid_col_spans(const ColCmd& x) {
   const std::uint32_t* rows = forbid_rows[x.rank * g.bank_groups + x.bg].data();
-  const std::uint64_t reach_back = col_window - 1;
-  if (col_masks_fit && x.t >= reach_back && x.t - reach_back >= col_forbid.base()) {
-    const std::uint64_t lo = x.t - reach_back;
-    if (forbid_n == 6) {
-      col_forbid.set_masks<6>(rows, col_masks[x.write], lo);
-    } else if (forbid_n == 4) {
-      col_forbid.set_masks<4>(rows, col_masks[x.write], lo);
-    } else {
-      col_forbid.set_masks<2>(rows, col_masks[x.write], lo);
-    }
-    return;
-  }
   const ForbidSpan* span = &forbid_span[x.write][0][0];  // [w][rel], as forbid_pick counts
   for (std::size_t i = 0; i < forbid_n; ++i) {
     const ForbidSpan& f = span[forbid_pick[i]];
