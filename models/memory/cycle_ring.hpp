@@ -116,18 +116,17 @@ class CycleRing {
   std::uint64_t next_clear(std::size_t a, std::size_t b, std::size_t k, std::uint64_t c) const {
     const std::uint64_t *ra = bits_.data() + a * words_, *rb = bits_.data() + b * words_,
                         *rk = bits_.data() + k * words_;
-    const std::uint64_t stop = end();
-    while (c < stop) {
-      const std::uint32_t s = static_cast<std::uint32_t>(c & 63);
-      const std::size_t w = (c >> 6) & (words_ - 1);
-      const std::uint64_t free = ~((ra[w] | rb[w] | rk[w]) >> s);  // bits above the word read as free
-      if (free != 0) {
-        const std::uint32_t z = static_cast<std::uint32_t>(__builtin_ctzll(free));
-        if (z < 64 - s) return c + z;
-      }
-      c = (c | 63) + 1;
+    const std::uint64_t stop = end();  // a multiple of 64, as base_ is
+    if (c >= stop) return c;
+    const std::uint64_t m = words_ - 1;
+    std::uint64_t w = c >> 6;
+    // The first word with the cycles below c read as busy, then whole words.
+    std::uint64_t free = ~(ra[w & m] | rb[w & m] | rk[w & m] | ((std::uint64_t{1} << (c & 63)) - 1));
+    while (free == 0) {
+      if (++w == stop >> 6) return stop;
+      free = ~(ra[w & m] | rb[w & m] | rk[w & m]);
     }
-    return c;
+    return (w << 6) + static_cast<std::uint64_t>(__builtin_ctzll(free));
   }
 
   // The smallest cycle >= c at which the bits of at least one of the n unions are all clear.
