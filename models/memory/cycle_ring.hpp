@@ -17,10 +17,11 @@ class CycleRing {
     std::uint32_t a, b, k;
   };
 
-  CycleRing(std::size_t keys, std::uint32_t words) : keys_(keys), words_(words), bits_(keys * words, 0) {}
+  CycleRing(std::size_t keys, std::uint32_t words)
+      : keys_(keys), words_(words), end_(64 * std::uint64_t{words}), bits_(keys * words, 0) {}
 
   std::uint64_t base() const { return base_; }
-  std::uint64_t end() const { return base_ + 64 * std::uint64_t{words_}; }
+  std::uint64_t end() const { return end_; }
 
   // Makes cycle `hi` representable while every cycle >= keep stays so, with its bits: slides the
   // window forward (clearing the cycles that leave it) or, when [keep, hi] does not fit, widens it
@@ -39,6 +40,7 @@ class CycleRing {
         }
       }
       base_ = want;
+      end_ = base_ + span;
       return;
     }
     const std::uint32_t old_words = words_;
@@ -51,6 +53,7 @@ class CycleRing {
     }
     bits_.swap(grown);
     base_ = keep;
+    end_ = base_ + 64 * std::uint64_t{words_};
   }
 
   // Sets the bits of cycles [lo, hi] for `key` (those below the window are skipped); hi < end().
@@ -131,29 +134,32 @@ class CycleRing {
 
   // The smallest cycle >= c at which the bits of at least one of the n unions are all clear.
   std::uint64_t next_clear_any(const Keys3* unions, std::size_t n, std::uint64_t c) const {
-    const std::uint64_t stop = end();
-    while (c < stop) {
-      const std::uint32_t s = static_cast<std::uint32_t>(c & 63);
-      const std::size_t w = (c >> 6) & (words_ - 1);
-      std::uint64_t busy = ~std::uint64_t{0};
+    const std::uint64_t stop = end();  // a multiple of 64, as base_ is
+    if (c >= stop) return c;
+    auto busy = [&](std::uint64_t w) {
+      const std::size_t o = w & (words_ - 1);
+      std::uint64_t all = ~std::uint64_t{0};
       for (std::size_t i = 0; i < n; ++i) {
         const Keys3& u = unions[i];
-        busy &= bits_[u.a * words_ + w] | bits_[u.b * words_ + w] | bits_[u.k * words_ + w];
+        all &= bits_[u.a * words_ + o] | bits_[u.b * words_ + o] | bits_[u.k * words_ + o];
       }
-      const std::uint64_t free = ~(busy >> s);
-      if (free != 0) {
-        const std::uint32_t z = static_cast<std::uint32_t>(__builtin_ctzll(free));
-        if (z < 64 - s) return c + z;
-      }
-      c = (c | 63) + 1;
+      return all;
+    };
+    std::uint64_t w = c >> 6;
+    // As next_clear: the first word with the cycles below c read as busy, then whole words.
+    std::uint64_t free = ~(busy(w) | ((std::uint64_t{1} << (c & 63)) - 1));
+    while (free == 0) {
+      if (++w == stop >> 6) return stop;
+      free = ~busy(w);
     }
-    return c;
+    return (w << 6) + static_cast<std::uint64_t>(__builtin_ctzll(free));
   }
 
  private:
   std::size_t keys_;
   std::uint32_t words_;  // per key, a power of two
   std::uint64_t base_ = 0;
+  std::uint64_t end_;  // base_ + 64 words_, kept
   std::vector<std::uint64_t> bits_;
 };
 

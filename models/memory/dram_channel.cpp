@@ -289,6 +289,7 @@ struct DramChannel::Impl {
   static constexpr std::uint32_t kGapLookback = 16;
   std::uint64_t lookback = 0;  // kGapLookback column windows
   std::uint32_t act_window = 0;  // largest ACT-ACT distance that matters (tRRD_L, tFAW)
+  std::uint64_t burst_bytes;
   double burst_bits;
 
   std::vector<Bank> banks;
@@ -406,7 +407,8 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
   bursts_per_row = g.columns / g.burst_length;
   banks_per_rank = g.banks();
   closed_page = s.page_policy == PagePolicy::Closed;
-  burst_bits = static_cast<double>(g.burst_bytes() * 8);
+  burst_bytes = g.burst_bytes();
+  burst_bits = static_cast<double>(burst_bytes * 8);
   for (std::uint32_t aw = 0; aw < 2; ++aw) {
     for (std::uint32_t bw = 0; bw < 2; ++bw) {
       for (std::uint32_t rel = 0; rel < 3; ++rel) {
@@ -905,11 +907,11 @@ DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat
   if (w) {
     ++bs.writes;
     ++st.writes;
-    st.bytes_written += g.burst_bytes();
+    st.bytes_written += burst_bytes;
   } else {
     ++bs.reads;
     ++st.reads;
-    st.bytes_read += g.burst_bytes();
+    st.bytes_read += burst_bytes;
   }
   switch (done.outcome) {
     case RowOutcome::Hit:
