@@ -18,10 +18,11 @@ class CycleRing {
   };
 
   CycleRing(std::size_t keys, std::uint32_t words)
-      : keys_(keys), words_(words), bits_(keys * words, 0), used_((words + 63) / 64, 0) {}
+      : keys_(keys), words_(words), end_(64 * std::uint64_t{words}), bits_(keys * words, 0),
+        used_((words + 63) / 64, 0) {}
 
   std::uint64_t base() const { return base_; }
-  std::uint64_t end() const { return base_ + 64 * std::uint64_t{words_}; }
+  std::uint64_t end() const { return end_; }
 
   // Makes cycle `hi` representable while every cycle >= keep stays so, with its bits: slides the
   // window forward (clearing the cycles that leave it) or, when [keep, hi] does not fit, widens it
@@ -36,6 +37,7 @@ class CycleRing {
     if (want <= keep) {
       clear_words(base_ >> 6, std::min(want >> 6, (base_ >> 6) + words_));
       base_ = want;
+      end_ = base_ + span;
       return;
     }
     const std::uint32_t old_words = words_;
@@ -50,6 +52,7 @@ class CycleRing {
     bits_.swap(grown);
     used_.swap(grown_used);
     base_ = keep;
+    end_ = base_ + 64 * std::uint64_t{words_};
   }
 
   // Sets the bits of cycles [lo, hi] for `key` (those below the window are skipped); hi < end().
@@ -87,19 +90,20 @@ class CycleRing {
     if (off + len > 64) row[(w + 1) & (words_ - 1)] |= mask >> (64 - off);
   }
 
-  // For i < n, sets in key keys[i] the cycles lo + j for the bits j of masks[i]: several keys'
-  // patterns of one 64-cycle window at the cost of one offset computation. lo >= base(), and every
-  // cycle set is < end().
-  void set_masks(const std::uint32_t* keys, const std::uint64_t* masks, std::size_t n, std::uint64_t lo) {
+  // For i < N, sets in key keys[i] the cycles lo + j for the bits j of masks[i]: several keys'
+  // patterns of one 64-cycle window at the cost of one offset computation (N fixed: an unrolled
+  // loop). lo >= base(), and every cycle set is < end().
+  template <std::size_t N>
+  void set_masks(const std::uint32_t* keys, const std::uint64_t* masks, std::uint64_t lo) {
     const std::uint32_t off = static_cast<std::uint32_t>(lo & 63);
     const std::size_t w0 = (lo >> 6) & (words_ - 1), w1 = (w0 + 1) & (words_ - 1);
     mark(lo >> 6, (lo >> 6) + (off != 0 ? 1 : 0));
     std::uint64_t* bits = bits_.data();
     if (off == 0) {
-      for (std::size_t i = 0; i < n; ++i) bits[keys[i] * words_ + w0] |= masks[i];
+      for (std::size_t i = 0; i < N; ++i) bits[keys[i] * words_ + w0] |= masks[i];
       return;
     }
-    for (std::size_t i = 0; i < n; ++i) {
+    for (std::size_t i = 0; i < N; ++i) {
       std::uint64_t* row = bits + keys[i] * words_;
       row[w0] |= masks[i] << off;
       row[w1] |= masks[i] >> (64 - off);
@@ -117,39 +121,40 @@ class CycleRing {
   std::uint64_t next_clear(std::size_t a, std::size_t b, std::size_t k, std::uint64_t c) const {
     const std::uint64_t *ra = bits_.data() + a * words_, *rb = bits_.data() + b * words_,
                         *rk = bits_.data() + k * words_;
-    const std::uint64_t stop = end();
-    while (c < stop) {
-      const std::uint32_t s = static_cast<std::uint32_t>(c & 63);
-      const std::size_t w = (c >> 6) & (words_ - 1);
-      const std::uint64_t free = ~((ra[w] | rb[w] | rk[w]) >> s);  // bits above the word read as free
-      if (free != 0) {
-        const std::uint32_t z = static_cast<std::uint32_t>(__builtin_ctzll(free));
-        if (z < 64 - s) return c + z;
-      }
-      c = (c | 63) + 1;
+    const std::uint64_t stop = end();  // a multiple of 64, as base_ is
+    if (c >= stop) return c;
+    const std::uint64_t m = words_ - 1;
+    std::uint64_t w = c >> 6;
+    // The first word with the cycles below c read as busy, then whole words.
+    std::uint64_t free = ~(ra[w & m] | rb[w & m] | rk[w & m] | ((std::uint64_t{1} << (c & 63)) - 1));
+    while (free == 0) {
+      if (++w == stop >> 6) return stop;
+      free = ~(ra[w & m] | rb[w & m] | rk[w & m]);
     }
-    return c;
+    return (w << 6) + static_cast<std::uint64_t>(__builtin_ctzll(free));
   }
 
   // The smallest cycle >= c at which the bits of at least one of the n unions are all clear.
   std::uint64_t next_clear_any(const Keys3* unions, std::size_t n, std::uint64_t c) const {
-    const std::uint64_t stop = end();
-    while (c < stop) {
-      const std::uint32_t s = static_cast<std::uint32_t>(c & 63);
-      const std::size_t w = (c >> 6) & (words_ - 1);
-      std::uint64_t busy = ~std::uint64_t{0};
+    const std::uint64_t stop = end();  // a multiple of 64, as base_ is
+    if (c >= stop) return c;
+    auto busy = [&](std::uint64_t w) {
+      const std::size_t o = w & (words_ - 1);
+      std::uint64_t all = ~std::uint64_t{0};
       for (std::size_t i = 0; i < n; ++i) {
         const Keys3& u = unions[i];
-        busy &= bits_[u.a * words_ + w] | bits_[u.b * words_ + w] | bits_[u.k * words_ + w];
+        all &= bits_[u.a * words_ + o] | bits_[u.b * words_ + o] | bits_[u.k * words_ + o];
       }
-      const std::uint64_t free = ~(busy >> s);
-      if (free != 0) {
-        const std::uint32_t z = static_cast<std::uint32_t>(__builtin_ctzll(free));
-        if (z < 64 - s) return c + z;
-      }
-      c = (c | 63) + 1;
+      return all;
+    };
+    std::uint64_t w = c >> 6;
+    // As next_clear: the first word with the cycles below c read as busy, then whole words.
+    std::uint64_t free = ~(busy(w) | ((std::uint64_t{1} << (c & 63)) - 1));
+    while (free == 0) {
+      if (++w == stop >> 6) return stop;
+      free = ~busy(w);
     }
-    return c;
+    return (w << 6) + static_cast<std::uint64_t>(__builtin_ctzll(free));
   }
 
  private:
@@ -188,6 +193,7 @@ class CycleRing {
   std::size_t keys_;
   std::uint32_t words_;  // per key, a power of two
   std::uint64_t base_ = 0;
+  std::uint64_t end_;  // base_ + 64 words_, kept
   std::vector<std::uint64_t> bits_;
   std::vector<std::uint64_t> used_;  // a bit per ring word: set when the word may hold set bits (any key)
 };

@@ -180,9 +180,32 @@ struct DramChannel::Impl {
     return (write * g.ranks + rank) * g.bank_groups + bg;
   }
   std::uint64_t first_fit_act(std::uint64_t lb, std::uint32_t rank, std::uint32_t bg) const;
-  void insert_col(const ColCmd& c);
-  // Sets in col_forbid the cycles at which column command c forbids each kind of column command.
-  void forbid_col(const ColCmd& c);
+  // Records a placed column command (latest_col, col_forbid). Defined here, with forbid_col's
+  // usual case, to be inlined into place(); the rare cases are out of line.
+  void insert_col(const ColCmd& c) {
+    latest_col = std::max(latest_col, c.t);
+    if (latest_col + col_window >= col_forbid.end()) reach_col();  // else col_forbid holds it
+    forbid_col(c);
+  }
+  void reach_col();  // makes col_forbid hold latest_col + col_window
+  // Sets in col_forbid the cycles at which column command x forbids each kind of column command.
+  // A column command of kind w at c conflicts with x when x.t - gap[w][x.w] < c < x.t +
+  // gap[x.w][w] (gaps by their relation): per layer, the interval of its relation.
+  void forbid_col(const ColCmd& x) {
+    const std::uint64_t reach_back = col_window - 1;
+    if (!col_masks_fit || x.t < col_forbid.base() + reach_back) return forbid_col_spans(x);
+    // The usual case: every row's interval as one mask over the 64 cycles from x.t - reach_back.
+    const std::uint32_t* rows = forbid_rows[x.rank * g.bank_groups + x.bg].data();
+    const std::uint64_t lo = x.t - reach_back;
+    if (forbid_n == 4) {
+      col_forbid.set_masks<4>(rows, col_masks[x.write], lo);
+    } else if (forbid_n == 6) {
+      col_forbid.set_masks<6>(rows, col_masks[x.write], lo);
+    } else {
+      col_forbid.set_masks<2>(rows, col_masks[x.write], lo);
+    }
+  }
+  void forbid_col_spans(const ColCmd& x);  // forbid_col, row by row
   void insert_act(std::uint32_t rank, const ActCmd& a);
 
   void advance(std::uint64_t t);
@@ -242,7 +265,9 @@ struct DramChannel::Impl {
   std::uint64_t entry_first(const Entry& e, std::uint64_t t0) {
     return group_first(e.group, std::max(t0, e.bound));
   }
-  DramCompletion place(const DramRequest& r, std::uint32_t flat, std::uint64_t lb);
+  // Inlined into its two callers, serve() and decide() (saves a call with a full register save per
+  // request; the compiler would not inline a function this long by itself).
+  [[gnu::always_inline]] inline DramCompletion place(const DramRequest& r, std::uint32_t flat, std::uint64_t lb);
   // The request's flat bank index; an address outside this channel is refused (reject()).
   std::uint32_t flat_of(const DramRequest& r) const {
     const DramAddress& a = r.addr;
@@ -266,6 +291,7 @@ struct DramChannel::Impl {
   static constexpr std::uint32_t kGapLookback = 16;
   std::uint64_t lookback = 0;  // kGapLookback column windows
   std::uint32_t act_window = 0;  // largest ACT-ACT distance that matters (tRRD_L, tFAW)
+  std::uint64_t burst_bytes;
   double burst_bits;
 
   std::vector<Bank> banks;
@@ -281,8 +307,14 @@ struct DramChannel::Impl {
   CycleRing col_forbid;
   std::uint32_t f_rank = 0, f_all = 0;
   std::vector<CycleRing::Keys3> col_rows;  // per key: its row in each layer
-  // Per (rank, bank group) of a column command: the rows it sets, as forbid_col orders them (for
-  // later reads: same bank group, same rank, any rank; then the same for later writes).
+  // The rows forbid_col sets, of the six (later is write * 3 + relation): forbid_pick[i < forbid_n].
+  // A layer whose relation cannot occur (another bank group with one bank group per rank, another
+  // rank with one rank) stays empty: what it would hold for a key lies within the key's own row (the
+  // intervals nest like the gaps), so every union it is read into is unchanged.
+  std::uint32_t forbid_n = 0;
+  std::uint32_t forbid_pick[6] = {};
+  // Per (rank, bank group) of a column command: the rows it sets, as forbid_pick orders them (of:
+  // for later reads same bank group, same rank, any rank; then the same for later writes).
   std::vector<std::array<std::uint32_t, 6>> forbid_rows;
   mutable std::vector<CycleRing::Keys3> col_batch;  // next_decision's scratch
   // What a column command (earlier is write) forbids a later kind (later is write) by relation:
@@ -293,8 +325,8 @@ struct DramChannel::Impl {
     std::uint64_t mask = 0;
   };
   ForbidSpan forbid_span[2][2][3];
-  // The same spans as masks over the cycles from t - (col_window - 1), in forbid_col's row order
-  // ([earlier is write][later is write * 3 + relation]), when they fit in 64 cycles (col_window <= 32).
+  // The same spans as masks over the cycles from t - (col_window - 1), in forbid_pick's order
+  // ([earlier is write][i < forbid_n]), when they fit in 64 cycles (col_window <= 32).
   bool col_masks_fit = false;
   std::uint64_t col_masks[2][6] = {};
   std::vector<std::uint64_t> slots_;  // command-bus occupancy ring: slot holds cycle + 1
@@ -320,6 +352,10 @@ struct DramChannel::Impl {
 
   // Open-bank accounting: +1 at ACT, -1 at PRE, integrated up to `now`.
   std::vector<Event> events;
+  // advance() has nothing to do while now <= quiet_until: no event lies before now (events are at
+  // or after it) and no rank's oldest kept ACT has aged past act_window. A lower bound of both,
+  // lowered by push_event and insert_act, recomputed by advance when it does work.
+  std::uint64_t quiet_until = kNever;
   std::uint64_t ev_last = 0;
   std::int64_t open_count = 0;
   std::uint64_t open_cycles = 0;
@@ -373,7 +409,8 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
   bursts_per_row = g.columns / g.burst_length;
   banks_per_rank = g.banks();
   closed_page = s.page_policy == PagePolicy::Closed;
-  burst_bits = static_cast<double>(g.burst_bytes() * 8);
+  burst_bytes = g.burst_bytes();
+  burst_bits = static_cast<double>(burst_bytes * 8);
   for (std::uint32_t aw = 0; aw < 2; ++aw) {
     for (std::uint32_t bw = 0; bw < 2; ++bw) {
       for (std::uint32_t rel = 0; rel < 3; ++rel) {
@@ -409,11 +446,16 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
       }
     }
   }
+  for (std::uint32_t i = 0; i < 6; ++i) {
+    const std::uint32_t rel = i % 3;
+    if ((rel == 1 && g.bank_groups == 1) || (rel == 2 && g.ranks == 1)) continue;
+    forbid_pick[forbid_n++] = i;
+  }
   col_masks_fit = col_window <= 32;  // then back < col_window and back + len <= 2 col_window - 1
   if (col_masks_fit) {
     for (std::uint32_t xw = 0; xw < 2; ++xw) {
-      for (std::uint32_t i = 0; i < 6; ++i) {
-        const ForbidSpan& f = forbid_span[xw][i / 3][i % 3];
+      for (std::uint32_t i = 0; i < forbid_n; ++i) {
+        const ForbidSpan& f = forbid_span[xw][forbid_pick[i] / 3][forbid_pick[i] % 3];
         col_masks[xw][i] = f.mask << (col_window - 1 - f.back);
       }
     }
@@ -427,8 +469,11 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
   for (std::uint32_t rank = 0; rank < g.ranks; ++rank) {
     for (std::uint32_t bg = 0; bg < g.bank_groups; ++bg) {
       const std::uint32_t read_key = rank, write_key = g.ranks + rank;  // (write, rank) of each kind
-      forbid_rows.push_back({read_key * g.bank_groups + bg, f_rank + read_key, f_all, write_key * g.bank_groups + bg,
-                             f_rank + write_key, f_all + 1});
+      const std::uint32_t all[6] = {read_key * g.bank_groups + bg,  f_rank + read_key,  f_all,
+                                    write_key * g.bank_groups + bg, f_rank + write_key, f_all + 1};
+      std::array<std::uint32_t, 6> rows{};
+      for (std::uint32_t i = 0; i < forbid_n; ++i) rows[i] = all[forbid_pick[i]];
+      forbid_rows.push_back(rows);
     }
   }
   col_batch.reserve(col_rows.size());
@@ -545,26 +590,17 @@ std::uint64_t DramChannel::Impl::first_fit_act(std::uint64_t lb, std::uint32_t r
   }
 }
 
-void DramChannel::Impl::insert_col(const ColCmd& c) {
-  latest_col = std::max(latest_col, c.t);
+void DramChannel::Impl::reach_col() {
   // Keep every cycle a command at or after now can be placed at (a widening keeps their bits).
   const std::uint64_t keep = now > 2 * std::uint64_t{col_window} ? now - 2 * std::uint64_t{col_window} : 0;
   col_forbid.reach(latest_col + col_window, keep);
-  forbid_col(c);
 }
 
-void DramChannel::Impl::forbid_col(const ColCmd& x) {
-  // A column command of kind w at c conflicts with x when x.t - gap[w][x.w] < c < x.t +
-  // gap[x.w][w] (gaps by their relation): per layer, the interval of its relation.
+void DramChannel::Impl::forbid_col_spans(const ColCmd& x) {
   const std::uint32_t* rows = forbid_rows[x.rank * g.bank_groups + x.bg].data();
-  const std::uint64_t reach_back = col_window - 1;
-  if (col_masks_fit && x.t >= reach_back && x.t - reach_back >= col_forbid.base()) {
-    col_forbid.set_masks(rows, col_masks[x.write], 6, x.t - reach_back);
-    return;
-  }
-  const ForbidSpan* span = &forbid_span[x.write][0][0];  // [w][rel], as rows
-  for (std::size_t i = 0; i < 6; ++i) {
-    const ForbidSpan& f = span[i];
+  const ForbidSpan* span = &forbid_span[x.write][0][0];  // [w][rel], as forbid_pick counts
+  for (std::size_t i = 0; i < forbid_n; ++i) {
+    const ForbidSpan& f = span[forbid_pick[i]];
     if (x.t >= f.back && f.len <= 64) {
       col_forbid.set_span(rows[i], x.t - f.back, f.len, f.mask);
     } else {
@@ -602,16 +638,19 @@ void DramChannel::Impl::insert_act(std::uint32_t rank, const ActCmd& a) {
     l[i] = a.t;
   }
   ++rk.act_count;
+  quiet_until = std::min(quiet_until, a.t + act_window);
 }
 
 void DramChannel::Impl::push_event(std::uint64_t t, int delta) {
   events.push_back(Event{t, delta});
   std::push_heap(events.begin(), events.end(), std::greater<Event>());
+  quiet_until = std::min(quiet_until, t);
 }
 
 void DramChannel::Impl::advance(std::uint64_t t) {
   if (t <= now) return;
   now = t;
+  if (now <= quiet_until) return;  // exact: nothing below would change (see quiet_until)
   while (!events.empty() && events.front().t < now) {
     const Event e = events.front();
     std::pop_heap(events.begin(), events.end(), std::greater<Event>());
@@ -620,8 +659,10 @@ void DramChannel::Impl::advance(std::uint64_t t) {
     ev_last = e.t;
     open_count += e.delta;
   }
+  quiet_until = events.empty() ? kNever : events.front().t;
   for (Rank& rk : ranks) {
     while (rk.acts_head < rk.acts.size() && rk.acts[rk.acts_head].t + act_window < now) ++rk.acts_head;
+    if (rk.acts_head < rk.acts.size()) quiet_until = std::min(quiet_until, rk.acts[rk.acts_head].t + act_window);
   }
 }
 
@@ -868,11 +909,11 @@ DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat
   if (w) {
     ++bs.writes;
     ++st.writes;
-    st.bytes_written += g.burst_bytes();
+    st.bytes_written += burst_bytes;
   } else {
     ++bs.reads;
     ++st.reads;
-    st.bytes_read += g.burst_bytes();
+    st.bytes_read += burst_bytes;
   }
   switch (done.outcome) {
     case RowOutcome::Hit:

@@ -58,7 +58,7 @@ TEST_CASE("cycle ring: spans, first clear cycle and unions match a per-cycle ref
       const std::uint32_t keys[3] = {static_cast<std::uint32_t>(key), static_cast<std::uint32_t>((key + 1) % kKeys),
                                      static_cast<std::uint32_t>((key + 2) % kKeys)};
       const std::uint64_t masks[3] = {span, span & rng(), span & rng()};
-      ring.set_masks(keys, masks, 3, win);
+      ring.set_masks<3>(keys, masks, win);
       for (std::size_t i = 1; i < 3; ++i) {
         for (std::uint64_t c = lo; c <= hi; ++c) {
           if ((masks[i] >> (c - win)) & 1) {
