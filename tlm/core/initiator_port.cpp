@@ -142,9 +142,16 @@ sc_time InitiatorPort::stream_at(bool write, const Segment* segs, std::size_t co
 
 // Issues requests of the waiting streams (round-robin by burst) as long as the request-exclusion
 // rule, the outstanding limit and the issue interval allow; runs in the caller's thread first and
-// then as a method woken by END_REQ, freed slots and the issue interval (no thread switch per
-// request).
+// then as a method woken by freed slots and the issue interval, and straight from an END_REQ on
+// the backward path (no thread switch or process activation per request). Not re-entered: an
+// END_REQ that a target sends from within the forward call lets the running loop go on.
 void InitiatorPort::issue() {
+  if (issuing_) return;
+  issuing_ = true;
+  struct Done {
+    bool& flag;
+    ~Done() { flag = false; }
+  } done{issuing_};
   while (!streams_.empty()) {
     if (request_in_progress_ != nullptr || inflight_ >= config_.outstanding) return;
     const sc_time now = sc_core::sc_time_stamp();
@@ -219,9 +226,12 @@ tlm::tlm_sync_enum InitiatorPort::nb_transport_bw(tlm::tlm_generic_payload& t, t
     finish(t, sc_core::sc_time_stamp() + delay);
     return tlm::TLM_COMPLETED;
   }
-  if (phase == tlm::END_REQ && delay == SC_ZERO_TIME) {  // as peq_cb would, without the PEQ's activation
+  if (phase == tlm::END_REQ && delay == SC_ZERO_TIME) {
+    // As peq_cb would, without the PEQ's activation, and the next request goes at once from here
+    // (a new BEGIN_REQ on the forward path from within the backward call, as the base protocol
+    // allows) instead of from issue()'s own activation one delta cycle later.
     request_in_progress_ = nullptr;
-    issue_ev_.notify(SC_ZERO_TIME);
+    issue();
     return tlm::TLM_ACCEPTED;
   }
   peq_.notify(t, phase, delay);

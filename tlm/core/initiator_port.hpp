@@ -125,6 +125,7 @@ class InitiatorPort : public sc_core::sc_module {
   void prepare_attribution(tlm::tlm_generic_payload& t);
   void collect_attribution(tlm::tlm_generic_payload& t);
   tlm::tlm_generic_payload* request_in_progress_ = nullptr;
+  bool issuing_ = false;  // issue() is running (an END_REQ from within its forward call does not re-enter it)
   std::uint32_t inflight_ = 0;
   std::deque<Stream*> streams_;
   sc_core::sc_event issue_ev_;

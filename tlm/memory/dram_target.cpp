@@ -209,18 +209,27 @@ void DramTarget::schedule() {
   const sc_time now_t = sc_core::sc_time_stamp();
   const std::uint64_t now = cycle_of(now_t);
   responses_.deliver_due();
-  std::uint64_t next = kNoPlan;
   for (std::uint32_t ch = 0; ch < channels_.size(); ++ch) {
     if (wake_[ch] <= now) step(ch, now_t, now);
-    next = std::min(next, wake_[ch]);
   }
+  // END_REQ for the requests admitted above, once every channel has decided: an initiator may
+  // send its next request from within the call, and it then finds this cycle's freed slots.
+  for (std::size_t i = 0; i < admitted_.size(); ++i) {
+    tlm::tlm_phase phase = tlm::END_REQ;
+    sc_time delay = admitted_[i].second;
+    tgt_socket->nb_transport_bw(*admitted_[i].first, phase, delay);
+  }
+  admitted_.clear();
+  std::uint64_t next = kNoPlan;
+  for (std::uint32_t ch = 0; ch < channels_.size(); ++ch) next = std::min(next, wake_[ch]);
   if (next == kNoPlan && !responses_.pending()) {
     sc_core::next_trigger(kick_);
     return;
   }
   sc_time at = next == kNoPlan ? responses_.next_due() : time_of(next);
   if (responses_.pending()) at = std::min(at, responses_.next_due());
-  sc_core::next_trigger(at - now_t, kick_);
+  // A request accepted from within the END_REQ calls above may want a decision now (wake 0).
+  sc_core::next_trigger(at > now_t ? at - now_t : sc_core::SC_ZERO_TIME, kick_);
 }
 
 void DramTarget::step(std::uint32_t ch, const sc_time& now_t, std::uint64_t now) {
@@ -252,8 +261,7 @@ void DramTarget::step(std::uint32_t ch, const sc_time& now_t, std::uint64_t now)
     // END_REQ never precedes the BEGIN_REQ's annotated time.
     sc_time delay = blocked_arrival_[ch] > now_t ? blocked_arrival_[ch] - now_t : sc_core::SC_ZERO_TIME;
     accept(ch, *t, blocked_addr_[ch], delay, false);  // re-planned below
-    tlm::tlm_phase phase = tlm::END_REQ;
-    tgt_socket->nb_transport_bw(*t, phase, delay);
+    admitted_.emplace_back(t, delay);                 // its END_REQ goes after every channel's step
   }
   const std::uint64_t after = c.next_decision(now + 1);
   if (after == std::numeric_limits<std::uint64_t>::max()) {

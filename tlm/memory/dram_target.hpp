@@ -21,6 +21,7 @@
 #include <deque>
 #include <memory>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "models/memory/backing_store.hpp"
@@ -93,6 +94,8 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::vector<tlm::tlm_generic_payload*> blocked_;     // per channel: a request waiting for a slot
   std::vector<memory::DramAddress> blocked_addr_;      // its decoded address
   std::vector<sc_core::sc_time> blocked_arrival_;      // when it arrived (its annotated time)
+  // Requests admitted from blocked_ during one schedule() whose END_REQ is still to be sent.
+  std::vector<std::pair<tlm::tlm_generic_payload*, sc_core::sc_time>> admitted_;
   sc_core::sc_event kick_;  // wakes the scheduler at the next delta
   // Per channel: the decision cycle the scheduler last computed, valid until a request arrives.
   std::vector<std::uint64_t> planned_;

@@ -1,5 +1,7 @@
 // SystemC component tests: the simple memory target behind the router, driven by an initiator port.
+#include <tlm_utils/peq_with_cb_and_phase.h>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
 #include <catch2/catch.hpp>
 #include <systemc>
 
@@ -23,9 +25,10 @@ struct Tester : sc_core::sc_module {
   std::unique_ptr<sc::InitiatorPort> port;
   std::string failure;
   SC_HAS_PROCESS(Tester);
-  Tester(sc_core::sc_module_name n, std::uint32_t burst, std::uint32_t outstanding, sc::TimingMode mode)
+  Tester(sc_core::sc_module_name n, std::uint32_t burst, std::uint32_t outstanding, sc::TimingMode mode,
+         sc_time interval = sc_time(1, SC_NS))
       : sc_module(n) {
-    port = std::make_unique<sc::InitiatorPort>("port", sc::PortConfig{burst, outstanding, sc_time(1, SC_NS), mode});
+    port = std::make_unique<sc::InitiatorPort>("port", sc::PortConfig{burst, outstanding, interval, mode});
     SC_THREAD(run);
   }
   void run() {
@@ -53,6 +56,36 @@ struct Bench {
     bus->init_socket.bind(mem->tgt_socket);
     bus->map({"memory", 0x1000'0000, spec.size_bytes, 0});
     tester->port->init_socket.bind(bus->tgt_socket);
+  }
+};
+
+// An AT target that ends every request from within its forward call (END_REQ on the backward path
+// before nb_transport_fw returns, as the base protocol allows) and answers 10 ns later.
+struct EagerTarget : sc_core::sc_module {
+  tlm_utils::simple_target_socket<EagerTarget> tgt_socket;
+  tlm_utils::peq_with_cb_and_phase<EagerTarget> peq;
+  std::uint64_t served = 0;
+  SC_HAS_PROCESS(EagerTarget);
+  explicit EagerTarget(sc_core::sc_module_name n)
+      : sc_module(n), tgt_socket("tgt_socket"), peq(this, &EagerTarget::respond) {
+    tgt_socket.register_nb_transport_fw(this, &EagerTarget::nb_transport_fw);
+  }
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_time& delay) {
+    if (phase != tlm::BEGIN_REQ) return tlm::TLM_COMPLETED;  // END_RESP
+    t.acquire();
+    tlm::tlm_phase end = tlm::END_REQ;
+    sc_time now = sc_core::SC_ZERO_TIME;
+    tgt_socket->nb_transport_bw(t, end, now);
+    peq.notify(t, tlm::BEGIN_RESP, delay + sc_time(10, SC_NS));
+    return tlm::TLM_ACCEPTED;
+  }
+  void respond(tlm::tlm_generic_payload& t, const tlm::tlm_phase&) {
+    t.set_response_status(tlm::TLM_OK_RESPONSE);
+    tlm::tlm_phase p = tlm::BEGIN_RESP;
+    sc_time d = sc_core::SC_ZERO_TIME;
+    ++served;
+    tgt_socket->nb_transport_bw(t, p, d);
+    t.release();
   }
 };
 
@@ -183,4 +216,21 @@ TEST_CASE("memory: two AT initiators share a bandwidth-limited router port round
   sc::StatsTree tree;
   bus.report_stats(tree);
   CHECK(tree.energy_pj() == Approx(2 * 64 * 256 * 0.25));
+}
+
+TEST_CASE("memory: an AT port whose target ends requests inside the forward call issues them all, no recursion",
+          "[sc][memory]") {
+  // The port sends its next request straight from an END_REQ on the backward path; from within its
+  // own forward call that must not re-enter it (20000 nested calls would overflow the thread's stack).
+  EagerTarget target("target");
+  Tester t("tester", 64, 1u << 20, sc::TimingMode::AT, sc_core::SC_ZERO_TIME);
+  t.port->init_socket.bind(target.tgt_socket);
+  std::vector<std::uint8_t> buf(64 * 20000);
+  sc_time done;
+  t.body = [&](sc::InitiatorPort& p) { done = p.transfer(false, 0, buf.data(), buf.size(), sc_core::SC_ZERO_TIME); };
+  sc_core::sc_start();
+  REQUIRE(t.failure.empty());
+  CHECK(target.served == 20000);
+  CHECK(t.port->stats().read_requests == 20000);
+  CHECK(done == sc_time(10, SC_NS));  // all issued at 0 (no issue interval), all answered 10 ns later
 }
