@@ -286,17 +286,18 @@ void SprintCore::compute(EngineStep& step) {
   touch_buffer(fetch_.size(), true);  // the crossing keys and values are written
   // Scores: exact (recompute) and from the in-memory codes (no recompute: q at dac_bits x K MSBs).
   const std::size_t n = kept_.size();
-  std::vector<double> s(n), s_lp(n);
+  std::vector<double> s(n), s_lp(n), q_dac(d);  // q_dac: the query as the DACs drive it, rescaled
+  for (std::uint64_t x = 0; x < d; ++x)
+    q_dac[x] = std::clamp(std::round(q_[x] / job_.scale_a), static_cast<double>(cfg_.pim.query_min()),
+                          static_cast<double>(cfg_.pim.query_max())) *
+               job_.scale_a;
   for (std::size_t i = 0; i < n; ++i) {
     const std::uint32_t j = kept_[i];
     if (!known_[j]) throw std::runtime_error("SPRINT: kept key " + std::to_string(j) + " never crossed");
     double a = 0, b = 0;
     for (std::uint64_t x = 0; x < d; ++x) {
       a += q_[x] * k_full_[j * d + x];
-      const double qc =
-          std::clamp(std::round(q_[x] / job_.scale_a), static_cast<double>(cfg_.pim.query_min()),
-                     static_cast<double>(cfg_.pim.query_max()));
-      b += qc * job_.scale_a * k_msb_[j * d + x];
+      b += q_dac[x] * k_msb_[j * d + x];
     }
     s[i] = a * job_.softmax_scale;
     s_lp[i] = b * job_.softmax_scale;
@@ -305,15 +306,20 @@ void SprintCore::compute(EngineStep& step) {
       ++c_.padded_keys_computed;
     }
   }
+  std::vector<double> o;
   auto softmax_pv = [&](std::vector<double>& sc, std::vector<std::uint8_t>& out) {
     out.assign(dv * 4, 0);
     if (sc.empty()) return;
     const double sum = common::exp_shifted(sc.data(), sc.size());
     if (sum == 0.0) return;  // nothing but padding kept: a zero row
+    o.assign(dv, 0.0);  // each o[y] sums over the kept keys in order
+    for (std::size_t i = 0; i < n; ++i) {
+      const double p = sc[i] / sum;
+      const double* v = &v_[kept_[i] * dv];
+      for (std::uint64_t y = 0; y < dv; ++y) o[y] += p * v[y];
+    }
     for (std::uint64_t y = 0; y < dv; ++y) {
-      double o = 0;
-      for (std::size_t i = 0; i < n; ++i) o += sc[i] / sum * v_[kept_[i] * dv + y];
-      const float f = static_cast<float>(o);
+      const float f = static_cast<float>(o[y]);
       std::memcpy(&out[y * 4], &f, 4);
     }
   };

@@ -48,15 +48,15 @@ sprint::ScoreRows calibration_scores(const common::QkvData& d, const sprint::Spr
   for (double x : d.q.data()) qmax = std::max(qmax, std::fabs(x));
   const double qs = qmax > 0 ? qmax / cfg.pim.query_max() : 1.0;
   sprint::ScoreRows rows;
+  std::vector<double> qc(dim);  // the query's DAC codes
   for (std::size_t t = 0; t < std::min<std::size_t>(queries, L); ++t) {
+    for (std::size_t x = 0; x < dim; ++x)
+      qc[x] = std::clamp(std::round(d.q(t, x) / qs), static_cast<double>(cfg.pim.query_min()),
+                         static_cast<double>(cfg.pim.query_max()));
     std::vector<double> r;
     for (std::size_t j = 0; j < (causal ? t + 1 : L); ++j) {
       double s = 0;
-      for (std::size_t x = 0; x < dim; ++x) {
-        const double qc = std::clamp(std::round(d.q(t, x) / qs), static_cast<double>(cfg.pim.query_min()),
-                                     static_cast<double>(cfg.pim.query_max()));
-        s += qc * (k.q[j * dim + x] >> cfg.key_lsb_bits);
-      }
+      for (std::size_t x = 0; x < dim; ++x) s += qc[x] * (k.q[j * dim + x] >> cfg.key_lsb_bits);
       r.push_back(s);
     }
     rows.push_back(std::move(r));
