@@ -15,6 +15,10 @@ add_test(NAME "regress: sprint LT and AT agree"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_lt_at.py ${SAVP_BIN} ${SPR} ${REGRESS_OUT}/ltat-sprint
           --set outputs.baseline=null ${SPR_SMALL})
 set_tests_properties("regress: sprint LT and AT agree" PROPERTIES LABELS regress)
+add_test(NAME "regress: sprint causal calibration keeps the target over the whole sequence"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sprint.py ${SAVP_BIN} ${SCENARIOS}/sprint/gpt2-1024.json
+          ${REGRESS_OUT}/sprint-causal --set workload.layers=1 --set workload.heads=4 --set workload.seq_len=512)
+set_tests_properties("regress: sprint causal calibration keeps the target over the whole sequence" PROPERTIES LABELS regress)
 savp_case("sprint causal GPT-2 shape runs" STDOUT "total: 2 jobs (0 failed)"
   ARGS run ${SCENARIOS}/sprint/gpt2-1024.json --set workload.layers=1 --set workload.heads=2 --set workload.seq_len=192
        -o ${REGRESS_OUT}/sprint-gpt2)
