@@ -98,8 +98,9 @@ TEST_CASE("quant: generic bit fields, 6-bit signed layout byte by byte", "[quant
 
 TEST_CASE("quant: generic bit fields round trip every width 1..16", "[quant]") {
   std::mt19937 gen(7);
-  for (int bits = 1; bits <= 16; ++bits) {
-    const std::size_t n = 37;
+  for (int bits = 1; bits <= 16; ++bits)
+  for (const std::size_t n : {std::size_t{1}, std::size_t{37}, std::size_t{64}, std::size_t{203}}) {
+    CAPTURE(bits, n);
     const std::int32_t lo = -(1 << (bits - 1)), hi = (1 << (bits - 1)) - 1;
     std::uniform_int_distribution<std::int32_t> ds(lo, hi);
     std::uniform_int_distribution<std::uint32_t> du(0, (1u << bits) - 1);
@@ -110,7 +111,7 @@ TEST_CASE("quant: generic bit fields round trip every width 1..16", "[quant]") {
       u[i] = du(gen);
     }
     s[0] = lo;
-    s[1] = hi;
+    s[n - 1] = hi;
     u[0] = (1u << bits) - 1;
     std::vector<std::uint8_t> b(packed_row_bytes(bits, n));
     pack_signed(s.data(), n, bits, b.data());
