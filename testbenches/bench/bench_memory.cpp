@@ -2,7 +2,10 @@
 // sequential (or random) 64-byte reads through the router into a memory preset, in LT or AT, and
 // the wall time of sc_start() alone is measured (no host, no data generation or checking), and the
 // process CPU time over the same span (the wall rate on a shared machine depends on its load).
-// usage: savp_bench_memory PRESET LT|AT [requests] [sequential|random] [outstanding]
+// Mode `direct` (DRAM presets): the same DRAM channels, address map and backing store called in a
+// plain loop with the LT port's arrival rule (request k issues when request k - outstanding is
+// done), no SystemC and no TLM: the floor of any per-request LT on this DRAM model.
+// usage: savp_bench_memory PRESET LT|AT|direct [requests] [sequential|random] [outstanding]
 #include <systemc>
 
 #include <chrono>
@@ -13,6 +16,9 @@
 #include <vector>
 
 #include "models/common/random.hpp"
+#include "models/memory/backing_store.hpp"
+#include "models/memory/dram_address_map.hpp"
+#include "models/memory/dram_channel.hpp"
 #include "models/memory/memory_spec.hpp"
 #include "tlm/core/initiator_port.hpp"
 #include "tlm/interconnect/router.hpp"
@@ -54,15 +60,52 @@ struct Driver : sc_core::sc_module {
   }
 };
 
+double cpu_now() {
+  timespec ts{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
+}
+
+// The requests of the bench without SystemC or TLM: decode, serve on the channel, copy the bytes.
+void run_direct(const memory::DramSpec& spec, std::uint64_t size, std::uint64_t requests, bool random,
+                std::uint64_t region, std::uint32_t outstanding, std::uint64_t& end_cycle) {
+  const memory::DramAddressMap map(spec);
+  const memory::BackingStore store(size);
+  std::vector<memory::DramChannel> channels;
+  for (std::uint32_t c = 0; c < spec.geometry.channels; ++c) channels.emplace_back(spec, c);
+  const std::uint64_t bytes = std::min<std::uint64_t>(64, spec.geometry.burst_bytes());
+  std::vector<std::uint64_t> inflight(outstanding, 0);  // completion cycle of request k - outstanding
+  std::vector<std::uint8_t> buf(64);
+  common::Rng rng(1);
+  std::uint64_t issue = 0, k = 0;
+  end_cycle = 0;
+  for (std::uint64_t i = 0; i < requests; ++i) {
+    const std::uint64_t slot = random ? rng.below(region / 64) : i % (region / 64);
+    for (std::uint64_t off = 0; off < 64; off += bytes, ++k) {
+      std::uint64_t& done = inflight[k % outstanding];
+      if (k >= outstanding) issue = std::max(issue, done);
+      const std::uint64_t addr = slot * 64 + off;
+      store.read(addr, buf.data(), bytes);
+      memory::DramRequest r;
+      r.id = k;
+      r.arrival = issue;
+      r.addr = map.decode(addr);
+      done = channels[r.addr.channel].serve(r).done;
+      end_cycle = std::max(end_cycle, done);
+    }
+  }
+}
+
 }  // namespace
 
 int sc_main(int argc, char** argv) {
-  if (argc < 3) {
-    std::fprintf(stderr, "usage: %s PRESET LT|AT [requests] [sequential|random] [outstanding]\n", argv[0]);
+  const std::string mode = argc > 2 ? argv[2] : "";
+  if (argc < 3 || (mode != "LT" && mode != "AT" && mode != "direct")) {
+    std::fprintf(stderr, "usage: %s PRESET LT|AT|direct [requests] [sequential|random] [outstanding]\n", argv[0]);
     return 2;
   }
   const std::string preset = argv[1];
-  const bool at = std::string(argv[2]) == "AT";
+  const bool at = mode == "AT";
   const std::uint64_t requests = argc > 3 ? std::strtoull(argv[3], nullptr, 10) : 1000000;
   const bool random = argc > 4 && std::string(argv[4]) == "random";
   const std::uint32_t outstanding = argc > 5 ? static_cast<std::uint32_t>(std::atoi(argv[5])) : 1024;
@@ -71,6 +114,26 @@ int sc_main(int argc, char** argv) {
   const std::string dir = std::string(SAVP_DATA_DIR) + "/memory/presets";
   const memory::MemorySpec spec = memory::MemorySpec::parse(common::JsonNode(j, "bench"), dir);
   const std::uint64_t region = std::min<std::uint64_t>(spec.size_bytes, 256ull << 20);
+  if (mode == "direct") {
+    if (spec.kind != "dram") {
+      std::fprintf(stderr, "savp_bench_memory: mode direct needs a DRAM preset, %s is %s\n", preset.c_str(),
+                   spec.kind.c_str());
+      return 2;
+    }
+    std::uint64_t end_cycle = 0;
+    const double cpu0 = cpu_now();
+    const auto t0 = std::chrono::steady_clock::now();
+    run_direct(spec.dram, spec.size_bytes, requests, random, region, std::max<std::uint32_t>(1, outstanding), end_cycle);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double cpu = cpu_now() - cpu0;
+    const double sim_ns = static_cast<double>(end_cycle) * spec.dram.timing.tck_ns;
+    std::printf(
+        "%s direct %s: %llu requests in %.3f s wall = %.2f M transactions/s (CPU %.3f s = %.2f M/s); simulated "
+        "%.1f us, %.1f GB/s\n",
+        preset.c_str(), random ? "random" : "sequential", static_cast<unsigned long long>(requests), wall,
+        requests / wall / 1e6, cpu, requests / cpu / 1e6, sim_ns / 1e3, requests * 64.0 / sim_ns);
+    return 0;
+  }
 
   sc::Router bus("bus", sc::RouterConfig{sc_core::sc_time(1, sc_core::SC_NS), 0.0, 0.0});
   std::unique_ptr<sc::MemoryTarget> mem;
@@ -86,11 +149,6 @@ int sc_main(int argc, char** argv) {
   drv.port.init_socket.bind(bus.tgt_socket);
   if (mem->max_request_bytes() != 0) drv.port.limit_burst(mem->max_request_bytes());  // e.g. LPDDR4: 32 B
 
-  auto cpu_now = [] {
-    timespec ts{};
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-  };
   const double cpu0 = cpu_now();
   const auto t0 = std::chrono::steady_clock::now();
   sc_core::sc_start();
