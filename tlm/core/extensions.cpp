@@ -33,6 +33,31 @@ std::map<std::string, double> EnergyHopExtension::by_component() const {
   return out;
 }
 
+namespace {
+// Never destroyed: a payload destroyed during static destruction may still give one back.
+std::vector<std::unique_ptr<EnergyHopExtension>>& spare_energy_extensions() {
+  static auto* spare = new std::vector<std::unique_ptr<EnergyHopExtension>>();
+  return *spare;
+}
+}  // namespace
+
+EnergyHopExtension* EnergyHopExtension::make() {
+  auto& spare = spare_energy_extensions();
+  if (spare.empty()) return new EnergyHopExtension();
+  EnergyHopExtension* e = spare.back().release();
+  spare.pop_back();
+  e->parked_ = false;
+  ++live_;
+  return e;
+}
+
+void EnergyHopExtension::free() {
+  clear();
+  parked_ = true;
+  --live_;
+  spare_energy_extensions().emplace_back(this);
+}
+
 tlm::tlm_extension_base* EnergyHopExtension::clone() const { return new EnergyHopExtension(*this); }
 
 void EnergyHopExtension::copy_from(const tlm::tlm_extension_base& ext) {

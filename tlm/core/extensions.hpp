@@ -19,7 +19,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -52,11 +54,25 @@ class EnergyHopExtension : public tlm::tlm_extension<EnergyHopExtension> {
 
   EnergyHopExtension() { ++live_; }
   EnergyHopExtension(const EnergyHopExtension& o) : hops_(o.hops_), total_pj_(o.total_pj_) { ++live_; }
-  EnergyHopExtension& operator=(const EnergyHopExtension&) = default;
-  ~EnergyHopExtension() override { --live_; }
-  // How many exist: none, and no payload can carry one, so a hop need not look (the lookup is a
-  // library call per hop and transaction). SystemC processes run on one thread.
+  EnergyHopExtension& operator=(const EnergyHopExtension& o) {
+    hops_ = o.hops_;
+    total_pj_ = o.total_pj_;
+    return *this;
+  }
+  ~EnergyHopExtension() override {
+    if (!parked_) --live_;
+  }
+  // How many exist outside the spare list: none, and no payload can carry one, so a hop need not
+  // look (the lookup is a library call per hop and transaction). SystemC processes run on one thread.
   static std::size_t live() { return live_; }
+
+  // A cleared extension on the heap: one a freed payload gave back, or a new one. An AT initiator
+  // attaches one to every pooled payload, and the pool frees them with the payload: reused, the
+  // extension and its hop list are not allocated again per transaction (get_or_add uses it).
+  static EnergyHopExtension* make();
+  // What a payload calls when it is freed or destroyed: the extension is cleared and kept for
+  // make(), not deleted. Only heap-allocated extensions may be set on payloads.
+  void free() override;
 
   // Appends one hop's charge (a component may appear several times: once per visit).
   void add(const std::string& component, double energy_pj);
@@ -74,10 +90,19 @@ class EnergyHopExtension : public tlm::tlm_extension<EnergyHopExtension> {
  private:
   std::vector<Hop> hops_;
   double total_pj_ = 0.0;
+  bool parked_ = false;  // in the spare list
   inline static std::size_t live_ = 0;
 };
 
-// The extension of type Ext on `trans`, attached (default-constructed, heap-allocated) when absent.
+namespace detail {
+template <typename Ext, typename = void>
+struct has_make : std::false_type {};
+template <typename Ext>
+struct has_make<Ext, std::void_t<decltype(Ext::make())>> : std::true_type {};
+}  // namespace detail
+
+// The extension of type Ext on `trans`, attached (default-constructed, heap-allocated; from Ext::make()
+// where the type has one) when absent.
 // With a memory manager it is an auto extension (freed when the payload is released to its memory
 // manager); without one it stays on the payload, is reused by the next get_or_add and is deleted
 // with the payload, so reset its contents when reusing the payload for a new transaction.
@@ -85,7 +110,11 @@ template <typename Ext>
 Ext& get_or_add(tlm::tlm_generic_payload& trans) {
   Ext* ext = trans.get_extension<Ext>();
   if (ext == nullptr) {
-    ext = new Ext();
+    if constexpr (detail::has_make<Ext>::value) {
+      ext = Ext::make();
+    } else {
+      ext = new Ext();
+    }
     if (trans.has_mm())
       trans.set_auto_extension(ext);
     else

@@ -466,6 +466,29 @@ TEST_CASE("extensions: energy extensions are counted, and hops record only into 
   CHECK(sc::EnergyHopExtension::live() == before);
 }
 
+TEST_CASE("extensions: a freed energy extension is reused, cleared, by the next payload", "[sc][protocol]") {
+  const std::size_t before = sc::EnergyHopExtension::live();
+  sc::PayloadPool pool;
+  tlm::tlm_generic_payload* p = pool.acquire();
+  sc::EnergyHopExtension* first = &sc::get_or_add<sc::EnergyHopExtension>(*p);
+  CHECK(sc::record_hop_energy(*p, "bus", 1.0));
+  CHECK(sc::record_hop_energy(*p, "memory", 2.0));
+  p->release();
+  CHECK(sc::EnergyHopExtension::live() == before);
+  tlm::tlm_generic_payload* q = pool.acquire();
+  CHECK(q->get_extension<sc::EnergyHopExtension>() == nullptr);  // the pool took it off
+  sc::EnergyHopExtension& again = sc::get_or_add<sc::EnergyHopExtension>(*q);
+  CHECK(&again == first);  // the same object, not a new allocation ...
+  CHECK(again.hops().empty());
+  CHECK(again.hops().capacity() >= 2);  // ... with its hop list's storage (a new one has none)
+  CHECK(again.total_pj() == 0.0);
+  CHECK(sc::EnergyHopExtension::live() == before + 1);
+  CHECK(sc::record_hop_energy(*q, "memory", 4.0));
+  CHECK(again.total_pj() == Approx(4.0));
+  q->release();
+  CHECK(sc::EnergyHopExtension::live() == before);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Well-behaved initiators and targets: no violations
 
