@@ -104,7 +104,7 @@ struct has_make<Ext, std::void_t<decltype(Ext::make())>> : std::true_type {};
 // The extension of type Ext on `trans`, attached (default-constructed, heap-allocated; from Ext::make()
 // where the type has one) when absent.
 // With a memory manager it is an auto extension (freed when the payload is released to its memory
-// manager); without one it stays on the payload, is reused by the next get_or_add and is deleted
+// manager); without one it stays on the payload, is reused by the next get_or_add and is freed
 // with the payload, so reset its contents when reusing the payload for a new transaction.
 template <typename Ext>
 Ext& get_or_add(tlm::tlm_generic_payload& trans) {

@@ -9,8 +9,9 @@
 // processes are co-routines).
 //
 // Ownership: an extension set on a pooled payload (set_extension or set_auto_extension) belongs to
-// the payload from then on and is freed (tlm_extension_base::free, i.e. delete) when the payload
-// returns to the pool: set only heap-allocated extensions (get_or_add in extensions.hpp does).
+// the payload from then on and is freed (tlm_extension_base::free: delete, or the type's own
+// recycling) when the payload returns to the pool: set only heap-allocated extensions (get_or_add
+// in extensions.hpp does).
 // The data and byte-enable buffers stay the caller's: the pool never touches them.
 #pragma once
 
