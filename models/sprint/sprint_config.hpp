@@ -22,7 +22,7 @@ struct ThresholdPolicy {
   std::string kind = "calibrated";         // "fixed" | "calibrated"
   double value = 0.0;                      // fixed: threshold as a fraction of the largest possible score
   double keep_ratio = 0.1;                 // calibrated: target fraction of the keys kept per query
-  std::uint32_t calibration_queries = 64;  // queries of each head used to calibrate
+  std::uint32_t calibration_queries = 64;  // queries of each head used to calibrate (spread over the sequence)
 };
 
 struct SprintConfig {
