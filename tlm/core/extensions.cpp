@@ -2,6 +2,9 @@
 
 #include <systemc>
 
+#include <mutex>
+#include <unordered_set>
+
 namespace savp::sc {
 
 tlm::tlm_extension_base* TraceExtension::clone() const { return new TraceExtension(*this); }
@@ -10,8 +13,15 @@ void TraceExtension::copy_from(const tlm::tlm_extension_base& ext) {
   *this = dynamic_cast<const TraceExtension&>(ext);  // same ID implies same type: bad_cast is a bug
 }
 
-void EnergyHopExtension::add(const std::string& component, double energy_pj) {
-  hops_.push_back({component, energy_pj});
+const std::string* intern_component(const std::string& name) {
+  static auto* names = new std::unordered_set<std::string>();  // never destroyed: pointers stay valid
+  static std::mutex lock;
+  const std::lock_guard<std::mutex> hold(lock);
+  return &*names->insert(name).first;
+}
+
+void EnergyHopExtension::add(const std::string* interned_component, double energy_pj) {
+  hops_.push_back({interned_component, energy_pj});
   total_pj_ += energy_pj;
 }
 
@@ -23,13 +33,13 @@ void EnergyHopExtension::clear() {
 double EnergyHopExtension::pj_of(const std::string& component) const {
   double sum = 0.0;
   for (const Hop& h : hops_)
-    if (h.component == component) sum += h.energy_pj;
+    if (*h.component == component) sum += h.energy_pj;
   return sum;
 }
 
 std::map<std::string, double> EnergyHopExtension::by_component() const {
   std::map<std::string, double> out;
-  for (const Hop& h : hops_) out[h.component] += h.energy_pj;
+  for (const Hop& h : hops_) out[*h.component] += h.energy_pj;
   return out;
 }
 
@@ -73,6 +83,13 @@ bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string& compo
 }
 
 bool record_hop_energy_named(tlm::tlm_generic_payload& trans, const char* component, double energy_pj) {
+  EnergyHopExtension* ext = trans.get_extension<EnergyHopExtension>();
+  if (ext == nullptr) return false;
+  ext->add(intern_component(component), energy_pj);
+  return true;
+}
+
+bool record_hop_energy_interned(tlm::tlm_generic_payload& trans, const std::string* component, double energy_pj) {
   EnergyHopExtension* ext = trans.get_extension<EnergyHopExtension>();
   if (ext == nullptr) return false;
   ext->add(component, energy_pj);

@@ -45,10 +45,15 @@ class TraceExtension : public tlm::tlm_extension<TraceExtension> {
   void copy_from(const tlm::tlm_extension_base& ext) override;
 };
 
+// The one copy of a component name for the whole process (created on first use, never freed):
+// equal names give the same pointer, so hops are recorded and summed by pointer, not by string. A
+// hop interns its name once (at construction) and records with the pointer.
+const std::string* intern_component(const std::string& name);
+
 class EnergyHopExtension : public tlm::tlm_extension<EnergyHopExtension> {
  public:
   struct Hop {
-    std::string component;  // SystemC name of the hop
+    const std::string* component = nullptr;  // SystemC name of the hop, interned
     double energy_pj = 0.0;
   };
 
@@ -75,7 +80,8 @@ class EnergyHopExtension : public tlm::tlm_extension<EnergyHopExtension> {
   void free() override;
 
   // Appends one hop's charge (a component may appear several times: once per visit).
-  void add(const std::string& component, double energy_pj);
+  void add(const std::string& component, double energy_pj) { add(intern_component(component), energy_pj); }
+  void add(const std::string* interned_component, double energy_pj);
   void clear();
   const std::vector<Hop>& hops() const { return hops_; }
   double total_pj() const { return total_pj_; }
@@ -132,7 +138,13 @@ Ext* find_extension(const tlm::tlm_generic_payload& trans) {
 // For hops: adds the charge when the initiator asked for attribution (extension present); does
 // nothing otherwise. Returns whether it was recorded.
 bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string& component, double energy_pj);
-// The same for a C-string name (a SystemC name()): builds the string only when recording.
+// The same for a name from intern_component(): what hops on the data path use (no string work).
+bool record_hop_energy_interned(tlm::tlm_generic_payload& trans, const std::string* component, double energy_pj);
+inline bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string* interned_component,
+                              double energy_pj) {
+  return EnergyHopExtension::live() != 0 && record_hop_energy_interned(trans, interned_component, energy_pj);
+}
+// The same for a C-string name (a SystemC name()): interns it only when recording.
 bool record_hop_energy_named(tlm::tlm_generic_payload& trans, const char* component, double energy_pj);
 inline bool record_hop_energy(tlm::tlm_generic_payload& trans, const char* component, double energy_pj) {
   return EnergyHopExtension::live() != 0 && record_hop_energy_named(trans, component, energy_pj);

@@ -46,8 +46,19 @@ void InitiatorPort::collect_attribution(tlm::tlm_generic_payload& t) {
   if (EnergyHopExtension::live() == 0) return;
   const EnergyHopExtension* e = find_extension<EnergyHopExtension>(t);
   if (e == nullptr) return;
-  for (const auto& h : e->hops()) attributed_[h.component] += h.energy_pj;
+  for (const auto& h : e->hops()) {
+    auto it = attributed_.begin();
+    while (it != attributed_.end() && it->first != h.component) ++it;  // a handful of components
+    if (it == attributed_.end()) it = attributed_.insert(it, {h.component, 0.0});
+    it->second += h.energy_pj;
+  }
   attributed_total_ += e->total_pj();
+}
+
+const std::map<std::string, double>& InitiatorPort::attributed_pj() const {
+  attributed_by_name_.clear();
+  for (const auto& [name, pj] : attributed_) attributed_by_name_[*name] = pj;
+  return attributed_by_name_;
 }
 
 void InitiatorPort::count(bool write, std::uint32_t bytes) {

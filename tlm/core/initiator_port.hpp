@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <utility>
 #include <unordered_map>
 #include <memory>
 #include <stdexcept>
@@ -77,7 +78,7 @@ class InitiatorPort : public sc_core::sc_module {
 
   const PortStats& stats() const { return stats_; }
   // Energy the hops charged to this port's transactions, by component (attribute_energy).
-  const std::map<std::string, double>& attributed_pj() const { return attributed_; }
+  const std::map<std::string, double>& attributed_pj() const;
   double attributed_total_pj() const { return attributed_total_; }
   const PortConfig& config() const { return config_; }
   // Largest request the port issues (the memory system may lower it).
@@ -120,7 +121,8 @@ class InitiatorPort : public sc_core::sc_module {
   PortStats stats_;
   tlm_utils::peq_with_cb_and_phase<InitiatorPort> peq_;
   PayloadPool pool_;
-  std::map<std::string, double> attributed_;
+  std::vector<std::pair<const std::string*, double>> attributed_;  // by interned component name
+  mutable std::map<std::string, double> attributed_by_name_;         // attributed_pj()'s answer
   double attributed_total_ = 0.0;
   void prepare_attribution(tlm::tlm_generic_payload& t);
   void collect_attribution(tlm::tlm_generic_payload& t);

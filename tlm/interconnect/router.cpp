@@ -63,7 +63,7 @@ sc_time Router::charge(Port& port, tlm::tlm_generic_payload& t) {
   ++port.requests;
   port.bytes += t.get_data_length();
   port.busy_time += busy;
-  record_hop_energy(t, name(), static_cast<double>(t.get_data_length()) * config_.pj_per_byte);
+  record_hop_energy(t, hop_name_, static_cast<double>(t.get_data_length()) * config_.pj_per_byte);
   return busy;
 }
 

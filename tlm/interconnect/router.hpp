@@ -26,6 +26,7 @@
 
 #include "tlm/core/ptr_map.hpp"
 #include "tlm/core/stats_tree.hpp"
+#include "tlm/core/extensions.hpp"
 
 namespace savp::sc {
 
@@ -55,6 +56,7 @@ class Router : public sc_core::sc_module, public StatsSource {
   void report_stats(StatsTree& tree) const override;
 
  private:
+  const std::string* hop_name_ = intern_component(name());  // for per-hop energy
   struct Route {
     int initiator;
     std::uint64_t original_address;

@@ -71,7 +71,7 @@ void DramTarget::attribute(tlm::tlm_generic_payload& t, memory::RowOutcome outco
   const double bits = 8.0 * static_cast<double>(spec_.geometry.burst_bytes());
   double pj = bits * (t.is_read() ? spec_.energy.read_pj_per_bit : spec_.energy.write_pj_per_bit);
   if (outcome != memory::RowOutcome::Hit) pj += spec_.energy.act_pre_pj;
-  record_hop_energy(t, name(), pj);
+  record_hop_energy(t, hop_name_, pj);
 }
 
 void DramTarget::set_trace(TraceWriter* trace) {

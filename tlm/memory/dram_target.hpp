@@ -29,6 +29,7 @@
 #include "tlm/core/response_channel.hpp"
 #include "tlm/core/trace_writer.hpp"
 #include "tlm/memory/memory_target.hpp"
+#include "tlm/core/extensions.hpp"
 
 namespace savp::sc {
 
@@ -52,6 +53,7 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   void trace_signals(sc_core::sc_trace_file* file) override;
 
  private:
+  const std::string* hop_name_ = intern_component(name());  // for per-hop energy
   bool check(tlm::tlm_generic_payload& t);            // sets an error response when the request is bad
   void move_data(tlm::tlm_generic_payload& t);
   void attribute(tlm::tlm_generic_payload& t, memory::RowOutcome outcome);  // per-hop energy

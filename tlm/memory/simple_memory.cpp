@@ -57,7 +57,7 @@ bool SimpleMemory::access(tlm::tlm_generic_payload& trans, const sc_time& arrive
                      (complete - arrive).to_seconds() * 1e9, {{"bytes", len}});
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
-  record_hop_energy(trans, name(), 8.0 * static_cast<double>(len) * (trans.is_read() ? spec_.read_pj_per_bit : spec_.write_pj_per_bit));
+  record_hop_energy(trans, hop_name_, 8.0 * static_cast<double>(len) * (trans.is_read() ? spec_.read_pj_per_bit : spec_.write_pj_per_bit));
   return true;
 }
 

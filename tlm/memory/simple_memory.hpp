@@ -14,6 +14,7 @@
 #include "models/memory/memory_spec.hpp"
 #include "tlm/core/response_channel.hpp"
 #include "tlm/memory/memory_target.hpp"
+#include "tlm/core/extensions.hpp"
 
 namespace savp::sc {
 
@@ -36,6 +37,7 @@ class SimpleMemory : public sc_core::sc_module, public MemoryTarget {
   }
 
  private:
+  const std::string* hop_name_ = intern_component(name());  // for per-hop energy
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   // AT: accepts every request at once (END_REQ), answers at the same completion time LT computes.
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);

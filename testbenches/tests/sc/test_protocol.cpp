@@ -466,6 +466,21 @@ TEST_CASE("extensions: energy extensions are counted, and hops record only into 
   CHECK(sc::EnergyHopExtension::live() == before);
 }
 
+TEST_CASE("extensions: component names are interned, hops summed by name", "[sc][protocol]") {
+  const std::string* a = sc::intern_component("top.bus");
+  CHECK(sc::intern_component(std::string("top.") + "bus") == a);  // equal names, one copy
+  CHECK(sc::intern_component("top.memory") != a);
+  CHECK(*a == "top.bus");
+  sc::EnergyHopExtension e;
+  e.add(a, 1.0);
+  e.add("top.memory", 2.0);
+  e.add(std::string("top.bus"), 0.5);
+  REQUIRE(e.hops().size() == 3);
+  CHECK(e.hops()[2].component == a);
+  CHECK(e.pj_of("top.bus") == Approx(1.5));
+  CHECK(e.by_component().size() == 2);
+}
+
 TEST_CASE("extensions: a freed energy extension is reused, cleared, by the next payload", "[sc][protocol]") {
   const std::size_t before = sc::EnergyHopExtension::live();
   sc::PayloadPool pool;
