@@ -74,26 +74,22 @@ void EnergyHopExtension::copy_from(const tlm::tlm_extension_base& ext) {
   *this = dynamic_cast<const EnergyHopExtension&>(ext);
 }
 
-bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string& component, double energy_pj) {
-  if (EnergyHopExtension::live() == 0) return false;
-  EnergyHopExtension* ext = trans.get_extension<EnergyHopExtension>();
-  if (ext == nullptr) return false;
-  ext->add(component, energy_pj);
-  return true;
-}
-
-bool record_hop_energy_named(tlm::tlm_generic_payload& trans, const char* component, double energy_pj) {
-  EnergyHopExtension* ext = trans.get_extension<EnergyHopExtension>();
-  if (ext == nullptr) return false;
-  ext->add(intern_component(component), energy_pj);
-  return true;
-}
-
 bool record_hop_energy_interned(tlm::tlm_generic_payload& trans, const std::string* component, double energy_pj) {
   EnergyHopExtension* ext = trans.get_extension<EnergyHopExtension>();
   if (ext == nullptr) return false;
   ext->add(component, energy_pj);
   return true;
+}
+
+// By name: interned only when the payload carries an extension to record into.
+bool record_hop_energy(tlm::tlm_generic_payload& trans, const std::string& component, double energy_pj) {
+  return EnergyHopExtension::live() != 0 && trans.get_extension<EnergyHopExtension>() != nullptr &&
+         record_hop_energy_interned(trans, intern_component(component), energy_pj);
+}
+
+bool record_hop_energy_named(tlm::tlm_generic_payload& trans, const char* component, double energy_pj) {
+  return trans.get_extension<EnergyHopExtension>() != nullptr &&
+         record_hop_energy_interned(trans, intern_component(component), energy_pj);
 }
 
 std::string describe_trace(const tlm::tlm_generic_payload& trans) {
