@@ -45,7 +45,7 @@ SaloCore::JobCheck SaloCore::check_job(const SaloConfig& cfg, std::uint64_t seq_
                             ", the workload has " + std::to_string(head_dim) +
                             (value_dim != head_dim ? " (value_dim " + std::to_string(value_dim) + ")" : "")};
   }
-  if (p.window > 0 && p.window / 2 >= seq_len) {
+  if (p.window > seq_len) {
     return {"pattern/window", "the sliding window (" + std::to_string(p.window) + ") is wider than the sequence (" +
                                   std::to_string(seq_len) + " tokens)"};
   }

@@ -196,6 +196,9 @@ TraceRow parse_row(const std::string& file, std::size_t line,
     p.fail(kKeys, "k larger than L: " + std::to_string(r.keys_fetched) + " keys fetched, L = " + L);
   if (r.values_fetched > r.seq_len)
     p.fail(kValues, "values fetched larger than L: " + std::to_string(r.values_fetched) + ", L = " + L);
+  if (r.values_fetched > r.keys_fetched)
+    p.fail(kValues, "values fetched (" + std::to_string(r.values_fetched) + ") exceed keys fetched (" +
+                        std::to_string(r.keys_fetched) + "): values are chosen among the fetched keys");
   if (!(r.requant_threshold == -1.0 || (r.requant_threshold > 0.0 && r.requant_threshold < 1.0)))
     p.fail(kThreshold,
            "requant threshold must be -1 (off) or in (0, 1), found '" + printable(f[kThreshold]) + "'");
@@ -234,6 +237,45 @@ std::string read_file(const std::string& path) {
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (in.bad()) throw InputError(path, "", "cannot read trace file (read error or not a regular file)");
   return text;
+}
+
+// A trace cut short or with rows lost: every step has the layers 0..n-1 of the first step, steps
+// run 0, 1, 2, ... without a gap, and the surviving heads of a layer are 0..m-1.
+void check_complete(const PruningTrace& t, const std::string& file) {
+  std::size_t step_begin = 0;  // index into groups of the current step's first layer
+  std::uint32_t first_step_layers = 0;
+  for (std::size_t g = 0; g <= t.groups.size(); ++g) {
+    const bool step_ends = g == t.groups.size() || (g > 0 && t.groups[g].iteration != t.groups[g - 1].iteration);
+    if (step_ends) {
+      const auto& first = t.groups[step_begin];
+      const auto layers = static_cast<std::uint32_t>(g - step_begin);
+      if (step_begin == 0) first_step_layers = layers;
+      if (layers != first_step_layers || t.groups[g - 1].layer + 1 != layers) {
+        throw InputError(file, line_path(t.rows[first.begin].line),
+                         "iteration " + std::to_string(first.iteration) + " has layers " +
+                             std::to_string(first.layer) + ".." + std::to_string(t.groups[g - 1].layer) + " in " +
+                             std::to_string(layers) + " groups, expected layers 0.." +
+                             std::to_string(first_step_layers - 1) + " (a trace cut short or with rows missing)");
+      }
+      if (g == t.groups.size()) break;
+      step_begin = g;
+    }
+    const auto& grp = t.groups[g];
+    const std::uint32_t expected_iteration = g == 0 ? 0 : t.groups[g - 1].iteration + (step_ends ? 1 : 0);
+    if (grp.iteration != expected_iteration) {
+      throw InputError(file, line_path(t.rows[grp.begin].line),
+                       "iteration " + std::to_string(grp.iteration) + " where iteration " +
+                           std::to_string(expected_iteration) + " was expected (iterations run 0, 1, 2, ...)");
+    }
+    std::uint32_t max_head = 0;
+    for (std::size_t i = grp.begin; i < grp.begin + grp.count; ++i) max_head = std::max(max_head, t.rows[i].head);
+    if (max_head + 1 != grp.count) {
+      throw InputError(file, line_path(t.rows[grp.begin].line),
+                       "iteration " + std::to_string(grp.iteration) + ", layer " + std::to_string(grp.layer) + " has " +
+                           std::to_string(grp.count) + " rows but head ids up to " + std::to_string(max_head) +
+                           ": surviving heads are numbered 0..n-1 (a row missing)");
+    }
+  }
 }
 
 }  // namespace
@@ -370,6 +412,7 @@ PruningTrace parse_pruning_trace(const std::string& text, const std::string& fil
     t.rows.push_back(r);
   }
   if (t.rows.empty()) throw InputError(file, "line 2", "no data rows after the header");
+  check_complete(t, file);
   return t;
 }
 

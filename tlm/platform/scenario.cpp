@@ -10,6 +10,15 @@ using common::JsonNode;
 
 std::vector<std::string> engine_types() { return {"dense", "salo", "spatten", "sprint", "chela", "traffic"}; }
 
+bool valid_id(const std::string& id) {
+  if (id.empty() || id == "." || id == ".." || id.size() > kMaxIdBytes) return false;
+  for (const char c : id) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '/' || c == '\\') return false;
+  }
+  return true;
+}
+
 namespace {
 
 AcceleratorSpec parse_accelerator(JsonNode node) {
@@ -32,8 +41,8 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   JsonNode top(root, file);
   top.as_object();
   s.id = top.get_string("id");
-  if (s.id.empty() || s.id.size() > kMaxIdBytes || s.id.find_first_of("/\\ \t") != std::string::npos) {
-    top.child("id").fail_expected("a non-empty name without spaces or slashes, at most " +
+  if (!valid_id(s.id)) {
+    top.child("id").fail_expected("a name other than \".\" and \"..\" without spaces, slashes or control characters, at most " +
                                   std::to_string(kMaxIdBytes) + " characters");
   }
   s.description = top.get_string("description", "");

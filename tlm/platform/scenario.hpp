@@ -96,6 +96,10 @@ struct Scenario {
 // systems refuse components over 255 bytes; the rest leaves room for suffixes.
 constexpr std::size_t kMaxIdBytes = 200;
 
+// Whether an id can name a directory of its own: not empty, "." or "..", at most kMaxIdBytes, no
+// slash, backslash, space or control character.
+bool valid_id(const std::string& id);
+
 // Engine types this build knows.
 std::vector<std::string> engine_types();
 

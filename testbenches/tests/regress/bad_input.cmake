@@ -16,6 +16,10 @@ function(bad_case name file)
   savp_case("${name}" EXIT 2 LABEL bad_input STDERR ${B_STDERR} ABSENT ${out} ARGS ${args})
 endfunction()
 
+# ---- ids name directories: "..", "." and control characters would write outside the output (audit)
+bad_case("scenario id dot-dot" ${DEF} SET "id=\"..\"" STDERR "default.json" "/id" "other than")
+bad_case("scenario id with a newline" ${DEF} SET "id=\"a\\nb\"" STDERR "default.json" "/id" "control characters")
+
 # ---- files: syntax, structure, includes
 bad_case("scenario file missing" ${BAD}/no-such-scenario.json STDERR "no-such-scenario.json" "file not found")
 bad_case("malformed JSON" ${BAD}/malformed.json STDERR "bad/malformed.json" "line 5, column 1" "malformed JSON")
