@@ -278,6 +278,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
     }
     if (std::string(mode) == "collect") return collect_sweep(spec, dir);
     if (!vm.count("index")) return usage_error("sweep --run-point: missing --index");
+    if (vm["index"].as<std::size_t>() >= spec.points.size())
+      return usage_error("sweep --run-point: --index must be below the sweep's " + std::to_string(spec.points.size()) +
+                         " points");
     std::vector<std::string> run_args;
     try {
       run_args = parse_limits(vm).args;
