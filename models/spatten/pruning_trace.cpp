@@ -239,42 +239,43 @@ std::string read_file(const std::string& path) {
   return text;
 }
 
-// A trace cut short or with rows lost: every step has the layers 0..n-1 of the first step, steps
-// run 0, 1, 2, ... without a gap, and the surviving heads of a layer are 0..m-1.
+// A trace cut short or with rows lost: a complete one has, in order, the groups (step i, layer l) for
+// i = 0, 1, 2, ... and l = 0..n-1 (n: the first step's layers), and the surviving heads of a layer
+// are 0..m-1.
 void check_complete(const PruningTrace& t, const std::string& file) {
-  std::size_t step_begin = 0;  // index into groups of the current step's first layer
-  std::uint32_t first_step_layers = 0;
-  for (std::size_t g = 0; g <= t.groups.size(); ++g) {
-    const bool step_ends = g == t.groups.size() || (g > 0 && t.groups[g].iteration != t.groups[g - 1].iteration);
-    if (step_ends) {
-      const auto& first = t.groups[step_begin];
-      const auto layers = static_cast<std::uint32_t>(g - step_begin);
-      if (step_begin == 0) first_step_layers = layers;
-      if (layers != first_step_layers || t.groups[g - 1].layer + 1 != layers) {
-        throw InputError(file, line_path(t.rows[first.begin].line),
-                         "iteration " + std::to_string(first.iteration) + " has layers " +
-                             std::to_string(first.layer) + ".." + std::to_string(t.groups[g - 1].layer) + " in " +
-                             std::to_string(layers) + " groups, expected layers 0.." +
-                             std::to_string(first_step_layers - 1) + " (a trace cut short or with rows missing)");
-      }
-      if (g == t.groups.size()) break;
-      step_begin = g;
+  const auto at = [&](const PruningTrace::Group& g) { return line_path(t.rows[g.begin].line); };
+  std::size_t layers = 0;
+  while (layers < t.groups.size() && t.groups[layers].iteration == 0) ++layers;
+  if (layers == 0) {
+    throw InputError(file, at(t.groups[0]), "iteration " + std::to_string(t.groups[0].iteration) +
+                                                " where iteration 0 was expected (iterations run 0, 1, 2, ...)");
+  }
+  for (std::size_t g = 0; g < t.groups.size(); ++g) {
+    const PruningTrace::Group& grp = t.groups[g];
+    const std::size_t step = g / layers, layer = g % layers;
+    if (grp.iteration != step) {
+      throw InputError(file, at(grp), "iteration " + std::to_string(grp.iteration) + " where iteration " +
+                                          std::to_string(step) + " was expected (iterations run 0, 1, 2, ...)");
     }
-    const auto& grp = t.groups[g];
-    const std::uint32_t expected_iteration = g == 0 ? 0 : t.groups[g - 1].iteration + (step_ends ? 1 : 0);
-    if (grp.iteration != expected_iteration) {
-      throw InputError(file, line_path(t.rows[grp.begin].line),
-                       "iteration " + std::to_string(grp.iteration) + " where iteration " +
-                           std::to_string(expected_iteration) + " was expected (iterations run 0, 1, 2, ...)");
+    if (grp.layer != layer) {
+      throw InputError(file, at(grp), "iteration " + std::to_string(step) + ": layer " + std::to_string(grp.layer) +
+                                          " where layer " + std::to_string(layer) + " was expected (a layer missing)");
     }
     std::uint32_t max_head = 0;
     for (std::size_t i = grp.begin; i < grp.begin + grp.count; ++i) max_head = std::max(max_head, t.rows[i].head);
     if (max_head + 1 != grp.count) {
-      throw InputError(file, line_path(t.rows[grp.begin].line),
-                       "iteration " + std::to_string(grp.iteration) + ", layer " + std::to_string(grp.layer) + " has " +
-                           std::to_string(grp.count) + " rows but head ids up to " + std::to_string(max_head) +
-                           ": surviving heads are numbered 0..n-1 (a row missing)");
+      throw InputError(file, at(grp), "iteration " + std::to_string(grp.iteration) + ", layer " +
+                                          std::to_string(grp.layer) + " has " + std::to_string(grp.count) +
+                                          " rows but head ids up to " + std::to_string(max_head) +
+                                          ": surviving heads are numbered 0..n-1 (a row missing)");
     }
+  }
+  if (t.groups.size() % layers != 0) {
+    const PruningTrace::Group& first = t.groups[t.groups.size() / layers * layers];
+    throw InputError(file, at(first), "iteration " + std::to_string(first.iteration) + " has layers 0.." +
+                                          std::to_string(t.groups.back().layer) + " in " +
+                                          std::to_string(t.groups.size() % layers) + " groups, expected layers 0.." +
+                                          std::to_string(layers - 1) + " (a trace cut short or with rows missing)");
   }
 }
 
