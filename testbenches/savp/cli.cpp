@@ -243,7 +243,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   po::options_description opts("sweep options");
   opts.add_options()("output,o", po::value<std::string>(),
                      "output directory (default out/<sweep file name>)")(
-      "jobs,j", po::value<unsigned>()->default_value(1), "points run at once")(
+      "jobs,j", po::value<std::string>()->default_value("1"), "points run at once (1 to 1024)")(
       "backend", po::value<std::string>()->default_value("local"), "local | slurm")(
       "resume", po::bool_switch(), "skip points whose results are complete")(
       "time", po::value<std::string>(), "slurm: time limit per point (sbatch --time)")(
@@ -296,16 +296,25 @@ int cmd_sweep(const std::vector<std::string>& args) {
   const std::string file = vm["sweep"].as<std::string>();
   SweepSpec spec;
   SweepOptions o;
+  // -j: a whole number in [1, kMaxJobs] (a negative one would wrap around to billions of processes).
+  constexpr unsigned kMaxJobs = 1024;
+  const std::string jobs = vm["jobs"].as<std::string>();
+  if (jobs.empty() || jobs.size() > 4 || jobs.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(jobs) < 1 || std::stoul(jobs) > kMaxJobs) {
+    return usage_error("sweep: -j expects the number of points run at once, a whole number from 1 to " +
+                       std::to_string(kMaxJobs) + ", found \"" + common::printable(jobs, 40) + "\"");
+  }
   try {
     o.run_args = parse_limits(vm).args;
     spec = load_sweep(file, data_dir());
     o.outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + fs::path(file).stem().string();
+    check_sweep_dir(spec, o.outdir, vm["resume"].as<bool>());
     claim_output_dir(o.outdir, "sweep", vm["force"].as<bool>());
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;
   }
-  o.jobs = vm["jobs"].as<unsigned>();
+  o.jobs = static_cast<unsigned>(std::min<std::size_t>(std::stoul(jobs), spec.points.size()));
   o.resume = vm["resume"].as<bool>();
   o.savp = self;
   if (backend == "slurm") {

@@ -17,6 +17,8 @@
 #include <sstream>
 #include <thread>
 
+#include "models/common/input_error.hpp"
+#include "testbenches/savp/output_dir.hpp"
 #include "testbenches/savp/report.hpp"
 #include "testbenches/savp/sweep_report.hpp"
 
@@ -32,26 +34,29 @@ namespace {
 volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
-// A point's finished result: its point.json (already read) says it ran, and its stats.json loads;
-// `totals` receives the stats' totals.
-bool complete(const Json& point, const fs::path& dir, Json* totals = nullptr) {
-  try {
-    const int rc = point.at("exit_code").get<int>();
-    if (rc != 0 && rc != 1) return false;  // 1: ran, a scoreboard check failed; results are complete
-    Json s = common::load_json_file((dir / "stats.json").string());
-    if (!s.contains("totals")) return false;
-    if (totals != nullptr) *totals = std::move(s["totals"]);
-    return true;
-  } catch (const std::exception&) {
-    return false;
-  }
-}
+// Where a point's files live: finished, while it runs, its log while it runs. Three directories,
+// so that no point id can name another point's temporary.
+fs::path point_dir(const std::string& outdir, const SweepPoint& p) { return fs::path(outdir) / "points" / p.id; }
+fs::path work_dir(const std::string& outdir, const SweepPoint& p) { return fs::path(outdir) / ".tmp" / p.id; }
+fs::path log_file(const std::string& outdir, const SweepPoint& p) { return fs::path(outdir) / ".logs" / p.id; }
 
-bool complete(const fs::path& dir) {
+// A point's state from its directory; `pj` receives its point.json, `totals` its stats' totals.
+PointState read_point(const SweepPoint& p, const fs::path& dir, Json* pj = nullptr, Json* totals = nullptr) {
+  std::error_code ec;
+  if (!fs::exists(dir / "point.json", ec)) return PointState::missing;
   try {
-    return complete(common::load_json_file((dir / "point.json").string()), dir);
-  } catch (const std::exception&) {
-    return false;
+    Json j = common::load_json_file((dir / "point.json").string());
+    if (pj != nullptr && j.is_object()) *pj = j;
+    if (!j.is_object() || j.value("fingerprint", "") != p.fingerprint) return PointState::stale;
+    const int rc = j.at("exit_code").get<int>();
+    if (rc != 0 && rc != 1) return PointState::incomplete;  // 1: ran, a check failed; results are complete
+    Json s = common::load_json_file((dir / "stats.json").string());
+    if (!s.contains("totals")) return PointState::incomplete;
+    if (totals != nullptr) *totals = std::move(s["totals"]);
+    return rc == 0 ? PointState::done : PointState::failed;
+  } catch (const std::exception& e) {
+    if (pj != nullptr) *pj = Json{{"status", "unreadable"}, {"error", e.what()}};
+    return PointState::incomplete;
   }
 }
 
@@ -72,8 +77,9 @@ pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
   return pid;
 }
 
+// An RFC 4180 field: quoted when it holds a comma, a quote, CR or LF; quotes doubled.
 std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
@@ -118,32 +124,32 @@ struct Progress {
   }
 };
 
-// Starts point p as its own savp process writing to points/.<id>.tmp; returns its pid.
+// Starts point p as its own savp process writing to OUTDIR/.tmp/<id>; returns its pid.
 pid_t start_point(const SweepSpec& spec, const std::string& outdir, const SweepPoint& p,
                   const std::string& savp, const std::vector<std::string>& run_args) {
-  const fs::path points = fs::path(outdir) / "points", tmp = points / ("." + p.id + ".tmp");
+  const fs::path tmp = work_dir(outdir, p), log = log_file(outdir, p);
   std::error_code ec;
-  fs::create_directories(points, ec);
-  fs::remove_all(tmp, ec);
+  for (const fs::path& d : {point_dir(outdir, p).parent_path(), tmp.parent_path(), log.parent_path()})
+    fs::create_directories(d, ec);
+  remove_savp_dir(tmp.string());
   std::vector<std::string> argv{savp, "run", spec.base, "-o", tmp.string(), "--quiet"};
   argv.insert(argv.end(), run_args.begin(), run_args.end());
   for (const auto& s : p.sets()) {
     argv.push_back("--set");
     argv.push_back(s);
   }
-  return spawn(argv, (points / ("." + p.id + ".log")).string());
+  return spawn(argv, log.string());
 }
 
 // Seals a finished point: its log and point.json into the temporary directory, then the rename
-// that makes it complete.
+// that makes it complete (replacing the previous result only when savp wrote all of it).
 void finish_point(const std::string& outdir, const SweepPoint& p, int rc, double wall) {
-  const fs::path points = fs::path(outdir) / "points";
-  const fs::path tmp = points / ("." + p.id + ".tmp"), log = points / ("." + p.id + ".log"),
-                 dir = points / p.id;
+  const fs::path tmp = work_dir(outdir, p), dir = point_dir(outdir, p);
   std::error_code ec;
   fs::create_directories(tmp, ec);
-  fs::rename(log, tmp / "log.txt", ec);
-  Json pj = {{"id", p.id}, {"exit_code", rc}, {"wall_s", wall}, {"status", rc == 0 ? "done" : "failed"}};
+  fs::rename(log_file(outdir, p), tmp / "log.txt", ec);
+  Json pj = {{"id", p.id},          {"exit_code", rc},           {"wall_s", wall},
+             {"status", rc == 0 ? "done" : "failed"}, {"fingerprint", p.fingerprint}};
   for (const auto& [path, v] : p.values) pj["values"][path] = v;
   if (rc != 0) {
     std::string last;
@@ -154,8 +160,9 @@ void finish_point(const std::string& outdir, const SweepPoint& p, int rc, double
     pj["error"] = last;
   }
   write_file_atomic((tmp / "point.json").string(), pj.dump(2) + "\n");
-  fs::remove_all(dir, ec);
+  remove_savp_dir(dir.string());
   fs::rename(tmp, dir, ec);
+  if (ec) throw common::InputError(dir.string(), "", "cannot move the finished point into place: " + ec.message());
 }
 
 int exit_code(int status) {
@@ -178,6 +185,35 @@ int run_one_point(const SweepSpec& spec, const std::string& outdir, std::size_t 
   return rc;
 }
 
+PointState point_state(const SweepPoint& p, const std::string& outdir) {
+  return read_point(p, point_dir(outdir, p));
+}
+
+bool resume_keeps(const SweepPoint& p, const std::string& outdir, PointState* state) {
+  const PointState st = point_state(p, outdir);
+  if (state != nullptr) *state = st;
+  if (st == PointState::stale) std::cerr << p.id << ": the scenario changed since it ran; running it again\n";
+  if (st == PointState::incomplete) std::cerr << p.id << ": its result is incomplete; running it again\n";
+  return st == PointState::done || st == PointState::failed;
+}
+
+void check_sweep_dir(const SweepSpec& spec, const std::string& outdir, bool resume) {
+  std::error_code ec;
+  for (const char* sub : {"points", ".tmp", ".logs"}) {
+    const fs::path d = fs::path(outdir) / sub;
+    if (fs::exists(fs::symlink_status(d, ec)) && !fs::is_directory(fs::symlink_status(d, ec)))
+      throw common::InputError(d.string(), "", "expected the directory of the sweep's points, found a file (move it away)");
+  }
+  for (const SweepPoint& p : spec.points) {
+    const PointState st = point_state(p, outdir);
+    if (resume && (st == PointState::done || st == PointState::failed)) continue;
+    check_savp_dir(point_dir(outdir, p).string());
+    check_savp_dir(work_dir(outdir, p).string());
+    if (fs::is_directory(fs::symlink_status(log_file(outdir, p), ec)))
+      throw common::InputError(log_file(outdir, p).string(), "", "expected savp's log of the point, found a directory");
+  }
+}
+
 void merge_results(const SweepSpec& spec, const std::string& outdir) {
   std::ostringstream jsonl;
   std::vector<Json> json_rows;
@@ -185,25 +221,21 @@ void merge_results(const SweepSpec& spec, const std::string& outdir) {
   std::vector<std::string> metric_cols;
   std::map<std::string, bool> known;
   for (const SweepPoint& p : spec.points) {
-    const fs::path dir = fs::path(outdir) / "points" / p.id;
     Json row = Json::object();
     row["id"] = p.id;
     for (const auto& [path, v] : p.values) row[path] = v;
     std::map<std::string, Json> totals;
-    if (fs::exists(dir / "point.json")) {
-      try {
-        const Json pj = common::load_json_file((dir / "point.json").string());
-        row["status"] = pj.value("status", "");
-        row["exit_code"] = pj.value("exit_code", -1);
-        if (pj.contains("error")) row["error"] = pj["error"];
-        Json t;
-        if (complete(pj, dir, &t)) flatten(t, "", totals);
-      } catch (const std::exception& e) {
-        row["status"] = "unreadable";
-        row["error"] = e.what();
-      }
-    } else {
+    Json pj = Json::object(), t;
+    const PointState st = read_point(p, point_dir(outdir, p), &pj, &t);
+    if (st == PointState::missing) {
       row["status"] = "missing";
+    } else if (st == PointState::stale) {
+      row["status"] = "stale";  // a result of another scenario: not shown as this point's
+    } else {
+      row["status"] = pj.value("status", "");
+      row["exit_code"] = pj.value("exit_code", -1);
+      if (pj.contains("error")) row["error"] = pj["error"];
+      if (st == PointState::done || st == PointState::failed) flatten(t, "", totals);
     }
     for (const auto& [k, v] : totals) {
       row[k] = v;
@@ -251,10 +283,12 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
   Progress pr;
   pr.total = spec.points.size();
   std::vector<std::size_t> todo;
+  bool any_failed = false;
   for (std::size_t i = 0; i < spec.points.size(); ++i) {
-    const fs::path dir = points / spec.points[i].id;
-    if (o.resume && complete(dir)) {
-      ++pr.done;
+    PointState st = PointState::missing;
+    if (o.resume && resume_keeps(spec.points[i], o.outdir, &st)) {
+      ++(st == PointState::done ? pr.done : pr.failed);  // a kept failed point fails the sweep as it did
+      any_failed = any_failed || st == PointState::failed;
       ++pr.skipped;
       continue;
     }
@@ -267,7 +301,6 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
   };
   std::map<pid_t, Running> running;
   std::size_t next = 0;
-  bool any_failed = false;
   while ((next < todo.size() || !running.empty()) && !g_stop) {
     while (next < todo.size() && running.size() < std::max(1u, o.jobs) && !g_stop) {
       const SweepPoint& p = spec.points[todo[next++]];
@@ -288,8 +321,13 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - it->second.start).count();
     running.erase(it);
     --pr.running;
-    const int rc = exit_code(status);
-    finish_point(o.outdir, p, rc, wall);
+    int rc = exit_code(status);
+    try {
+      finish_point(o.outdir, p, rc, wall);
+    } catch (const common::InputError& e) {  // user files appeared in its place while it ran
+      std::cerr << "\nsavp: error: " << e.what() << "\n";
+      rc = rc == 0 ? 1 : rc;
+    }
     if (rc == 0) {
       ++pr.done;
     } else {

@@ -1,11 +1,13 @@
 // SweepRunner: runs a sweep's points on this machine, each as its own `savp run` process (one
-// SystemC elaboration per process), N at a time, and merges the results. A point's outputs go to
-// OUTDIR/points/.<id>.tmp and are renamed to OUTDIR/points/<id> once its point.json (status, exit
-// code, the point's values, wall time) is written: an interrupted sweep never leaves a half-written
-// point that looks complete. With resume, points whose directory holds a complete, valid result
-// are skipped. SIGINT/SIGTERM stop the children and leave the finished points. OUTDIR/results.csv
-// and results.jsonl: one row per point (id, the axis values, status, exit code, then the scalar
-// totals of its stats.json), written atomically after every run.
+// SystemC elaboration per process), N at a time, and merges the results. A point runs into
+// OUTDIR/.tmp/<id> (its log in OUTDIR/.logs/<id>), which is renamed to OUTDIR/points/<id> once its
+// point.json (status, exit code, the point's values and fingerprint, wall time) is written: an
+// interrupted sweep never leaves a half-written point that looks complete, and no point id can name
+// another point's temporary. savp replaces only directories it wrote (see check_savp_dir). With
+// resume, points whose directory holds a complete result of the same scenario are kept. SIGINT/
+// SIGTERM stop the children and leave the finished points. OUTDIR/results.csv (RFC 4180) and
+// results.jsonl: one row per point (id, the axis values, status, exit code, then the scalar totals
+// of its stats.json), written atomically after every run.
 #pragma once
 
 #include <string>
@@ -22,6 +24,21 @@ struct SweepOptions {
   std::string savp;  // the savp executable the points run with
   std::vector<std::string> run_args;  // passed to every point's savp run (--time-limit, --max-memory)
 };
+
+// What a point's directory holds. done: exit 0 with a complete result; failed: exit 1 (it ran, a
+// check failed) with a complete result; stale: a result of another scenario (its fingerprint differs
+// or is absent); incomplete: anything else that is there (exit 2, killed, unreadable).
+enum class PointState { missing, done, failed, stale, incomplete };
+PointState point_state(const SweepPoint& p, const std::string& outdir);
+
+// The one resume rule of both backends: keeps done and failed points (their state in *state) and
+// says on stderr why a point that has a result runs again.
+bool resume_keeps(const SweepPoint& p, const std::string& outdir, PointState* state = nullptr);
+
+// Throws common::InputError (exit 2) before anything is written when the sweep would have to
+// replace or write through something savp did not write (OUTDIR/points as a file, a point's
+// directory holding user files); with resume, the points it keeps are not touched.
+void check_sweep_dir(const SweepSpec& spec, const std::string& outdir, bool resume);
 
 // Returns the exit code: 0 every point ran and passed, 1 some point failed, 130 interrupted.
 int run_sweep(const SweepSpec& spec, const SweepOptions& options);

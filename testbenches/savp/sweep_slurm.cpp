@@ -50,7 +50,7 @@ int submit_slurm(const SweepSpec& spec, const SweepOptions& o, const SlurmOption
   write_file_atomic((out / "sweep.json").string(), spec.resolved.dump(2) + "\n");
   std::vector<std::size_t> todo;
   for (std::size_t i = 0; i < spec.points.size(); ++i) {
-    if (!(o.resume && fs::exists(out / "points" / spec.points[i].id / "point.json"))) todo.push_back(i);
+    if (!(o.resume && resume_keeps(spec.points[i], out.string()))) todo.push_back(i);  // the local rule
   }
   if (todo.empty()) {
     merge_results(spec, out.string());

@@ -1,5 +1,7 @@
 #include "testbenches/savp/sweep_spec.hpp"
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <set>
 #include <sstream>
@@ -42,10 +44,13 @@ std::vector<Axis> parse_axes(JsonNode node) {
   return axes;
 }
 
+// A point id names a directory beside savp's own hidden names (.slurm-N.log): [A-Za-z0-9_.-], not
+// starting with '.'.
 std::string sanitise(const std::string& s) {
   std::string out;
   for (char c : s)
     out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_') ? c : '_';
+  if (!out.empty() && out.front() == '.') out.front() = '_';
   return out;
 }
 
@@ -70,6 +75,57 @@ bool path_exists(const Json& root, const std::string& dotted) {
     return root.contains(Json::json_pointer(common::dotted_to_pointer(dotted)));
   } catch (const nlohmann::json::exception&) {
     return false;
+  }
+}
+
+// FNV-1a-64 of the savp version and the canonical dump (keys sorted) of a resolved scenario, in hex.
+std::string fingerprint(const Json& resolved) {
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  for (const char c : std::string(SAVP_VERSION) + "\n" + resolved.dump()) {
+    h ^= static_cast<unsigned char>(c);
+    h *= 0x100000001b3ULL;
+  }
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  return hex;
+}
+
+// An axis as the file writes it: its JSON path in the sweep file and its dotted path.
+struct AxisRef {
+  std::string where, dotted;
+};
+
+// The JSON-pointer tokens a dotted path sets (as --set follows it).
+std::vector<std::string> tokens(const std::string& dotted) {
+  std::vector<std::string> out;
+  const std::string ptr = common::dotted_to_pointer(dotted);
+  for (std::size_t at = 0; at < ptr.size();) {
+    const std::size_t next = ptr.find('/', at + 1);
+    out.push_back(ptr.substr(at + 1, next == std::string::npos ? std::string::npos : next - at - 1));
+    at = next == std::string::npos ? ptr.size() : next;
+  }
+  return out;
+}
+
+// Refuses axes that set the same value twice (one path, or a path and a prefix of it): one of the
+// two would silently win and the points would not be the ones the file asks for. With "seed": true
+// savp sets every point's seed itself, so a "seed" axis is refused too.
+void refuse_overlaps(const std::string& file, const std::vector<AxisRef>& axes, bool seeds) {
+  for (std::size_t j = 0; j < axes.size(); ++j) {
+    const std::vector<std::string> b = tokens(axes[j].dotted);
+    if (seeds && (b.empty() || b.front() == "seed")) {
+      throw InputError(file, axes[j].where,
+                       "a \"seed\" axis together with \"seed\": true (which gives every point its own seed); "
+                       "keep one of the two");
+    }
+    for (std::size_t i = 0; i < j; ++i) {
+      const std::vector<std::string> a = tokens(axes[i].dotted);
+      const std::size_t n = std::min(a.size(), b.size());
+      if (!std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n), b.begin())) continue;
+      throw InputError(file, axes[j].where,
+                       "the axis \"" + axes[j].dotted + "\" sets the same value as \"" + axes[i].dotted + "\" (" +
+                           axes[i].where + "); each value may be swept by one axis only");
+    }
   }
 }
 
@@ -106,8 +162,12 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
       JsonNode p = list.element(i);
       if (!p.value().is_object() || p.value().empty()) p.fail_expected("an object of \"dotted.path\": value");
       SweepPoint sp;
-      for (auto it = p.value().begin(); it != p.value().end(); ++it)
+      std::vector<AxisRef> refs;
+      for (auto it = p.value().begin(); it != p.value().end(); ++it) {
         sp.values.emplace_back(it.key(), it.value());
+        refs.push_back({"/points/" + std::to_string(i) + "/" + JsonNode::escape(it.key()), it.key()});
+      }
+      refuse_overlaps(path, refs, seeds);
       points.push_back(std::move(sp));
     }
   } else {
@@ -124,6 +184,10 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
       }
     }
     if (grid.empty() && zip.empty()) top.fail("a sweep needs \"grid\", \"zip\" or \"points\"");
+    std::vector<AxisRef> refs;
+    for (const Axis& a : grid) refs.push_back({"/grid/" + JsonNode::escape(a.path), a.path});
+    for (const Axis& a : zip) refs.push_back({"/zip/" + JsonNode::escape(a.path), a.path});
+    refuse_overlaps(path, refs, seeds);
     // The number of points, counted before the product is built (it can exceed any memory).
     double count = zip.empty() ? 1.0 : static_cast<double>(zip.front().values.size());
     std::string factors = zip.empty() ? "" : std::to_string(zip.front().values.size()) + " zipped";
@@ -187,6 +251,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
     try {
       sc::Scenario ps = sc::load_scenario(s.base, p.sets(), data_dir);
       make_plan(ps);
+      p.fingerprint = fingerprint(ps.resolved);
     } catch (const InputError& e) {
       throw InputError(path, top.has("points") ? "/points/" + std::to_string(i) : "/",
                        "point " + std::to_string(i) + " (" + p.id + "): " + e.what());

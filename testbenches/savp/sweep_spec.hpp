@@ -6,6 +6,8 @@
 // {dotted.path} placeholders (default "p{index}"). Validated like scenarios before anything runs:
 // unknown keys, empty axes, paths that do not exist in the base, and every point's scenario (the
 // base with the point's --set values) must load and plan; errors name the sweep file and the path.
+// Axes that overlap (the same path in grid and zip, a path and its prefix, two spellings of one
+// path) or a "seed" axis with "seed": true are refused: the points would not be the ones written.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,7 @@ namespace savp::tb {
 struct SweepPoint {
   std::string id;
   std::vector<std::pair<std::string, common::Json>> values;  // dotted path -> value
+  std::string fingerprint;  // of the point's fully resolved scenario and the savp version (hex)
   std::vector<std::string> sets() const;                     // as --set PATH=JSON arguments
 };
 

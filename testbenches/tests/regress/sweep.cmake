@@ -20,13 +20,39 @@ foreach(c "unknown-key;/grdi;unknown key" "empty-axis;/grid/workload.seq_len;exp
           "too-many;sweep-too-many.json: /:;the sweep has 1e+06 points (10 x 10 x 10 x 10 x 10 x 10); at most 100000"
           "long-base;sweep-long-base.json: /base;does not exist"
           "long-id;sweep-long-id.json: /id;point ids of 253 characters; at most 200"
-          "bad-index;/grid/platform.accelerators..0.array.rows;does not exist in the base scenario")
+          "bad-index;/grid/platform.accelerators..0.array.rows;does not exist in the base scenario"
+          "grid-zip-same;/zip/workload.seq_len;sets the same value as \"workload.seq_len\" (/grid/workload.seq_len)"
+          "path-prefix;/zip/workload;sets the same value as \"workload.seq_len\""
+          "same-value;/grid/workload.seq_len.;sets the same value as \"workload.seq_len\""
+          "points-prefix;/points/1/workload.data.locality;sets the same value as \"workload.data\""
+          "seed-axis;/grid/seed;a \"seed\" axis together with \"seed\": true")
   list(GET c 0 n)
   list(GET c 1 where)
   list(GET c 2 what)
   savp_case("bad sweep ${n}" EXIT 2 LABEL bad_input STDERR "sweep-${n}.json" "${where}" "${what}"
     ABSENT ${REGRESS_OUT}/bad-sweep-${n} ARGS sweep ${BAD}/sweep-${n}.json -o ${REGRESS_OUT}/bad-sweep-${n})
 endforeach()
+foreach(n grid-zip-same path-prefix same-value points-prefix seed-axis)  # issue 19: overlapping axes
+  set_tests_properties("bad_input: bad sweep ${n}" PROPERTIES LABELS "bad_input;hardening")
+endforeach()
+# Issue 19 on sweeps: -j outside [1, 1024] is a usage error (exit 2, nothing written).
+foreach(j "-1" "0" "1025" "4294967297" "2x")
+  savp_case("sweep -j ${j} refused" EXIT 2 LABEL bad_input STDERR "-j expects" "from 1 to 1024"
+    ABSENT ${REGRESS_OUT}/sweep-j-bad ARGS sweep ${SWD} -o ${REGRESS_OUT}/sweep-j-bad --jobs=${j})
+  set_tests_properties("bad_input: sweep -j ${j} refused" PROPERTIES LABELS "bad_input;hardening")
+endforeach()
+savp_case("sweep -j -1 as two words refused" EXIT 2 LABEL bad_input STDERR "-j"
+  ABSENT ${REGRESS_OUT}/sweep-j-bad ARGS sweep ${SWD} -o ${REGRESS_OUT}/sweep-j-bad -j -1)
+set_tests_properties("bad_input: sweep -j -1 as two words refused" PROPERTIES LABELS "bad_input;hardening")
+# Lost data, stale results, concurrent writers, resume rules and RFC 4180 CSV, on real sweeps.
+foreach(part force ids stale failed lock csv)
+  add_test(NAME "regress: sweep hardening ${part}"
+    COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sweep_hardening.py ${SAVP_BIN} ${REGRESS_OUT}/sweep-hardening-${part} ${part})
+  set_tests_properties("regress: sweep hardening ${part}" PROPERTIES LABELS "regress;hardening")
+endforeach()
+add_test(NAME "regress: plots keep bars of points sharing an x value apart"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sweep_plot.py ${CMAKE_SOURCE_DIR}/scripts/plot ${REGRESS_OUT}/plots-apart)
+set_tests_properties("regress: plots keep bars of points sharing an x value apart" PROPERTIES LABELS "regress;hardening")
 # scripts/plot runs on Debian's python3 (python3-matplotlib): a metric against an axis, the energy
 # breakdown and speedup bars, PNG and SVG, from a real sweep's results.csv.
 add_test(NAME "regress: plots from a sweep's results"
