@@ -84,7 +84,8 @@ if part == "force":
     r = run("sweep", s, "-o", d, "--resume")
     check(r.returncode == 0 and os.path.exists(path("d", "points", "p1", "mine.txt")),
           "--resume keeps the complete point holding the user's file, and the file (exit %d)" % r.returncode)
-    os.remove(path("d", "points", "p1", "mine.txt"))
+    if os.path.exists(path("d", "points", "p1", "mine.txt")):
+        os.remove(path("d", "points", "p1", "mine.txt"))
     os.makedirs(path("d", ".tmp", "p0"))
     open(path("d", ".tmp", "p0", "mine.txt"), "w").write("mine\n")
     r = run("sweep", s, "-o", d, "--force")

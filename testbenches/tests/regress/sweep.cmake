@@ -41,7 +41,7 @@ foreach(j "-1" "0" "1025" "4294967297" "2x")
     ABSENT ${REGRESS_OUT}/sweep-j-bad ARGS sweep ${SWD} -o ${REGRESS_OUT}/sweep-j-bad --jobs=${j})
   set_tests_properties("bad_input: sweep -j ${j} refused" PROPERTIES LABELS "bad_input;hardening")
 endforeach()
-savp_case("sweep -j -1 as two words refused" EXIT 2 LABEL bad_input STDERR "-j"
+savp_case("sweep -j -1 as two words refused" EXIT 2 LABEL bad_input STDERR "found \"-1\""
   ABSENT ${REGRESS_OUT}/sweep-j-bad ARGS sweep ${SWD} -o ${REGRESS_OUT}/sweep-j-bad -j -1)
 set_tests_properties("bad_input: sweep -j -1 as two words refused" PROPERTIES LABELS "bad_input;hardening")
 # Lost data, stale results, concurrent writers, resume rules and RFC 4180 CSV, on real sweeps.
