@@ -5,7 +5,7 @@ savp_case("sweep runs every point and merges the results"
           ${REGRESS_OUT}/sweep-run/points/p3/point.json
   STDOUT "4 points" ARGS sweep ${SWD} -o ${REGRESS_OUT}/sweep-run -j 2)
 add_test(NAME "regress: sweep results hold one row per point with axes and totals"
-  COMMAND ${Python3_EXECUTABLE} -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert len(r)==4, r; assert [x['workload.seq_len'] for x in r]==['64','64','128','128']; assert [x['platform.memory.preset'] for x in r]==['simple','hbm2','simple','hbm2']; assert all(x['status']=='done' and int(x['cycles'])>0 and x['seed'] for x in r); assert len({x['seed'] for x in r})==4; print('ok')" ${REGRESS_OUT}/sweep-run/results.csv)
+  COMMAND ${Python3_EXECUTABLE} -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1], newline=''))); assert len(r)==4, r; assert [x['workload.seq_len'] for x in r]==['64','64','128','128']; assert [x['platform.memory.preset'] for x in r]==['simple','hbm2','simple','hbm2']; assert all(x['status']=='done' and int(x['cycles'])>0 and x['seed'] for x in r); assert len({x['seed'] for x in r})==4; print('ok')" ${REGRESS_OUT}/sweep-run/results.csv)
 set_tests_properties("regress: sweep results hold one row per point with axes and totals" PROPERTIES LABELS regress
   DEPENDS "cli: sweep runs every point and merges the results")
 add_test(NAME "regress: sweep killed and resumed gives the same results"
