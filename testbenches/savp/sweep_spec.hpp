@@ -3,9 +3,11 @@
 // ({"dotted.path": [values]} all of one length: values that move together, crossed with the grid),
 // or an explicit "points" list ([{"dotted.path": value, ...}], instead of grid and zip); "seed": true
 // gives every point its own seed derived from the base's; "id": a point-id pattern with {index} and
-// {dotted.path} placeholders (default "p{index}"). Validated like scenarios before anything runs:
-// unknown keys, empty axes, paths that do not exist in the base, and every point's scenario (the
-// base with the point's --set values) must load and plan; errors name the sweep file and the path.
+// {dotted.path} placeholders (default "p{index}"; ids keep to [A-Za-z0-9_.-], never starting with '.',
+// other characters become '_'). Each point carries a fingerprint of its resolved scenario.
+// Validated like scenarios before anything runs: unknown keys, empty axes, paths that do not exist
+// in the base, and every point's scenario (the base with the point's --set values) must load and
+// plan; errors name the sweep file and the path.
 // Axes that overlap (the same path in grid and zip, a path and its prefix, two spellings of one
 // path) or a "seed" axis with "seed": true are refused: the points would not be the ones written.
 #pragma once
