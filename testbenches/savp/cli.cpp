@@ -150,7 +150,13 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
   const int rc = run_baseline_child(argv, (dir / "log.txt").string());
   result["exit_code"] = rc;
   if (rc != 0) {
-    result["error"] = "the baseline run failed (exit " + std::to_string(rc) + "); see baseline/log.txt";
+    std::string last;  // the child's reason: the last line it printed
+    std::ifstream in((dir / "log.txt").string());
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) last = line;
+    }
+    result["error"] = "the baseline run failed (exit " + std::to_string(rc) + (last.empty() ? "" : ": " + last) +
+                      "); see baseline/log.txt";
     return result;
   }
   try {
