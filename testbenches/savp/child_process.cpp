@@ -104,7 +104,8 @@ int wait_child(pid_t pid) {
 
 std::string run_captured(const std::vector<std::string>& argv, int& exit_code) {
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) throw std::runtime_error("cannot start " + argv.at(0) + ": " + std::strerror(errno));
+  if (pipe2(fds, O_CLOEXEC) != 0)
+    throw std::runtime_error("cannot start " + argv.at(0) + ": " + std::strerror(errno));
   pid_t pid = -1;
   try {
     pid = fork_exec(argv, fds[1]);
