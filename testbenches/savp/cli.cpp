@@ -2,8 +2,7 @@
 
 #include <boost/program_options.hpp>
 
-#include <sys/prctl.h>
-#include <sys/wait.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -12,12 +11,14 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "models/common/input_error.hpp"
 #include "models/memory/memory_spec.hpp"
+#include "testbenches/savp/child_process.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/memory_estimate.hpp"
 #include "testbenches/savp/output_dir.hpp"
@@ -80,8 +81,48 @@ bool looks_like_sweep(const std::string& path) {
   }
 }
 
+// The pid of the baseline child while it runs, and the SIGINT/SIGTERM that stopped this run.
+volatile std::sig_atomic_t g_baseline_pid = 0;
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void forward_to_baseline(int sig) {
+  g_stop_signal = sig;
+  if (g_baseline_pid > 0) kill(static_cast<pid_t>(g_baseline_pid), sig);
+}
+
+// Runs the baseline child to its end. SIGINT/SIGTERM meanwhile go to the child too; once it has
+// ended, this process ends by the same signal (no stats.json is written). A SIGKILL of this
+// process kills the child by its parent-death signal (child_process.hpp).
+int run_baseline_child(const std::vector<std::string>& argv, const std::string& log) {
+  struct sigaction sa {}, old_int {}, old_term {};
+  sa.sa_handler = forward_to_baseline;
+  sigemptyset(&sa.sa_mask);
+  g_stop_signal = 0;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  int rc = 127;
+  try {
+    const pid_t pid = start_child(argv, log);
+    g_baseline_pid = pid;
+    if (g_stop_signal != 0) kill(pid, g_stop_signal);  // arrived before the pid was known
+    rc = wait_child(pid);
+  } catch (const std::exception& e) {
+    std::ofstream(log, std::ios::app) << "savp: " << e.what() << "\n";
+  }
+  g_baseline_pid = 0;
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  if (g_stop_signal != 0) {
+    signal(g_stop_signal, SIG_DFL);
+    raise(g_stop_signal);
+  }
+  return rc;
+}
+
 // Runs the scenario's outputs.baseline accelerator on the same workload and platform as a child
-// savp process (one elaboration per process) into OUTDIR/baseline, and compares its totals.
+// savp process (one elaboration per process) into OUTDIR/baseline, and compares its totals. Paths
+// in the result are relative to OUTDIR (stats.json is the same wherever it is written); a failed
+// baseline gives "error" and no speedup.
 common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, const common::Json& stats,
                           const std::vector<std::string>& limits) {
   common::Json child = s.resolved;
@@ -90,10 +131,10 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
   child["outputs"].erase("baseline");
   child["outputs"]["trace"] = false;
   child["outputs"]["vcd"] = false;
+  child["outputs"]["rtl_waves"] = false;
   child["id"] = s.id + "-baseline";
   const fs::path dir = fs::path(outdir) / "baseline";
-  common::Json result = {{"accelerator", s.outputs.baseline.value("type", "")}, {"outputs", dir.string()}};
-  std::error_code ec;
+  common::Json result = {{"accelerator", s.outputs.baseline.value("type", "")}, {"outputs", "baseline"}};
   const fs::path file = dir / "scenario.json";
   try {
     claim_output_dir(dir.string(), "run", true);  // inside our own output: ours to write
@@ -102,44 +143,54 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
     result["error"] = e.what();
     return result;
   }
-  const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
-  std::string cmd = "'" + self + "' run '" + file.string() + "' -o '" + dir.string() + "' --quiet";
-  for (const auto& a : limits) cmd += " '" + a + "'";
-  cmd += " > '" +
-                          (dir / "log.txt").string() + "' 2>&1";
-  const int rc = std::system(cmd.c_str());
+  std::error_code ec;
+  std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe", ec).string(), "run", file.string(), "-o",
+                                   dir.string(), "--quiet"};
+  argv.insert(argv.end(), limits.begin(), limits.end());
+  const int rc = run_baseline_child(argv, (dir / "log.txt").string());
+  result["exit_code"] = rc;
+  if (rc != 0) {
+    std::string last;  // the child's reason: the last line it printed
+    std::ifstream in((dir / "log.txt").string());
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) last = line;
+    }
+    result["error"] = "the baseline run failed (exit " + std::to_string(rc) + (last.empty() ? "" : ": " + last) +
+                      "); see baseline/log.txt";
+    return result;
+  }
   try {
     const common::Json b = common::load_json_file((dir / "stats.json").string());
     const auto& t = stats["totals"];
-    const auto& bt = b["totals"];
-    result["exit_code"] = WEXITSTATUS(rc);
-    result["cycles"] = bt["cycles"];
-    result["latency_ns"] = bt["latency_ns"];
-    result["energy_pj"] = bt["energy_pj"];
-    result["dram_bytes"] = bt["dram_bytes_read"].get<double>() + bt["dram_bytes_written"].get<double>();
-    const double lat = t["latency_ns"].get<double>(), blat = bt["latency_ns"].get<double>();
+    const auto& bt = b.at("totals");
+    result["cycles"] = bt.at("cycles");
+    result["latency_ns"] = bt.at("latency_ns");
+    result["energy_pj"] = bt.at("energy_pj");
+    result["dram_bytes"] = bt.at("dram_bytes_read").get<double>() + bt.at("dram_bytes_written").get<double>();
+    const double lat = t["latency_ns"].get<double>(), blat = bt.at("latency_ns").get<double>();
     result["speedup"] = lat > 0 ? blat / lat : 0.0;
-    result["energy_ratio"] =
-        t["energy_pj"].get<double>() > 0 ? bt["energy_pj"].get<double>() / t["energy_pj"].get<double>() : 0.0;
-  } catch (const std::exception&) {
-    result["error"] = "the baseline run failed (exit " + std::to_string(WEXITSTATUS(rc)) + "); see " +
-                      (dir / "log.txt").string();
+    result["energy_ratio"] = t["energy_pj"].get<double>() > 0
+                                 ? bt.at("energy_pj").get<double>() / t["energy_pj"].get<double>()
+                                 : 0.0;
+  } catch (const std::exception& e) {
+    for (const char* k : {"cycles", "latency_ns", "energy_pj", "dram_bytes", "speedup"}) result.erase(k);
+    result["error"] = std::string("the baseline's stats.json is unreadable: ") + e.what();
   }
   return result;
 }
 
-// A point of a sweep ends when its sweep ends, however the sweep was stopped.
-void die_with_parent() {
-  const char* parent = std::getenv("SAVP_DIE_WITH_PARENT");
-  if (parent == nullptr) return;
-  const std::string expected = parent;
-  unsetenv("SAVP_DIE_WITH_PARENT");  // not inherited by this run's own children (its baseline)
-  prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (std::to_string(getppid()) != expected) std::exit(kCheckFailed);  // the sweep is already gone
+// The previous result in OUTDIR (and its baseline) stops looking complete before this run starts:
+// killed at any moment, the directory holds the old result or no stats.json, never a new baseline
+// beside an old stats.json.
+void forget_previous_result(const std::string& outdir) {
+  std::error_code ec;
+  for (const fs::path& d : {fs::path(outdir), fs::path(outdir) / "baseline"}) {
+    fs::remove(d / "stats.json", ec);
+    fs::remove(d / "stats.partial.json", ec);
+  }
 }
 
 int cmd_run(const std::vector<std::string>& args) {
-  die_with_parent();
   po::options_description opts("run options");
   opts.add_options()("output,o", po::value<std::string>(), "output directory (default out/<scenario id>)")(
       "set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUE override (repeatable)")(
@@ -177,6 +228,7 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;
   }
+  forget_previous_result(outdir);
 
   if (scenario.outputs.rtl_waves) {  // the RTL's waves stream during the run too
     std::error_code ec;
@@ -229,6 +281,11 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   if (!out.error.empty()) {
     std::cerr << "savp: simulation error: " << out.error << "\n";
+    return kCheckFailed;
+  }
+  if (out.stats.contains("comparison") && out.stats["comparison"].contains("error")) {
+    std::cerr << "savp: baseline error: " << out.stats["comparison"]["error"].get<std::string>() << " (in " << outdir
+              << ")\n";
     return kCheckFailed;
   }
   if (!out.checks_passed) {
@@ -304,10 +361,16 @@ int cmd_sweep(const std::vector<std::string>& args) {
     return usage_error("sweep: -j expects the number of points run at once, a whole number from 1 to " +
                        std::to_string(kMaxJobs) + ", found \"" + common::printable(jobs, 40) + "\"");
   }
+  SlurmOptions so;
+  if (vm.count("time")) so.time = vm["time"].as<std::string>();
+  if (vm.count("mem")) so.mem = vm["mem"].as<std::string>();
+  if (vm.count("partition")) so.partition = vm["partition"].as<std::string>();
+  o.savp = self;
   try {
     o.run_args = parse_limits(vm).args;
     spec = load_sweep(file, data_dir());
     o.outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + fs::path(file).stem().string();
+    if (backend == "slurm") check_slurm_options(so, o);  // before anything is written
     check_sweep_dir(spec, o.outdir, vm["resume"].as<bool>());
     claim_output_dir(o.outdir, "sweep", vm["force"].as<bool>());
   } catch (const common::InputError& e) {
@@ -316,14 +379,7 @@ int cmd_sweep(const std::vector<std::string>& args) {
   }
   o.jobs = static_cast<unsigned>(std::min<std::size_t>(std::stoul(jobs), spec.points.size()));
   o.resume = vm["resume"].as<bool>();
-  o.savp = self;
-  if (backend == "slurm") {
-    SlurmOptions so;
-    if (vm.count("time")) so.time = vm["time"].as<std::string>();
-    if (vm.count("mem")) so.mem = vm["mem"].as<std::string>();
-    if (vm.count("partition")) so.partition = vm["partition"].as<std::string>();
-    return submit_slurm(spec, o, so);
-  }
+  if (backend == "slurm") return submit_slurm(spec, o, so);
   const int rc = run_sweep(spec, o);
   std::cout << spec.points.size() << " points: " << o.outdir << "/results.csv\n";
   return rc;

@@ -26,9 +26,8 @@ std::uint64_t region(std::uint64_t rows, std::uint64_t cols, std::uint64_t elem,
   return align(static_cast<std::uint64_t>(b));
 }
 
-}  // namespace
-
-JobPlan make_plan(sc::Scenario& s) {
+// The plan of the scenario's own workload on its own accelerator (make_plan adds the baseline).
+JobPlan plan_workload(sc::Scenario& s) {
   JobPlan plan;
   common::WorkloadSpec& w = s.workload;
   const sc::AcceleratorSpec& acc = s.accelerators[w.accelerator];
@@ -190,6 +189,51 @@ JobPlan make_plan(sc::Scenario& s) {
         j.seed = common::derive_seed(s.seed, b, l, h);
         plan.jobs.push_back(j);
       }
+    }
+  }
+  return plan;
+}
+
+}  // namespace
+
+std::optional<sc::Scenario> baseline_scenario(const sc::Scenario& s) {
+  if (!s.outputs.baseline_spec) return std::nullopt;
+  sc::Scenario b = s;
+  b.id = s.id + "-baseline";
+  b.accelerators[s.workload.accelerator] = *s.outputs.baseline_spec;
+  b.outputs.baseline = nullptr;
+  b.outputs.baseline_spec.reset();
+  b.outputs.baseline_pointer.clear();
+  b.outputs.trace = b.outputs.vcd = b.outputs.rtl_waves = false;
+  return b;
+}
+
+common::InputError baseline_error(const sc::Scenario& s, const common::InputError& e) {
+  // The baseline stands in the workload's accelerator slot: name its own keys under outputs.baseline.
+  const std::string slot = "/platform/accelerators/" + std::to_string(s.workload.accelerator);
+  std::string where = e.path();
+  if (where.rfind(slot, 0) == 0) where = s.outputs.baseline_pointer + where.substr(slot.size());
+  const std::string type = s.outputs.baseline_spec ? s.outputs.baseline_spec->type : "";
+  const std::string lead = "cannot run this workload: ";
+  std::string why = e.message();
+  if (why.rfind(lead, 0) == 0) why = why.substr(lead.size());
+  if (!where.empty() && where != s.outputs.baseline_pointer) why = where + ": " + why;
+  return InputError(s.file, s.outputs.baseline_pointer, "the baseline (" + type + ") " + lead + why);
+}
+
+JobPlan make_plan(sc::Scenario& s) {
+  JobPlan plan = plan_workload(s);
+  if (std::optional<sc::Scenario> b = baseline_scenario(s)) {
+    if (!sc::valid_id(b->id)) {
+      throw InputError(s.file, "/id",
+                       "with outputs.baseline the id can have at most " + std::to_string(sc::kMaxIdBytes - 9) +
+                           " characters (the baseline runs as \"<id>-baseline\")");
+    }
+    if (b->workload.source == "npy") b->workload.source = "synthetic";  // shapes known: no second read
+    try {
+      plan_workload(*b);
+    } catch (const InputError& e) {
+      throw baseline_error(s, e);
     }
   }
   return plan;

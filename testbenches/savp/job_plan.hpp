@@ -6,9 +6,11 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "models/common/input_error.hpp"
 #include "models/common/workload_spec.hpp"
 #include "testbenches/savp/spatten_plan.hpp"
 #include "tlm/platform/scenario.hpp"
@@ -34,7 +36,15 @@ struct JobPlan {
   std::shared_ptr<SpattenPlan> spatten;  // SpAtten: one job per batch element, all layers and heads
 };
 
-// Throws common::InputError (exit 2) when the scenario cannot run.
+// Throws common::InputError (exit 2) when the scenario cannot run, or when its outputs.baseline
+// cannot run the same workload (then naming outputs.baseline and why).
 JobPlan make_plan(sc::Scenario& scenario);
+
+// The scenario the baseline run simulates: outputs.baseline in the workload accelerator's place, id
+// "<id>-baseline", no baseline of its own, no trace or waves; nullopt without outputs.baseline.
+std::optional<sc::Scenario> baseline_scenario(const sc::Scenario& scenario);
+
+// `e`, raised by the baseline scenario, as an error of `scenario` at its outputs.baseline.
+common::InputError baseline_error(const sc::Scenario& scenario, const common::InputError& e);
 
 }  // namespace savp::tb

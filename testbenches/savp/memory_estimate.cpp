@@ -10,6 +10,7 @@
 
 #include "models/common/input_error.hpp"
 #include "models/common/number_format.hpp"
+#include "testbenches/savp/job_plan.hpp"
 
 namespace savp::tb {
 
@@ -130,14 +131,23 @@ std::uint64_t default_memory_limit() {
 
 void check_memory(const sc::Scenario& s, std::uint64_t limit_bytes) {
   const MemoryEstimate e = estimate_memory(s);
-  if (e.total() <= static_cast<double>(limit_bytes)) return;
-  char buf[160];
-  std::snprintf(buf, sizeof buf, "this scenario needs an estimated %.3g GB of memory, above the limit of %.3g GB",
-                e.total() / 1e9, static_cast<double>(limit_bytes) / 1e9);
-  throw common::InputError(s.file, "/workload",
-                           std::string(buf) + " (largest: " + e.describe() +
-                               "); reduce the workload, or raise the limit with --max-memory SIZE (default: 80 % "
-                               "of physical memory)");
+  if (e.total() > static_cast<double>(limit_bytes)) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "this scenario needs an estimated %.3g GB of memory, above the limit of %.3g GB",
+                  e.total() / 1e9, static_cast<double>(limit_bytes) / 1e9);
+    throw common::InputError(s.file, "/workload",
+                             std::string(buf) + " (largest: " + e.describe() +
+                                 "); reduce the workload, or raise the limit with --max-memory SIZE (default: 80 % "
+                                 "of physical memory)");
+  }
+  // The baseline runs after the scenario, as its own process under the same limit.
+  if (const std::optional<sc::Scenario> b = baseline_scenario(s)) {
+    try {
+      check_memory(*b, limit_bytes);
+    } catch (const common::InputError& err) {
+      throw baseline_error(s, err);
+    }
+  }
 }
 
 }  // namespace savp::tb

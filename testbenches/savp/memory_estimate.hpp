@@ -30,7 +30,7 @@ MemoryEstimate estimate_memory(const sc::Scenario& scenario);
 std::uint64_t default_memory_limit();
 
 // Throws common::InputError (exit 2) with the estimate, the limit and how to raise it when the
-// estimate exceeds the limit.
+// estimate exceeds the limit; the same for the scenario's baseline run (naming outputs.baseline).
 void check_memory(const sc::Scenario& scenario, std::uint64_t limit_bytes);
 
 }  // namespace savp::tb

@@ -1,8 +1,6 @@
 #include "testbenches/savp/sweep_runner.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,11 +16,10 @@
 #include <thread>
 
 #include "models/common/input_error.hpp"
+#include "testbenches/savp/child_process.hpp"
 #include "testbenches/savp/output_dir.hpp"
 #include "testbenches/savp/report.hpp"
 #include "testbenches/savp/sweep_report.hpp"
-
-extern char** environ;
 
 namespace savp::tb {
 
@@ -58,23 +55,6 @@ PointState read_point(const SweepPoint& p, const fs::path& dir, Json* pj = nullp
     if (pj != nullptr) *pj = Json{{"status", "unreadable"}, {"error", e.what()}};
     return PointState::incomplete;
   }
-}
-
-pid_t spawn(const std::vector<std::string>& argv, const std::string& log) {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_adddup2(&fa, 1, 2);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  // The point dies with the sweep (even a SIGKILLed one): see cmd_run.
-  setenv("SAVP_DIE_WITH_PARENT", std::to_string(getpid()).c_str(), 1);
-  pid_t pid = -1;
-  const int err = posix_spawn(&pid, argv[0].c_str(), &fa, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (err != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(err));
-  return pid;
 }
 
 // An RFC 4180 field: quoted when it holds a comma, a quote, CR or LF; quotes doubled.
@@ -138,7 +118,7 @@ pid_t start_point(const SweepSpec& spec, const std::string& outdir, const SweepP
     argv.push_back("--set");
     argv.push_back(s);
   }
-  return spawn(argv, log.string());
+  return start_child(argv, log.string());  // dies with the sweep
 }
 
 // Seals a finished point: its log and point.json into the temporary directory, then the rename

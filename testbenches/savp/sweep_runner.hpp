@@ -57,6 +57,10 @@ struct SlurmOptions {
   std::string time, mem, partition;
 };
 int submit_slurm(const SweepSpec& spec, const SweepOptions& options, const SlurmOptions& slurm);
+// Throws common::InputError (exit 2) naming the option when a value written into sweep.sbatch
+// (--time, --mem, --partition, the output path, the savp path, the run limits) does not match its
+// strict pattern; called before anything is written.
+void check_slurm_options(const SlurmOptions& slurm, const SweepOptions& options);
 // Merges what OUTDIR's points have finished and reports the cluster job's state (squeue); returns
 // 0 when every point is complete, 3 while points are still pending or running, 1 when some failed.
 int collect_sweep(const SweepSpec& spec, const std::string& outdir);

@@ -1,14 +1,15 @@
 // The Slurm backend of savp sweep (sweep_runner.hpp): an sbatch array script, its submission, and
 // collecting the results of a cluster run.
-#include <sys/wait.h>
-
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <map>
 #include <memory>
+#include <regex>
 #include <sstream>
 
+#include "models/common/input_error.hpp"
+#include "testbenches/savp/child_process.hpp"
 #include "testbenches/savp/report.hpp"
 #include "testbenches/savp/sweep_runner.hpp"
 
@@ -25,24 +26,55 @@ std::string quote(const std::string& s) {
   return o + "'";
 }
 
-// Runs a command, returns its standard output and exit code.
-std::string capture(const std::string& cmd, int& rc) {
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (f == nullptr) {
-    rc = -1;
-    return out;
+// Refuses (InputError naming the option, exit 2) a value that does not match `pattern` entirely.
+void check_value(const std::string& option, const std::string& value, const char* pattern, const std::string& expected) {
+  if (!std::regex_match(value, std::regex(pattern))) {
+    throw common::InputError(option, "", "expected " + expected + ", found \"" + common::printable(value) + "\"");
   }
-  char buf[4096];
-  for (std::size_t n; (n = fread(buf, 1, sizeof buf, f)) > 0;) out.append(buf, n);
-  const int st = pclose(f);
-  rc = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  return out;
+}
+
+// A value that holds no control character (newline, carriage return, tab, ...).
+bool printable_text(const std::string& s) {
+  for (const char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 || u == 0x7f) return false;
+  }
+  return true;
 }
 
 bool finished(const fs::path& dir) { return fs::exists(dir / "point.json"); }
 
 }  // namespace
+
+void check_slurm_options(const SlurmOptions& so, const SweepOptions& o) {
+  // sbatch's formats: minutes, minutes:seconds, hours:minutes:seconds, days-hours,
+  // days-hours:minutes, days-hours:minutes:seconds.
+  if (!so.time.empty()) {
+    check_value("--time", so.time, "[0-9]{1,9}(:[0-9]{1,2}){0,2}|[0-9]{1,6}-[0-9]{1,2}(:[0-9]{1,2}){0,2}",
+                "a Slurm time limit (M, M:S, H:M:S, D-H, D-H:M or D-H:M:S)");
+  }
+  if (!so.mem.empty()) check_value("--mem", so.mem, "[0-9]{1,15}[KMGT]?", "a Slurm memory size (digits, then K, M, G or T)");
+  if (!so.partition.empty()) {
+    check_value("--partition", so.partition, "[A-Za-z0-9_.-]{1,64}(,[A-Za-z0-9_.-]{1,64}){0,15}",
+                "a Slurm partition name (letters, digits, '_', '.', '-'; several separated by commas)");
+  }
+  // The output path stands unquoted in an #SBATCH line, where sbatch splits at white space, reads
+  // quotes and backslashes and expands '%' patterns.
+  const std::string out = fs::absolute(o.outdir).string();
+  check_value("-o", out, "[^\\x00-\\x20\\x7f\"'\\\\%]+",
+              "an output path without white space, control characters, quotes, backslashes or '%' (it is written "
+              "into sweep.sbatch)");
+  if (!printable_text(o.savp)) {
+    throw common::InputError("the savp executable", "", "expected a path without control characters, found \"" +
+                                                            common::printable(o.savp) + "\"");
+  }
+  for (std::size_t i = 0; i + 1 < o.run_args.size(); i += 2) {  // option, value pairs
+    if (!printable_text(o.run_args[i + 1])) {
+      throw common::InputError(o.run_args[i], "", "expected a value without control characters, found \"" +
+                                                      common::printable(o.run_args[i + 1]) + "\"");
+    }
+  }
+}
 
 int submit_slurm(const SweepSpec& spec, const SweepOptions& o, const SlurmOptions& so) {
   const fs::path out = fs::absolute(o.outdir);
@@ -74,8 +106,19 @@ int submit_slurm(const SweepSpec& spec, const SweepOptions& o, const SlurmOption
   sh << "\n";
   const fs::path script = out / "sweep.sbatch";
   write_file_atomic(script.string(), sh.str());
+  const std::string sbatch = find_program("sbatch");
+  if (sbatch.empty()) {
+    std::cerr << "savp: error: sbatch not found in PATH; the script is " << script.string() << "\n";
+    return 1;
+  }
   int rc = 0;
-  const std::string id = capture("sbatch --parsable " + quote(script.string()) + " 2>&1", rc);
+  std::string id;
+  try {
+    id = run_captured({sbatch, "--parsable", script.string()}, rc);
+  } catch (const std::exception& e) {
+    id = std::string(e.what()) + "\n";
+    rc = 127;
+  }
   if (rc != 0) {
     std::cerr << "savp: error: sbatch failed (exit " << rc << "): " << id;
     return 1;
@@ -104,12 +147,20 @@ int collect_sweep(const SweepSpec& spec, const std::string& outdir) {
   std::string state;
   try {
     const Json s = common::load_json_file((fs::path(outdir) / "slurm.json").string());
+    const std::string job = s["job_id"].get<std::string>();
+    if (!std::regex_match(job, std::regex("[0-9]{1,20}"))) throw std::runtime_error("not a job id");
+    // Tasks by state, e.g. "2 PENDING 1 RUNNING".
+    std::map<std::string, int> tasks;
+    const std::string squeue = find_program("squeue");
     int rc = 0;
-    state = capture("squeue -h -j " + s["job_id"].get<std::string>() +
-                        " -o '%T' 2>/dev/null | sort | uniq -c | tr -s ' \\n' ' '",
-                    rc);
+    const std::string text = squeue.empty() ? "" : run_captured({squeue, "-h", "-j", job, "-o", "%T"}, rc);
+    std::istringstream lines(rc == 0 ? text : "");
+    for (std::string line; std::getline(lines, line);) {
+      if (!line.empty()) ++tasks[line];
+    }
+    for (const auto& [name, n] : tasks) state += (state.empty() ? "" : " ") + std::to_string(n) + " " + name;
     if (state.empty()) state = "no longer queued";
-    state = "Slurm job " + s["job_id"].get<std::string>() + ": " + state;
+    state = "Slurm job " + job + ": " + state;
   } catch (const std::exception&) {
     state = "no Slurm job recorded";
   }

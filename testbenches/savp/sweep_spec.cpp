@@ -265,8 +265,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
                            " characters; at most " + std::to_string(sc::kMaxIdBytes) + " (an id names a directory)");
     }
     if (!sc::valid_id(p.id)) {
-      top.child("id").fail("the id pattern gives the point id \"" + p.id +
-                           "\", which cannot name a directory (empty, \".\", \"..\", a space or a control character)");
+      top.child("id").fail("the id pattern gives the point id \"" + common::printable(p.id) +
+                           "\"; expected " + sc::kIdRule);
     }
     if (!ids.insert(p.id).second)
       top.child("id").fail("the id pattern gives two points the id \"" + p.id + "\"");

@@ -10,14 +10,26 @@ using common::JsonNode;
 
 std::vector<std::string> engine_types() { return {"dense", "salo", "spatten", "sprint", "chela", "traffic"}; }
 
-bool valid_id(const std::string& id) {
-  if (id.empty() || id == "." || id == ".." || id.size() > kMaxIdBytes) return false;
-  for (const char c : id) {
-    const auto u = static_cast<unsigned char>(c);
-    if (u <= 0x20 || u == 0x7f || c == '/' || c == '\\') return false;
+namespace {
+
+bool id_char(char c, bool dot) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+         (dot && c == '.');
+}
+
+bool all_id_chars(const std::string& s, bool dot) {
+  if (s.empty() || s.size() > kMaxIdBytes) return false;
+  for (const char c : s) {
+    if (!id_char(c, dot)) return false;
   }
   return true;
 }
+
+}  // namespace
+
+bool valid_id(const std::string& id) { return all_id_chars(id, true) && id[0] != '.'; }
+
+bool valid_name(const std::string& name) { return all_id_chars(name, false); }
 
 namespace {
 
@@ -34,6 +46,11 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   if (a.type == "spatten") a.spatten = spatten::SpattenConfig::parse(node);
   if (a.type == "sprint") a.sprint = sprint::SprintConfig::parse(node);
   if (a.type == "chela") a.chela = chela::ChelaConfig::parse(node);
+  if (!valid_name(a.name())) {
+    (v.contains("name") ? node.child("name") : node)
+        .fail_expected("an accelerator name of letters, digits, '-' and '_' (at most " + std::to_string(kMaxIdBytes) +
+                       " characters; a SystemC object name, where '.' separates the hierarchy)");
+  }
   return a;
 }
 
@@ -41,10 +58,7 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   JsonNode top(root, file);
   top.as_object();
   s.id = top.get_string("id");
-  if (!valid_id(s.id)) {
-    top.child("id").fail_expected("a name other than \".\" and \"..\" without spaces, slashes or control characters, at most " +
-                                  std::to_string(kMaxIdBytes) + " characters");
-  }
+  if (!valid_id(s.id)) top.child("id").fail_expected(std::string("an id of ") + kIdRule);
   s.description = top.get_string("description", "");
   s.seed = static_cast<std::uint64_t>(top.get_int("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
   const std::string mode = top.get_choice("timing_mode", {"LT", "AT"}, "LT");
@@ -121,11 +135,13 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
         Json merged = root["platform"]["accelerators"][s.workload.accelerator];  // includes spliced
         for (auto it = over.value().begin(); it != over.value().end(); ++it) merged[it.key()] = it.value();
         JsonNode m(merged, b.file(), b.pointer() + "/same_engine");
-        parse_accelerator(m);
+        s.outputs.baseline_spec = parse_accelerator(m);
         s.outputs.baseline = merged;
+        s.outputs.baseline_pointer = "/outputs/baseline/same_engine";
       } else {
-        parse_accelerator(b);  // validated here, run later as its own simulation
+        s.outputs.baseline_spec = parse_accelerator(b);  // validated here, run later as its own simulation
         s.outputs.baseline = b.value();
+        s.outputs.baseline_pointer = "/outputs/baseline";
       }
     }
     o.finish();

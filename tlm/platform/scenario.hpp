@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -72,6 +73,8 @@ struct OutputsSpec {
   // An accelerator to run the same workload on the same platform for comparison (e.g. the dense
   // baseline beside SALO): savp runs it as a second process and reports the speedup. Null: none.
   common::Json baseline;
+  std::optional<AcceleratorSpec> baseline_spec;  // baseline, parsed
+  std::string baseline_pointer;                   // its JSON path (/outputs/baseline[/same_engine])
 };
 
 struct Scenario {
@@ -96,9 +99,16 @@ struct Scenario {
 // systems refuse components over 255 bytes; the rest leaves room for suffixes.
 constexpr std::size_t kMaxIdBytes = 200;
 
-// Whether an id can name a directory of its own: not empty, "." or "..", at most kMaxIdBytes, no
-// slash, backslash, space or control character.
+// Whether an id is safe as a directory name and anywhere else savp writes it: 1 to kMaxIdBytes of
+// letters, digits, '-', '_' and '.', not starting with '.' (no hidden or temporary names, no "..").
 bool valid_id(const std::string& id);
+// The rule of valid_id, for messages ("expected " + kIdRule).
+inline constexpr const char* kIdRule =
+    "letters, digits, '-', '_' and '.', not starting with '.' (at most 200 characters)";
+
+// Whether an accelerator name can be a SystemC object name as given: 1 to kMaxIdBytes of letters,
+// digits, '-' and '_' ('.' separates SystemC's hierarchy, which would rename it).
+bool valid_name(const std::string& name);
 
 // Engine types this build knows.
 std::vector<std::string> engine_types();

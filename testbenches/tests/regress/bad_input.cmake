@@ -16,9 +16,36 @@ function(bad_case name file)
   savp_case("${name}" EXIT 2 LABEL bad_input STDERR ${B_STDERR} ABSENT ${out} ARGS ${args})
 endfunction()
 
-# ---- ids name directories: "..", "." and control characters would write outside the output (audit)
-bad_case("scenario id dot-dot" ${DEF} SET "id=\"..\"" STDERR "default.json" "/id" "other than")
-bad_case("scenario id with a newline" ${DEF} SET "id=\"a\\nb\"" STDERR "default.json" "/id" "control characters")
+# ---- ids name directories: "..", "." and control characters would write outside the output (audit);
+# ids and accelerator names are letters, digits, '-', '_' (and '.' in ids, not first) (issue 19)
+bad_case("scenario id dot-dot" ${DEF} SET "id=\"..\"" STDERR "default.json" "/id" "not starting with '.'")
+bad_case("scenario id with a newline" ${DEF} SET "id=\"a\\nb\"" STDERR "default.json" "/id" "letters, digits")
+bad_case("scenario id starting with a dot" ${DEF} SET "id=.a.tmp" STDERR "default.json" "/id" "not starting with '.'")
+bad_case("scenario id with a quote and a command" ${DEF} SET "id=\"x'$(touch\${IFS}f)'\""
+  STDERR "default.json" "/id" "letters, digits, '-', '_' and '.'")
+bad_case("accelerator name with a dot" ${BAD}/accelerator-name-dot.json
+  STDERR "accelerator-name-dot.json" "/platform/accelerators/0/name" "found \"a.b\"")
+bad_case("accelerator name with a space via set" ${DEF} SET "platform.accelerators.0.name=a b"
+  STDERR "default.json" "/platform/accelerators/0/name" "letters, digits, '-' and '_'")
+bad_case("baseline accelerator name with a dot" ${SCENARIOS}/salo/small.json SET "outputs.baseline.name=x.y"
+  STDERR "small.json" "/outputs/baseline/name" "found \"x.y\"")
+# ---- a baseline that cannot run the workload is refused before simulation (issue 19)
+bad_case("baseline that cannot run the workload" ${BAD}/baseline-too-small.json
+  STDERR "baseline-too-small.json: /outputs/baseline:" "the baseline (dense) cannot run this workload"
+         "score/accumulator buffer for seq_len 2048")
+bad_case("baseline that cannot run the workload via set" ${SCENARIOS}/salo/small.json SET workload.seq_len=2048
+  STDERR "small.json: /outputs/baseline:" "the baseline (dense) cannot run this workload: one block")
+savp_case("validate refuses a baseline that cannot run the workload" EXIT 2 LABEL bad_input
+  STDERR "baseline-too-small.json: /outputs/baseline:" "cannot run this workload" ARGS validate ${BAD}/baseline-too-small.json)
+savp_case("sweep refuses a point whose baseline cannot run" EXIT 2 LABEL bad_input
+  STDERR "sweep-baseline-too-small.json" "point 1" "/outputs/baseline" "cannot run this workload"
+  ABSENT ${REGRESS_OUT}/bad-sweep-baseline ARGS sweep ${BAD}/sweep-baseline-too-small.json -o ${REGRESS_OUT}/bad-sweep-baseline)
+foreach(t "scenario id starting with a dot" "scenario id with a quote and a command" "accelerator name with a dot"
+          "accelerator name with a space via set" "baseline accelerator name with a dot"
+          "baseline that cannot run the workload" "baseline that cannot run the workload via set"
+          "validate refuses a baseline that cannot run the workload" "sweep refuses a point whose baseline cannot run")
+  set_tests_properties("bad_input: ${t}" PROPERTIES LABELS "bad_input;hardening")
+endforeach()
 
 # ---- files: syntax, structure, includes
 bad_case("scenario file missing" ${BAD}/no-such-scenario.json STDERR "no-such-scenario.json" "file not found")

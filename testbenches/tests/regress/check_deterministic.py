@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
-"""Runs a scenario twice and checks that stats.json is byte-identical apart from run_info, and that
-the other outputs are byte-identical. A different seed must change the results (so the check can
-fail)."""
+"""Runs a scenario twice, into two output directories of different paths, and checks that
+stats.json is byte-identical apart from run_info (no output path leaks into it; with
+outputs.baseline, its comparison too), and that the other outputs are byte-identical. A different
+seed must change the results (so the check can fail).
+Usage: check_deterministic.py SAVP SCENARIO OUTDIR [--set PATH=VALUE]..."""
 import json
 import os
 import subprocess
@@ -11,11 +13,12 @@ import sys
 os.environ["SAVP_PROTOCOL_CHECK"] = "1"
 
 savp, scenario, out = sys.argv[1], sys.argv[2], sys.argv[3]
+extra_args = sys.argv[4:]
 
 
 def run(tag, *extra):
     d = os.path.join(out, tag)
-    subprocess.run([savp, "run", scenario, "-o", d, "--quiet", *extra], check=True)
+    subprocess.run([savp, "run", scenario, "-o", d, "--quiet", *extra_args, *extra], check=True)
     with open(os.path.join(d, "stats.json"), "rb") as f:
         raw = f.read()
     stats = json.loads(raw)
@@ -25,9 +28,11 @@ def run(tag, *extra):
 
 
 a, da = run("a")
-b, db = run("b")
+b, db = run(os.path.join("b", "a-longer-path"))
 if a != b:
-    sys.exit("stats.json differs between two runs of the same scenario")
+    ja, jb = json.loads(a), json.loads(b)
+    diff = [k for k in ja if ja.get(k) != jb.get(k)]
+    sys.exit("stats.json differs between two runs of the same scenario (in %s)" % diff)
 for name in ("summary.csv", "resolved.json"):
     if open(os.path.join(da, name), "rb").read() != open(os.path.join(db, name), "rb").read():
         sys.exit(name + " differs between two runs")

@@ -2,12 +2,14 @@
 """Issue 10 on the real savp binary: output directories are never clobbered, --time-limit stops a
 run cleanly with a partial-results marker, the memory estimate refuses absurd scenarios before
 allocating, and killing a run or a sweep at any moment (SIGINT, SIGTERM, SIGKILL) leaves no file
-that looks complete but is not.
-Usage: check_hardening.py SAVP SCENARIOS_DIR OUTDIR [part...]   parts: outdir timelimit memory kill"""
+that looks complete but is not. Issue 19: no id, path or Slurm value ever runs a command (exec), and
+a killed run or sweep takes its baseline children with it, leaving no mixed result (orphans).
+Usage: check_hardening.py SAVP SCENARIOS_DIR OUTDIR [part...]
+       parts: outdir timelimit memory kill exec orphans"""
 import json, os, random, shutil, signal, subprocess, sys, time
 
 savp, scen, out = sys.argv[1:4]
-parts = sys.argv[4:] or ["outdir", "timelimit", "memory", "kill"]
+parts = sys.argv[4:] or ["outdir", "timelimit", "memory", "kill", "exec", "orphans"]
 default = os.path.join(scen, "default.json")
 os.makedirs(out, exist_ok=True)
 failures = []
@@ -151,6 +153,152 @@ if "kill" in parts:
         orphans = subprocess.run(["pgrep", "-f", "-a", d], capture_output=True, text=True).stdout.strip()
         check(not bad and not orphans, "sweep killed by %s: every visible point and results file complete, no "
               "orphaned points %s %s" % (signal.Signals(sig).name, bad, orphans))
+
+salo = os.path.join(scen, "salo", "small.json")
+
+
+def procs_holding(marker):
+    """Pids of the processes whose command line holds `marker` (this run's unique output path)."""
+    found = []
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            with open("/proc/%s/cmdline" % pid, "rb") as f:
+                if marker.encode() in f.read():
+                    found.append(int(pid))
+        except OSError:
+            pass
+    return found
+
+
+def wait_gone(marker, seconds=2.0):
+    """The processes of `marker` still there after `seconds` (children die with their parent at once)."""
+    deadline = time.time() + seconds
+    while True:
+        left = procs_holding(marker)
+        if not left or time.time() > deadline:
+            return left
+        time.sleep(0.05)
+
+
+def wait_for(marker, seconds=120.0):
+    """Waits until a process holding `marker` runs (e.g. the baseline child); True when one does."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        if procs_holding(marker):
+            return True
+        time.sleep(0.02)
+    return False
+
+
+if "exec" in parts:
+    quick = ["--set", "workload.heads=1", "--set", "workload.seq_len=128"]
+    work = fresh("exec")
+    os.makedirs(work)
+    pwned = os.path.join(work, "pwned")
+    # An id that a shell would run a command from; without -o it names out/<id>.
+    for bad_id in ["x'$(touch${IFS}pwned)'", 'x"$(touch${IFS}pwned)"', "x;touch${IFS}pwned", "x`touch${IFS}pwned`",
+                   "$(touch${IFS}pwned)"]:
+        r = subprocess.run([savp, "run", salo, "--quiet", *quick, "--set", "id=" + json.dumps(bad_id)], cwd=work,
+                           capture_output=True, text=True, timeout=600)
+        check(r.returncode == 2 and "/id" in r.stderr and "letters, digits" in r.stderr and not os.path.exists(pwned)
+              and not os.path.exists(os.path.join(work, "out")),
+              "id %s refused (exit 2, /id), nothing run or written: %s" % (bad_id, r.stderr.strip()[-100:]))
+    # An output path with a quote and a command substitution is a legal path: the run and its
+    # baseline write there, and nothing else runs.
+    d = os.path.join(work, "o'$(touch${IFS}pwned)'")
+    r = subprocess.run([savp, "run", salo, "-o", d, "--quiet", *quick], cwd=work, capture_output=True, text=True,
+                       timeout=600)
+    st = os.path.join(d, "stats.json")
+    ok = r.returncode == 0 and os.path.exists(st) and "speedup" in json.load(open(st)).get("comparison", {})
+    check(ok and not os.path.exists(pwned),
+          "-o with a quote and $(...) runs the scenario and its baseline there, no command (exit %d) %s"
+          % (r.returncode, r.stderr.strip()[-200:]))
+    # Slurm: every value copied into sweep.sbatch matches a strict pattern; checked before anything
+    # is written (sbatch is kept out of PATH: the refusal must not depend on it).
+    sweep = os.path.join(scen, "sweeps", "dense-small.json")
+    env = dict(os.environ, PATH="/nonexistent")
+    for opt, val in [("--partition", "debug\n#SBATCH --wrap=touch pwned"), ("--partition", "a b"),
+                     ("--partition", "$(touch pwned)"), ("--time", "1:00:00\ntouch pwned"), ("--time", "soon"),
+                     ("--mem", "4G\n"), ("--mem", "4G;touch pwned"), ("--time-limit", "5\n")]:
+        sd = fresh("slurm-bad")
+        r = subprocess.run([savp, "sweep", sweep, "--backend", "slurm", opt, val, "-o", sd], cwd=work, env=env,
+                           capture_output=True, text=True, timeout=600)
+        check(r.returncode == 2 and opt in r.stderr and not os.path.exists(sd) and not os.path.exists(pwned),
+              "slurm %s %r refused (exit 2, option named, nothing written): %s" % (opt, val, r.stderr.strip()[-120:]))
+    for bad_dir in ["slurm bad", "slurm\nline", "slurm'q", "slurm%j"]:
+        sd = os.path.join(out, bad_dir)
+        shutil.rmtree(sd, ignore_errors=True)
+        r = subprocess.run([savp, "sweep", sweep, "--backend", "slurm", "-o", sd], cwd=work, env=env,
+                           capture_output=True, text=True, timeout=600)
+        check(r.returncode == 2 and "-o" in r.stderr and not os.path.exists(sd),
+              "slurm output path %r refused (exit 2): %s" % (bad_dir, r.stderr.strip()[-120:]))
+    sd = fresh("slurm-good")
+    r = subprocess.run([savp, "sweep", sweep, "--backend", "slurm", "-o", sd, "--partition", "debug,gpu_a-1.x",
+                        "--time", "1-02:30:00", "--mem", "16G", "--time-limit", "1h"], cwd=work, env=env,
+                       capture_output=True, text=True, timeout=600)
+    script = os.path.join(sd, "sweep.sbatch")
+    lines = open(script).read().splitlines() if os.path.exists(script) else []
+    check(r.returncode == 1 and "sbatch not found" in r.stderr and len(lines) == 10 and lines[0] == "#!/bin/bash"
+          and all(x.startswith("#SBATCH --") for x in lines[1:-1]) and lines[-1].startswith("exec ")
+          and "#SBATCH --partition=debug,gpu_a-1.x" in lines and "#SBATCH --time=1-02:30:00" in lines
+          and "#SBATCH --mem=16G" in lines,
+          "valid slurm values are written one #SBATCH line each (%d lines), then sbatch is missing (exit %d)"
+          % (len(lines), r.returncode))
+
+if "orphans" in parts:
+    # A unique output path: every process of this test holds it in its command line.
+    tag = "orphans-%d" % os.getpid()
+    heavy = ["--quiet", "--set", "workload.heads=160"]  # the baseline runs for about 4 s, longer than the grace
+    ref = fresh(tag + "-ref")
+    r = run("run", salo, "-o", ref, *heavy, "--set", "seed=1000")
+    check(r.returncode == 0, "a complete reference result (another seed)")
+    rng = random.Random(19)
+    sigs = [signal.SIGINT, signal.SIGTERM, signal.SIGKILL]
+    for i in range(9):
+        sig = sigs[i % 3]
+        d = fresh(tag + "-run")
+        if i % 2 == 0:  # over an older complete result of another seed
+            shutil.copytree(ref, d)
+        p = subprocess.Popen([savp, "run", salo, "-o", d, *heavy, "--set", "seed=%d" % (i + 1)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if i < 6:  # while the baseline runs
+            wait_for(os.path.join(d, "baseline") + "/scenario.json")
+        else:  # at a random moment
+            time.sleep(rng.uniform(0.0, 3.0))
+        p.send_signal(sig)
+        p.wait()
+        left = wait_gone(d)
+        if left:  # an orphan: let it finish what it would write (then the directory check sees it)
+            wait_gone(d, 120)
+        what = "run killed by %s (%s)" % (signal.Signals(sig).name, "during its baseline" if i < 6 else "at random")
+        check(not left, what + ": no process of the run remains %s" % left)
+        st, bst = os.path.join(d, "stats.json"), os.path.join(d, "baseline", "stats.json")
+        if os.path.exists(st):
+            s, b = json.load(open(st)), json.load(open(bst)) if os.path.exists(bst) else None
+            check(b is not None and b["scenario"]["seed"] == s["scenario"]["seed"] and "speedup" in s["comparison"],
+                  what + ": stats.json stands beside its own baseline")
+        else:
+            check(True, what + ": no stats.json")
+    # A sweep SIGKILLed while a point's baseline runs: the point dies with the sweep, its baseline
+    # with the point.
+    sweep_file = os.path.join(out, tag + "-sweep.json")
+    with open(sweep_file, "w") as f:
+        json.dump({"base": os.path.abspath(salo), "grid": {"workload.heads": [160, 161]}}, f)
+    d = fresh(tag + "-sweep")
+    p = subprocess.Popen([savp, "sweep", sweep_file, "-o", d, "-j", "2"], stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL)
+    started = wait_for(os.path.join(d, "points", ".p0.tmp", "baseline", "scenario.json"))
+    p.send_signal(signal.SIGKILL)
+    p.wait()
+    left = wait_gone(d)
+    check(started and not left, "sweep SIGKILLed while a point's baseline runs: no process of it remains %s" % left)
+    for pid in left:  # leave no stray process behind, whatever the result
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 if failures:
     sys.exit("%d check(s) failed" % len(failures))

@@ -5,7 +5,7 @@ usage: check_schema.py REPO_ROOT
 
 1. Validates the shipped files with a small validator for exactly the JSON Schema subset the schema
    uses (type, properties, required, additionalProperties, enum, minimum, maximum, exclusiveMinimum,
-   exclusiveMaximum, maxLength, items, minItems, anyOf, oneOf, $ref to #/$defs; annotations ignored). An include (a string where the schema allows
+   exclusiveMaximum, maxLength, pattern, items, minItems, anyOf, oneOf, $ref to #/$defs; annotations ignored). An include (a string where the schema allows
    {"$ref": "#/$defs/include"} or an object) is loaded relative to the including file and validated
    against the other branches, like the loader does.
 2. For each object type in $defs, compares its property names with the keys the C++ parser reads
@@ -138,7 +138,7 @@ class Validator:
 
         unknown = set(schema) - ANNOTATIONS - {"$ref", "type", "properties", "required", "additionalProperties",
                                                "enum", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-                                               "maxLength", "items", "minItems", "anyOf", "oneOf"}
+                                               "maxLength", "pattern", "items", "minItems", "anyOf", "oneOf"}
         if unknown:
             fail("schema uses keywords outside the supported subset: %s" % sorted(unknown))
         if "$ref" in schema:
@@ -181,6 +181,8 @@ class Validator:
             fail("expected < %s, found %s" % (schema["exclusiveMaximum"], value))
         if "maxLength" in schema and isinstance(value, str) and len(value) > schema["maxLength"]:
             fail("expected at most %d characters, found %d" % (schema["maxLength"], len(value)))
+        if "pattern" in schema and isinstance(value, str) and not re.search(schema["pattern"], value):
+            fail("expected a string matching %s, found %s" % (schema["pattern"], json.dumps(value)))
         if isinstance(value, list):
             if len(value) < schema.get("minItems", 0):
                 fail("expected at least %d items, found %d" % (schema["minItems"], len(value)))

@@ -27,6 +27,11 @@ savp_case("a scoreboard breach is exit 1"
 add_test(NAME "regress: deterministic stats.json"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_deterministic.py ${SAVP_BIN} ${SCENARIOS}/default.json ${REGRESS_OUT}/det)
 set_tests_properties("regress: deterministic stats.json" PROPERTIES LABELS regress)
+# With a baseline (its comparison in stats.json), into directories of different paths (issue 19).
+add_test(NAME "regress: deterministic stats.json with a baseline"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_deterministic.py ${SAVP_BIN} ${SCENARIOS}/salo/small.json
+          ${REGRESS_OUT}/det-baseline --set workload.heads=1)
+set_tests_properties("regress: deterministic stats.json with a baseline" PROPERTIES LABELS "regress;hardening")
 savp_case("trace and waves on request"
   PRESENT ${REGRESS_OUT}/cli-trace/trace.json ${REGRESS_OUT}/cli-trace/waves.vcd
   ARGS run ${SCENARIOS}/default.json --set workload.seq_len=64 --set workload.heads=1 --set timing_mode=AT
