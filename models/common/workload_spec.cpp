@@ -175,7 +175,15 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
   }
   const std::string why = w.pattern.check(w.seq_len ? w.seq_len : std::numeric_limits<std::uint64_t>::max());
   if (!why.empty() && w.seq_len) {
-    node.object_at("pattern").fail(why);
+    JsonNode pattern = node.object_at("pattern");
+    // A global token outside the sequence is named at its element (the count form: at the count).
+    const auto& g = w.pattern.global_tokens;
+    const auto out = std::find_if(g.begin(), g.end(), [&](std::uint32_t t) { return t >= w.seq_len; });
+    if (out != g.end() && why.rfind("global token", 0) == 0) {
+      JsonNode list = pattern.child("global_tokens");
+      (list.value().is_array() ? list.element(static_cast<std::size_t>(out - g.begin())) : list).fail(why);
+    }
+    pattern.fail(why);
   }
   node.finish();
   return w;

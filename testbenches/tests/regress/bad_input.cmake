@@ -189,7 +189,7 @@ set(ENGINE_CASES
   "duplicate global tokens on SALO" "duplicate global tokens on the dense engine"
   "duplicate trace effects" "npy V shorter than Q" "npy V from Q's file with another value_dim"
   "SALO value_dim other than head_dim" "SALO K buffer too small" "SALO global tokens without a global row"
-  "CHELA normalisation without a feature map")
+  "CHELA normalisation without a feature map" "global token outside the sequence names its element")
 bad_case("duplicate global tokens on SALO" ${SALO} SET "workload.pattern.global_tokens=[0,0,0,0]"
   STDERR "small.json" "/workload/pattern/global_tokens/1:" "global token 0 appears twice (also at /workload/pattern/global_tokens/0)")
 bad_case("duplicate global tokens on the dense engine" ${DEF} SET "workload.pattern={\"window\":8,\"global_tokens\":[3,5,3]}"
@@ -211,6 +211,8 @@ bad_case("SALO global tokens without a global row" ${SALO} SET platform.accelera
 bad_case("CHELA normalisation without a feature map" ${SCENARIOS}/chela/lm-4k.json
   SET platform.accelerators.0.feature_map=none
   STDERR "/platform/accelerators/0/feature_map:" "normalise")
+bad_case("global token outside the sequence names its element" ${SALO} SET "workload.pattern.global_tokens=[0,512]"
+  STDERR "small.json" "/workload/pattern/global_tokens/1:" "global token 512 is outside the sequence (seq_len=512)")
 foreach(c ${ENGINE_CASES})
   set_tests_properties("bad_input: ${c}" PROPERTIES LABELS "bad_input;hardening")
 endforeach()
