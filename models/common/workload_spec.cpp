@@ -248,7 +248,8 @@ NpyWorkload load_npy_workload(const WorkloadSpec& spec, const std::string& scena
     const auto& s = arrays[i]->shape;
     const std::string name = t.name;
     if (s.size() < 2) {
-      fail_tensor(scenario_file, t, "shape", name + ": expected at least 2 dimensions (seq_len, dim), found " + shape_str(s));
+      fail_tensor(scenario_file, t, "shape",
+                  name + ": expected at least 2 dimensions (seq_len, dim), found " + shape_str(s));
     }
     std::uint64_t lead = 1;
     for (std::size_t j = 0; j + 2 < s.size(); ++j) lead *= s[j];
@@ -281,7 +282,9 @@ NpyWorkload load_npy_workload(const WorkloadSpec& spec, const std::string& scena
   }
   for (int i = 0; i < 3; ++i) {
     for (double v : arrays[i]->values) {
-      if (!std::isfinite(v)) fail_tensor(scenario_file, tensors[i], "data", std::string(tensors[i].name) + " contains NaN or infinity");
+      if (!std::isfinite(v)) {
+        fail_tensor(scenario_file, tensors[i], "data", std::string(tensors[i].name) + " contains NaN or infinity");
+      }
     }
   }
   return w;

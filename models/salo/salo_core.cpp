@@ -103,7 +103,8 @@ memory::SramSpec SaloCore::buffer_spec(int which, std::uint64_t vectors) const {
   static const char* const names[3] = {"q_buffer", "k_buffer", "v_buffer"};
   memory::SramSpec spec;
   spec.name = names[which];
-  spec.capacity_bytes = std::max<std::uint64_t>(1, vectors) * cfg_.array.head_dim * common::elem_bytes(cfg_.bus_format());
+  spec.capacity_bytes =
+      std::max<std::uint64_t>(1, vectors) * cfg_.array.head_dim * common::elem_bytes(cfg_.bus_format());
   spec.word_bytes = 8;
   spec.clock_mhz = cfg_.clock_mhz;
   return spec;
