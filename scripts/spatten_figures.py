@@ -3,8 +3,10 @@
   1. top-k parallelism x SRAM size on one GPT-2 workload (throughput, latency per token);
   2. the speedup and DRAM-reduction breakdown on GPT-2 small (the pruned trace replayed with its
      effects added one at a time, against the unpruned trace of the same run);
-  3. wall time of trace replays in LT mode.
-Usage: scripts/spatten_figures.py [--savp build/bin/savp] [--out out/spatten-figures] [--only sweep|breakdown|replay]"""
+  3. wall time of trace replays in LT mode;
+  4. other figures: the GPT-2-small trace in AT against LT, and BERT-base summarisation with and
+     without local V pruning (the per-row value top-k pass).
+Usage: scripts/spatten_figures.py [--savp build/bin/savp] [--out out/spatten-figures] [--only sweep|breakdown|replay|other]"""
 import argparse, json, os, shutil, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -67,11 +69,26 @@ def replay(savp, out):
     print()
 
 
+def other(savp, out):
+    print("### Other figures\n")
+    print("| configuration | latency (us) | throughput (GOP/s) |")
+    print("|---|---|---|")
+    cases = [("GPT-2-small trace, LT", "gpt2-small-wikitext2-trace.json", []),
+             ("GPT-2-small trace, AT", "gpt2-small-wikitext2-trace.json", ["timing_mode=AT"]),
+             ("BERT-base summarisation, V pruning 30 %", "bert-base-summarise.json", []),
+             ("BERT-base summarisation, no V pruning", "bert-base-summarise.json",
+              ["platform.accelerators.0.pruning.value_ratio=0"])]
+    for i, (name, scn, sets) in enumerate(cases):
+        t, _ = run(savp, scn, os.path.join(out, "other-%d" % i), sets)
+        print("| %s | %.1f | %.1f |" % (name, t["latency_ns"] / 1e3, t["throughput_gops"]))
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--savp", default=os.path.join(ROOT, "build", "bin", "savp"))
     ap.add_argument("--out", default=os.path.join(ROOT, "out", "spatten-figures"))
-    ap.add_argument("--only", choices=["sweep", "breakdown", "replay"])
+    ap.add_argument("--only", choices=["sweep", "breakdown", "replay", "other"])
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)
     if a.only in (None, "sweep"):
@@ -87,6 +104,8 @@ def main():
                   ["workload.data.effects=[]"])
     if a.only in (None, "replay"):
         replay(a.savp, a.out)
+    if a.only in (None, "other"):
+        other(a.savp, a.out)
 
 
 if __name__ == "__main__":

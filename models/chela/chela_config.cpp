@@ -20,6 +20,15 @@ ChelaConfig ChelaConfig::parse(common::JsonNode node) {
   c.feature_map = node.get_choice("feature_map", {"none", "elu1"}, "elu1") == "none" ? FeatureMap::None
                                                                                     : FeatureMap::Elu1;
   c.normalise = node.get_bool("normalise", c.normalise);
+  if (c.normalise && c.feature_map == FeatureMap::None) {
+    // Normalising divides by phi(q) . sum phi(k); without a positive feature map that is q . sum k,
+    // which changes sign and comes arbitrarily close to zero: the weights are no average and the
+    // output is ill-conditioned (no datapath can match the reference). Not a configuration.
+    node.child("feature_map")
+        .fail("feature_map \"none\" cannot be normalised: the denominator q . sum k of unmapped features changes "
+              "sign and comes arbitrarily close to zero, so the normalised output is no weighted average and is "
+              "ill-conditioned; use feature_map \"elu1\" (positive) or set normalise false");
+  }
   if (node.has("vector_unit")) {
     common::JsonNode v = node.object_at("vector_unit");
     c.vector_lanes = static_cast<std::uint32_t>(v.get_int("lanes", c.vector_lanes, 1, 65536));

@@ -4,6 +4,7 @@
 #include <iterator>
 #include <cstdlib>
 #include <sstream>
+#include <unordered_set>
 
 namespace savp::common {
 
@@ -36,7 +37,19 @@ std::string AttentionPattern::check(std::uint64_t seq_len) const {
              " is outside the sequence (seq_len=" + std::to_string(seq_len) + ")";
     }
   }
+  const std::size_t rep = first_repeated_global();
+  if (rep < global_tokens.size()) {
+    return "global token " + std::to_string(global_tokens[rep]) + " appears twice";
+  }
   return "";
+}
+
+std::size_t AttentionPattern::first_repeated_global() const {
+  std::unordered_set<std::uint32_t> seen;
+  for (std::size_t i = 0; i < global_tokens.size(); ++i) {
+    if (!seen.insert(global_tokens[i]).second) return i;
+  }
+  return global_tokens.size();
 }
 
 std::vector<std::uint8_t> AttentionPattern::global_flags(std::uint64_t seq_len) const {

@@ -4,6 +4,7 @@
 // semantics defined here are the ones the double-precision reference applies.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -26,7 +27,11 @@ struct AttentionPattern {
   bool is_dense() const { return window == 0 && window_h == 0; }
   std::string describe() const;
   // Validates against a sequence length; returns an empty string when consistent, else why not.
+  // A global token listed twice is refused (it would be fetched and priced twice by an engine).
   std::string check(std::uint64_t seq_len) const;
+  // Index in global_tokens of the first entry that repeats an earlier one; global_tokens.size()
+  // when every entry is distinct.
+  std::size_t first_repeated_global() const;
 
   // Precomputed global-token flags for a sequence length (fast allowed()).
   std::vector<std::uint8_t> global_flags(std::uint64_t seq_len) const;

@@ -37,6 +37,15 @@ AttentionPattern parse_pattern(JsonNode node) {
         }
         p.global_tokens.push_back(e.value().get<std::uint32_t>());
       }
+      // A repeated token would be fetched and priced again by the engine: refuse it (one rule for
+      // every engine), naming the repeat.
+      const std::size_t rep = p.first_repeated_global();
+      if (rep < n) {
+        const auto first = std::find(p.global_tokens.begin(), p.global_tokens.end(), p.global_tokens[rep]);
+        g.element(rep).fail("global token " + std::to_string(p.global_tokens[rep]) + " appears twice (also at " +
+                            g.pointer() + "/" + std::to_string(first - p.global_tokens.begin()) +
+                            "); list each global token once");
+      }
     }
   }
   if (node.has("window_2d")) {
@@ -116,6 +125,10 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
               std::find(known.begin(), known.end(), x.value().get<std::string>()) == known.end()) {
             x.fail_expected("one of token|head|value|quantisation");
           }
+          if (std::find(w.trace_effects.begin(), w.trace_effects.end(), x.value().get<std::string>()) !=
+              w.trace_effects.end()) {
+            x.fail("effect \"" + x.value().get<std::string>() + "\" appears twice; list each effect once");
+          }
           w.trace_effects.push_back(x.value().get<std::string>());
         }
       }
@@ -162,7 +175,15 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
   }
   const std::string why = w.pattern.check(w.seq_len ? w.seq_len : std::numeric_limits<std::uint64_t>::max());
   if (!why.empty() && w.seq_len) {
-    node.object_at("pattern").fail(why);
+    JsonNode pattern = node.object_at("pattern");
+    // A global token outside the sequence is named at its element (the count form: at the count).
+    const auto& g = w.pattern.global_tokens;
+    const auto out = std::find_if(g.begin(), g.end(), [&](std::uint32_t t) { return t >= w.seq_len; });
+    if (out != g.end() && why.rfind("global token", 0) == 0) {
+      JsonNode list = pattern.child("global_tokens");
+      (list.value().is_array() ? list.element(static_cast<std::size_t>(out - g.begin())) : list).fail(why);
+    }
+    pattern.fail(why);
   }
   node.finish();
   return w;
@@ -181,58 +202,89 @@ QkvData NpyWorkload::head(std::uint64_t index) const {
   return QkvData{npy_matrix(q, lead(q)), npy_matrix(k, lead(k)), npy_matrix(v, lead(v))};
 }
 
+namespace {
+
+// One tensor of an .npy workload: its scenario key, name, file and expected last dimension.
+struct NpyTensor {
+  const char* key;   // "q" | "k" | "v": /workload/data/<key>
+  const char* name;  // "Q" | "K" | "V"
+  const std::string* file;
+  std::uint64_t dim;
+  const char* dim_key;  // "head_dim" | "value_dim"
+};
+
+// Errors name the scenario and the key of the tensor at fault, then the .npy file and the place in
+// it: by tensor, not by file, since one file may serve as several tensors.
+[[noreturn]] void fail_tensor(const std::string& scenario_file, const NpyTensor& t, const std::string& where,
+                              const std::string& message) {
+  throw InputError(scenario_file, std::string("/workload/data/") + t.key,
+                   *t.file + (where.empty() ? "" : " (" + where + ")") + ": " + message);
+}
+
+std::string shape_str(const std::vector<std::size_t>& s) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + ")";
+}
+
+}  // namespace
+
 NpyWorkload load_npy_workload(const WorkloadSpec& spec, const std::string& scenario_file) {
-  (void)scenario_file;
-  NpyWorkload w{read_npy(spec.q_file), read_npy(spec.k_file), read_npy(spec.v_file)};
-  auto shape_str = [](const std::vector<std::size_t>& s) {
-    std::string out = "(";
-    for (std::size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-    return out + ")";
-  };
+  const NpyTensor tensors[3] = {{"q", "Q", &spec.q_file, spec.head_dim, "head_dim"},
+                                {"k", "K", &spec.k_file, spec.head_dim, "head_dim"},
+                                {"v", "V", &spec.v_file, spec.value_dim, "value_dim"}};
+  NpyWorkload w;
+  NpyArray* arrays[3] = {&w.q, &w.k, &w.v};
+  for (int i = 0; i < 3; ++i) {
+    try {
+      *arrays[i] = read_npy(*tensors[i].file);
+    } catch (const InputError& e) {
+      fail_tensor(scenario_file, tensors[i], e.path(), e.message());
+    }
+  }
   const std::uint64_t heads = spec.jobs();
-  struct Want {
-    const NpyArray* a;
-    const std::string* file;
-    std::uint64_t dim;
-    const char* what;
-  };
-  const Want wants[3] = {{&w.q, &spec.q_file, spec.head_dim, "head_dim"},
-                         {&w.k, &spec.k_file, spec.head_dim, "head_dim"},
-                         {&w.v, &spec.v_file, spec.value_dim, "value_dim"}};
-  for (const Want& x : wants) {
-    const auto& s = x.a->shape;
+  for (int i = 0; i < 3; ++i) {
+    const NpyTensor& t = tensors[i];
+    const auto& s = arrays[i]->shape;
+    const std::string name = t.name;
     if (s.size() < 2) {
-      throw InputError(*x.file, "shape",
-                       "expected at least 2 dimensions (seq_len, dim), found " + shape_str(s));
+      fail_tensor(scenario_file, t, "shape",
+                  name + ": expected at least 2 dimensions (seq_len, dim), found " + shape_str(s));
     }
     std::uint64_t lead = 1;
-    for (std::size_t i = 0; i + 2 < s.size(); ++i) lead *= s[i];
+    for (std::size_t j = 0; j + 2 < s.size(); ++j) lead *= s[j];
     if (lead != heads) {
-      throw InputError(*x.file, "shape",
-                       "leading dimensions hold " + std::to_string(lead) +
-                           " heads, the workload has batch x layers x heads = " + std::to_string(heads) +
-                           "; found shape " + shape_str(s));
+      fail_tensor(scenario_file, t, "shape",
+                  name + "'s leading dimensions hold " + std::to_string(lead) +
+                      " heads, the workload has batch x layers x heads = " + std::to_string(heads) +
+                      "; found shape " + shape_str(s));
     }
-    if (s[s.size() - 1] != x.dim) {
-      throw InputError(*x.file, "shape",
-                       std::string("last dimension must equal workload ") + x.what + " = " +
-                           std::to_string(x.dim) + ", found shape " + shape_str(s));
+    if (s[s.size() - 1] != t.dim) {
+      fail_tensor(scenario_file, t, "shape",
+                  name + "'s last dimension must equal workload " + t.dim_key + " = " + std::to_string(t.dim) +
+                      ", found shape " + shape_str(s));
     }
     if (spec.seq_len && s[s.size() - 2] != spec.seq_len) {
-      throw InputError(*x.file, "shape",
-                       "second-to-last dimension must equal workload seq_len = " +
-                           std::to_string(spec.seq_len) + ", found shape " + shape_str(s));
+      fail_tensor(scenario_file, t, "shape",
+                  name + "'s second-to-last dimension must equal workload seq_len = " + std::to_string(spec.seq_len) +
+                      ", found shape " + shape_str(s));
     }
   }
-  if (w.q.shape[w.q.shape.size() - 2] != w.k.shape[w.k.shape.size() - 2] ||
-      w.k.shape[w.k.shape.size() - 2] != w.v.shape[w.v.shape.size() - 2]) {
-    throw InputError(spec.k_file, "shape",
-                     "Q, K and V must have the same sequence length, found Q " + shape_str(w.q.shape) +
-                         ", K " + shape_str(w.k.shape) + ", V " + shape_str(w.v.shape));
+  // Q's sequence length is the workload's (when seq_len is not given): blame the tensor that differs.
+  const auto rows = [](const NpyArray& a) { return a.shape[a.shape.size() - 2]; };
+  for (int i = 1; i < 3; ++i) {
+    if (rows(*arrays[i]) != rows(w.q)) {
+      const std::string name = tensors[i].name;
+      fail_tensor(scenario_file, tensors[i], "shape",
+                  name + " must have Q's sequence length (" + std::to_string(rows(w.q)) + " tokens), found " + name +
+                      " " + shape_str(arrays[i]->shape) + " against Q " + shape_str(w.q.shape));
+    }
   }
-  for (const Want& x : wants) {
-    for (double v : x.a->values) {
-      if (!std::isfinite(v)) throw InputError(*x.file, "data", "contains NaN or infinity");
+  for (int i = 0; i < 3; ++i) {
+    for (double v : arrays[i]->values) {
+      if (!std::isfinite(v)) {
+        fail_tensor(scenario_file, tensors[i], "data", std::string(tensors[i].name) + " contains NaN or infinity");
+      }
     }
   }
   return w;

@@ -61,7 +61,8 @@ struct NpyWorkload {
   NpyArray q, k, v;
   QkvData head(std::uint64_t index) const;
 };
-// Loads and checks the files against the spec (shapes, counts); errors name file and JSON path.
+// Loads and checks the files against the spec (shapes, counts); errors name the scenario file, the
+// key of the tensor at fault (/workload/data/q|k|v), the .npy file and the tensor.
 NpyWorkload load_npy_workload(const WorkloadSpec& spec, const std::string& scenario_file);
 
 }  // namespace savp::common

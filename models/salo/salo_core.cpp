@@ -11,7 +11,7 @@ namespace savp::salo {
 
 using common::EngineStep;
 
-SaloCore::SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy) : cfg_(cfg) {
+SaloCore::SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy) : cfg_(cfg), energy_(energy) {
   // The PE's one MAC: 9-bit operands (5.4 inputs, 2.7 probabilities) into an 18-bit (10.8)
   // accumulator in the fixed datapath; fp32 in the float one. Row-sum additions at accumulator
   // width; the inverse unit as two Newton steps of that MAC (4 multiplies + 2 adds).
@@ -21,18 +21,8 @@ SaloCore::SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy) : c
   pj_recip_ = fixed ? 4 * energy.int_mult_pj(9) + 2 * energy.int_add_pj(18) : energy.pj("fp32_recip");
   pj_operand_reg_ = energy.register_pj(fixed ? 9 : 32);
   pj_acc_reg_ = energy.register_pj(fixed ? 18 : 32);
-  const std::uint64_t vb = cfg.array.head_dim * common::elem_bytes(cfg.bus_format());
-  const std::uint32_t vecs[3] = {cfg.scheduler.q_buffer_vectors, cfg.scheduler.k_buffer_vectors,
-                                 cfg.scheduler.v_buffer_vectors};
-  const char* names[3] = {"q_buffer", "k_buffer", "v_buffer"};
-  for (int i = 0; i < 3; ++i) {
-    memory::SramSpec spec;
-    spec.name = names[i];
-    spec.capacity_bytes = std::max<std::uint64_t>(1, vecs[i]) * vb;  // unbounded (0): priced as one vector
-    spec.word_bytes = 8;
-    spec.clock_mhz = cfg.clock_mhz;
-    buffers_.emplace_back(spec, energy);
-  }
+  // An unbounded buffer (0) gets its size from the first job's schedule (size_unbounded_buffers).
+  for (int i = 0; i < 3; ++i) buffers_.emplace_back(buffer_spec(i, buffer_vectors(i)), energy);
   if (cfg.rtl_backend) backend_ = make_tile_rtl_backend(cfg.array);
 }
 
@@ -40,10 +30,13 @@ SaloCore::~SaloCore() = default;
 
 SaloCore::JobCheck SaloCore::check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
                                        std::uint64_t value_dim, const common::AttentionPattern& p) {
-  if (head_dim != cfg.array.head_dim || value_dim != cfg.array.head_dim) {
+  if (head_dim != cfg.array.head_dim) {
     return {"head_dim", "the SALO array is built for head_dim " + std::to_string(cfg.array.head_dim) +
-                            ", the workload has " + std::to_string(head_dim) +
-                            (value_dim != head_dim ? " (value_dim " + std::to_string(value_dim) + ")" : "")};
+                            ", the workload has " + std::to_string(head_dim)};
+  }
+  if (value_dim != cfg.array.head_dim) {
+    return {"value_dim", "the SALO array's value vectors are head_dim " + std::to_string(cfg.array.head_dim) +
+                             " wide, the workload has value_dim " + std::to_string(value_dim)};
   }
   if (p.window > seq_len) {
     return {"pattern/window", "the sliding window (" + std::to_string(p.window) + ") is wider than the sequence (" +
@@ -54,18 +47,17 @@ SaloCore::JobCheck SaloCore::check_job(const SaloConfig& cfg, std::uint64_t seq_
                                      " is larger than the " + std::to_string(p.grid_h) + "x" +
                                      std::to_string(p.grid_w) + " grid"};
   }
-  if (p.global_tokens.size() > seq_len) {
-    return {"pattern/global_tokens",
-            std::to_string(p.global_tokens.size()) + " global tokens for " + std::to_string(seq_len) + " tokens"};
-  }
   try {
     schedule(p, seq_len, cfg.scheduler);
-  } catch (const std::exception& e) {
-    return {"pattern", e.what()};
+  } catch (const ScheduleError& e) {
+    return {e.key, e.what()};
   }
   return {};
 }
 
+bool SaloCore::is_accelerator_key(const std::string& key) {
+  return key.rfind("array", 0) == 0 || key.rfind("buffers", 0) == 0;
+}
 
 common::AttentionPattern SaloCore::pattern_of(const common::JobDescriptor& d) const {
   common::AttentionPattern p;
@@ -102,8 +94,43 @@ void SaloCore::start(const common::JobDescriptor& job) {
   stage_ = Stage::Globals;
 }
 
+std::uint32_t SaloCore::buffer_vectors(int which) const {
+  const SchedulerConfig& c = cfg_.scheduler;
+  return which == 0 ? c.q_buffer_vectors : which == 1 ? c.k_buffer_vectors : c.v_buffer_vectors;
+}
+
+memory::SramSpec SaloCore::buffer_spec(int which, std::uint64_t vectors) const {
+  static const char* const names[3] = {"q_buffer", "k_buffer", "v_buffer"};
+  memory::SramSpec spec;
+  spec.name = names[which];
+  spec.capacity_bytes =
+      std::max<std::uint64_t>(1, vectors) * cfg_.array.head_dim * common::elem_bytes(cfg_.bus_format());
+  spec.word_bytes = 8;
+  spec.clock_mhz = cfg_.clock_mhz;
+  return spec;
+}
+
+// An unbounded buffer (0 vectors) never evicts, so it must hold every distinct vector the job
+// fetches: that is its capacity, and the SRAM price per access follows from it. The jobs of a run
+// share shape and pattern, so the first job sizes it; a later job needing more is a broken invariant.
+void SaloCore::size_unbounded_buffers() {
+  const std::uint64_t fetched[3] = {schedule_.stats.q_fetched, schedule_.stats.k_fetched, schedule_.stats.v_fetched};
+  for (int i = 0; i < 3; ++i) {
+    if (buffer_vectors(i) != 0) continue;
+    memory::SramModel& b = buffers_[static_cast<std::size_t>(i)];
+    const memory::SramSpec spec = buffer_spec(i, fetched[i]);
+    if (spec.capacity_bytes <= b.spec().capacity_bytes && sized_unbounded_) continue;
+    if (sized_unbounded_) {
+      throw std::logic_error("SALO: the unbounded " + spec.name + " was sized by an earlier job of another shape");
+    }
+    b = memory::SramModel(spec, energy_);
+  }
+  sized_unbounded_ = true;
+}
+
 void SaloCore::plan() {
   schedule_ = schedule(pattern_of(job_), job_.rows, cfg_.scheduler);
+  size_unbounded_buffers();
   runner_ = std::make_unique<TileRunner>(q_, k_, v_, cfg_.array, job_.softmax_scale);
   stage_ = schedule_.tiles.empty() ? Stage::Tail : Stage::Tiles;
 }

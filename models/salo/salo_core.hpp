@@ -30,11 +30,14 @@ class SaloCore : public common::EngineCore {
   SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy);
   ~SaloCore() override;
 
-  // Why the job does not fit this engine (empty when it does) and the workload key at fault
-  // ("head_dim", "pattern/window", "pattern/window_2d", "pattern/global_tokens", "pattern").
+  // Why the job does not fit this engine (empty when it does) and the key at fault: a workload key
+  // ("head_dim", "value_dim", "seq_len", "pattern/window", "pattern/window_2d", "pattern") or an
+  // accelerator key ("array", "array/global_rows", "array/global_cols", "buffers/q_vectors", ...).
   using JobCheck = common::JobCheck;
   static JobCheck check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
                             std::uint64_t value_dim, const common::AttentionPattern& pattern);
+  // Whether a check_job key is the accelerator's (else the workload's).
+  static bool is_accelerator_key(const std::string& key);
 
   void start(const common::JobDescriptor& job) override;
   bool next(common::EngineStep& step) override;
@@ -55,7 +58,13 @@ class SaloCore : public common::EngineCore {
   double pj_mac_ = 0, pj_add_ = 0, pj_recip_ = 0, pj_operand_reg_ = 0, pj_acc_reg_ = 0;
   // The Q, K and V buffers as SRAM macros (memory-system SRAM model: words, banks, energy by
   // capacity, leakage); the vectors the memory plan fetches are written, those a tile uses read.
+  // An unbounded buffer (0 vectors) is sized by the first job: every vector it fetches (never evicted).
   std::vector<memory::SramModel> buffers_;
+  common::EnergyTable energy_;  // prices the unbounded buffers once sized
+  bool sized_unbounded_ = false;
+  std::uint32_t buffer_vectors(int which) const;
+  memory::SramSpec buffer_spec(int which, std::uint64_t vectors) const;
+  void size_unbounded_buffers();
   std::uint64_t busy_cycles_ = 0;  // all jobs: the time leakage is charged over
   void touch_buffer(int which, const std::vector<std::uint32_t>& tokens, std::uint32_t reads);
   common::JobDescriptor job_;

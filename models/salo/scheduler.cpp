@@ -77,7 +77,7 @@ struct BufferPlan {
 
 // Belady (farthest next use) replacement over a static sequence of per-tile needs.
 BufferPlan plan_buffer(const std::vector<std::vector<std::uint32_t>>& needs, std::uint32_t cap,
-                       std::uint64_t seq_len, const char* name) {
+                       std::uint64_t seq_len, const char* name, const char* key) {
   const std::size_t T = needs.size();
   BufferPlan bp;
   bp.fetch.resize(T);
@@ -86,7 +86,7 @@ BufferPlan plan_buffer(const std::vector<std::vector<std::uint32_t>>& needs, std
   std::vector<std::vector<std::uint32_t>> occ(seq_len);
   for (std::size_t t = 0; t < T; ++t) {
     if (cap != 0 && needs[t].size() > cap) {
-      throw std::invalid_argument(std::string(name) + " buffer of " + std::to_string(cap) +
+      throw ScheduleError(key, std::string(name) + " buffer of " + std::to_string(cap) +
                                   " vectors cannot hold the " + std::to_string(needs[t].size()) +
                                   " vectors tile " + std::to_string(t) + " reads");
     }
@@ -151,18 +151,18 @@ std::vector<std::uint32_t> sorted_unique(std::vector<std::uint32_t> v) {
 
 Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const SchedulerConfig& cfg) {
   // ---- validation -------------------------------------------------------------------------------
-  if (cfg.rows == 0 || cfg.cols == 0) throw std::invalid_argument("SALO array rows and cols must be >= 1");
+  if (cfg.rows == 0 || cfg.cols == 0) throw ScheduleError("array", "SALO array rows and cols must be >= 1");
   if (cfg.rows > 4096 || cfg.cols > 4096) {
-    throw std::invalid_argument("SALO array rows and cols must be <= 4096");
+    throw ScheduleError("array", "SALO array rows and cols must be <= 4096");
   }
-  if (seq_len == 0) throw std::invalid_argument("seq_len must be >= 1");
+  if (seq_len == 0) throw ScheduleError("seq_len", "seq_len must be >= 1");
   if (seq_len > std::numeric_limits<std::uint32_t>::max()) {
-    throw std::invalid_argument("seq_len " + std::to_string(seq_len) + " exceeds 2^32-1 tokens");
+    throw ScheduleError("seq_len", "seq_len " + std::to_string(seq_len) + " exceeds 2^32-1 tokens");
   }
   const std::string why = pattern.check(seq_len);
-  if (!why.empty()) throw std::invalid_argument("attention pattern: " + why);
+  if (!why.empty()) throw ScheduleError("pattern", "attention pattern: " + why);
   if (pattern.dilation > 1 && pattern.window_h != 0) {
-    throw std::invalid_argument(
+    throw ScheduleError("pattern",
         "SALO scheduler: a dilated window combined with a 2D window is not supported");
   }
   const auto flags = pattern.global_flags(seq_len);
@@ -171,7 +171,7 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
     if (flags[i]) globals.push_back(static_cast<std::uint32_t>(i));
   }
   if (!globals.empty() && (cfg.global_rows == 0 || cfg.global_cols == 0)) {
-    throw std::invalid_argument(
+    throw ScheduleError(cfg.global_rows == 0 ? "array/global_rows" : "array/global_cols",
         "pattern has " + std::to_string(globals.size()) +
         " global tokens but the array has global_rows=" + std::to_string(cfg.global_rows) +
         " global_cols=" + std::to_string(cfg.global_cols) + " (both must be >= 1)");
@@ -188,7 +188,7 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
   }
   const double slots = static_cast<double>(bands) * static_cast<double>(slices.size()) * cfg.rows * cfg.cols;
   if (slots > static_cast<double>(1ull << 28)) {
-    throw std::invalid_argument("SALO schedule too large: " + std::to_string(bands) + " row bands x " +
+    throw ScheduleError("pattern", "SALO schedule too large: " + std::to_string(bands) + " row bands x " +
                                 std::to_string(slices.size()) +
                                 " slices exceed 2^28 PE slots (pattern too dense for the SALO array)");
   }
@@ -407,9 +407,9 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
   }
 
   // ---- memory plan --------------------------------------------------------------------------------
-  const BufferPlan qp = plan_buffer(q_need, cfg.q_buffer_vectors, seq_len, "Q");
-  const BufferPlan kp = plan_buffer(kv_need, cfg.k_buffer_vectors, seq_len, "K");
-  const BufferPlan vp = plan_buffer(kv_need, cfg.v_buffer_vectors, seq_len, "V");
+  const BufferPlan qp = plan_buffer(q_need, cfg.q_buffer_vectors, seq_len, "Q", "buffers/q_vectors");
+  const BufferPlan kp = plan_buffer(kv_need, cfg.k_buffer_vectors, seq_len, "K", "buffers/k_vectors");
+  const BufferPlan vp = plan_buffer(kv_need, cfg.v_buffer_vectors, seq_len, "V", "buffers/v_vectors");
   s.traffic.resize(T);
   for (std::size_t ti = 0; ti < T; ++ti) {
     TileTraffic& tr = s.traffic[ti];

@@ -32,7 +32,9 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/common/attention_pattern.hpp"
@@ -89,7 +91,15 @@ struct Schedule {
   std::string mapping;  // human-readable summary of the mapping chosen
 };
 
-// Throws std::invalid_argument (message says what is wrong) for impossible configurations.
+// What schedule() throws for an impossible configuration: what() says what is wrong, key names the
+// setting at fault, an accelerator key ("buffers/k_vectors", "array/global_rows", "array") or a
+// workload key ("seq_len", "pattern").
+struct ScheduleError : std::invalid_argument {
+  ScheduleError(std::string key_, const std::string& what) : std::invalid_argument(what), key(std::move(key_)) {}
+  std::string key;
+};
+
+// Throws ScheduleError for impossible configurations.
 Schedule schedule(const common::AttentionPattern& pattern, std::uint64_t seq_len,
                   const SchedulerConfig& config = {});
 

@@ -112,7 +112,8 @@ JobPlan plan_workload(sc::Scenario& s) {
     if (gemm) throw InputError(s.file, "/workload/kind", "the SALO engine runs attention, not GEMMs");
     const auto c = salo::SaloCore::check_job(acc.salo, w.seq_len, w.head_dim, w.value_dim, w.pattern);
     if (!c.why.empty()) {
-      throw InputError(s.file, "/workload/" + c.key, "the SALO engine (" + acc_path + ") cannot run this: " + c.why);
+      const std::string key = (salo::SaloCore::is_accelerator_key(c.key) ? acc_path : "/workload") + "/" + c.key;
+      throw InputError(s.file, key, "the SALO engine (" + acc_path + ") cannot run this: " + c.why);
     }
   } else if (acc.type == "sprint") {
     if (gemm) throw InputError(s.file, "/workload/kind", "the SPRINT engine runs attention, not GEMMs");

@@ -154,7 +154,7 @@ endforeach()
 bad_case("npy from a device" ${BAD}/good-npy.json SET workload.data.q=/dev/zero
   STDERR "good-npy.json" "/workload/data/q" "/dev/zero" "not a regular file")
 bad_case("npy K shorter than Q" ${BAD}/good-npy.json SET workload.data.k=npy/seq16.npy
-  STDERR "good-npy.json" "/workload/data/k" "seq16.npy" "Q, K and V must have the same sequence length, found Q (32, 16), K (16, 16)")
+  STDERR "good-npy.json" "/workload/data/k" "seq16.npy" "K must have Q's sequence length (32 tokens), found K (16, 16)")
 
 # validate refuses the same way (and never writes anything).
 savp_case("validate refuses malformed JSON" EXIT 2 LABEL bad_input STDERR "malformed JSON" ARGS validate ${BAD}/malformed.json)
@@ -208,3 +208,38 @@ bad_case("SALO unknown datapath" ${SALO} SET platform.accelerators.0.datapath=fp
 # ---- RTL co-simulation options (any build)
 bad_case("rtl waves without an RTL backend" ${SCENARIOS}/salo/small.json STDERR "/outputs/rtl_waves" "no accelerator"
   SET outputs.rtl_waves=true)
+
+# ---- issue 19: engine-level bad input. One rule for lists of indices on every engine (a repeat is
+# refused at its element); npy shape messages name the tensor at fault; SALO names the key at fault
+# (workload or accelerator); CHELA refuses normalisation without a positive feature map.
+set(ENGINE_CASES
+  "duplicate global tokens on SALO" "duplicate global tokens on the dense engine"
+  "duplicate trace effects" "npy V shorter than Q" "npy V from Q's file with another value_dim"
+  "SALO value_dim other than head_dim" "SALO K buffer too small" "SALO global tokens without a global row"
+  "CHELA normalisation without a feature map" "global token outside the sequence names its element")
+bad_case("duplicate global tokens on SALO" ${SALO} SET "workload.pattern.global_tokens=[0,0,0,0]"
+  STDERR "small.json" "/workload/pattern/global_tokens/1:" "global token 0 appears twice (also at /workload/pattern/global_tokens/0)")
+bad_case("duplicate global tokens on the dense engine" ${DEF} SET "workload.pattern={\"window\":8,\"global_tokens\":[3,5,3]}"
+  STDERR "default.json" "/workload/pattern/global_tokens/2:" "global token 3 appears twice")
+bad_case("duplicate trace effects" ${SCENARIOS}/spatten/gpt2-small-wikitext2-trace.json
+  SET "workload.data.effects=[\"token\",\"value\",\"token\"]"
+  STDERR "gpt2-small-wikitext2-trace.json" "/workload/data/effects/2:" "effect \"token\" appears twice")
+bad_case("npy V shorter than Q" ${BAD}/good-npy.json SET workload.data.v=npy/seq16.npy
+  STDERR "good-npy.json" "/workload/data/v:" "seq16.npy" "V must have Q's sequence length (32 tokens), found V (16, 16)")
+bad_case("npy V from Q's file with another value_dim" ${BAD}/good-npy.json SET workload.data.v=npy/good_q.npy
+  SET workload.value_dim=8
+  STDERR "good-npy.json" "/workload/data/v:" "good_q.npy" "V's last dimension must equal workload value_dim = 8")
+bad_case("SALO value_dim other than head_dim" ${SALO} SET workload.value_dim=32
+  STDERR "small.json" "/workload/value_dim:" "value_dim 32")
+bad_case("SALO K buffer too small" ${SALO} SET platform.accelerators.0.buffers.k_vectors=8
+  STDERR "small.json" "/platform/accelerators/0/buffers/k_vectors:" "K buffer of 8 vectors")
+bad_case("SALO global tokens without a global row" ${SALO} SET platform.accelerators.0.array.global_rows=0
+  STDERR "small.json" "/platform/accelerators/0/array/global_rows:" "global_rows=0")
+bad_case("CHELA normalisation without a feature map" ${SCENARIOS}/chela/lm-4k.json
+  SET platform.accelerators.0.feature_map=none
+  STDERR "/platform/accelerators/0/feature_map:" "normalise")
+bad_case("global token outside the sequence names its element" ${SALO} SET "workload.pattern.global_tokens=[0,512]"
+  STDERR "small.json" "/workload/pattern/global_tokens/1:" "global token 512 is outside the sequence (seq_len=512)")
+foreach(c ${ENGINE_CASES})
+  set_tests_properties("bad_input: ${c}" PROPERTIES LABELS "bad_input;hardening")
+endforeach()

@@ -11,6 +11,8 @@
 
 #include "models/chela/chela_core.hpp"
 #include "models/chela/chela_timing.hpp"
+#include "models/chela/linear_attention.hpp"
+#include "models/common/input_error.hpp"
 #include "models/common/job_descriptor.hpp"
 #include "models/common/number_format.hpp"
 #include "models/common/random.hpp"
@@ -240,4 +242,43 @@ TEST_CASE("CHELA refuses jobs that do not fit", "[chela]") {
   CHECK(ChelaCore::check_job(c, 131072, 64, 64).key == "buffers/conv_kib");
   c.short_kernel = 8;
   CHECK(ChelaCore::check_job(c, 4, 64, 64).key == "conv/short_kernel");
+}
+
+TEST_CASE("CHELA refuses normalisation without a positive feature map", "[chela][hardening]") {
+  // Why: with feature_map none the denominator is q . sum k, which changes sign across rows on
+  // ordinary data (and so passes near zero); elu + 1 keeps it positive.
+  savp::common::Rng r(3);
+  const std::size_t L = 256, d = 16;
+  const FeatureMap maps[2] = {FeatureMap::None, FeatureMap::Elu1};
+  std::vector<double> z[2] = {std::vector<double>(d, 0.0), std::vector<double>(d, 0.0)};  // sum phi(k)
+  std::size_t negative[2] = {0, 0};
+  for (std::size_t t = 0; t < L; ++t) {
+    std::vector<double> q(d), k(d);
+    for (double& x : q) x = r.normal();
+    for (double& x : k) x = r.normal();
+    for (int f = 0; f < 2; ++f) {
+      double den = 0;
+      for (std::size_t a = 0; a < d; ++a) {
+        z[f][a] += feature(k[a], maps[f]);
+        den += feature(q[a], maps[f]) * z[f][a];
+      }
+      if (den <= 0) ++negative[f];
+    }
+  }
+  CHECK(negative[0] > L / 10);
+  CHECK(negative[1] == 0);
+  auto parse = [](const char* text) {
+    savp::common::Json j = savp::common::Json::parse(text);
+    return ChelaConfig::parse(savp::common::JsonNode(j, "chela.json"));
+  };
+  try {
+    parse(R"({"type": "chela", "feature_map": "none"})");
+    FAIL("feature_map none with normalisation was accepted");
+  } catch (const savp::common::InputError& e) {
+    CHECK(e.path() == "/feature_map");
+    CHECK_THAT(e.message(), Catch::Contains("cannot be normalised"));
+  }
+  CHECK_THROWS_AS(parse(R"({"type": "chela", "feature_map": "none", "normalise": true})"), savp::common::InputError);
+  CHECK_FALSE(parse(R"({"type": "chela", "feature_map": "none", "normalise": false})").normalise);
+  CHECK(parse(R"({"type": "chela", "feature_map": "elu1", "normalise": true})").normalise);
 }

@@ -2,7 +2,8 @@
 // stand-in for the verilated array (the co-simulation tests run the real RTL): the backend's rows
 // are adopted (the output equals the C++ backend's), and any disagreement with the C++ array that
 // runs alongside (cycles, an output bit, a range event, the drain) ends the job with an error. Also:
-// without a registered RTL (a build without Verilator) "rtl" is refused with the reason.
+// without a registered RTL (a build without Verilator) "rtl" is refused with the reason. And the
+// Q/K/V buffers' pricing: an unbounded buffer (0 vectors) is priced at the capacity the job fills.
 #include <catch2/catch.hpp>
 
 #include <cmath>
@@ -66,8 +67,11 @@ salo::SaloConfig config(bool rtl) {
   return c;
 }
 
-// One head (L = 48, window 8, one global token) through SaloCore; returns the output bytes.
-std::vector<float> run_job(const salo::SaloConfig& cfg, test::CoreRun* run = nullptr) {
+using Ledgers = std::vector<std::pair<std::string, common::ActionLedger>>;
+
+// One head (L = 48, window 8, one global token) through SaloCore; returns the output bytes (and,
+// on request, the run and the core's priced actions).
+std::vector<float> run_job(const salo::SaloConfig& cfg, test::CoreRun* run = nullptr, Ledgers* actions = nullptr) {
   const std::uint64_t L = 48, d = 16;
   const common::QkvData qkv = common::generate_qkv(common::SyntheticParams{}, L, d, d, 7);
   memory::BackingStore mem(8 << 20);
@@ -95,6 +99,7 @@ std::vector<float> run_job(const salo::SaloConfig& cfg, test::CoreRun* run = nul
   salo::SaloCore core(cfg, test::test_energy());
   const test::CoreRun r = test::run_core(core, mem, jd);
   if (run) *run = r;
+  if (actions) *actions = core.actions();
   std::vector<float> out(L * d);
   mem.read(jd.addr_out, reinterpret_cast<std::uint8_t*>(out.data()), out.size() * 4);
   return out;
@@ -138,4 +143,56 @@ TEST_CASE("salo backend: a disagreement with the C++ array ends the job") {
     INFO("fault " << static_cast<int>(f));
     CHECK_THROWS_WITH(run_job(config(true)), Catch::Contains("RTL/model disagreement"));
   }
+}
+
+TEST_CASE("salo buffers: an unbounded buffer is priced as the capacity the job fills", "[salo][hardening]") {
+  // Unbounded K (0: never evicts) holds every key the job fetches: all 48 of the sequence. Its
+  // accesses and price per access must equal those of a 48-vector buffer (which evicts nothing
+  // either), not those of a one-vector buffer.
+  salo::SaloConfig unbounded = config(false), exact = config(false);
+  unbounded.scheduler.k_buffer_vectors = 0;
+  exact.scheduler.k_buffer_vectors = 48;
+  auto k_buffer = [](const Ledgers& l) {
+    for (const auto& [name, ledger] : l) {
+      if (name == "k_buffer") return ledger;
+    }
+    FAIL("no k_buffer ledger");
+    return common::ActionLedger{};
+  };
+  Ledgers a, b;
+  test::CoreRun ra, rb;
+  const std::vector<float> out_a = run_job(unbounded, &ra, &a), out_b = run_job(exact, &rb, &b);
+  CHECK(out_a == out_b);
+  CHECK(ra.bytes_read == rb.bytes_read);
+  const common::ActionLedger ka = k_buffer(a), kb = k_buffer(b);
+  REQUIRE(ka.count("read_word") == 1);
+  CHECK(ka.at("read_word").count == kb.at("read_word").count);
+  CHECK(ka.at("write_word").count == kb.at("write_word").count);
+  CHECK(ka.at("read_word").pj_each == Approx(kb.at("read_word").pj_each));
+  CHECK(ka.at("write_word").pj_each == Approx(kb.at("write_word").pj_each));
+  const double one_vector = test::test_energy().sram_pj_per_64b(16 * 2, false);
+  CHECK(ka.at("read_word").pj_each == Approx(test::test_energy().sram_pj_per_64b(48 * 16 * 2, false)));
+  CHECK(ka.at("read_word").pj_each > 1.5 * one_vector);
+}
+
+TEST_CASE("salo: check_job names the key at fault, the workload's or the accelerator's", "[salo][hardening]") {
+  salo::SaloConfig c;  // 32 x 32, head_dim 64, buffers 64 / 1024 / 1024
+  common::AttentionPattern p;
+  p.window = 64;
+  p.global_tokens = {0};
+  CHECK(salo::SaloCore::check_job(c, 512, 64, 64, p).why.empty());
+  CHECK(salo::SaloCore::check_job(c, 512, 32, 64, p).key == "head_dim");
+  const auto v = salo::SaloCore::check_job(c, 512, 64, 32, p);
+  CHECK(v.key == "value_dim");
+  CHECK_THAT(v.why, Catch::Contains("value_dim 32"));
+  salo::SaloConfig small_k = c;
+  small_k.scheduler.k_buffer_vectors = 8;
+  CHECK(salo::SaloCore::check_job(small_k, 512, 64, 64, p).key == "buffers/k_vectors");
+  salo::SaloConfig no_global = c;
+  no_global.scheduler.global_cols = 0;
+  CHECK(salo::SaloCore::check_job(no_global, 512, 64, 64, p).key == "array/global_cols");
+  CHECK(salo::SaloCore::is_accelerator_key("buffers/k_vectors"));
+  CHECK(salo::SaloCore::is_accelerator_key("array/global_cols"));
+  CHECK_FALSE(salo::SaloCore::is_accelerator_key("value_dim"));
+  CHECK_FALSE(salo::SaloCore::is_accelerator_key("pattern"));
 }

@@ -6,6 +6,8 @@
 
 #include "models/common/attention_reference.hpp"
 #include "models/common/energy_table.hpp"
+#include "models/common/input_error.hpp"
+#include "models/common/workload_spec.hpp"
 #include "models/common/workload_generator.hpp"
 
 using namespace savp::common;
@@ -45,6 +47,27 @@ TEST_CASE("pattern: masks follow the documented semantics", "[pattern]") {
   AttentionPattern bad;
   bad.global_tokens = {99};
   CHECK_THAT(bad.check(10), Catch::Contains("outside the sequence"));
+}
+
+TEST_CASE("pattern: a repeated global token is refused, at its element", "[pattern][hardening]") {
+  AttentionPattern p;
+  p.global_tokens = {4, 0, 4};
+  CHECK(p.first_repeated_global() == 2);
+  CHECK_THAT(p.check(10), Catch::Contains("global token 4 appears twice"));
+  p.global_tokens = {4, 0, 7};
+  CHECK(p.first_repeated_global() == 3);
+  CHECK(p.check(10).empty());
+  Json j = Json::parse(R"({"seq_len": 16, "pattern": {"global_tokens": [1, 2, 3, 2]}})");
+  try {
+    WorkloadSpec::parse(JsonNode(j, "w.json", "/workload"));
+    FAIL("a repeated global token was accepted");
+  } catch (const InputError& e) {
+    CHECK(e.file() == "w.json");
+    CHECK(e.path() == "/workload/pattern/global_tokens/3");
+    CHECK_THAT(e.message(), Catch::Contains("global token 2 appears twice (also at /workload/pattern/global_tokens/1)"));
+  }
+  Json count = Json::parse(R"({"seq_len": 16, "pattern": {"global_tokens": 3}})");  // the first 3: distinct
+  CHECK(WorkloadSpec::parse(JsonNode(count, "w.json")).pattern.global_tokens.size() == 3);
 }
 
 TEST_CASE("reference: rows sum to one, fully masked rows are zero", "[reference]") {
