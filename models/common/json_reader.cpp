@@ -219,10 +219,9 @@ std::string JsonNode::as_file_path(const std::string& what) const {
   std::error_code ec;  // a path the OS refuses (a component over 255 bytes) does not exist either
   const fs::file_status st = fs::status(target, ec);
   if (!fs::exists(st)) fail(named + " not found (looked for " + printable(target_str) + ", which does not exist)");
-  if (fs::is_directory(st)) fail(named + " is a directory (" + printable(target_str) + "), expected a file");
-  if (!fs::is_regular_file(st)) {
-    fail(named + " is not a regular file (" + printable(target_str) + "), expected a file, not a device or pipe");
-  }
+  const std::string where = target_str == rel ? "" : " (" + printable(target_str) + ")";
+  if (fs::is_directory(st)) fail(named + " is a directory" + where + ", expected a file");
+  if (!fs::is_regular_file(st)) fail(named + " is not a regular file" + where + ", expected a file, not a device or pipe");
   return target_str;
 }
 
