@@ -10,6 +10,123 @@ namespace savp::common {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// "line L, column C" of a byte offset (0-based) in text.
+std::string line_column(const std::string& text, std::size_t byte) {
+  std::size_t line = 1, col = 1;
+  for (std::size_t i = 0; i < byte && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}
+
+// StructureCheck: a SAX handler that builds no tree; it refuses nesting beyond kMaxJsonDepth and a
+// key repeated in one object, naming the JSON path. A syntax error stops it (parse reports it).
+class StructureCheck : public nlohmann::json_sax<Json> {
+ public:
+  explicit StructureCheck(const std::string& source) : source_(source) {}
+
+  bool null() override { return value(); }
+  bool boolean(bool) override { return value(); }
+  bool number_integer(number_integer_t) override { return value(); }
+  bool number_unsigned(number_unsigned_t) override { return value(); }
+  bool number_float(number_float_t, const string_t&) override { return value(); }
+  bool string(string_t&) override { return value(); }
+  bool binary(binary_t&) override { return value(); }
+  bool start_object(std::size_t) override { return open(true); }
+  bool key(string_t& k) override {
+    Frame& f = frames_.back();
+    f.key = k;
+    if (!f.keys.insert(k).second) {
+      throw InputError(source_, pointer(), "duplicate key \"" + printable(k) + "\" (a key may appear once in an object)");
+    }
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t) override { return open(false); }
+  bool end_array() override { return close(); }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+
+ private:
+  struct Frame {
+    bool object;
+    std::set<std::string> keys;  // objects: the keys seen so far
+    std::string key;             // objects: the key of the current value
+    std::size_t next = 0;        // arrays: the index of the next element
+  };
+
+  // A value starts: in an array it takes the next index.
+  bool value() {
+    if (!frames_.empty() && !frames_.back().object) ++frames_.back().next;
+    return true;
+  }
+  bool open(bool object) {
+    value();
+    if (frames_.size() >= kMaxJsonDepth) {
+      throw InputError(source_, pointer(),
+                       "nested deeper than " + std::to_string(kMaxJsonDepth) +
+                           " arrays and objects (the limit for every JSON document savp reads)");
+    }
+    frames_.push_back(Frame{object, {}, {}, 0});
+    return true;
+  }
+  bool close() {
+    frames_.pop_back();
+    return true;
+  }
+  // The JSON pointer of the current value (cut for the message when very long).
+  std::string pointer() const {
+    std::string p;
+    for (const Frame& f : frames_) {
+      p += "/" + (f.object ? JsonNode::escape(f.key) : std::to_string(f.next - 1));
+    }
+    return p.empty() ? "/" : printable(p, 240);
+  }
+
+  const std::string& source_;
+  std::vector<Frame> frames_;
+};
+
+// Whether text is one JSON value: false on a syntax error (the DOM parser then reports it with
+// its position); InputError for a NUL byte, nesting beyond kMaxJsonDepth or a duplicate key.
+bool well_formed(const std::string& text, const std::string& source) {
+  const std::size_t nul = text.find('\0');
+  if (nul != std::string::npos) {
+    throw InputError(source, line_column(text, nul),
+                     "malformed JSON: a NUL byte (JSON text holds none, and nothing may follow the value)");
+  }
+  StructureCheck check(source);
+  return Json::sax_parse(text, &check);
+}
+
+}  // namespace
+
+Json parse_json_text(const std::string& text, const std::string& source) {
+  // A syntax error stops well_formed; the DOM parser then throws it with its position.
+  well_formed(text, source);
+  try {
+    return Json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    std::string what = e.what();
+    const auto pos = what.find("parse error");
+    if (pos != std::string::npos) what = what.substr(pos);
+    // nlohmann reports the 1-based offset of the last byte it read.
+    throw InputError(source, line_column(text, e.byte > 0 ? e.byte - 1 : 0), "malformed JSON: " + what);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number beyond double range (e.g. 1e999): nlohmann reports no position for it.
+    std::string what = e.what();
+    const auto pos = what.find("] ");
+    if (pos != std::string::npos) what = what.substr(pos + 2);
+    throw InputError(source, "", "malformed JSON: " + what);
+  }
+}
+
 Json load_json_file(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw InputError(path, "", "file not found");
@@ -20,32 +137,7 @@ Json load_json_file(const std::string& path) {
   if (!in) throw InputError(path, "", "cannot open file for reading");
   std::stringstream ss;
   ss << in.rdbuf();
-  try {
-    return Json::parse(ss.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    // nlohmann reports the byte offset; turn it into line:column.
-    const std::string text = ss.str();
-    std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        col = 1;
-      } else {
-        ++col;
-      }
-    }
-    std::string what = e.what();
-    const auto pos = what.find("parse error");
-    if (pos != std::string::npos) what = what.substr(pos);
-    throw InputError(path, "line " + std::to_string(line) + ", column " + std::to_string(col),
-                     "malformed JSON: " + what);
-  } catch (const nlohmann::json::out_of_range& e) {
-    // A number beyond double range (e.g. 1e999): nlohmann reports no position for it.
-    std::string what = e.what();
-    const auto pos = what.find("] ");
-    if (pos != std::string::npos) what = what.substr(pos + 2);
-    throw InputError(path, "", "malformed JSON: " + what);
-  }
+  return parse_json_text(ss.str(), path);
 }
 
 std::string describe_json(const Json& value) {
@@ -116,23 +208,38 @@ Json& JsonNode::required(const std::string& key) {
 
 JsonNode JsonNode::child(const std::string& key) { return make_child(required(key), key); }
 
+std::string JsonNode::as_file_path(const std::string& what) const {
+  if (!node_->is_string()) fail_expected("a file path (a string)");
+  const std::string rel = node_->get<std::string>();
+  if (rel.empty()) fail("expected a file path, found an empty string");
+  fs::path target = fs::path(rel);
+  if (target.is_relative()) target = fs::path(file_).parent_path() / target;
+  const std::string target_str = target.lexically_normal().string();
+  const std::string named = what + " \"" + printable(rel) + "\"";
+  std::error_code ec;  // a path the OS refuses (a component over 255 bytes) does not exist either
+  const fs::file_status st = fs::status(target, ec);
+  if (!fs::exists(st)) fail(named + " not found (looked for " + printable(target_str) + ", which does not exist)");
+  const std::string where = target_str == rel ? "" : " (" + printable(target_str) + ")";
+  if (fs::is_directory(st)) fail(named + " is a directory" + where + ", expected a file");
+  if (!fs::is_regular_file(st)) fail(named + " is not a regular file" + where + ", expected a file, not a device or pipe");
+  return target_str;
+}
+
+std::string JsonNode::get_file_path(const std::string& key, const std::string& what) {
+  return child(key).as_file_path(what);
+}
+
 JsonNode JsonNode::as_object() {
   if (node_->is_string()) {
-    // An include: a path relative to the including file.
-    const std::string rel = node_->get<std::string>();
-    fs::path target = fs::path(rel);
-    if (target.is_relative()) target = fs::path(file_).parent_path() / target;
-    const std::string target_str = target.lexically_normal().string();
-    std::error_code ec;
-    if (!fs::exists(target, ec)) {
-      fail("include file \"" + rel + "\" not found (looked for " + target_str + ")");
-    }
-    Json loaded = load_json_file(target_str);
+    // An include: a path relative to the including file, checked here so that a missing file, a
+    // directory or a FIFO is reported at the including file's JSON path.
+    const std::string target = as_file_path("include file");
+    Json loaded = load_json_file(target);
     if (!loaded.is_object()) {
-      throw InputError(target_str, "/", "expected an object, found " + describe_json(loaded));
+      throw InputError(target, "/", "expected an object, found " + describe_json(loaded));
     }
     *node_ = std::move(loaded);
-    return JsonNode(*node_, target_str, "");
+    return JsonNode(*node_, target, "");
   }
   require_object();
   return *this;
@@ -265,11 +372,20 @@ void JsonNode::finish() const {
   }
 }
 
+std::vector<std::string> split_dotted(const std::string& dotted) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t dot = dotted.find('.', start);
+    parts.push_back(dotted.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+    if (dot == std::string::npos) return parts;
+    start = dot + 1;
+  }
+}
+
 std::string dotted_to_pointer(const std::string& dotted) {
   std::string out;
-  std::string part;
-  std::istringstream is(dotted);
-  while (std::getline(is, part, '.')) out += "/" + JsonNode::escape(part);
+  for (const std::string& part : split_dotted(dotted)) out += "/" + JsonNode::escape(part);
   return out;
 }
 
@@ -287,20 +403,19 @@ void apply_set_override(Json& root, const std::string& assignment) {
   }
   const std::string path = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
-  Json value;
-  try {
-    value = Json::parse(text);
-  } catch (const nlohmann::json::exception&) {
-    value = text;  // a bare word (or a number beyond double range, 1e999) is a string
-  }
-  std::vector<std::string> parts;
-  {
-    std::string part;
-    std::istringstream is(path);
-    while (std::getline(is, part, '.')) {
-      if (part.empty()) throw InputError("--set", path, "empty component in dotted path");
-      parts.push_back(part);
+  const std::vector<std::string> parts = split_dotted(path);
+  for (const std::string& part : parts) {
+    if (part.empty()) {
+      throw InputError("--set", path, "expected a dotted path (a.b.0.c), found an empty component in \"" + printable(path) + "\"");
     }
+  }
+  Json value = text;  // a bare word (or a number beyond double range, 1e999) is a string
+  try {
+    // The same checks as a file (NUL, depth, duplicate keys) before the value's tree is built.
+    if (well_formed(text, "--set")) value = Json::parse(text);
+  } catch (const InputError& e) {
+    throw InputError("--set", path, "value at " + e.path() + ": " + e.message());
+  } catch (const nlohmann::json::exception&) {
   }
   Json* cur = &root;
   std::string walked;

@@ -21,7 +21,17 @@ namespace savp::common {
 
 using Json = nlohmann::ordered_json;
 
-// Reads and parses one JSON file; errors name the file (and line/column for syntax errors).
+// The deepest nesting of arrays and objects accepted in any JSON document savp reads (scenario,
+// include, sweep, preset, energy table, --set value). Shipped files nest fewer than 10 levels; the
+// limit keeps nlohmann's recursive copy, compare and dump far from the end of the stack.
+constexpr std::size_t kMaxJsonDepth = 64;
+
+// Parses JSON text named `source` in messages. Before any tree is built, one SAX pass refuses NUL
+// bytes (nlohmann would take the first as the end of the input), nesting beyond kMaxJsonDepth and a
+// key repeated in one object (InputError naming the JSON path); syntax errors name line and column.
+Json parse_json_text(const std::string& text, const std::string& source);
+
+// Reads and parses one JSON file with parse_json_text; errors name the file.
 Json load_json_file(const std::string& path);
 
 // A short human rendering of a JSON value for "found ..." in messages.
@@ -47,6 +57,11 @@ class JsonNode {
   JsonNode element(std::size_t index);
   std::size_t array_size() const;  // fails unless the node is an array
   JsonNode as_object();            // resolve this node as an object (include if a string)
+  // The file named by this string node, resolved against file(): refused at this node's path when
+  // empty, missing, a directory or not a regular file (a FIFO or device). `what` names it in
+  // messages ("include file", ".npy file"). get_file_path reads the string at `key` the same way.
+  std::string as_file_path(const std::string& what) const;
+  std::string get_file_path(const std::string& key, const std::string& what);
 
   std::string get_string(const std::string& key);
   std::string get_string(const std::string& key, const std::string& fallback);
@@ -86,6 +101,9 @@ class JsonNode {
 // schema decides whether they are allowed when the tree is parsed again); array indices must exist.
 // Throws InputError naming "--set".
 void apply_set_override(Json& root, const std::string& assignment);
+
+// Splits "a.b.0.c" into its components; an empty component (".a", "a..b", "a.") stays empty.
+std::vector<std::string> split_dotted(const std::string& dotted);
 
 // Splits "a.b.0.c" into a JSON pointer "/a/b/0/c".
 std::string dotted_to_pointer(const std::string& dotted);

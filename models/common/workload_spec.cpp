@@ -60,12 +60,6 @@ AttentionPattern parse_pattern(JsonNode node) {
   return p;
 }
 
-std::string resolve_path(const JsonNode& base, const std::string& rel) {
-  fs::path p(rel);
-  if (p.is_relative()) p = fs::path(base.file()).parent_path() / p;
-  return p.lexically_normal().string();
-}
-
 }  // namespace
 
 WorkloadSpec WorkloadSpec::parse(JsonNode node) {
@@ -113,7 +107,7 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
   if (has_data) {
     w.source = data.get_choice("source", {"synthetic", "npy", "trace"}, "synthetic");
     if (w.source == "trace") {
-      w.trace_file = resolve_path(data, data.get_string("trace"));
+      w.trace_file = data.get_file_path("trace", "trace file");
       data.value()["trace"] = fs::absolute(w.trace_file).lexically_normal().string();
       if (data.has("effects")) {
         JsonNode e = data.child("effects");
@@ -142,9 +136,9 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
     } else {
       // Paths resolve against the file that names them, and are written back absolute so the
       // resolved scenario (resolved.json, --set re-parse) no longer depends on where they came from.
-      w.q_file = resolve_path(data, data.get_string("q"));
-      w.k_file = resolve_path(data, data.get_string("k"));
-      w.v_file = resolve_path(data, data.get_string("v"));
+      w.q_file = data.get_file_path("q", ".npy file");
+      w.k_file = data.get_file_path("k", ".npy file");
+      w.v_file = data.get_file_path("v", ".npy file");
       data.value()["q"] = fs::absolute(w.q_file).lexically_normal().string();
       data.value()["k"] = fs::absolute(w.k_file).lexically_normal().string();
       data.value()["v"] = fs::absolute(w.v_file).lexically_normal().string();

@@ -71,6 +71,10 @@ MemorySpec MemorySpec::parse(common::JsonNode node, const std::string& presets_d
   MemorySpec m;
   m.preset = node.get_string("preset", m.preset);
   const std::vector<std::string> names = preset_names(presets_dir);
+  if (names.empty()) {
+    // A data directory without presets ($SAVP_DATA_DIR naming the wrong tree) is not the scenario's fault.
+    throw common::InputError(presets_dir, "", "no memory presets (*.json) here; expected the memory/presets of the scenarios/ tree");
+  }
   if (std::find(names.begin(), names.end(), m.preset) == names.end()) {
     std::string list;
     for (const auto& n : names) list += (list.empty() ? "" : "|") + n;

@@ -6,7 +6,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 
 #include "testbenches/fuzz/fuzz_support.hpp"
 #include "testbenches/fuzz/plan_budget.hpp"
@@ -33,7 +32,12 @@ bool small_numbers(const savp::common::Json& j) {
 // when the sweep is too broken to get that far: load_sweep refuses it before planning).
 bool cheap_sweep(const std::string& path) {
   using namespace savp;
-  common::Json sweep = common::Json::parse(std::ifstream(path), nullptr, false);
+  common::Json sweep;
+  try {
+    sweep = common::load_json_file(path);  // refused as load_sweep refuses it (depth, NUL, duplicates)
+  } catch (const common::InputError&) {
+    return true;
+  }
   if (!sweep.is_object() || !sweep.contains("base") || !sweep["base"].is_string()) return true;
   for (const char* key : {"grid", "zip", "points"}) {
     if (sweep.contains(key) && !small_numbers(sweep[key])) return false;

@@ -66,9 +66,16 @@ int usage_error(const std::string& msg) {
   return kBadInput;
 }
 
+// The shipped scenarios/ tree; $SAVP_DATA_DIR overrides it and must name a directory (an
+// InputError, exit 2, says so rather than letting every preset look unknown).
 std::string data_dir() {
-  if (const char* env = std::getenv("SAVP_DATA_DIR")) return env;
-  return SAVP_DATA_DIR;
+  const char* env = std::getenv("SAVP_DATA_DIR");
+  if (env == nullptr) return SAVP_DATA_DIR;
+  std::error_code ec;
+  if (!std::filesystem::is_directory(env, ec)) {
+    throw common::InputError("SAVP_DATA_DIR=" + common::printable(env), "", "no such directory");
+  }
+  return env;
 }
 
 bool looks_like_sweep(const std::string& path) {

@@ -139,12 +139,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
   s.file = path;
   top.get_string("description", "");
   top.get_string("$schema", "");
-  const std::string base_rel = top.get_string("base");
-  fs::path base(base_rel);
-  if (base.is_relative()) base = fs::path(path).parent_path() / base;
-  s.base = fs::absolute(base).lexically_normal().string();
-  std::error_code ec;  // a path the OS refuses (a component over 255 bytes) does not exist either
-  if (!fs::exists(s.base, ec)) top.child("base").fail("the base scenario \"" + base_rel + "\" does not exist");
+  // Empty, missing, a directory or a FIFO: refused at /base of the sweep file.
+  s.base = fs::absolute(top.get_file_path("base", "the base scenario")).lexically_normal().string();
   const bool seeds = top.get_bool("seed", false);
   const std::string pattern = top.get_string("id", "p{index}");
   std::vector<Axis> grid, zip;

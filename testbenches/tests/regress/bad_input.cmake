@@ -66,7 +66,7 @@ bad_case("no accelerators" ${BAD}/no-accelerators.json
 bad_case("missing workload" ${BAD}/missing-workload.json
   STDERR "bad/missing-workload.json: /:" "missing required key \"workload\"")
 bad_case("include naming a device" ${BAD}/include-device.json
-  STDERR "/dev/zero" "not a regular file, expected a JSON file")
+  STDERR "include-device.json: /platform/accelerators/0" "include file \"/dev/zero\" is not a regular file")
 # Found by fuzz_scenario: a number beyond double range escaped the reader as a nlohmann exception.
 bad_case("number beyond double range" ${BAD}/number-overflow.json
   STDERR "bad/number-overflow.json" "malformed JSON: number overflow parsing '2147481e308'")
@@ -143,7 +143,7 @@ foreach(c
     "two_heads|leading dimensions hold 2 heads"
     "nan|contains NaN or infinity"
     "not_npy|bad magic"
-    "missing|cannot open .npy file")
+    "missing|not found")
   string(REPLACE "|" ";" c "${c}")
   list(GET c 0 f)
   list(GET c 1 msg)
@@ -242,4 +242,19 @@ bad_case("global token outside the sequence names its element" ${SALO} SET "work
   STDERR "small.json" "/workload/pattern/global_tokens/1:" "global token 512 is outside the sequence (seq_len=512)")
 foreach(c ${ENGINE_CASES})
   set_tests_properties("bad_input: ${c}" PROPERTIES LABELS "bad_input;hardening")
+endforeach()
+
+# ---- issue 19: every JSON document savp reads (scenario, include, sweep, preset, energy table,
+# --set value) nested 1e5 deep, with a duplicate key or a NUL then garbage; --set paths with an
+# empty component; keys naming a file given "", a directory, a FIFO or a missing file; a
+# SAVP_DATA_DIR naming nothing. check_json_input.py writes each case's files at test time.
+set(CHECK_JSON ${REGRESS_DIR}/check_json_input.py)
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CHECK_JSON})
+execute_process(COMMAND ${Python3_EXECUTABLE} ${CHECK_JSON} - ${SCENARIOS} ${BAD} - list
+  OUTPUT_VARIABLE JSON_CASES OUTPUT_STRIP_TRAILING_WHITESPACE COMMAND_ERROR_IS_FATAL ANY)
+foreach(c ${JSON_CASES})
+  string(REGEX REPLACE "[^A-Za-z0-9]+" "-" slug "${c}")
+  add_test(NAME "bad_input: json ${c}"
+    COMMAND ${Python3_EXECUTABLE} ${CHECK_JSON} ${SAVP_BIN} ${SCENARIOS} ${BAD} ${REGRESS_OUT}/json-${slug} ${c})
+  set_tests_properties("bad_input: json ${c}" PROPERTIES LABELS "bad_input;hardening")
 endforeach()

@@ -289,7 +289,7 @@ if "orphans" in parts:
     d = fresh(tag + "-sweep")
     p = subprocess.Popen([savp, "sweep", sweep_file, "-o", d, "-j", "2"], stdout=subprocess.DEVNULL,
                          stderr=subprocess.DEVNULL)
-    started = wait_for(os.path.join(d, "points", ".p0.tmp", "baseline", "scenario.json"))
+    started = wait_for(os.path.join(d, ".tmp", "p0", "baseline", "scenario.json"))
     p.send_signal(signal.SIGKILL)
     p.wait()
     left = wait_gone(d)

@@ -1,4 +1,5 @@
 // JsonNode: typed access with file + JSON pointer in every error; includes; --set overrides.
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <catch2/catch.hpp>
@@ -127,4 +128,94 @@ TEST_CASE("json reader: numbers beyond double range are bad input", "[json]") {
   Json j = Json::parse(R"({"w": {"seq_len": 4}})");
   apply_set_override(j, "w.seq_len=1e999");  // not valid JSON: taken as a string, refused by the schema
   CHECK(j["w"]["seq_len"] == "1e999");
+}
+
+// Issue 19: a value nested 1e5 deep crashed savp (nlohmann copies and compares recursively).
+// Every document is refused beyond kMaxJsonDepth before its tree is built.
+TEST_CASE("json reader: nesting beyond the depth limit is refused with its JSON path", "[json][hardening]") {
+  const auto nested = [](std::size_t depth) { return std::string(depth, '[') + std::string(depth, ']'); };
+  CHECK(parse_json_text(nested(kMaxJsonDepth), "a.json").is_array());  // the limit itself is fine
+  const std::string m = message_of([&] { parse_json_text(nested(kMaxJsonDepth + 1), "a.json"); });
+  CHECK_THAT(m, Catch::Contains("a.json: /0/0/0/"));
+  CHECK_THAT(m, Catch::Contains("nested deeper than " + std::to_string(kMaxJsonDepth) + " arrays and objects"));
+  // 1e5 deep inside a key and an array element, as in a sweep's grid: refused, no crash.
+  const std::string deep = R"({"grid": {"workload.seq_len": [1, )" + nested(100000) + "]}}";
+  CHECK_THAT(message_of([&] { parse_json_text(deep, "s.json"); }),
+             Catch::StartsWith("s.json: /grid/workload.seq_len/1/0/0/") && Catch::Contains("nested deeper"));
+  std::string objects;
+  for (int i = 0; i < 100000; ++i) objects += R"({"a":)";
+  objects += "1" + std::string(100000, '}');
+  CHECK_THAT(message_of([&] { parse_json_text(objects, "o.json"); }), Catch::StartsWith("o.json: /a/a/a/"));
+  // --set values go through the same check.
+  Json j = Json::parse(R"({"w": {"seq_len": 4}})");
+  CHECK_THAT(message_of([&] { apply_set_override(j, "w.seq_len=" + nested(100000)); }),
+             Catch::Contains("nested deeper than"));
+  CHECK(j["w"]["seq_len"] == 4);
+}
+
+TEST_CASE("json reader: a key twice in one object is refused, naming the key and its path", "[json][hardening]") {
+  CHECK_THAT(message_of([&] { parse_json_text(R"({"a": 1, "b": [{"x": 1, "y": 2, "x": 3}]})", "d.json"); }),
+             Catch::Contains("d.json: /b/0/x: duplicate key \"x\""));
+  CHECK_THAT(message_of([&] { parse_json_text(R"({"id": "a", "id": "b"})", "d.json"); }),
+             Catch::Contains("d.json: /id: duplicate key \"id\""));
+  // The same key in different objects is fine.
+  CHECK(parse_json_text(R"({"a": {"x": 1}, "b": {"x": 1}, "c": [{"x": 1}, {"x": 2}]})", "d.json").size() == 3);
+  Json j = Json::parse(R"({"w": {"seq_len": 4}})");
+  CHECK_THAT(message_of([&] { apply_set_override(j, R"(w.pattern={"window": 1, "window": 2})"); }),
+             Catch::Contains("duplicate key \"window\""));
+  CHECK(!j["w"].contains("pattern"));
+}
+
+TEST_CASE("json reader: a NUL byte and bytes after the value are refused", "[json][hardening]") {
+  const std::string nul("{\"a\": 1}\0garbage", 16);
+  CHECK_THAT(message_of([&] { parse_json_text(nul, "n.json"); }),
+             Catch::Contains("n.json: line 1, column 9: malformed JSON: a NUL byte"));
+  CHECK_THAT(message_of([&] { parse_json_text(std::string("{\"a\": \0 1}", 10), "n.json"); }),
+             Catch::Contains("a NUL byte"));
+  CHECK_THAT(message_of([&] { parse_json_text("{\"a\": 1}\n garbage", "n.json"); }),
+             Catch::Contains("n.json: line 2, column 2: malformed JSON"));
+  CHECK_THAT(message_of([&] { parse_json_text("{\"a\": 1} {}", "n.json"); }), Catch::Contains("malformed JSON"));
+  CHECK(parse_json_text("{\"a\": 1}\n\n", "n.json")["a"] == 1);  // trailing whitespace is fine
+}
+
+TEST_CASE("json reader: --set refuses an empty component in the dotted path", "[json][hardening]") {
+  Json j = Json::parse(R"({"workload": {"seq_len": 4}})");
+  for (const char* a : {"workload.seq_len.=128", "workload..seq_len=128", ".workload.seq_len=128", ".=1"}) {
+    CAPTURE(a);
+    CHECK_THAT(message_of([&] { apply_set_override(j, a); }), Catch::Contains("found an empty component"));
+  }
+  CHECK(j == Json::parse(R"({"workload": {"seq_len": 4}})"));  // nothing applied
+  CHECK(split_dotted("a..b.") == std::vector<std::string>{"a", "", "b", ""});
+  CHECK(dotted_to_pointer("a.b.0") == "/a/b/0");
+  CHECK(dotted_to_pointer("a.b.") == "/a/b/");  // names no value of a scenario
+}
+
+// Issue 19: an empty path, a directory or a FIFO named by a key is refused at that key (the
+// including file's JSON path, not only the target), never an uncaught exception.
+TEST_CASE("json reader: a key naming a file refuses empty, missing, directory and FIFO", "[json][hardening]") {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("savp_json_paths_" + std::to_string(::getpid()));
+  fs::create_directories(dir / "a_dir");
+  std::ofstream(dir / "ok.json") << R"({"rows": 1})";
+  REQUIRE(::mkfifo((dir / "fifo.json").c_str(), 0600) == 0);
+  const std::string main = (dir / "main.json").string();
+  const std::vector<std::pair<std::string, std::string>> cases{
+      {R"("")", "main.json: /acc: expected a file path, found an empty string"},
+      {R"("missing.json")", "main.json: /acc: include file \"missing.json\" not found"},
+      {R"("a_dir")", "main.json: /acc: include file \"a_dir\" is a directory"},
+      {R"("fifo.json")", "main.json: /acc: include file \"fifo.json\" is not a regular file"},
+      {R"("/dev/null")", "main.json: /acc: include file \"/dev/null\" is not a regular file"}};
+  for (const auto& [value, expected] : cases) {
+    CAPTURE(value);
+    Json j = Json::parse(R"({"acc": )" + value + "}");
+    JsonNode root(j, main);
+    CHECK_THAT(message_of([&] { root.object_at("acc"); }), Catch::Contains(expected));
+    CHECK_THAT(message_of([&] { root.get_file_path("acc", "include file"); }), Catch::Contains(expected));
+  }
+  Json j = Json::parse(R"({"acc": "ok.json", "n": 5})");
+  JsonNode root(j, main);
+  CHECK(root.get_file_path("acc", "x") == (dir / "ok.json").lexically_normal().string());
+  CHECK_THAT(message_of([&] { root.get_file_path("n", "x"); }), Catch::Contains("/n: expected a file path (a string), found 5"));
+  CHECK(root.object_at("acc").value()["rows"] == 1);
+  fs::remove_all(dir);
 }
