@@ -357,6 +357,12 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (!vm.count("sweep")) return usage_error("sweep: missing SWEEP.json");
   const std::string backend = vm["backend"].as<std::string>();
   if (backend != "local" && backend != "slurm") return usage_error("sweep: --backend is local or slurm");
+  if (backend == "local") {
+    for (const char* opt : {"time", "mem", "partition"}) {
+      if (vm.count(opt))
+        return usage_error(std::string("sweep: --") + opt + " applies to --backend slurm only (a local sweep would ignore it)");
+    }
+  }
   const std::string file = vm["sweep"].as<std::string>();
   SweepSpec spec;
   SweepOptions o;

@@ -42,7 +42,6 @@ bool printable_text(const std::string& s) {
   return true;
 }
 
-bool finished(const fs::path& dir) { return fs::exists(dir / "point.json"); }
 
 }  // namespace
 
@@ -135,14 +134,18 @@ int submit_slurm(const SweepSpec& spec, const SweepOptions& o, const SlurmOption
 int collect_sweep(const SweepSpec& spec, const std::string& outdir) {
   merge_results(spec, outdir);
   std::size_t done = 0, failed = 0, pending = 0;
+  // The resume rule's view of each point (sweep_runner.hpp): a result of another sweep definition
+  // (stale) has still to run; one that ended without a complete result (exit 2, killed) failed and
+  // is run again by --resume.
   for (const SweepPoint& p : spec.points) {
-    const fs::path dir = fs::path(outdir) / "points" / p.id;
-    if (!finished(dir)) {
+    const PointState st = point_state(p, outdir);
+    if (st == PointState::done) {
+      ++done;
+    } else if (st == PointState::failed || st == PointState::incomplete) {
+      ++failed;
+    } else {
       ++pending;
-      continue;
     }
-    const Json pj = common::load_json_file((dir / "point.json").string());
-    (pj.value("exit_code", -1) == 0 ? done : failed) += 1;
   }
   std::string state;
   try {

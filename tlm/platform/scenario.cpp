@@ -165,7 +165,7 @@ Scenario load_scenario(const std::string& path, const std::vector<std::string>& 
       } catch (const common::InputError& e) {
         // Name the scenario and the JSON path the --set aimed at, not just "--set".
         throw common::InputError(path, common::dotted_to_pointer(e.path()),
-                                 "--set " + a + ": " + e.message());
+                                 "--set " + common::printable(a) + ": " + e.message());
       }
     }
     // Pass 2: the overridden tree; errors now come from a --set value.

@@ -165,6 +165,15 @@ elif part == "failed":
     pj = json.load(open(p))
     pj.update(exit_code=2, status="failed")
     json.dump(pj, open(p, "w"))
+    # --collect counts by the same rule: the exit-2 point failed; one of another sweep definition
+    # (its fingerprint differs) has still to run.
+    p0 = os.path.join(d, "points", "p0", "point.json")
+    pj0 = json.load(open(p0))
+    json.dump(dict(pj0, fingerprint="0"), open(p0, "w"))
+    r = run("sweep", "--collect", d)
+    check(r.returncode == 3 and "0 done, 1 failed, 1 not finished" in r.stdout,
+          "--collect: the exit-2 point failed, the stale one is not finished (exit %d: %s)" % (r.returncode, r.stdout.strip()))
+    json.dump(pj0, open(p0, "w"))
     os.makedirs(path("nobin"))
     r = run("sweep", s, "-o", d, "--resume", "--backend", "slurm", env=dict(env, PATH=path("nobin")))
     check("every point is complete" not in r.stderr and "p1: its result is incomplete; running it again" in r.stderr

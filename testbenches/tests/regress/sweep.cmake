@@ -44,6 +44,11 @@ endforeach()
 savp_case("sweep -j -1 as two words refused" EXIT 2 LABEL bad_input STDERR "found \"-1\""
   ABSENT ${REGRESS_OUT}/sweep-j-bad ARGS sweep ${SWD} -o ${REGRESS_OUT}/sweep-j-bad -j -1)
 set_tests_properties("bad_input: sweep -j -1 as two words refused" PROPERTIES LABELS "bad_input;hardening")
+# Slurm options on a local sweep would be ignored silently: refused.
+savp_case("sweep --partition without the slurm backend refused" EXIT 2 LABEL bad_input
+  STDERR "--partition applies to --backend slurm only"
+  ABSENT ${REGRESS_OUT}/sweep-local-partition ARGS sweep ${SWD} -o ${REGRESS_OUT}/sweep-local-partition --partition debug)
+set_tests_properties("bad_input: sweep --partition without the slurm backend refused" PROPERTIES LABELS "bad_input;hardening")
 # Lost data, stale results, concurrent writers, resume rules and RFC 4180 CSV, on real sweeps.
 foreach(part force ids stale failed lock csv)
   add_test(NAME "regress: sweep hardening ${part}"
