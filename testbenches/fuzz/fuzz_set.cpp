@@ -19,7 +19,10 @@ namespace {
 std::vector<std::string> shipped_scenarios() {
   namespace fs = std::filesystem;
   std::vector<std::string> out{savp::fuzz::data_dir() + "/default.json"};
-  for (const char* dir : {"dense", "salo", "spatten", "sprint", "chela", "memory"}) {
+  std::vector<std::string> dirs = savp::sc::engine_types();  // scenarios/<type>/ where it exists
+  dirs.push_back("memory");
+  for (const std::string& dir : dirs) {
+    if (!fs::is_directory(fs::path(savp::fuzz::data_dir()) / dir)) continue;
     for (const auto& e : fs::directory_iterator(fs::path(savp::fuzz::data_dir()) / dir)) {
       if (e.path().extension() == ".json") out.push_back(e.path().string());
     }

@@ -49,13 +49,16 @@ class HostDriver : public sc_core::sc_module {
   const std::string& error() const { return error_; }
   const sc::InitiatorPort& port() const { return port_; }
 
- private:
-  void run();
-  void run_job(const JobSlot& slot);
-  void run_traffic_job(const JobSlot& slot);
+  // The host flows of the engine types (EngineFlow::run_job): one job each.
+  void run_compute_job(const JobSlot& slot);  // attention or GEMM, on the shared plan
+  void run_traffic_job(const JobSlot& slot);  // traffic_host.cpp
   void run_spatten_job(const JobSlot& slot);  // spatten_host.cpp
   void run_sprint_job(const JobSlot& slot);   // sprint_host.cpp
   void run_chela_job(const JobSlot& slot);    // chela_host.cpp
+
+ private:
+  void run();
+  void run_job(const JobSlot& slot);  // by the flow of the workload's accelerator type
   // Q, K, V of one head: from the .npy files when the workload names them, else generated with seed.
   common::QkvData head_qkv(std::uint64_t index, std::uint64_t seed) const;
   // Writes the descriptor, rings the doorbell, waits for the IRQ, acknowledges it; returns STATUS.

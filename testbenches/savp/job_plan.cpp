@@ -1,19 +1,16 @@
 #include "testbenches/savp/job_plan.hpp"
 
-#include "models/chela/chela_core.hpp"
 #include "models/common/random.hpp"
-#include "models/dense/dense_core.hpp"
-#include "models/salo/salo_core.hpp"
-#include "models/sprint/sprint_core.hpp"
+#include "testbenches/savp/engine_flow.hpp"
 #include "tlm/platform/platform.hpp"
 
 namespace savp::tb {
 
 using common::InputError;
 
-namespace {
+std::uint64_t page_align(std::uint64_t v) { return (v + 4095) & ~std::uint64_t{4095}; }
 
-std::uint64_t align(std::uint64_t v) { return (v + 4095) & ~std::uint64_t{4095}; }
+namespace {
 
 // Bytes of an operand region, refusing sizes that overflow 64 bits.
 std::uint64_t region(std::uint64_t rows, std::uint64_t cols, std::uint64_t elem, const std::string& file) {
@@ -23,7 +20,7 @@ std::uint64_t region(std::uint64_t rows, std::uint64_t cols, std::uint64_t elem,
                      "operand of " + std::to_string(rows) + " x " + std::to_string(cols) +
                          " elements is too large to address");
   }
-  return align(static_cast<std::uint64_t>(b));
+  return page_align(static_cast<std::uint64_t>(b));
 }
 
 // The plan of the scenario's own workload on its own accelerator (make_plan adds the baseline).
@@ -50,7 +47,6 @@ JobPlan plan_workload(sc::Scenario& s) {
   }
   const bool gemm = w.kind == common::WorkloadSpec::Kind::Gemm;
   const bool traffic = w.kind == common::WorkloadSpec::Kind::Traffic;
-  const std::string acc_path = "/platform/accelerators/" + std::to_string(w.accelerator);
   // The address map: main memory from 0 up to the accelerators' CSR window.
   if (s.memory.size_bytes > sc::Platform::kCsrBase) {
     throw InputError(s.file, "/platform/memory/size_mib",
@@ -58,48 +54,27 @@ JobPlan plan_workload(sc::Scenario& s) {
                          " MiB would overlap the accelerator CSR window at " + std::to_string(sc::Platform::kCsrBase >> 30) +
                          " GiB; at most " + std::to_string(sc::Platform::kCsrBase >> 20) + " MiB");
   }
-  if (traffic != (acc.type == "traffic")) {
+  const sc::EngineDescriptor& engine = acc.engine();
+  const EngineFlow& flow = engine_flow(acc);
+  if (traffic != engine.traffic) {
     throw InputError(s.file, "/workload/accelerator",
                      std::string("a ") + (traffic ? "traffic workload needs a \"traffic\" accelerator"
                                                   : "compute workload needs an engine, not a traffic generator") +
                          "; accelerator " + std::to_string(w.accelerator) + " is of type \"" + acc.type + "\"");
   }
-  if (traffic) {
-    plan.layout.a = 4096;
-    plan.layout.end = plan.layout.a + w.region_bytes;
-    if (plan.layout.end > s.memory.size_bytes) {
-      throw InputError(s.file, "/workload/region_kib",
-                       "the traffic region (" + std::to_string(w.region_bytes >> 10) + " KiB) does not fit the " +
-                           std::to_string(s.memory.size_bytes >> 20) + " MiB memory");
-    }
-    JobSlot j;
-    j.seed = common::derive_seed(s.seed, 0);
-    plan.jobs.push_back(j);
-    return plan;
-  }
-  if (acc.type != "sprint" && !w.valid_len.empty()) {
+  if (!engine.padded_batches && !w.valid_len.empty()) {
     throw InputError(s.file, "/workload/valid_len",
                      "padded batches run on a \"sprint\" accelerator (padding removal); accelerator " +
                          std::to_string(w.accelerator) + " is of type \"" + acc.type + "\"");
   }
-  if (acc.type != "spatten" && (w.source == "trace" || w.generate)) {
+  if (!engine.trace_replay && (w.source == "trace" || w.generate)) {
     throw InputError(s.file, w.generate ? "/workload/generate" : "/workload/data/source",
                      std::string(w.generate ? "generation" : "a pruning-trace replay") +
                          " runs on a \"spatten\" accelerator; accelerator " + std::to_string(w.accelerator) +
                          " is of type \"" + acc.type + "\"");
   }
-  if (acc.type == "spatten") {
-    plan.spatten = std::make_shared<SpattenPlan>(plan_spatten(s, 4096));
-    plan.rows = plan.cols = plan.spatten->job.seq_len;
-    plan.depth = w.head_dim;
-    plan.value_dim = w.value_dim;
-    for (std::uint64_t b = 0; b < w.batch; ++b) {
-      JobSlot j;
-      j.index = b;
-      j.batch = b;
-      j.seed = common::derive_seed(s.seed, b);
-      plan.jobs.push_back(j);
-    }
+  if (flow.own_plan) {
+    flow.own_plan(s, plan);
     return plan;
   }
   plan.rows = gemm ? w.M : w.seq_len;
@@ -107,50 +82,15 @@ JobPlan plan_workload(sc::Scenario& s) {
   plan.depth = gemm ? w.K : w.head_dim;
   plan.value_dim = gemm ? 0 : w.value_dim;
 
-  std::string why;
-  if (acc.type == "salo") {
-    if (gemm) throw InputError(s.file, "/workload/kind", "the SALO engine runs attention, not GEMMs");
-    const auto c = salo::SaloCore::check_job(acc.salo, w.seq_len, w.head_dim, w.value_dim, w.pattern);
-    if (!c.why.empty()) {
-      const std::string key = (salo::SaloCore::is_accelerator_key(c.key) ? acc_path : "/workload") + "/" + c.key;
-      throw InputError(s.file, key, "the SALO engine (" + acc_path + ") cannot run this: " + c.why);
-    }
-  } else if (acc.type == "sprint") {
-    if (gemm) throw InputError(s.file, "/workload/kind", "the SPRINT engine runs attention, not GEMMs");
-    const common::AttentionPattern& p = w.pattern;
-    if (p.window || p.dilation != 1 || !p.global_tokens.empty() || p.grid_h) {
-      throw InputError(s.file, "/workload/pattern",
-                       "SPRINT prunes dense attention (optionally causal): no window, dilation, global tokens "
-                       "or 2D window");
-    }
-    const auto c = sprint::SprintCore::check_job(acc.sprint, w.seq_len, w.head_dim, w.value_dim);
-    if (!c.why.empty()) {
-      throw InputError(s.file, acc_path + "/" + c.key, "the SPRINT engine (" + acc_path + ") cannot run this: " + c.why);
-    }
-  } else if (acc.type == "chela") {
-    if (gemm) throw InputError(s.file, "/workload/kind", "the CHELA engine runs attention, not GEMMs");
-    const common::AttentionPattern& p = w.pattern;
-    if (p.window || p.dilation != 1 || !p.global_tokens.empty() || p.grid_h) {
-      throw InputError(s.file, "/workload/pattern",
-                       "CHELA runs linear attention over the whole sequence (causal or not): no window, dilation, "
-                       "global tokens or 2D window");
-    }
-    const auto c = chela::ChelaCore::check_job(acc.chela, w.seq_len, w.head_dim, w.value_dim);
-    if (!c.why.empty()) {
-      throw InputError(s.file, acc_path + "/" + c.key, "the CHELA engine (" + acc_path + ") cannot run this: " + c.why);
-    }
-  } else {
-    why = dense::DenseCore::check_job(acc.dense, gemm ? common::JobKind::Gemm : common::JobKind::Attention, plan.rows,
-                                      plan.cols, plan.depth, plan.value_dim);
-  }
-  if (!why.empty()) throw InputError(s.file, acc_path, "cannot run this workload: " + why);
+  const std::string why = flow.check(s, plan);
+  if (!why.empty()) throw InputError(s.file, accelerator_path(s), "cannot run this workload: " + why);
 
   // Memory layout of one job; jobs run one after another and reuse it.
   const std::uint64_t e = common::elem_bytes(acc.format(), acc.int_bits());
   MemoryLayout& m = plan.layout;
   m.descriptor = 0;
   m.globals = 4096;
-  m.a = align(m.globals + 4 * w.pattern.global_tokens.size());
+  m.a = page_align(m.globals + 4 * w.pattern.global_tokens.size());
   if (gemm) {
     m.b = m.a + region(w.M, w.K, e, s.file);
     m.c = m.b + region(w.K, w.N, e, s.file);
@@ -161,17 +101,7 @@ JobPlan plan_workload(sc::Scenario& s) {
     m.c = m.b + region(w.seq_len, w.head_dim, e, s.file);
     m.out = m.c + region(w.seq_len, w.value_dim, e, s.file);
     m.end = m.out + region(w.seq_len, w.value_dim, 4, s.file);
-    if (acc.type == "chela") {  // job block, kernels and FFT scratch after the output
-      m.diag = m.end;
-      m.end = chela::chela_regions(acc.chela, m.diag, w.seq_len, w.value_dim).end;
-    }
-    if (acc.type == "sprint") {  // diagnostics right after the output: keep bits + output without recompute
-      m.diag = m.out + w.seq_len * w.value_dim * 4;
-      m.end = align(m.diag + sprint::SprintCore::diag_bytes(w.seq_len, w.value_dim));
-      if (w.seq_len * w.head_dim > sc::Platform::kPimBytes) {
-        throw InputError(s.file, "/workload/seq_len", "the head's K MSB codes do not fit the PIM window");
-      }
-    }
+    if (flow.extra_regions) flow.extra_regions(s, m);
   }
   if (m.end > s.memory.size_bytes) {
     throw InputError(s.file, "/platform/memory",

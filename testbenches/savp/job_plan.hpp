@@ -36,6 +36,9 @@ struct JobPlan {
   std::shared_ptr<SpattenPlan> spatten;  // SpAtten: one job per batch element, all layers and heads
 };
 
+// v rounded up to a 4 KiB page: where the plan starts each memory region.
+std::uint64_t page_align(std::uint64_t v);
+
 // Throws common::InputError (exit 2) when the scenario cannot run, or when its outputs.baseline
 // cannot run the same workload (then naming outputs.baseline and why).
 JobPlan make_plan(sc::Scenario& scenario);

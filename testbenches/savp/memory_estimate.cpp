@@ -10,6 +10,7 @@
 
 #include "models/common/input_error.hpp"
 #include "models/common/number_format.hpp"
+#include "testbenches/savp/engine_flow.hpp"
 #include "testbenches/savp/job_plan.hpp"
 
 namespace savp::tb {
@@ -25,13 +26,13 @@ constexpr double kPerJobBytes = 8.0 * 1024;
 // One trace.json event kept in memory until the end of the run (a JSON object of 6-8 fields).
 constexpr double kPerTraceEventBytes = 400.0;
 
+}  // namespace
+
 double file_bytes(const std::string& path) {
   std::error_code ec;
   const auto n = std::filesystem::file_size(path, ec);
   return ec ? 0.0 : static_cast<double>(n);
 }
-
-}  // namespace
 
 double MemoryEstimate::total() const {
   double t = 0;
@@ -78,33 +79,17 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
                    dv = static_cast<double>(w.value_dim);
       const double head = L * (2 * d + dv);  // Q, K, V elements of one head
       jobs = static_cast<double>(w.batch) * static_cast<double>(w.layers) * static_cast<double>(w.heads);
-      if (acc.type == "spatten") {
-        // One job per batch element runs every layer and head; the job block in memory holds all
-        // of them (FP16 or quantised codes), the host generates and checks one head at a time.
-        const double heads = static_cast<double>(w.layers) * static_cast<double>(w.heads);
-        if (w.source == "trace") {
-          e.items.emplace_back("pruning trace", 4 * file_bytes(w.trace_file));
-        } else {
-          e.items.emplace_back("memory contents", heads * head * 2.0 + heads * L * 64.0);
-          // Host: the generated head and the reference row by row; engine: decoded K and V, the
-          // P x V sums and output rows of one head (queries are scored one at a time).
-          e.items.emplace_back("operands of one head (host, engine)", head * 8.0 * 2 + L * dv * 20.0);
-        }
-        jobs = static_cast<double>(w.batch);
+      const EngineFlow& flow = engine_flow(acc);
+      if (flow.own_estimate) {
+        jobs = flow.own_estimate(s, e);
       } else {
         // Host: generated doubles, bus-format packing, the reference and the read-back output;
         // engine: decoded operand copies and output accumulators.
         e.items.emplace_back("operands of one job (host)", head * (8.0 + elem) + L * dv * (8.0 + 4.0 + 8.0));
         e.items.emplace_back("operands of one job (engine)", head * 8.0 * 2 + L * dv * 8.0);
         e.items.emplace_back("memory contents", head * elem + L * dv * 4.0);
-        if (acc.type == "salo") {
-          // The scheduler's tiles: one per 32 x 32 patch of the pattern, each with its masks.
-          const double rows = acc.salo.array.rows, cols = acc.salo.array.cols;
-          const double span = w.pattern.window ? 2.0 * static_cast<double>(w.pattern.window) + 1 : L;
-          const double tiles = std::ceil(L / rows) * std::ceil(span / cols);
-          e.items.emplace_back("SALO schedule", tiles * (rows * (cols + 64.0) + 512.0));
-        }
       }
+      if (flow.extra_estimate) flow.extra_estimate(s, e);
       if (w.source == "npy") {
         e.items.emplace_back("npy inputs", 2 * (file_bytes(w.q_file) + file_bytes(w.k_file) + file_bytes(w.v_file)));
       }

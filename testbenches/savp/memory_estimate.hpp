@@ -26,6 +26,9 @@ struct MemoryEstimate {
 
 MemoryEstimate estimate_memory(const sc::Scenario& scenario);
 
+// The size of a file, 0 when it cannot be read (the loader reports that later).
+double file_bytes(const std::string& path);
+
 // Default limit: 80 % of the physical memory (or of the cgroup's limit when that is lower).
 std::uint64_t default_memory_limit();
 

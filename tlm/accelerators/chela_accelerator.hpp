@@ -15,4 +15,8 @@ class ChelaAccelerator : public AcceleratorBase {
                    TimingMode mode);
 };
 
+struct EngineDescriptor;
+// The "chela" engine type (tlm/platform/engine_registry.hpp).
+const EngineDescriptor& chela_engine();
+
 }  // namespace savp::sc

@@ -14,4 +14,8 @@ class DenseAccelerator : public AcceleratorBase {
                    const common::EnergyTable& energy, TimingMode mode);
 };
 
+struct EngineDescriptor;
+// The "dense" engine type (tlm/platform/engine_registry.hpp).
+const EngineDescriptor& dense_engine();
+
 }  // namespace savp::sc

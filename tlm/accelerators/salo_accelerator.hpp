@@ -14,4 +14,8 @@ class SaloAccelerator : public AcceleratorBase {
                   TimingMode mode);
 };
 
+struct EngineDescriptor;
+// The "salo" engine type (tlm/platform/engine_registry.hpp).
+const EngineDescriptor& salo_engine();
+
 }  // namespace savp::sc

@@ -15,4 +15,8 @@ class SpattenAccelerator : public AcceleratorBase {
                      const common::EnergyTable& energy, std::uint64_t seed, TimingMode mode);
 };
 
+struct EngineDescriptor;
+// The "spatten" engine type (tlm/platform/engine_registry.hpp).
+const EngineDescriptor& spatten_engine();
+
 }  // namespace savp::sc

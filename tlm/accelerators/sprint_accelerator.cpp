@@ -2,6 +2,9 @@
 
 #include "models/sprint/sprint_core.hpp"
 #include "tlm/core/initiator_port.hpp"
+#include "tlm/memory/reram_pim_target.hpp"
+#include "tlm/platform/engine_registry.hpp"
+#include "tlm/platform/scenario.hpp"
 
 namespace savp::sc {
 
@@ -33,6 +36,28 @@ sc_core::sc_time SprintAccelerator::run_pim(std::vector<common::PimCommand>& com
     t += delay;
   }
   return t;
+}
+
+const EngineDescriptor& sprint_engine() {
+  static const EngineDescriptor d = [] {
+    EngineDescriptor e;
+    e.type = "sprint";
+    e.padded_batches = true;
+    e.parse = [](common::JsonNode node, AcceleratorSpec& a) { a.sprint = sprint::SprintConfig::parse(node); };
+    e.name = [](const AcceleratorSpec& a) -> const std::string& { return a.sprint.name; };
+    e.clock_period_ns = [](const AcceleratorSpec& a) { return a.sprint.clock_period_ns(); };
+    e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.sprint.tolerance_rel_l2; };
+    e.make = [](const AcceleratorSpec& a, const common::EnergyTable& energy, TimingMode mode,
+                std::uint64_t) -> std::unique_ptr<AcceleratorBase> {
+      return std::make_unique<SprintAccelerator>(a.name().c_str(), a.sprint, energy, mode);
+    };
+    e.pim_array = [](const AcceleratorSpec& a) { return &a.sprint.pim; };
+    e.bind_pim = [](AcceleratorBase& engine, ReramPimTarget& pim) {
+      static_cast<SprintAccelerator&>(engine).pim_socket.bind(pim.pim_socket);
+    };
+    return e;
+  }();
+  return d;
 }
 
 }  // namespace savp::sc

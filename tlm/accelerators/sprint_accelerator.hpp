@@ -25,4 +25,8 @@ class SprintAccelerator : public AcceleratorBase {
   sc_core::sc_time run_pim(std::vector<common::PimCommand>& commands, sc_core::sc_time start) override;
 };
 
+struct EngineDescriptor;
+// The "sprint" engine type (tlm/platform/engine_registry.hpp).
+const EngineDescriptor& sprint_engine();
+
 }  // namespace savp::sc

@@ -12,4 +12,8 @@ class TrafficGenerator : public AcceleratorBase {
   TrafficGenerator(sc_core::sc_module_name name, const memory::TrafficConfig& cfg, TimingMode mode);
 };
 
+struct EngineDescriptor;
+// The "traffic" engine type (tlm/platform/engine_registry.hpp).
+const EngineDescriptor& traffic_engine();
+
 }  // namespace savp::sc

@@ -3,14 +3,7 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include <cstdlib>
-#include <stdexcept>
 
-#include "tlm/accelerators/chela_accelerator.hpp"
-#include "tlm/accelerators/dense_accelerator.hpp"
-#include "tlm/accelerators/salo_accelerator.hpp"
-#include "tlm/accelerators/spatten_accelerator.hpp"
-#include "tlm/accelerators/sprint_accelerator.hpp"
-#include "tlm/accelerators/traffic_generator.hpp"
 #include "models/common/random.hpp"
 #include "tlm/memory/dram_target.hpp"
 #include "tlm/memory/simple_memory.hpp"
@@ -20,17 +13,7 @@ namespace savp::sc {
 std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
                                                   const common::EnergyTable& energy, TimingMode mode,
                                                   std::uint64_t seed) {
-  if (spec.type == "dense") {
-    return std::make_unique<DenseAccelerator>(spec.name().c_str(), spec.dense, energy, mode);
-  }
-  if (spec.type == "salo") return std::make_unique<SaloAccelerator>(spec.name().c_str(), spec.salo, energy, mode);
-  if (spec.type == "spatten") {
-    return std::make_unique<SpattenAccelerator>(spec.name().c_str(), spec.spatten, energy, seed, mode);
-  }
-  if (spec.type == "sprint") return std::make_unique<SprintAccelerator>(spec.name().c_str(), spec.sprint, energy, mode);
-  if (spec.type == "chela") return std::make_unique<ChelaAccelerator>(spec.name().c_str(), spec.chela, energy, mode);
-  if (spec.type == "traffic") return std::make_unique<TrafficGenerator>(spec.name().c_str(), spec.traffic, mode);
-  throw std::invalid_argument("unknown accelerator type " + spec.type);
+  return spec.engine().make(spec, energy, mode, seed);
 }
 
 Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::string& vcd_base)
@@ -58,17 +41,18 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
     bus.map({a.name(), csr_base(i), csr::kBlockBytes, static_cast<unsigned>(i + 1)});
     a.irq.bind(irq[i]);
   }
-  // SPRINT's transposable ReRAM: one PIM target (the first sprint engine's array spec), the next
-  // port on the bus, its command socket bound to every sprint engine.
+  // SPRINT's transposable ReRAM: one PIM target (the first PIM engine's array spec), the next
+  // port on the bus, its command socket bound to every PIM engine.
   for (std::size_t i = 0; i < s.accelerators.size(); ++i) {
-    if (s.accelerators[i].type != "sprint") continue;
+    const EngineDescriptor& e = s.accelerators[i].engine();
+    if (!e.pim_array) continue;
     if (!pim) {
-      pim = std::make_unique<ReramPimTarget>("pim", s.accelerators[i].sprint.pim, kPimBase, kPimBytes,
+      pim = std::make_unique<ReramPimTarget>("pim", *e.pim_array(s.accelerators[i]), kPimBase, kPimBytes,
                                              common::derive_seed(s.seed, 2000));
       bind_through_checker(bus.init_socket, pim->tgt_socket, "bus2pim");
       bus.map({"pim", kPimBase, kPimBytes, static_cast<unsigned>(s.accelerators.size() + 1)});
     }
-    static_cast<SprintAccelerator&>(*accelerators[i]).pim_socket.bind(pim->pim_socket);
+    e.bind_pim(*accelerators[i], *pim);
   }
   if (s.outputs.trace) {
     trace_ = std::make_unique<TraceWriter>(s.outputs.trace_max_events);

@@ -1,6 +1,7 @@
 #include "tlm/platform/scenario.hpp"
 
 #include <filesystem>
+#include <stdexcept>
 
 namespace savp::sc {
 
@@ -8,7 +9,31 @@ namespace fs = std::filesystem;
 using common::Json;
 using common::JsonNode;
 
-std::vector<std::string> engine_types() { return {"dense", "salo", "spatten", "sprint", "chela", "traffic"}; }
+std::vector<std::string> engine_types() {
+  std::vector<std::string> out;
+  for (const EngineDescriptor* e : engines()) out.push_back(e->type);
+  return out;
+}
+
+const EngineDescriptor& AcceleratorSpec::engine() const {
+  const EngineDescriptor* e = find_engine(type);
+  if (e == nullptr) throw std::logic_error("unknown accelerator type " + type);
+  return *e;
+}
+
+const std::string& AcceleratorSpec::name() const { return engine().name(*this); }
+
+double AcceleratorSpec::clock_period_ns() const { return engine().clock_period_ns(*this); }
+
+common::ElemFormat AcceleratorSpec::format() const {
+  const EngineDescriptor& e = engine();
+  return e.format ? e.format(*this) : dense.format;
+}
+
+double AcceleratorSpec::tolerance_rel_l2() const {
+  const EngineDescriptor& e = engine();
+  return e.tolerance_rel_l2 ? e.tolerance_rel_l2(*this) : dense.effective_tolerance();
+}
 
 namespace {
 
@@ -37,15 +62,8 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   AcceleratorSpec a;
   const Json& v = node.value();
   if (!v.contains("type")) node.child("type");  // "missing required key"
-  std::string list;
-  for (const auto& t : engine_types()) list += (list.empty() ? "" : "|") + t;
   a.type = node.get_choice("type", engine_types());
-  if (a.type == "dense") a.dense = dense::DenseConfig::parse(node);
-  if (a.type == "traffic") a.traffic = memory::TrafficConfig::parse(node);
-  if (a.type == "salo") a.salo = salo::SaloConfig::parse(node);
-  if (a.type == "spatten") a.spatten = spatten::SpattenConfig::parse(node);
-  if (a.type == "sprint") a.sprint = sprint::SprintConfig::parse(node);
-  if (a.type == "chela") a.chela = chela::ChelaConfig::parse(node);
+  a.engine().parse(node, a);
   if (!valid_name(a.name())) {
     (v.contains("name") ? node.child("name") : node)
         .fail_expected("an accelerator name of letters, digits, '-' and '_' (at most " + std::to_string(kMaxIdBytes) +
@@ -118,8 +136,7 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     if (s.outputs.rtl_waves) {
       bool rtl = false;
       for (const auto& a : s.accelerators) {
-        rtl = rtl || (a.type == "salo" && a.salo.rtl_backend) ||
-              (a.type == "spatten" && a.spatten.topk.backend == spatten::TopkBackendKind::Rtl);
+        rtl = rtl || (a.engine().rtl_backend && a.engine().rtl_backend(a));
       }
       if (!rtl) o.child("rtl_waves").fail("no accelerator runs on an RTL backend (\"backend\": \"rtl\")");
     }

@@ -21,47 +21,31 @@
 #include "models/spatten/spatten_config.hpp"
 #include "models/sprint/sprint_config.hpp"
 #include "tlm/core/timing_mode.hpp"
+#include "tlm/platform/engine_registry.hpp"
 
 namespace savp::sc {
 
 
+// One platform.accelerators[i]: its type and the parsed configuration of that engine (the member
+// named after the type; the others keep their defaults). Its properties come from the type's
+// EngineDescriptor (engine_registry.hpp).
 struct AcceleratorSpec {
-  std::string type;  // "dense", "salo", "spatten", "sprint", "chela" or "traffic"
+  std::string type;  // an engine type of engines(): "dense", "salo", "spatten", "sprint", "chela", "traffic"
   dense::DenseConfig dense;
   salo::SaloConfig salo;
   spatten::SpattenConfig spatten;
   sprint::SprintConfig sprint;
   chela::ChelaConfig chela;
   memory::TrafficConfig traffic;
-  const std::string& name() const {
-    return type == "traffic"   ? traffic.name
-           : type == "salo"    ? salo.name
-           : type == "spatten" ? spatten.name
-           : type == "sprint"  ? sprint.name
-           : type == "chela"   ? chela.name
-                               : dense.name;
-  }
-  double clock_period_ns() const {
-    return type == "traffic"   ? traffic.clock_period_ns()
-           : type == "salo"    ? salo.clock_period_ns()
-           : type == "spatten" ? spatten.clock_period_ns()
-           : type == "sprint"  ? sprint.clock_period_ns()
-           : type == "chela"   ? chela.clock_period_ns()
-                               : dense.clock_period_ns();
-  }
+  // The descriptor of `type` (throws std::logic_error for a type no engine has).
+  const EngineDescriptor& engine() const;
+  const std::string& name() const;
+  double clock_period_ns() const;
   // Operand format on the bus and the scoreboard tolerance of the engine's datapath (SpAtten lays
   // out its own formats: the quantised K/V regions of its job block).
-  common::ElemFormat format() const {
-    return type == "salo" ? salo.bus_format() : type == "chela" ? chela.format : dense.format;
-  }
+  common::ElemFormat format() const;
   int int_bits() const { return dense.int_bits; }
-  double tolerance_rel_l2() const {
-    return type == "salo"      ? salo.effective_tolerance()
-           : type == "spatten" ? spatten.tolerance_rel_l2
-           : type == "sprint"  ? sprint.tolerance_rel_l2
-           : type == "chela"   ? chela.effective_tolerance()
-                               : dense.effective_tolerance();
-  }
+  double tolerance_rel_l2() const;
 };
 
 struct OutputsSpec {
@@ -110,7 +94,7 @@ inline constexpr const char* kIdRule =
 // digits, '-' and '_' ('.' separates SystemC's hierarchy, which would rename it).
 bool valid_name(const std::string& name);
 
-// Engine types this build knows.
+// Engine types this build knows, in the order of engines().
 std::vector<std::string> engine_types();
 
 // data_dir: the shipped scenarios/ tree (memory presets, default energy table).

@@ -163,6 +163,10 @@ savp_case("validate refuses malformed JSON" EXIT 2 LABEL bad_input STDERR "malfo
 add_test(NAME "regress: scenario schema"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_schema.py ${CMAKE_SOURCE_DIR})
 set_tests_properties("regress: scenario schema" PROPERTIES LABELS regress)
+# One engine registry (issue 20): no loader, platform, planner or host code compares type strings.
+add_test(NAME "regress: no code branches on an engine type string"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_engine_types.py ${CMAKE_SOURCE_DIR})
+set_tests_properties("regress: no code branches on an engine type string" PROPERTIES LABELS "regress;registry")
 
 # ---- memory system: geometry, JEDEC relations, mappings, address map, kinds
 bad_case("DRAM tRC below tRAS + tRP" ${DEF} SET platform.memory.preset=hbm2 platform.memory.timing.RC=10

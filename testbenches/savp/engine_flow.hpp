@@ -1,0 +1,59 @@
+// EngineFlow: what the savp program does with one engine type, on top of the tlm layer's
+// EngineDescriptor (tlm/platform/engine_registry.hpp): the checks and memory layout of its plan, its
+// share of the memory estimate and the host flow that runs its jobs. One flow per engine, defined in
+// testbenches/savp/<engine>_flow.cpp (its host flow: <engine>_host.cpp); engine_flow() finds it by type
+// in the one table of engine_flow.cpp. Hooks left null take the shared attention/GEMM path.
+#pragma once
+
+#include <string>
+
+#include "testbenches/savp/host_driver.hpp"
+#include "testbenches/savp/job_plan.hpp"
+#include "testbenches/savp/memory_estimate.hpp"
+#include "tlm/platform/scenario.hpp"
+
+namespace savp::tb {
+
+struct EngineFlow {
+  std::string type;  // the EngineDescriptor's type
+  // The whole plan when the engine lays out its own jobs (after the workload-kind checks); null:
+  // the shared plan (one job per batch element, layer and head, or one GEMM).
+  void (*own_plan)(sc::Scenario& s, JobPlan& plan) = nullptr;
+  // Shared plan: refuses (common::InputError) a workload the engine cannot run, or returns why for
+  // "cannot run this workload" at the accelerator; plan.rows/cols/depth/value_dim are set.
+  std::string (*check)(const sc::Scenario& s, const JobPlan& plan) = nullptr;
+  // Shared plan: regions of the engine's own after the output (plan.layout.diag...); null: none.
+  void (*extra_regions)(const sc::Scenario& s, MemoryLayout& m) = nullptr;
+  // Memory estimate of an attention workload: in place of the shared items (returning the number of
+  // jobs), and added after them; null: nothing.
+  double (*own_estimate)(const sc::Scenario& s, MemoryEstimate& e) = nullptr;
+  void (*extra_estimate)(const sc::Scenario& s, MemoryEstimate& e) = nullptr;
+  // The host flow of one job.
+  void (HostDriver::*run_job)(const JobSlot& slot) = &HostDriver::run_compute_job;
+};
+
+// The flow of an accelerator's type (throws std::logic_error when none is registered).
+const EngineFlow& engine_flow(const sc::AcceleratorSpec& acc);
+
+// Every registered flow, in the registration order.
+const std::vector<const EngineFlow*>& engine_flows();
+
+// Checks the attention-only engines share; `engine` names it in messages ("SALO").
+// A GEMM workload: refused at /workload/kind.
+void refuse_gemm(const sc::Scenario& s, const std::string& engine);
+// A pattern with a window, dilation, global tokens or a 2D window: refused at /workload/pattern.
+void refuse_sparse_pattern(const sc::Scenario& s, const std::string& why);
+// The engine's own check_job: a non-empty why is refused at `key` (a JSON path).
+void refuse_job(const sc::Scenario& s, const std::string& engine, const std::string& key, const std::string& why);
+// "/platform/accelerators/<i>" of the workload's accelerator.
+std::string accelerator_path(const sc::Scenario& s);
+
+// One per engine type, each defined in its engine's testbench file.
+const EngineFlow& dense_flow();    // dense_flow.cpp
+const EngineFlow& salo_flow();     // salo_flow.cpp
+const EngineFlow& spatten_flow();  // spatten_flow.cpp
+const EngineFlow& sprint_flow();   // sprint_flow.cpp
+const EngineFlow& chela_flow();    // chela_flow.cpp
+const EngineFlow& traffic_flow();  // traffic_flow.cpp
+
+}  // namespace savp::tb

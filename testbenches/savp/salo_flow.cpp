@@ -1,0 +1,38 @@
+// The savp flow of SALO: attention (no GEMMs) on the shared plan and host flow, checked against the
+// array and the pattern (salo::SaloCore::check_job); the memory estimate adds the scheduler's tiles.
+#include <cmath>
+
+#include "models/salo/salo_core.hpp"
+#include "testbenches/savp/engine_flow.hpp"
+
+namespace savp::tb {
+
+const EngineFlow& salo_flow() {
+  static const EngineFlow f = [] {
+    EngineFlow e;
+    e.type = "salo";
+    e.check = [](const sc::Scenario& s, const JobPlan&) -> std::string {
+      const common::WorkloadSpec& w = s.workload;
+      refuse_gemm(s, "SALO");
+      const auto c = salo::SaloCore::check_job(s.accelerators[w.accelerator].salo, w.seq_len, w.head_dim,
+                                               w.value_dim, w.pattern);
+      const bool on_accelerator = salo::SaloCore::is_accelerator_key(c.key);
+      refuse_job(s, "SALO", (on_accelerator ? accelerator_path(s) : "/workload") + "/" + c.key, c.why);
+      return "";
+    };
+    e.extra_estimate = [](const sc::Scenario& s, MemoryEstimate& est) {
+      // The scheduler's tiles: one per 32 x 32 patch of the pattern, each with its masks.
+      const common::WorkloadSpec& w = s.workload;
+      const sc::AcceleratorSpec& acc = s.accelerators[w.accelerator];
+      const double L = static_cast<double>(w.seq_len);
+      const double rows = acc.salo.array.rows, cols = acc.salo.array.cols;
+      const double span = w.pattern.window ? 2.0 * static_cast<double>(w.pattern.window) + 1 : L;
+      const double tiles = std::ceil(L / rows) * std::ceil(span / cols);
+      est.items.emplace_back("SALO schedule", tiles * (rows * (cols + 64.0) + 512.0));
+    };
+    return e;
+  }();
+  return f;
+}
+
+}  // namespace savp::tb
