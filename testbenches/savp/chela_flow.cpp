@@ -13,8 +13,9 @@ const EngineFlow& chela_flow() {
     e.check = [](const sc::Scenario& s, const JobPlan&) -> std::string {
       const common::WorkloadSpec& w = s.workload;
       refuse_gemm(s, "CHELA");
-      refuse_sparse_pattern(s, "CHELA runs linear attention over the whole sequence (causal or not): no window, "
-                               "dilation, global tokens or 2D window");
+      refuse_sparse_pattern(s,
+                            "CHELA runs linear attention over the whole sequence (causal or not): no window, "
+                            "dilation, global tokens or 2D window");
       const auto c = chela::ChelaCore::check_job(s.accelerators[w.accelerator].chela, w.seq_len, w.head_dim,
                                                  w.value_dim);
       refuse_job(s, "CHELA", accelerator_path(s) + "/" + c.key, c.why);

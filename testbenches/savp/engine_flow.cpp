@@ -38,10 +38,11 @@ void refuse_sparse_pattern(const sc::Scenario& s, const std::string& why) {
   }
 }
 
-void refuse_job(const sc::Scenario& s, const std::string& engine, const std::string& key, const std::string& why) {
+void refuse_job(const sc::Scenario& s, const std::string& engine, const std::string& key,
+                const std::string& why) {
   if (!why.empty()) {
-    throw common::InputError(s.file, key,
-                             "the " + engine + " engine (" + accelerator_path(s) + ") cannot run this: " + why);
+    throw common::InputError(
+        s.file, key, "the " + engine + " engine (" + accelerator_path(s) + ") cannot run this: " + why);
   }
 }
 

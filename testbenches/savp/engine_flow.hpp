@@ -44,7 +44,8 @@ void refuse_gemm(const sc::Scenario& s, const std::string& engine);
 // A pattern with a window, dilation, global tokens or a 2D window: refused at /workload/pattern.
 void refuse_sparse_pattern(const sc::Scenario& s, const std::string& why);
 // The engine's own check_job: a non-empty why is refused at `key` (a JSON path).
-void refuse_job(const sc::Scenario& s, const std::string& engine, const std::string& key, const std::string& why);
+void refuse_job(const sc::Scenario& s, const std::string& engine, const std::string& key,
+                const std::string& why);
 // "/platform/accelerators/<i>" of the workload's accelerator.
 std::string accelerator_path(const sc::Scenario& s);
 

@@ -15,10 +15,11 @@ const EngineFlow& sprint_flow() {
     e.check = [](const sc::Scenario& s, const JobPlan&) -> std::string {
       const common::WorkloadSpec& w = s.workload;
       refuse_gemm(s, "SPRINT");
-      refuse_sparse_pattern(s, "SPRINT prunes dense attention (optionally causal): no window, dilation, global "
-                               "tokens or 2D window");
-      const auto c = sprint::SprintCore::check_job(s.accelerators[w.accelerator].sprint, w.seq_len, w.head_dim,
-                                                   w.value_dim);
+      refuse_sparse_pattern(s,
+                            "SPRINT prunes dense attention (optionally causal): no window, dilation, global "
+                            "tokens or 2D window");
+      const auto c = sprint::SprintCore::check_job(s.accelerators[w.accelerator].sprint, w.seq_len,
+                                                   w.head_dim, w.value_dim);
       refuse_job(s, "SPRINT", accelerator_path(s) + "/" + c.key, c.why);
       return "";
     };
@@ -28,7 +29,8 @@ const EngineFlow& sprint_flow() {
       m.diag = m.out + w.seq_len * w.value_dim * 4;
       m.end = page_align(m.diag + sprint::SprintCore::diag_bytes(w.seq_len, w.value_dim));
       if (w.seq_len * w.head_dim > sc::Platform::kPimBytes) {
-        throw common::InputError(s.file, "/workload/seq_len", "the head's K MSB codes do not fit the PIM window");
+        throw common::InputError(s.file, "/workload/seq_len",
+                                 "the head's K MSB codes do not fit the PIM window");
       }
     };
     e.run_job = &HostDriver::run_sprint_job;

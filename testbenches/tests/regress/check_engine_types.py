@@ -7,8 +7,9 @@ The engine types are the ones the registration table lists (tlm/platform/engine_
 &<type>_engine()). A line of tlm/ or testbenches/ C++ that compares with one of them
 (== "salo", "salo" !=, a .type == / .type != comparison) is reported: the loader, the platform,
 the planner, the memory estimate and the host ask the registry (EngineDescriptor, EngineFlow)
-instead; only the two tables' lookups by type are exempt. Also checks that the savp program's table (testbenches/savp/engine_flow.cpp) registers a
-flow for exactly those types. Standard library only. Exit 0 when clean, 1 with the lines otherwise.
+instead; only the two tables' lookups by type are exempt. Also checks that the savp program's
+table (testbenches/savp/engine_flow.cpp) registers a flow for exactly those types.
+Standard library only. Exit 0 when clean, 1 with the lines otherwise.
 """
 import pathlib
 import re
@@ -40,7 +41,7 @@ def main():
                     problems.append("%s:%d: %s" % (path.relative_to(root), n, line.strip()))
     for p in problems:
         print(p)
-    print("%d engine types, %d places branching on a type string" % (len(types), len(problems)))
+    print("%d engine types, %d problems (places branching on a type string, table mismatches)" % (len(types), len(problems)))
     return 1 if problems else 0
 
 

@@ -10,7 +10,8 @@
 
 using namespace savp;
 
-TEST_CASE("engine registry: every engine type has one complete descriptor and one savp flow", "[sc][registry]") {
+TEST_CASE("engine registry: every engine type has one complete descriptor and one savp flow",
+          "[sc][registry]") {
   const auto& engines = sc::engines();
   REQUIRE(engines.size() == 6);
   REQUIRE(tb::engine_flows().size() == engines.size());
@@ -33,7 +34,8 @@ TEST_CASE("engine registry: every engine type has one complete descriptor and on
     CHECK((f.own_plan != nullptr) != (f.check != nullptr));
     if (e->traffic) CHECK(f.own_plan != nullptr);
   }
-  CHECK(sc::engine_types() == std::vector<std::string>{"dense", "salo", "spatten", "sprint", "chela", "traffic"});
+  CHECK(sc::engine_types() ==
+        std::vector<std::string>{"dense", "salo", "spatten", "sprint", "chela", "traffic"});
 }
 
 TEST_CASE("engine registry: a type no engine has has no descriptor and no flow", "[sc][registry]") {
