@@ -133,6 +133,11 @@ Json load_json_file(const std::string& path) {
   if (fs::is_directory(path, ec)) throw InputError(path, "", "is a directory, expected a JSON file");
   // A device or pipe (an include naming /dev/zero or /dev/stdin) would be read forever.
   if (!fs::is_regular_file(path, ec)) throw InputError(path, "", "not a regular file, expected a JSON file");
+  const std::uintmax_t size = fs::file_size(path, ec);
+  if (!ec && size > kMaxJsonFileBytes) {
+    throw InputError(path, "", "a JSON file of " + std::to_string(size >> 20) + " MiB; at most " +
+                                   std::to_string(kMaxJsonFileBytes >> 20) + " MiB are read (bulk data belongs in .npy files)");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "", "cannot open file for reading");
   std::stringstream ss;
@@ -316,7 +321,7 @@ std::int64_t JsonNode::get_int(const std::string& key, std::int64_t min, std::in
   if (v.is_number_integer()) {
     if (v.is_number_unsigned() &&
         v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      c.fail_expected(range.str());
+      c.fail_expected(range.str() + (max == std::numeric_limits<std::int64_t>::max() ? " (at most 2^63 - 1)" : ""));
     }
     const std::int64_t x = v.get<std::int64_t>();
     if (x < min || x > max) c.fail_expected(range.str());
@@ -425,9 +430,11 @@ void apply_set_override(Json& root, const std::string& assignment) {
     if (cur->is_array()) {
       std::size_t idx = 0;
       try {
-        std::size_t used = 0;
-        idx = std::stoul(p, &used);
-        if (used != p.size()) throw std::invalid_argument(p);
+        // Digits only, no sign, space or leading zero: one spelling per index, as a sweep's paths
+        // and JSON pointers have it ("00", "+0" and " 0" are not 0).
+        if (p.empty() || p.find_first_not_of("0123456789") != std::string::npos || (p.size() > 1 && p[0] == '0'))
+          throw std::invalid_argument(p);
+        idx = std::stoul(p);
       } catch (const std::exception&) {
         throw InputError("--set", path,
                          "\"" + walked + "\" is an array: expected an index, found \"" + p + "\"");

@@ -25,6 +25,10 @@ using Json = nlohmann::ordered_json;
 // include, sweep, preset, energy table, --set value). Shipped files nest fewer than 10 levels; the
 // limit keeps nlohmann's recursive copy, compare and dump far from the end of the stack.
 constexpr std::size_t kMaxJsonDepth = 64;
+// The largest JSON file savp reads (64 MiB): shipped files are below 1 MiB and bulk data belongs in
+// .npy or trace files; a larger file is refused before it is read (it would take memory that
+// --max-memory never sees).
+constexpr std::uintmax_t kMaxJsonFileBytes = 64ull << 20;
 
 // Parses JSON text named `source` in messages. Before any tree is built, one SAX pass refuses NUL
 // bytes (nlohmann would take the first as the end of the input), nesting beyond kMaxJsonDepth and a

@@ -375,6 +375,11 @@ NpyArray read_npy(const std::string& path, std::size_t max_elements) {
   const std::streamoff end = in.tellg();
   if (!in || end < 0) throw InputError(path, "", "cannot read .npy file (not a regular file?)");
   in.seekg(0, std::ios::beg);
+  // The magic first: a large file that is not a .npy is refused without being read whole.
+  std::uint8_t head[8] = {};
+  if (end >= 8 && (!in.read(reinterpret_cast<char*>(head), 8) || std::memcmp(head, kMagic, 6) != 0))
+    parse_npy(head, 8, path, max_elements);  // throws "bad magic"
+  in.seekg(0, std::ios::beg);
   bytes.resize(static_cast<std::size_t>(end));
   if (!bytes.empty() && !in.read(reinterpret_cast<char*>(bytes.data()), end))
     throw InputError(path, "", "cannot read .npy file (read error or not a regular file)");

@@ -11,6 +11,8 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "testbenches/savp/output_dir.hpp"
+
 namespace savp::tb {
 
 namespace {
@@ -82,8 +84,7 @@ int exit_code_of(int status) {
 }  // namespace
 
 pid_t start_child(const std::vector<std::string>& argv, const std::string& output_file) {
-  const int fd = open(output_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error("cannot write " + output_file + ": " + std::strerror(errno));
+  const int fd = create_fresh_file(output_file);
   try {
     const pid_t pid = fork_exec(argv, fd);
     close(fd);

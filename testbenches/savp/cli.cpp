@@ -81,8 +81,9 @@ std::string data_dir() {
 bool looks_like_sweep(const std::string& path) {
   try {
     const common::Json j = common::load_json_file(path);
-    return j.is_object() && j.contains("base") &&
-           (j.contains("grid") || j.contains("zip") || j.contains("points"));
+    // A scenario has none of these keys (they would be unknown keys): a file with any of them is
+    // meant as a sweep and gets the sweep's messages (a sweep without axes, without a base).
+    return j.is_object() && (j.contains("base") || j.contains("grid") || j.contains("zip") || j.contains("points"));
   } catch (const std::exception&) {
     return false;
   }
@@ -189,11 +190,13 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
 // The previous result in OUTDIR (and its baseline) stops looking complete before this run starts:
 // killed at any moment, the directory holds the old result or no stats.json, never a new baseline
 // beside an old stats.json.
+// The previous baseline/ goes whole (check_savp_dir has made sure that it holds only savp's files).
 void forget_previous_result(const std::string& outdir) {
   std::error_code ec;
-  for (const fs::path& d : {fs::path(outdir), fs::path(outdir) / "baseline"}) {
-    fs::remove(d / "stats.json", ec);
-    fs::remove(d / "stats.partial.json", ec);
+  fs::remove(fs::path(outdir) / "stats.json", ec);
+  fs::remove(fs::path(outdir) / "stats.partial.json", ec);
+  if (fs::exists(fs::symlink_status(fs::path(outdir) / "baseline", ec))) {
+    remove_savp_dir((fs::path(outdir) / "baseline").string());
   }
 }
 
@@ -230,12 +233,16 @@ int cmd_run(const std::vector<std::string>& args) {
     check_memory(scenario, limits.max_memory);  // before the plan allocates anything sized by it
     plan = make_plan(scenario);
     outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.id;
+    if (outdir.empty()) throw common::InputError("-o", "", "expected an output directory, found an empty string");
+    // The baseline's directory is replaced whole: anything in it savp did not write (a user's file,
+    // a symlink out of the directory, a plain file named baseline) is refused before anything runs.
+    if (!scenario.outputs.baseline.is_null()) check_savp_dir((fs::path(outdir) / "baseline").string());
     claim_output_dir(outdir, "run", vm["force"].as<bool>());
+    forget_previous_result(outdir);
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;
   }
-  forget_previous_result(outdir);
 
   if (scenario.outputs.rtl_waves) {  // the RTL's waves stream during the run too
     std::error_code ec;
@@ -332,10 +339,14 @@ int cmd_sweep(const std::vector<std::string>& args) {
   // A finished (or running) sweep directory: its own sweep.json describes it.
   for (const char* mode : {"collect", "run-point"}) {
     if (!vm.count(mode)) continue;
+    if (vm.count("sweep") || (vm.count("collect") && vm.count("run-point")) || vm["resume"].as<bool>())
+      return usage_error(std::string("sweep --") + mode +
+                         " DIR reads the sweep from DIR/sweep.json: no SWEEP.json, --resume or other mode beside it");
     const std::string dir = vm[mode].as<std::string>();
     SweepSpec spec;
     try {
       spec = load_sweep((fs::path(dir) / "sweep.json").string(), data_dir());
+      share_output_dir(dir);
     } catch (const common::InputError& e) {
       std::cerr << "savp: error: " << e.what() << "\n";
       return kBadInput;

@@ -47,25 +47,29 @@ bool covered_by_held_lock(const fs::path& dir) {
   return false;
 }
 
-void lock_output_dir(const std::string& dir) {
+// Locks dir for this process: exclusive for a run or a sweep (its pid written into the lock file),
+// shared for the tasks of a cluster sweep (--run-point, --collect), which write the same directory at
+// once but never beside an exclusive writer.
+void lock_output_dir(const std::string& dir, bool shared) {
   std::error_code ec;
   const fs::path canon = fs::weakly_canonical(fs::path(dir), ec);
   if (!ec && covered_by_held_lock(canon)) return;
   const std::string file = (fs::path(dir) / kOutputLock).string();
   const int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
   if (fd < 0) throw common::InputError(dir, "", "cannot open the lock file " + file + ": " + std::strerror(errno));
-  if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
-    char buf[32] = {};
+  if (flock(fd, (shared ? LOCK_SH : LOCK_EX) | LOCK_NB) != 0) {
+    char buf[64] = {};
     const ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
     close(fd);
-    std::string pid(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
-    while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+    std::string holder(buf, n > 0 ? static_cast<std::size_t>(n) : 0);
+    while (!holder.empty() && (holder.back() == '\n' || holder.back() == ' ')) holder.pop_back();
+    const bool pid = !holder.empty() && holder.find_first_not_of("0123456789") == std::string::npos;
     throw common::InputError(dir, "",
-                             "another savp (pid " + (pid.empty() ? std::string("unknown") : common::printable(pid, 20)) +
+                             "another savp (" + (pid ? "pid " + holder : holder.empty() ? "pid unknown" : common::printable(holder, 60)) +
                                  ") is writing into this output directory; wait for it to finish or choose another -o");
   }
-  const std::string pid = std::to_string(getpid()) + "\n";
-  if (ftruncate(fd, 0) != 0 || pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+  const std::string text = shared ? "cluster sweep tasks\n" : std::to_string(getpid()) + "\n";
+  if (ftruncate(fd, 0) != 0 || pwrite(fd, text.data(), text.size(), 0) != static_cast<ssize_t>(text.size())) {
     close(fd);
     throw common::InputError(dir, "", "cannot write the lock file " + file + ": " + std::strerror(errno));
   }
@@ -132,7 +136,7 @@ void claim_output_dir(const std::string& dir, const std::string& kind, bool forc
   }
   fs::create_directories(d, ec);
   if (ec) throw common::InputError(dir, "", "cannot create the output directory: " + ec.message());
-  lock_output_dir(dir);
+  lock_output_dir(dir, false);
   const common::Json marker = {{"savp_output", kind}, {"savp_version", SAVP_VERSION}};
   try {
     write_file_atomic((d / kOutputMarker).string(), marker.dump() + "\n");
@@ -156,6 +160,21 @@ void remove_savp_dir(const std::string& dir) {
   std::error_code ec;
   fs::remove_all(dir, ec);
   if (ec) throw common::InputError(dir, "", "cannot remove the previous result: " + ec.message());
+}
+
+int create_fresh_file(const std::string& path) {
+  if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+    throw std::runtime_error("cannot replace " + path + ": " + std::strerror(errno));
+  }
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+  return fd;
+}
+
+void share_output_dir(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw common::InputError(dir, "", "not a directory");
+  lock_output_dir(dir, true);
 }
 
 }  // namespace savp::tb

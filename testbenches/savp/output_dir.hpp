@@ -36,4 +36,15 @@ void check_savp_dir(const std::string& dir);
 // Removes a directory savp wrote, after check_savp_dir (nothing is removed when it throws).
 void remove_savp_dir(const std::string& dir);
 
+// The lock of the tasks of a cluster sweep (`sweep --run-point`, `sweep --collect`): shared among
+// them, refused (common::InputError, exit 2) while a run or a sweep holds the directory, and a run
+// or sweep is refused while any task holds it.
+void share_output_dir(const std::string& dir);
+
+// Opens `path` for writing as a new file: whatever stands there (an old file, a symlink planted in
+// savp's own directory) is unlinked first, never written through; O_EXCL | O_NOFOLLOW refuse a
+// link that appears between the two steps. Returns the descriptor (close-on-exec); throws
+// std::runtime_error naming the path.
+int create_fresh_file(const std::string& path);
+
 }  // namespace savp::tb

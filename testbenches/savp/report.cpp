@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -9,6 +12,8 @@
 #include <iomanip>
 #include <map>
 #include <sstream>
+
+#include "testbenches/savp/output_dir.hpp"
 
 namespace savp::tb {
 
@@ -341,13 +346,19 @@ std::string summary_table(const Json& stats) {
 
 void write_file_atomic(const std::string& path, const std::string& text) {
   const std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("cannot write " + tmp);
-    out << text;
-    out.flush();
-    if (!out) throw std::runtime_error("error writing " + tmp);
+  const int fd = create_fresh_file(tmp);  // never through a link planted at the temporary's name
+  std::size_t done = 0;
+  while (done < text.size()) {
+    const ssize_t n = write(fd, text.data() + done, text.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const int err = errno;
+      close(fd);
+      throw std::runtime_error("error writing " + tmp + ": " + std::strerror(err));
+    }
+    done += static_cast<std::size_t>(n);
   }
+  if (close(fd) != 0) throw std::runtime_error("error writing " + tmp + ": " + std::strerror(errno));
   fs::rename(tmp, path);
 }
 

@@ -29,7 +29,7 @@ using common::Json;
 namespace {
 
 volatile std::sig_atomic_t g_stop = 0;
-void on_signal(int) { g_stop = 1; }
+void on_signal(int sig) { g_stop = sig; }  // the signal, for the exit code (128 + it)
 
 // Where a point's files live: finished, while it runs, its log while it runs. Three directories,
 // so that no point id can name another point's temporary.
@@ -322,7 +322,7 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
     for (const auto& [pid, r] : running) waitpid(pid, nullptr, 0);
     std::cerr << "\n[sweep] interrupted: finished points are kept; run again with --resume\n";
     merge_results(spec, o.outdir);
-    return 130;
+    return 128 + static_cast<int>(g_stop);  // 130 for SIGINT, 143 for SIGTERM
   }
   merge_results(spec, o.outdir);
   return any_failed ? 1 : 0;

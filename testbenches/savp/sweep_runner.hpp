@@ -40,7 +40,8 @@ bool resume_keeps(const SweepPoint& p, const std::string& outdir, PointState* st
 // directory holding user files); with resume, the points it keeps are not touched.
 void check_sweep_dir(const SweepSpec& spec, const std::string& outdir, bool resume);
 
-// Returns the exit code: 0 every point ran and passed, 1 some point failed, 130 interrupted.
+// Returns the exit code: 0 every point ran and passed, 1 some point failed, 128 + the signal when
+// interrupted (130 SIGINT, 143 SIGTERM).
 int run_sweep(const SweepSpec& spec, const SweepOptions& options);
 
 // Re-merges the results of OUTDIR's finished points (results.csv, results.jsonl, report.html).
@@ -62,7 +63,8 @@ int submit_slurm(const SweepSpec& spec, const SweepOptions& options, const Slurm
 // strict pattern; called before anything is written.
 void check_slurm_options(const SlurmOptions& slurm, const SweepOptions& options);
 // Merges what OUTDIR's points have finished and reports the cluster job's state (squeue); returns
-// 0 when every point is complete, 3 while points are still pending or running, 1 when some failed.
+// 0 when every point is complete, 3 while points are still pending or running, 1 when some failed
+// or when points are unfinished and no Slurm job is recorded to finish them.
 int collect_sweep(const SweepSpec& spec, const std::string& outdir);
 
 }  // namespace savp::tb

@@ -148,6 +148,7 @@ int collect_sweep(const SweepSpec& spec, const std::string& outdir) {
     }
   }
   std::string state;
+  bool job_known = true;
   try {
     const Json s = common::load_json_file((fs::path(outdir) / "slurm.json").string());
     const std::string job = s["job_id"].get<std::string>();
@@ -166,9 +167,16 @@ int collect_sweep(const SweepSpec& spec, const std::string& outdir) {
     state = "Slurm job " + job + ": " + state;
   } catch (const std::exception&) {
     state = "no Slurm job recorded";
+    job_known = false;
   }
   std::cout << spec.points.size() << " points: " << done << " done, " << failed << " failed, " << pending
             << " not finished (" << state << "); " << outdir << "/results.csv\n";
+  if (pending && !job_known) {
+    // No job will finish them (sbatch failed or was never run): waiting is not an answer.
+    std::cerr << "savp: no Slurm job is recorded for the unfinished points; submit them again with savp sweep SWEEP.json -o "
+              << outdir << " --backend slurm --resume\n";
+    return 1;
+  }
   if (pending) return 3;
   return failed ? 1 : 0;
 }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -78,15 +80,48 @@ bool path_exists(const Json& root, const std::string& dotted) {
   }
 }
 
-// FNV-1a-64 of the savp version and the canonical dump (keys sorted) of a resolved scenario, in hex.
-std::string fingerprint(const Json& resolved) {
-  std::uint64_t h = 0xcbf29ce484222325ULL;
-  for (const char c : std::string(SAVP_VERSION) + "\n" + resolved.dump()) {
-    h ^= static_cast<unsigned char>(c);
+// FNV-1a-64 over bytes, continued from h.
+std::uint64_t fnv1a(std::uint64_t h, const char* data, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    h ^= static_cast<unsigned char>(data[i]);
     h *= 0x100000001b3ULL;
   }
+  return h;
+}
+
+// The files a scenario names rather than includes (its memory preset, its .npy and trace inputs):
+// their bytes are part of what a point computed, so they are part of its fingerprint. Hashed once
+// per sweep (cache keyed by path).
+std::vector<std::string> named_inputs(const sc::Scenario& s, const std::string& data_dir) {
+  std::vector<std::string> files{(fs::path(data_dir) / "memory" / "presets" / (s.memory.preset + ".json")).string()};
+  for (const std::string* f : {&s.workload.q_file, &s.workload.k_file, &s.workload.v_file, &s.workload.trace_file}) {
+    if (!f->empty()) files.push_back(*f);
+  }
+  return files;
+}
+
+std::uint64_t file_hash(const std::string& path, std::map<std::string, std::uint64_t>& cache) {
+  auto it = cache.find(path);
+  if (it != cache.end()) return it->second;
+  std::uint64_t h = 0xcbf29ce484222325ULL;
+  std::ifstream in(path, std::ios::binary);
+  char buf[1 << 16];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) h = fnv1a(h, buf, static_cast<std::size_t>(in.gcount()));
+  return cache[path] = h;
+}
+
+// FNV-1a-64 of the savp version, the canonical dump (keys sorted) of a resolved scenario and the
+// contents of the files it names, in hex.
+std::string fingerprint(const sc::Scenario& s, const std::string& data_dir, std::map<std::string, std::uint64_t>& cache) {
+  std::string text = std::string(SAVP_VERSION) + "\n" + s.resolved.dump();
+  for (const std::string& f : named_inputs(s, data_dir)) {
+    char hex[17];
+    std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(file_hash(f, cache)));
+    text += "\n" + f + " " + hex;
+  }
   char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(h));
+  std::snprintf(hex, sizeof hex, "%016llx",
+                static_cast<unsigned long long>(fnv1a(0xcbf29ce484222325ULL, text.data(), text.size())));
   return hex;
 }
 
@@ -240,6 +275,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
       }
     }
   }
+  std::map<std::string, std::uint64_t> input_hashes;
   for (std::size_t i = 0; i < points.size(); ++i) {
     SweepPoint& p = points[i];
     if (seeds) p.values.emplace_back("seed", Json(common::derive_seed(base_s.seed, i) >> 1));
@@ -247,7 +283,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
     try {
       sc::Scenario ps = sc::load_scenario(s.base, p.sets(), data_dir);
       make_plan(ps);
-      p.fingerprint = fingerprint(ps.resolved);
+      p.fingerprint = fingerprint(ps, data_dir, input_hashes);
     } catch (const InputError& e) {
       throw InputError(path, top.has("points") ? "/points/" + std::to_string(i) : "/",
                        "point " + std::to_string(i) + " (" + p.id + "): " + e.what());

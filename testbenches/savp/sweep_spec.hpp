@@ -4,7 +4,7 @@
 // or an explicit "points" list ([{"dotted.path": value, ...}], instead of grid and zip); "seed": true
 // gives every point its own seed derived from the base's; "id": a point-id pattern with {index} and
 // {dotted.path} placeholders (default "p{index}"; ids keep to [A-Za-z0-9_.-], never starting with '.',
-// other characters become '_'). Each point carries a fingerprint of its resolved scenario.
+// other characters become '_'). Each point carries a fingerprint of its resolved scenario and named input files.
 // Validated like scenarios before anything runs: unknown keys, empty axes, paths that do not exist
 // in the base, and every point's scenario (the base with the point's --set values) must load and
 // plan; errors name the sweep file and the path.
@@ -24,7 +24,8 @@ namespace savp::tb {
 struct SweepPoint {
   std::string id;
   std::vector<std::pair<std::string, common::Json>> values;  // dotted path -> value
-  std::string fingerprint;  // of the point's fully resolved scenario and the savp version (hex)
+  std::string fingerprint;  // of the savp version, the point's fully resolved scenario and the files
+                            // it names (memory preset, .npy and trace inputs), hex
   std::vector<std::string> sets() const;                     // as --set PATH=JSON arguments
 };
 

@@ -54,7 +54,13 @@ bool all_id_chars(const std::string& s, bool dot) {
 
 bool valid_id(const std::string& id) { return all_id_chars(id, true) && id[0] != '.'; }
 
-bool valid_name(const std::string& name) { return all_id_chars(name, false); }
+bool valid_name(const std::string& name) {
+  for (const char* own : {"bus", "irq", "memory", "pim", "sram", "host"}) {
+    if (name == own) return false;
+  }
+  const bool checker = name.rfind("bus2", 0) == 0 || name.find("2bus") != std::string::npos;
+  return all_id_chars(name, false) && !checker;
+}
 
 namespace {
 
@@ -66,8 +72,7 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   a.engine().parse(node, a);
   if (!valid_name(a.name())) {
     (v.contains("name") ? node.child("name") : node)
-        .fail_expected("an accelerator name of letters, digits, '-' and '_' (at most " + std::to_string(kMaxIdBytes) +
-                       " characters; a SystemC object name, where '.' separates the hierarchy)");
+        .fail_expected(kNameRule);
   }
   return a;
 }

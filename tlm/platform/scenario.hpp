@@ -91,8 +91,15 @@ inline constexpr const char* kIdRule =
     "letters, digits, '-', '_' and '.', not starting with '.' (at most 200 characters)";
 
 // Whether an accelerator name can be a SystemC object name as given: 1 to kMaxIdBytes of letters,
-// digits, '-' and '_' ('.' separates SystemC's hierarchy, which would rename it).
+// digits, '-' and '_' ('.' separates SystemC's hierarchy, which would rename it), and none of the
+// platform's own objects beside the accelerators (Platform: bus, irq, memory, pim, sram, host, and
+// the protocol checkers bus2<x> and <x>2bus), which SystemC would rename with a warning.
 bool valid_name(const std::string& name);
+// The rule of valid_name, for messages.
+inline constexpr const char* kNameRule =
+    "an accelerator name of letters, digits, '-' and '_' (at most 200 characters; a SystemC object name, where "
+    "'.' separates the hierarchy), not one of the platform's own names (bus, irq, memory, pim, sram, host, bus2*, "
+    "*2bus)";
 
 // Engine types this build knows, in the order of engines().
 std::vector<std::string> engine_types();

@@ -27,6 +27,18 @@ bad_case("accelerator name with a dot" ${BAD}/accelerator-name-dot.json
   STDERR "accelerator-name-dot.json" "/platform/accelerators/0/name" "found \"a.b\"")
 bad_case("accelerator name with a space via set" ${DEF} SET "platform.accelerators.0.name=a b"
   STDERR "default.json" "/platform/accelerators/0/name" "letters, digits, '-' and '_'")
+bad_case("seed beyond int64" ${DEF} SET seed=9223372036854775808 STDERR "default.json" "/seed" "an integer >= 0 (at most 2^63 - 1)")
+set_tests_properties("bad_input: seed beyond int64" PROPERTIES LABELS "bad_input;hardening")
+foreach(i "00" "+0" " 0")
+  bad_case("set index spelled ${i}" ${DEF} SET "platform.accelerators.${i}.name=x" STDERR "is an array: expected an index")
+  set_tests_properties("bad_input: set index spelled ${i}" PROPERTIES LABELS "bad_input;hardening")
+endforeach()
+# The platform's own object names would be renamed by SystemC with a warning (adversarial review).
+foreach(n bus memory host bus2x y2bus)
+  bad_case("accelerator named ${n}" ${SCENARIOS}/salo/small.json SET "platform.accelerators.0.name=${n}"
+    STDERR "small.json" "/platform/accelerators/0/name" "not one of the platform's own names")
+  set_tests_properties("bad_input: accelerator named ${n}" PROPERTIES LABELS "bad_input;hardening")
+endforeach()
 bad_case("baseline accelerator name with a dot" ${SCENARIOS}/salo/small.json SET "outputs.baseline.name=x.y"
   STDERR "small.json" "/outputs/baseline/name" "found \"x.y\"")
 # ---- a baseline that cannot run the workload is refused before simulation (issue 19)

@@ -120,6 +120,20 @@ def cases(s, bad, work):
     c["sweep base empty, sweep in cwd"] = lambda: (
         ["sweep", os.path.basename(sweep(work, "cwd-base.json", '{"base": "", "grid": {"seed": [1]}}')), "-o", out],
         ["cwd-base.json: /base", "expected a file path, found an empty string"], {}, work)
+    # ---- size: a huge include is refused before it is read (a sparse file: no disk used)
+    def huge_include():
+        with open(os.path.join(work, "huge.json"), "wb") as f:
+            f.truncate(1 << 30)
+        main = scenario(s, work, "with-huge-include.json", lambda t: t.replace('"workload": {', '"workload": {"pattern": "huge.json", ', 1))
+        return ["run", main, "-o", out], ["huge.json", "a JSON file of 1024 MiB; at most 64 MiB"]
+    c["huge include"] = huge_include
+    def huge_npy():
+        with open(os.path.join(work, "huge.npy"), "wb") as f:
+            f.write(b"notnumpy")
+            f.truncate(1 << 30)
+        return (["run", npy, "-o", out, "--set", "workload.data.q=" + os.path.join(work, "huge.npy")],
+                ["huge.npy", "bad magic"])
+    c["huge file that is not a .npy"] = huge_npy
     # ---- SAVP_DATA_DIR naming nothing
     c["SAVP_DATA_DIR missing"] = lambda: (
         ["run", d, "-o", out], ["SAVP_DATA_DIR=" + os.path.join(work, "nowhere") + ": no such directory"],

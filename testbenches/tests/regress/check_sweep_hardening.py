@@ -5,8 +5,11 @@ holds a user's file; point ids cannot collide with savp's temporaries; --resume 
 whose scenario changed (grid values or base), and a resumed sweep with a failed point exits 1 like
 the first run; the Slurm backend resumes by the same rule as the local one; one writer at a time per
 output directory (a second sweep or run is refused with the holder's pid); results.csv is RFC 4180.
-Usage: check_sweep_hardening.py SAVP OUTDIR PART   (PART: force ids stale failed lock csv)"""
-import csv, json, os, shutil, signal, subprocess, sys, time
+Also: files a scenario names (memory preset, .npy) are in the fingerprint; savp never writes through a
+symlink planted where it writes and refuses a baseline/ that is not its own; cluster tasks share the
+directory among themselves only.
+Usage: check_sweep_hardening.py SAVP OUTDIR PART   (PART: force ids stale failed lock csv inputs links tasks)"""
+import csv, fcntl, json, os, shutil, signal, struct, subprocess, sys, time
 
 savp, out, part = sys.argv[1:4]
 shutil.rmtree(out, ignore_errors=True)
@@ -171,7 +174,7 @@ elif part == "failed":
     pj0 = json.load(open(p0))
     json.dump(dict(pj0, fingerprint="0"), open(p0, "w"))
     r = run("sweep", "--collect", d)
-    check(r.returncode == 3 and "0 done, 1 failed, 1 not finished" in r.stdout,
+    check(r.returncode == 1 and "0 done, 1 failed, 1 not finished" in r.stdout and "no Slurm job is recorded" in r.stderr,
           "--collect: the exit-2 point failed, the stale one is not finished (exit %d: %s)" % (r.returncode, r.stdout.strip()))
     json.dump(pj0, open(p0, "w"))
     os.makedirs(path("nobin"))
@@ -227,6 +230,124 @@ elif part == "csv":
     check(r.returncode == 0 and [x["description"] for x in rows] == odd and all(x["status"] == "done" for x in rows),
           "results.csv reads back (RFC 4180) the values holding a comma, quote, CR and LF: %s"
           % [x.get("description") for x in rows])
+
+elif part == "inputs":
+    # Files a scenario names rather than includes (memory preset, .npy inputs) are in the fingerprint.
+    data = path("data")
+    shutil.copytree(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scenarios"), data)
+    denv = dict(env, SAVP_DATA_DIR=data)
+    base()
+    s = sweep("s.json", grid={"workload.seq_len": [64, 96]})
+    d = path("d")
+    r = run("sweep", s, "-o", d, env=denv)
+    preset = os.path.join(data, "memory", "presets", "simple.json")
+    pj = json.load(open(preset))
+    pj["latency_ns"] = pj.get("latency_ns", 30) * 10 + 1
+    json.dump(pj, open(preset, "w"))
+    r = run("sweep", s, "-o", d, "--resume", env=denv)
+    check(r.returncode == 0 and "p0: the scenario changed" in r.stderr and "p1: the scenario changed" in r.stderr,
+          "a changed memory preset reruns every point: " + r.stderr.strip()[-300:])
+
+    def npy(name, rows, cols, scale):
+        hdr = "{'descr': '<f4', 'fortran_order': False, 'shape': (%d, %d), }" % (rows, cols)
+        hdr += " " * (63 - (10 + len(hdr)) % 64) + "\n"
+        body = b"".join(struct.pack("<f", scale * ((i * 7919) % 97 - 48) / 97.0) for i in range(rows * cols))
+        with open(path(name), "wb") as f:
+            f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(hdr)) + hdr.encode() + body)
+
+    for t in "qkv":
+        npy(t + ".npy", 32, 16, 1.0)
+    b = json.load(open(base()))
+    b["workload"] = {"kind": "attention", "heads": 1, "head_dim": 16,
+                     "data": {"source": "npy", "q": "q.npy", "k": "k.npy", "v": "v.npy"}}
+    write_json("base.json", b)
+    s = sweep("n.json", grid={"platform.accelerators.0.tolerance_rel_l2": [0.5, 0.4]})
+    d = path("n")
+    r = run("sweep", s, "-o", d)
+    check(r.returncode == 0, "a sweep over .npy inputs runs (exit %d: %s)" % (r.returncode, r.stderr.strip()[-200:]))
+    npy("v.npy", 32, 16, 1000.0)
+    r = run("sweep", s, "-o", d, "--resume")
+    check(r.returncode == 0 and "p0: the scenario changed" in r.stderr and "p1: the scenario changed" in r.stderr,
+          "a changed .npy input reruns every point: " + r.stderr.strip()[-300:])
+
+elif part == "links":
+    # savp never writes through a symlink planted where it writes, and refuses a baseline/ that is
+    # not its own (a plain file, a link out of the directory) before it simulates anything.
+    b = json.load(open(base()))
+    b["outputs"] = {"baseline": dict(b["platform"]["accelerators"][0], name="dense1")}
+    write_json("base.json", b)
+    d = path("d")
+    r = run("run", path("base.json"), "-o", d, "--quiet")
+    check(r.returncode == 0 and os.path.exists(os.path.join(d, "baseline", "stats.json")),
+          "a run with a baseline (exit %d: %s)" % (r.returncode, r.stderr.strip()[-200:]))
+    victim = path("victim.txt")
+    open(victim, "w").write("precious\n")
+    for name in ("resolved.json.tmp", "stats.json.tmp"):
+        os.symlink(victim, os.path.join(d, name))
+    os.remove(os.path.join(d, "baseline", "log.txt"))
+    os.symlink(victim, os.path.join(d, "baseline", "log.txt"))
+    r = run("run", path("base.json"), "-o", d, "--quiet")
+    check(r.returncode == 2 and "log.txt" in r.stderr and open(victim).read() == "precious\n",
+          "a link planted in baseline/ is refused, its target kept (exit %d: %s)" % (r.returncode, r.stderr.strip()[-200:]))
+    os.remove(os.path.join(d, "baseline", "log.txt"))
+    r = run("run", path("base.json"), "-o", d, "--quiet")
+    check(r.returncode == 0 and open(victim).read() == "precious\n" and not os.path.islink(os.path.join(d, "resolved.json")),
+          "links at savp's temporary names are replaced, never written through (exit %d)" % r.returncode)
+    outside = path("outside")
+    os.makedirs(outside)
+    shutil.rmtree(os.path.join(d, "baseline"))
+    os.symlink(outside, os.path.join(d, "baseline"))
+    r = run("run", path("base.json"), "-o", d, "--quiet")
+    check(r.returncode == 2 and os.listdir(outside) == [], "baseline/ as a link out of the directory is refused, "
+          "nothing written there (exit %d: %s)" % (r.returncode, r.stderr.strip()[-200:]))
+    os.remove(os.path.join(d, "baseline"))
+    open(os.path.join(d, "baseline"), "w").write("mine\n")
+    before = sorted(os.listdir(d))
+    r = run("run", path("base.json"), "-o", d, "--quiet")
+    check(r.returncode == 2 and "baseline" in r.stderr and open(os.path.join(d, "baseline")).read() == "mine\n"
+          and sorted(os.listdir(d)) == before,
+          "a plain file named baseline is refused up front, kept (exit %d: %s)" % (r.returncode, r.stderr.strip()[-200:]))
+    base()
+    s = sweep("s.json", grid={"workload.seq_len": [64, 96]})
+    d = path("sw")
+    r = run("sweep", s, "-o", d)
+    os.makedirs(os.path.join(d, ".logs"), exist_ok=True)
+    os.symlink(victim, os.path.join(d, ".logs", "p0"))
+    r = run("sweep", s, "-o", d)
+    check(r.returncode == 0 and open(victim).read() == "precious\n",
+          "a link planted at a point's log is replaced, never written through (exit %d)" % r.returncode)
+
+elif part == "tasks":
+    # The array tasks of a Slurm sweep and --collect share the directory; never with a run or sweep.
+    base()
+    s = sweep("s.json", grid={"workload.seq_len": [64, 96]})
+    d = path("d")
+    os.makedirs(path("nobin"))
+    r = run("sweep", s, "-o", d, "--backend", "slurm", env=dict(env, PATH=path("nobin")))
+    check(os.path.exists(os.path.join(d, "sweep.json")), "a Slurm sweep prepared without sbatch (exit %d)" % r.returncode)
+    r = run("sweep", "--collect", d)
+    check(r.returncode == 1 and "no Slurm job is recorded" in r.stderr,
+          "--collect with no job recorded does not wait forever (exit %d: %s)" % (r.returncode, r.stderr.strip()[-200:]))
+    r = run("sweep", s, "--collect", d)
+    check(r.returncode == 2, "--collect beside a SWEEP.json is a usage error (exit %d)" % r.returncode)
+    lock = open(os.path.join(d, ".savp-lock"), "r+")
+    fcntl.flock(lock, fcntl.LOCK_EX)
+    lock.seek(0); lock.truncate(); lock.write("4242\n"); lock.flush()
+    for args in (["--run-point", d, "--index", "0"], ["--collect", d]):
+        r = run("sweep", *args)
+        check(r.returncode == 2 and "pid 4242" in r.stderr and not os.path.exists(os.path.join(d, "points", "p0")),
+              "sweep %s beside a sweep holding the directory is refused (exit %d: %s)"
+              % (args[0], r.returncode, r.stderr.strip()[-200:]))
+    fcntl.flock(lock, fcntl.LOCK_UN)
+    fcntl.flock(lock, fcntl.LOCK_SH)
+    for args in (["sweep", s, "-o", d], ["run", path("base.json"), "-o", d, "--force", "--quiet"]):
+        r = run(*args)
+        check(r.returncode == 2 and "another savp" in r.stderr,
+              "%s beside running cluster tasks is refused (exit %d: %s)" % (args[0], r.returncode, r.stderr.strip()[-200:]))
+    r = run("sweep", "--run-point", d, "--index", "0")
+    check(r.returncode == 0 and os.path.exists(os.path.join(d, "points", "p0", "stats.json")),
+          "a cluster task runs beside another task (exit %d: %s)" % (r.returncode, r.stderr.strip()[-200:]))
+    fcntl.flock(lock, fcntl.LOCK_UN)
 
 else:
     sys.exit("unknown part " + part)

@@ -50,7 +50,7 @@ savp_case("sweep --partition without the slurm backend refused" EXIT 2 LABEL bad
   ABSENT ${REGRESS_OUT}/sweep-local-partition ARGS sweep ${SWD} -o ${REGRESS_OUT}/sweep-local-partition --partition debug)
 set_tests_properties("bad_input: sweep --partition without the slurm backend refused" PROPERTIES LABELS "bad_input;hardening")
 # Lost data, stale results, concurrent writers, resume rules and RFC 4180 CSV, on real sweeps.
-foreach(part force ids stale failed lock csv)
+foreach(part force ids stale failed lock csv inputs links tasks)
   add_test(NAME "regress: sweep hardening ${part}"
     COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sweep_hardening.py ${SAVP_BIN} ${REGRESS_OUT}/sweep-hardening-${part} ${part})
   set_tests_properties("regress: sweep hardening ${part}" PROPERTIES LABELS "regress;hardening")
@@ -74,3 +74,8 @@ add_test(NAME "regress: sweep on a localhost Slurm cluster equals the local run"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sweep_slurm.py ${SAVP_BIN} ${SCENARIOS}/sweeps/dense-small.json ${REGRESS_OUT}/sweep-slurm-cluster)
 set_tests_properties("regress: sweep on a localhost Slurm cluster equals the local run" PROPERTIES LABELS regress
   SKIP_RETURN_CODE 77 TIMEOUT 600 RUN_SERIAL TRUE)
+# savp validate takes a file with a base, grid, zip or points for a sweep (a sweep without axes is
+# told so, not that it lacks a scenario's "id"; adversarial review).
+savp_case("validate a sweep without axes names what it lacks" EXIT 2 LABEL bad_input
+  STDERR "sweep-no-axes.json: /:" "a sweep needs" ARGS validate ${BAD}/sweep-no-axes.json)
+set_tests_properties("bad_input: validate a sweep without axes names what it lacks" PROPERTIES LABELS "bad_input;hardening")
