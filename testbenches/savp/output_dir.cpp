@@ -118,7 +118,8 @@ bool is_savp_output(const std::string& dir) {
   const fs::path d(dir);
   std::error_code ec;
   if (!fs::is_directory(d, ec)) return false;
-  return fs::exists(d / kOutputMarker, ec) || written_by_savp(d / "stats.json") || written_by_savp(d / "sweep.json");
+  // The lock counts too: a writer that holds it may not have written the marker yet.
+  return fs::exists(d / kOutputMarker, ec) || fs::exists(d / kOutputLock, ec) || written_by_savp(d / "stats.json") || written_by_savp(d / "sweep.json");
 }
 
 void claim_output_dir(const std::string& dir, const std::string& kind, bool force) {

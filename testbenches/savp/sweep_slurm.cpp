@@ -132,7 +132,6 @@ int submit_slurm(const SweepSpec& spec, const SweepOptions& o, const SlurmOption
 }
 
 int collect_sweep(const SweepSpec& spec, const std::string& outdir) {
-  merge_results(spec, outdir);
   std::size_t done = 0, failed = 0, pending = 0;
   // The resume rule's view of each point (sweep_runner.hpp): a result of another sweep definition
   // (stale) has still to run; one that ended without a complete result (exit 2, killed) failed and
@@ -147,6 +146,9 @@ int collect_sweep(const SweepSpec& spec, const std::string& outdir) {
       ++pending;
     }
   }
+  // Merged after counting: a point that finishes in between is in the results but not yet in the
+  // count (exit 3, collect again), never counted done while the results still miss it.
+  merge_results(spec, outdir);
   std::string state;
   bool job_known = true;
   try {
