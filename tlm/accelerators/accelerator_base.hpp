@@ -79,6 +79,8 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
 
   const std::string& type() const { return type_; }
   void limit_burst(std::uint32_t bytes) { dma_.limit_burst(bytes); }
+  // The platform's initiator id of the DMA port (InitiatorExtension on every request).
+  void set_initiator(std::uint32_t id) { dma_.set_initiator(id); }
   // Timeline output (trace.json): jobs, engine phases and DMA read windows on this engine's tracks.
   void set_trace(TraceWriter* trace);
   // waves.vcd: the busy flag.

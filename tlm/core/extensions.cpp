@@ -92,6 +92,32 @@ bool record_hop_energy_named(tlm::tlm_generic_payload& trans, const char* compon
          record_hop_energy_interned(trans, intern_component(component), energy_pj);
 }
 
+namespace {
+std::vector<std::unique_ptr<InitiatorExtension>>& spare_initiator_extensions() {
+  static std::vector<std::unique_ptr<InitiatorExtension>> spare;
+  return spare;
+}
+}  // namespace
+
+InitiatorExtension* InitiatorExtension::make() {
+  auto& spare = spare_initiator_extensions();
+  if (spare.empty()) return new InitiatorExtension();
+  InitiatorExtension* e = spare.back().release();
+  spare.pop_back();
+  return e;
+}
+
+void InitiatorExtension::free() {
+  id = 0;
+  spare_initiator_extensions().emplace_back(this);
+}
+
+tlm::tlm_extension_base* InitiatorExtension::clone() const { return new InitiatorExtension(*this); }
+
+void InitiatorExtension::copy_from(const tlm::tlm_extension_base& ext) {
+  id = dynamic_cast<const InitiatorExtension&>(ext).id;
+}
+
 std::string describe_trace(const tlm::tlm_generic_payload& trans) {
   const TraceExtension* t = trans.get_extension<TraceExtension>();
   if (t == nullptr) return {};

@@ -2,6 +2,9 @@
 // must work the same whether they are present or not; they carry bookkeeping, never protocol.
 //  - TraceExtension: who issued a transaction and why (initiator, job, engine phase), for trace
 //    writers and for violation and error messages.
+//  - InitiatorExtension: which platform initiator issued a transaction (a small id the platform
+//    assigns: 0 the host, i + 1 accelerator i), so that the router and the memory targets can
+//    report per initiator; a transaction without one counts as initiator 0.
 //  - EnergyHopExtension: per-hop energy attribution; each component a transaction passes (router
 //    hop, memory access) adds the energy it charged to it, so an initiator can see what its own
 //    traffic cost, component by component.
@@ -44,6 +47,23 @@ class TraceExtension : public tlm::tlm_extension<TraceExtension> {
   tlm::tlm_extension_base* clone() const override;
   void copy_from(const tlm::tlm_extension_base& ext) override;
 };
+
+class InitiatorExtension : public tlm::tlm_extension<InitiatorExtension> {
+ public:
+  std::uint32_t id = 0;
+
+  // From a spare list (pooled AT payloads free their extensions with every transaction).
+  static InitiatorExtension* make();
+  void free() override;
+  tlm::tlm_extension_base* clone() const override;
+  void copy_from(const tlm::tlm_extension_base& ext) override;
+};
+
+// The initiator id a transaction carries (0 without an InitiatorExtension).
+inline std::uint32_t initiator_of(const tlm::tlm_generic_payload& trans) {
+  const InitiatorExtension* e = trans.get_extension<InitiatorExtension>();
+  return e == nullptr ? 0 : e->id;
+}
 
 // The one copy of a component name for the whole process (created on first use, never freed):
 // equal names give the same pointer, so hops are recorded and summed by pointer, not by string. A

@@ -40,6 +40,7 @@ void InitiatorPort::limit_burst(std::uint32_t bytes) { config_.max_burst_bytes =
 
 void InitiatorPort::prepare_attribution(tlm::tlm_generic_payload& t) {
   if (config_.attribute_energy) get_or_add<EnergyHopExtension>(t).clear();
+  if (config_.initiator_id != 0) get_or_add<InitiatorExtension>(t).id = config_.initiator_id;
 }
 
 void InitiatorPort::collect_attribution(tlm::tlm_generic_payload& t) {

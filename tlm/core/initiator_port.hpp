@@ -51,6 +51,9 @@ struct PortConfig {
   TimingMode mode = TimingMode::LT;
   // Attach an EnergyHopExtension to every transaction and add up what each hop charged it.
   bool attribute_energy = false;
+  // The platform's id of this initiator, carried by every transaction in an InitiatorExtension
+  // (0: none attached; the targets count it as the host).
+  std::uint32_t initiator_id = 0;
 };
 
 class InitiatorPort : public sc_core::sc_module {
@@ -83,6 +86,7 @@ class InitiatorPort : public sc_core::sc_module {
   const PortConfig& config() const { return config_; }
   // Largest request the port issues (the memory system may lower it).
   void limit_burst(std::uint32_t bytes);
+  void set_initiator(std::uint32_t id) { config_.initiator_id = id; }
 
  private:
   struct Segment {

@@ -35,6 +35,8 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
   for (std::size_t i = 0; i < s.accelerators.size(); ++i) {
     accelerators.push_back(make_accelerator(s.accelerators[i], s.energy, s.timing_mode, common::derive_seed(s.seed, 1000 + i)));
     AcceleratorBase& a = *accelerators.back();
+    a.set_initiator(static_cast<std::uint32_t>(i + 1));
+    initiator_names_.push_back(a.basename());
     bind_through_checker(a.init_socket, bus.tgt_socket, std::string(a.basename()) + "2bus");
     if (memory_target->max_request_bytes() != 0) a.limit_burst(memory_target->max_request_bytes());
     bind_through_checker(bus.init_socket, a.tgt_socket, std::string("bus2") + a.basename());

@@ -51,6 +51,10 @@ class Platform : public sc_core::sc_module {
   // Ends the waveform file (call after the simulation).
   void close_vcd();
 
+  // Initiator ids carried by every DMA request (InitiatorExtension): 0 the host, i + 1 accelerator
+  // i; their names by id, for the per-initiator statistics of the bus and the memory targets.
+  const std::vector<std::string>& initiator_names() const { return initiator_names_; }
+
   std::uint64_t memory_base() const { return 0; }
   std::uint64_t memory_size() const { return memory_target->size_bytes(); }
   std::uint64_t csr_base(std::size_t i) const { return kCsrBase + i * csr::kBlockBytes; }
@@ -68,6 +72,7 @@ class Platform : public sc_core::sc_module {
     checkers_.back()->init_socket.bind(to);
   }
   bool check_protocol_ = false;
+  std::vector<std::string> initiator_names_{"host"};
   std::unique_ptr<TraceWriter> trace_;
   sc_core::sc_trace_file* vcd_ = nullptr;
   std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
