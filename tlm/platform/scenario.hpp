@@ -22,6 +22,7 @@
 #include "models/sprint/sprint_config.hpp"
 #include "tlm/core/timing_mode.hpp"
 #include "tlm/platform/engine_registry.hpp"
+#include "tlm/platform/task_spec.hpp"
 
 namespace savp::sc {
 
@@ -74,7 +75,8 @@ struct Scenario {
   double interconnect_bandwidth_gbps = 0.0;  // per target port; 0 = unlimited
   double interconnect_pj_per_byte = 0.0;
   common::EnergyTable energy;
-  common::WorkloadSpec workload;
+  common::WorkloadSpec workload;  // one workload (when `tasks` is empty)
+  std::vector<TaskSpec> tasks;    // the SoC form: tasks instead of a workload
   OutputsSpec outputs;
   common::Json resolved;  // the scenario after includes and --set
 };

@@ -1,0 +1,35 @@
+// TaskSpec: one entry of a scenario's `tasks` list (the SoC scenarios): a workload run on one or
+// more accelerators of the platform, started at start_ns or when the tasks it names in `after`
+// have finished, repeated `repeat` times, with its operand regions placed in main memory or the
+// shared SRAM. Tasks on different accelerators run at the same time; tasks on one accelerator
+// queue in list order. Parsed and checked by the scenario loader (task_spec.cpp); the plan that
+// runs them is testbenches/savp/task_plan.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/common/json_reader.hpp"
+#include "models/common/workload_spec.hpp"
+
+namespace savp::sc {
+
+// Where a task's operand regions live: main memory ("dram", the default) or the shared SRAM.
+struct TaskPlacement {
+  bool q_sram = false, k_sram = false, v_sram = false, out_sram = false;
+  bool any_sram() const { return q_sram || k_sram || v_sram || out_sram; }
+};
+
+struct TaskSpec {
+  std::string id;
+  std::vector<std::uint32_t> accelerators;  // indices into platform.accelerators, no repeats
+  common::WorkloadSpec workload;            // workload.accelerator = accelerators[0]
+  double start_ns = 0.0;
+  std::vector<std::string> after;  // task ids, each earlier or later in the list (no cycles)
+  std::uint64_t repeat = 1;
+  TaskPlacement placement;
+  std::string pointer;  // its JSON path, "/tasks/<i>"
+};
+
+}  // namespace savp::sc
