@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,7 @@
 #include "testbenches/savp/report.hpp"
 #include "testbenches/savp/run_limits.hpp"
 #include "testbenches/savp/simulation.hpp"
+#include "testbenches/savp/task_plan.hpp"
 #include "testbenches/savp/sweep_runner.hpp"
 #include "testbenches/savp/sweep_spec.hpp"
 #include "tlm/platform/scenario.hpp"
@@ -224,6 +226,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   sc::Scenario scenario;
   JobPlan plan;
+  std::optional<TaskPlan> tasks;  // a scenario with `tasks`
   Limits limits;
   std::string outdir;
   const auto t0 = std::chrono::steady_clock::now();
@@ -231,7 +234,11 @@ int cmd_run(const std::vector<std::string>& args) {
     limits = parse_limits(vm);
     scenario = sc::load_scenario(file, sets, data_dir());
     check_memory(scenario, limits.max_memory);  // before the plan allocates anything sized by it
-    plan = make_plan(scenario);
+    if (scenario.tasks.empty()) {
+      plan = make_plan(scenario);
+    } else {
+      tasks = make_task_plan(scenario);
+    }
     outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.id;
     if (outdir.empty()) throw common::InputError("-o", "", "expected an output directory, found an empty string");
     // The baseline's directory is replaced whole: anything in it savp did not write (a user's file,
@@ -259,7 +266,7 @@ int cmd_run(const std::vector<std::string>& args) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double limit = limits.time_limit_s > 0 ? std::max(1e-3, limits.time_limit_s - elapsed) : 0.0;
   Watchdog watchdog(limit, outdir);
-  SimulationOutcome out = simulate(scenario, plan, waves, limit);
+  SimulationOutcome out = tasks ? simulate(scenario, *tasks, waves, limit) : simulate(scenario, plan, waves, limit);
   if (out.timed_out) out.stats["partial"]["time_limit_s"] = limits.time_limit_s;
   if (!scenario.outputs.baseline.is_null() && out.error.empty() && !out.timed_out) {
     const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -424,6 +431,15 @@ int cmd_validate(const std::vector<std::string>& args) {
   }
   try {
     sc::Scenario s = sc::load_scenario(file, {}, data_dir());
+    if (!s.tasks.empty()) {
+      const TaskPlan plan = make_task_plan(s);
+      std::size_t jobs = 0;
+      for (const TaskRun& t : plan.tasks) jobs += t.jobs.size();
+      std::cout << file << ": valid scenario \"" << s.id << "\" (" << plan.tasks.size() << " task"
+                << (plan.tasks.size() == 1 ? "" : "s") << ", " << jobs << " job" << (jobs == 1 ? "" : "s")
+                << ", estimated memory " << static_cast<std::uint64_t>(estimate_memory(s).total() / 1e6) << " MB)\n";
+      return kOk;
+    }
     JobPlan plan = make_plan(s);
     std::cout << file << ": valid scenario \"" << s.id << "\" (" << plan.jobs.size() << " job"
               << (plan.jobs.size() == 1 ? "" : "s") << " on " << s.accelerators[s.workload.accelerator].type

@@ -124,12 +124,19 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   s.energy = common::EnergyTable::parse(platform.object_at("energy"));
   platform.finish();
 
-  s.workload = common::WorkloadSpec::parse(top.object_at("workload"));
-  if (s.workload.accelerator >= s.accelerators.size()) {
-    top.object_at("workload")
-        .child("accelerator")
-        .fail("expected an index below the number of accelerators (" + std::to_string(s.accelerators.size()) +
-              ")");
+  if (top.has("tasks") && top.has("workload")) {
+    top.child("tasks").fail("give either \"workload\" (one workload) or \"tasks\" (several at once), not both");
+  }
+  if (top.has("tasks")) {
+    s.tasks = parse_tasks(top.child("tasks"), s.accelerators.size());
+  } else {
+    s.workload = common::WorkloadSpec::parse(top.object_at("workload"));
+    if (s.workload.accelerator >= s.accelerators.size()) {
+      top.object_at("workload")
+          .child("accelerator")
+          .fail("expected an index below the number of accelerators (" + std::to_string(s.accelerators.size()) +
+                ")");
+    }
   }
   if (top.has("outputs")) {
     JsonNode o = top.object_at("outputs");
@@ -144,6 +151,15 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
         rtl = rtl || (a.engine().rtl_backend && a.engine().rtl_backend(a));
       }
       if (!rtl) o.child("rtl_waves").fail("no accelerator runs on an RTL backend (\"backend\": \"rtl\")");
+    }
+    s.outputs.alone = o.get_bool("alone", false);
+    if (s.outputs.alone && s.tasks.empty()) {
+      o.child("alone").fail("\"alone\" compares each task with a run of it alone: it needs \"tasks\"");
+    }
+    if (!s.tasks.empty() && o.has("baseline") && !o.value()["baseline"].is_null()) {
+      o.child("baseline").fail(
+          "a baseline replaces the workload's accelerator; with \"tasks\" compare with \"alone\": true, or give a "
+          "task on a baseline accelerator");
     }
     if (o.has("baseline") && o.value()["baseline"].is_null()) {
       o.accept("baseline");  // null: no comparison (e.g. --set outputs.baseline=null)

@@ -55,6 +55,8 @@ struct OutputsSpec {
   std::uint64_t trace_max_events = 1'000'000;
   bool vcd = false;    // waves.vcd: IRQ lines, engine busy flags, DRAM queue occupancy
   bool rtl_waves = false;  // rtl_<instance>.vcd: the verilated RTL blocks' own waves (backend rtl)
+  // Tasks: each task also run alone on the same platform (a process each), for its slowdown.
+  bool alone = false;
   // An accelerator to run the same workload on the same platform for comparison (e.g. the dense
   // baseline beside SALO): savp runs it as a second process and reports the speedup. Null: none.
   common::Json baseline;
