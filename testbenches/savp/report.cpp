@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "testbenches/savp/output_dir.hpp"
 
@@ -230,15 +231,17 @@ std::string summary_csv(const Json& stats) {
                         "dram_bytes_read", "dram_bytes_written",
                         "max_abs_err",     "rel_l2_err",
                         "cosine",          "passed"};
+  std::vector<const char*> columns(std::begin(cols), std::end(cols));
+  if (stats.contains("tasks")) columns.insert(columns.begin() + 1, "task");  // a scenario with tasks
   bool first = true;
-  for (const char* c : cols) {
+  for (const char* c : columns) {
     os << (first ? "" : ",") << c;
     first = false;
   }
   os << "\n";
   for (const auto& j : stats["jobs"]) {
     first = true;
-    for (const char* c : cols) {
+    for (const char* c : columns) {
       os << (first ? "" : ",");
       first = false;
       if (!j.contains(c) || j[c].is_null()) continue;
@@ -264,6 +267,37 @@ double num(const Json& j, const char* key) {
 }
 }  // namespace
 
+// The task table of a scenario with tasks: one row per task, with the interference when each task
+// was also run alone (outputs.alone).
+std::string task_table(const Json& stats) {
+  std::ostringstream os;
+  char line[512];
+  const bool alone = stats["tasks"].empty() ? false : stats["tasks"].begin()->contains("slowdown_vs_alone");
+  std::snprintf(line, sizeof line, "%-16s %-20s %10s %10s %12s %11s %9s %8s %10s%s %6s\n", "task", "accelerators",
+                "start_us", "end_us", "latency_us", "energy_uJ", "dram_MB", "GB/s", "mem_lat_ns",
+                alone ? "   alone_us slowdown" : "", "check");
+  os << line;
+  for (const auto& [id, t] : stats["tasks"].items()) {
+    std::string accs;
+    for (const auto& a : t["accelerators"]) accs += (accs.empty() ? "" : ",") + a.get<std::string>();
+    const double mb = (t.value("dram_bytes_read", 0.0) + t.value("dram_bytes_written", 0.0)) / 1e6;
+    char extra[64] = "";
+    if (alone) {
+      std::snprintf(extra, sizeof extra, " %10.3f %7.2fx", num(t, "alone_latency_ns") / 1e3, num(t, "slowdown_vs_alone"));
+    }
+    std::snprintf(line, sizeof line, "%-16.16s %-20.20s %10.3f %10.3f %12.3f %11.4f %9.3f %8.2f %10.1f%s %6s\n",
+                  id.c_str(), accs.c_str(), num(t, "start_ns") / 1e3, num(t, "end_ns") / 1e3,
+                  num(t, "latency_ns") / 1e3, num(t, "energy_pj") / 1e6, mb, num(t, "bandwidth_gbps"),
+                  num(t, "mem_latency_avg_ns"), extra, t.value("passed", false) ? "ok" : "FAIL");
+    os << line;
+  }
+  const Json& tot = stats["totals"];
+  std::snprintf(line, sizeof line, "makespan %.3f us over %zu tasks\n", num(tot, "makespan_ns") / 1e3,
+                stats["tasks"].size());
+  os << line;
+  return os.str();
+}
+
 std::string summary_table(const Json& stats) {
   std::ostringstream os;
   const Json& t = stats["totals"];
@@ -271,11 +305,15 @@ std::string summary_table(const Json& stats) {
   char line[512];
   os << "SAVP " << stats["savp_version"].get<std::string>() << "  scenario " << sc["id"].get<std::string>()
      << "  (" << sc.value("timing_mode", "LT") << ")\n";
-  std::snprintf(line, sizeof line, "%5s %-8s %6s %5s %5s %12s %12s %12s %12s %10s %6s\n", "job", "engine",
-                "layer", "head", "", "cycles", "latency_us", "energy_uJ", "dram_MB", "rel_l2", "check");
-  os << line;
+  if (stats.contains("tasks")) {
+    os << task_table(stats);
+  } else {
+    std::snprintf(line, sizeof line, "%5s %-8s %6s %5s %5s %12s %12s %12s %12s %10s %6s\n", "job", "engine",
+                  "layer", "head", "", "cycles", "latency_us", "energy_uJ", "dram_MB", "rel_l2", "check");
+    os << line;
+  }
   std::size_t shown = 0;
-  for (const auto& j : stats["jobs"]) {
+  for (const auto& j : stats.contains("tasks") ? Json::array() : stats["jobs"]) {
     if (++shown > 16) {
       os << "  ... " << stats["jobs"].size() - 16 << " more jobs in summary.csv\n";
       break;
