@@ -1,5 +1,6 @@
 #include "testbenches/savp/task_plan.hpp"
 
+#include "testbenches/savp/comparison_runs.hpp"
 #include "testbenches/savp/engine_flow.hpp"
 
 namespace savp::tb {
@@ -43,18 +44,23 @@ void place_in_sram(const sc::Scenario& s, std::size_t i, TaskLane& lane, const S
   if (!p.any_sram()) return;
   const std::string at = t.pointer + "/placement";
   if (sram.bytes == 0) {
-    throw InputError(s.file, at, "task \"" + t.id + "\" places operands in the shared SRAM, but the platform has none (give platform.sram)");
+    throw InputError(
+        s.file, at,
+        "task \"" + t.id +
+            "\" places operands in the shared SRAM, but the platform has none (give platform.sram)");
   }
   if (engine_flow(lane.scenario.accelerators[lane.accelerator]).own_plan) {
-    throw InputError(s.file, at,
-                     "task \"" + t.id + "\": the " + lane.scenario.accelerators[lane.accelerator].type +
-                         " engine lays out its own regions; placement applies to engines that read Q, K, V and "
-                         "write the output as the descriptor's regions");
+    throw InputError(
+        s.file, at,
+        "task \"" + t.id + "\": the " + lane.scenario.accelerators[lane.accelerator].type +
+            " engine lays out its own regions; placement applies to engines that read Q, K, V and "
+            "write the output as the descriptor's regions");
   }
   MemoryLayout& m = lane.plan.layout;
   const bool gemm = lane.scenario.workload.kind == common::WorkloadSpec::Kind::Gemm;
   if (gemm && p.v_sram) {
-    throw InputError(s.file, at + "/v", "task \"" + t.id + "\": a GEMM has no V operand (A is \"q\", B is \"k\")");
+    throw InputError(s.file, at + "/v",
+                     "task \"" + t.id + "\": a GEMM has no V operand (A is \"q\", B is \"k\")");
   }
   const std::uint64_t out_bytes =
       page_align(lane.plan.rows * (gemm ? lane.plan.cols : lane.plan.value_dim) * 4);
@@ -72,9 +78,10 @@ void place_in_sram(const sc::Scenario& s, std::size_t i, TaskLane& lane, const S
     if (!r.placed) continue;
     if (cursor + r.bytes > sram.bytes) {
       throw InputError(s.file, at + "/" + r.key,
-                       "task \"" + t.id + "\": the shared SRAM is too small: its " + r.key + " region needs " +
-                           std::to_string((r.bytes + 1023) >> 10) + " KiB at offset " + std::to_string(cursor >> 10) +
-                           " KiB of " + std::to_string(sram.bytes >> 10) + " KiB");
+                       "task \"" + t.id + "\": the shared SRAM is too small: its " + r.key +
+                           " region needs " + std::to_string((r.bytes + 1023) >> 10) + " KiB at offset " +
+                           std::to_string(cursor >> 10) + " KiB of " + std::to_string(sram.bytes >> 10) +
+                           " KiB");
     }
     *r.addr = sram.base + cursor;
     cursor += r.bytes;
@@ -91,6 +98,12 @@ TaskPlan make_task_plan(sc::Scenario& s) {
   std::uint64_t cursor = 0, sram_cursor = 0;
   for (std::size_t i = 0; i < s.tasks.size(); ++i) {
     const sc::TaskSpec& t = s.tasks[i];
+    if (s.outputs.alone && !sc::valid_id(alone_id(s, i))) {
+      throw InputError(s.file, t.pointer + "/id",
+                       "with outputs.alone, the scenario id and the task id together can have at most " +
+                           std::to_string(sc::kMaxIdBytes - 7) + " characters (the task runs alone as \"" +
+                           common::printable(s.id, 40) + "-alone-<task id>\")");
+    }
     TaskRun run;
     run.task = i;
     run.after = deps[i];
@@ -109,9 +122,11 @@ TaskPlan make_task_plan(sc::Scenario& s) {
     }
     const TaskLane& first = run.lanes.front();
     for (const TaskLane& l : run.lanes) {
-      if (l.scenario.accelerators[l.accelerator].type != first.scenario.accelerators[first.accelerator].type) {
+      if (l.scenario.accelerators[l.accelerator].type !=
+          first.scenario.accelerators[first.accelerator].type) {
         throw InputError(s.file, t.pointer + "/accelerator",
-                         "task \"" + t.id + "\": its accelerators share its jobs and must be of one engine type (" +
+                         "task \"" + t.id +
+                             "\": its accelerators share its jobs and must be of one engine type (" +
                              first.scenario.accelerators[first.accelerator].type + " and " +
                              l.scenario.accelerators[l.accelerator].type + ")");
       }

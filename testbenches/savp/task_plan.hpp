@@ -24,10 +24,10 @@ struct TaskLane {
 };
 
 struct TaskRun {
-  std::size_t task = 0;                 // index into Scenario::tasks
-  std::vector<TaskLane> lanes;          // one per accelerator of the task, in its order
-  std::vector<JobSlot> jobs;            // the queue: the plan's jobs, `repeat` times
-  std::vector<std::size_t> after;       // tasks it waits for (task_dependencies)
+  std::size_t task = 0;            // index into Scenario::tasks
+  std::vector<TaskLane> lanes;     // one per accelerator of the task, in its order
+  std::vector<JobSlot> jobs;       // the queue: the plan's jobs, `repeat` times
+  std::vector<std::size_t> after;  // tasks it waits for (task_dependencies)
 };
 
 struct TaskPlan {

@@ -24,8 +24,8 @@ double ns(const sc_core::sc_time& t) { return t.to_seconds() * 1e9; }
 }  // namespace
 
 Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRunner& runner,
-                      const sc::Platform& platform, const RunInfo& info, const std::vector<TaskCounters>& at_start,
-                      const std::vector<TaskCounters>& at_end) {
+                      const sc::Platform& platform, const RunInfo& info,
+                      const std::vector<TaskCounters>& at_start, const std::vector<TaskCounters>& at_end) {
   sc::StatsTree tree;
   platform.report_stats(tree);
   Json stats = Json::object();
@@ -64,7 +64,8 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
       }
       task_ran += host.results().size();
       task_accuracy.merge(host.overall());
-      if (!host.error().empty()) host_errors += (host_errors.empty() ? "" : "; ") + spec.id + ": " + host.error();
+      if (!host.error().empty())
+        host_errors += (host_errors.empty() ? "" : "; ") + spec.id + ": " + host.error();
     }
     overall.merge(task_accuracy);
     planned += run.jobs.size();
@@ -119,7 +120,8 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
   totals["energy_by_action_pj"] = tree.energy_by_action_pj();
   totals["dram_bytes_read"] = platform.memory().bytes_read();
   totals["dram_bytes_written"] = platform.memory().bytes_written();
-  const double moved = static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
+  const double moved =
+      static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
   totals["dram_bandwidth_gbps"] = makespan > 0 ? moved / makespan : 0.0;
   totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
   if (overall.count() > 0) put_accuracy(totals, overall.result());

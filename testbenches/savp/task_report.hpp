@@ -24,6 +24,7 @@ TaskCounters task_counters(const sc::Platform& platform, const TaskRun& run);
 
 common::Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRunner& runner,
                               const sc::Platform& platform, const RunInfo& info,
-                              const std::vector<TaskCounters>& at_start, const std::vector<TaskCounters>& at_end);
+                              const std::vector<TaskCounters>& at_start,
+                              const std::vector<TaskCounters>& at_end);
 
 }  // namespace savp::tb

@@ -31,8 +31,8 @@ TaskRunner::TaskRunner(sc_core::sc_module_name name, const sc::Scenario& scenari
       hooks.record_index = [record_count, a = lane.accelerator] { return record_count(a); };
       hooks.finished = [this, t] { lane_finished(t); };
       const std::string host = "t" + std::to_string(t) + "_" + std::to_string(k);
-      hosts_[t].push_back(
-          std::make_unique<HostDriver>(host.c_str(), lane.scenario, lane.plan, csr_base_0, csr_stride, std::move(hooks)));
+      hosts_[t].push_back(std::make_unique<HostDriver>(host.c_str(), lane.scenario, lane.plan, csr_base_0,
+                                                       csr_stride, std::move(hooks)));
     }
   }
 }

@@ -30,7 +30,8 @@ class TaskRunner : public sc_core::sc_module {
   // record_count(a): how many job records accelerator a has made so far (the platform's).
   // on_start / on_end(task): called when the task starts and ends (counter snapshots).
   TaskRunner(sc_core::sc_module_name name, const sc::Scenario& scenario, const TaskPlan& plan,
-             std::uint64_t csr_base_0, std::uint64_t csr_stride, std::function<std::size_t(std::uint32_t)> record_count,
+             std::uint64_t csr_base_0, std::uint64_t csr_stride,
+             std::function<std::size_t(std::uint32_t)> record_count,
              std::function<void(std::size_t, bool)> on_edge);
 
   // The lane hosts of task t, in its accelerator order.

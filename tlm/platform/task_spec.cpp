@@ -29,8 +29,8 @@ TaskSpec parse_task(JsonNode node, std::size_t n_accelerators) {
   t.id = node.get_string("id");
   if (!valid_id(t.id)) node.child("id").fail_expected(std::string("a task id of ") + kIdRule);
   JsonNode acc = node.child("accelerator");
-  const std::string range = "an accelerator index below the number of accelerators (" +
-                            std::to_string(n_accelerators) + ")";
+  const std::string range =
+      "an accelerator index below the number of accelerators (" + std::to_string(n_accelerators) + ")";
   auto index = [&](JsonNode e) {
     const Json& v = e.value();
     if (!v.is_number_integer() || v.get<std::int64_t>() < 0 ||
@@ -54,7 +54,8 @@ TaskSpec parse_task(JsonNode node, std::size_t n_accelerators) {
   }
   JsonNode w = node.object_at("workload");
   if (w.has("accelerator")) {
-    w.child("accelerator").fail("a task gives its accelerator in the task (\"accelerator\"), not in its workload");
+    w.child("accelerator")
+        .fail("a task gives its accelerator in the task (\"accelerator\"), not in its workload");
   }
   t.workload = common::WorkloadSpec::parse(w);
   t.workload.accelerator = t.accelerators.front();
@@ -89,7 +90,8 @@ std::vector<TaskSpec> parse_tasks(JsonNode node, std::size_t n_accelerators) {
   for (std::size_t i = 0; i < n; ++i) {
     for (std::size_t k = 0; k < tasks[i].after.size(); ++k) {
       const std::string& name = tasks[i].after[k];
-      const bool known = std::any_of(tasks.begin(), tasks.end(), [&](const TaskSpec& t) { return t.id == name; });
+      const bool known =
+          std::any_of(tasks.begin(), tasks.end(), [&](const TaskSpec& t) { return t.id == name; });
       JsonNode at = node.element(i).as_object().child("after").element(k);
       if (!known) at.fail("no task has the id \"" + common::printable(name) + "\"");
       if (name == tasks[i].id) at.fail("a task cannot wait for itself");
@@ -111,7 +113,8 @@ std::vector<TaskSpec> parse_tasks(JsonNode node, std::size_t n_accelerators) {
         JsonNode t = node.element(i).as_object();
         (t.has("after") ? t.child("after") : t)
             .fail("the tasks wait for each other and would never start: " + cycle +
-                  " (each waits for the next, through \"after\" or the list order of tasks sharing an accelerator)");
+                  " (each waits for the next, through \"after\" or the list order of tasks sharing an "
+                  "accelerator)");
       }
       if (state[d] == 0) visit(d);
     }
