@@ -1,5 +1,7 @@
 #include "testbenches/savp/task_plan.hpp"
 
+#include <cstdio>
+
 #include "testbenches/savp/comparison_runs.hpp"
 #include "testbenches/savp/engine_flow.hpp"
 
@@ -34,6 +36,12 @@ common::InputError task_error(const sc::Scenario& s, std::size_t i, const InputE
 }
 
 namespace {
+
+std::string mib(std::uint64_t bytes) {
+  char b[32];
+  std::snprintf(b, sizeof b, "%.1f", static_cast<double>(bytes) / (1 << 20));
+  return b;
+}
 
 // Moves the regions the task places in the SRAM (Q = A, K = B, V = C, output) to `cursor` in the
 // SRAM window; throws when the engine lays out its own regions or the window is too small.
@@ -114,7 +122,12 @@ TaskPlan make_task_plan(sc::Scenario& s) {
       try {
         lane.plan = plan_workload_at(lane.scenario, cursor);
       } catch (const InputError& e) {
-        throw task_error(s, i, e);
+        if (cursor == 0 || e.path().rfind("/platform/memory", 0) != 0) throw task_error(s, i, e);
+        // The tasks before it take the memory below its regions: say so.
+        throw task_error(s, i,
+                         InputError(e.file(), e.path(),
+                                    e.message() + "; its regions start at " + mib(cursor) +
+                                        " MiB, after those of the tasks before it in the list"));
       }
       cursor = page_align(plan_end(lane.plan));
       place_in_sram(s, i, lane, sram, sram_cursor);
