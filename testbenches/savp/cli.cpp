@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@
 #include "testbenches/savp/task_plan.hpp"
 #include "testbenches/savp/sweep_runner.hpp"
 #include "testbenches/savp/sweep_spec.hpp"
+#include "tlm/platform/platform.hpp"
 #include "tlm/platform/scenario.hpp"
 
 namespace savp::tb {
@@ -393,6 +395,15 @@ int cmd_list() {
     names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   for (const auto& n : names) std::cout << " " << n;
+  auto hex = [](std::uint64_t v) {
+    std::ostringstream o;
+    o << "0x" << std::hex << v;
+    return o.str();
+  };
+  std::cout << "\naddress map: memory " << hex(0) << " (platform.memory size), accelerator i's CSRs "
+            << hex(sc::Platform::kCsrBase) << " + i x " << hex(sc::csr::kBlockBytes) << ", pim "
+            << hex(sc::Platform::kPimBase) << " (with a sprint engine), sram " << hex(sc::Platform::kSramBase)
+            << " (with platform.sram: size_kib KiB)";
   std::cout << "\nworkload kinds: attention (synthetic | npy), gemm, traffic"
             << "\nattention patterns: dense, causal, window, dilation, global_tokens, window_2d"
             << "\nscenarios (" << dir << "):\n";

@@ -20,6 +20,10 @@ struct StatValue {
 class StatsTree {
  public:
   void add(const std::string& component, const std::string& name, double value, const std::string& unit);
+  // A statistic of one member of a named group of the component (e.g. by_initiator): reported as
+  // {"<component>": {"<group>": {"<member>": {"<stat>": {"value": v, "unit": u}}}}}.
+  void add_grouped(const std::string& component, const std::string& group, const std::string& member,
+                   const std::string& name, double value, const std::string& unit);
   // Action counts with their prices; energy = count x price.
   void add_actions(const std::string& component, const common::ActionLedger& ledger);
 
@@ -31,6 +35,9 @@ class StatsTree {
 
  private:
   std::map<std::string, std::map<std::string, StatValue>> stats_;
+  // component -> group -> member -> stat
+  std::map<std::string, std::map<std::string, std::map<std::string, std::map<std::string, StatValue>>>>
+      grouped_;
   std::map<std::string, common::ActionLedger> actions_;
 };
 

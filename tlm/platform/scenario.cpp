@@ -110,6 +110,7 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     Json empty = Json::object();
     s.memory = memory::MemorySpec::parse(JsonNode(empty, file, "/platform/memory"), presets);
   }
+  if (platform.has("sram")) s.sram = memory::SramSpec::parse_platform(platform.object_at("sram"));
   if (platform.has("interconnect")) {
     JsonNode ic = platform.object_at("interconnect");
     s.hop_latency_ns = ic.get_number_in("hop_latency_ns", 1.0, 0.0, 1e6);
@@ -122,6 +123,10 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     platform.value()["energy"] = (fs::path(data_dir) / "energy" / "default-45nm.json").string();
   }
   s.energy = common::EnergyTable::parse(platform.object_at("energy"));
+  if (s.sram && s.energy.sram_anchors().empty()) {
+    platform.child("sram").fail(
+        "the energy table has no \"sram\" anchors to price the shared SRAM's accesses");
+  }
   platform.finish();
 
   if (top.has("tasks") && top.has("workload")) {

@@ -16,6 +16,7 @@
 #include "models/common/workload_spec.hpp"
 #include "models/dense/dense_config.hpp"
 #include "models/memory/memory_spec.hpp"
+#include "models/memory/sram_model.hpp"
 #include "models/memory/traffic_core.hpp"
 #include "models/salo/salo_config.hpp"
 #include "models/spatten/spatten_config.hpp"
@@ -73,6 +74,7 @@ struct Scenario {
   double quantum_ns = 1000.0;
   std::vector<AcceleratorSpec> accelerators;
   memory::MemorySpec memory;
+  std::optional<memory::SramSpec> sram;  // platform.sram: the shared SRAM, absent = none
   double hop_latency_ns = 1.0;
   double interconnect_bandwidth_gbps = 0.0;  // per target port; 0 = unlimited
   double interconnect_pj_per_byte = 0.0;

@@ -72,6 +72,7 @@ LOADER = {
     "energy_entry": [(ET, r"JsonNode e = entries", r"e\.finish\(\)", "e")],
     "sram": [(ET, r"JsonNode sram =", r"sram\.finish\(\)", "sram")],
     "sram_anchor": [(ET, r"JsonNode a = anchors", r"a\.finish\(\)", "a")],
+    "platform_sram": [("models/memory/sram_model.cpp", r"SramSpec SramSpec::parse_platform", r"n\.finish\(\)", "n")],
     "gemm_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "traffic"\)', "node"),
                       (WS, r'if \(kind == "gemm"\)', r"node\.finish\(\)", "node")],
     "traffic_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "traffic"\)', "node"),
