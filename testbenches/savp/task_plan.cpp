@@ -4,13 +4,15 @@
 
 #include "testbenches/savp/comparison_runs.hpp"
 #include "testbenches/savp/engine_flow.hpp"
+#include "tlm/platform/platform.hpp"
 
 namespace savp::tb {
 
 using common::InputError;
 
-SramWindow sram_window(const sc::Scenario&) {
-  return {};  // platform.sram arrives with the shared SRAM
+SramWindow sram_window(const sc::Scenario& s) {
+  if (!s.sram) return {};
+  return {sc::Platform::kSramBase, s.sram->capacity_bytes};
 }
 
 sc::Scenario task_scenario(const sc::Scenario& s, std::size_t i, std::uint32_t accelerator) {

@@ -8,11 +8,21 @@ using common::Json;
 
 TaskCounters task_counters(const sc::Platform& platform, const TaskRun& run) {
   TaskCounters c;
+  auto add = [](memory::InitiatorCounters& to, const memory::InitiatorCounters& x) {
+    to.requests += x.requests;
+    to.bytes_read += x.bytes_read;
+    to.bytes_written += x.bytes_written;
+    to.row_hits += x.row_hits;
+    to.row_misses += x.row_misses;
+    to.row_conflicts += x.row_conflicts;
+    to.queueing_delay_ns += x.queueing_delay_ns;
+    to.data_bus_busy_ns += x.data_bus_busy_ns;
+    to.latency_ns.merge(x.latency_ns);
+  };
   for (const TaskLane& lane : run.lanes) {
-    for (const sc::JobRecord& rec : platform.accelerators[lane.accelerator]->jobs()) {
-      c.dram_bytes_read += rec.bytes_read;
-      c.dram_bytes_written += rec.bytes_written;
-    }
+    const std::uint32_t id = lane.accelerator + 1;  // the platform's initiator id of its DMA port
+    add(c.dram, platform.memory().initiator_counters(id));
+    if (platform.sram) add(c.sram, platform.sram->initiator_counters(id));
   }
   return c;
 }
@@ -76,8 +86,11 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
       first_start = first_start < 0 ? start : std::min(first_start, start);
       last_end = std::max(last_end, end);
     }
-    const TaskCounters& a = at_start[t];
-    const TaskCounters& b = times.done ? at_end[t] : task_counters(platform, run);
+    const TaskCounters& before = at_start[t];
+    const TaskCounters after = times.done ? at_end[t] : task_counters(platform, run);
+    const memory::InitiatorCounters dram = after.dram.since(before.dram), sram = after.sram.since(before.sram);
+    common::LatencyHistogram latency = dram.latency_ns;
+    latency.merge(sram.latency_ns);
     Json o = Json::object();
     o["accelerators"] = names;
     o["start_ns"] = start;
@@ -86,14 +99,18 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
     o["jobs"] = task_ran;
     o["jobs_failed"] = task_sums.failed + (run.jobs.size() - task_ran);
     o["energy_pj"] = energy;
-    o["dram_bytes_read"] = b.dram_bytes_read - a.dram_bytes_read;
-    o["dram_bytes_written"] = b.dram_bytes_written - a.dram_bytes_written;
-    o["sram_bytes_read"] = b.sram_bytes_read - a.sram_bytes_read;
-    o["sram_bytes_written"] = b.sram_bytes_written - a.sram_bytes_written;
-    const double moved = static_cast<double>(b.dram_bytes_read - a.dram_bytes_read + b.dram_bytes_written -
-                                             a.dram_bytes_written + b.sram_bytes_read - a.sram_bytes_read +
-                                             b.sram_bytes_written - a.sram_bytes_written);
+    o["dram_bytes_read"] = dram.bytes_read;
+    o["dram_bytes_written"] = dram.bytes_written;
+    o["sram_bytes_read"] = sram.bytes_read;
+    o["sram_bytes_written"] = sram.bytes_written;
+    const double moved =
+        static_cast<double>(dram.bytes_read + dram.bytes_written + sram.bytes_read + sram.bytes_written);
     o["bandwidth_gbps"] = end > start ? moved / (end - start) : 0.0;
+    // Memory latency: a request's arrival at the memory (DRAM or SRAM) to its completion.
+    o["mem_latency_avg_ns"] = latency.mean();
+    o["mem_latency_p99_ns"] = latency.quantile(0.99);
+    const std::uint64_t rows = dram.row_hits + dram.row_misses + dram.row_conflicts;
+    o["row_hit_rate"] = rows ? static_cast<double>(dram.row_hits) / static_cast<double>(rows) : 0.0;
     if (task_accuracy.count() > 0) put_accuracy(o, task_accuracy.result());
     o["passed"] = task_ran == run.jobs.size() && task_sums.failed == 0 && times.done;
     tasks[spec.id] = o;

@@ -6,18 +6,18 @@
 
 #include <vector>
 
+#include "models/memory/initiator_counters.hpp"
+
 #include "testbenches/savp/report.hpp"
 #include "testbenches/savp/task_runner.hpp"
 
 namespace savp::tb {
 
-// What the memory system had counted for a task's accelerators when it started and when it ended
-// (tasks on one accelerator run one after another, so the difference is the task's own).
+// What the main memory and the shared SRAM had counted for a task's accelerators (their DMA
+// initiators) when it started and when it ended: tasks on one accelerator run one after another,
+// so the difference is the task's own.
 struct TaskCounters {
-  std::uint64_t dram_bytes_read = 0, dram_bytes_written = 0, sram_bytes_read = 0, sram_bytes_written = 0;
-  std::uint64_t requests = 0, row_hits = 0, row_accesses = 0;
-  double latency_sum_ns = 0;
-  std::vector<std::uint64_t> latency_buckets;  // the latency histogram's counts
+  memory::InitiatorCounters dram, sram;
 };
 
 TaskCounters task_counters(const sc::Platform& platform, const TaskRun& run);
