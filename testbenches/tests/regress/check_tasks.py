@@ -8,6 +8,8 @@ Parts (each a test):
   order       tasks on one accelerator queue in list order; `after`, start_ns and repeat hold; the
               makespan is first start to last end; LT and AT both run and repeat exactly
   bad         bad task input is refused with exit 2, the file and the JSON path, nothing written
+  sram        K and V placed in the shared SRAM: the DRAM reads of K and V are gone (read from the
+              SRAM instead), the outputs still check, and an SRAM too small is refused
   sweep       a sweep over task paths (tasks.0.workload.seq_len, tasks.0.accelerator) runs, with the
               tasks' results as columns
 Usage: check_tasks.py SAVP SCENARIOS OUTDIR PART"""
@@ -167,6 +169,39 @@ elif part == "bad":
          "outputs": {"alone": True}}
     r = run(["run", write_json("bad-alone.json", s), "-o", os.path.join(out, "bad-alone")], expect=2)
     check(r.returncode == 2 and "/outputs/alone" in r.stderr, "outputs.alone without tasks: exit 2 at /outputs/alone")
+
+elif part == "sram":
+    accs = [salo("salo0")]
+    sram = {"size_kib": 256, "banks": 8, "ports": 1, "word_bytes": 64, "latency_cycles": 2, "clock_mhz": 1000}
+    res = {}
+    for where in ("dram", "sram"):
+        s = scenario([{"id": "layer", "accelerator": 0, "workload": SMALL, "placement": {"k": where, "v": where}}],
+                     accs, memory="ddr4")
+        s["platform"]["sram"] = sram
+        d = os.path.join(out, where)
+        r = run(["run", write_json(f"{where}.json", s), "-o", d, "-q"])
+        check(r.returncode == 0, f"K and V in {where}: runs and checks (exit 0)")
+        res[where] = stats(d)
+    a, b = res["dram"]["tasks"]["layer"], res["sram"]["tasks"]["layer"]
+    # SALO's fixed datapath: 16-bit operands; K and V of 4 heads of 256 x 64.
+    kv = 4 * 2 * 256 * 64 * 2
+    check(a["sram_bytes_read"] == 0, "with K and V in DRAM nothing is read from the SRAM")
+    check(b["sram_bytes_read"] == a["dram_bytes_read"] - b["dram_bytes_read"],
+          f"the DRAM reads removed ({a['dram_bytes_read'] - b['dram_bytes_read']}) are read from the SRAM")
+    check(b["sram_bytes_read"] >= kv, f"the SRAM serves at least K and V once ({b['sram_bytes_read']} >= {kv})")
+    check(a["dram_bytes_written"] == b["dram_bytes_written"], "the output still goes to DRAM")
+    check([j["rel_l2_err"] for j in res["dram"]["jobs"]] == [j["rel_l2_err"] for j in res["sram"]["jobs"]],
+          "the outputs are the same wherever K and V live")
+    comp = res["sram"]["totals"]["energy_by_component_pj"]
+    check(comp.get("top.sram", 0) > 0, "the SRAM's accesses are priced")
+    s = scenario([{"id": "layer", "accelerator": 0, "workload": dict(SMALL, seq_len=4096), "placement": {"k": "sram", "v": "sram"}}],
+                 accs, memory="ddr4")
+    s["platform"]["sram"] = sram
+    f = write_json("small-sram.json", s)
+    r = run(["run", f, "-o", os.path.join(out, "small-sram")], expect=2)
+    check(r.returncode == 2 and "/tasks/0/placement/" in r.stderr and "too small" in r.stderr,
+          "an SRAM too small for the placed regions: exit 2 at the placement (" + r.stderr.strip()[:200] + ")")
+    check(not os.path.exists(os.path.join(out, "small-sram")), "nothing written")
 
 elif part == "sweep":
     accs = [salo("salo0"), salo("salo1")]
