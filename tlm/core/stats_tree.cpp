@@ -7,6 +7,11 @@ void StatsTree::add(const std::string& component, const std::string& name, doubl
   stats_[component][name] = StatValue{value, unit};
 }
 
+void StatsTree::add_group(const std::string& component, const std::string& group, const std::string& member,
+                          const std::string& name, double value, const std::string& unit) {
+  groups_[component][group][member][name] = StatValue{value, unit};
+}
+
 void StatsTree::add_actions(const std::string& component, const common::ActionLedger& ledger) {
   auto& mine = actions_[component];
   for (const auto& [action, priced] : ledger) {
@@ -48,6 +53,14 @@ common::Json StatsTree::to_json() const {
   for (const auto& [c, stats] : stats_) {
     common::Json& node = out[c];
     for (const auto& [name, v] : stats) node[name] = {{"value", v.value}, {"unit", v.unit}};
+  }
+  for (const auto& [c, groups] : groups_) {
+    for (const auto& [g, members] : groups) {
+      common::Json& node = out[c][g];
+      for (const auto& [m, stats] : members) {
+        for (const auto& [name, v] : stats) node[m][name] = {{"value", v.value}, {"unit", v.unit}};
+      }
+    }
   }
   for (const auto& [c, ledger] : actions_) {
     common::Json& acts = out[c]["actions"];
