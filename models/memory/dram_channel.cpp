@@ -102,9 +102,9 @@ struct DramChannel::Impl {
     std::uint64_t seq = 0;  // enqueue order (FR-FCFS age)
     std::uint64_t bound = 0;
     std::uint32_t group = 0;
-    std::uint16_t gpos = 0;  // index in its group's members
-    std::uint16_t lpos = 0;  // index in `live`
-    std::uint16_t bpos = 0;  // index in its bank's members
+    std::uint16_t gpos = 0;                // index in its group's members
+    std::uint16_t lpos = 0;                // index in `live`
+    std::uint16_t bpos = 0;                // index in its bank's members
     std::uint16_t older = 0, younger = 0;  // neighbours in the age list (kNoSlot at its ends)
     RowOutcome outcome = RowOutcome::Hit;
   };
@@ -267,12 +267,13 @@ struct DramChannel::Impl {
   }
   // Inlined into its two callers, serve() and decide() (saves a call with a full register save per
   // request; the compiler would not inline a function this long by itself).
-  [[gnu::always_inline]] inline DramCompletion place(const DramRequest& r, std::uint32_t flat, std::uint64_t lb);
+  [[gnu::always_inline]] inline DramCompletion place(const DramRequest& r, std::uint32_t flat,
+                                                     std::uint64_t lb);
   // The request's flat bank index; an address outside this channel is refused (reject()).
   std::uint32_t flat_of(const DramRequest& r) const {
     const DramAddress& a = r.addr;
-    if (a.channel != index || a.rank >= g.ranks || a.bank_group >= g.bank_groups || a.bank >= g.banks_per_group ||
-        a.row >= g.rows || a.column >= bursts_per_row) {
+    if (a.channel != index || a.rank >= g.ranks || a.bank_group >= g.bank_groups ||
+        a.bank >= g.banks_per_group || a.row >= g.rows || a.column >= bursts_per_row) {
       reject(r);
     }
     return a.flat_bank(g);
@@ -289,7 +290,7 @@ struct DramChannel::Impl {
   std::uint32_t col_gap[2][2][3];  // [earlier is write][later is write][relation]
   std::uint32_t col_window = 0;    // largest column gap
   static constexpr std::uint32_t kGapLookback = 16;
-  std::uint64_t lookback = 0;  // kGapLookback column windows
+  std::uint64_t lookback = 0;    // kGapLookback column windows
   std::uint32_t act_window = 0;  // largest ACT-ACT distance that matters (tRRD_L, tFAW)
   std::uint64_t burst_bytes;
   double burst_bits;
@@ -368,11 +369,39 @@ struct DramChannel::Impl {
   // The queued entries by age (enqueue order), a doubly linked list through Entry::older/younger.
   std::uint16_t oldest_slot = kNoSlot, youngest_slot = kNoSlot;
   std::vector<std::vector<std::uint16_t>> bank_members;  // queued slots per bank
-  std::vector<std::uint32_t> bank_conflicts;              // how many of them are row conflicts
+  std::vector<std::uint32_t> bank_conflicts;             // how many of them are row conflicts
   std::vector<Group> groups;
   std::vector<std::uint64_t> groups_nonempty;
   std::uint32_t g_col = 0, g_act = 0, g_pre = 0;  // first group id of each kind
   std::uint64_t next_seq = 0;
+
+  // Scheduling policy (DramSpec::scheduler). hit_streak: per bank, the row hits placed since its
+  // row opened (fr_fcfs_cap).
+  DramScheduler policy = DramScheduler::FrFcfs;
+  std::uint32_t cap = 0;
+  std::vector<std::uint32_t> hit_streak;
+  // fr_fcfs_cap: a queued row hit of a bank that has served `cap` hits in a row may not overtake an
+  // older request to another row of that bank (the oldest goes first).
+  bool capped_out(const Entry& e) const {
+    if (policy != DramScheduler::FrFcfsCap || e.outcome != RowOutcome::Hit || hit_streak[e.flat] < cap)
+      return false;
+    for (std::uint16_t slot : bank_members[e.flat]) {
+      const Entry& o = q_slots[slot];
+      if (o.outcome != RowOutcome::Hit && o.seq < e.seq) return true;
+    }
+    return false;
+  }
+  // next_decision() under fcfs and fr_fcfs_cap: the earliest first command of a request the policy
+  // may pick (fcfs: the oldest; fr_fcfs_cap: any not capped out), without the FR-FCFS caches.
+  std::uint64_t next_by_policy(std::uint64_t t0) {
+    if (policy == DramScheduler::Fcfs) return entry_first(q_slots[oldest_slot], t0);
+    std::uint64_t best = kNever;
+    for (std::uint16_t slot : live) {
+      const Entry& e = q_slots[slot];
+      if (!capped_out(e)) best = std::min(best, entry_first(e, t0));
+    }
+    return best;
+  }
 
   // Version of the timing state (banks, placed commands, bus slots): bumped by every placement and
   // refresh. The caches below are valid at their version only.
@@ -403,7 +432,10 @@ struct DramChannel::Impl {
   }
 };
 
-DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), tm(s.timing), index(idx),
+DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx)
+    : g(s.geometry),
+      tm(s.timing),
+      index(idx),
       col_forbid(std::size_t{2} * s.geometry.ranks * (s.geometry.bank_groups + 1) + 2, 16) {
   bc = g.burst_cycles();
   bursts_per_row = g.columns / g.burst_length;
@@ -431,7 +463,8 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
   for (std::uint32_t aw = 0; aw < 2; ++aw) {
     col_after[aw] = ~0u;
     for (std::uint32_t bw = 0; bw < 2; ++bw) {
-      for (std::uint32_t rel = 0; rel < 3; ++rel) col_after[aw] = std::min(col_after[aw], col_gap[aw][bw][rel]);
+      for (std::uint32_t rel = 0; rel < 3; ++rel)
+        col_after[aw] = std::min(col_after[aw], col_gap[aw][bw][rel]);
     }
   }
   act_window = std::max(tm.RRD_L, tm.FAW);
@@ -480,8 +513,9 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
   for (std::uint32_t aw = 0; aw < 2; ++aw) {
     for (std::uint32_t bw = 0; bw < 2; ++bw) {
       if (col_gap[aw][bw][0] < col_gap[aw][bw][1] || col_gap[aw][bw][1] < col_gap[aw][bw][2]) {
-        throw std::invalid_argument("DramChannel: column gaps must not shrink from the same bank group to the same "
-                                    "rank to another rank (needs CCD_L >= CCD_S and WTR_L >= WTR_S)");
+        throw std::invalid_argument(
+            "DramChannel: column gaps must not shrink from the same bank group to the same "
+            "rank to another rank (needs CCD_L >= CCD_S and WTR_L >= WTR_S)");
       }
     }
   }
@@ -507,6 +541,9 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx) : g(s.geometry), t
   memo.assign(groups.size(), Memo{});
   for (std::uint32_t i = s.queue_depth; i-- > 0;) q_free.push_back(static_cast<std::uint16_t>(i));
   st.banks.assign(banks.size(), DramBankStats{});
+  policy = s.scheduler;
+  cap = s.scheduler_cap;
+  hit_streak.assign(banks.size(), 0);
 }
 
 void DramChannel::Impl::grow_slots(std::uint64_t t) {
@@ -662,7 +699,8 @@ void DramChannel::Impl::advance(std::uint64_t t) {
   quiet_until = events.empty() ? kNever : events.front().t;
   for (Rank& rk : ranks) {
     while (rk.acts_head < rk.acts.size() && rk.acts[rk.acts_head].t + act_window < now) ++rk.acts_head;
-    if (rk.acts_head < rk.acts.size()) quiet_until = std::min(quiet_until, rk.acts[rk.acts_head].t + act_window);
+    if (rk.acts_head < rk.acts.size())
+      quiet_until = std::min(quiet_until, rk.acts[rk.acts_head].t + act_window);
   }
 }
 
@@ -756,10 +794,10 @@ void DramChannel::Impl::catch_up_refresh(std::uint64_t t) {
 [[noreturn]] void DramChannel::Impl::reject(const DramRequest& r) const {
   const DramAddress& a = r.addr;
   throw std::invalid_argument("DramChannel " + std::to_string(index) + ": request " + std::to_string(r.id) +
-                                " has an address outside this channel (channel " + std::to_string(a.channel) +
-                                ", rank " + std::to_string(a.rank) + ", bank group " +
-                                std::to_string(a.bank_group) + ", bank " + std::to_string(a.bank) + ", row " +
-                                std::to_string(a.row) + ", column " + std::to_string(a.column) + ")");
+                              " has an address outside this channel (channel " + std::to_string(a.channel) +
+                              ", rank " + std::to_string(a.rank) + ", bank group " +
+                              std::to_string(a.bank_group) + ", bank " + std::to_string(a.bank) + ", row " +
+                              std::to_string(a.row) + ", column " + std::to_string(a.column) + ")");
 }
 
 DramChannel::Impl::Class DramChannel::Impl::classify(const Entry& e) const {
@@ -894,7 +932,8 @@ DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat
     open_bank(flat, a.row, act);
     record(act, DramCommandKind::Act, flat, a.row);
   }
-  const std::uint64_t c = first_fit_col(std::max(lb, w ? b.wr_ready : b.rd_ready), col_key(w, a.rank, a.bank_group));
+  const std::uint64_t c =
+      first_fit_col(std::max(lb, w ? b.wr_ready : b.rd_ready), col_key(w, a.rank, a.bank_group));
   occupy(c);
   insert_col(ColCmd{c, w, a.rank, a.bank_group});
   record(c, w ? DramCommandKind::Wr : DramCommandKind::Rd, flat, a.row);
@@ -915,6 +954,7 @@ DramCompletion DramChannel::Impl::place(const DramRequest& r, std::uint32_t flat
     ++st.reads;
     st.bytes_read += burst_bytes;
   }
+  hit_streak[flat] = done.outcome == RowOutcome::Hit ? hit_streak[flat] + 1 : 0;
   switch (done.outcome) {
     case RowOutcome::Hit:
       ++bs.row_hits;
@@ -991,6 +1031,7 @@ std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
   if (m.decided_any) t0 = std::max(t0, m.last_decision + 1);
   const std::uint64_t due = m.ref_due_min;
   if (due <= t0) return t0;
+  if (m.policy != DramScheduler::FrFcfs) return std::min(m.next_by_policy(t0), due);
   if (m.nd_ver == m.ver && m.nd_t0 <= t0 && t0 <= m.nd_best) return std::min(m.nd_best, due);
   // Row hits only, and the last decision placed a column command before t0: no column command
   // fits before it + col_after, so when the oldest request fits there, that is the minimum.
@@ -1033,7 +1074,8 @@ std::uint64_t DramChannel::next_decision(std::uint64_t now) const {
     }
   }
   if (xmin != kNever) best = std::min(best, m.next_free_slot(xmin));
-  if (!m.col_batch.empty() && t0 < best) best = std::min(best, m.first_fit_cols(t0, m.col_batch.data(), m.col_batch.size()));
+  if (!m.col_batch.empty() && t0 < best)
+    best = std::min(best, m.first_fit_cols(t0, m.col_batch.data(), m.col_batch.size()));
   m.nd_ver = m.ver;
   m.nd_t0 = t0;
   m.nd_best = best;
@@ -1058,7 +1100,8 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
   const std::uint64_t t0 = std::max(now, m.now);
   // FR-FCFS: the oldest row hit whose command can issue at t0, else the oldest request whose first
   // command can, else the oldest of those whose first command can issue earliest. An entry can
-  // issue at t0 when its bound allows t0 and so does its group's first fit.
+  // issue at t0 when its bound allows t0 and so does its group's first fit. fr_fcfs_cap leaves out
+  // the capped-out row hits (capped_out()) at every step; fcfs takes the oldest.
   constexpr std::uint16_t kNone = 0xffff;
   std::uint16_t chosen = kNone;
   std::uint64_t chosen_seq = kNever;
@@ -1071,10 +1114,11 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
         if (gid >= to) return;
         const Impl::Group& gr = m.groups[gid];
         if (m.group_min(gid) > t0) continue;
-        if (gid < m.g_act ? !m.col_fits_at_free_slot(t0, gid - m.g_col) : m.group_first(gid, t0) != t0) continue;
+        if (gid < m.g_act ? !m.col_fits_at_free_slot(t0, gid - m.g_col) : m.group_first(gid, t0) != t0)
+          continue;
         for (std::uint16_t slot : gr.members) {
           const Impl::Entry& en = m.q_slots[slot];
-          if (en.bound <= t0 && en.seq < chosen_seq) {
+          if (en.bound <= t0 && en.seq < chosen_seq && !m.capped_out(en)) {
             chosen_seq = en.seq;
             chosen = slot;
           }
@@ -1082,8 +1126,10 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
       }
     }
   };
-  // Every first command needs the command slot: none can issue at t0 when it is taken.
-  if (!m.slot_busy(t0)) {
+  if (m.policy == DramScheduler::Fcfs) {
+    chosen = m.oldest_slot;  // arrival order: placed at the earliest cycles from t0
+  } else if (!m.slot_busy(t0)) {
+    // Every first command needs the command slot: none can issue at t0 when it is taken.
     // The oldest request, when it is a row hit that can issue at t0, is the oldest such.
     const Impl::Entry& oldest = m.q_slots[m.oldest_slot];
     if (oldest.group < m.g_act && oldest.bound <= t0 && m.col_fits_at_free_slot(t0, oldest.group - m.g_col)) {
@@ -1097,6 +1143,7 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
     std::uint64_t earliest = kNever;
     for (std::uint16_t slot : m.live) {
       const Impl::Entry& en = m.q_slots[slot];
+      if (m.capped_out(en)) continue;  // the oldest never is: some entry qualifies
       const std::uint64_t e = m.entry_first(en, t0);
       if (e < earliest || (e == earliest && en.seq < chosen_seq)) {
         earliest = e;

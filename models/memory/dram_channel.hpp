@@ -5,10 +5,15 @@
 // allows: per bank (tRCD, tRP, tRAS, tRC, tRTP, tWR), per bank group (tCCD_L, tRRD_L, tWTR_L), per
 // rank (tRRD_S, tFAW, tWTR_S, refresh tRFC every tREFI with all banks precharged first) and per
 // channel (tCCD_S, data-bus occupancy of burst_cycles, read/write turnaround, one command per
-// cycle). Queued mode (AT) schedules FR-FCFS: among queued requests, row hits whose command can
-// issue now first (oldest first), then other requests that can issue now (oldest first), else the
-// request whose first command can issue earliest. Immediate mode (LT) serves requests in call
-// order with the same state (open rows, bank busy-until) but no queue. Counts every command and
+// cycle). Queued mode (AT) schedules by DramSpec::scheduler. FR-FCFS (the default): among queued
+// requests, row hits whose command can issue now first (oldest first), then other requests that
+// can issue now (oldest first), else the request whose first command can issue earliest. FCFS: the
+// oldest request, decided when its first command can issue (requests start in arrival order; their
+// later commands still interleave). FR-FCFS-cap: FR-FCFS, except that once a bank has served `cap`
+// row hits since its row opened, its queued row hits younger than a request to another row of that
+// bank are passed over until that request goes (bounding how long a stream of hits starves it).
+// Immediate mode (LT) serves requests in call order with the same state (open rows, bank
+// busy-until) but no queue, whatever the scheduler. Counts every command and
 // prices energy per action; background energy = power x time by state (any bank open or not).
 #pragma once
 
@@ -85,7 +90,7 @@ class DramChannel {
   // due cycles where nothing prevents it) by the next decide() or serve().
   std::uint64_t next_decision(std::uint64_t now) const;
   // Makes at most one decision at cycle `now` (>= the previous decision + 1): performs a due
-  // refresh, else picks a request by FR-FCFS and places its commands. Returns the completion of
+  // refresh, else picks a request by the spec's scheduler and places its commands. Returns the completion of
   // the request it scheduled (done may lie in the future), or nothing.
   std::optional<DramCompletion> decide(std::uint64_t now);
 

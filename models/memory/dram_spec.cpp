@@ -113,9 +113,10 @@ void parse_energy(common::JsonNode e, DramEnergy& d) {
 
 const std::vector<std::string>& DramSpec::json_keys() {
   static const std::vector<std::string> keys = {
-      "name",   "description",   "channels",       "ranks",        "bank_groups", "banks_per_group",
-      "rows",   "columns",       "bus_width_bits", "burst_length", "data_rate",   "timing",
-      "energy", "timing_source", "energy_source",  "mapping",      "page_policy", "queue_depth"};
+      "name",      "description",   "channels",       "ranks",        "bank_groups", "banks_per_group",
+      "rows",      "columns",       "bus_width_bits", "burst_length", "data_rate",   "timing",
+      "energy",    "timing_source", "energy_source",  "mapping",      "page_policy", "queue_depth",
+      "scheduler", "scheduler_cap"};
   return keys;
 }
 
@@ -181,6 +182,16 @@ DramSpec DramSpec::parse(common::JsonNode node) {
   s.page_policy = node.get_choice("page_policy", {"open", "closed"}, "open") == "closed" ? PagePolicy::Closed
                                                                                          : PagePolicy::Open;
   s.queue_depth = static_cast<std::uint32_t>(node.get_int("queue_depth", s.queue_depth, 1, 4096));
+  const std::string scheduler = node.get_choice("scheduler", {"fr_fcfs", "fcfs", "fr_fcfs_cap"}, "fr_fcfs");
+  s.scheduler = scheduler == "fcfs"          ? DramScheduler::Fcfs
+                : scheduler == "fr_fcfs_cap" ? DramScheduler::FrFcfsCap
+                                             : DramScheduler::FrFcfs;
+  if (node.has("scheduler_cap") && s.scheduler != DramScheduler::FrFcfsCap) {
+    node.child("scheduler_cap")
+        .fail("scheduler_cap applies only to \"scheduler\": \"fr_fcfs_cap\" (found scheduler \"" + scheduler +
+              "\")");
+  }
+  s.scheduler_cap = static_cast<std::uint32_t>(node.get_int("scheduler_cap", s.scheduler_cap, 1, 1 << 16));
   return s;
 }
 

@@ -65,6 +65,12 @@ struct DramEnergy {
 
 enum class PagePolicy { Open, Closed };
 
+// How a channel's queue (AT) picks the next request: FR-FCFS (row hits that can issue now first,
+// oldest first), FCFS (arrival order: no request starts before an older one) or FR-FCFS with a cap
+// (FR-FCFS, but once a bank has served `scheduler_cap` row hits in a row, its younger row hits no
+// longer overtake an older request to another row of that bank).
+enum class DramScheduler { FrFcfs, Fcfs, FrFcfsCap };
+
 struct DramSpec {
   std::string name;
   std::string description;
@@ -80,6 +86,8 @@ struct DramSpec {
   std::string mapping = "RoBaRaCoCh";
   PagePolicy page_policy = PagePolicy::Open;
   std::uint32_t queue_depth = 32;  // per channel; a full queue back-pressures initiators (AT)
+  DramScheduler scheduler = DramScheduler::FrFcfs;
+  std::uint32_t scheduler_cap = 4;  // fr_fcfs_cap: consecutive row hits per bank before the oldest
 
   // channels x bus bytes x data rate / tCK, in GB/s.
   double peak_bandwidth_gbps() const;
@@ -92,7 +100,8 @@ struct DramSpec {
   // violates JEDEC relations (tRC < tRAS + tRP, tRAS < tRCD, tCCD_L < tCCD_S, tRRD_L < tRRD_S,
   // tREFI <= tRFC, ...).
   // Geometry, "timing" and "energy" keys are required; name, description, the sources, mapping,
-  // page_policy and queue_depth are optional. The nested timing and energy objects refuse unknown
+  // page_policy, queue_depth, scheduler ("fr_fcfs" | "fcfs" | "fr_fcfs_cap") and scheduler_cap (only
+  // with fr_fcfs_cap) are optional. The nested timing and energy objects refuse unknown
   // keys; the memory object itself is left to MemorySpec (which also reads kind, preset, size_mib).
   static DramSpec parse(common::JsonNode node);
   // The top-level keys parse() reads, for MemorySpec to accept() before its own finish() (parse

@@ -52,6 +52,36 @@ SramSpec SramSpec::parse(common::JsonNode n) {
   return s;
 }
 
+SramSpec SramSpec::parse_platform(common::JsonNode n) {
+  SramSpec s;
+  s.name = "sram";
+  const std::int64_t kib = n.get_int("size_kib", 1, kMaxPlatformKib);
+  s.capacity_bytes = static_cast<std::uint64_t>(kib) * 1024;
+  s.banks = static_cast<std::uint32_t>(n.get_int("banks", s.banks, 1, 4096));
+  if (!is_pow2(s.banks)) n.child("banks").fail_expected("a power of two");
+  s.ports = static_cast<std::uint32_t>(n.get_int("ports", s.ports, 1, 2));
+  s.word_bytes = static_cast<std::uint32_t>(n.get_int("word_bytes", s.word_bytes, 1, 4096));
+  if (!is_pow2(s.word_bytes)) n.child("word_bytes").fail_expected("a power of two");
+  s.latency_cycles = static_cast<std::uint32_t>(n.get_int("latency_cycles", s.latency_cycles, 1, 1 << 20));
+  s.clock_mhz = n.get_number_in("clock_mhz", s.clock_mhz, 1e-3, 1e6);
+  s.leakage_mw_per_kib = n.get_number_in("leakage_mw_per_kib", 0.0, 0.0, 1e6);
+  const bool has_source = n.has("leakage_source");
+  s.leakage_source = n.get_string("leakage_source", kNoLeakageSource);
+  if (s.leakage_mw_per_kib > 0 && !has_source) {
+    n.child("leakage_mw_per_kib")
+        .fail("a non-zero leakage needs a \"leakage_source\" naming where the figure comes from");
+  }
+  const std::uint64_t stripe = std::uint64_t{s.banks} * s.word_bytes;
+  if (s.capacity_bytes % stripe != 0) {
+    n.child("size_kib")
+        .fail("expected size_kib x 1024 = " + std::to_string(s.capacity_bytes) +
+              " bytes to be a multiple of banks x word_bytes = " + std::to_string(s.banks) + " x " +
+              std::to_string(s.word_bytes) + " = " + std::to_string(stripe));
+  }
+  n.finish();
+  return s;
+}
+
 SramModel::SramModel(SramSpec spec, double read_pj_per_word, double write_pj_per_word)
     : spec_(std::move(spec)), read_pj_(read_pj_per_word), write_pj_(write_pj_per_word) {
   if (!is_pow2(spec_.banks) || !is_pow2(spec_.word_bytes) || spec_.ports < 1 || spec_.ports > 2 ||
@@ -155,12 +185,19 @@ std::uint64_t SramModel::access(std::uint64_t addr, std::uint32_t bytes, bool wr
   return account(bytes, write, arrival_cycle, last);
 }
 
+std::uint64_t SramModel::own_cycles(std::uint64_t addr, std::uint64_t bytes) const {
+  std::uint64_t cycles = 1;
+  const std::uint64_t ports = spec_.ports;
+  for_each_bank(addr, bytes, [&](std::uint32_t, std::uint64_t words) {
+    cycles = std::max(cycles, (words + ports - 1) / ports);
+  });
+  return cycles;
+}
+
 std::uint64_t SramModel::access_immediate(std::uint64_t addr, std::uint32_t bytes, bool write,
                                           std::uint64_t arrival_cycle) {
-  std::uint64_t cycles = 1;  // cycles the busiest bank needs for this request's words
-  const std::uint64_t ports = spec_.ports;
+  const std::uint64_t cycles = own_cycles(addr, bytes);  // checks the range
   for_each_bank(addr, bytes, [&](std::uint32_t bank, std::uint64_t words) {
-    cycles = std::max(cycles, (words + ports - 1) / ports);
     counters_.bank_words[bank] += words;
     (write ? counters_.write_words : counters_.read_words) += words;
   });

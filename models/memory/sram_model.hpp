@@ -63,6 +63,12 @@ struct SramSpec {
   // leakage_source (required when leakage_mw_per_kib > 0). Unknown keys are refused; every error
   // names the file and the JSON path of the offending value.
   static SramSpec parse(common::JsonNode node);
+  // The platform's shared SRAM (platform.sram): size_kib (required; capacity = size_kib x 1024),
+  // banks, ports, word_bytes, latency_cycles, clock_mhz, leakage_mw_per_kib and leakage_source, as
+  // parse() checks them; word-interleaved, named "sram". Unknown keys are refused.
+  static SramSpec parse_platform(common::JsonNode node);
+  // The largest platform.sram size_kib (its address window is 4 GiB).
+  static constexpr std::int64_t kMaxPlatformKib = std::int64_t{1} << 22;
 
   double cycle_ns() const { return 1000.0 / clock_mhz; }
   std::uint64_t bank_bytes() const { return capacity_bytes / banks; }
@@ -91,6 +97,9 @@ class SramModel {
   std::uint32_t bank_of(std::uint64_t addr) const;
   // Words touched by [addr, addr + bytes).
   std::uint64_t words_of(std::uint64_t addr, std::uint64_t bytes) const;
+  // Cycles the request's own words need on the ports of its busiest bank (at least 1): what it
+  // takes with no other request in flight (access_immediate() charges exactly this).
+  std::uint64_t own_cycles(std::uint64_t addr, std::uint64_t bytes) const;
 
   // Timed access with ports shared across requests (AT). Returns the completion cycle. Throws
   // std::out_of_range when [addr, addr + bytes) is empty or not inside the capacity.

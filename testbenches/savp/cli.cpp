@@ -13,20 +13,25 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "models/common/input_error.hpp"
 #include "models/memory/memory_spec.hpp"
 #include "testbenches/savp/child_process.hpp"
+#include "testbenches/savp/comparison_runs.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/memory_estimate.hpp"
 #include "testbenches/savp/output_dir.hpp"
 #include "testbenches/savp/report.hpp"
 #include "testbenches/savp/run_limits.hpp"
 #include "testbenches/savp/simulation.hpp"
+#include "testbenches/savp/task_plan.hpp"
 #include "testbenches/savp/sweep_runner.hpp"
 #include "testbenches/savp/sweep_spec.hpp"
+#include "tlm/platform/platform.hpp"
 #include "tlm/platform/scenario.hpp"
 
 namespace savp::tb {
@@ -89,104 +94,6 @@ bool looks_like_sweep(const std::string& path) {
   }
 }
 
-// The pid of the baseline child while it runs, and the SIGINT/SIGTERM that stopped this run.
-volatile std::sig_atomic_t g_baseline_pid = 0;
-volatile std::sig_atomic_t g_stop_signal = 0;
-
-void forward_to_baseline(int sig) {
-  g_stop_signal = sig;
-  if (g_baseline_pid > 0) kill(static_cast<pid_t>(g_baseline_pid), sig);
-}
-
-// Runs the baseline child to its end. SIGINT/SIGTERM meanwhile go to the child too; once it has
-// ended, this process ends by the same signal (no stats.json is written). A SIGKILL of this
-// process kills the child by its parent-death signal (child_process.hpp).
-int run_baseline_child(const std::vector<std::string>& argv, const std::string& log) {
-  struct sigaction sa {}, old_int {}, old_term {};
-  sa.sa_handler = forward_to_baseline;
-  sigemptyset(&sa.sa_mask);
-  g_stop_signal = 0;
-  sigaction(SIGINT, &sa, &old_int);
-  sigaction(SIGTERM, &sa, &old_term);
-  int rc = 127;
-  try {
-    const pid_t pid = start_child(argv, log);
-    g_baseline_pid = pid;
-    if (g_stop_signal != 0) kill(pid, g_stop_signal);  // arrived before the pid was known
-    rc = wait_child(pid);
-  } catch (const std::exception& e) {
-    std::ofstream(log, std::ios::app) << "savp: " << e.what() << "\n";
-  }
-  g_baseline_pid = 0;
-  sigaction(SIGINT, &old_int, nullptr);
-  sigaction(SIGTERM, &old_term, nullptr);
-  if (g_stop_signal != 0) {
-    signal(g_stop_signal, SIG_DFL);
-    raise(g_stop_signal);
-  }
-  return rc;
-}
-
-// Runs the scenario's outputs.baseline accelerator on the same workload and platform as a child
-// savp process (one elaboration per process) into OUTDIR/baseline, and compares its totals. Paths
-// in the result are relative to OUTDIR (stats.json is the same wherever it is written); a failed
-// baseline gives "error" and no speedup.
-common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, const common::Json& stats,
-                          const std::vector<std::string>& limits) {
-  common::Json child = s.resolved;
-  const std::size_t index = s.workload.accelerator;
-  child["platform"]["accelerators"][index] = s.outputs.baseline;
-  child["outputs"].erase("baseline");
-  child["outputs"]["trace"] = false;
-  child["outputs"]["vcd"] = false;
-  child["outputs"]["rtl_waves"] = false;
-  child["id"] = s.id + "-baseline";
-  const fs::path dir = fs::path(outdir) / "baseline";
-  common::Json result = {{"accelerator", s.outputs.baseline.value("type", "")}, {"outputs", "baseline"}};
-  const fs::path file = dir / "scenario.json";
-  try {
-    claim_output_dir(dir.string(), "run", true);  // inside our own output: ours to write
-    write_file_atomic(file.string(), child.dump(2) + "\n");
-  } catch (const std::exception& e) {
-    result["error"] = e.what();
-    return result;
-  }
-  std::error_code ec;
-  std::vector<std::string> argv = {fs::read_symlink("/proc/self/exe", ec).string(), "run", file.string(), "-o",
-                                   dir.string(), "--quiet"};
-  argv.insert(argv.end(), limits.begin(), limits.end());
-  const int rc = run_baseline_child(argv, (dir / "log.txt").string());
-  result["exit_code"] = rc;
-  if (rc != 0) {
-    std::string last;  // the child's reason: the last line it printed
-    std::ifstream in((dir / "log.txt").string());
-    for (std::string line; std::getline(in, line);) {
-      if (!line.empty()) last = line;
-    }
-    result["error"] = "the baseline run failed (exit " + std::to_string(rc) + (last.empty() ? "" : ": " + last) +
-                      "); see baseline/log.txt";
-    return result;
-  }
-  try {
-    const common::Json b = common::load_json_file((dir / "stats.json").string());
-    const auto& t = stats["totals"];
-    const auto& bt = b.at("totals");
-    result["cycles"] = bt.at("cycles");
-    result["latency_ns"] = bt.at("latency_ns");
-    result["energy_pj"] = bt.at("energy_pj");
-    result["dram_bytes"] = bt.at("dram_bytes_read").get<double>() + bt.at("dram_bytes_written").get<double>();
-    const double lat = t["latency_ns"].get<double>(), blat = bt.at("latency_ns").get<double>();
-    result["speedup"] = lat > 0 ? blat / lat : 0.0;
-    result["energy_ratio"] = t["energy_pj"].get<double>() > 0
-                                 ? bt.at("energy_pj").get<double>() / t["energy_pj"].get<double>()
-                                 : 0.0;
-  } catch (const std::exception& e) {
-    for (const char* k : {"cycles", "latency_ns", "energy_pj", "dram_bytes", "speedup"}) result.erase(k);
-    result["error"] = std::string("the baseline's stats.json is unreadable: ") + e.what();
-  }
-  return result;
-}
-
 // The previous result in OUTDIR (and its baseline) stops looking complete before this run starts:
 // killed at any moment, the directory holds the old result or no stats.json, never a new baseline
 // beside an old stats.json.
@@ -197,6 +104,11 @@ void forget_previous_result(const std::string& outdir) {
   fs::remove(fs::path(outdir) / "stats.partial.json", ec);
   if (fs::exists(fs::symlink_status(fs::path(outdir) / "baseline", ec))) {
     remove_savp_dir((fs::path(outdir) / "baseline").string());
+  }
+  const fs::path alone = fs::path(outdir) / "alone";
+  if (fs::is_directory(fs::symlink_status(alone, ec))) {
+    for (fs::directory_iterator it(alone, ec), end; !ec && it != end; it.increment(ec)) remove_savp_dir(it->path().string());
+    fs::remove(alone, ec);
   }
 }
 
@@ -224,6 +136,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   sc::Scenario scenario;
   JobPlan plan;
+  std::optional<TaskPlan> tasks;  // a scenario with `tasks`
   Limits limits;
   std::string outdir;
   const auto t0 = std::chrono::steady_clock::now();
@@ -231,12 +144,17 @@ int cmd_run(const std::vector<std::string>& args) {
     limits = parse_limits(vm);
     scenario = sc::load_scenario(file, sets, data_dir());
     check_memory(scenario, limits.max_memory);  // before the plan allocates anything sized by it
-    plan = make_plan(scenario);
+    if (scenario.tasks.empty()) {
+      plan = make_plan(scenario);
+    } else {
+      tasks = make_task_plan(scenario);
+    }
     outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.id;
     if (outdir.empty()) throw common::InputError("-o", "", "expected an output directory, found an empty string");
     // The baseline's directory is replaced whole: anything in it savp did not write (a user's file,
     // a symlink out of the directory, a plain file named baseline) is refused before anything runs.
     if (!scenario.outputs.baseline.is_null()) check_savp_dir((fs::path(outdir) / "baseline").string());
+    check_savp_dir_list((fs::path(outdir) / "alone").string());  // outputs.alone's runs, replaced whole
     claim_output_dir(outdir, "run", vm["force"].as<bool>());
     forget_previous_result(outdir);
   } catch (const common::InputError& e) {
@@ -259,7 +177,7 @@ int cmd_run(const std::vector<std::string>& args) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double limit = limits.time_limit_s > 0 ? std::max(1e-3, limits.time_limit_s - elapsed) : 0.0;
   Watchdog watchdog(limit, outdir);
-  SimulationOutcome out = simulate(scenario, plan, waves, limit);
+  SimulationOutcome out = tasks ? simulate(scenario, *tasks, waves, limit) : simulate(scenario, plan, waves, limit);
   if (out.timed_out) out.stats["partial"]["time_limit_s"] = limits.time_limit_s;
   if (!scenario.outputs.baseline.is_null() && out.error.empty() && !out.timed_out) {
     const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -278,6 +196,20 @@ int cmd_run(const std::vector<std::string>& args) {
     if (c.contains("speedup")) {
       out.stats["totals"]["speedup_vs_baseline"] = c["speedup"];
       out.stats["totals"]["energy_reduction_vs_baseline"] = c["energy_ratio"];
+    }
+  }
+  std::string alone_error;
+  if (scenario.outputs.alone && out.error.empty() && !out.timed_out) {
+    const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (limits.time_limit_s > 0 && used >= limits.time_limit_s) {
+      out.timed_out = true;
+      out.stats["partial"] = {{"reason", "time_limit"}, {"time_limit_s", limits.time_limit_s}, {"alone", "not run"}};
+    } else {
+      std::vector<std::string> child_limits = {"--max-memory", std::to_string(limits.max_memory)};
+      if (limits.time_limit_s > 0) {
+        child_limits.insert(child_limits.end(), {"--time-limit", std::to_string(limits.time_limit_s - used)});
+      }
+      alone_error = run_alone(scenario, outdir, out.stats, child_limits);
     }
   }
   watchdog.disarm();
@@ -300,6 +232,10 @@ int cmd_run(const std::vector<std::string>& args) {
   if (out.stats.contains("comparison") && out.stats["comparison"].contains("error")) {
     std::cerr << "savp: baseline error: " << out.stats["comparison"]["error"].get<std::string>() << " (in " << outdir
               << ")\n";
+    return kCheckFailed;
+  }
+  if (!alone_error.empty()) {
+    std::cerr << "savp: alone run error: " << alone_error << " (in " << outdir << ")\n";
     return kCheckFailed;
   }
   if (!out.checks_passed) {
@@ -424,6 +360,15 @@ int cmd_validate(const std::vector<std::string>& args) {
   }
   try {
     sc::Scenario s = sc::load_scenario(file, {}, data_dir());
+    if (!s.tasks.empty()) {
+      const TaskPlan plan = make_task_plan(s);
+      std::size_t jobs = 0;
+      for (const TaskRun& t : plan.tasks) jobs += t.jobs.size();
+      std::cout << file << ": valid scenario \"" << s.id << "\" (" << plan.tasks.size() << " task"
+                << (plan.tasks.size() == 1 ? "" : "s") << ", " << jobs << " job" << (jobs == 1 ? "" : "s")
+                << ", estimated memory " << static_cast<std::uint64_t>(estimate_memory(s).total() / 1e6) << " MB)\n";
+      return kOk;
+    }
     JobPlan plan = make_plan(s);
     std::cout << file << ": valid scenario \"" << s.id << "\" (" << plan.jobs.size() << " job"
               << (plan.jobs.size() == 1 ? "" : "s") << " on " << s.accelerators[s.workload.accelerator].type
@@ -450,6 +395,15 @@ int cmd_list() {
     names.push_back(e.path().filename().string());
   std::sort(names.begin(), names.end());
   for (const auto& n : names) std::cout << " " << n;
+  auto hex = [](std::uint64_t v) {
+    std::ostringstream o;
+    o << "0x" << std::hex << v;
+    return o.str();
+  };
+  std::cout << "\naddress map: memory " << hex(0) << " (platform.memory size), accelerator i's CSRs "
+            << hex(sc::Platform::kCsrBase) << " + i x " << hex(sc::csr::kBlockBytes) << ", pim "
+            << hex(sc::Platform::kPimBase) << " (with a sprint engine), sram " << hex(sc::Platform::kSramBase)
+            << " (with platform.sram: size_kib KiB)";
   std::cout << "\nworkload kinds: attention (synthetic | npy), gemm, traffic"
             << "\nattention patterns: dense, causal, window, dilation, global_tokens, window_2d"
             << "\nscenarios (" << dir << "):\n";

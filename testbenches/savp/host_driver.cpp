@@ -14,25 +14,36 @@ namespace savp::tb {
 using sc_core::sc_time;
 
 HostDriver::HostDriver(sc_core::sc_module_name name, const sc::Scenario& scenario, const JobPlan& plan,
-                       std::uint64_t csr_base_0, std::uint64_t csr_stride)
+                       std::uint64_t csr_base_0, std::uint64_t csr_stride, HostHooks hooks)
     : sc_module(name),
       init_socket("init_socket"),
       irq("irq", scenario.accelerators.size()),
       scenario_(scenario),
       plan_(plan),
       csr_base_(csr_base_0 + csr_stride * scenario.workload.accelerator),
-      port_("port", sc::PortConfig{64, 1, sc_time(1, sc_core::SC_NS), sc::TimingMode::LT, true}) {
+      port_("port", sc::PortConfig{64, 1, sc_time(1, sc_core::SC_NS), sc::TimingMode::LT, true}),
+      hooks_(std::move(hooks)) {
   port_.init_socket.bind(init_socket);
   SC_THREAD(run);
 }
 
 void HostDriver::run() {
   try {
-    for (const JobSlot& slot : plan_.jobs) run_job(slot);
+    if (hooks_.wait_start) hooks_.wait_start();
+    if (hooks_.next_job) {
+      JobSlot slot;
+      while (hooks_.next_job(slot)) run_job(slot);
+    } else {
+      for (const JobSlot& slot : plan_.jobs) run_job(slot);
+    }
   } catch (const std::exception& e) {
     error_ = e.what();
   }
-  sc_core::sc_stop();
+  if (hooks_.finished) {
+    hooks_.finished();
+  } else {
+    sc_core::sc_stop();
+  }
 }
 
 namespace {
@@ -72,7 +83,10 @@ common::QkvData HostDriver::head_qkv(std::uint64_t index, std::uint64_t seed) co
 }
 
 void HostDriver::run_job(const JobSlot& slot) {
+  const std::size_t before = results_.size();
+  const std::size_t record = hooks_.record_index ? hooks_.record_index() : before;
   (this->*engine_flow(scenario_.accelerators[scenario_.workload.accelerator]).run_job)(slot);
+  if (results_.size() > before) results_.back().record = record;
 }
 
 void HostDriver::run_compute_job(const JobSlot& slot) {

@@ -9,6 +9,8 @@
 #include <systemc>
 #include <tlm>
 
+#include <functional>
+#include <limits>
 #include <vector>
 
 #include "models/common/accuracy.hpp"
@@ -32,6 +34,17 @@ struct JobResult {
   // Engines with an approximate path (SPRINT without its digital recompute): that output's error.
   bool has_no_recompute = false;
   common::Accuracy accuracy_no_recompute;
+  // Which of the accelerator's job records this job made (HostHooks::record_index), else max.
+  std::size_t record = std::numeric_limits<std::size_t>::max();
+};
+
+// How a host that runs one of several tasks fits beside the others (TaskRunner); a host without
+// hooks runs its plan's jobs at once and stops the simulation after the last.
+struct HostHooks {
+  std::function<void()> wait_start;           // before the first job: the task's start condition
+  std::function<bool(JobSlot&)> next_job;     // the next job of the task's queue; false when none is left
+  std::function<std::size_t()> record_index;  // the accelerator's job-record count before a job starts
+  std::function<void()> finished;             // after the last job (or an error)
 };
 
 class HostDriver : public sc_core::sc_module {
@@ -41,7 +54,7 @@ class HostDriver : public sc_core::sc_module {
 
   SC_HAS_PROCESS(HostDriver);
   HostDriver(sc_core::sc_module_name name, const sc::Scenario& scenario, const JobPlan& plan,
-             std::uint64_t csr_base_0, std::uint64_t csr_stride);
+             std::uint64_t csr_base_0, std::uint64_t csr_stride, HostHooks hooks = {});
 
   const std::vector<JobResult>& results() const { return results_; }
   const common::AccuracyAccumulator& overall() const { return overall_; }
@@ -71,6 +84,7 @@ class HostDriver : public sc_core::sc_module {
   std::vector<JobResult> results_;
   common::AccuracyAccumulator overall_, overall_no_recompute_;
   std::string error_;
+  HostHooks hooks_;
 };
 
 }  // namespace savp::tb

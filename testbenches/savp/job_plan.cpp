@@ -1,5 +1,7 @@
 #include "testbenches/savp/job_plan.hpp"
 
+#include <algorithm>
+
 #include "models/common/random.hpp"
 #include "testbenches/savp/engine_flow.hpp"
 #include "tlm/platform/platform.hpp"
@@ -23,9 +25,15 @@ std::uint64_t region(std::uint64_t rows, std::uint64_t cols, std::uint64_t elem,
   return page_align(static_cast<std::uint64_t>(b));
 }
 
-// The plan of the scenario's own workload on its own accelerator (make_plan adds the baseline).
-JobPlan plan_workload(sc::Scenario& s) {
+}  // namespace
+
+std::uint64_t plan_end(const JobPlan& plan) {
+  return std::max(plan.layout.end, plan.spatten ? plan.spatten->end : std::uint64_t{0});
+}
+
+JobPlan plan_workload_at(sc::Scenario& s, std::uint64_t base) {
   JobPlan plan;
+  plan.base = base;
   common::WorkloadSpec& w = s.workload;
   const sc::AcceleratorSpec& acc = s.accelerators[w.accelerator];
   if (w.kind == common::WorkloadSpec::Kind::Attention && w.source == "npy") {
@@ -73,6 +81,7 @@ JobPlan plan_workload(sc::Scenario& s) {
                          " runs on a \"spatten\" accelerator; accelerator " + std::to_string(w.accelerator) +
                          " is of type \"" + acc.type + "\"");
   }
+  plan.layout.descriptor = plan.base;  // the descriptor page comes first in every layout
   if (flow.own_plan) {
     flow.own_plan(s, plan);
     return plan;
@@ -88,8 +97,8 @@ JobPlan plan_workload(sc::Scenario& s) {
   // Memory layout of one job; jobs run one after another and reuse it.
   const std::uint64_t e = common::elem_bytes(acc.format(), acc.int_bits());
   MemoryLayout& m = plan.layout;
-  m.descriptor = 0;
-  m.globals = 4096;
+  m.descriptor = plan.base;
+  m.globals = plan.base + 4096;
   m.a = page_align(m.globals + 4 * w.pattern.global_tokens.size());
   if (gemm) {
     m.b = m.a + region(w.M, w.K, e, s.file);
@@ -125,8 +134,6 @@ JobPlan plan_workload(sc::Scenario& s) {
   return plan;
 }
 
-}  // namespace
-
 std::optional<sc::Scenario> baseline_scenario(const sc::Scenario& s) {
   if (!s.outputs.baseline_spec) return std::nullopt;
   sc::Scenario b = s;
@@ -153,7 +160,7 @@ common::InputError baseline_error(const sc::Scenario& s, const common::InputErro
 }
 
 JobPlan make_plan(sc::Scenario& s) {
-  JobPlan plan = plan_workload(s);
+  JobPlan plan = plan_workload_at(s, 0);
   if (std::optional<sc::Scenario> b = baseline_scenario(s)) {
     if (!sc::valid_id(b->id)) {
       throw InputError(s.file, "/id",
@@ -162,7 +169,7 @@ JobPlan make_plan(sc::Scenario& s) {
     }
     if (b->workload.source == "npy") b->workload.source = "synthetic";  // shapes known: no second read
     try {
-      plan_workload(*b);
+      plan_workload_at(*b, 0);
     } catch (const InputError& e) {
       throw baseline_error(s, e);
     }

@@ -29,6 +29,9 @@ struct MemoryLayout {
 };
 
 struct JobPlan {
+  // Where this plan's regions start in main memory: 0 for a scenario's one workload; a task's
+  // lane gets its own base from the region allocator (task_plan.hpp).
+  std::uint64_t base = 0;
   std::vector<JobSlot> jobs;
   MemoryLayout layout;
   std::uint64_t rows = 0, cols = 0, depth = 0, value_dim = 0;  // per job (same for all jobs)
@@ -42,6 +45,12 @@ std::uint64_t page_align(std::uint64_t v);
 // Throws common::InputError (exit 2) when the scenario cannot run, or when its outputs.baseline
 // cannot run the same workload (then naming outputs.baseline and why).
 JobPlan make_plan(sc::Scenario& scenario);
+
+// The plan of the scenario's workload on its accelerator with every region at or above `base`
+// (no baseline). Throws common::InputError as make_plan.
+JobPlan plan_workload_at(sc::Scenario& scenario, std::uint64_t base);
+// The first byte after every region of the plan.
+std::uint64_t plan_end(const JobPlan& plan);
 
 // The scenario the baseline run simulates: outputs.baseline in the workload accelerator's place, id
 // "<id>-baseline", no baseline of its own, no trace or waves; nullopt without outputs.baseline.

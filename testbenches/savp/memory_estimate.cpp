@@ -12,6 +12,7 @@
 #include "models/common/number_format.hpp"
 #include "testbenches/savp/engine_flow.hpp"
 #include "testbenches/savp/job_plan.hpp"
+#include "testbenches/savp/task_plan.hpp"
 
 namespace savp::tb {
 
@@ -54,6 +55,18 @@ std::string MemoryEstimate::describe() const {
 
 MemoryEstimate estimate_memory(const sc::Scenario& s) {
   MemoryEstimate e;
+  if (!s.tasks.empty()) {
+    // Every lane of every task holds its own operands at once; one process.
+    e.items.emplace_back("process", kProcessBytes);
+    for (std::size_t i = 0; i < s.tasks.size(); ++i) {
+      for (std::uint32_t a : s.tasks[i].accelerators) {
+        for (const auto& [what, bytes] : estimate_memory(task_scenario(s, i, a)).items) {
+          if (what != "process") e.items.emplace_back("task " + s.tasks[i].id + ": " + what, bytes);
+        }
+      }
+    }
+    return e;
+  }
   const common::WorkloadSpec& w = s.workload;
   const sc::AcceleratorSpec& acc = s.accelerators.at(w.accelerator);
   const double elem = static_cast<double>(common::elem_bytes(acc.format(), acc.int_bits()));
@@ -120,7 +133,7 @@ void check_memory(const sc::Scenario& s, std::uint64_t limit_bytes) {
     char buf[160];
     std::snprintf(buf, sizeof buf, "this scenario needs an estimated %.3g GB of memory, above the limit of %.3g GB",
                   e.total() / 1e9, static_cast<double>(limit_bytes) / 1e9);
-    throw common::InputError(s.file, "/workload",
+    throw common::InputError(s.file, s.tasks.empty() ? "/workload" : "/tasks",
                              std::string(buf) + " (largest: " + e.describe() +
                                  "); reduce the workload, or raise the limit with --max-memory SIZE (default: 80 % "
                                  "of physical memory)");

@@ -89,7 +89,7 @@ bool savp_file_name(const std::string& n) {
   return n.rfind("rtl_", 0) == 0 && ends_with(".vcd");                            // RTL co-simulation waves
 }
 
-// The first entry of d (through baseline/) that savp does not write, or "" (see check_savp_dir).
+// The first entry of d (through baseline/ and alone/<task>/) that savp does not write, or "" (see check_savp_dir).
 std::string foreign_in(const fs::path& d) {
   std::error_code ec;
   const fs::file_status st = fs::symlink_status(d, ec);
@@ -104,6 +104,12 @@ std::string foreign_in(const fs::path& d) {
     if (n == "baseline" && fs::is_directory(s)) {
       const std::string f = foreign_in(it->path());
       if (!f.empty()) return f;
+    } else if (n == "alone" && fs::is_directory(s)) {  // outputs.alone: one run directory per task
+      for (fs::directory_iterator t(it->path(), ec), tend; !ec && t != tend; t.increment(ec)) {
+        if (!fs::is_directory(t->symlink_status(ec))) return t->path().string();
+        const std::string f = foreign_in(t->path());
+        if (!f.empty()) return f;
+      }
     } else if (fs::is_directory(s) || fs::is_symlink(s) || !savp_file_name(n)) {
       return it->path().string();
     }
@@ -143,6 +149,22 @@ void claim_output_dir(const std::string& dir, const std::string& kind, bool forc
     write_file_atomic((d / kOutputMarker).string(), marker.dump() + "\n");
   } catch (const std::exception& e) {
     throw common::InputError(dir, "", std::string("cannot write into the output directory: ") + e.what());
+  }
+}
+
+void check_savp_dir_list(const std::string& dir) {
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(dir, ec);
+  if (ec || !fs::exists(st)) return;
+  std::string f = fs::is_directory(st) ? "" : dir;
+  for (fs::directory_iterator it(dir, ec), end; f.empty() && !ec && it != end; it.increment(ec)) {
+    f = fs::is_directory(it->symlink_status(ec)) ? foreign_in(it->path()) : it->path().string();
+  }
+  if (!f.empty()) {
+    throw common::InputError(f, "",
+                             "savp would have to replace " + dir +
+                                 ", which holds this entry savp did not write; move it away (savp deletes only "
+                                 "what it wrote)");
   }
 }
 

@@ -32,6 +32,8 @@ bool is_savp_output(const std::string& dir);
 // log.txt). A directory that holds none of marker, lock or point.json is foreign as a whole, and so
 // is a path that is not a directory. A missing `dir` is fine.
 void check_savp_dir(const std::string& dir);
+// The same for a directory that holds only savp output directories (OUTDIR/alone/<task>).
+void check_savp_dir_list(const std::string& dir);
 
 // Removes a directory savp wrote, after check_savp_dir (nothing is removed when it throws).
 void remove_savp_dir(const std::string& dir);

@@ -12,6 +12,7 @@
 #include <iomanip>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "testbenches/savp/output_dir.hpp"
 
@@ -19,8 +20,6 @@ namespace savp::tb {
 
 namespace fs = std::filesystem;
 using common::Json;
-
-namespace {
 
 // JSON has no infinity or NaN: they are written as null.
 Json number(double v) { return std::isfinite(v) ? Json(v) : Json(nullptr); }
@@ -36,8 +35,6 @@ std::string hostname() {
   if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
   return buf;
 }
-
-}  // namespace
 
 // Totals of a pruning engine (SpAtten): fetch fractions, throughput (2 ops per multiply-accumulate
 // executed in Q x K and P x V, recomputes included, over the jobs' latency), and the K/V DRAM
@@ -68,6 +65,83 @@ void put_pruning_totals(Json& totals, const std::map<std::string, double>& sum, 
   }
 }
 
+Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::AcceleratorSpec& acc_spec,
+               const sc::AcceleratorBase& acc, bool attention, JobSums& sums) {
+  Json j = Json::object();
+  j["index"] = r.slot.index;
+  j["engine"] = acc_spec.type;
+  j["accelerator"] = acc.name();
+  if (attention) {
+    j["batch"] = r.slot.batch;
+    j["layer"] = r.slot.layer;
+    j["head"] = r.slot.head;
+  }
+  if (rec != nullptr) {
+    const double start = rec->start.to_seconds() * 1e9, end = rec->end.to_seconds() * 1e9;
+    j["start_ns"] = start;
+    j["end_ns"] = end;
+    j["latency_ns"] = end - start;
+    j["cycles"] = rec->cycles;
+    j["phase_cycles"] = rec->phase_cycles;
+    j["stall_cycles"] = rec->stall_cycles;
+    j["stall_cycles_by_cause"] = rec->stalls_by_cause;
+    j["dram_bytes_read"] = rec->bytes_read;
+    j["dram_bytes_written"] = rec->bytes_written;
+    // The engine's own actions plus what the memory system charged this job's transactions
+    // (per-hop attribution: interconnect bytes, DRAM activates and bursts; refresh and
+    // background energy belong to no single job and appear only in the totals).
+    double energy = rec->engine_energy_pj;
+    Json by = Json::object();
+    by["engine"] = rec->engine_energy_pj;
+    for (const auto& [component, pj] : rec->memory_energy_pj) {
+      by[component] = pj;
+      energy += pj;
+    }
+    j["energy_pj"] = energy;
+    j["energy_by_component_pj"] = by;
+    Json es = Json::object();
+    for (const auto& [k, v] : rec->engine.values) {
+      es[k] = number(v);
+      sums.engine_sums[k] += v;
+    }
+    j["engine_stats"] = es;
+    if (!rec->error.empty()) j["error"] = rec->error;
+    sums.total_cycles += rec->cycles;
+    sums.total_stalls += rec->stall_cycles;
+    double useful = -1, pes = -1;
+    for (const auto& [k, v] : rec->engine.values) {
+      if (k == "useful_macs") useful = v;
+      if (k == "pe_count") pes = v;
+    }
+    if (useful >= 0 && pes > 0) {
+      sums.useful_macs += useful;
+      sums.pe_cycles += pes * static_cast<double>(rec->cycles);
+      j["utilization"] = rec->cycles ? useful / (pes * static_cast<double>(rec->cycles)) : 0.0;
+    }
+    if (sums.first_start < 0 || start < sums.first_start) sums.first_start = start;
+    sums.last_end = std::max(sums.last_end, end);
+  }
+  if (r.data_checked) j["data_ok"] = r.data_ok;  // traffic: checksum; SpAtten: every expected row written
+  if (!r.data_checked || !r.layer_rel_l2.empty()) put_accuracy(j, r.accuracy);
+  if (!r.layer_rel_l2.empty()) j["layer_rel_l2_err"] = r.layer_rel_l2;
+  if (r.mass_kept >= 0) {
+    j["probability_mass_kept"] = r.mass_kept;
+    j["top1_key_kept"] = r.top1_kept;
+    sums.layer_acc_jobs += 1;
+    sums.mass_kept += r.mass_kept;
+    sums.top1_kept += r.top1_kept;
+  }
+  if (r.has_no_recompute) {
+    Json a = Json::object();
+    put_accuracy(a, r.accuracy_no_recompute);
+    j["accuracy_no_recompute"] = a;
+  }
+  j["tolerance_rel_l2"] = acc_spec.tolerance_rel_l2();
+  j["passed"] = r.passed;
+  if (!r.passed) ++sums.failed;
+  return j;
+}
+
 Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& host,
                  const sc::Platform& platform, const RunInfo& info) {
   sc::StatsTree tree;
@@ -85,114 +159,37 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   stats["scenario"] = s.resolved;
 
   Json jobs = Json::array();
-  std::uint64_t total_cycles = 0, total_stalls = 0;
-  double useful_macs = 0, pe_cycles = 0;
-  double first_start = -1, last_end = 0;
-  std::map<std::string, double> engine_sums;  // engine stats summed over jobs
-  double layer_acc_jobs = 0, mass_kept = 0, top1_kept = 0;
-  std::size_t failed = 0;
+  JobSums sums;
   const auto& records = acc.jobs();
+  const bool attention = s.workload.kind == common::WorkloadSpec::Kind::Attention;
   for (std::size_t i = 0; i < host.results().size(); ++i) {
-    const JobResult& r = host.results()[i];
-    Json j = Json::object();
-    j["index"] = r.slot.index;
-    j["engine"] = acc_spec.type;
-    j["accelerator"] = acc.name();
-    if (s.workload.kind == common::WorkloadSpec::Kind::Attention) {
-      j["batch"] = r.slot.batch;
-      j["layer"] = r.slot.layer;
-      j["head"] = r.slot.head;
-    }
-    if (i < records.size()) {
-      const sc::JobRecord& rec = records[i];
-      const double start = rec.start.to_seconds() * 1e9, end = rec.end.to_seconds() * 1e9;
-      j["start_ns"] = start;
-      j["end_ns"] = end;
-      j["latency_ns"] = end - start;
-      j["cycles"] = rec.cycles;
-      j["phase_cycles"] = rec.phase_cycles;
-      j["stall_cycles"] = rec.stall_cycles;
-      j["stall_cycles_by_cause"] = rec.stalls_by_cause;
-      j["dram_bytes_read"] = rec.bytes_read;
-      j["dram_bytes_written"] = rec.bytes_written;
-      // The engine's own actions plus what the memory system charged this job's transactions
-      // (per-hop attribution: interconnect bytes, DRAM activates and bursts; refresh and
-      // background energy belong to no single job and appear only in the totals).
-      double energy = rec.engine_energy_pj;
-      Json by = Json::object();
-      by["engine"] = rec.engine_energy_pj;
-      for (const auto& [component, pj] : rec.memory_energy_pj) {
-        by[component] = pj;
-        energy += pj;
-      }
-      j["energy_pj"] = energy;
-      j["energy_by_component_pj"] = by;
-      Json es = Json::object();
-      for (const auto& [k, v] : rec.engine.values) {
-        es[k] = number(v);
-        engine_sums[k] += v;
-      }
-      j["engine_stats"] = es;
-      if (!rec.error.empty()) j["error"] = rec.error;
-      total_cycles += rec.cycles;
-      total_stalls += rec.stall_cycles;
-      double useful = -1, pes = -1;
-      for (const auto& [k, v] : rec.engine.values) {
-        if (k == "useful_macs") useful = v;
-        if (k == "pe_count") pes = v;
-      }
-      if (useful >= 0 && pes > 0) {
-        useful_macs += useful;
-        pe_cycles += pes * static_cast<double>(rec.cycles);
-        j["utilization"] = rec.cycles ? useful / (pes * static_cast<double>(rec.cycles)) : 0.0;
-      }
-      if (first_start < 0) first_start = start;
-      last_end = end;
-    }
-    if (r.data_checked) j["data_ok"] = r.data_ok;  // traffic: checksum; SpAtten: every expected row written
-    if (!r.data_checked || !r.layer_rel_l2.empty()) put_accuracy(j, r.accuracy);
-    if (!r.layer_rel_l2.empty()) j["layer_rel_l2_err"] = r.layer_rel_l2;
-    if (r.mass_kept >= 0) {
-      j["probability_mass_kept"] = r.mass_kept;
-      j["top1_key_kept"] = r.top1_kept;
-      layer_acc_jobs += 1;
-      mass_kept += r.mass_kept;
-      top1_kept += r.top1_kept;
-    }
-    if (r.has_no_recompute) {
-      Json a = Json::object();
-      put_accuracy(a, r.accuracy_no_recompute);
-      j["accuracy_no_recompute"] = a;
-    }
-    j["tolerance_rel_l2"] = acc_spec.tolerance_rel_l2();
-    j["passed"] = r.passed;
-    if (!r.passed) ++failed;
-    jobs.push_back(j);
+    jobs.push_back(job_entry(host.results()[i], i < records.size() ? &records[i] : nullptr, acc_spec, acc, attention,
+                             sums));
   }
 
   Json totals = Json::object();
   totals["jobs"] = host.results().size();
   totals["jobs_planned"] = plan.jobs.size();
-  totals["jobs_failed"] = failed + (plan.jobs.size() - host.results().size());
-  totals["cycles"] = total_cycles;
-  totals["stall_cycles"] = total_stalls;
+  totals["jobs_failed"] = sums.failed + (plan.jobs.size() - host.results().size());
+  totals["cycles"] = sums.total_cycles;
+  totals["stall_cycles"] = sums.total_stalls;
   // Useful MACs / (PEs x cycles) over all jobs, for engines that report them.
-  if (pe_cycles > 0) totals["utilization"] = useful_macs / pe_cycles;
-  totals["latency_ns"] = first_start < 0 ? 0.0 : last_end - first_start;
+  if (sums.pe_cycles > 0) totals["utilization"] = sums.useful_macs / sums.pe_cycles;
+  totals["latency_ns"] = sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start;
   totals["simulated_ns"] = info.simulated_ns;
   totals["energy_pj"] = tree.energy_pj();
   totals["energy_by_component_pj"] = tree.energy_by_component_pj();
   totals["energy_by_action_pj"] = tree.energy_by_action_pj();
   totals["dram_bytes_read"] = platform.memory().bytes_read();
   totals["dram_bytes_written"] = platform.memory().bytes_written();
-  const double span_ns = first_start < 0 ? 0.0 : last_end - first_start;
+  const double span_ns = sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start;
   const double moved = static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
   totals["dram_bandwidth_gbps"] = span_ns > 0 ? moved / span_ns : 0.0;  // bytes per ns = GB/s
   totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
   if (host.overall().count() > 0 || !plan.spatten) put_accuracy(totals, host.overall().result());
-  if (engine_sums.count("kv_bytes_unpruned_fp32")) put_pruning_totals(totals, engine_sums, plan);
-  if (engine_sums.count("sequence_positions")) {  // in-memory pruning (SPRINT)
-    auto sum = [&](const char* k) { return engine_sums[k]; };
+  if (sums.engine_sums.count("kv_bytes_unpruned_fp32")) put_pruning_totals(totals, sums.engine_sums, plan);
+  if (sums.engine_sums.count("sequence_positions")) {  // in-memory pruning (SPRINT)
+    auto sum = [&](const char* k) { return sums.engine_sums[k]; };
     totals["keep_fraction"] = sum("keys_visible") > 0 ? sum("keys_kept") / sum("keys_visible") : 0.0;
     totals["new_fetch_fraction"] =
         sum("sequence_positions") > 0 ? sum("keys_fetched") / sum("sequence_positions") : 0.0;
@@ -208,9 +205,9 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
       totals["accuracy_no_recompute"] = a;
     }
   }
-  if (layer_acc_jobs > 0) {
-    totals["probability_mass_kept"] = mass_kept / layer_acc_jobs;
-    totals["top1_key_kept"] = top1_kept / layer_acc_jobs;
+  if (sums.layer_acc_jobs > 0) {
+    totals["probability_mass_kept"] = sums.mass_kept / sums.layer_acc_jobs;
+    totals["top1_key_kept"] = sums.top1_kept / sums.layer_acc_jobs;
   }
   stats["totals"] = totals;
   stats["jobs"] = jobs;
@@ -234,15 +231,17 @@ std::string summary_csv(const Json& stats) {
                         "dram_bytes_read", "dram_bytes_written",
                         "max_abs_err",     "rel_l2_err",
                         "cosine",          "passed"};
+  std::vector<const char*> columns(std::begin(cols), std::end(cols));
+  if (stats.contains("tasks")) columns.insert(columns.begin() + 1, "task");  // a scenario with tasks
   bool first = true;
-  for (const char* c : cols) {
+  for (const char* c : columns) {
     os << (first ? "" : ",") << c;
     first = false;
   }
   os << "\n";
   for (const auto& j : stats["jobs"]) {
     first = true;
-    for (const char* c : cols) {
+    for (const char* c : columns) {
       os << (first ? "" : ",");
       first = false;
       if (!j.contains(c) || j[c].is_null()) continue;
@@ -268,6 +267,37 @@ double num(const Json& j, const char* key) {
 }
 }  // namespace
 
+// The task table of a scenario with tasks: one row per task, with the interference when each task
+// was also run alone (outputs.alone).
+std::string task_table(const Json& stats) {
+  std::ostringstream os;
+  char line[512];
+  const bool alone = stats["tasks"].empty() ? false : stats["tasks"].begin()->contains("slowdown_vs_alone");
+  std::snprintf(line, sizeof line, "%-16s %-20s %10s %10s %12s %11s %9s %8s %10s%s %6s\n", "task", "accelerators",
+                "start_us", "end_us", "latency_us", "energy_uJ", "dram_MB", "GB/s", "mem_lat_ns",
+                alone ? "   alone_us slowdown" : "", "check");
+  os << line;
+  for (const auto& [id, t] : stats["tasks"].items()) {
+    std::string accs;
+    for (const auto& a : t["accelerators"]) accs += (accs.empty() ? "" : ",") + a.get<std::string>();
+    const double mb = (t.value("dram_bytes_read", 0.0) + t.value("dram_bytes_written", 0.0)) / 1e6;
+    char extra[64] = "";
+    if (alone) {
+      std::snprintf(extra, sizeof extra, " %10.3f %7.2fx", num(t, "alone_latency_ns") / 1e3, num(t, "slowdown_vs_alone"));
+    }
+    std::snprintf(line, sizeof line, "%-16.16s %-20.20s %10.3f %10.3f %12.3f %11.4f %9.3f %8.2f %10.1f%s %6s\n",
+                  id.c_str(), accs.c_str(), num(t, "start_ns") / 1e3, num(t, "end_ns") / 1e3,
+                  num(t, "latency_ns") / 1e3, num(t, "energy_pj") / 1e6, mb, num(t, "bandwidth_gbps"),
+                  num(t, "mem_latency_avg_ns"), extra, t.value("passed", false) ? "ok" : "FAIL");
+    os << line;
+  }
+  const Json& tot = stats["totals"];
+  std::snprintf(line, sizeof line, "makespan %.3f us over %zu tasks\n", num(tot, "makespan_ns") / 1e3,
+                stats["tasks"].size());
+  os << line;
+  return os.str();
+}
+
 std::string summary_table(const Json& stats) {
   std::ostringstream os;
   const Json& t = stats["totals"];
@@ -275,11 +305,15 @@ std::string summary_table(const Json& stats) {
   char line[512];
   os << "SAVP " << stats["savp_version"].get<std::string>() << "  scenario " << sc["id"].get<std::string>()
      << "  (" << sc.value("timing_mode", "LT") << ")\n";
-  std::snprintf(line, sizeof line, "%5s %-8s %6s %5s %5s %12s %12s %12s %12s %10s %6s\n", "job", "engine",
-                "layer", "head", "", "cycles", "latency_us", "energy_uJ", "dram_MB", "rel_l2", "check");
-  os << line;
+  if (stats.contains("tasks")) {
+    os << task_table(stats);
+  } else {
+    std::snprintf(line, sizeof line, "%5s %-8s %6s %5s %5s %12s %12s %12s %12s %10s %6s\n", "job", "engine",
+                  "layer", "head", "", "cycles", "latency_us", "energy_uJ", "dram_MB", "rel_l2", "check");
+    os << line;
+  }
   std::size_t shown = 0;
-  for (const auto& j : stats["jobs"]) {
+  for (const auto& j : stats.contains("tasks") ? Json::array() : stats["jobs"]) {
     if (++shown > 16) {
       os << "  ... " << stats["jobs"].size() - 16 << " more jobs in summary.csv\n";
       break;

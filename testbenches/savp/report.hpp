@@ -4,6 +4,7 @@
 // looks complete; and the readable summary table scripts/run prints.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "models/common/json_reader.hpp"
@@ -16,6 +17,25 @@ struct RunInfo {
   double wall_clock_s = 0.0;
   double simulated_ns = 0.0;
 };
+
+// Pieces of build_stats that the task report (task_report.hpp) shares.
+// JSON has no infinity or NaN: they are written as null.
+common::Json number(double v);
+void put_accuracy(common::Json& j, const common::Accuracy& a);
+std::string hostname();
+// What the job entries add up to.
+struct JobSums {
+  std::uint64_t total_cycles = 0, total_stalls = 0;
+  double useful_macs = 0, pe_cycles = 0;
+  double first_start = -1, last_end = 0;
+  std::map<std::string, double> engine_sums;  // engine stats summed over jobs
+  double layer_acc_jobs = 0, mass_kept = 0, top1_kept = 0;
+  std::size_t failed = 0;
+};
+// One job's entry of stats.json `jobs`: the host's result and the accelerator's record (null when
+// the job never ran); adds it to `sums`.
+common::Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::AcceleratorSpec& spec,
+                       const sc::AcceleratorBase& acc, bool attention, JobSums& sums);
 
 common::Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& host,
                          const sc::Platform& platform, const RunInfo& info);

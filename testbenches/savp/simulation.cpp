@@ -5,6 +5,8 @@
 
 #include "testbenches/savp/host_driver.hpp"
 #include "testbenches/savp/report.hpp"
+#include "testbenches/savp/task_report.hpp"
+#include "testbenches/savp/task_runner.hpp"
 #include "tlm/platform/platform.hpp"
 
 namespace savp::tb {
@@ -29,6 +31,18 @@ bool run_kernel(double time_limit_s, std::chrono::steady_clock::time_point t0) {
   return true;
 }
 
+// An engine's job error or a protocol violation, when no error is recorded yet.
+void collect_errors(const sc::Platform& platform, SimulationOutcome& out) {
+  for (const auto& a : platform.accelerators) {
+    for (const auto& j : a->jobs()) {
+      if (!j.error.empty() && out.error.empty()) out.error = std::string(a->name()) + ": " + j.error;
+    }
+  }
+  for (const auto& v : platform.protocol_violations()) {
+    if (out.error.empty()) out.error = "TLM base-protocol violation: " + v;
+  }
+}
+
 }  // namespace
 
 SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, const std::string& vcd_base,
@@ -48,20 +62,60 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, co
   if (platform.trace_writer() != nullptr) out.trace = platform.trace_writer()->to_json();
   platform.close_vcd();
   out.error = host.error();
-  for (const auto& a : platform.accelerators) {
-    for (const auto& j : a->jobs()) {
-      if (!j.error.empty() && out.error.empty()) out.error = std::string(a->name()) + ": " + j.error;
-    }
-  }
-  for (const auto& v : platform.protocol_violations()) {
-    if (out.error.empty()) out.error = "TLM base-protocol violation: " + v;
-  }
+  collect_errors(platform, out);
   out.timed_out = !finished;
   if (out.timed_out) {
     out.stats["partial"] = {{"reason", "time_limit"},
                             {"time_limit_s", time_limit_s},
                             {"jobs_finished", host.results().size()},
                             {"jobs_planned", plan.jobs.size()}};
+  }
+  out.checks_passed = finished && out.error.empty() && out.stats["totals"]["jobs_failed"].get<std::uint64_t>() == 0;
+  return out;
+}
+
+SimulationOutcome simulate(const sc::Scenario& scenario, const TaskPlan& plan, const std::string& vcd_base,
+                           double time_limit_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  sc::Platform platform("top", scenario, scenario.outputs.vcd ? vcd_base : std::string());
+  std::vector<TaskCounters> at_start(plan.tasks.size()), at_end(plan.tasks.size());
+  TaskRunner runner(
+      "host", scenario, plan, sc::Platform::kCsrBase, sc::csr::kBlockBytes,
+      [&platform](std::uint32_t a) { return platform.accelerators[a]->jobs().size(); },
+      [&](std::size_t t, bool start) { (start ? at_start : at_end)[t] = task_counters(platform, plan.tasks[t]); });
+  std::size_t planned = 0;
+  for (std::size_t t = 0; t < plan.tasks.size(); ++t) {
+    planned += plan.tasks[t].jobs.size();
+    for (const auto& host : runner.hosts(t)) {
+      platform.bind_initiator(host->init_socket);
+      for (std::size_t i = 0; i < platform.irq.size(); ++i) host->irq[i].bind(platform.irq[i]);
+    }
+  }
+  const bool finished = run_kernel(time_limit_s, t0);
+  RunInfo info;
+  info.simulated_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  info.wall_clock_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  SimulationOutcome out;
+  out.stats = build_task_stats(scenario, plan, runner, platform, info, at_start, at_end);
+  if (platform.trace_writer() != nullptr) out.trace = platform.trace_writer()->to_json();
+  platform.close_vcd();
+  std::size_t finished_jobs = 0;
+  for (std::size_t t = 0; t < plan.tasks.size(); ++t) {
+    for (const auto& host : runner.hosts(t)) {
+      finished_jobs += host->results().size();
+      if (!host->error().empty() && out.error.empty()) {
+        out.error = "task \"" + scenario.tasks[plan.tasks[t].task].id + "\": " + host->error();
+      }
+    }
+  }
+  collect_errors(platform, out);
+  out.timed_out = !finished;
+  if (out.timed_out) {
+    out.stats["partial"] = {{"reason", "time_limit"},
+                            {"time_limit_s", time_limit_s},
+                            {"jobs_finished", finished_jobs},
+                            {"jobs_planned", planned}};
   }
   out.checks_passed = finished && out.error.empty() && out.stats["totals"]["jobs_failed"].get<std::uint64_t>() == 0;
   return out;

@@ -6,6 +6,7 @@
 
 #include "models/common/json_reader.hpp"
 #include "testbenches/savp/job_plan.hpp"
+#include "testbenches/savp/task_plan.hpp"
 #include "tlm/platform/scenario.hpp"
 
 namespace savp::tb {
@@ -21,6 +22,9 @@ struct SimulationOutcome {
 // vcd_base: where the waveform goes when the scenario asks for one (".vcd" is appended).
 // time_limit_s <= 0: no limit.
 SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, const std::string& vcd_base = "",
+                           double time_limit_s = 0);
+// The same for a scenario with `tasks`: every task's host on one platform (TaskRunner).
+SimulationOutcome simulate(const sc::Scenario& scenario, const TaskPlan& plan, const std::string& vcd_base = "",
                            double time_limit_s = 0);
 
 }  // namespace savp::tb

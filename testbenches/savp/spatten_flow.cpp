@@ -12,7 +12,7 @@ const EngineFlow& spatten_flow() {
     e.type = "spatten";
     e.own_plan = [](sc::Scenario& s, JobPlan& plan) {
       const common::WorkloadSpec& w = s.workload;
-      plan.spatten = std::make_shared<SpattenPlan>(plan_spatten(s, 4096));
+      plan.spatten = std::make_shared<SpattenPlan>(plan_spatten(s, plan.base + 4096));
       plan.rows = plan.cols = plan.spatten->job.seq_len;
       plan.depth = w.head_dim;
       plan.value_dim = w.value_dim;

@@ -37,7 +37,8 @@ fs::path point_dir(const std::string& outdir, const SweepPoint& p) { return fs::
 fs::path work_dir(const std::string& outdir, const SweepPoint& p) { return fs::path(outdir) / ".tmp" / p.id; }
 fs::path log_file(const std::string& outdir, const SweepPoint& p) { return fs::path(outdir) / ".logs" / p.id; }
 
-// A point's state from its directory; `pj` receives its point.json, `totals` its stats' totals.
+// A point's state from its directory; `pj` receives its point.json, `totals` its stats' totals (and
+// its tasks' results under "tasks").
 PointState read_point(const SweepPoint& p, const fs::path& dir, Json* pj = nullptr, Json* totals = nullptr) {
   std::error_code ec;
   if (!fs::exists(dir / "point.json", ec)) return PointState::missing;
@@ -49,6 +50,8 @@ PointState read_point(const SweepPoint& p, const fs::path& dir, Json* pj = nullp
     if (rc != 0 && rc != 1) return PointState::incomplete;  // 1: ran, a check failed; results are complete
     Json s = common::load_json_file((dir / "stats.json").string());
     if (!s.contains("totals")) return PointState::incomplete;
+    // A scenario with tasks: each task's scalars too, as tasks.<id>.<field> columns.
+    if (s.contains("tasks") && s["totals"].is_object()) s["totals"]["tasks"] = std::move(s["tasks"]);
     if (totals != nullptr) *totals = std::move(s["totals"]);
     return rc == 0 ? PointState::done : PointState::failed;
   } catch (const std::exception& e) {

@@ -11,6 +11,7 @@
 #include "models/common/input_error.hpp"
 #include "models/common/random.hpp"
 #include "testbenches/savp/job_plan.hpp"
+#include "testbenches/savp/task_plan.hpp"
 #include "tlm/platform/scenario.hpp"
 
 namespace savp::tb {
@@ -94,8 +95,12 @@ std::uint64_t fnv1a(std::uint64_t h, const char* data, std::size_t n) {
 // per sweep (cache keyed by path).
 std::vector<std::string> named_inputs(const sc::Scenario& s, const std::string& data_dir) {
   std::vector<std::string> files{(fs::path(data_dir) / "memory" / "presets" / (s.memory.preset + ".json")).string()};
-  for (const std::string* f : {&s.workload.q_file, &s.workload.k_file, &s.workload.v_file, &s.workload.trace_file}) {
-    if (!f->empty()) files.push_back(*f);
+  std::vector<const common::WorkloadSpec*> workloads{&s.workload};
+  for (const sc::TaskSpec& t : s.tasks) workloads.push_back(&t.workload);
+  for (const common::WorkloadSpec* w : workloads) {
+    for (const std::string* f : {&w->q_file, &w->k_file, &w->v_file, &w->trace_file}) {
+      if (!f->empty()) files.push_back(*f);
+    }
   }
   return files;
 }
@@ -282,7 +287,11 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
     p.id = point_id(pattern, i, points.size(), p);
     try {
       sc::Scenario ps = sc::load_scenario(s.base, p.sets(), data_dir);
-      make_plan(ps);
+      if (ps.tasks.empty()) {
+        make_plan(ps);
+      } else {
+        make_task_plan(ps);
+      }
       p.fingerprint = fingerprint(ps, data_dir, input_hashes);
     } catch (const InputError& e) {
       throw InputError(path, top.has("points") ? "/points/" + std::to_string(i) : "/",

@@ -12,7 +12,7 @@ const EngineFlow& traffic_flow() {
     e.type = "traffic";
     e.own_plan = [](sc::Scenario& s, JobPlan& plan) {
       const common::WorkloadSpec& w = s.workload;
-      plan.layout.a = 4096;
+      plan.layout.a = plan.base + 4096;
       plan.layout.end = plan.layout.a + w.region_bytes;
       if (plan.layout.end > s.memory.size_bytes) {
         throw common::InputError(s.file, "/workload/region_kib",

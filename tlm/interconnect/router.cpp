@@ -86,11 +86,11 @@ sc_time Router::charge(Port& port, const AddressWindow& w, tlm::tlm_generic_payl
   }
   if (per_initiator_) {
     InitiatorState& s = initiator_state(id);
-    InitiatorCounters::Window& c = s.windows[static_cast<std::size_t>(&w - windows_.data())];
+    RouterInitiatorCounters::Window& c = s.windows[static_cast<std::size_t>(&w - windows_.data())];
     ++c.requests;
     (t.is_write() ? c.bytes_written : c.bytes_read) += len;
     c.busy_ns += busy.to_seconds() * 1e9;
-    if (start > arrive) s.queueing_ns += (start - arrive).to_seconds() * 1e9;
+    if (start > arrive) s.queueing_delay_ns += (start - arrive).to_seconds() * 1e9;
     if (trace_ != nullptr) {
       if (s.counter_track < 0) s.counter_track = trace_->counter(name(), initiator_names_[id] + " GB/s");
       trace_->count(s.counter_track, start.to_seconds() * 1e9, static_cast<double>(len));
@@ -122,8 +122,23 @@ void Router::enable_per_initiator(std::vector<std::string> names_by_id) {
   initiator_state(initiator_names_.empty() ? 0 : static_cast<std::uint32_t>(initiator_names_.size() - 1));
 }
 
-InitiatorCounters Router::initiator_counters(std::uint32_t id) const {
-  InitiatorCounters out;
+RouterInitiatorCounters RouterInitiatorCounters::since(const RouterInitiatorCounters& earlier) const {
+  RouterInitiatorCounters d = *this;
+  d.requests -= earlier.requests;
+  for (const auto& [name, e] : earlier.by_window) {
+    Window& w = d.by_window[name];
+    w.requests -= e.requests;
+    w.bytes_read -= e.bytes_read;
+    w.bytes_written -= e.bytes_written;
+    w.busy_ns -= e.busy_ns;
+  }
+  d.latency_ns.subtract(earlier.latency_ns);
+  d.queueing_delay_ns -= earlier.queueing_delay_ns;
+  return d;
+}
+
+RouterInitiatorCounters Router::initiator_counters(std::uint32_t id) const {
+  RouterInitiatorCounters out;
   if (id >= initiators_.size()) return out;
   const InitiatorState& s = initiators_[id];
   for (std::size_t i = 0; i < s.windows.size() && i < windows_.size(); ++i) {
@@ -132,7 +147,7 @@ InitiatorCounters Router::initiator_counters(std::uint32_t id) const {
     out.requests += s.windows[i].requests;
   }
   out.latency_ns = s.latency_ns;
-  out.queueing_ns = s.queueing_ns;
+  out.queueing_delay_ns = s.queueing_delay_ns;
   return out;
 }
 
@@ -427,7 +442,7 @@ void Router::report_per_initiator(StatsTree& tree) const {
     double busy_ns = 0.0, port_busy_ns = 0.0, bytes = 0.0;
     std::vector<bool> used(ports_.size(), false);
     for (std::size_t i = 0; i < s.windows.size() && i < windows_.size(); ++i) {
-      const InitiatorCounters::Window& c = s.windows[i];
+      const RouterInitiatorCounters::Window& c = s.windows[i];
       requests += c.requests;
       read += c.bytes_read;
       written += c.bytes_written;
@@ -446,14 +461,14 @@ void Router::report_per_initiator(StatsTree& tree) const {
                          : port_bytes > 0 ? bytes / static_cast<double>(port_bytes)
                                           : 0.0;
     const std::string& who = initiator_names_[id];
-    tree.add_group(n, "by_initiator", who, "requests", static_cast<double>(requests), "request");
-    tree.add_group(n, "by_initiator", who, "bytes_read", static_cast<double>(read), "byte");
-    tree.add_group(n, "by_initiator", who, "bytes_written", static_cast<double>(written), "byte");
-    tree.add_group(n, "by_initiator", who, "latency_avg_ns", s.latency_ns.mean(), "ns");
-    tree.add_group(n, "by_initiator", who, "latency_p99_ns", s.latency_ns.quantile(0.99), "ns");
-    tree.add_group(n, "by_initiator", who, "queueing_delay_avg_ns",
-                   requests == 0 ? 0.0 : s.queueing_ns / static_cast<double>(requests), "ns");
-    tree.add_group(n, "by_initiator", who, "busy_share", share, "fraction");
+    tree.add_grouped(n, "by_initiator", who, "requests", static_cast<double>(requests), "request");
+    tree.add_grouped(n, "by_initiator", who, "bytes_read", static_cast<double>(read), "byte");
+    tree.add_grouped(n, "by_initiator", who, "bytes_written", static_cast<double>(written), "byte");
+    tree.add_grouped(n, "by_initiator", who, "latency_avg_ns", s.latency_ns.mean(), "ns");
+    tree.add_grouped(n, "by_initiator", who, "latency_p99_ns", s.latency_ns.quantile(0.99), "ns");
+    tree.add_grouped(n, "by_initiator", who, "queueing_delay_avg_ns",
+                     requests == 0 ? 0.0 : s.queueing_delay_ns / static_cast<double>(requests), "ns");
+    tree.add_grouped(n, "by_initiator", who, "busy_share", share, "fraction");
   }
 }
 

@@ -56,11 +56,12 @@ struct RouterConfig {
   double pj_per_byte = 0.0;     // energy per byte per hop
 };
 
-// What one initiator moved through the router, for per-initiator reports and for differences
-// between two snapshots (a task's start and end): requests and bytes by target window name, the
-// latency from the request entering the router to its response leaving it, the time its requests
-// waited in the router's queues and the port time they occupied.
-struct InitiatorCounters {
+// What one initiator moved through the router, for per-initiator reports and per-task figures
+// (a task takes the difference of two snapshots, since(), as with memory::InitiatorCounters of
+// the memory targets): requests and bytes by target window name, the latency from the request
+// entering the router to its response leaving it, the time its requests waited in the router's
+// queues and the port time they occupied.
+struct RouterInitiatorCounters {
   struct Window {
     std::uint64_t requests = 0, bytes_read = 0, bytes_written = 0;
     double busy_ns = 0.0;
@@ -68,7 +69,10 @@ struct InitiatorCounters {
   std::uint64_t requests = 0;
   std::map<std::string, Window> by_window;  // by target window name
   common::LatencyHistogram latency_ns;      // one sample per response
-  double queueing_ns = 0.0;                 // summed over requests
+  double queueing_delay_ns = 0.0;           // summed over requests
+
+  // The counts between an earlier snapshot of the same counters and these.
+  RouterInitiatorCounters since(const RouterInitiatorCounters& earlier) const;
 };
 
 class Router : public sc_core::sc_module, public StatsSource {
@@ -92,7 +96,7 @@ class Router : public sc_core::sc_module, public StatsSource {
   void enable_per_initiator(std::vector<std::string> names_by_id);
   bool per_initiator() const { return per_initiator_; }
   // What initiator id moved so far (zero unless per-initiator accounting is enabled).
-  InitiatorCounters initiator_counters(std::uint32_t id) const;
+  RouterInitiatorCounters initiator_counters(std::uint32_t id) const;
   void set_trace(TraceWriter* trace) { trace_ = trace; }
   void report_stats(StatsTree& tree) const override;
 
@@ -121,9 +125,9 @@ class Router : public sc_core::sc_module, public StatsSource {
   };
   // Per-initiator accounting (enable_per_initiator): counters by window index, latencies.
   struct InitiatorState {
-    std::vector<InitiatorCounters::Window> windows;
+    std::vector<RouterInitiatorCounters::Window> windows;
     common::LatencyHistogram latency_ns;
-    double queueing_ns = 0.0;
+    double queueing_delay_ns = 0.0;
     int counter_track = -1;  // bandwidth counter in the trace
   };
 

@@ -74,6 +74,20 @@ void DramTarget::attribute(tlm::tlm_generic_payload& t, memory::RowOutcome outco
   record_hop_energy(t, hop_name_, pj);
 }
 
+void DramTarget::count_initiator(const tlm::tlm_generic_payload& t, const memory::DramRequest& r,
+                                 const memory::DramCompletion& c, std::uint64_t decided) {
+  memory::InitiatorCounters& k = per_initiator_.at(initiator_of(t));
+  const double tck = spec_.timing.tck_ns;
+  ++k.requests;
+  (t.is_read() ? k.bytes_read : k.bytes_written) += t.get_data_length();
+  ++(c.outcome == memory::RowOutcome::Hit    ? k.row_hits
+     : c.outcome == memory::RowOutcome::Miss ? k.row_misses
+                                             : k.row_conflicts);
+  k.latency_ns.add(tck * static_cast<double>(c.done - r.arrival));
+  k.queueing_delay_ns += tck * static_cast<double>(decided > r.arrival ? decided - r.arrival : 0);
+  k.data_bus_busy_ns += tck * static_cast<double>(spec_.geometry.burst_cycles());
+}
+
 void DramTarget::set_trace(TraceWriter* trace) {
   trace_ = trace;
   trace_tracks_.clear();
@@ -91,8 +105,8 @@ void DramTarget::trace_signals(sc_core::sc_trace_file* file) {
   }
 }
 
-void DramTarget::trace_request(std::uint32_t ch, const tlm::tlm_generic_payload& t, const memory::DramRequest& r,
-                               const memory::DramCompletion& c) {
+void DramTarget::trace_request(std::uint32_t ch, const tlm::tlm_generic_payload& t,
+                               const memory::DramRequest& r, const memory::DramCompletion& c) {
   static const char* kOutcome[] = {"hit", "miss", "conflict"};
   const double start = static_cast<double>(r.arrival) * spec_.timing.tck_ns;
   trace_->complete(trace_tracks_[ch], t.is_read() ? "read" : "write", start,
@@ -124,12 +138,14 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
   r.addr = map_.decode(t.get_address());
   const memory::DramCompletion c = channels_[r.addr.channel].serve(r);
   attribute(t, c.outcome);
+  if (per_initiator_.enabled()) count_initiator(t, r, c, r.arrival);
   if (trace_ != nullptr) trace_request(r.addr.channel, t, r, c);
   end_cycle_ = std::max(end_cycle_, c.done);
   delay = time_of(c.done) - now;
 }
 
-tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_time& delay) {
+tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
+                                               sc_time& delay) {
   if (phase == tlm::BEGIN_REQ) {
     if (!check(t)) {
       phase = tlm::BEGIN_RESP;  // error: answer at once
@@ -234,7 +250,8 @@ void DramTarget::schedule() {
 
 void DramTarget::step(std::uint32_t ch, const sc_time& now_t, std::uint64_t now) {
   memory::DramChannel& c = channels_[ch];
-  const std::uint64_t next = planned_[ch] >= now && planned_[ch] != kNoPlan ? planned_[ch] : c.next_decision(now);
+  const std::uint64_t next =
+      planned_[ch] >= now && planned_[ch] != kNoPlan ? planned_[ch] : c.next_decision(now);
   planned_[ch] = kNoPlan;
   if (next == std::numeric_limits<std::uint64_t>::max()) {
     wake_[ch] = kNoPlan;
@@ -248,6 +265,7 @@ void DramTarget::step(std::uint32_t ch, const sc_time& now_t, std::uint64_t now)
     InFlight& f = in_flight_[done->id & (in_flight_.size() - 1)];
     tlm::tlm_generic_payload* t = f.trans;
     attribute(*t, done->outcome);
+    if (per_initiator_.enabled()) count_initiator(*t, f.request, *done, now);
     if (trace_ != nullptr) trace_request(ch, *t, f.request, *done);
     if (!occupancy_.empty()) occupancy_[ch]->write(static_cast<unsigned>(c.queued()));
     f.trans = nullptr;
@@ -291,7 +309,9 @@ void DramTarget::report_stats(StatsTree& tree) const {
     tree.add(n, ch + "row_misses", static_cast<double>(s.row_misses), "request");
     tree.add(n, ch + "row_conflicts", static_cast<double>(s.row_conflicts), "request");
     tree.add(n, ch + "bandwidth_gbps",
-             end_cycle_ ? static_cast<double>(s.bytes_read + s.bytes_written) / (end_cycle_ * spec_.timing.tck_ns) : 0.0,
+             end_cycle_
+                 ? static_cast<double>(s.bytes_read + s.bytes_written) / (end_cycle_ * spec_.timing.tck_ns)
+                 : 0.0,
              "GB/s");
     for (std::size_t b = 0; b < s.banks.size(); ++b) {
       const memory::DramBankStats& k = s.banks[b];
@@ -332,7 +352,8 @@ void DramTarget::report_stats(StatsTree& tree) const {
   tree.add(n, "row_conflicts", static_cast<double>(total.row_conflicts), "request");
   tree.add(n, "bytes_read", static_cast<double>(bytes_read_), "byte");
   tree.add(n, "bytes_written", static_cast<double>(bytes_written_), "byte");
-  tree.add(n, "avg_latency_ns", lat_count ? spec_.timing.tck_ns * static_cast<double>(lat_sum) / lat_count : 0.0, "ns");
+  tree.add(n, "avg_latency_ns",
+           lat_count ? spec_.timing.tck_ns * static_cast<double>(lat_sum) / lat_count : 0.0, "ns");
   tree.add(n, "max_latency_ns", spec_.timing.tck_ns * static_cast<double>(lat_max), "ns");
   tree.add(n, "p99_latency_ns_max_over_channels", spec_.timing.tck_ns * static_cast<double>(p99), "ns");
   tree.add(n, "peak_bandwidth_gbps", spec_.peak_bandwidth_gbps(), "GB/s");
@@ -343,6 +364,7 @@ void DramTarget::report_stats(StatsTree& tree) const {
                        {"write_burst", {total.writes, per(wr, total.writes), "burst"}},
                        {"refresh", {total.refreshes, per(ref, total.refreshes), "REF"}},
                        {"background", {bg_cycles, per(bg, bg_cycles), "channel-cycle"}}});
+  report_per_initiator(tree, n, {true, true});
 }
 
 bool DramTarget::get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi) {

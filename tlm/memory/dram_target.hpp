@@ -6,17 +6,19 @@
 //     bank busy-until), no queueing.
 //  AT (nb_transport): BEGIN_REQ enters the channel's queue (END_REQ at once); a full queue holds
 //     END_REQ back until a slot frees (back-pressure). One scheduling decision per DRAM cycle per
-//     channel (FR-FCFS); BEGIN_RESP at the cycle the last data beat leaves, responses one at a time
-//     per the base protocol. One scheduler method serves every channel and sends the responses:
-//     it wakes once per cycle at which something is due (channels deciding at the same cycle share
-//     a kernel activation) and then sends the responses due, then decides for the channels due in
-//     channel order.
+//     channel (platform.memory.scheduler: FR-FCFS by default); BEGIN_RESP at the cycle the last data
+//     beat leaves, responses one at a time per the base protocol. One scheduler method serves every
+//     channel and sends the responses: it wakes once per cycle at which something is due (channels
+//     deciding at the same cycle share a kernel activation) and then sends the responses due, then
+//     decides for the channels due in channel order.
+// Per initiator (when enabled): requests, bytes, row outcomes, latency (arrival to the last data
+// beat), queueing delay (arrival to the decision; 0 in LT) and data-bus time of its bursts.
 #pragma once
 
-#include <systemc>
-#include <tlm>
 #include <tlm_utils/peq_with_cb_and_phase.h>
 #include <tlm_utils/simple_target_socket.h>
+#include <systemc>
+#include <tlm>
 
 #include <deque>
 #include <memory>
@@ -26,10 +28,10 @@
 
 #include "models/memory/backing_store.hpp"
 #include "models/memory/dram_channel.hpp"
+#include "tlm/core/extensions.hpp"
 #include "tlm/core/response_channel.hpp"
 #include "tlm/core/trace_writer.hpp"
 #include "tlm/memory/memory_target.hpp"
-#include "tlm/core/extensions.hpp"
 
 namespace savp::sc {
 
@@ -44,7 +46,9 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::uint64_t size_bytes() const override { return store_.size(); }
   std::uint64_t bytes_read() const override { return bytes_read_; }
   std::uint64_t bytes_written() const override { return bytes_written_; }
-  std::uint32_t max_request_bytes() const override { return static_cast<std::uint32_t>(spec_.geometry.burst_bytes()); }
+  std::uint32_t max_request_bytes() const override {
+    return static_cast<std::uint32_t>(spec_.geometry.burst_bytes());
+  }
   void report_stats(StatsTree& tree) const override;
   const memory::DramChannel& channel(std::size_t i) const { return channels_[i]; }
   // Timeline output: one track per channel, one event per request (arrival to last data beat).
@@ -54,15 +58,24 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
 
  private:
   const std::string* hop_name_ = intern_component(name());  // for per-hop energy
-  bool check(tlm::tlm_generic_payload& t);            // sets an error response when the request is bad
+  bool check(tlm::tlm_generic_payload& t);                  // sets an error response when the request is bad
   void move_data(tlm::tlm_generic_payload& t);
   void attribute(tlm::tlm_generic_payload& t, memory::RowOutcome outcome);  // per-hop energy
+  // Per-initiator counters of a completed request (when enabled): decided is the cycle the
+  // scheduler picked it (its arrival in LT, where there is no queue).
+  void count_initiator(const tlm::tlm_generic_payload& t, const memory::DramRequest& r,
+                       const memory::DramCompletion& c, std::uint64_t decided);
   // Clock cycle <-> time, in whole time-resolution ticks (tck_ is a whole number of them): the
   // cycle at or after t, and the start of a cycle.
-  std::uint64_t cycle_of(const sc_core::sc_time& t) const { return (t.value() + tck_ticks_ - 1) / tck_ticks_; }
-  sc_core::sc_time time_of(std::uint64_t cycle) const { return sc_core::sc_time::from_value(cycle * tck_ticks_); }
+  std::uint64_t cycle_of(const sc_core::sc_time& t) const {
+    return (t.value() + tck_ticks_ - 1) / tck_ticks_;
+  }
+  sc_core::sc_time time_of(std::uint64_t cycle) const {
+    return sc_core::sc_time::from_value(cycle * tck_ticks_);
+  }
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
-  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& t);
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi);
   // Enters a request (decoded to a) into its channel's queue; it arrives `delay` after now (the
@@ -92,10 +105,10 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   };
   std::vector<InFlight> in_flight_;
   void track(const InFlight& f);
-  std::vector<std::uint64_t> arrival_;                 // per payload id: arrival cycle
-  std::vector<tlm::tlm_generic_payload*> blocked_;     // per channel: a request waiting for a slot
-  std::vector<memory::DramAddress> blocked_addr_;      // its decoded address
-  std::vector<sc_core::sc_time> blocked_arrival_;      // when it arrived (its annotated time)
+  std::vector<std::uint64_t> arrival_;              // per payload id: arrival cycle
+  std::vector<tlm::tlm_generic_payload*> blocked_;  // per channel: a request waiting for a slot
+  std::vector<memory::DramAddress> blocked_addr_;   // its decoded address
+  std::vector<sc_core::sc_time> blocked_arrival_;   // when it arrived (its annotated time)
   // Requests admitted from blocked_ during one schedule() whose END_REQ is still to be sent.
   std::vector<std::pair<tlm::tlm_generic_payload*, sc_core::sc_time>> admitted_;
   sc_core::sc_event kick_;  // wakes the scheduler at the next delta

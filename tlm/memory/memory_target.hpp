@@ -1,6 +1,8 @@
-// MemoryTarget: what the platform needs of its main memory, whichever model serves it (the simple
-// fixed-latency memory or a banked DRAM): a target socket, its size, the bytes it moved, the
-// largest request it takes, and its statistics.
+// MemoryTarget: what the platform needs of a memory target, whichever model serves it (the simple
+// fixed-latency memory, a banked DRAM, the shared SRAM): a target socket, its size, the bytes it
+// moved, the largest request it takes, and its statistics; per initiator (InitiatorExtension ids)
+// once the platform enables it: counters a task can snapshot, and a by_initiator group in the
+// statistics tree.
 #pragma once
 
 #include <systemc>
@@ -8,8 +10,12 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "models/memory/backing_store.hpp"
+#include "models/memory/initiator_counters.hpp"
 #include "tlm/core/stats_tree.hpp"
 #include "tlm/core/trace_writer.hpp"
 
@@ -25,6 +31,23 @@ class MemoryTarget : public StatsSource {
   // Timeline (trace.json) and waveform (waves.vcd) output; models without them ignore the calls.
   virtual void set_trace(TraceWriter* /*trace*/) {}
   virtual void trace_signals(sc_core::sc_trace_file* /*file*/) {}
+
+  // Per-initiator counting and reporting, off until enabled; names by initiator id (Platform::
+  // initiator_names()). A single-workload run leaves it off: its statistics are unchanged.
+  void enable_per_initiator(std::vector<std::string> names) { per_initiator_.enable(std::move(names)); }
+  bool per_initiator_enabled() const { return per_initiator_.enabled(); }
+  // A snapshot of initiator id's counters so far (zero when disabled or never seen).
+  memory::InitiatorCounters initiator_counters(std::uint32_t id) const { return per_initiator_.get(id); }
+
+ protected:
+  // What report_per_initiator() reports besides requests, bytes, latency and queueing delay.
+  struct PerInitiatorFields {
+    bool row_outcomes = false;  // row_hits, row_misses, row_conflicts
+    bool data_bus = false;      // data_bus_busy_share (of the sum of every initiator's data-bus time)
+  };
+  // components.<component>.by_initiator.<name>: one member per initiator named or seen.
+  void report_per_initiator(StatsTree& tree, const std::string& component, PerInitiatorFields fields) const;
+  memory::InitiatorCounterTable per_initiator_;
 };
 
 // transport_dbg of every memory target: untimed, uncounted access to its real bytes.

@@ -52,12 +52,22 @@ bool SimpleMemory::access(tlm::tlm_generic_payload& trans, const sc_time& arrive
   busy_time_ += occupy;
   complete = busy_until_ + latency_;
   latency_sum_ns_ += (complete - arrive).to_seconds() * 1e9;
+  if (per_initiator_.enabled()) {
+    memory::InitiatorCounters& k = per_initiator_.at(initiator_of(trans));
+    ++k.requests;
+    (trans.is_read() ? k.bytes_read : k.bytes_written) += len;
+    k.latency_ns.add((complete - arrive).to_seconds() * 1e9);
+    k.queueing_delay_ns += (begin - arrive).to_seconds() * 1e9;
+    k.data_bus_busy_ns += occupy.to_seconds() * 1e9;
+  }
   if (trace_ != nullptr) {
     trace_->complete(trace_track_, trans.is_read() ? "read" : "write", arrive.to_seconds() * 1e9,
                      (complete - arrive).to_seconds() * 1e9, {{"bytes", len}});
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
-  record_hop_energy(trans, hop_name_, 8.0 * static_cast<double>(len) * (trans.is_read() ? spec_.read_pj_per_bit : spec_.write_pj_per_bit));
+  record_hop_energy(
+      trans, hop_name_,
+      8.0 * static_cast<double>(len) * (trans.is_read() ? spec_.read_pj_per_bit : spec_.write_pj_per_bit));
   return true;
 }
 
@@ -82,7 +92,9 @@ tlm::tlm_sync_enum SimpleMemory::nb_transport_fw(tlm::tlm_generic_payload& trans
   return tlm::TLM_UPDATED;
 }
 
-unsigned int SimpleMemory::transport_dbg(tlm::tlm_generic_payload& trans) { return debug_transport(store_, trans); }
+unsigned int SimpleMemory::transport_dbg(tlm::tlm_generic_payload& trans) {
+  return debug_transport(store_, trans);
+}
 
 void SimpleMemory::report_stats(StatsTree& tree) const {
   const std::string n = name();
@@ -96,6 +108,7 @@ void SimpleMemory::report_stats(StatsTree& tree) const {
   tree.add(n, "pages_touched", static_cast<double>(store_.pages_touched()), "page");
   tree.add_actions(n, {{"read_bit", {bytes_read_ * 8, spec_.read_pj_per_bit, "bit"}},
                        {"write_bit", {bytes_written_ * 8, spec_.write_pj_per_bit, "bit"}}});
+  report_per_initiator(tree, n, {false, true});
 }
 
 bool SimpleMemory::get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi) {

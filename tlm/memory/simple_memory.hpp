@@ -12,9 +12,9 @@
 
 #include "models/memory/backing_store.hpp"
 #include "models/memory/memory_spec.hpp"
+#include "tlm/core/extensions.hpp"
 #include "tlm/core/response_channel.hpp"
 #include "tlm/memory/memory_target.hpp"
-#include "tlm/core/extensions.hpp"
 
 namespace savp::sc {
 
@@ -40,7 +40,8 @@ class SimpleMemory : public sc_core::sc_module, public MemoryTarget {
   const std::string* hop_name_ = intern_component(name());  // for per-hop energy
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   // AT: accepts every request at once (END_REQ), answers at the same completion time LT computes.
-  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase, sc_core::sc_time& delay);
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& delay);
   // Moves the data and returns the completion time of a request arriving at `arrive`; false on error.
   bool access(tlm::tlm_generic_payload& trans, const sc_core::sc_time& arrive, sc_core::sc_time& complete);
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);

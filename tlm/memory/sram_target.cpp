@@ -50,12 +50,44 @@ void SramTarget::move_data(tlm::tlm_generic_payload& t) {
   t.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
+void SramTarget::set_trace(TraceWriter* trace) {
+  trace_ = trace;
+  if (trace_ != nullptr) trace_track_ = trace_->track("memory", name());
+}
+
+void SramTarget::account(tlm::tlm_generic_payload& t, const sc_time& arrive, std::uint64_t arrival_cycle,
+                         std::uint64_t done) {
+  const std::uint64_t addr = t.get_address(), len = t.get_data_length();
+  if (EnergyHopExtension::live() != 0) {
+    const double pj_each = t.is_read() ? model_.read_pj_per_word() : model_.write_pj_per_word();
+    record_hop_energy(t, hop_name_, pj_each * static_cast<double>(model_.words_of(addr, len)));
+  }
+  const double arrive_ns = arrive.to_seconds() * 1e9;
+  const double latency_ns = std::max(0.0, static_cast<double>(done) * model_.spec().cycle_ns() - arrive_ns);
+  if (per_initiator_.enabled()) {
+    memory::InitiatorCounters& k = per_initiator_.at(initiator_of(t));
+    ++k.requests;
+    (t.is_read() ? k.bytes_read : k.bytes_written) += len;
+    k.latency_ns.add(latency_ns);
+    // Cycles beyond the latency and the request's own words: waiting for ports others hold.
+    const std::uint64_t own_end =
+        arrival_cycle + model_.own_cycles(addr, len) - 1 + model_.spec().latency_cycles;
+    k.queueing_delay_ns +=
+        done > own_end ? static_cast<double>(done - own_end) * model_.spec().cycle_ns() : 0.0;
+  }
+  if (trace_ != nullptr) {
+    trace_->complete(trace_track_, t.is_read() ? "read" : "write", arrive_ns, latency_ns, {{"bytes", len}});
+  }
+}
+
 void SramTarget::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
   if (!check(t)) return;
   move_data(t);
   const sc_time now = sc_core::sc_time_stamp();
+  const std::uint64_t arrival = cycle_of(now + delay);
   const std::uint64_t done =
-      model_.access_immediate(t.get_address(), t.get_data_length(), t.is_write(), cycle_of(now + delay));
+      model_.access_immediate(t.get_address(), t.get_data_length(), t.is_write(), arrival);
+  account(t, now + delay, arrival, done);
   delay = tck_ * static_cast<double>(done) - now;
 }
 
@@ -66,8 +98,9 @@ tlm::tlm_sync_enum SramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm:
     sc_time respond_in = delay;  // an error response goes back when the request arrives
     if (check(t)) {
       move_data(t);
-      const std::uint64_t done =
-          model_.access(t.get_address(), t.get_data_length(), t.is_write(), cycle_of(now + delay));
+      const std::uint64_t arrival = cycle_of(now + delay);
+      const std::uint64_t done = model_.access(t.get_address(), t.get_data_length(), t.is_write(), arrival);
+      account(t, now + delay, arrival, done);
       respond_in = tck_ * static_cast<double>(done) - now;
     }
     responses_.respond_after(t, respond_in);
@@ -113,6 +146,7 @@ void SramTarget::report_stats(StatsTree& tree) const {
   tree.add(n, "leakage_pj", model_.leakage_pj(end), "pJ");
   tree.add(n, "end_ns", end, "ns");
   tree.add_actions(n, model_.actions(end));
+  report_per_initiator(tree, n, {});
 }
 
 bool SramTarget::get_direct_mem_ptr(tlm::tlm_generic_payload& t, tlm::tlm_dmi& dmi) {

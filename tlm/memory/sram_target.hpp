@@ -11,7 +11,10 @@
 //     response at a time per the base protocol. Data move at arrival, in arrival order.
 // Debug transport moves bytes untimed and uncounted. Statistics: requests, word accesses, bytes,
 // bank-conflict cycles, per-bank words, and the priced actions read_word, write_word and leakage
-// (leakage power x the run's time, counted in SRAM cycles).
+// (leakage power x the run's time, counted in SRAM cycles); per initiator when enabled (queueing
+// delay: the cycles a request waits for ports other requests hold, beyond what its own words
+// need). Each request's word energy is attributed to it (EnergyHopExtension); with a trace, one
+// timeline event per request (arrival to response).
 #pragma once
 
 #include <tlm_utils/simple_target_socket.h>
@@ -19,10 +22,12 @@
 #include <tlm>
 
 #include <deque>
+#include <string>
 
 #include "models/common/energy_table.hpp"
 #include "models/memory/backing_store.hpp"
 #include "models/memory/sram_model.hpp"
+#include "tlm/core/extensions.hpp"
 #include "tlm/core/response_channel.hpp"
 #include "tlm/memory/memory_target.hpp"
 
@@ -40,6 +45,7 @@ class SramTarget : public sc_core::sc_module, public MemoryTarget {
   std::uint64_t bytes_written() const override { return model_.counters().bytes_written; }
   std::uint32_t max_request_bytes() const override { return 0; }
   void report_stats(StatsTree& tree) const override;
+  void set_trace(TraceWriter* trace) override;
 
   const memory::SramModel& model() const { return model_; }
   memory::BackingStore& store() { return store_; }
@@ -50,6 +56,10 @@ class SramTarget : public sc_core::sc_module, public MemoryTarget {
  private:
   bool check(tlm::tlm_generic_payload& t);  // sets an error response when the request is bad
   void move_data(tlm::tlm_generic_payload& t);
+  // After a timed access that arrived at `arrive` (cycle arrival_cycle) and completes at cycle
+  // done: hop energy, per-initiator counters, trace event.
+  void account(tlm::tlm_generic_payload& t, const sc_core::sc_time& arrive, std::uint64_t arrival_cycle,
+               std::uint64_t done);
   std::uint64_t cycle_of(const sc_core::sc_time& t) const;  // ceil to the SRAM clock
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& t, tlm::tlm_phase& phase,
@@ -62,6 +72,9 @@ class SramTarget : public sc_core::sc_module, public MemoryTarget {
   sc_core::sc_time tck_;
   ResponseChannel responses_;  // BEGIN_RESP at each completion, one at a time
   std::uint64_t error_responses_ = 0;
+  const std::string* hop_name_ = intern_component(name());  // for per-hop energy
+  TraceWriter* trace_ = nullptr;
+  int trace_track_ = 0;
 };
 
 }  // namespace savp::sc

@@ -57,17 +57,28 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
     }
     e.bind_pim(*accelerators[i], *pim);
   }
+  if (s.sram) {
+    sram = std::make_unique<SramTarget>("sram", *s.sram, s.energy);
+    bind_through_checker(bus.init_socket, sram->tgt_socket, "bus2sram");
+    bus.map({"sram", kSramBase, sram->size_bytes(),
+             static_cast<unsigned>(s.accelerators.size() + (pim ? 2 : 1))});
+  }
   // The bus's quality of service by initiator id (0 the host, i + 1 accelerator i, as set above).
   std::vector<InitiatorQos> qos{s.interconnect.qos_of("host")};
   for (const auto& a : s.accelerators) qos.push_back(s.interconnect.qos_of(a.name()));
   bus.set_arbitration(s.interconnect.arbitration, std::move(qos));
-  // Per-initiator statistics of the bus (by_initiator, bandwidth counters in the trace): for task
-  // scenarios, where several initiators share it.
-  if (!s.tasks.empty()) bus.enable_per_initiator(initiator_names_);
+  // Per-initiator statistics (by_initiator, the bus's bandwidth counters in the trace): for task
+  // scenarios, where several initiators share the bus and the memories.
+  if (!s.tasks.empty()) {
+    bus.enable_per_initiator(initiator_names_);
+    memory_target->enable_per_initiator(initiator_names_);
+    if (sram) sram->enable_per_initiator(initiator_names_);
+  }
   if (s.outputs.trace) {
     trace_ = std::make_unique<TraceWriter>(s.outputs.trace_max_events);
     bus.set_trace(trace_.get());
     memory_target->set_trace(trace_.get());
+    if (sram) sram->set_trace(trace_.get());
     for (auto& a : accelerators) a->set_trace(trace_.get());
   }
   if (!vcd_base.empty()) {
@@ -100,6 +111,7 @@ std::vector<std::string> Platform::protocol_violations() const {
 void Platform::report_stats(StatsTree& tree) const {
   memory_target->report_stats(tree);
   if (pim) pim->report_stats(tree);
+  if (sram) sram->report_stats(tree);
   for (const auto& a : accelerators) a->report_stats(tree);
   bus.report_stats(tree);
   for (const auto& c : checkers_) c->report_stats(tree);

@@ -3,9 +3,12 @@
 // port) to the targets (the shared main memory and each accelerator's CSR block); each accelerator
 // drives an interrupt line. Accelerators are built by a factory keyed by "type".
 //
-// Address map: main memory at [0, size); accelerator i's CSRs at kCsrBase + i * 0x1000. The memory
-// model follows platform.memory's kind: "simple" (fixed latency and bandwidth) or "dram" (banked
-// DRAM with JEDEC timing); a DRAM's burst size caps every DMA request.
+// Address map: main memory at [0, size); accelerator i's CSRs at kCsrBase + i * 0x1000; SPRINT's
+// PIM window at kPimBase; the shared SRAM (platform.sram, when given) at [kSramBase, kSramBase +
+// its size). The memory model follows platform.memory's kind: "simple" (fixed latency and
+// bandwidth) or "dram" (banked DRAM with JEDEC timing); a DRAM's burst size caps every DMA request
+// (the SRAM takes any size). A scenario with tasks turns on the memory targets' per-initiator
+// statistics (by_initiator).
 #pragma once
 
 #include <systemc>
@@ -14,11 +17,12 @@
 #include <vector>
 
 #include "tlm/accelerators/accelerator_base.hpp"
-#include "tlm/memory/reram_pim_target.hpp"
 #include "tlm/core/protocol_checker.hpp"
 #include "tlm/core/stats_tree.hpp"
 #include "tlm/interconnect/router.hpp"
 #include "tlm/memory/memory_target.hpp"
+#include "tlm/memory/reram_pim_target.hpp"
+#include "tlm/memory/sram_target.hpp"
 #include "tlm/platform/scenario.hpp"
 
 namespace savp::sc {
@@ -30,6 +34,8 @@ class Platform : public sc_core::sc_module {
   // is present: its ordinary socket on the bus here, its PIM socket bound to every sprint engine.
   static constexpr std::uint64_t kPimBase = 0x20'0000'0000ull;
   static constexpr std::uint64_t kPimBytes = 1ull << 32;
+  // The shared on-chip SRAM (platform.sram): at most 4 GiB (SramSpec::kMaxPlatformKib).
+  static constexpr std::uint64_t kSramBase = 0x30'0000'0000ull;
 
   // vcd_base: where waves.vcd goes (sc_create_vcd_trace_file adds ".vcd"); empty for none.
   Platform(sc_core::sc_module_name name, const Scenario& scenario, const std::string& vcd_base = "");
@@ -40,6 +46,7 @@ class Platform : public sc_core::sc_module {
   MemoryTarget& memory() const { return *memory_target; }
   std::vector<std::unique_ptr<AcceleratorBase>> accelerators;
   std::unique_ptr<ReramPimTarget> pim;  // null without a sprint engine
+  std::unique_ptr<SramTarget> sram;     // null without platform.sram
   sc_core::sc_vector<sc_core::sc_signal<bool>> irq;
 
   // Binds an outside initiator (the host) to the bus, through a protocol checker when enabled.
@@ -58,6 +65,7 @@ class Platform : public sc_core::sc_module {
   std::uint64_t memory_base() const { return 0; }
   std::uint64_t memory_size() const { return memory_target->size_bytes(); }
   std::uint64_t csr_base(std::size_t i) const { return kCsrBase + i * csr::kBlockBytes; }
+  std::uint64_t sram_base() const { return kSramBase; }
   void report_stats(StatsTree& tree) const;
 
  private:

@@ -110,6 +110,7 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     Json empty = Json::object();
     s.memory = memory::MemorySpec::parse(JsonNode(empty, file, "/platform/memory"), presets);
   }
+  if (platform.has("sram")) s.sram = memory::SramSpec::parse_platform(platform.object_at("sram"));
   if (platform.has("interconnect")) {
     std::vector<std::string> names;
     for (const auto& a : s.accelerators) names.push_back(a.name());
@@ -120,14 +121,25 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     platform.value()["energy"] = (fs::path(data_dir) / "energy" / "default-45nm.json").string();
   }
   s.energy = common::EnergyTable::parse(platform.object_at("energy"));
+  if (s.sram && s.energy.sram_anchors().empty()) {
+    platform.child("sram").fail(
+        "the energy table has no \"sram\" anchors to price the shared SRAM's accesses");
+  }
   platform.finish();
 
-  s.workload = common::WorkloadSpec::parse(top.object_at("workload"));
-  if (s.workload.accelerator >= s.accelerators.size()) {
-    top.object_at("workload")
-        .child("accelerator")
-        .fail("expected an index below the number of accelerators (" + std::to_string(s.accelerators.size()) +
-              ")");
+  if (top.has("tasks") && top.has("workload")) {
+    top.child("tasks").fail("give either \"workload\" (one workload) or \"tasks\" (several at once), not both");
+  }
+  if (top.has("tasks")) {
+    s.tasks = parse_tasks(top.child("tasks"), s.accelerators.size());
+  } else {
+    s.workload = common::WorkloadSpec::parse(top.object_at("workload"));
+    if (s.workload.accelerator >= s.accelerators.size()) {
+      top.object_at("workload")
+          .child("accelerator")
+          .fail("expected an index below the number of accelerators (" + std::to_string(s.accelerators.size()) +
+                ")");
+    }
   }
   if (top.has("outputs")) {
     JsonNode o = top.object_at("outputs");
@@ -142,6 +154,15 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
         rtl = rtl || (a.engine().rtl_backend && a.engine().rtl_backend(a));
       }
       if (!rtl) o.child("rtl_waves").fail("no accelerator runs on an RTL backend (\"backend\": \"rtl\")");
+    }
+    s.outputs.alone = o.get_bool("alone", false);
+    if (s.outputs.alone && s.tasks.empty()) {
+      o.child("alone").fail("\"alone\" compares each task with a run of it alone: it needs \"tasks\"");
+    }
+    if (!s.tasks.empty() && o.has("baseline") && !o.value()["baseline"].is_null()) {
+      o.child("baseline").fail(
+          "a baseline replaces the workload's accelerator; with \"tasks\" compare with \"alone\": true, or give a "
+          "task on a baseline accelerator");
     }
     if (o.has("baseline") && o.value()["baseline"].is_null()) {
       o.accept("baseline");  // null: no comparison (e.g. --set outputs.baseline=null)

@@ -16,6 +16,7 @@
 #include "models/common/workload_spec.hpp"
 #include "models/dense/dense_config.hpp"
 #include "models/memory/memory_spec.hpp"
+#include "models/memory/sram_model.hpp"
 #include "models/memory/traffic_core.hpp"
 #include "models/salo/salo_config.hpp"
 #include "models/spatten/spatten_config.hpp"
@@ -56,6 +57,8 @@ struct OutputsSpec {
   std::uint64_t trace_max_events = 1'000'000;
   bool vcd = false;    // waves.vcd: IRQ lines, engine busy flags, DRAM queue occupancy
   bool rtl_waves = false;  // rtl_<instance>.vcd: the verilated RTL blocks' own waves (backend rtl)
+  // Tasks: each task also run alone on the same platform (a process each), for its slowdown.
+  bool alone = false;
   // An accelerator to run the same workload on the same platform for comparison (e.g. the dense
   // baseline beside SALO): savp runs it as a second process and reports the speedup. Null: none.
   common::Json baseline;
@@ -72,7 +75,8 @@ struct Scenario {
   double quantum_ns = 1000.0;
   std::vector<AcceleratorSpec> accelerators;
   memory::MemorySpec memory;
-  InterconnectSpec interconnect;  // platform.interconnect: the router
+  std::optional<memory::SramSpec> sram;  // platform.sram: the shared SRAM, absent = none
+  InterconnectSpec interconnect;         // platform.interconnect: the router
   common::EnergyTable energy;
   common::WorkloadSpec workload;  // one workload (when `tasks` is empty)
   std::vector<TaskSpec> tasks;    // the SoC form: tasks instead of a workload

@@ -32,4 +32,15 @@ struct TaskSpec {
   std::string pointer;  // its JSON path, "/tasks/<i>"
 };
 
+// Parses and checks the `tasks` array (`node`) against a platform of n_accelerators: ids valid
+// (valid_id) and unique, accelerator indices in range and not repeated, `after` naming tasks of
+// the list, no cycle among the dependencies (explicit and the queue order on a shared accelerator).
+// Throws common::InputError at the offending JSON path.
+std::vector<TaskSpec> parse_tasks(common::JsonNode node, std::size_t n_accelerators);
+
+// What each task waits for before it starts (indices into tasks, ascending): the tasks named in its
+// `after`, and on each of its accelerators the task before it in list order (tasks on one
+// accelerator queue in list order).
+std::vector<std::vector<std::size_t>> task_dependencies(const std::vector<TaskSpec>& tasks);
+
 }  // namespace savp::sc

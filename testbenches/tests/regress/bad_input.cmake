@@ -227,6 +227,36 @@ bad_case("bandwidth cap negative" ${DEF} SET ${IC}.bandwidth_caps_gbps.dense0=-2
 bad_case("bandwidth cap on the host" ${DEF} SET ${IC}.bandwidth_caps_gbps.host=2
   STDERR "default.json" "/platform/interconnect/bandwidth_caps_gbps/host" "\"host\" names no accelerator")
 
+# ---- the DRAM scheduler and the shared SRAM (issue 20)
+bad_case("DRAM scheduler unknown" ${DEF} SET platform.memory.preset=ddr4 platform.memory.scheduler=frfcfs
+  STDERR "default.json" "/platform/memory/scheduler" "fr_fcfs|fcfs|fr_fcfs_cap" "found \"frfcfs\"")
+bad_case("DRAM scheduler cap without fr_fcfs_cap" ${DEF} SET platform.memory.preset=ddr4 platform.memory.scheduler_cap=4
+  STDERR "default.json" "/platform/memory/scheduler_cap" "applies only to \"scheduler\": \"fr_fcfs_cap\"")
+bad_case("DRAM scheduler cap zero" ${DEF}
+  SET platform.memory.preset=hbm2 platform.memory.scheduler=fr_fcfs_cap platform.memory.scheduler_cap=0
+  STDERR "default.json" "/platform/memory/scheduler_cap" "found 0")
+bad_case("DRAM scheduler on a simple memory" ${DEF} SET platform.memory.scheduler=fcfs
+  STDERR "default.json" "/platform/memory/scheduler" "unknown key \"scheduler\"")
+bad_case("SRAM without size" ${DEF} SET platform.sram.banks=4
+  STDERR "default.json" "/platform/sram" "missing required key \"size_kib\"")
+bad_case("SRAM size zero" ${DEF} SET platform.sram.size_kib=0
+  STDERR "default.json" "/platform/sram/size_kib" "found 0")
+bad_case("SRAM banks not a power of two" ${DEF} SET "platform.sram={\"size_kib\": 64, \"banks\": 3}"
+  STDERR "default.json" "/platform/sram/banks" "a power of two, found 3")
+bad_case("SRAM word not a power of two" ${DEF} SET "platform.sram={\"size_kib\": 64, \"word_bytes\": 12}"
+  STDERR "default.json" "/platform/sram/word_bytes" "a power of two, found 12")
+bad_case("SRAM three ports" ${DEF} SET "platform.sram={\"size_kib\": 64, \"ports\": 3}"
+  STDERR "default.json" "/platform/sram/ports" "found 3")
+bad_case("SRAM smaller than one word per bank" ${DEF}
+  SET "platform.sram={\"size_kib\": 1, \"banks\": 256, \"word_bytes\": 8}"
+  STDERR "default.json" "/platform/sram/size_kib" "multiple of banks x word_bytes = 256 x 8 = 2048")
+bad_case("SRAM larger than its window" ${DEF} SET platform.sram.size_kib=4194305
+  STDERR "default.json" "/platform/sram/size_kib" "found 4194305")
+bad_case("SRAM leakage without a source" ${DEF} SET "platform.sram={\"size_kib\": 64, \"leakage_mw_per_kib\": 0.1}"
+  STDERR "default.json" "/platform/sram/leakage_mw_per_kib" "needs a \"leakage_source\"")
+bad_case("SRAM unknown key" ${DEF} SET "platform.sram={\"size_kib\": 64, \"bank\": 4}"
+  STDERR "default.json" "/platform/sram/bank" "unknown key \"bank\"")
+
 # ---- SALO: patterns and shapes the engine cannot run
 set(SALO ${SCENARIOS}/salo/small.json)
 bad_case("SALO window wider than the sequence" ${SALO} SET workload.pattern.window=5000

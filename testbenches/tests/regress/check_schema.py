@@ -49,6 +49,8 @@ LOADER = {
     "interconnect": [("tlm/platform/interconnect_spec.cpp", r"InterconnectSpec InterconnectSpec::parse",
                       r"ic\.finish\(\)", "ic")],
     "outputs": [(SC, r"JsonNode o =", r"o\.finish\(\)", "o")],
+    "task": [("tlm/platform/task_spec.cpp", r"TaskSpec parse_task", r"node\.finish\(\)", "node")],
+    "task_placement": [("tlm/platform/task_spec.cpp", r"TaskPlacement parse_placement", r"node\.finish\(\)", "node")],
     "dense_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
                           (DC, r"DenseConfig DenseConfig::parse", r"node\.finish\(\)", "node"),
                           (DC, r"ArrayShape parse_array_shape", r"^}", "node")],
@@ -71,6 +73,7 @@ LOADER = {
     "energy_entry": [(ET, r"JsonNode e = entries", r"e\.finish\(\)", "e")],
     "sram": [(ET, r"JsonNode sram =", r"sram\.finish\(\)", "sram")],
     "sram_anchor": [(ET, r"JsonNode a = anchors", r"a\.finish\(\)", "a")],
+    "platform_sram": [("models/memory/sram_model.cpp", r"SramSpec SramSpec::parse_platform", r"n\.finish\(\)", "n")],
     "gemm_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "traffic"\)', "node"),
                       (WS, r'if \(kind == "gemm"\)', r"node\.finish\(\)", "node")],
     "traffic_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "traffic"\)', "node"),
@@ -278,7 +281,7 @@ def main():
     problems = []
 
     # 1. Shipped files.
-    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json"))) + sorted(glob.glob(os.path.join(scen, "salo", "*.json"))) + sorted(glob.glob(os.path.join(scen, "spatten", "*.json"))) + sorted(glob.glob(os.path.join(scen, "sprint", "*.json"))) + sorted(glob.glob(os.path.join(scen, "chela", "*.json")))]
+    checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json"))) + sorted(glob.glob(os.path.join(scen, "salo", "*.json"))) + sorted(glob.glob(os.path.join(scen, "spatten", "*.json"))) + sorted(glob.glob(os.path.join(scen, "sprint", "*.json"))) + sorted(glob.glob(os.path.join(scen, "chela", "*.json"))) + sorted(glob.glob(os.path.join(scen, "soc", "*.json")))]
     checks += [(p, {"anyOf": [{"$ref": "#/$defs/memory_preset"}, {"$ref": "#/$defs/dram_memory_preset"}]}) for p in sorted(glob.glob(os.path.join(scen, "memory", "presets", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/energy_table"}) for p in sorted(glob.glob(os.path.join(scen, "energy", "*.json")))]
     checks += [(p, {"anyOf": [{"$ref": "#/$defs/dense_accelerator"}, {"$ref": "#/$defs/salo_accelerator"},

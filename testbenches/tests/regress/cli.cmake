@@ -5,6 +5,8 @@ savp_case("no command is a usage error" EXIT 2 STDERR "missing command" ARGS)
 savp_case("unknown command" EXIT 2 STDERR "unknown command" ARGS frobnicate)
 savp_case("unknown option" EXIT 2 STDERR "unrecognised option" ARGS run ${SCENARIOS}/default.json --bogus)
 savp_case("list shows engines and presets" STDOUT "engines: dense" STDOUT "ideal" STDOUT "default.json" ARGS list)
+savp_case("list shows the address map with the shared SRAM window" STDOUT "address map: memory 0x0"
+  "sram 0x3000000000" ARGS list)
 savp_case("validate default scenario" STDOUT "valid scenario" ARGS validate ${SCENARIOS}/default.json)
 savp_case("sweep refuses a scenario file" EXIT 2 STDERR "default.json" "missing required key \"base\""
   ARGS sweep ${SCENARIOS}/default.json -o ${REGRESS_OUT}/sweep-scenario)

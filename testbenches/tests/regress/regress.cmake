@@ -43,6 +43,7 @@ set_tests_properties("regress: memory bench direct mode simulates what LT does" 
 include(${REGRESS_DIR}/sweep.cmake)
 include(${REGRESS_DIR}/chela.cmake)
 include(${REGRESS_DIR}/hardening.cmake)
+include(${REGRESS_DIR}/soc.cmake)
 if(SAVP_HAVE_COSIM)
   include(${REGRESS_DIR}/cosim.cmake)
 endif()

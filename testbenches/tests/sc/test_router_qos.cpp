@@ -211,18 +211,21 @@ TEST_CASE("router qos: without per-initiator accounting the report has no by_ini
 TEST_CASE("router qos: snapshots subtract to what an initiator moved in between", "[sc][router]") {
   Duo d(sc::Arbitration::RoundRobin, {});
   sc_core::sc_start(sc_time(500, SC_NS));
-  const sc::InitiatorCounters start = d.bus.initiator_counters(1);
+  const sc::RouterInitiatorCounters start = d.bus.initiator_counters(1);
   d.finish();
-  const sc::InitiatorCounters end = d.bus.initiator_counters(1);
+  const sc::RouterInitiatorCounters end = d.bus.initiator_counters(1);
   REQUIRE(end.by_window.count("memory") == 1);
   CHECK(end.requests == 256);
   CHECK(end.by_window.at("memory").bytes_read == kBytes);
   CHECK(end.latency_ns.count() == 256);
-  common::LatencyHistogram window = end.latency_ns;
-  window.subtract(start.latency_ns);
-  CHECK(window.count() == 256 - start.latency_ns.count());
   CHECK(start.requests > 0);
   CHECK(start.requests < 256);
+  const sc::RouterInitiatorCounters window = end.since(start);
+  CHECK(window.requests == 256 - start.requests);
+  CHECK(window.by_window.at("memory").requests == 256 - start.requests);
+  CHECK(window.by_window.at("memory").bytes_read == (256 - start.requests) * 64);
+  CHECK(window.latency_ns.count() == 256 - start.latency_ns.count());
+  CHECK(window.queueing_delay_ns == Approx(end.queueing_delay_ns - start.queueing_delay_ns));
 }
 
 TEST_CASE("router qos: per-initiator bandwidth counters in the trace integrate to the bytes moved",

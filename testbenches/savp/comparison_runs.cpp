@@ -1,0 +1,223 @@
+#include "testbenches/savp/comparison_runs.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "testbenches/savp/child_process.hpp"
+#include "testbenches/savp/output_dir.hpp"
+#include "testbenches/savp/report.hpp"
+
+namespace savp::tb {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The pids of the children while they run, and the SIGINT/SIGTERM that stopped this run.
+constexpr std::size_t kMaxChildren = 256;
+volatile std::sig_atomic_t g_children[kMaxChildren] = {};
+volatile std::sig_atomic_t g_stop_signal = 0;
+
+void forward_to_children(int sig) {
+  g_stop_signal = sig;
+  for (std::size_t i = 0; i < kMaxChildren; ++i) {
+    if (g_children[i] > 0) kill(static_cast<pid_t>(g_children[i]), sig);
+  }
+}
+
+struct ChildRun {
+  std::vector<std::string> argv;
+  std::string log;
+};
+
+// Runs the children to their end, at most `parallel` at once; returns their exit codes (127 when
+// one could not be started, its reason in its log).
+std::vector<int> run_children(const std::vector<ChildRun>& runs, std::size_t parallel) {
+  struct sigaction sa {
+  }, old_int{}, old_term{};
+  sa.sa_handler = forward_to_children;
+  sigemptyset(&sa.sa_mask);
+  g_stop_signal = 0;
+  sigaction(SIGINT, &sa, &old_int);
+  sigaction(SIGTERM, &sa, &old_term);
+  parallel = std::max<std::size_t>(1, std::min(parallel, kMaxChildren));
+  std::vector<int> rc(runs.size(), 127);
+  std::vector<std::pair<pid_t, std::size_t>> running;  // pid, run index
+  std::size_t next = 0;
+  while (next < runs.size() || !running.empty()) {
+    while (next < runs.size() && running.size() < parallel && g_stop_signal == 0) {
+      try {
+        const pid_t pid = start_child(runs[next].argv, runs[next].log);
+        for (std::size_t i = 0; i < kMaxChildren; ++i) {
+          if (g_children[i] == 0) {
+            g_children[i] = pid;
+            break;
+          }
+        }
+        if (g_stop_signal != 0) kill(pid, g_stop_signal);  // arrived before the pid was known
+        running.emplace_back(pid, next);
+      } catch (const std::exception& e) {
+        std::ofstream(runs[next].log, std::ios::app) << "savp: " << e.what() << "\n";
+      }
+      ++next;
+    }
+    if (running.empty()) break;
+    // Wait for the oldest (children are independent: the order only decides when the next starts).
+    const auto [pid, index] = running.front();
+    running.erase(running.begin());
+    rc[index] = wait_child(pid);
+    for (std::size_t i = 0; i < kMaxChildren; ++i) {
+      if (g_children[i] == pid) g_children[i] = 0;
+    }
+  }
+  sigaction(SIGINT, &old_int, nullptr);
+  sigaction(SIGTERM, &old_term, nullptr);
+  if (g_stop_signal != 0) {
+    signal(g_stop_signal, SIG_DFL);
+    raise(g_stop_signal);
+  }
+  return rc;
+}
+
+// The last non-empty line a child printed: its reason when it failed.
+std::string last_line(const std::string& log) {
+  std::string last;
+  std::ifstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) last = line;
+  }
+  return last;
+}
+
+std::string self_exe() {
+  std::error_code ec;
+  return fs::read_symlink("/proc/self/exe", ec).string();
+}
+
+}  // namespace
+
+// Runs the scenario's outputs.baseline accelerator on the same workload and platform as a child
+// savp process (one elaboration per process) into OUTDIR/baseline, and compares its totals. Paths
+// in the result are relative to OUTDIR (stats.json is the same wherever it is written); a failed
+// baseline gives "error" and no speedup.
+common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, const common::Json& stats,
+                          const std::vector<std::string>& limits) {
+  common::Json child = s.resolved;
+  const std::size_t index = s.workload.accelerator;
+  child["platform"]["accelerators"][index] = s.outputs.baseline;
+  child["outputs"].erase("baseline");
+  child["outputs"]["trace"] = false;
+  child["outputs"]["vcd"] = false;
+  child["outputs"]["rtl_waves"] = false;
+  child["id"] = s.id + "-baseline";
+  const fs::path dir = fs::path(outdir) / "baseline";
+  common::Json result = {{"accelerator", s.outputs.baseline.value("type", "")}, {"outputs", "baseline"}};
+  const fs::path file = dir / "scenario.json";
+  try {
+    claim_output_dir(dir.string(), "run", true);  // inside our own output: ours to write
+    write_file_atomic(file.string(), child.dump(2) + "\n");
+  } catch (const std::exception& e) {
+    result["error"] = e.what();
+    return result;
+  }
+  std::vector<std::string> argv = {self_exe(), "run", file.string(), "-o", dir.string(), "--quiet"};
+  argv.insert(argv.end(), limits.begin(), limits.end());
+  const int rc = run_children({{argv, (dir / "log.txt").string()}}, 1).front();
+  result["exit_code"] = rc;
+  if (rc != 0) {
+    const std::string last = last_line((dir / "log.txt").string());  // the child's reason
+    result["error"] = "the baseline run failed (exit " + std::to_string(rc) +
+                      (last.empty() ? "" : ": " + last) + "); see baseline/log.txt";
+    return result;
+  }
+  try {
+    const common::Json b = common::load_json_file((dir / "stats.json").string());
+    const auto& t = stats["totals"];
+    const auto& bt = b.at("totals");
+    result["cycles"] = bt.at("cycles");
+    result["latency_ns"] = bt.at("latency_ns");
+    result["energy_pj"] = bt.at("energy_pj");
+    result["dram_bytes"] = bt.at("dram_bytes_read").get<double>() + bt.at("dram_bytes_written").get<double>();
+    const double lat = t["latency_ns"].get<double>(), blat = bt.at("latency_ns").get<double>();
+    result["speedup"] = lat > 0 ? blat / lat : 0.0;
+    result["energy_ratio"] = t["energy_pj"].get<double>() > 0
+                                 ? bt.at("energy_pj").get<double>() / t["energy_pj"].get<double>()
+                                 : 0.0;
+  } catch (const std::exception& e) {
+    for (const char* k : {"cycles", "latency_ns", "energy_pj", "dram_bytes", "speedup"}) result.erase(k);
+    result["error"] = std::string("the baseline's stats.json is unreadable: ") + e.what();
+  }
+  return result;
+}
+
+std::string alone_id(const sc::Scenario& s, std::size_t i) { return s.id + "-alone-" + s.tasks[i].id; }
+
+std::string run_alone(const sc::Scenario& s, const std::string& outdir, common::Json& stats,
+                      const std::vector<std::string>& limits) {
+  std::vector<ChildRun> runs;
+  std::vector<fs::path> dirs;
+  std::string first_error;
+  for (std::size_t i = 0; i < s.tasks.size(); ++i) {
+    // The task by itself on the same platform: no other task, nothing to wait for, from time 0.
+    common::Json task = s.resolved["tasks"][i];
+    task.erase("after");
+    task.erase("start_ns");
+    common::Json child = s.resolved;
+    child["tasks"] = common::Json::array({task});
+    child["outputs"]["alone"] = false;
+    child["outputs"]["trace"] = false;
+    child["outputs"]["vcd"] = false;
+    child["outputs"]["rtl_waves"] = false;
+    child["id"] = alone_id(s, i);
+    const fs::path dir = fs::path(outdir) / "alone" / s.tasks[i].id;
+    dirs.push_back(dir);
+    try {
+      claim_output_dir(dir.string(), "run", true);  // inside our own output: ours to write
+      write_file_atomic((dir / "scenario.json").string(), child.dump(2) + "\n");
+    } catch (const std::exception& e) {
+      stats["tasks"][s.tasks[i].id]["alone_error"] = e.what();
+      if (first_error.empty()) first_error = s.tasks[i].id + ": " + e.what();
+      continue;
+    }
+    std::vector<std::string> argv = {self_exe(), "run",        (dir / "scenario.json").string(),
+                                     "-o",       dir.string(), "--quiet"};
+    argv.insert(argv.end(), limits.begin(), limits.end());
+    runs.push_back({argv, (dir / "log.txt").string()});
+  }
+  const std::vector<int> rc = run_children(runs, std::max(1u, std::thread::hardware_concurrency()));
+  std::size_t r = 0;
+  for (std::size_t i = 0; i < s.tasks.size(); ++i) {
+    common::Json& t = stats["tasks"][s.tasks[i].id];
+    if (t.contains("alone_error")) continue;
+    const fs::path& dir = dirs[i];
+    const int code = rc[r++];
+    std::string error;
+    if (code != 0) {
+      const std::string last = last_line((dir / "log.txt").string());
+      error = "the alone run failed (exit " + std::to_string(code) + (last.empty() ? "" : ": " + last) +
+              "); see alone/" + s.tasks[i].id + "/log.txt";
+    } else {
+      try {
+        const common::Json b = common::load_json_file((dir / "stats.json").string());
+        const double alone = b.at("tasks").at(s.tasks[i].id).at("latency_ns").get<double>();
+        t["alone_latency_ns"] = alone;
+        t["slowdown_vs_alone"] = alone > 0 ? t["latency_ns"].get<double>() / alone : 0.0;
+      } catch (const std::exception& e) {
+        error = std::string("the alone run's stats.json is unreadable: ") + e.what();
+      }
+    }
+    if (!error.empty()) {
+      t["alone_error"] = error;
+      if (first_error.empty()) first_error = s.tasks[i].id + ": " + error;
+    }
+  }
+  return first_error;
+}
+
+}  // namespace savp::tb

@@ -1,0 +1,32 @@
+// ComparisonRuns: the runs savp starts beside a scenario to compare it with, each a child savp
+// process (one SystemC elaboration per process) writing its own output directory inside OUTDIR:
+// the baseline (outputs.baseline: the same workload on another accelerator, OUTDIR/baseline) and,
+// for a scenario with tasks, each task alone on the same platform (outputs.alone,
+// OUTDIR/alone/<task id>), run in parallel where cores allow. SIGINT/SIGTERM meanwhile go to the
+// children too; once they have ended, this process ends by the same signal (no stats.json is
+// written). A SIGKILL of this process kills them by their parent-death signal (child_process.hpp).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "models/common/json_reader.hpp"
+#include "tlm/platform/scenario.hpp"
+
+namespace savp::tb {
+
+// Runs outputs.baseline and compares its totals with `stats` (the scenario's own): "speedup",
+// "energy_ratio", ... or "error". Paths in the result are relative to OUTDIR. limits: the
+// --max-memory / --time-limit options the child gets.
+common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, const common::Json& stats,
+                          const std::vector<std::string>& limits);
+
+// Runs every task of `s` alone and adds to each stats["tasks"][id] its "alone_latency_ns" and
+// "slowdown_vs_alone", or an "alone_error". Returns the first error ("" when all ran).
+std::string run_alone(const sc::Scenario& s, const std::string& outdir, common::Json& stats,
+                      const std::vector<std::string>& limits);
+
+// The id of task i's alone run ("<scenario id>-alone-<task id>").
+std::string alone_id(const sc::Scenario& s, std::size_t i);
+
+}  // namespace savp::tb

@@ -1,0 +1,139 @@
+#include "testbenches/savp/task_report.hpp"
+
+#include <algorithm>
+
+namespace savp::tb {
+
+using common::Json;
+
+TaskCounters task_counters(const sc::Platform& platform, const TaskRun& run) {
+  TaskCounters c;
+  for (const TaskLane& lane : run.lanes) {
+    for (const sc::JobRecord& rec : platform.accelerators[lane.accelerator]->jobs()) {
+      c.dram_bytes_read += rec.bytes_read;
+      c.dram_bytes_written += rec.bytes_written;
+    }
+  }
+  return c;
+}
+
+namespace {
+
+double ns(const sc_core::sc_time& t) { return t.to_seconds() * 1e9; }
+
+}  // namespace
+
+Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRunner& runner,
+                      const sc::Platform& platform, const RunInfo& info,
+                      const std::vector<TaskCounters>& at_start, const std::vector<TaskCounters>& at_end) {
+  sc::StatsTree tree;
+  platform.report_stats(tree);
+  Json stats = Json::object();
+  stats["schema_version"] = 1;
+  stats["savp_version"] = SAVP_VERSION;
+  stats["scenario"] = s.resolved;
+
+  Json jobs = Json::array();
+  Json tasks = Json::object();
+  JobSums sums;
+  common::AccuracyAccumulator overall;
+  std::size_t planned = 0, ran = 0;
+  double first_start = -1, last_end = 0;
+  std::string host_errors;
+  for (std::size_t t = 0; t < plan.tasks.size(); ++t) {
+    const TaskRun& run = plan.tasks[t];
+    const sc::TaskSpec& spec = s.tasks[run.task];
+    JobSums task_sums;
+    common::AccuracyAccumulator task_accuracy;
+    double energy = 0;
+    std::size_t task_ran = 0;
+    Json names = Json::array();
+    for (std::size_t k = 0; k < run.lanes.size(); ++k) {
+      const TaskLane& lane = run.lanes[k];
+      const HostDriver& host = *runner.hosts(t)[k];
+      const sc::AcceleratorBase& acc = *platform.accelerators[lane.accelerator];
+      names.push_back(acc.basename());
+      tree.add(host.name(), "dmi_grants", static_cast<double>(host.port().stats().dmi_grants), "grant");
+      const bool attention = lane.scenario.workload.kind == common::WorkloadSpec::Kind::Attention;
+      for (const JobResult& r : host.results()) {
+        const sc::JobRecord* rec = r.record < acc.jobs().size() ? &acc.jobs()[r.record] : nullptr;
+        Json j = job_entry(r, rec, lane.scenario.accelerators[lane.accelerator], acc, attention, task_sums);
+        j["task"] = spec.id;
+        energy += j.value("energy_pj", 0.0);
+        jobs.push_back(std::move(j));
+      }
+      task_ran += host.results().size();
+      task_accuracy.merge(host.overall());
+      if (!host.error().empty())
+        host_errors += (host_errors.empty() ? "" : "; ") + spec.id + ": " + host.error();
+    }
+    overall.merge(task_accuracy);
+    planned += run.jobs.size();
+    ran += task_ran;
+    const TaskTimes& times = runner.times(t);
+    const double start = ns(times.start), end = ns(times.done ? times.end : sc_core::sc_time_stamp());
+    if (times.started) {
+      first_start = first_start < 0 ? start : std::min(first_start, start);
+      last_end = std::max(last_end, end);
+    }
+    const TaskCounters& a = at_start[t];
+    const TaskCounters& b = times.done ? at_end[t] : task_counters(platform, run);
+    Json o = Json::object();
+    o["accelerators"] = names;
+    o["start_ns"] = start;
+    o["end_ns"] = end;
+    o["latency_ns"] = end - start;
+    o["jobs"] = task_ran;
+    o["jobs_failed"] = task_sums.failed + (run.jobs.size() - task_ran);
+    o["energy_pj"] = energy;
+    o["dram_bytes_read"] = b.dram_bytes_read - a.dram_bytes_read;
+    o["dram_bytes_written"] = b.dram_bytes_written - a.dram_bytes_written;
+    o["sram_bytes_read"] = b.sram_bytes_read - a.sram_bytes_read;
+    o["sram_bytes_written"] = b.sram_bytes_written - a.sram_bytes_written;
+    const double moved = static_cast<double>(b.dram_bytes_read - a.dram_bytes_read + b.dram_bytes_written -
+                                             a.dram_bytes_written + b.sram_bytes_read - a.sram_bytes_read +
+                                             b.sram_bytes_written - a.sram_bytes_written);
+    o["bandwidth_gbps"] = end > start ? moved / (end - start) : 0.0;
+    if (task_accuracy.count() > 0) put_accuracy(o, task_accuracy.result());
+    o["passed"] = task_ran == run.jobs.size() && task_sums.failed == 0 && times.done;
+    tasks[spec.id] = o;
+    sums.total_cycles += task_sums.total_cycles;
+    sums.total_stalls += task_sums.total_stalls;
+    sums.useful_macs += task_sums.useful_macs;
+    sums.pe_cycles += task_sums.pe_cycles;
+    sums.failed += task_sums.failed;
+  }
+
+  Json totals = Json::object();
+  totals["jobs"] = ran;
+  totals["jobs_planned"] = planned;
+  totals["jobs_failed"] = sums.failed + (planned - ran);
+  totals["cycles"] = sums.total_cycles;
+  totals["stall_cycles"] = sums.total_stalls;
+  if (sums.pe_cycles > 0) totals["utilization"] = sums.useful_macs / sums.pe_cycles;
+  const double makespan = first_start < 0 ? 0.0 : last_end - first_start;
+  totals["latency_ns"] = makespan;
+  totals["makespan_ns"] = makespan;
+  totals["simulated_ns"] = info.simulated_ns;
+  totals["energy_pj"] = tree.energy_pj();
+  totals["energy_by_component_pj"] = tree.energy_by_component_pj();
+  totals["energy_by_action_pj"] = tree.energy_by_action_pj();
+  totals["dram_bytes_read"] = platform.memory().bytes_read();
+  totals["dram_bytes_written"] = platform.memory().bytes_written();
+  const double moved =
+      static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
+  totals["dram_bandwidth_gbps"] = makespan > 0 ? moved / makespan : 0.0;
+  totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
+  if (overall.count() > 0) put_accuracy(totals, overall.result());
+  stats["totals"] = totals;
+  stats["tasks"] = tasks;
+  stats["jobs"] = jobs;
+  stats["components"] = tree.to_json();
+  stats["run_info"] = {{"wall_clock_s", info.wall_clock_s},
+                       {"host", hostname()},
+                       {"build_type", SAVP_BUILD_TYPE},
+                       {"host_error", host_errors}};
+  return stats;
+}
+
+}  // namespace savp::tb
