@@ -7,9 +7,9 @@ void StatsTree::add(const std::string& component, const std::string& name, doubl
   stats_[component][name] = StatValue{value, unit};
 }
 
-void StatsTree::add_grouped(const std::string& component, const std::string& group, const std::string& member,
-                            const std::string& name, double value, const std::string& unit) {
-  grouped_[component][group][member][name] = StatValue{value, unit};
+void StatsTree::add_group(const std::string& component, const std::string& group, const std::string& member,
+                          const std::string& name, double value, const std::string& unit) {
+  groups_[component][group][member][name] = StatValue{value, unit};
 }
 
 void StatsTree::add_actions(const std::string& component, const common::ActionLedger& ledger) {
@@ -54,11 +54,11 @@ common::Json StatsTree::to_json() const {
     common::Json& node = out[c];
     for (const auto& [name, v] : stats) node[name] = {{"value", v.value}, {"unit", v.unit}};
   }
-  for (const auto& [c, groups] : grouped_) {
-    for (const auto& [group, members] : groups) {
-      common::Json& g = out[c][group];
-      for (const auto& [member, stats] : members) {
-        for (const auto& [name, v] : stats) g[member][name] = {{"value", v.value}, {"unit", v.unit}};
+  for (const auto& [c, groups] : groups_) {
+    for (const auto& [g, members] : groups) {
+      common::Json& node = out[c][g];
+      for (const auto& [m, stats] : members) {
+        for (const auto& [name, v] : stats) node[m][name] = {{"value", v.value}, {"unit", v.unit}};
       }
     }
   }

@@ -20,24 +20,24 @@ struct StatValue {
 class StatsTree {
  public:
   void add(const std::string& component, const std::string& name, double value, const std::string& unit);
-  // A statistic of one member of a named group of the component (e.g. by_initiator): reported as
+  // A stat of one member of a group inside a component (e.g. by_initiator -> "salo" -> requests):
   // {"<component>": {"<group>": {"<member>": {"<stat>": {"value": v, "unit": u}}}}}.
-  void add_grouped(const std::string& component, const std::string& group, const std::string& member,
-                   const std::string& name, double value, const std::string& unit);
+  void add_group(const std::string& component, const std::string& group, const std::string& member,
+                 const std::string& name, double value, const std::string& unit);
   // Action counts with their prices; energy = count x price.
   void add_actions(const std::string& component, const common::ActionLedger& ledger);
 
   double energy_pj() const;
   std::map<std::string, double> energy_by_component_pj() const;
   std::map<std::string, double> energy_by_action_pj() const;  // "component.action"
-  // {"<component>": {"<stat>": {"value": v, "unit": u}, ..., "actions": {...}}}
+  // {"<component>": {"<stat>": {"value": v, "unit": u}, ..., "<group>": {...}, "actions": {...}}}
   common::Json to_json() const;
 
  private:
   std::map<std::string, std::map<std::string, StatValue>> stats_;
   // component -> group -> member -> stat
   std::map<std::string, std::map<std::string, std::map<std::string, std::map<std::string, StatValue>>>>
-      grouped_;
+      groups_;
   std::map<std::string, common::ActionLedger> actions_;
 };
 

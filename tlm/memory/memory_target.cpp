@@ -12,7 +12,7 @@ void MemoryTarget::report_per_initiator(StatsTree& tree, const std::string& comp
     const memory::InitiatorCounters c = per_initiator_.get(id);
     const std::string who = per_initiator_.name(id);
     auto add = [&](const char* stat, double value, const char* unit) {
-      tree.add_grouped(component, "by_initiator", who, stat, value, unit);
+      tree.add_group(component, "by_initiator", who, stat, value, unit);
     };
     const double n = static_cast<double>(c.requests);
     add("requests", n, "request");
