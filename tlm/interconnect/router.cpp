@@ -461,14 +461,14 @@ void Router::report_per_initiator(StatsTree& tree) const {
                          : port_bytes > 0 ? bytes / static_cast<double>(port_bytes)
                                           : 0.0;
     const std::string& who = initiator_names_[id];
-    tree.add_grouped(n, "by_initiator", who, "requests", static_cast<double>(requests), "request");
-    tree.add_grouped(n, "by_initiator", who, "bytes_read", static_cast<double>(read), "byte");
-    tree.add_grouped(n, "by_initiator", who, "bytes_written", static_cast<double>(written), "byte");
-    tree.add_grouped(n, "by_initiator", who, "latency_avg_ns", s.latency_ns.mean(), "ns");
-    tree.add_grouped(n, "by_initiator", who, "latency_p99_ns", s.latency_ns.quantile(0.99), "ns");
-    tree.add_grouped(n, "by_initiator", who, "queueing_delay_avg_ns",
-                     requests == 0 ? 0.0 : s.queueing_delay_ns / static_cast<double>(requests), "ns");
-    tree.add_grouped(n, "by_initiator", who, "busy_share", share, "fraction");
+    tree.add_group(n, "by_initiator", who, "requests", static_cast<double>(requests), "request");
+    tree.add_group(n, "by_initiator", who, "bytes_read", static_cast<double>(read), "byte");
+    tree.add_group(n, "by_initiator", who, "bytes_written", static_cast<double>(written), "byte");
+    tree.add_group(n, "by_initiator", who, "latency_avg_ns", s.latency_ns.mean(), "ns");
+    tree.add_group(n, "by_initiator", who, "latency_p99_ns", s.latency_ns.quantile(0.99), "ns");
+    tree.add_group(n, "by_initiator", who, "queueing_delay_avg_ns",
+                   requests == 0 ? 0.0 : s.queueing_delay_ns / static_cast<double>(requests), "ns");
+    tree.add_group(n, "by_initiator", who, "busy_share", share, "fraction");
   }
 }
 
