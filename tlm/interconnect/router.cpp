@@ -163,12 +163,15 @@ void Router::b_transport(int, tlm::tlm_generic_payload& trans, sc_time& delay) {
   const sc_time now = sc_core::sc_time_stamp();
   const sc_time enter = now + delay;
   const sc_time arrive = enter + config_.hop_latency;
-  sc_time start = std::max(arrive, port.busy_until);
-  // A capped initiator's request starts no earlier than its next allowed time (no queue in LT:
-  // as if the initiator had issued it then).
-  if (has_caps_) start = std::max(start, next_allowed(initiator_of(trans)));
-  port.busy_until = start + charge(port, *w, trans, start, arrive);
-  delay = port.busy_until - now;
+  const sc_time port_start = std::max(arrive, port.busy_until);
+  // A capped initiator's request starts no earlier than its next allowed time (no queue in LT: as
+  // if the initiator had issued it then). The hold is the initiator's, not the port's: the port's
+  // busy-until stays where the request found it free, so initiators whose calls come later but
+  // whose requests are earlier are not held behind it.
+  const sc_time start = has_caps_ ? std::max(port_start, next_allowed(initiator_of(trans))) : port_start;
+  const sc_time busy = charge(port, *w, trans, start, arrive);
+  port.busy_until = port_start + busy;
+  delay = start + busy - now;
   trans.set_address(addr - w->base);
   init_socket[w->port]->b_transport(trans, delay);
   trans.set_address(addr);
