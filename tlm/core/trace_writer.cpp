@@ -1,5 +1,7 @@
 #include "tlm/core/trace_writer.hpp"
 
+#include <algorithm>
+
 namespace savp::sc {
 
 int TraceWriter::track(const std::string& group, const std::string& name) {
@@ -12,6 +14,38 @@ int TraceWriter::track(const std::string& group, const std::string& name) {
   track_names_.push_back(name);
   tracks_[{group, name}] = id;
   return id;
+}
+
+int TraceWriter::counter(const std::string& group, const std::string& name) {
+  auto it = counter_ids_.find({group, name});
+  if (it != counter_ids_.end()) return it->second;
+  auto g = groups_.find(group);
+  if (g == groups_.end()) g = groups_.emplace(group, static_cast<int>(groups_.size()) + 1).first;
+  const int id = static_cast<int>(counters_.size());
+  counters_.push_back(Counter{g->second, name, {}});
+  counter_ids_[{group, name}] = id;
+  return id;
+}
+
+void TraceWriter::count(int counter, double time_ns, double amount) {
+  auto bin = static_cast<std::size_t>(std::max(0.0, time_ns) / bin_ns_);
+  while (bin >= kMaxCounterBins) {  // widen every counter's bins: merge pairs
+    for (Counter& c : counters_) {
+      for (std::size_t i = 0; i < c.bins.size(); ++i) {
+        if (i % 2 == 0) {
+          c.bins[i / 2] = c.bins[i];
+        } else {
+          c.bins[i / 2] += c.bins[i];
+        }
+      }
+      c.bins.resize((c.bins.size() + 1) / 2);
+    }
+    bin_ns_ *= 2;
+    bin /= 2;
+  }
+  std::vector<double>& bins = counters_[static_cast<std::size_t>(counter)].bins;
+  if (bins.size() <= bin) bins.resize(bin + 1, 0.0);
+  bins[bin] += amount;
 }
 
 void TraceWriter::complete(int track, const std::string& name, double start_ns, double duration_ns,
@@ -27,7 +61,8 @@ common::Json TraceWriter::to_json() const {
   using common::Json;
   Json events = Json::array();
   for (const auto& [group, pid] : groups_) {
-    events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", group}}}});
+    events.push_back(
+        {{"ph", "M"}, {"name", "process_name"}, {"pid", pid}, {"tid", 0}, {"args", {{"name", group}}}});
   }
   for (std::size_t i = 0; i < track_ids_.size(); ++i) {
     events.push_back({{"ph", "M"},
@@ -46,9 +81,22 @@ common::Json TraceWriter::to_json() const {
     if (!e.args.is_null()) j["args"] = e.args;
     events.push_back(std::move(j));
   }
-  return Json{{"traceEvents", events},
-              {"displayTimeUnit", "ns"},
-              {"otherData", {{"generator", "SAVP"}, {"max_events", max_events_}, {"dropped_events", dropped_}}}};
+  for (const Counter& c : counters_) {
+    double last = -1.0;
+    for (std::size_t i = 0; i <= c.bins.size(); ++i) {  // and a zero after the last bin
+      const double v = i < c.bins.size() ? c.bins[i] / bin_ns_ : 0.0;
+      if (v == last) continue;
+      last = v;
+      events.push_back({{"ph", "C"},
+                        {"name", c.name},
+                        {"pid", c.pid},
+                        {"ts", static_cast<double>(i) * bin_ns_ / 1000.0},
+                        {"args", {{"value", v}}}});
+    }
+  }
+  Json other = {{"generator", "SAVP"}, {"max_events", max_events_}, {"dropped_events", dropped_}};
+  if (!counters_.empty()) other["counter_bin_ns"] = bin_ns_;
+  return Json{{"traceEvents", events}, {"displayTimeUnit", "ns"}, {"otherData", other}};
 }
 
 }  // namespace savp::sc

@@ -18,8 +18,8 @@ std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
 
 Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::string& vcd_base)
     : sc_module(name),
-      bus("bus", RouterConfig{sc_core::sc_time(s.hop_latency_ns, sc_core::SC_NS), s.interconnect_bandwidth_gbps,
-                              s.interconnect_pj_per_byte}),
+      bus("bus", RouterConfig{sc_core::sc_time(s.interconnect.hop_latency_ns, sc_core::SC_NS),
+                              s.interconnect.bandwidth_gbps, s.interconnect.pj_per_byte}),
 
       irq("irq", s.accelerators.size()) {
   tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(s.quantum_ns, sc_core::SC_NS));
@@ -33,7 +33,8 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
   bind_through_checker(bus.init_socket, memory_target->target_socket(), "bus2memory");
   bus.map({"memory", memory_base(), memory_size(), 0});
   for (std::size_t i = 0; i < s.accelerators.size(); ++i) {
-    accelerators.push_back(make_accelerator(s.accelerators[i], s.energy, s.timing_mode, common::derive_seed(s.seed, 1000 + i)));
+    accelerators.push_back(
+        make_accelerator(s.accelerators[i], s.energy, s.timing_mode, common::derive_seed(s.seed, 1000 + i)));
     AcceleratorBase& a = *accelerators.back();
     a.set_initiator(static_cast<std::uint32_t>(i + 1));
     initiator_names_.push_back(a.basename());
@@ -62,12 +63,20 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
     bus.map({"sram", kSramBase, sram->size_bytes(),
              static_cast<unsigned>(s.accelerators.size() + (pim ? 2 : 1))});
   }
+  // The bus's quality of service by initiator id (0 the host, i + 1 accelerator i, as set above).
+  std::vector<InitiatorQos> qos{s.interconnect.qos_of("host")};
+  for (const auto& a : s.accelerators) qos.push_back(s.interconnect.qos_of(a.name()));
+  bus.set_arbitration(s.interconnect.arbitration, std::move(qos));
+  // Per-initiator statistics (by_initiator, the bus's bandwidth counters in the trace): for task
+  // scenarios, where several initiators share the bus and the memories.
   if (!s.tasks.empty()) {
+    bus.enable_per_initiator(initiator_names_);
     memory_target->enable_per_initiator(initiator_names_);
     if (sram) sram->enable_per_initiator(initiator_names_);
   }
   if (s.outputs.trace) {
     trace_ = std::make_unique<TraceWriter>(s.outputs.trace_max_events);
+    bus.set_trace(trace_.get());
     memory_target->set_trace(trace_.get());
     if (sram) sram->set_trace(trace_.get());
     for (auto& a : accelerators) a->set_trace(trace_.get());

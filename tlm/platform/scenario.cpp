@@ -112,11 +112,9 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   }
   if (platform.has("sram")) s.sram = memory::SramSpec::parse_platform(platform.object_at("sram"));
   if (platform.has("interconnect")) {
-    JsonNode ic = platform.object_at("interconnect");
-    s.hop_latency_ns = ic.get_number_in("hop_latency_ns", 1.0, 0.0, 1e6);
-    s.interconnect_bandwidth_gbps = ic.get_number_in("bandwidth_gbps", 0.0, 0.0, 1e6);
-    s.interconnect_pj_per_byte = ic.get_number_in("pj_per_byte", 0.0, 0.0, 1e6);
-    ic.finish();
+    std::vector<std::string> names;
+    for (const auto& a : s.accelerators) names.push_back(a.name());
+    s.interconnect = InterconnectSpec::parse(platform.object_at("interconnect"), names);
   }
   if (!platform.has("energy")) {
     // The default table, spliced in so resolved.json shows the prices used.

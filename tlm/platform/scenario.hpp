@@ -23,6 +23,7 @@
 #include "models/sprint/sprint_config.hpp"
 #include "tlm/core/timing_mode.hpp"
 #include "tlm/platform/engine_registry.hpp"
+#include "tlm/platform/interconnect_spec.hpp"
 #include "tlm/platform/task_spec.hpp"
 
 namespace savp::sc {
@@ -75,9 +76,7 @@ struct Scenario {
   std::vector<AcceleratorSpec> accelerators;
   memory::MemorySpec memory;
   std::optional<memory::SramSpec> sram;  // platform.sram: the shared SRAM, absent = none
-  double hop_latency_ns = 1.0;
-  double interconnect_bandwidth_gbps = 0.0;  // per target port; 0 = unlimited
-  double interconnect_pj_per_byte = 0.0;
+  InterconnectSpec interconnect;         // platform.interconnect: the router
   common::EnergyTable energy;
   common::WorkloadSpec workload;  // one workload (when `tasks` is empty)
   std::vector<TaskSpec> tasks;    // the SoC form: tasks instead of a workload

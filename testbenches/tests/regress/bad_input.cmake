@@ -204,6 +204,28 @@ bad_case("traffic workload on an engine" ${SCENARIOS}/memory/simple-seq-read.jso
   STDERR "simple-seq-read.json" "/workload/accelerator" "needs a \"traffic\" accelerator")
 bad_case("interconnect unknown key" ${DEF} SET platform.interconnect.width=5
   STDERR "default.json" "/platform/interconnect/width" "unknown key \"width\"")
+# Router quality of service (issue 20): names must be accelerators, settings must fit the policy.
+set(IC platform.interconnect)
+bad_case("interconnect unknown arbitration" ${DEF} SET ${IC}.arbitration=lottery
+  STDERR "default.json" "/platform/interconnect/arbitration" "expected one of round_robin|fixed_priority|weighted")
+bad_case("priority naming no accelerator" ${DEF} SET ${IC}.arbitration=fixed_priority ${IC}.priority.nosuch=3
+  STDERR "default.json" "/platform/interconnect/priority/nosuch" "names no accelerator of the platform")
+bad_case("priority with round_robin" ${DEF} SET ${IC}.priority.dense0=3
+  STDERR "default.json" "/platform/interconnect/priority" "applies to \"arbitration\": \"fixed_priority\" only")
+bad_case("priority out of range" ${DEF} SET ${IC}.arbitration=fixed_priority ${IC}.priority.dense0=2000000
+  STDERR "default.json" "/platform/interconnect/priority/dense0" "expected an integer in [-1000000, 1000000]")
+bad_case("weight with fixed_priority" ${DEF} SET ${IC}.arbitration=fixed_priority ${IC}.weight.dense0=2
+  STDERR "default.json" "/platform/interconnect/weight" "applies to \"arbitration\": \"weighted\" only")
+bad_case("weight zero" ${DEF} SET ${IC}.arbitration=weighted ${IC}.weight.dense0=0
+  STDERR "default.json" "/platform/interconnect/weight/dense0" "expected an integer in [1, 1000000], found 0")
+bad_case("weight not an integer" ${DEF} SET ${IC}.arbitration=weighted ${IC}.weight.dense0=1.5
+  STDERR "default.json" "/platform/interconnect/weight/dense0" "found 1.5")
+bad_case("bandwidth cap zero" ${DEF} SET ${IC}.bandwidth_caps_gbps.dense0=0
+  STDERR "default.json" "/platform/interconnect/bandwidth_caps_gbps/dense0" "expected a bandwidth cap in (0, 1e6")
+bad_case("bandwidth cap negative" ${DEF} SET ${IC}.bandwidth_caps_gbps.dense0=-2
+  STDERR "default.json" "/platform/interconnect/bandwidth_caps_gbps/dense0" "found -2")
+bad_case("bandwidth cap on the host" ${DEF} SET ${IC}.bandwidth_caps_gbps.host=2
+  STDERR "default.json" "/platform/interconnect/bandwidth_caps_gbps/host" "\"host\" names no accelerator")
 
 # ---- the DRAM scheduler and the shared SRAM (issue 20)
 bad_case("DRAM scheduler unknown" ${DEF} SET platform.memory.preset=ddr4 platform.memory.scheduler=frfcfs

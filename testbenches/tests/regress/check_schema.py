@@ -46,7 +46,8 @@ CH = "models/chela/chela_config.cpp"
 LOADER = {
     "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
     "platform": [(SC, r"JsonNode platform =", r"platform\.finish\(\)", "platform")],
-    "interconnect": [(SC, r"JsonNode ic =", r"ic\.finish\(\)", "ic")],
+    "interconnect": [("tlm/platform/interconnect_spec.cpp", r"InterconnectSpec InterconnectSpec::parse",
+                      r"ic\.finish\(\)", "ic")],
     "outputs": [(SC, r"JsonNode o =", r"o\.finish\(\)", "o")],
     "task": [("tlm/platform/task_spec.cpp", r"TaskSpec parse_task", r"node\.finish\(\)", "node")],
     "task_placement": [("tlm/platform/task_spec.cpp", r"TaskPlacement parse_placement", r"node\.finish\(\)", "node")],
