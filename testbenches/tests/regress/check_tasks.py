@@ -84,6 +84,20 @@ if part == "contention":
                 "sram_bytes_read", "sram_bytes_written", "bandwidth_gbps", "alone_latency_ns", "slowdown_vs_alone"):
         check(all(key in x for x in t.values()), f"every task reports {key}")
     check(os.path.isfile(os.path.join(out, "pair", "alone", "low", "stats.json")), "the alone runs are in alone/<task>")
+    # Fixed priority at the router: the high one streams almost as alone while the low one waits.
+    r = run(["run", f, "-o", os.path.join(out, "priority"), "-q", "--set", "platform.interconnect.arbitration=fixed_priority",
+             "--set", 'platform.interconnect.priority={"tg0": 1}'])
+    check(r.returncode == 0, "the traffic pair under fixed_priority runs (exit 0)")
+    p = stats(os.path.join(out, "priority"))["tasks"]
+    hi, lo = p["high"], p["low"]
+    check(hi["slowdown_vs_alone"] < 1.35, f"fixed_priority: the high one is slowed little ({hi['slowdown_vs_alone']:.2f}x)")
+    check(hi["latency_ns"] < 0.7 * t["high"]["latency_ns"],
+          f"fixed_priority: the high one finishes well before it does under round_robin ({hi['latency_ns'] / t['high']['latency_ns']:.2f})")
+    check(lo["slowdown_vs_alone"] > 1.8, f"fixed_priority: the low one waits ({lo['slowdown_vs_alone']:.2f}x)")
+    check(lo["end_ns"] > hi["end_ns"], "fixed_priority: the low one finishes last")
+    bus = stats(os.path.join(out, "priority"))["components"]["top.bus"]["by_initiator"]
+    check(bus["tg0"]["queueing_delay_avg_ns"]["value"] < bus["tg1"]["queueing_delay_avg_ns"]["value"],
+          "fixed_priority: the low one waits longer in the bus's queue (by_initiator)")
 
 elif part == "split":
     accs = [salo("salo0"), salo("salo1")]
