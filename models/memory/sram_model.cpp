@@ -17,6 +17,32 @@ std::uint32_t log2_of(std::uint64_t v) {
   return s;
 }
 
+// The keys a standalone macro (SramSpec::parse) and the platform's shared SRAM (parse_platform)
+// share, after the capacity; `capacity_key` names the capacity in the stripe message.
+void parse_geometry(common::JsonNode& n, SramSpec& s, const std::string& capacity_key) {
+  s.banks = static_cast<std::uint32_t>(n.get_int("banks", s.banks, 1, 4096));
+  if (!is_pow2(s.banks)) n.child("banks").fail_expected("a power of two");
+  s.ports = static_cast<std::uint32_t>(n.get_int("ports", s.ports, 1, 2));
+  s.word_bytes = static_cast<std::uint32_t>(n.get_int("word_bytes", s.word_bytes, 1, 4096));
+  if (!is_pow2(s.word_bytes)) n.child("word_bytes").fail_expected("a power of two");
+  s.latency_cycles = static_cast<std::uint32_t>(n.get_int("latency_cycles", s.latency_cycles, 1, 1 << 20));
+  s.clock_mhz = n.get_number_in("clock_mhz", s.clock_mhz, 1e-3, 1e6);
+  s.leakage_mw_per_kib = n.get_number_in("leakage_mw_per_kib", 0.0, 0.0, 1e6);
+  const bool has_source = n.has("leakage_source");
+  s.leakage_source = n.get_string("leakage_source", SramSpec::kNoLeakageSource);
+  if (s.leakage_mw_per_kib > 0 && !has_source) {
+    n.child("leakage_mw_per_kib")
+        .fail("a non-zero leakage needs a \"leakage_source\" naming where the figure comes from");
+  }
+  const std::uint64_t stripe = std::uint64_t{s.banks} * s.word_bytes;
+  if (s.capacity_bytes % stripe != 0) {
+    n.child(capacity_key)
+        .fail("expected a multiple of banks x word_bytes = " + std::to_string(s.banks) + " x " +
+              std::to_string(s.word_bytes) + " = " + std::to_string(stripe) + ", found " +
+              std::to_string(s.capacity_bytes) + " bytes");
+  }
+}
+
 }  // namespace
 
 SramSpec SramSpec::parse(common::JsonNode n) {
@@ -25,29 +51,9 @@ SramSpec SramSpec::parse(common::JsonNode n) {
   s.name = n.get_string("name", s.name);
   s.description = n.get_string("description", "");
   s.capacity_bytes = static_cast<std::uint64_t>(n.get_int("capacity_bytes", 1, std::int64_t{1} << 40));
-  s.banks = static_cast<std::uint32_t>(n.get_int("banks", s.banks, 1, 4096));
-  if (!is_pow2(s.banks)) n.child("banks").fail_expected("a power of two");
-  s.ports = static_cast<std::uint32_t>(n.get_int("ports", s.ports, 1, 2));
-  s.word_bytes = static_cast<std::uint32_t>(n.get_int("word_bytes", s.word_bytes, 1, 4096));
-  if (!is_pow2(s.word_bytes)) n.child("word_bytes").fail_expected("a power of two");
-  s.latency_cycles = static_cast<std::uint32_t>(n.get_int("latency_cycles", s.latency_cycles, 1, 1 << 20));
-  s.clock_mhz = n.get_number_in("clock_mhz", s.clock_mhz, 1e-3, 1e6);
+  parse_geometry(n, s, "capacity_bytes");
   s.interleave = n.get_choice("interleave", {"word", "block"}, "word") == "block" ? SramInterleave::Block
                                                                                   : SramInterleave::Word;
-  s.leakage_mw_per_kib = n.get_number_in("leakage_mw_per_kib", 0.0, 0.0, 1e6);
-  const bool has_source = n.has("leakage_source");
-  s.leakage_source = n.get_string("leakage_source", kNoLeakageSource);
-  if (s.leakage_mw_per_kib > 0 && !has_source) {
-    n.child("leakage_mw_per_kib")
-        .fail("a non-zero leakage needs a \"leakage_source\" naming where the figure comes from");
-  }
-  const std::uint64_t stripe = std::uint64_t{s.banks} * s.word_bytes;
-  if (s.capacity_bytes % stripe != 0) {
-    n.child("capacity_bytes")
-        .fail("expected a multiple of banks x word_bytes = " + std::to_string(s.banks) + " x " +
-              std::to_string(s.word_bytes) + " = " + std::to_string(stripe) + ", found " +
-              std::to_string(s.capacity_bytes));
-  }
   n.finish();
   return s;
 }
@@ -57,27 +63,7 @@ SramSpec SramSpec::parse_platform(common::JsonNode n) {
   s.name = "sram";
   const std::int64_t kib = n.get_int("size_kib", 1, kMaxPlatformKib);
   s.capacity_bytes = static_cast<std::uint64_t>(kib) * 1024;
-  s.banks = static_cast<std::uint32_t>(n.get_int("banks", s.banks, 1, 4096));
-  if (!is_pow2(s.banks)) n.child("banks").fail_expected("a power of two");
-  s.ports = static_cast<std::uint32_t>(n.get_int("ports", s.ports, 1, 2));
-  s.word_bytes = static_cast<std::uint32_t>(n.get_int("word_bytes", s.word_bytes, 1, 4096));
-  if (!is_pow2(s.word_bytes)) n.child("word_bytes").fail_expected("a power of two");
-  s.latency_cycles = static_cast<std::uint32_t>(n.get_int("latency_cycles", s.latency_cycles, 1, 1 << 20));
-  s.clock_mhz = n.get_number_in("clock_mhz", s.clock_mhz, 1e-3, 1e6);
-  s.leakage_mw_per_kib = n.get_number_in("leakage_mw_per_kib", 0.0, 0.0, 1e6);
-  const bool has_source = n.has("leakage_source");
-  s.leakage_source = n.get_string("leakage_source", kNoLeakageSource);
-  if (s.leakage_mw_per_kib > 0 && !has_source) {
-    n.child("leakage_mw_per_kib")
-        .fail("a non-zero leakage needs a \"leakage_source\" naming where the figure comes from");
-  }
-  const std::uint64_t stripe = std::uint64_t{s.banks} * s.word_bytes;
-  if (s.capacity_bytes % stripe != 0) {
-    n.child("size_kib")
-        .fail("expected size_kib x 1024 = " + std::to_string(s.capacity_bytes) +
-              " bytes to be a multiple of banks x word_bytes = " + std::to_string(s.banks) + " x " +
-              std::to_string(s.word_bytes) + " = " + std::to_string(stripe));
-  }
+  parse_geometry(n, s, "size_kib");
   n.finish();
   return s;
 }

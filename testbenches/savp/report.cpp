@@ -142,6 +142,18 @@ Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::Accelerat
   return j;
 }
 
+void put_energy_and_memory(Json& totals, const sc::StatsTree& tree, const sc::Platform& platform,
+                           const sc::Scenario& s, double span_ns) {
+  totals["energy_pj"] = tree.energy_pj();
+  totals["energy_by_component_pj"] = tree.energy_by_component_pj();
+  totals["energy_by_action_pj"] = tree.energy_by_action_pj();
+  totals["dram_bytes_read"] = platform.memory().bytes_read();
+  totals["dram_bytes_written"] = platform.memory().bytes_written();
+  const double moved = static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
+  totals["dram_bandwidth_gbps"] = span_ns > 0 ? moved / span_ns : 0.0;  // bytes per ns = GB/s
+  totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
+}
+
 Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& host,
                  const sc::Platform& platform, const RunInfo& info) {
   sc::StatsTree tree;
@@ -177,15 +189,7 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   if (sums.pe_cycles > 0) totals["utilization"] = sums.useful_macs / sums.pe_cycles;
   totals["latency_ns"] = sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start;
   totals["simulated_ns"] = info.simulated_ns;
-  totals["energy_pj"] = tree.energy_pj();
-  totals["energy_by_component_pj"] = tree.energy_by_component_pj();
-  totals["energy_by_action_pj"] = tree.energy_by_action_pj();
-  totals["dram_bytes_read"] = platform.memory().bytes_read();
-  totals["dram_bytes_written"] = platform.memory().bytes_written();
-  const double span_ns = sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start;
-  const double moved = static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
-  totals["dram_bandwidth_gbps"] = span_ns > 0 ? moved / span_ns : 0.0;  // bytes per ns = GB/s
-  totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
+  put_energy_and_memory(totals, tree, platform, s, sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start);
   if (host.overall().count() > 0 || !plan.spatten) put_accuracy(totals, host.overall().result());
   if (sums.engine_sums.count("kv_bytes_unpruned_fp32")) put_pruning_totals(totals, sums.engine_sums, plan);
   if (sums.engine_sums.count("sequence_positions")) {  // in-memory pruning (SPRINT)

@@ -37,6 +37,11 @@ struct JobSums {
 common::Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::AcceleratorSpec& spec,
                        const sc::AcceleratorBase& acc, bool attention, JobSums& sums);
 
+// The energy and main-memory totals over a span of span_ns (energy by component and action, DRAM
+// bytes, bandwidth and peak).
+void put_energy_and_memory(common::Json& totals, const sc::StatsTree& tree, const sc::Platform& platform,
+                           const sc::Scenario& s, double span_ns);
+
 common::Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& host,
                          const sc::Platform& platform, const RunInfo& info);
 std::string summary_csv(const common::Json& stats);

@@ -132,15 +132,11 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
   totals["latency_ns"] = makespan;
   totals["makespan_ns"] = makespan;
   totals["simulated_ns"] = info.simulated_ns;
-  totals["energy_pj"] = tree.energy_pj();
-  totals["energy_by_component_pj"] = tree.energy_by_component_pj();
-  totals["energy_by_action_pj"] = tree.energy_by_action_pj();
-  totals["dram_bytes_read"] = platform.memory().bytes_read();
-  totals["dram_bytes_written"] = platform.memory().bytes_written();
-  const double moved =
-      static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
-  totals["dram_bandwidth_gbps"] = makespan > 0 ? moved / makespan : 0.0;
-  totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
+  put_energy_and_memory(totals, tree, platform, s, makespan);
+  if (platform.sram) {
+    totals["sram_bytes_read"] = platform.sram->bytes_read();
+    totals["sram_bytes_written"] = platform.sram->bytes_written();
+  }
   if (overall.count() > 0) put_accuracy(totals, overall.result());
   stats["totals"] = totals;
   stats["tasks"] = tasks;
