@@ -137,8 +137,8 @@ TaskPlan make_task_plan(sc::Scenario& s) {
     }
     const TaskLane& first = run.lanes.front();
     for (const TaskLane& l : run.lanes) {
-      if (l.scenario.accelerators[l.accelerator].type !=
-          first.scenario.accelerators[first.accelerator].type) {
+      if (&l.scenario.accelerators[l.accelerator].engine() !=
+          &first.scenario.accelerators[first.accelerator].engine()) {
         throw InputError(s.file, t.pointer + "/accelerator",
                          "task \"" + t.id +
                              "\": its accelerators share its jobs and must be of one engine type (" +
