@@ -80,7 +80,7 @@ def interference(a, savp):
 def lt_at(a, savp):
     print("| scenario | mode | quantum (ns) | makespan (us) | per task latency (us) | makespan LT/AT |")
     print("|---|---|---|---|---|---|")
-    for f in ("traffic-pair-ddr4", "salo-x4-longformer", "four-engines-ddr4"):
+    for f in ("traffic-pair-ddr4", "salo-x4-longformer", "salo-spatten", "salo-kv-in-sram", "four-engines-ddr4"):
         at = None
         for mode, q in (("AT", 1000), ("LT", 1000), ("LT", 100), ("LT", 10)):
             d = os.path.join(a.out, f"{f}-{mode}-{q}")
