@@ -24,6 +24,20 @@ struct InitiatorCounters {
   double data_bus_busy_ns = 0.0;        // sum over requests of the data-bus time of their transfers
   common::LatencyHistogram latency_ns;  // arrival at the target to completion
 
+  // Adds another initiator's counts (e.g. the instances of one task).
+  InitiatorCounters& operator+=(const InitiatorCounters& o) {
+    requests += o.requests;
+    bytes_read += o.bytes_read;
+    bytes_written += o.bytes_written;
+    row_hits += o.row_hits;
+    row_misses += o.row_misses;
+    row_conflicts += o.row_conflicts;
+    queueing_delay_ns += o.queueing_delay_ns;
+    data_bus_busy_ns += o.data_bus_busy_ns;
+    latency_ns.merge(o.latency_ns);
+    return *this;
+  }
+
   // The counts between an earlier snapshot of the same counters and these.
   InitiatorCounters since(const InitiatorCounters& earlier) const {
     InitiatorCounters d = *this;

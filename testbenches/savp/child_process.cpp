@@ -103,6 +103,19 @@ int wait_child(pid_t pid) {
   return exit_code_of(status);
 }
 
+pid_t wait_any_child(int& code) {
+  int status = 0;
+  pid_t pid;
+  while ((pid = waitpid(-1, &status, 0)) < 0) {
+    if (errno != EINTR) {
+      code = 127;
+      return -1;
+    }
+  }
+  code = exit_code_of(status);
+  return pid;
+}
+
 std::string run_captured(const std::vector<std::string>& argv, int& exit_code) {
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) != 0)

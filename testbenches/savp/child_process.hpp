@@ -23,6 +23,10 @@ pid_t start_child(const std::vector<std::string>& argv, const std::string& outpu
 // when a signal ended it.
 int wait_child(pid_t pid);
 
+// Waits for whichever child of this process ends first (retrying after signals); returns its pid
+// (-1 when there is none) and sets `code` as wait_child does.
+pid_t wait_any_child(int& code);
+
 // Runs argv to completion, its standard output and error captured; `exit_code` receives
 // wait_child's code. Throws std::runtime_error when the program cannot be started.
 std::string run_captured(const std::vector<std::string>& argv, int& exit_code);

@@ -205,11 +205,21 @@ int cmd_run(const std::vector<std::string>& args) {
       out.timed_out = true;
       out.stats["partial"] = {{"reason", "time_limit"}, {"time_limit_s", limits.time_limit_s}, {"alone", "not run"}};
     } else {
-      std::vector<std::string> child_limits = {"--max-memory", std::to_string(limits.max_memory)};
+      // Each alone run gets what remains of the limit when it starts.
+      std::optional<std::chrono::steady_clock::time_point> deadline;
       if (limits.time_limit_s > 0) {
-        child_limits.insert(child_limits.end(), {"--time-limit", std::to_string(limits.time_limit_s - used)});
+        deadline = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                            std::chrono::duration<double>(limits.time_limit_s));
       }
-      alone_error = run_alone(scenario, outdir, out.stats, child_limits);
+      const AloneOutcome alone =
+          run_alone(scenario, outdir, out.stats, {"--max-memory", std::to_string(limits.max_memory)}, deadline);
+      alone_error = alone.error;
+      if (alone.timed_out) {
+        out.timed_out = true;
+        out.stats["partial"] = {{"reason", "time_limit"},
+                                {"time_limit_s", limits.time_limit_s},
+                                {"alone", "stopped by the time limit"}};
+      }
     }
   }
   watchdog.disarm();
@@ -234,7 +244,7 @@ int cmd_run(const std::vector<std::string>& args) {
               << ")\n";
     return kCheckFailed;
   }
-  if (!alone_error.empty()) {
+  if (!alone_error.empty() && !out.timed_out) {
     std::cerr << "savp: alone run error: " << alone_error << " (in " << outdir << ")\n";
     return kCheckFailed;
   }

@@ -37,8 +37,12 @@ struct ChildRun {
 };
 
 // Runs the children to their end, at most `parallel` at once; returns their exit codes (127 when
-// one could not be started, its reason in its log).
-std::vector<int> run_children(const std::vector<ChildRun>& runs, std::size_t parallel) {
+// one could not be started, its reason in its log; kNotStarted when the deadline had passed). With
+// a deadline each child gets `--time-limit` with the seconds that remain when it starts.
+constexpr int kNotStarted = -1;
+
+std::vector<int> run_children(const std::vector<ChildRun>& runs, std::size_t parallel,
+                              std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt) {
   struct sigaction sa {
   }, old_int{}, old_term{};
   sa.sa_handler = forward_to_children;
@@ -52,8 +56,18 @@ std::vector<int> run_children(const std::vector<ChildRun>& runs, std::size_t par
   std::size_t next = 0;
   while (next < runs.size() || !running.empty()) {
     while (next < runs.size() && running.size() < parallel && g_stop_signal == 0) {
+      std::vector<std::string> argv = runs[next].argv;
+      if (deadline) {
+        const double left =
+            std::chrono::duration<double>(*deadline - std::chrono::steady_clock::now()).count();
+        if (left <= 0) {
+          rc[next++] = kNotStarted;
+          continue;
+        }
+        argv.insert(argv.end(), {"--time-limit", std::to_string(left)});
+      }
       try {
-        const pid_t pid = start_child(runs[next].argv, runs[next].log);
+        const pid_t pid = start_child(argv, runs[next].log);
         for (std::size_t i = 0; i < kMaxChildren; ++i) {
           if (g_children[i] == 0) {
             g_children[i] = pid;
@@ -68,10 +82,14 @@ std::vector<int> run_children(const std::vector<ChildRun>& runs, std::size_t par
       ++next;
     }
     if (running.empty()) break;
-    // Wait for the oldest (children are independent: the order only decides when the next starts).
-    const auto [pid, index] = running.front();
-    running.erase(running.begin());
-    rc[index] = wait_child(pid);
+    // Whichever child ends first frees its slot for the next.
+    int code = 127;
+    const pid_t pid = wait_any_child(code);
+    const auto it =
+        std::find_if(running.begin(), running.end(), [pid](const auto& r) { return r.first == pid; });
+    if (it == running.end()) continue;  // not one of ours (none other exists while this runs)
+    rc[it->second] = code;
+    running.erase(it);
     for (std::size_t i = 0; i < kMaxChildren; ++i) {
       if (g_children[i] == pid) g_children[i] = 0;
     }
@@ -158,11 +176,13 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
 
 std::string alone_id(const sc::Scenario& s, std::size_t i) { return s.id + "-alone-" + s.tasks[i].id; }
 
-std::string run_alone(const sc::Scenario& s, const std::string& outdir, common::Json& stats,
-                      const std::vector<std::string>& limits) {
+AloneOutcome run_alone(const sc::Scenario& s, const std::string& outdir, common::Json& stats,
+                       const std::vector<std::string>& limits,
+                       std::optional<std::chrono::steady_clock::time_point> deadline) {
+  AloneOutcome outcome;
   std::vector<ChildRun> runs;
   std::vector<fs::path> dirs;
-  std::string first_error;
+  std::string& first_error = outcome.error;
   for (std::size_t i = 0; i < s.tasks.size(); ++i) {
     // The task by itself on the same platform: no other task, nothing to wait for, from time 0.
     common::Json task = s.resolved["tasks"][i];
@@ -190,7 +210,7 @@ std::string run_alone(const sc::Scenario& s, const std::string& outdir, common::
     argv.insert(argv.end(), limits.begin(), limits.end());
     runs.push_back({argv, (dir / "log.txt").string()});
   }
-  const std::vector<int> rc = run_children(runs, std::max(1u, std::thread::hardware_concurrency()));
+  const std::vector<int> rc = run_children(runs, std::max(1u, std::thread::hardware_concurrency()), deadline);
   std::size_t r = 0;
   for (std::size_t i = 0; i < s.tasks.size(); ++i) {
     common::Json& t = stats["tasks"][s.tasks[i].id];
@@ -198,7 +218,11 @@ std::string run_alone(const sc::Scenario& s, const std::string& outdir, common::
     const fs::path& dir = dirs[i];
     const int code = rc[r++];
     std::string error;
-    if (code != 0) {
+    std::error_code ec;
+    if (code == kNotStarted || fs::exists(dir / "stats.partial.json", ec)) {
+      outcome.timed_out = true;
+      error = code == kNotStarted ? "not run: the time limit had passed" : "stopped by the time limit";
+    } else if (code != 0) {
       const std::string last = last_line((dir / "log.txt").string());
       error = "the alone run failed (exit " + std::to_string(code) + (last.empty() ? "" : ": " + last) +
               "); see alone/" + s.tasks[i].id + "/log.txt";
@@ -217,7 +241,7 @@ std::string run_alone(const sc::Scenario& s, const std::string& outdir, common::
       if (first_error.empty()) first_error = s.tasks[i].id + ": " + error;
     }
   }
-  return first_error;
+  return outcome;
 }
 
 }  // namespace savp::tb

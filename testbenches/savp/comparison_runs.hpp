@@ -7,6 +7,8 @@
 // written). A SIGKILL of this process kills them by their parent-death signal (child_process.hpp).
 #pragma once
 
+#include <chrono>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,9 +24,15 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
                           const std::vector<std::string>& limits);
 
 // Runs every task of `s` alone and adds to each stats["tasks"][id] its "alone_latency_ns" and
-// "slowdown_vs_alone", or an "alone_error". Returns the first error ("" when all ran).
-std::string run_alone(const sc::Scenario& s, const std::string& outdir, common::Json& stats,
-                      const std::vector<std::string>& limits);
+// "slowdown_vs_alone", or an "alone_error". With a deadline each run gets the time that remains
+// when it starts (--time-limit), and none starts after it.
+struct AloneOutcome {
+  std::string error;       // the first task's error, "" when all ran
+  bool timed_out = false;  // a run was stopped, or not started, by the deadline
+};
+AloneOutcome run_alone(const sc::Scenario& s, const std::string& outdir, common::Json& stats,
+                       const std::vector<std::string>& limits,
+                       std::optional<std::chrono::steady_clock::time_point> deadline = std::nullopt);
 
 // The id of task i's alone run ("<scenario id>-alone-<task id>").
 std::string alone_id(const sc::Scenario& s, std::size_t i);

@@ -53,6 +53,16 @@ std::string MemoryEstimate::describe() const {
   return s;
 }
 
+namespace {
+
+// Jobs of one pass of a task's workload (batch x layers x heads; 1 for a GEMM or traffic).
+double task_jobs_estimate(const common::WorkloadSpec& w) {
+  if (w.kind != common::WorkloadSpec::Kind::Attention) return 1.0;
+  return static_cast<double>(w.batch) * static_cast<double>(w.layers) * static_cast<double>(w.heads);
+}
+
+}  // namespace
+
 MemoryEstimate estimate_memory(const sc::Scenario& s) {
   MemoryEstimate e;
   if (!s.tasks.empty()) {
@@ -64,6 +74,12 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
           if (what != "process") e.items.emplace_back("task " + s.tasks[i].id + ": " + what, bytes);
         }
       }
+      // Each repetition keeps its jobs' results and statistics.
+      const double reps = static_cast<double>(s.tasks[i].repeat - 1);
+      const double jobs = std::max(1.0, task_jobs_estimate(s.tasks[i].workload));
+      if (reps > 0)
+        e.items.emplace_back("task " + s.tasks[i].id + ": repeated jobs' statistics",
+                             reps * jobs * kPerJobBytes);
     }
     return e;
   }
@@ -104,13 +120,16 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
       }
       if (flow.extra_estimate) flow.extra_estimate(s, e);
       if (w.source == "npy") {
-        e.items.emplace_back("npy inputs", 2 * (file_bytes(w.q_file) + file_bytes(w.k_file) + file_bytes(w.v_file)));
+        e.items.emplace_back("npy inputs",
+                             2 * (file_bytes(w.q_file) + file_bytes(w.k_file) + file_bytes(w.v_file)));
       }
       break;
     }
   }
   e.items.emplace_back("job statistics", jobs * kPerJobBytes);
-  if (s.outputs.trace) e.items.emplace_back("trace events", static_cast<double>(s.outputs.trace_max_events) * kPerTraceEventBytes);
+  if (s.outputs.trace)
+    e.items.emplace_back("trace events",
+                         static_cast<double>(s.outputs.trace_max_events) * kPerTraceEventBytes);
   return e;
 }
 
@@ -131,12 +150,14 @@ void check_memory(const sc::Scenario& s, std::uint64_t limit_bytes) {
   const MemoryEstimate e = estimate_memory(s);
   if (e.total() > static_cast<double>(limit_bytes)) {
     char buf[160];
-    std::snprintf(buf, sizeof buf, "this scenario needs an estimated %.3g GB of memory, above the limit of %.3g GB",
+    std::snprintf(buf, sizeof buf,
+                  "this scenario needs an estimated %.3g GB of memory, above the limit of %.3g GB",
                   e.total() / 1e9, static_cast<double>(limit_bytes) / 1e9);
-    throw common::InputError(s.file, s.tasks.empty() ? "/workload" : "/tasks",
-                             std::string(buf) + " (largest: " + e.describe() +
-                                 "); reduce the workload, or raise the limit with --max-memory SIZE (default: 80 % "
-                                 "of physical memory)");
+    throw common::InputError(
+        s.file, s.tasks.empty() ? "/workload" : "/tasks",
+        std::string(buf) + " (largest: " + e.describe() +
+            "); reduce the workload, or raise the limit with --max-memory SIZE (default: 80 % "
+            "of physical memory)");
   }
   // The baseline runs after the scenario, as its own process under the same limit.
   if (const std::optional<sc::Scenario> b = baseline_scenario(s)) {

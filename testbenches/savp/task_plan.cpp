@@ -28,10 +28,19 @@ sc::Scenario task_scenario(const sc::Scenario& s, std::size_t i, std::uint32_t a
   return t;
 }
 
-common::InputError task_error(const sc::Scenario& s, std::size_t i, const InputError& e) {
+common::InputError task_error(const sc::Scenario& s, std::size_t i, const InputError& e, std::size_t lane) {
   const sc::TaskSpec& t = s.tasks[i];
   std::string where = e.path();
-  if (where.rfind("/workload", 0) == 0) where = t.pointer + where;
+  const bool list = s.resolved.is_object() && s.resolved.contains("tasks") &&
+                    i < s.resolved["tasks"].size() && s.resolved["tasks"][i].is_object() &&
+                    s.resolved["tasks"][i].contains("accelerator") &&
+                    s.resolved["tasks"][i]["accelerator"].is_array();
+  if (where == "/workload/accelerator") {
+    // The lane's accelerator does not suit the workload: the task's accelerator entry is at fault.
+    where = t.pointer + "/accelerator" + (list ? "/" + std::to_string(lane) : "");
+  } else if (where.rfind("/workload", 0) == 0) {
+    where = t.pointer + where;
+  }
   if (where.empty()) where = t.pointer;
   const std::string file = e.file() == s.file || e.file().empty() ? s.file : e.file();
   return InputError(file, file == s.file ? where : e.path(), "task \"" + t.id + "\": " + e.message());
@@ -117,19 +126,21 @@ TaskPlan make_task_plan(sc::Scenario& s) {
     TaskRun run;
     run.task = i;
     run.after = deps[i];
-    for (std::uint32_t a : t.accelerators) {
+    for (std::size_t k = 0; k < t.accelerators.size(); ++k) {
+      const std::uint32_t a = t.accelerators[k];
       TaskLane lane;
       lane.accelerator = a;
       lane.scenario = task_scenario(s, i, a);
       try {
         lane.plan = plan_workload_at(lane.scenario, cursor);
       } catch (const InputError& e) {
-        if (cursor == 0 || e.path().rfind("/platform/memory", 0) != 0) throw task_error(s, i, e);
+        if (cursor == 0 || e.path().rfind("/platform/memory", 0) != 0) throw task_error(s, i, e, k);
         // The tasks before it take the memory below its regions: say so.
         throw task_error(s, i,
                          InputError(e.file(), e.path(),
                                     e.message() + "; its regions start at " + mib(cursor) +
-                                        " MiB, after those of the tasks before it in the list"));
+                                        " MiB, after those of the tasks before it in the list"),
+                         k);
       }
       cursor = page_align(plan_end(lane.plan));
       place_in_sram(s, i, lane, sram, sram_cursor);

@@ -43,8 +43,10 @@ TaskPlan make_task_plan(sc::Scenario& scenario);
 // Task `i` of `scenario` as a single-workload scenario on `accelerator` (no tasks, no baseline).
 sc::Scenario task_scenario(const sc::Scenario& scenario, std::size_t i, std::uint32_t accelerator);
 
-// `e`, raised by a task's single-workload scenario, as an error of the scenario at the task.
-common::InputError task_error(const sc::Scenario& scenario, std::size_t i, const common::InputError& e);
+// `e`, raised by task i's single-workload scenario on its accelerator number `lane` (an index into
+// the task's accelerator list), as an error of the scenario at the task.
+common::InputError task_error(const sc::Scenario& scenario, std::size_t i, const common::InputError& e,
+                              std::size_t lane = 0);
 
 // The shared SRAM window of the platform: base address and bytes (0 bytes without platform.sram).
 struct SramWindow {

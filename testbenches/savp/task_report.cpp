@@ -8,21 +8,10 @@ using common::Json;
 
 TaskCounters task_counters(const sc::Platform& platform, const TaskRun& run) {
   TaskCounters c;
-  auto add = [](memory::InitiatorCounters& to, const memory::InitiatorCounters& x) {
-    to.requests += x.requests;
-    to.bytes_read += x.bytes_read;
-    to.bytes_written += x.bytes_written;
-    to.row_hits += x.row_hits;
-    to.row_misses += x.row_misses;
-    to.row_conflicts += x.row_conflicts;
-    to.queueing_delay_ns += x.queueing_delay_ns;
-    to.data_bus_busy_ns += x.data_bus_busy_ns;
-    to.latency_ns.merge(x.latency_ns);
-  };
   for (const TaskLane& lane : run.lanes) {
     const std::uint32_t id = lane.accelerator + 1;  // the platform's initiator id of its DMA port
-    add(c.dram, platform.memory().initiator_counters(id));
-    if (platform.sram) add(c.sram, platform.sram->initiator_counters(id));
+    c.dram += platform.memory().initiator_counters(id);
+    if (platform.sram) c.sram += platform.sram->initiator_counters(id);
   }
   return c;
 }
@@ -88,7 +77,8 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
     }
     const TaskCounters& before = at_start[t];
     const TaskCounters after = times.done ? at_end[t] : task_counters(platform, run);
-    const memory::InitiatorCounters dram = after.dram.since(before.dram), sram = after.sram.since(before.sram);
+    const memory::InitiatorCounters dram = after.dram.since(before.dram),
+                                    sram = after.sram.since(before.sram);
     common::LatencyHistogram latency = dram.latency_ns;
     latency.merge(sram.latency_ns);
     Json o = Json::object();
@@ -133,6 +123,10 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
   totals["makespan_ns"] = makespan;
   totals["simulated_ns"] = info.simulated_ns;
   put_energy_and_memory(totals, tree, platform, s, makespan);
+  // What no task's jobs were charged: DRAM background and refresh, idle engines, the SRAM's leakage.
+  double task_energy = 0;
+  for (const auto& [id, t] : tasks.items()) task_energy += t["energy_pj"].get<double>();
+  totals["energy_unattributed_pj"] = totals["energy_pj"].get<double>() - task_energy;
   if (platform.sram) {
     totals["sram_bytes_read"] = platform.sram->bytes_read();
     totals["sram_bytes_written"] = platform.sram->bytes_written();

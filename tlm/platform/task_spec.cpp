@@ -70,6 +70,8 @@ TaskSpec parse_task(JsonNode node, std::size_t n_accelerators) {
   }
   t.repeat = static_cast<std::uint64_t>(node.get_int("repeat", 1, 1, 1'000'000));
   if (node.has("placement")) t.placement = parse_placement(node.object_at("placement"));
+  node.accept("after");  // optional keys: named among the known ones when an unknown key is refused
+  node.accept("placement");
   node.finish();
   return t;
 }
