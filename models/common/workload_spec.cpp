@@ -17,7 +17,9 @@ namespace {
 
 constexpr std::int64_t kMaxDim = std::int64_t{1} << 40;
 
-AttentionPattern parse_pattern(JsonNode node) {
+}  // namespace
+
+AttentionPattern parse_attention_pattern(JsonNode node) {
   AttentionPattern p;
   p.causal = node.get_bool("causal", false);
   p.window = static_cast<std::uint32_t>(node.get_int("window", 0, 0, 1ll << 31));
@@ -60,8 +62,6 @@ AttentionPattern parse_pattern(JsonNode node) {
   return p;
 }
 
-}  // namespace
-
 WorkloadSpec WorkloadSpec::parse(JsonNode node) {
   WorkloadSpec w;
   const std::string kind = node.get_choice("kind", {"attention", "gemm", "traffic"}, "attention");
@@ -101,7 +101,7 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
       node.get_int("value_dim", static_cast<std::int64_t>(w.head_dim), 1, 1 << 16));
   w.softmax_scale = node.get_number_in("softmax_scale", 0.0, 0.0, 1e6);
   w.generate = static_cast<std::uint64_t>(node.get_int("generate", 0, 0, kMaxDim));
-  if (node.has("pattern")) w.pattern = parse_pattern(node.object_at("pattern"));
+  if (node.has("pattern")) w.pattern = parse_attention_pattern(node.object_at("pattern"));
   JsonNode data = node.has("data") ? node.object_at("data") : node;
   const bool has_data = node.has("data");
   if (has_data) {

@@ -15,6 +15,10 @@
 
 namespace savp::common {
 
+// An attention pattern object (causal, window, dilation, global_tokens, window_2d), as a workload's
+// "pattern" and a model's "attention" give it; unknown keys refused.
+AttentionPattern parse_attention_pattern(JsonNode node);
+
 struct WorkloadSpec {
   enum class Kind { Attention, Gemm, Traffic };
   Kind kind = Kind::Attention;

@@ -1,0 +1,127 @@
+// The model presets and the model graph (issue 21 groundwork): every shipped preset parses with a
+// source for every number; the graph's shapes, weights, KV-cache sizes and GQA savings against
+// figures published for the models (Llama 3 8B: about 8.0 B parameters of which 6.98 B in the
+// layers; a 32K-token fp16 KV cache of 4 GiB); bad model shapes are refused at their key.
+#include <catch2/catch.hpp>
+
+#include "models/common/input_error.hpp"
+#include "models/common/model_graph.hpp"
+
+using savp::common::Json;
+using savp::common::JsonNode;
+using savp::common::ModelGraph;
+using savp::common::ModelOp;
+using savp::common::ModelSpec;
+
+namespace {
+
+const std::string kPresets = std::string(SAVP_SOURCE_DIR) + "/scenarios/models/presets";
+
+ModelSpec preset(const std::string& name) {
+  const std::string file = kPresets + "/" + name + ".json";
+  Json j = savp::common::load_json_file(file);
+  return ModelSpec::parse(JsonNode(j, file), true);
+}
+
+ModelSpec inline_model(const std::string& text) {
+  Json j = Json::parse(text);
+  return ModelSpec::parse(JsonNode(j, "m.json"), false);
+}
+
+}  // namespace
+
+TEST_CASE("model presets: every shipped preset parses and cites a source for every number", "[model]") {
+  const auto names = savp::common::model_presets(kPresets);
+  REQUIRE(names.size() == 8);
+  for (const auto& n : names) {
+    INFO(n);
+    const ModelSpec m = preset(n);
+    CHECK(m.name == n);
+    CHECK(m.head_dim * m.heads == m.hidden);
+    CHECK(m.sources.count("layers") == 1);
+  }
+  const ModelSpec l = preset("llama-3-8b");
+  CHECK(l.group() == 4);
+  CHECK(l.ffn == ModelSpec::Ffn::Swiglu);
+  CHECK(l.positions == ModelSpec::Positions::Rope);
+  CHECK(preset("mistral-7b").attention.window == 4096);
+  CHECK(preset("longformer-base").attention.global_tokens.size() == 1);
+}
+
+TEST_CASE("model graph: Llama 3 8B weights, KV cache and GQA savings match the published shape", "[model]") {
+  const ModelSpec l = preset("llama-3-8b");
+  // One decode step at 32K context, batch 1, fp16.
+  const ModelGraph g = savp::common::model_graph(l, 1, 1, 32767, 2);
+  // Per layer: Q and O 4096 x 4096, K and V 4096 x 1024, FFN 3 x 4096 x 14336 = 218,103,808.
+  CHECK(g.weight_bytes == 32ull * 218103808ull * 2);
+  // The cache: 32 layers x 2 (K, V) x 8 heads x 128 x 32768 tokens x 2 bytes = 4 GiB.
+  CHECK(g.kv_cache_bytes == 4ull << 30);
+  CHECK(g.kv_bytes_read == g.kv_cache_bytes);  // a decode step reads the whole cache once
+  CHECK(g.kv_bytes_read_ungrouped == 4 * g.kv_bytes_read);
+  // Decode: every GEMM has one row per sequence.
+  for (const ModelOp& op : g.ops) {
+    if (op.kind == ModelOp::Kind::Gemm) CHECK(op.m == 1);
+    if (op.kind == ModelOp::Kind::Attention) {
+      CHECK(op.q_len == 1);
+      CHECK(op.kv_len == 32768);
+    }
+  }
+  // Batch 8 multiplies the cache and the rows, not the weights.
+  const ModelGraph g8 = savp::common::model_graph(l, 8, 1, 32767, 2);
+  CHECK(g8.kv_cache_bytes == 8 * g.kv_cache_bytes);
+  CHECK(g8.weight_bytes == g.weight_bytes);
+}
+
+TEST_CASE("model graph: a layer's ops, their order and FLOPs", "[model]") {
+  const ModelSpec b = preset("bert-base");
+  const std::uint64_t L = 384;
+  const ModelGraph g = savp::common::model_graph(b, 1, L, 0, 2);
+  // GELU FFN, learned positions: 13 ops per layer (norm1, q, k, v, kv_append, attention, o, residual1,
+  // norm2, up, gelu, down, residual2).
+  CHECK(g.ops.size() == 12 * 13);
+  const ModelOp& att = g.ops[5];
+  CHECK(att.kind == ModelOp::Kind::Attention);
+  CHECK(att.name == "layer0.attention");
+  // Bidirectional: every query sees all L keys: 4 x heads x L x L x head_dim.
+  CHECK(att.flops == Approx(4.0 * 12 * L * L * 64));
+  // The attention waits for Q (op 1) and the K/V append (op 4); the next layer starts after residual2.
+  CHECK(att.deps == std::vector<std::size_t>{1, 4});
+  CHECK(g.ops[13].deps == std::vector<std::size_t>{12});
+  // BERT-base's 12 layers hold 85 M weights (the other 25 M of its 110 M are embeddings).
+  CHECK(g.weight_bytes / 2 == 12ull * (4 * 768 * 768 + 2 * 768 * 3072));
+}
+
+TEST_CASE("model graph: visible keys under causal and windowed patterns", "[model]") {
+  savp::common::AttentionPattern causal;
+  causal.causal = true;
+  CHECK(savp::common::mean_visible_keys(causal, 1024, 1024) == Approx(512.5));
+  CHECK(savp::common::mean_visible_keys(causal, 1, 32768) == Approx(32768));
+  savp::common::AttentionPattern window = causal;
+  window.window = 4096;
+  CHECK(savp::common::mean_visible_keys(window, 1, 32768) == Approx(4096));
+  savp::common::AttentionPattern dense;
+  CHECK(savp::common::mean_visible_keys(dense, 197, 197) == Approx(197));
+}
+
+TEST_CASE("model spec: bad shapes are refused at their key", "[model]") {
+  CHECK_THROWS_WITH(inline_model(R"({"layers": 2, "hidden": 64, "heads": 4, "kv_heads": 3, "head_dim": 16,
+                                     "ffn_hidden": 128, "max_positions": 64})"),
+                    Catch::Contains("/kv_heads") && Catch::Contains("divisor of heads"));
+  CHECK_THROWS_WITH(inline_model(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 32,
+                                     "ffn_hidden": 128, "max_positions": 64})"),
+                    Catch::Contains("/head_dim") && Catch::Contains("differs from hidden"));
+  CHECK_THROWS_WITH(inline_model(R"({"layers": 0, "hidden": 64, "heads": 4, "head_dim": 16,
+                                     "ffn_hidden": 128, "max_positions": 64})"),
+                    Catch::Contains("/layers"));
+  CHECK_THROWS_WITH(inline_model(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 16, "ffn_hidden": 128,
+                                     "max_positions": 64, "ffn": "relu"})"),
+                    Catch::Contains("/ffn"));
+  CHECK_THROWS_WITH(inline_model(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 16, "ffn_hidden": 128,
+                                     "max_positions": 64, "experts": 8})"),
+                    Catch::Contains("unknown key \"experts\""));
+  // A preset must cite every number it gives.
+  Json j = Json::parse(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 16, "ffn_hidden": 128,
+                           "max_positions": 64, "sources": {"layers": "x"}})");
+  CHECK_THROWS_WITH(ModelSpec::parse(JsonNode(j, "p.json"), true),
+                    Catch::Contains("no source for \"hidden\""));
+}
