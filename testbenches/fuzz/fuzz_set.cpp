@@ -10,7 +10,7 @@
 
 #include "testbenches/fuzz/fuzz_support.hpp"
 #include "testbenches/fuzz/plan_budget.hpp"
-#include "testbenches/savp/job_plan.hpp"
+#include "testbenches/savp/task_plan.hpp"
 #include "tlm/platform/scenario.hpp"
 
 namespace {
@@ -42,7 +42,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const auto sets = fuzz::section_lines({{"set", text}}, "set");
   fuzz::expect_input_error([&] {
     sc::Scenario s = sc::load_scenario(base, sets, fuzz::data_dir());
-    if (fuzz::cheap_to_plan(s)) tb::make_plan(s);
+    if (fuzz::cheap_to_plan(s)) tb::check_plan(s);
   });
   return 0;
 }

@@ -12,13 +12,23 @@
 
 namespace savp::fuzz {
 
-constexpr std::uint64_t kPlanMaxTokens = 4096;  // seq_len, and GEMM M, N, K
+constexpr std::uint64_t kPlanMaxTokens = 4096;  // seq_len, and GEMM M, N, K, summed over the plans made
 constexpr std::uint64_t kPlanMaxJobs = 256;      // batch x layers x heads
 
+inline bool cheap_workload(const common::WorkloadSpec& w, std::uint64_t plans) {
+  return w.seq_len * plans <= kPlanMaxTokens && w.jobs() <= kPlanMaxJobs && w.M * plans <= kPlanMaxTokens &&
+         w.N * plans <= kPlanMaxTokens && w.K * plans <= kPlanMaxTokens;
+}
+
+// A workload is planned once more for outputs.baseline; a task once per accelerator it runs on.
 inline bool cheap_to_plan(const sc::Scenario& s) {
-  const common::WorkloadSpec& w = s.workload;
-  return w.seq_len <= kPlanMaxTokens && w.jobs() <= kPlanMaxJobs && w.M <= kPlanMaxTokens &&
-         w.N <= kPlanMaxTokens && w.K <= kPlanMaxTokens;
+  if (s.tasks.empty()) return cheap_workload(s.workload, s.outputs.baseline_spec ? 2 : 1);
+  std::uint64_t plans = 0;
+  for (const auto& t : s.tasks) plans += t.accelerators.size();
+  for (const auto& t : s.tasks) {
+    if (!cheap_workload(t.workload, plans)) return false;
+  }
+  return true;
 }
 
 }  // namespace savp::fuzz

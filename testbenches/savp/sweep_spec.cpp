@@ -287,11 +287,7 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
     p.id = point_id(pattern, i, points.size(), p);
     try {
       sc::Scenario ps = sc::load_scenario(s.base, p.sets(), data_dir);
-      if (ps.tasks.empty()) {
-        make_plan(ps);
-      } else {
-        make_task_plan(ps);
-      }
+      check_plan(ps);
       p.fingerprint = fingerprint(ps, data_dir, input_hashes);
     } catch (const InputError& e) {
       throw InputError(path, top.has("points") ? "/points/" + std::to_string(i) : "/",

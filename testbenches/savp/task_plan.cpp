@@ -170,4 +170,12 @@ TaskPlan make_task_plan(sc::Scenario& s) {
   return plan;
 }
 
+void check_plan(sc::Scenario& s) {
+  if (s.tasks.empty()) {
+    make_plan(s);
+  } else {
+    make_task_plan(s);
+  }
+}
+
 }  // namespace savp::tb

@@ -40,6 +40,10 @@ struct TaskPlan {
 // regions do not fit.
 TaskPlan make_task_plan(sc::Scenario& scenario);
 
+// Plans the scenario, its one workload (make_plan) or its tasks (make_task_plan), and drops the
+// plan: the check `savp validate`, a sweep's points and the fuzzers make. Throws as they do.
+void check_plan(sc::Scenario& scenario);
+
 // Task `i` of `scenario` as a single-workload scenario on `accelerator` (no tasks, no baseline).
 sc::Scenario task_scenario(const sc::Scenario& scenario, std::size_t i, std::uint32_t accelerator);
 
