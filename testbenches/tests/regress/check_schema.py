@@ -88,7 +88,7 @@ LOADER = {
     "salo_dma": [(DM, r"DmaSpec DmaSpec::parse", r"d\.finish\(\)", "d")],
     "traffic_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
                             (TC, r"TrafficConfig TrafficConfig::parse", r"node\.finish\(\)", "node")],
-    "pattern": [(WS, r"AttentionPattern parse_pattern", r"node\.finish\(\)", "node")],
+    "pattern": [(WS, r"AttentionPattern parse_attention_pattern", r"node\.finish\(\)", "node")],
     "window_2d": [(WS, r'object_at\("window_2d"\)', r"w\.finish\(\)", "w")],
     "synthetic_data": [(WS, r"w\.source = data\.get_choice", r"w\.source = data\.get_choice", "data"),
                        (WS, r'if \(w\.source == "synthetic"\)', r"\} else \{", "data")],
