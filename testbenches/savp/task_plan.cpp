@@ -31,13 +31,9 @@ sc::Scenario task_scenario(const sc::Scenario& s, std::size_t i, std::uint32_t a
 common::InputError task_error(const sc::Scenario& s, std::size_t i, const InputError& e, std::size_t lane) {
   const sc::TaskSpec& t = s.tasks[i];
   std::string where = e.path();
-  const bool list = s.resolved.is_object() && s.resolved.contains("tasks") &&
-                    i < s.resolved["tasks"].size() && s.resolved["tasks"][i].is_object() &&
-                    s.resolved["tasks"][i].contains("accelerator") &&
-                    s.resolved["tasks"][i]["accelerator"].is_array();
   if (where == "/workload/accelerator") {
     // The lane's accelerator does not suit the workload: the task's accelerator entry is at fault.
-    where = t.pointer + "/accelerator" + (list ? "/" + std::to_string(lane) : "");
+    where = t.pointer + "/accelerator" + (t.accelerator_list ? "/" + std::to_string(lane) : "");
   } else if (where.rfind("/workload", 0) == 0) {
     where = t.pointer + where;
   }

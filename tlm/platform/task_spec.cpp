@@ -39,7 +39,8 @@ TaskSpec parse_task(JsonNode node, std::size_t n_accelerators) {
     }
     return static_cast<std::uint32_t>(v.get<std::int64_t>());
   };
-  if (acc.value().is_array()) {
+  t.accelerator_list = acc.value().is_array();
+  if (t.accelerator_list) {
     const std::size_t n = acc.array_size();
     if (n == 0) acc.fail_expected("at least one accelerator index");
     for (std::size_t i = 0; i < n; ++i) {

@@ -24,6 +24,7 @@ struct TaskPlacement {
 struct TaskSpec {
   std::string id;
   std::vector<std::uint32_t> accelerators;  // indices into platform.accelerators, no repeats
+  bool accelerator_list = false;            // given as a list (JSON paths then index into it)
   common::WorkloadSpec workload;            // workload.accelerator = accelerators[0]
   double start_ns = 0.0;
   std::vector<std::string> after;  // task ids, each earlier or later in the list (no cycles)
