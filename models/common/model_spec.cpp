@@ -30,6 +30,14 @@ ModelSpec ModelSpec::parse(JsonNode node, bool require_sources) {
                                                                                        : Norm::LayerNorm;
   m.positions = node.get_choice("positions", {"learned", "rope"}, "learned") == "rope" ? Positions::Rope
                                                                                        : Positions::Learned;
+  if (node.has("rope_theta")) {
+    if (m.positions != Positions::Rope)
+      node.child("rope_theta").fail("rope_theta applies only with positions \"rope\"");
+    m.rope_theta = node.get_number("rope_theta");
+    if (!(m.rope_theta > 0.0)) node.child("rope_theta").fail_expected("a positive number");
+  }
+  m.norm_eps = node.get_number("norm_eps", m.norm_eps);
+  if (!(m.norm_eps > 0.0)) node.child("norm_eps").fail_expected("a positive number");
   if (node.has("attention")) m.attention = parse_attention_pattern(node.object_at("attention"));
   if (m.heads % m.kv_heads != 0) {
     node.child("kv_heads")
@@ -41,6 +49,11 @@ ModelSpec ModelSpec::parse(JsonNode node, bool require_sources) {
         .fail("head_dim x heads = " + std::to_string(m.head_dim) + " x " + std::to_string(m.heads) + " = " +
               std::to_string(m.head_dim * m.heads) + " differs from hidden (" + std::to_string(m.hidden) +
               "): the projections map hidden to heads x head_dim");
+  }
+  if (m.positions == Positions::Rope && m.head_dim % 2 != 0) {
+    node.child("head_dim")
+        .fail("expected an even head_dim with positions \"rope\" (it turns pairs of features), found " +
+              std::to_string(m.head_dim));
   }
   const std::string why = m.attention.check(m.max_positions);
   if (!why.empty()) node.child("attention").fail(why);
@@ -54,8 +67,9 @@ ModelSpec ModelSpec::parse(JsonNode node, bool require_sources) {
     }
   }
   if (require_sources) {
-    for (const char* key : {"layers", "hidden", "heads", "kv_heads", "head_dim", "ffn_hidden",
-                            "max_positions", "ffn", "norm", "positions", "attention"}) {
+    for (const char* key :
+         {"layers", "hidden", "heads", "kv_heads", "head_dim", "ffn_hidden", "max_positions", "ffn", "norm",
+          "positions", "rope_theta", "norm_eps", "attention"}) {
       if (node.has(key) && m.sources.count(key) == 0) {
         (node.has("sources") ? node.child("sources") : node)
             .fail(std::string("a preset cites a source for every number it gives: no source for \"") + key +

@@ -1,6 +1,7 @@
 // ModelSpec: the shape of a transformer model a "model" workload runs (issue 21): layers, hidden
 // size, query and key/value heads (GQA/MQA when kv_heads < heads), head size, FFN width and kind,
-// norm, positions and the attention pattern, with the maximum positions the model was trained for.
+// norm (and its epsilon), positions (and the RoPE base) and the attention pattern, with the maximum
+// positions the model was trained for.
 // A preset file (scenarios/models/presets/<name>.json) carries the same keys plus `sources`: for
 // every number, where it comes from. Pure C++.
 #pragma once
@@ -26,6 +27,8 @@ struct ModelSpec {
   Ffn ffn = Ffn::Gelu;
   Norm norm = Norm::LayerNorm;
   Positions positions = Positions::Learned;
+  double rope_theta = 10000.0;  // RoPE base: pair i of a head turns by position x theta^(-2i/head_dim)
+  double norm_eps = 1e-5;       // the epsilon under the square root of layernorm / rmsnorm
   AttentionPattern attention;
   std::map<std::string, std::string> sources;  // key -> where its number comes from (presets)
 
@@ -33,8 +36,9 @@ struct ModelSpec {
   std::uint64_t group() const { return heads / kv_heads; }
 
   // Parses a model object (a preset file or an inline "model"). Refuses (InputError at the key)
-  // unknown keys, zero sizes, kv_heads not dividing heads, head_dim x heads != hidden; a preset
-  // (require_sources) must cite a source for every number it gives.
+  // unknown keys, zero sizes, kv_heads not dividing heads, head_dim x heads != hidden, an odd
+  // head_dim with rope, rope_theta without rope, a rope_theta or norm_eps that is not positive; a
+  // preset (require_sources) must cite a source for every number it gives.
   static ModelSpec parse(JsonNode node, bool require_sources);
 };
 

@@ -43,6 +43,7 @@ SP = "models/spatten/spatten_config.cpp"
 SR = "models/sprint/sprint_config.cpp"
 RR = "models/memory/reram_spec.cpp"
 CH = "models/chela/chela_config.cpp"
+MO = "models/common/model_spec.cpp"
 LOADER = {
     "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
     "platform": [(SC, r"JsonNode platform =", r"platform\.finish\(\)", "platform")],
@@ -90,6 +91,7 @@ LOADER = {
                             (TC, r"TrafficConfig TrafficConfig::parse", r"node\.finish\(\)", "node")],
     "pattern": [(WS, r"AttentionPattern parse_attention_pattern", r"node\.finish\(\)", "node")],
     "window_2d": [(WS, r'object_at\("window_2d"\)', r"w\.finish\(\)", "w")],
+    "model": [(MO, r"ModelSpec ModelSpec::parse", r"node\.finish\(\)", "node")],
     "synthetic_data": [(WS, r"w\.source = data\.get_choice", r"w\.source = data\.get_choice", "data"),
                        (WS, r'if \(w\.source == "synthetic"\)', r"\} else \{", "data")],
     "npy_data": [(WS, r"w\.source = data\.get_choice", r"w\.source = data\.get_choice", "data"),
@@ -284,6 +286,7 @@ def main():
     # 1. Shipped files.
     checks = [(p, schema) for p in [os.path.join(scen, "default.json")] + sorted(glob.glob(os.path.join(scen, "dense", "*.json"))) + sorted(glob.glob(os.path.join(scen, "memory", "*.json"))) + sorted(glob.glob(os.path.join(scen, "salo", "*.json"))) + sorted(glob.glob(os.path.join(scen, "spatten", "*.json"))) + sorted(glob.glob(os.path.join(scen, "sprint", "*.json"))) + sorted(glob.glob(os.path.join(scen, "chela", "*.json"))) + sorted(glob.glob(os.path.join(scen, "soc", "*.json")))]
     checks += [(p, {"anyOf": [{"$ref": "#/$defs/memory_preset"}, {"$ref": "#/$defs/dram_memory_preset"}]}) for p in sorted(glob.glob(os.path.join(scen, "memory", "presets", "*.json")))]
+    checks += [(p, {"$ref": "#/$defs/model"}) for p in sorted(glob.glob(os.path.join(scen, "models", "presets", "*.json")))]
     checks += [(p, {"$ref": "#/$defs/energy_table"}) for p in sorted(glob.glob(os.path.join(scen, "energy", "*.json")))]
     checks += [(p, {"anyOf": [{"$ref": "#/$defs/dense_accelerator"}, {"$ref": "#/$defs/salo_accelerator"},
                               {"$ref": "#/$defs/spatten_accelerator"}, {"$ref": "#/$defs/sprint_accelerator"}, {"$ref": "#/$defs/chela_accelerator"}]}) for p in sorted(glob.glob(os.path.join(scen, "hardware", "*.json")))]

@@ -125,3 +125,45 @@ TEST_CASE("model spec: bad shapes are refused at their key", "[model]") {
   CHECK_THROWS_WITH(ModelSpec::parse(JsonNode(j, "p.json"), true),
                     Catch::Contains("no source for \"hidden\""));
 }
+
+TEST_CASE("model spec: rope_theta and norm_eps, their defaults, the presets' values and bad ones",
+          "[model]") {
+  const ModelSpec d =
+      inline_model(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 16, "ffn_hidden": 128,
+                                       "max_positions": 64})");
+  CHECK(d.rope_theta == 10000.0);
+  CHECK(d.norm_eps == 1e-5);
+  const ModelSpec r =
+      inline_model(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 16, "ffn_hidden": 128,
+                                       "max_positions": 64, "positions": "rope", "rope_theta": 1e6, "norm_eps": 1e-6})");
+  CHECK(r.rope_theta == 1e6);
+  CHECK(r.norm_eps == 1e-6);
+  CHECK(preset("llama-3-8b").rope_theta == 500000.0);
+  CHECK(preset("mistral-7b").rope_theta == 10000.0);
+  CHECK(preset("bert-base").norm_eps == 1e-12);
+  CHECK(preset("vit-base").norm_eps == 1e-12);
+  CHECK(preset("gpt2-medium").norm_eps == 1e-5);
+  CHECK(preset("llama-3-8b").sources.count("rope_theta") == 1);
+  CHECK_THROWS_WITH(inline_model(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 16, "ffn_hidden": 128,
+                                     "max_positions": 64, "rope_theta": 500000})"),
+                    Catch::Contains("/rope_theta") && Catch::Contains("only with positions \"rope\""));
+  CHECK_THROWS_WITH(inline_model(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 16, "ffn_hidden": 128,
+                                     "max_positions": 64, "positions": "rope", "rope_theta": 0})"),
+                    Catch::Contains("/rope_theta") && Catch::Contains("expected a positive number"));
+  CHECK_THROWS_WITH(inline_model(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 16, "ffn_hidden": 128,
+                                     "max_positions": 64, "norm_eps": -1e-5})"),
+                    Catch::Contains("/norm_eps") && Catch::Contains("expected a positive number"));
+  CHECK_THROWS_WITH(inline_model(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 16, "ffn_hidden": 128,
+                                     "max_positions": 64, "norm_eps": "small"})"),
+                    Catch::Contains("/norm_eps") && Catch::Contains("a number"));
+  CHECK_THROWS_WITH(inline_model(R"({"layers": 2, "hidden": 60, "heads": 4, "head_dim": 15, "ffn_hidden": 128,
+                                     "max_positions": 64, "positions": "rope"})"),
+                    Catch::Contains("/head_dim") && Catch::Contains("even head_dim"));
+  // A preset that gives rope_theta must cite it.
+  Json j = Json::parse(R"({"layers": 2, "hidden": 64, "heads": 4, "head_dim": 16, "ffn_hidden": 128,
+                           "max_positions": 64, "positions": "rope", "rope_theta": 1e6,
+                           "sources": {"layers": "a", "hidden": "a", "heads": "a", "head_dim": "a",
+                                       "ffn_hidden": "a", "max_positions": "a", "positions": "a"}})");
+  CHECK_THROWS_WITH(ModelSpec::parse(JsonNode(j, "p.json"), true),
+                    Catch::Contains("no source for \"rope_theta\""));
+}
