@@ -25,6 +25,26 @@ double bits_double(std::uint64_t u) {
   return d;
 }
 
+const char* vector_op_name(VectorOp op) {
+  switch (op) {
+    case VectorOp::LayerNorm:
+      return "layernorm";
+    case VectorOp::RmsNorm:
+      return "rmsnorm";
+    case VectorOp::Gelu:
+      return "gelu";
+    case VectorOp::SiluMul:
+      return "silu_mul";
+    case VectorOp::Add:
+      return "add";
+    case VectorOp::Rope:
+      return "rope";
+    case VectorOp::Copy:
+      return "copy";
+  }
+  return "?";
+}
+
 namespace {
 
 void put(std::vector<std::uint8_t>& out, std::size_t word, std::uint64_t v) { store_le64(&out[word * 8], v); }
@@ -55,7 +75,12 @@ std::vector<std::uint8_t> JobDescriptor::serialise() const {
   put(out, 18, window_h | (static_cast<std::uint64_t>(window_w) << 32));
   put(out, 19, addr_globals);
   put(out, 20, n_globals);
-  put(out, 21, traffic_pattern | (static_cast<std::uint64_t>(read_permille) << 32));
+  // Word 21: the Vector job's op and result format, every other kind's traffic pattern and reads.
+  if (kind == JobKind::Vector) {
+    put(out, 21, static_cast<std::uint64_t>(vector_op) | (static_cast<std::uint64_t>(out_format) << 32));
+  } else {
+    put(out, 21, traffic_pattern | (static_cast<std::uint64_t>(read_permille) << 32));
+  }
   put(out, 22, traffic_seed);
   put(out, 23, double_bits(pim_threshold));
   return out;
@@ -94,8 +119,13 @@ JobDescriptor JobDescriptor::deserialise(const std::uint8_t* in, std::size_t n) 
   d.addr_globals = get(in, 19);
   d.n_globals = get(in, 20);
   const std::uint64_t w21 = get(in, 21);
-  d.traffic_pattern = static_cast<std::uint32_t>(w21 & 0xffffffffu);
-  d.read_permille = static_cast<std::uint32_t>(w21 >> 32);
+  if (d.kind == JobKind::Vector) {
+    d.vector_op = static_cast<VectorOp>(w21 & 0xffffffffu);
+    d.out_format = static_cast<ElemFormat>(w21 >> 32);
+  } else {
+    d.traffic_pattern = static_cast<std::uint32_t>(w21 & 0xffffffffu);
+    d.read_permille = static_cast<std::uint32_t>(w21 >> 32);
+  }
   d.traffic_seed = get(in, 22);
   d.pim_threshold = bits_double(get(in, 23));
   return d;

@@ -13,7 +13,23 @@ namespace savp::common {
 
 // PrunedModel: a whole multi-layer, multi-head job for an engine that prunes across heads and layers
 // (SpAtten); addr_a points to the engine's own job block (models/spatten/spatten_job.hpp).
-enum class JobKind : std::uint32_t { Attention = 0, Gemm = 1, Traffic = 2, PrunedModel = 3 };
+// Vector: a row-wise op of a transformer layer on an engine's vector unit (the dense engine's), one
+// of VectorOp; its fields are in the table below.
+enum class JobKind : std::uint32_t { Attention = 0, Gemm = 1, Traffic = 2, PrunedModel = 3, Vector = 4 };
+
+// The ops of a Vector job, per row of `cols` elements (models/dense/dense_core.hpp gives their
+// arithmetic): layer norm, RMS norm, GELU (tanh form), SiLU(g) * u (SwiGLU), residual add, rotary
+// positions (rotate-half), and the gather-copy of a KV-cache append.
+enum class VectorOp : std::uint32_t {
+  LayerNorm = 0,
+  RmsNorm = 1,
+  Gelu = 2,
+  SiluMul = 3,
+  Add = 4,
+  Rope = 5,
+  Copy = 6
+};
+const char* vector_op_name(VectorOp op);  // "layernorm", "rmsnorm", ... ("?" for an unknown code)
 
 // Little-endian 64-bit words of in-memory job records.
 void store_le64(std::uint8_t* p, std::uint64_t v);
@@ -22,6 +38,21 @@ std::uint64_t load_le64(const std::uint8_t* p);
 std::uint64_t double_bits(double d);
 double bits_double(std::uint64_t u);
 
+// Vector jobs use these fields (the others are ignored); word = 64-bit word of the serialised form:
+//   field          word  meaning for a Vector job
+//   kind, format   1     Vector; format of the inputs at addr_a and addr_b (FP32 or FP16)
+//   rows, cols     3, 4  rows (tokens), elements per row
+//   depth          5     rope: head_dim d (even, divides cols); copy: source row stride in elements
+//                        (>= cols); other ops: unused
+//   addr_a         7     x (silu_mul: g; copy: the source), rows x cols in `format`
+//   addr_b         8     add: b; silu_mul: u (rows x cols in `format`); other ops: unused
+//   addr_c         9     layernorm: gamma[cols] then beta[cols], fp32; rmsnorm: gamma[cols], fp32;
+//                        rope: one uint32 position per row; other ops: unused
+//   addr_out       10    results, rows x cols contiguous in out_format
+//   softmax_scale  14    norms: eps; rope: theta (e.g. 10000); other ops: unused
+//   vector_op      21 lo the op (the word's low half is traffic_pattern for Traffic jobs)
+//   out_format     21 hi format of the results (FP32 or FP16; the high half is read_permille for
+//                        Traffic jobs)
 struct JobDescriptor {
   static constexpr std::uint64_t kMagic = 0x3130425044564153ull;  // "SAVPDB01"
   JobKind kind = JobKind::Attention;
@@ -45,6 +76,9 @@ struct JobDescriptor {
   // Processing-in-memory engines (SPRINT): the pruning threshold. Their array in the PIM window is
   // given in addr_globals (they run no global tokens).
   double pim_threshold = 0.0;
+  // Vector jobs (table above): the op and the format its results are written in.
+  VectorOp vector_op = VectorOp::LayerNorm;
+  ElemFormat out_format = ElemFormat::FP32;
 
   static constexpr std::size_t kBytes = 24 * 8;
   std::vector<std::uint8_t> serialise() const;
