@@ -38,7 +38,9 @@ DenseCore::DenseCore(const DenseConfig& cfg, const common::EnergyTable& energy) 
                           : cfg.format == ElemFormat::FP16 ? "fp16"
                                                            : "int";
   mac_pj_ = energy.mac_pj(fmt, cfg.int_bits, cfg.accumulator_bits);
-  const int operand_bits = cfg.format == ElemFormat::FP32 ? 32 : cfg.format == ElemFormat::FP16 ? 16 : cfg.int_bits;
+  const int operand_bits = cfg.format == ElemFormat::FP32   ? 32
+                           : cfg.format == ElemFormat::FP16 ? 16
+                                                            : cfg.int_bits;
   operand_reg_pj_ = energy.register_pj(operand_bits);
   acc_reg_pj_ = energy.register_pj(cfg.format == ElemFormat::INT ? cfg.accumulator_bits : 32);
   const double caps[3] = {static_cast<double>(cfg.input_buffer_bytes),
@@ -53,6 +55,7 @@ DenseCore::DenseCore(const DenseConfig& cfg, const common::EnergyTable& energy) 
   prices_["add"] = {0, energy.pj("fp32_add"), "op"};
   prices_["mult"] = {0, energy.pj("fp32_mult"), "op"};
   prices_["recip"] = {0, energy.pj("fp32_recip"), "op"};
+  vec_.prices = vector_prices(energy);
 }
 
 std::size_t DenseCore::eb() const { return common::elem_bytes(cfg_.format, cfg_.int_bits); }
@@ -163,6 +166,8 @@ void DenseCore::start(const common::JobDescriptor& job) {
   job_array_cycles_ = 0;
   if (job.kind == JobKind::Attention) {
     plan_attention();
+  } else if (job.kind == JobKind::Vector) {
+    plan_vector();
   } else {
     plan_gemm();
   }
@@ -173,6 +178,8 @@ bool DenseCore::next(EngineStep& step) {
   if (stage_ == Stage::Done) return false;
   if (job_.kind == JobKind::Attention) {
     next_attention(step);
+  } else if (job_.kind == JobKind::Vector) {
+    next_vector(step);
   } else {
     next_gemm(step);
   }
@@ -192,6 +199,9 @@ void DenseCore::reads_done(EngineStep& step) {
       break;
     case Stage::GemmFold:
       gemm_fold_done(step);
+      break;
+    case Stage::VectorBlock:
+      vector_block_done(step);
       break;
     case Stage::Done:
       break;
@@ -599,6 +609,8 @@ common::EngineJobStats DenseCore::job_stats() const {
     s.values.emplace_back("block_rows", static_cast<double>(block_rows_));
     s.values.emplace_back("chunk_keys", static_cast<double>(chunk_keys_));
     s.values.emplace_back("kv_resident", kv_resident_ ? 1.0 : 0.0);
+  } else if (job_.kind == JobKind::Vector) {
+    vector_job_stats(s);
   } else {
     s.values.emplace_back("folds", static_cast<double>(folds_.size()));
   }
@@ -623,6 +635,7 @@ std::vector<std::pair<std::string, common::ActionLedger>> DenseCore::actions() c
   vec["add"].count = counters_.add;
   vec["mult"].count = counters_.mult;
   vec["recip"].count = counters_.recip;
+  vector_actions(vec);
   out.push_back({"vector_unit", vec});
   const std::uint64_t rd[3] = {counters_.input_rd, counters_.weight_rd, counters_.output_rd};
   const std::uint64_t wr[3] = {counters_.input_wr, counters_.weight_wr, counters_.output_wr};
