@@ -1,14 +1,16 @@
-// The dense engine's Vector jobs, untimed against a backing store: each op's output against a double
-// implementation of the shared convention (on the values the core read), cycles and action counts
+// The dense engine's Vector jobs, untimed against a backing store: each op's output against the
+// model reference's double-precision ops (on the values the core read), cycles and action counts
 // of a small case by hand, plan-time refusals, and the descriptor's round trip.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
 #include "core_runner.hpp"
 #include "models/common/accuracy.hpp"
 #include "models/common/job_descriptor.hpp"
+#include "models/common/model_ops.hpp"
 #include "models/common/number_format.hpp"
 #include "models/common/random.hpp"
 #include "models/dense/dense_core.hpp"
@@ -61,60 +63,38 @@ std::vector<double> store(memory::BackingStore& mem, std::uint64_t addr, const s
   return common::unpack(bytes, f);
 }
 
-// The shared convention in double precision.
+// The shared convention in double precision: the model reference's ops (model_ops.hpp); copy
+// gathers rows `depth` elements apart.
 std::vector<double> reference(const VectorCase& c, const std::vector<double>& x, const std::vector<double>& b,
                               const std::vector<double>& params, const std::vector<std::uint32_t>& pos) {
   const std::uint64_t n = c.cols;
+  auto matrix = [&](const std::vector<double>& v) {
+    common::MatrixD m(c.rows, n);
+    m.data() = v;
+    return m;
+  };
+  const std::vector<double> gamma(params.begin(), params.begin() + std::min<std::size_t>(n, params.size()));
+  switch (c.op) {
+    case VectorOp::LayerNorm:
+      return common::layernorm(matrix(x), gamma, std::vector<double>(params.begin() + n, params.end()),
+                               c.param)
+          .data();
+    case VectorOp::RmsNorm:
+      return common::rmsnorm(matrix(x), gamma, c.param).data();
+    case VectorOp::Gelu:
+      return common::gelu(matrix(x)).data();
+    case VectorOp::SiluMul:
+      return common::silu_mul(matrix(x), matrix(b)).data();
+    case VectorOp::Add:
+      return common::add(matrix(x), matrix(b)).data();
+    case VectorOp::Rope:
+      return common::rope(matrix(x), pos, c.depth, c.param).data();
+    case VectorOp::Copy:
+      break;
+  }
   std::vector<double> y(c.rows * n);
   for (std::uint64_t r = 0; r < c.rows; ++r) {
-    const double* xr = c.op == VectorOp::Copy ? &x[r * c.depth] : &x[r * n];
-    double* yr = &y[r * n];
-    switch (c.op) {
-      case VectorOp::LayerNorm: {
-        double mean = 0, var = 0;
-        for (std::uint64_t j = 0; j < n; ++j) mean += xr[j];
-        mean /= n;
-        for (std::uint64_t j = 0; j < n; ++j) var += (xr[j] - mean) * (xr[j] - mean);
-        var /= n;
-        for (std::uint64_t j = 0; j < n; ++j)
-          yr[j] = (xr[j] - mean) / std::sqrt(var + c.param) * params[j] + params[n + j];
-        break;
-      }
-      case VectorOp::RmsNorm: {
-        double ms = 0;
-        for (std::uint64_t j = 0; j < n; ++j) ms += xr[j] * xr[j];
-        ms /= n;
-        for (std::uint64_t j = 0; j < n; ++j) yr[j] = xr[j] / std::sqrt(ms + c.param) * params[j];
-        break;
-      }
-      case VectorOp::Gelu:
-        for (std::uint64_t j = 0; j < n; ++j) {
-          const double v = xr[j];
-          yr[j] = 0.5 * v *
-                  (1.0 + std::tanh(std::sqrt(2.0 / 3.14159265358979323846) * (v + 0.044715 * v * v * v)));
-        }
-        break;
-      case VectorOp::SiluMul:
-        for (std::uint64_t j = 0; j < n; ++j) yr[j] = xr[j] / (1.0 + std::exp(-xr[j])) * b[r * n + j];
-        break;
-      case VectorOp::Add:
-        for (std::uint64_t j = 0; j < n; ++j) yr[j] = xr[j] + b[r * n + j];
-        break;
-      case VectorOp::Rope: {
-        const std::uint64_t d = c.depth;
-        for (std::uint64_t h = 0; h < n; h += d) {
-          for (std::uint64_t i = 0; i < d / 2; ++i) {
-            const double a = pos[r] * std::pow(c.param, -2.0 * i / d);
-            yr[h + i] = xr[h + i] * std::cos(a) - xr[h + i + d / 2] * std::sin(a);
-            yr[h + i + d / 2] = xr[h + i] * std::sin(a) + xr[h + i + d / 2] * std::cos(a);
-          }
-        }
-        break;
-      }
-      case VectorOp::Copy:
-        for (std::uint64_t j = 0; j < n; ++j) yr[j] = xr[j];
-        break;
-    }
+    for (std::uint64_t j = 0; j < n; ++j) y[r * n + j] = x[r * c.depth + j];
   }
   return y;
 }
