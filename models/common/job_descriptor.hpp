@@ -58,6 +58,7 @@ struct JobDescriptor {
   JobKind kind = JobKind::Attention;
   ElemFormat format = ElemFormat::FP32;  // operand format on the bus
   std::uint32_t int_bits = 8;
+  bool timing_only = false;  // (helper B's flag; merged from h/numoff)
   // Attention: rows = queries (L), cols = keys (S), depth = head_dim, value_dim.
   // GEMM: M, N, K in rows, cols, depth.
   std::uint64_t rows = 0, cols = 0, depth = 0, value_dim = 0;

@@ -62,11 +62,24 @@ AttentionPattern parse_attention_pattern(JsonNode node) {
   return p;
 }
 
-WorkloadSpec WorkloadSpec::parse(JsonNode node) {
+WorkloadSpec WorkloadSpec::parse(JsonNode node, const std::string& presets_dir) {
   WorkloadSpec w;
-  const std::string kind = node.get_choice("kind", {"attention", "gemm", "traffic"}, "attention");
+  const std::string kind = node.get_choice("kind", {"attention", "gemm", "traffic", "model"}, "attention");
   w.accelerator = static_cast<std::uint32_t>(node.get_int("accelerator", 0, 0, 1 << 20));
   node.get_string("description", "");
+  w.numerics = node.get_choice("numerics", {"on", "off"}, "on") == "on";
+  if (kind == "model") {
+    if (presets_dir.empty()) {
+      node.child("kind").fail("a model runs as the scenario's \"workload\" (its layers become the tasks); a task's "
+                              "workload cannot be a model");
+    }
+    w.kind = Kind::Model;
+    w.model = std::make_shared<const ModelWorkload>(ModelWorkload::parse(node, presets_dir));
+    w.batch = w.model->batch;
+    w.seq_len = w.model->seq_len;
+    node.finish();
+    return w;
+  }
   if (kind == "traffic") {
     w.kind = Kind::Traffic;
     w.traffic_pattern = node.get_choice("pattern", {"sequential", "strided", "random"}, "sequential");

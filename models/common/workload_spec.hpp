@@ -5,11 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "models/common/attention_pattern.hpp"
 #include "models/common/json_reader.hpp"
+#include "models/common/model_workload.hpp"
 #include "models/common/npy.hpp"
 #include "models/common/workload_generator.hpp"
 
@@ -20,9 +22,12 @@ namespace savp::common {
 AttentionPattern parse_attention_pattern(JsonNode node);
 
 struct WorkloadSpec {
-  enum class Kind { Attention, Gemm, Traffic };
+  enum class Kind { Attention, Gemm, Traffic, Model };
   Kind kind = Kind::Attention;
   std::uint32_t accelerator = 0;  // index into platform.accelerators
+  // "numerics": "on" (default) computes and checks every output; "off" runs timing-only jobs (the
+  // same transactions, cycles and energy; no operand bytes generated, stored, moved or checked).
+  bool numerics = true;
   // Attention.
   std::uint64_t batch = 1, layers = 1, heads = 1, seq_len = 0, head_dim = 64, value_dim = 64;
   AttentionPattern pattern;
@@ -53,10 +58,15 @@ struct WorkloadSpec {
   double read_fraction = 1.0;
   std::uint64_t request_bytes = 64, requests = 4096, stride_bytes = 4096, region_bytes = 16ull << 20;
 
+  // Model (kind "model"): the whole model, its phase and data (model_workload.hpp).
+  std::shared_ptr<const ModelWorkload> model;
+
   std::uint64_t jobs() const { return kind == Kind::Attention ? batch * layers * heads : 1; }
   double effective_softmax_scale() const;
 
-  static WorkloadSpec parse(JsonNode node);
+  // presets_dir: the model presets (scenarios/models/presets of the data directory); "" where a
+  // model workload cannot appear (a task's workload), which then refuses kind "model".
+  static WorkloadSpec parse(JsonNode node, const std::string& presets_dir = "");
 };
 
 // Q, K and V of every head loaded from .npy files: the last two dimensions are (seq_len, dim), the

@@ -137,6 +137,7 @@ int cmd_run(const std::vector<std::string>& args) {
   sc::Scenario scenario;
   JobPlan plan;
   std::optional<TaskPlan> tasks;  // a scenario with `tasks`
+  std::optional<ModelPlan> model;  // a "model" workload
   Limits limits;
   std::string outdir;
   const auto t0 = std::chrono::steady_clock::now();
@@ -144,10 +145,12 @@ int cmd_run(const std::vector<std::string>& args) {
     limits = parse_limits(vm);
     scenario = sc::load_scenario(file, sets, data_dir());
     check_memory(scenario, limits.max_memory);  // before the plan allocates anything sized by it
-    if (scenario.tasks.empty()) {
-      plan = make_plan(scenario);
-    } else {
+    if (!scenario.tasks.empty()) {
       tasks = make_task_plan(scenario);
+    } else if (scenario.workload.kind == common::WorkloadSpec::Kind::Model) {
+      model = make_model_plan(scenario);
+    } else {
+      plan = make_plan(scenario);
     }
     outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.id;
     if (outdir.empty()) throw common::InputError("-o", "", "expected an output directory, found an empty string");
@@ -177,7 +180,9 @@ int cmd_run(const std::vector<std::string>& args) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double limit = limits.time_limit_s > 0 ? std::max(1e-3, limits.time_limit_s - elapsed) : 0.0;
   Watchdog watchdog(limit, outdir);
-  SimulationOutcome out = tasks ? simulate(scenario, *tasks, waves, limit) : simulate(scenario, plan, waves, limit);
+  SimulationOutcome out = tasks   ? simulate(scenario, *tasks, waves, limit)
+                          : model ? simulate(scenario, *model, waves, limit)
+                                  : simulate(scenario, plan, waves, limit);
   if (out.timed_out) out.stats["partial"]["time_limit_s"] = limits.time_limit_s;
   if (!scenario.outputs.baseline.is_null() && out.error.empty() && !out.timed_out) {
     const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -377,6 +382,14 @@ int cmd_validate(const std::vector<std::string>& args) {
       std::cout << file << ": valid scenario \"" << s.id << "\" (" << plan.tasks.size() << " task"
                 << (plan.tasks.size() == 1 ? "" : "s") << ", " << jobs << " job" << (jobs == 1 ? "" : "s")
                 << ", estimated memory " << static_cast<std::uint64_t>(estimate_memory(s).total() / 1e6) << " MB)\n";
+      return kOk;
+    }
+    if (s.workload.kind == common::WorkloadSpec::Kind::Model) {
+      const ModelPlan plan = make_model_plan(s);
+      std::cout << file << ": valid scenario \"" << s.id << "\" (model " << plan.workload->model.name << ", "
+                << plan.workload->phase_name() << ", " << plan.passes.size() << " pass"
+                << (plan.passes.size() == 1 ? "" : "es") << ", " << plan.jobs() << " jobs, estimated memory "
+                << static_cast<std::uint64_t>(estimate_memory(s).total() / 1e6) << " MB)\n";
       return kOk;
     }
     JobPlan plan = make_plan(s);

@@ -46,11 +46,7 @@ void HostDriver::run() {
   }
 }
 
-namespace {
-
-// Packs a matrix in a bus format; INT uses a per-tensor symmetric scale, returned.
-std::vector<std::uint8_t> pack_matrix(const common::MatrixD& m, common::ElemFormat fmt, int bits,
-                                      double& scale) {
+std::vector<std::uint8_t> pack_matrix(const common::MatrixD& m, common::ElemFormat fmt, int bits, double& scale) {
   common::QuantParams q;
   q.bits = bits;
   if (fmt == common::ElemFormat::INT) q = common::symmetric_params(m.data(), bits);
@@ -58,22 +54,24 @@ std::vector<std::uint8_t> pack_matrix(const common::MatrixD& m, common::ElemForm
   return common::pack(m.data(), fmt, q);
 }
 
-}  // namespace
-
-std::uint64_t HostDriver::kick_and_wait(const common::JobDescriptor& d) {
-  const MemoryLayout& m = plan_.layout;
+std::uint64_t kick_and_wait(sc::InitiatorPort& port, std::uint64_t csr_base, std::uint64_t desc_addr,
+                            const common::JobDescriptor& d, const sc_core::sc_in<bool>& irq) {
   auto desc = d.serialise();
-  port_.debug(true, m.descriptor, desc.data(), desc.size());
+  port.debug(true, desc_addr, desc.data(), desc.size());
   // Program the accelerator and wait for its interrupt.
-  sc_time t = port_.write_word(csr_base_ + sc::csr::kDescAddr, m.descriptor, sc_core::sc_time_stamp());
-  t = port_.write_word(csr_base_ + sc::csr::kDoorbell, 1, t);
+  sc_time t = port.write_word(csr_base + sc::csr::kDescAddr, desc_addr, sc_core::sc_time_stamp());
+  t = port.write_word(csr_base + sc::csr::kDoorbell, 1, t);
   sc::sync_to(t, true);
-  sc_core::wait(irq[scenario_.workload.accelerator].posedge_event());
+  sc_core::wait(irq.posedge_event());
   sc_time done;
-  const std::uint64_t status = port_.read_word(csr_base_ + sc::csr::kStatus, sc_core::sc_time_stamp(), done);
-  done = port_.write_word(csr_base_ + sc::csr::kIrqAck, 1, done);
+  const std::uint64_t status = port.read_word(csr_base + sc::csr::kStatus, sc_core::sc_time_stamp(), done);
+  done = port.write_word(csr_base + sc::csr::kIrqAck, 1, done);
   sc::sync_to(done, true);
   return status;
+}
+
+std::uint64_t HostDriver::kick_and_wait(const common::JobDescriptor& d) {
+  return tb::kick_and_wait(port_, csr_base_, plan_.layout.descriptor, d, irq[scenario_.workload.accelerator]);
 }
 
 common::QkvData HostDriver::head_qkv(std::uint64_t index, std::uint64_t seed) const {

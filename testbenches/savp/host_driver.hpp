@@ -38,6 +38,14 @@ struct JobResult {
   std::size_t record = std::numeric_limits<std::size_t>::max();
 };
 
+// Packs a matrix in a bus format; INT uses a per-tensor symmetric scale, returned.
+std::vector<std::uint8_t> pack_matrix(const common::MatrixD& m, common::ElemFormat fmt, int bits, double& scale);
+
+// Writes the descriptor at desc_addr through the debug interface, programs the accelerator's CSRs at
+// csr_base (descriptor address, doorbell), waits for its interrupt and acknowledges it; returns STATUS.
+std::uint64_t kick_and_wait(sc::InitiatorPort& port, std::uint64_t csr_base, std::uint64_t desc_addr,
+                            const common::JobDescriptor& d, const sc_core::sc_in<bool>& irq);
+
 // How a host that runs one of several tasks fits beside the others (TaskRunner); a host without
 // hooks runs its plan's jobs at once and stops the simulation after the last.
 struct HostHooks {

@@ -103,6 +103,33 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
       e.items.emplace_back("memory contents", (M * K + K * N) * elem + M * N * 4.0);
       break;
     }
+    case common::WorkloadSpec::Kind::Model: {
+      const common::ModelWorkload& mw = *w.model;
+      const common::ModelSpec& m = mw.model;
+      const double B = static_cast<double>(mw.batch), layers = static_cast<double>(m.layers);
+      const double h = static_cast<double>(m.hidden), f = static_cast<double>(m.ffn_hidden);
+      const double qd = static_cast<double>(m.heads * m.head_dim), kvd = static_cast<double>(m.kv_heads * m.head_dim);
+      const double passes = (mw.runs_prefill() ? 1.0 : 0.0) + static_cast<double>(mw.decode_steps());
+      // Per layer and pass: about 15 linear-side jobs, the appends and the attention jobs.
+      jobs = passes * layers * (15.0 + 2 * B * static_cast<double>(m.kv_heads) + B * static_cast<double>(m.heads));
+      if (!w.numerics) break;
+      const double params = layers * (h * (qd + 2 * kvd) + qd * h + f * h * (m.ffn == common::ModelSpec::Ffn::Swiglu ? 3 : 2));
+      const double tokens = static_cast<double>(mw.final_tokens());
+      const double cache = layers * B * 2 * kvd * tokens;
+      const double rows = B * (mw.runs_prefill() ? static_cast<double>(mw.seq_len) : 1.0);
+      const double acts = rows * (4 * h + 2 * qd + 2 * kvd + 3 * f);
+      // Host: the weights in double (the runner's, which the reference shares), the KV cache in
+      // double (the runner's and the reference's), the activations (host, reference, packing);
+      // memory: the weights and the cache in the bus format, the activations at fp32.
+      e.items.emplace_back("model weights (host)", params * 8.0);
+      e.items.emplace_back("KV cache (host and reference)", cache * 8.0 * 2);
+      e.items.emplace_back("activations (host and reference)", acts * 8.0 * 3 + B * tokens * h * 8.0);
+      e.items.emplace_back("memory contents", (params + cache) * elem + acts * 4.0);
+      if (m.attention.window > 0 || !m.attention.is_dense()) break;
+      // The reference's dense scores of one head at a time.
+      e.items.emplace_back("reference scores", rows * tokens * 8.0);
+      break;
+    }
     case common::WorkloadSpec::Kind::Attention: {
       const double L = static_cast<double>(w.seq_len), d = static_cast<double>(w.head_dim),
                    dv = static_cast<double>(w.value_dim);

@@ -1,5 +1,7 @@
 #include "testbenches/savp/report.hpp"
 
+#include "testbenches/savp/model_report.hpp"
+
 #include <unistd.h>
 
 #include <cerrno>
@@ -311,13 +313,15 @@ std::string summary_table(const Json& stats) {
      << "  (" << sc.value("timing_mode", "LT") << ")\n";
   if (stats.contains("tasks")) {
     os << task_table(stats);
+  } else if (stats.contains("model")) {
+    os << model_table(stats);
   } else {
     std::snprintf(line, sizeof line, "%5s %-8s %6s %5s %5s %12s %12s %12s %12s %10s %6s\n", "job", "engine",
                   "layer", "head", "", "cycles", "latency_us", "energy_uJ", "dram_MB", "rel_l2", "check");
     os << line;
   }
   std::size_t shown = 0;
-  for (const auto& j : stats.contains("tasks") ? Json::array() : stats["jobs"]) {
+  for (const auto& j : stats.contains("tasks") || stats.contains("model") ? Json::array() : stats["jobs"]) {
     if (++shown > 16) {
       os << "  ... " << stats["jobs"].size() - 16 << " more jobs in summary.csv\n";
       break;

@@ -4,6 +4,8 @@
 #include <chrono>
 
 #include "testbenches/savp/host_driver.hpp"
+#include "testbenches/savp/model_report.hpp"
+#include "testbenches/savp/model_runner.hpp"
 #include "testbenches/savp/report.hpp"
 #include "testbenches/savp/task_report.hpp"
 #include "testbenches/savp/task_runner.hpp"
@@ -118,6 +120,39 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const TaskPlan& plan, c
                             {"jobs_planned", planned}};
   }
   out.checks_passed = finished && out.error.empty() && out.stats["totals"]["jobs_failed"].get<std::uint64_t>() == 0;
+  return out;
+}
+
+SimulationOutcome simulate(const sc::Scenario& scenario, const ModelPlan& plan, const std::string& vcd_base,
+                           double time_limit_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  sc::Platform platform("top", scenario, scenario.outputs.vcd ? vcd_base : std::string());
+  ModelRunner runner("host", scenario, plan, sc::Platform::kCsrBase, sc::csr::kBlockBytes,
+                     [&platform](std::uint32_t a) { return platform.accelerators[a]->jobs().size(); });
+  for (const auto& lane : runner.lanes()) {
+    platform.bind_initiator(lane->init_socket);
+    for (std::size_t i = 0; i < platform.irq.size(); ++i) lane->irq[i].bind(platform.irq[i]);
+  }
+  const bool finished = run_kernel(time_limit_s, t0);
+  RunInfo info;
+  info.simulated_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  info.wall_clock_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+
+  SimulationOutcome out;
+  out.stats = build_model_stats(scenario, plan, runner, platform, info);
+  if (platform.trace_writer() != nullptr) out.trace = platform.trace_writer()->to_json();
+  platform.close_vcd();
+  out.error = runner.error();
+  collect_errors(platform, out);
+  out.timed_out = !finished;
+  if (out.timed_out) {
+    out.stats["partial"] = {{"reason", "time_limit"},
+                            {"time_limit_s", time_limit_s},
+                            {"jobs_finished", runner.runs().size()},
+                            {"jobs_planned", plan.jobs()}};
+  }
+  out.checks_passed = finished && out.error.empty() && runner.finished() &&
+                      out.stats["totals"]["jobs_failed"].get<std::uint64_t>() == 0;
   return out;
 }
 

@@ -6,6 +6,7 @@
 
 #include "models/common/json_reader.hpp"
 #include "testbenches/savp/job_plan.hpp"
+#include "testbenches/savp/model_plan.hpp"
 #include "testbenches/savp/task_plan.hpp"
 #include "tlm/platform/scenario.hpp"
 
@@ -25,6 +26,10 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, co
                            double time_limit_s = 0);
 // The same for a scenario with `tasks`: every task's host on one platform (TaskRunner).
 SimulationOutcome simulate(const sc::Scenario& scenario, const TaskPlan& plan, const std::string& vcd_base = "",
+                           double time_limit_s = 0);
+
+// The same for a "model" workload: its layers' jobs on the mapped accelerators (ModelRunner).
+SimulationOutcome simulate(const sc::Scenario& scenario, const ModelPlan& plan, const std::string& vcd_base = "",
                            double time_limit_s = 0);
 
 }  // namespace savp::tb

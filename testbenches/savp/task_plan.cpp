@@ -1,5 +1,7 @@
 #include "testbenches/savp/task_plan.hpp"
 
+#include "testbenches/savp/model_plan.hpp"
+
 #include <cstdio>
 
 #include "testbenches/savp/comparison_runs.hpp"
@@ -167,10 +169,12 @@ TaskPlan make_task_plan(sc::Scenario& s) {
 }
 
 void check_plan(sc::Scenario& s) {
-  if (s.tasks.empty()) {
-    make_plan(s);
-  } else {
+  if (!s.tasks.empty()) {
     make_task_plan(s);
+  } else if (s.workload.kind == common::WorkloadSpec::Kind::Model) {
+    make_model_plan(s);
+  } else {
+    make_plan(s);
   }
 }
 

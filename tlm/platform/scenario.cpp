@@ -77,6 +77,36 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   return a;
 }
 
+std::uint32_t accelerator_index(JsonNode node, std::size_t accelerators) {
+  if (!node.value().is_number_integer() || node.value().get<std::int64_t>() < 0 ||
+      node.value().get<std::uint64_t>() >= accelerators) {
+    node.fail_expected("an accelerator index below " + std::to_string(accelerators));
+  }
+  return node.value().get<std::uint32_t>();
+}
+
+ModelMapping parse_mapping(JsonNode node, std::size_t accelerators) {
+  ModelMapping m;
+  m.given = true;
+  if (!node.has("linear")) node.child("linear");  // "missing required key"
+  if (!node.has("attention")) node.child("attention");
+  m.linear = accelerator_index(node.child("linear"), accelerators);
+  JsonNode a = node.child("attention");
+  if (a.value().is_array()) {
+    if (a.array_size() == 0) a.fail("expected at least one accelerator index");
+    for (std::size_t i = 0; i < a.array_size(); ++i) {
+      const std::uint32_t x = accelerator_index(a.element(i), accelerators);
+      if (std::find(m.attention.begin(), m.attention.end(), x) != m.attention.end())
+        a.element(i).fail("accelerator " + std::to_string(x) + " is listed twice");
+      m.attention.push_back(x);
+    }
+  } else {
+    m.attention.push_back(accelerator_index(a, accelerators));
+  }
+  node.finish();
+  return m;
+}
+
 void parse_tree(Json& root, const std::string& file, const std::string& data_dir, Scenario& s) {
   JsonNode top(root, file);
   top.as_object();
@@ -121,6 +151,8 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     platform.value()["energy"] = (fs::path(data_dir) / "energy" / "default-45nm.json").string();
   }
   s.energy = common::EnergyTable::parse(platform.object_at("energy"));
+  std::optional<JsonNode> mapping;
+  if (platform.has("mapping")) mapping = platform.object_at("mapping");
   if (s.sram && s.energy.sram_anchors().empty()) {
     platform.child("sram").fail(
         "the energy table has no \"sram\" anchors to price the shared SRAM's accesses");
@@ -133,13 +165,24 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   if (top.has("tasks")) {
     s.tasks = parse_tasks(top.child("tasks"), s.accelerators.size());
   } else {
-    s.workload = common::WorkloadSpec::parse(top.object_at("workload"));
+    s.workload = common::WorkloadSpec::parse(top.object_at("workload"),
+                                             (fs::path(data_dir) / "models" / "presets").string());
     if (s.workload.accelerator >= s.accelerators.size()) {
       top.object_at("workload")
           .child("accelerator")
           .fail("expected an index below the number of accelerators (" + std::to_string(s.accelerators.size()) +
                 ")");
     }
+  }
+  if (mapping) {
+    s.mapping = parse_mapping(*mapping, s.accelerators.size());
+    if (s.workload.kind != common::WorkloadSpec::Kind::Model || !s.tasks.empty()) {
+      mapping->fail("the mapping places a model's linear layers and attention on accelerators: it needs a "
+                    "workload of kind \"model\"");
+    }
+  } else {
+    s.mapping.linear = s.workload.accelerator;
+    s.mapping.attention = {s.workload.accelerator};
   }
   if (top.has("outputs")) {
     JsonNode o = top.object_at("outputs");

@@ -66,6 +66,16 @@ struct OutputsSpec {
   std::string baseline_pointer;                   // its JSON path (/outputs/baseline[/same_engine])
 };
 
+// platform.mapping: which accelerators run a model workload's parts (kind "model"): the linear
+// layers (GEMMs, norms, activations, residuals, the KV-cache append) on one dense array, the
+// attention on one accelerator or spread over several. Without it the workload's accelerator runs
+// everything.
+struct ModelMapping {
+  bool given = false;
+  std::uint32_t linear = 0;
+  std::vector<std::uint32_t> attention;
+};
+
 struct Scenario {
   std::string file;  // the scenario file as given
   std::string id;
@@ -80,6 +90,7 @@ struct Scenario {
   common::EnergyTable energy;
   common::WorkloadSpec workload;  // one workload (when `tasks` is empty)
   std::vector<TaskSpec> tasks;    // the SoC form: tasks instead of a workload
+  ModelMapping mapping;           // platform.mapping (a model workload)
   OutputsSpec outputs;
   common::Json resolved;  // the scenario after includes and --set
 };

@@ -43,6 +43,7 @@ SP = "models/spatten/spatten_config.cpp"
 SR = "models/sprint/sprint_config.cpp"
 RR = "models/memory/reram_spec.cpp"
 CH = "models/chela/chela_config.cpp"
+MW = "models/common/model_workload.cpp"
 MO = "models/common/model_spec.cpp"
 LOADER = {
     "scenario": [(SC, r"void parse_tree", r"top\.finish\(\)", "top")],
@@ -81,7 +82,12 @@ LOADER = {
     "traffic_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "traffic"\)', "node"),
                          (WS, r'if \(kind == "traffic"\)', r"node\.finish\(\)", "node")],
     "attention_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "traffic"\)', "node"),
-                           (WS, r"w\.batch =", r"^}", "node")],
+                           (WS, r"w\.batch = static_cast", r"^}", "node")],
+    "model_workload": [(WS, r"WorkloadSpec WorkloadSpec::parse", r'if \(kind == "model"\)', "node"),
+                       (MW, r"ModelWorkload ModelWorkload::parse", r"return w;", "node")],
+    "model_weights": [(MW, r"JsonNode wt =", r"wt\.finish\(\)", "wt")],
+    "model_inputs": [(MW, r"JsonNode in =", r"in\.finish\(\)", "in")],
+    "model_mapping": [(SC, r"ModelMapping parse_mapping", r"node\.finish\(\)", "node")],
     "salo_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
                          (SA, r"SaloConfig SaloConfig::parse", r"node\.finish\(\)", "node")],
     "salo_array": [(SA, r'object_at\("array"\)', r"a\.finish\(\)", "a")],

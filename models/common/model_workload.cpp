@@ -1,0 +1,122 @@
+#include "models/common/model_workload.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+namespace savp::common {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::int64_t kMaxTokens = std::int64_t{1} << 24;
+
+// The model key: a preset name (one of the files in presets_dir) or an object (inline, or an
+// include of one).
+ModelSpec parse_model(JsonNode& node, const std::string& presets_dir, std::string& preset) {
+  JsonNode m = node.child("model");
+  if (m.value().is_string()) {
+    const std::string name = m.value().get<std::string>();
+    const std::vector<std::string> names = model_presets(presets_dir);
+    if (std::find(names.begin(), names.end(), name) != names.end()) {
+      preset = name;
+      const std::string file = (fs::path(presets_dir) / (name + ".json")).string();
+      Json loaded = load_json_file(file);
+      JsonNode p(loaded, file);
+      return ModelSpec::parse(p.as_object(), true);
+    }
+    if (name.size() < 5 || name.compare(name.size() - 5, 5, ".json") != 0) {
+      std::string list;
+      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+      m.fail_expected("a model preset (" + list + "), an inline model object or a .json file holding one");
+    }
+  }
+  return ModelSpec::parse(m.as_object(), false);
+}
+
+std::string dir_path(JsonNode node, const std::string& what) {
+  if (!node.value().is_string() || node.value().get<std::string>().empty())
+    node.fail_expected("a directory path (a string)");
+  fs::path p(node.value().get<std::string>());
+  if (p.is_relative()) p = fs::path(node.file()).parent_path() / p;
+  std::error_code ec;
+  if (!fs::is_directory(p, ec))
+    node.fail(what + " \"" + node.value().get<std::string>() + "\" is not a directory (looked for " +
+              p.lexically_normal().string() + ")");
+  return fs::absolute(p).lexically_normal().string();
+}
+
+}  // namespace
+
+const char* ModelWorkload::phase_name() const {
+  switch (phase) {
+    case Phase::Prefill:
+      return "prefill";
+    case Phase::Decode:
+      return "decode";
+    case Phase::Generate:
+      return "generate";
+  }
+  return "?";
+}
+
+ModelWorkload ModelWorkload::parse(JsonNode& node, const std::string& presets_dir) {
+  ModelWorkload w;
+  if (!node.has("model")) node.child("model");  // "missing required key"
+  w.model = parse_model(node, presets_dir, w.preset);
+  const std::string phase = node.get_choice("phase", {"prefill", "decode", "generate"}, "prefill");
+  w.phase = phase == "decode" ? Phase::Decode : phase == "generate" ? Phase::Generate : Phase::Prefill;
+  w.batch = static_cast<std::uint64_t>(node.get_int("batch", 1, 1, 4096));
+  w.seq_len = static_cast<std::uint64_t>(node.get_int("seq_len", 1, kMaxTokens));
+  if (w.runs_decode()) {
+    if (!node.has("steps")) node.child("steps");  // "missing required key"
+    w.steps = static_cast<std::uint64_t>(node.get_int("steps", 1, kMaxTokens));
+  } else if (node.has("steps")) {
+    node.child("steps").fail(
+        "a prefill runs the prompt only; steps needs \"phase\": \"decode\" or \"generate\"");
+  }
+  if (w.final_tokens() > w.model.max_positions) {
+    (w.runs_decode() ? node.child("steps") : node.child("seq_len"))
+        .fail("the prompt (" + std::to_string(w.seq_len) + ")" +
+              (w.runs_decode() ? " plus " + std::to_string(w.steps) + " new tokens" : std::string()) + " = " +
+              std::to_string(w.final_tokens()) + " tokens exceeds the model's " +
+              std::to_string(w.model.max_positions) + " positions (max_positions)");
+  }
+  const std::string why = w.model.attention.check(w.final_tokens());
+  if (!why.empty())
+    node.child("model").fail("the model's attention pattern at " + std::to_string(w.final_tokens()) +
+                             " tokens: " + why);
+  if (w.runs_decode() && (w.model.attention.dilation > 1 || !w.model.attention.global_tokens.empty() ||
+                          w.model.attention.window_h > 0 || !w.model.attention.causal)) {
+    node.child("phase").fail(
+        "decoding needs a causal model with a dense or sliding-window pattern (no dilation, global tokens or "
+        "2D "
+        "window); this model's attention is " +
+        w.model.attention.describe());
+  }
+  if (node.has("weights")) {
+    JsonNode wt = node.object_at("weights");
+    w.weights_source = wt.get_choice("source", {"synthetic", "npy"}, "synthetic");
+    if (w.weights_source == "npy") {
+      w.weights_dir = dir_path(wt.child("dir"), "weights directory");
+    } else {
+      w.weights_seed =
+          static_cast<std::uint64_t>(wt.get_int("seed", 1, 0, std::numeric_limits<std::int64_t>::max()));
+    }
+    wt.finish();
+  }
+  if (node.has("inputs")) {
+    JsonNode in = node.object_at("inputs");
+    w.inputs_source = in.get_choice("source", {"synthetic", "npy"}, "synthetic");
+    if (w.inputs_source == "npy") {
+      w.inputs_file = fs::absolute(in.get_file_path("file", ".npy file")).lexically_normal().string();
+    } else {
+      w.inputs_seed =
+          static_cast<std::uint64_t>(in.get_int("seed", 2, 0, std::numeric_limits<std::int64_t>::max()));
+    }
+    in.finish();
+  }
+  return w;
+}
+
+}  // namespace savp::common

@@ -1,0 +1,380 @@
+#include "testbenches/savp/model_plan.hpp"
+
+#include <algorithm>
+
+#include "models/common/input_error.hpp"
+#include "models/dense/dense_core.hpp"
+#include "models/salo/salo_core.hpp"
+#include "testbenches/savp/job_plan.hpp"
+#include "tlm/platform/platform.hpp"
+
+namespace savp::tb {
+
+using common::InputError;
+using common::JobDescriptor;
+using common::JobKind;
+using common::VectorOp;
+
+const char* tensor_name(ModelTensor t) {
+  static const char* names[] = {
+      "x",        "x_norm",        "q",      "k_new",    "v_new",   "attention_out", "o_proj",
+      "residual", "residual_norm", "ffn_up", "ffn_gate", "ffn_act", "ffn_down"};
+  return names[static_cast<int>(t)];
+}
+
+const char* op_name(ModelOpKind k) {
+  static const char* names[] = {"norm1",    "q_proj",   "k_proj",    "v_proj",   "rope_q",    "rope_k",
+                                "append_k", "append_v", "attention", "o_proj",   "residual1", "norm2",
+                                "ffn_up",   "ffn_gate", "ffn_act",   "ffn_down", "residual2"};
+  return names[static_cast<int>(k)];
+}
+
+std::size_t ModelPlan::jobs() const {
+  std::size_t n = 0;
+  for (const ModelPass& p : passes)
+    for (const ModelStage& s : p.stages) n += s.jobs.size();
+  return n;
+}
+
+std::uint64_t kv_address(const ModelPlan& plan, std::uint64_t layer, std::uint64_t seq, std::uint64_t head,
+                         int kv, std::uint64_t position) {
+  const common::ModelSpec& m = plan.workload->model;
+  const std::uint64_t block = ((seq * m.kv_heads + head) * 2 + static_cast<std::uint64_t>(kv));
+  return plan.regions.layers[layer].kv + block * plan.regions.kv_block_bytes +
+         position * m.head_dim * plan.cache_elem_bytes;
+}
+
+namespace {
+
+std::string acc_path(std::uint32_t i) { return "/platform/accelerators/" + std::to_string(i); }
+
+// Lays regions out one after another from `next`, page-aligned, refusing overflow.
+struct Allocator {
+  const std::string& file;
+  std::uint64_t next = 0;
+  std::uint64_t take(unsigned __int128 bytes) {
+    const unsigned __int128 end = static_cast<unsigned __int128>(next) + bytes;
+    if (end > (static_cast<unsigned __int128>(1) << 62))
+      throw InputError(file, "/workload/model", "the model's regions are too large to address");
+    const std::uint64_t at = next;
+    next = page_align(static_cast<std::uint64_t>(end));
+    return at;
+  }
+};
+
+JobDescriptor gemm(std::uint64_t m, std::uint64_t n, std::uint64_t k, std::uint64_t a, std::uint64_t b,
+                   std::uint64_t out) {
+  JobDescriptor d;
+  d.kind = JobKind::Gemm;
+  d.rows = m;
+  d.cols = n;
+  d.depth = k;
+  d.addr_a = a;
+  d.addr_b = b;
+  d.addr_c = d.addr_out = out;
+  return d;
+}
+
+JobDescriptor vector(VectorOp op, std::uint64_t rows, std::uint64_t cols, std::uint64_t a, std::uint64_t b,
+                     std::uint64_t c, std::uint64_t out) {
+  JobDescriptor d;
+  d.kind = JobKind::Vector;
+  d.vector_op = op;
+  d.rows = rows;
+  d.cols = cols;
+  d.addr_a = a;
+  d.addr_b = b;
+  d.addr_c = c;
+  d.addr_out = out;
+  return d;
+}
+
+ModelStage stage(ModelOpKind op, std::uint64_t layer, JobDescriptor d) {
+  ModelStage s;
+  s.op = op;
+  s.layer = layer;
+  ModelJob j;
+  j.desc = d;
+  s.jobs.push_back(j);
+  return s;
+}
+
+// The checks of the mapping: engines that can run their part, formats, the shapes of every job.
+void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
+  const common::ModelWorkload& w = *plan.workload;
+  const common::ModelSpec& m = w.model;
+  const sc::AcceleratorSpec& lin = s.accelerators[plan.linear];
+  const std::string lin_key = s.mapping.given ? "/platform/mapping/linear" : "/workload/accelerator";
+  const std::string att_key = s.mapping.given ? "/platform/mapping/attention" : "/workload/accelerator";
+  if (lin.type != "dense") {
+    throw InputError(s.file, lin_key,
+                     "a model's linear layers (projections, FFN, norms, residuals) run on a \"dense\" array; "
+                     "accelerator " +
+                         std::to_string(plan.linear) + " is of type \"" + lin.type + "\"" +
+                         (s.mapping.given ? "" : " (give platform.mapping to put the attention elsewhere)"));
+  }
+  if (lin.format() == common::ElemFormat::INT) {
+    throw InputError(
+        s.file, acc_path(plan.linear) + "/format",
+        "a model's norms, activations and residuals run on the dense array's vector unit, which needs a "
+        "floating-point datapath (fp16 or fp32); this one is " +
+            lin.dense.format_name());
+  }
+  const std::string& type = s.accelerators[plan.attention.front()].type;
+  for (std::uint32_t a : plan.attention) {
+    if (s.accelerators[a].type != type)
+      throw InputError(s.file, att_key,
+                       "the attention accelerators must be of one type (\"" + type + "\" and \"" +
+                           s.accelerators[a].type + "\" given)");
+  }
+  if (type != "dense" && type != "salo") {
+    throw InputError(s.file, att_key,
+                     "a model's attention runs on \"dense\" or \"salo\" accelerators in this version; \"" +
+                         type + "\" runs single attention layers (its model form is not built yet)");
+  }
+  if (type == "salo" && w.runs_decode()) {
+    throw InputError(
+        s.file, "/workload/phase",
+        "SALO runs a model's prefill; one-query sliding-window decode on SALO is not built yet (map "
+        "the attention of a decode to a \"dense\" accelerator)");
+  }
+  if (s.outputs.baseline_spec) {
+    throw InputError(
+        s.file, s.outputs.baseline_pointer,
+        "a model compares with another mapping as a second scenario or a sweep over platform.mapping, "
+        "not with outputs.baseline");
+  }
+  // Every distinct job shape against the engines' limits.
+  auto refuse = [&](std::uint32_t a, const std::string& op, const std::string& why) {
+    if (!why.empty()) throw InputError(s.file, acc_path(a), "cannot run the model's " + op + ": " + why);
+  };
+  for (const ModelPass& p : plan.passes) {
+    for (const ModelStage& st : p.stages) {
+      const ModelJob& j = st.jobs.front();
+      if (st.attention) {
+        for (std::uint32_t a : plan.attention) {
+          const sc::AcceleratorSpec& acc = s.accelerators[a];
+          if (type == "dense") {
+            refuse(a, "attention",
+                   dense::DenseCore::check_job(acc.dense, JobKind::Attention, j.desc.rows, j.desc.cols,
+                                               j.desc.depth, j.desc.value_dim));
+          } else {
+            const auto c =
+                salo::SaloCore::check_job(acc.salo, j.desc.cols, j.desc.depth, j.desc.value_dim, m.attention);
+            if (!c.why.empty())
+              throw InputError(s.file,
+                               salo::SaloCore::is_accelerator_key(c.key) ? acc_path(a) + "/" + c.key
+                                                                         : std::string("/workload/model"),
+                               "cannot run the model's attention: " + c.why);
+          }
+        }
+      } else if (j.desc.kind == JobKind::Gemm) {
+        refuse(
+            plan.linear, op_name(st.op),
+            dense::DenseCore::check_job(lin.dense, JobKind::Gemm, j.desc.rows, j.desc.cols, j.desc.depth, 0));
+      } else {
+        JobDescriptor d = j.desc;
+        d.format = d.out_format = lin.format();
+        refuse(plan.linear, op_name(st.op), dense::DenseCore::check_vector_job(lin.dense, d).why);
+      }
+    }
+  }
+}
+
+// One pass: every layer's stages.
+ModelPass make_pass(const ModelPlan& plan, bool prefill, std::uint64_t tokens, std::uint64_t context) {
+  const common::ModelWorkload& w = *plan.workload;
+  const common::ModelSpec& m = w.model;
+  const ModelRegions& r = plan.regions;
+  auto t = [&](ModelTensor x) { return r.tensor[static_cast<int>(x)]; };
+  const std::uint64_t rows = w.batch * tokens, H = m.heads, G = m.kv_heads, d = m.head_dim;
+  const std::uint64_t el = plan.linear_elem_bytes, ea = plan.attention_elem_bytes;
+  const bool rms = m.norm == common::ModelSpec::Norm::RmsNorm;
+  const VectorOp norm = rms ? VectorOp::RmsNorm : VectorOp::LayerNorm;
+  ModelPass pass;
+  pass.prefill = prefill;
+  pass.tokens = tokens;
+  pass.context = context;
+  for (std::uint64_t l = 0; l < m.layers; ++l) {
+    const ModelRegions::Layer& L = r.layers[l];
+    auto& st = pass.stages;
+    JobDescriptor n1 = vector(norm, rows, m.hidden, t(ModelTensor::X), 0, L.norm1, t(ModelTensor::Xn));
+    n1.softmax_scale = m.norm_eps;
+    st.push_back(stage(ModelOpKind::Norm1, l, n1));
+    st.push_back(stage(ModelOpKind::ProjQ, l,
+                       gemm(rows, H * d, m.hidden, t(ModelTensor::Xn), L.wq, t(ModelTensor::Q))));
+    st.push_back(stage(ModelOpKind::ProjK, l,
+                       gemm(rows, G * d, m.hidden, t(ModelTensor::Xn), L.wk, t(ModelTensor::Knew))));
+    st.push_back(stage(ModelOpKind::ProjV, l,
+                       gemm(rows, G * d, m.hidden, t(ModelTensor::Xn), L.wv, t(ModelTensor::Vnew))));
+    if (m.positions == common::ModelSpec::Positions::Rope) {
+      for (auto [op, x, width] : {std::tuple{ModelOpKind::RopeQ, ModelTensor::Q, H * d},
+                                  std::tuple{ModelOpKind::RopeK, ModelTensor::Knew, G * d}}) {
+        JobDescriptor rd = vector(VectorOp::Rope, rows, width, t(x), 0, r.positions, t(x));
+        rd.depth = d;
+        rd.softmax_scale = m.rope_theta;
+        st.push_back(stage(op, l, rd));
+      }
+    }
+    // The new keys and values into the cache: one strided copy per (sequence, K/V head).
+    for (auto [op, src, kv] : {std::tuple{ModelOpKind::AppendK, ModelTensor::Knew, 0},
+                               std::tuple{ModelOpKind::AppendV, ModelTensor::Vnew, 1}}) {
+      ModelStage s;
+      s.op = op;
+      s.layer = l;
+      for (std::uint64_t q = 0; q < w.batch; ++q) {
+        for (std::uint64_t g = 0; g < G; ++g) {
+          ModelJob j;
+          j.seq = q;
+          j.head = g;
+          j.desc = vector(VectorOp::Copy, tokens, d, t(src) + (q * tokens * G + g) * d * el, 0, 0,
+                          kv_address(plan, l, q, g, kv, context));
+          j.desc.depth = G * d;  // the source's row stride, in elements
+          s.jobs.push_back(j);
+        }
+      }
+      st.push_back(std::move(s));
+    }
+    // Attention: a prefill runs every (sequence, query head) over the prompt with the model's
+    // pattern; a decode step runs the new token's query against the keys it may see (the sliding
+    // window's or all), every query head of a GQA group at once where the engine reads the group's
+    // K/V head once.
+    ModelStage att;
+    att.op = ModelOpKind::Attention;
+    att.layer = l;
+    att.attention = true;
+    const std::uint64_t group = m.group();
+    const std::uint64_t per_job = (!prefill && plan.stack_gqa) ? group : 1;
+    const std::uint64_t first = prefill || m.attention.window == 0 || context + 1 <= m.attention.window
+                                    ? 0
+                                    : context + 1 - m.attention.window;
+    for (std::uint64_t q = 0; q < w.batch; ++q) {
+      for (std::uint64_t h = 0; h < H; h += per_job) {
+        ModelJob j;
+        j.seq = q;
+        j.head = h;
+        j.heads = per_job;
+        j.first_key = first;
+        JobDescriptor& dd = j.desc;
+        dd.kind = JobKind::Attention;
+        dd.rows = prefill ? tokens : per_job;
+        dd.cols = context + tokens - first;
+        dd.depth = dd.value_dim = d;
+        dd.softmax_scale = 1.0 / std::sqrt(static_cast<double>(d));
+        dd.addr_a = t(ModelTensor::Q) + (q * H + h) * tokens * d * ea;
+        dd.addr_b = kv_address(plan, l, q, h / group, 0, first);
+        dd.addr_c = kv_address(plan, l, q, h / group, 1, first);
+        dd.addr_out = t(ModelTensor::Attn) + (q * H + h) * tokens * d * 4;
+        if (prefill) {
+          dd.causal = m.attention.causal ? 1 : 0;
+          dd.window = m.attention.window;
+          dd.dilation = m.attention.dilation;
+          dd.grid_h = m.attention.grid_h;
+          dd.grid_w = m.attention.grid_w;
+          dd.window_h = m.attention.window_h;
+          dd.window_w = m.attention.window_w;
+          dd.n_globals = m.attention.global_tokens.size();
+          dd.addr_globals = r.globals;
+        }
+        att.jobs.push_back(j);
+      }
+    }
+    st.push_back(std::move(att));
+    st.push_back(stage(ModelOpKind::ProjO, l,
+                       gemm(rows, m.hidden, H * d, t(ModelTensor::Attn), L.wo, t(ModelTensor::Y))));
+    st.push_back(stage(
+        ModelOpKind::Residual1, l,
+        vector(VectorOp::Add, rows, m.hidden, t(ModelTensor::X), t(ModelTensor::Y), 0, t(ModelTensor::H))));
+    JobDescriptor n2 = vector(norm, rows, m.hidden, t(ModelTensor::H), 0, L.norm2, t(ModelTensor::Hn));
+    n2.softmax_scale = m.norm_eps;
+    st.push_back(stage(ModelOpKind::Norm2, l, n2));
+    st.push_back(stage(ModelOpKind::Up, l,
+                       gemm(rows, m.ffn_hidden, m.hidden, t(ModelTensor::Hn), L.up, t(ModelTensor::Up))));
+    if (m.ffn == common::ModelSpec::Ffn::Swiglu) {
+      st.push_back(
+          stage(ModelOpKind::Gate, l,
+                gemm(rows, m.ffn_hidden, m.hidden, t(ModelTensor::Hn), L.gate, t(ModelTensor::Gate))));
+      st.push_back(stage(ModelOpKind::Act, l,
+                         vector(VectorOp::SiluMul, rows, m.ffn_hidden, t(ModelTensor::Gate),
+                                t(ModelTensor::Up), 0, t(ModelTensor::Act))));
+    } else {
+      st.push_back(
+          stage(ModelOpKind::Act, l,
+                vector(VectorOp::Gelu, rows, m.ffn_hidden, t(ModelTensor::Up), 0, 0, t(ModelTensor::Act))));
+    }
+    st.push_back(
+        stage(ModelOpKind::Down, l,
+              gemm(rows, m.hidden, m.ffn_hidden, t(ModelTensor::Act), L.down, t(ModelTensor::Down))));
+    st.push_back(stage(ModelOpKind::Residual2, l,
+                       vector(VectorOp::Add, rows, m.hidden, t(ModelTensor::H), t(ModelTensor::Down), 0,
+                              t(ModelTensor::X))));
+  }
+  return pass;
+}
+
+}  // namespace
+
+ModelPlan make_model_plan(sc::Scenario& s) {
+  ModelPlan plan;
+  plan.workload = s.workload.model.get();
+  const common::ModelWorkload& w = *plan.workload;
+  const common::ModelSpec& m = w.model;
+  plan.linear = s.mapping.linear;
+  plan.attention = s.mapping.attention;
+  const sc::AcceleratorSpec& lin = s.accelerators[plan.linear];
+  const sc::AcceleratorSpec& att = s.accelerators[plan.attention.front()];
+  plan.stack_gqa = att.type == "dense";
+  plan.linear_elem_bytes = common::elem_bytes(lin.format(), lin.int_bits());
+  plan.attention_elem_bytes = common::elem_bytes(att.format(), att.int_bits());
+  plan.cache_elem_bytes = std::max(plan.linear_elem_bytes, plan.attention_elem_bytes);
+  plan.cache_tokens = w.final_tokens();
+
+  // Regions: descriptors, globals, positions, activations (sized for the largest pass, at 4 bytes
+  // an element: GEMMs and the attention write fp32), weights per layer, the KV cache per layer.
+  Allocator a{s.file};
+  const std::uint64_t n_acc = s.accelerators.size();
+  ModelRegions& r = plan.regions;
+  r.descriptors = a.take(4096 * n_acc);
+  r.globals = a.take(4 * std::max<std::uint64_t>(1, m.attention.global_tokens.size()));
+  const std::uint64_t rows = w.batch * (w.runs_prefill() ? w.seq_len : 1);
+  r.positions = a.take(4 * rows);
+  const std::uint64_t qd = m.heads * m.head_dim, kvd = m.kv_heads * m.head_dim;
+  const std::uint64_t width[] = {m.hidden,     m.hidden,     qd,       kvd,      kvd,
+                                 qd,           m.hidden,     m.hidden, m.hidden, m.ffn_hidden,
+                                 m.ffn_hidden, m.ffn_hidden, m.hidden};
+  for (int i = 0; i < static_cast<int>(ModelTensor::Count); ++i) {
+    if (static_cast<ModelTensor>(i) == ModelTensor::Gate && m.ffn != common::ModelSpec::Ffn::Swiglu) continue;
+    r.tensor[i] = a.take(static_cast<unsigned __int128>(rows) * width[i] * 4);
+  }
+  const std::uint64_t el = plan.linear_elem_bytes;
+  using U = unsigned __int128;
+  r.kv_block_bytes = (plan.cache_tokens * m.head_dim * plan.cache_elem_bytes + 63) & ~std::uint64_t{63};
+  for (std::uint64_t l = 0; l < m.layers; ++l) {
+    ModelRegions::Layer L;
+    L.wq = a.take(U(m.hidden) * qd * el);
+    L.wk = a.take(U(m.hidden) * kvd * el);
+    L.wv = a.take(U(m.hidden) * kvd * el);
+    L.wo = a.take(U(qd) * m.hidden * el);
+    L.up = a.take(U(m.hidden) * m.ffn_hidden * el);
+    if (m.ffn == common::ModelSpec::Ffn::Swiglu) L.gate = a.take(U(m.hidden) * m.ffn_hidden * el);
+    L.down = a.take(U(m.ffn_hidden) * m.hidden * el);
+    L.norm1 = a.take(U(m.hidden) * 8);
+    L.norm2 = a.take(U(m.hidden) * 8);
+    L.kv = a.take(U(w.batch) * m.kv_heads * 2 * r.kv_block_bytes);
+    r.layers.push_back(L);
+  }
+  r.end = a.next;
+  if (r.end > s.memory.size_bytes) {
+    throw InputError(s.file, "/platform/memory",
+                     "the model needs " + std::to_string((r.end + (1 << 20) - 1) >> 20) +
+                         " MiB of main memory (weights, KV cache, activations), the memory has " +
+                         std::to_string(s.memory.size_bytes >> 20) + " MiB (raise platform.memory.size_mib)");
+  }
+  if (w.runs_prefill()) plan.passes.push_back(make_pass(plan, true, w.seq_len, 0));
+  for (std::uint64_t t = 0; t < w.decode_steps(); ++t)
+    plan.passes.push_back(make_pass(plan, false, 1, w.seq_len + t));
+  check_mapping(s, plan);
+  return plan;
+}
+
+}  // namespace savp::tb

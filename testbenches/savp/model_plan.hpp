@@ -1,0 +1,105 @@
+// ModelPlan: how the host runs a "model" workload (models/common/model_workload.hpp), worked out
+// and checked before any SystemC module exists. The model graph (models/common/model_graph.hpp)
+// becomes passes (the prefill of the prompt, then one pass per decode step), each a sequence of
+// stages (one per op of every layer); a stage is one job (a GEMM or a vector op on the linear
+// accelerator) or several (the KV-cache appends; the attention of every sequence and head, spread
+// over the attention accelerators). Every job is a JobDescriptor with its operand addresses: the
+// data flow between ops goes through memory (an op reads the region the op before it wrote), the
+// weights and the KV cache have their own regions, and a stage waits for the one before it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "models/common/job_descriptor.hpp"
+#include "models/common/model_workload.hpp"
+#include "tlm/platform/scenario.hpp"
+
+namespace savp::tb {
+
+// The activations the host keeps between ops (numerics), each with one region reused by every
+// layer; the KV cache and the weights have regions of their own.
+enum class ModelTensor : std::uint8_t { X, Xn, Q, Knew, Vnew, Attn, Y, H, Hn, Up, Gate, Act, Down, Count };
+const char* tensor_name(ModelTensor t);
+
+enum class ModelOpKind : std::uint8_t {
+  Norm1,
+  ProjQ,
+  ProjK,
+  ProjV,
+  RopeQ,
+  RopeK,
+  AppendK,
+  AppendV,
+  Attention,
+  ProjO,
+  Residual1,
+  Norm2,
+  Up,
+  Gate,
+  Act,
+  Down,
+  Residual2
+};
+const char* op_name(ModelOpKind k);
+
+struct ModelJob {
+  common::JobDescriptor desc;   // shape and addresses (format and scales set when it runs)
+  std::uint64_t seq = 0;        // AppendK/V, Attention: the sequence
+  std::uint64_t head = 0;       // AppendK/V: the K/V head; Attention: the first query head
+  std::uint64_t heads = 1;      // Attention: query heads stacked in the job (a GQA group in decode)
+  std::uint64_t first_key = 0;  // Attention: the first cache position it reads (sliding-window decode)
+};
+
+struct ModelStage {
+  ModelOpKind op = ModelOpKind::Norm1;
+  std::uint64_t layer = 0;
+  bool attention = false;  // runs on the attention accelerators (else on the linear one)
+  std::vector<ModelJob> jobs;
+};
+
+struct ModelPass {
+  bool prefill = true;
+  std::uint64_t tokens = 0;   // new tokens per sequence
+  std::uint64_t context = 0;  // tokens already in the cache before the pass
+  std::vector<ModelStage> stages;
+};
+
+struct ModelRegions {
+  std::uint64_t descriptors = 0;  // one 4 KiB page per accelerator: its job descriptor
+  std::uint64_t globals = 0;      // the pattern's global tokens (uint32)
+  std::uint64_t positions = 0;    // RoPE: one uint32 position per row
+  std::uint64_t tensor[static_cast<int>(ModelTensor::Count)] = {};
+  // Per layer: wq, wk, wv, wo, w_up, w_gate (SwiGLU), w_down, norm1, norm2 (gamma then beta, fp32).
+  struct Layer {
+    std::uint64_t wq = 0, wk = 0, wv = 0, wo = 0, up = 0, gate = 0, down = 0, norm1 = 0, norm2 = 0;
+    std::uint64_t kv = 0;  // the layer's cache: [sequence][kv head][K, V][position][head_dim]
+  };
+  std::vector<Layer> layers;
+  std::uint64_t kv_block_bytes = 0;  // one (sequence, kv head, K or V) block: max positions x head_dim
+  std::uint64_t end = 0;
+};
+
+struct ModelPlan {
+  const common::ModelWorkload* workload = nullptr;  // the scenario's (owned by its WorkloadSpec)
+  std::uint32_t linear = 0;                         // the linear accelerator
+  std::vector<std::uint32_t> attention;             // the attention accelerators
+  bool stack_gqa = false;  // decode jobs read each K/V head once for its group (the engine allows it)
+  std::uint64_t linear_elem_bytes = 2, attention_elem_bytes = 2, cache_elem_bytes = 2;
+  std::vector<ModelPass> passes;
+  ModelRegions regions;
+  std::uint64_t cache_tokens = 0;  // positions a cache block holds
+  std::size_t jobs() const;
+};
+
+// Throws common::InputError (exit 2) naming the key when the model cannot run on the mapping (an
+// engine that cannot run its part, a linear accelerator that is not a floating-point dense array,
+// a job beyond an engine's limits, regions beyond the memory).
+ModelPlan make_model_plan(sc::Scenario& scenario);
+
+// Address of the K (kv = 0) or V (kv = 1) cache block of (layer, sequence, kv head) at `position`.
+std::uint64_t kv_address(const ModelPlan& plan, std::uint64_t layer, std::uint64_t seq, std::uint64_t head,
+                         int kv, std::uint64_t position);
+
+}  // namespace savp::tb

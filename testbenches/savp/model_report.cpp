@@ -1,0 +1,238 @@
+#include "testbenches/savp/model_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+namespace savp::tb {
+
+using common::Json;
+
+namespace {
+
+double ns(const sc_core::sc_time& t) { return t.to_seconds() * 1e9; }
+
+struct Sums {
+  double ns = 0, energy_pj = 0, dram_bytes = 0;
+  std::uint64_t jobs = 0, cycles = 0;
+  void add_job(const sc::JobRecord& rec) {
+    double e = rec.engine_energy_pj;
+    for (const auto& [c, pj] : rec.memory_energy_pj) e += pj;
+    energy_pj += e;
+    dram_bytes += static_cast<double>(rec.bytes_read + rec.bytes_written);
+    cycles += rec.cycles;
+    ++jobs;
+  }
+  Json json() const {
+    return {{"latency_ns", ns},
+            {"energy_pj", energy_pj},
+            {"dram_bytes", dram_bytes},
+            {"jobs", jobs},
+            {"cycles", cycles}};
+  }
+};
+
+}  // namespace
+
+Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const ModelRunner& runner,
+                       const sc::Platform& platform, const RunInfo& info) {
+  const common::ModelWorkload& w = *plan.workload;
+  const common::ModelSpec& m = w.model;
+  sc::StatsTree tree;
+  platform.report_stats(tree);
+  Json stats = Json::object();
+  stats["schema_version"] = 1;
+  stats["savp_version"] = SAVP_VERSION;
+  stats["scenario"] = s.resolved;
+
+  // Per stage: its span; per job: its accelerator's record.
+  std::vector<Sums> layer_linear(m.layers), layer_attention(m.layers);
+  std::map<std::string, Sums> by_op;
+  Sums linear, attention, prefill_jobs, decode_jobs;
+  const auto& times = runner.stage_times();
+  double first = -1, last = 0, prefill_ns = 0, decode_ns = 0;
+  for (std::size_t p = 0; p < plan.passes.size(); ++p) {
+    const ModelPass& pass = plan.passes[p];
+    double pass_start = -1, pass_end = 0;
+    for (std::size_t k = 0; k < pass.stages.size(); ++k) {
+      const ModelStageTimes& t = times[p][k];
+      if (!t.done) continue;
+      const double span = ns(t.end) - ns(t.start);
+      const ModelStage& st = pass.stages[k];
+      (st.attention ? layer_attention : layer_linear)[st.layer].ns += span;
+      (st.attention ? attention : linear).ns += span;
+      by_op[op_name(st.op)].ns += span;
+      if (pass_start < 0) pass_start = ns(t.start);
+      pass_end = ns(t.end);
+    }
+    if (pass_start < 0) continue;
+    if (first < 0) first = pass_start;
+    last = pass_end;
+    (pass.prefill ? prefill_ns : decode_ns) += pass_end - pass_start;
+  }
+  std::uint64_t failed = 0;
+  std::uint64_t cycles = 0, stalls = 0;
+  double kv_read = 0, kv_read_ungrouped = 0;
+  for (const ModelJobRun& r : runner.runs()) {
+    const auto& recs = platform.accelerators[r.accelerator]->jobs();
+    if (r.record >= recs.size()) {
+      ++failed;
+      continue;
+    }
+    const sc::JobRecord& rec = recs[r.record];
+    const ModelPass& pass = plan.passes[r.pass];
+    const ModelStage& st = pass.stages[r.stage];
+    (st.attention ? layer_attention : layer_linear)[st.layer].add_job(rec);
+    (st.attention ? attention : linear).add_job(rec);
+    by_op[op_name(st.op)].add_job(rec);
+    (pass.prefill ? prefill_jobs : decode_jobs).add_job(rec);
+    cycles += rec.cycles;
+    stalls += rec.stall_cycles;
+    if (r.status != sc::csr::kStatusDone || !rec.error.empty()) ++failed;
+    if (st.attention && !pass.prefill) {
+      const ModelJob& j = st.jobs[r.job];
+      const double kv = 2.0 * static_cast<double>(j.desc.cols * m.head_dim * plan.attention_elem_bytes);
+      kv_read += kv;
+      kv_read_ungrouped += kv * static_cast<double>(j.heads);
+    }
+  }
+  const std::size_t planned = plan.jobs();
+  failed += planned - runner.runs().size();
+
+  Json totals = Json::object();
+  totals["jobs"] = runner.runs().size();
+  totals["jobs_planned"] = planned;
+  totals["jobs_failed"] = failed;
+  totals["cycles"] = cycles;
+  totals["stall_cycles"] = stalls;
+  const double span = first < 0 ? 0.0 : last - first;
+  totals["latency_ns"] = span;
+  totals["simulated_ns"] = info.simulated_ns;
+  put_energy_and_memory(totals, tree, platform, s, span);
+  const bool numerics = s.workload.numerics;
+  if (numerics && runner.final_accuracy().count() > 0) put_accuracy(totals, runner.final_accuracy().result());
+
+  // Energy no job was charged (DRAM background and refresh, idle engines) goes to the phases in
+  // proportion to their time, so that energy per token covers the whole chip.
+  const double total_energy = totals["energy_pj"].get<double>();
+  const double unattributed = total_energy - prefill_jobs.energy_pj - decode_jobs.energy_pj;
+  const double busy = prefill_ns + decode_ns;
+  const double prefill_energy = prefill_jobs.energy_pj + (busy > 0 ? unattributed * prefill_ns / busy : 0);
+  const double decode_energy = decode_jobs.energy_pj + (busy > 0 ? unattributed * decode_ns / busy : 0);
+
+  Json o = Json::object();
+  o["name"] = m.name.empty() ? (w.preset.empty() ? "inline" : w.preset) : m.name;
+  o["phase"] = w.phase_name();
+  o["batch"] = w.batch;
+  o["prompt_tokens"] = w.seq_len;
+  o["steps"] = w.decode_steps();
+  o["numerics"] = numerics ? "on" : "off";
+  const double batch = static_cast<double>(w.batch), steps = static_cast<double>(w.decode_steps());
+  o["ttft_ns"] = w.runs_prefill() ? Json(prefill_ns) : Json(nullptr);
+  o["tpot_ns"] = steps > 0 ? Json(decode_ns / steps) : Json(nullptr);
+  if (steps > 0) {
+    o["tokens_per_s"] = decode_ns > 0 ? batch * steps / (decode_ns * 1e-9) : 0.0;
+    o["energy_per_token_pj"] = decode_energy / (batch * steps);
+  } else {
+    const double tokens = batch * static_cast<double>(w.seq_len);
+    o["tokens_per_s"] = prefill_ns > 0 ? tokens / (prefill_ns * 1e-9) : 0.0;
+    o["energy_per_token_pj"] = prefill_energy / tokens;
+  }
+  o["prefill_energy_pj"] = prefill_energy;
+  o["decode_energy_pj"] = decode_energy;
+  o["weight_bytes"] = [&] {
+    const double qd = static_cast<double>(m.heads * m.head_dim),
+                 kvd = static_cast<double>(m.kv_heads * m.head_dim);
+    const double h = static_cast<double>(m.hidden), f = static_cast<double>(m.ffn_hidden);
+    const double b = h * (qd + 2 * kvd) + qd * h + f * h * (m.ffn == common::ModelSpec::Ffn::Swiglu ? 3 : 2);
+    return b * static_cast<double>(m.layers) * static_cast<double>(plan.linear_elem_bytes);
+  }();
+  o["kv_cache_bytes"] = static_cast<double>(m.layers * w.batch * m.kv_heads * 2 * plan.cache_tokens *
+                                            m.head_dim * plan.cache_elem_bytes);
+  const double generated = batch * steps;
+  o["kv_bytes_read_per_token"] = generated > 0 ? Json(kv_read / generated) : Json(nullptr);
+  o["kv_bytes_read_per_token_ungrouped"] =
+      generated > 0 ? Json(kv_read_ungrouped / generated) : Json(nullptr);
+  o["kv_bytes_saved_by_gqa"] = kv_read_ungrouped - kv_read;
+  o["gqa_shared_reads"] = plan.stack_gqa && m.group() > 1;
+  o["linear"] = linear.json();
+  o["attention"] = attention.json();
+  Json layers = Json::array();
+  for (std::uint64_t l = 0; l < m.layers; ++l) {
+    Json e = Json::object();
+    e["layer"] = l;
+    e["attention_ns"] = layer_attention[l].ns;
+    e["linear_ns"] = layer_linear[l].ns;
+    e["attention_energy_pj"] = layer_attention[l].energy_pj;
+    e["linear_energy_pj"] = layer_linear[l].energy_pj;
+    e["energy_pj"] = layer_attention[l].energy_pj + layer_linear[l].energy_pj;
+    e["dram_bytes"] = layer_attention[l].dram_bytes + layer_linear[l].dram_bytes;
+    if (numerics && runner.layer_accuracy()[l].count() > 0) {
+      e["rel_l2"] = number(runner.layer_accuracy()[l].result().rel_l2_err);
+    } else {
+      e["rel_l2"] = nullptr;
+    }
+    layers.push_back(e);
+  }
+  o["layers"] = layers;
+  Json ops = Json::object();
+  for (const auto& [name, sums] : by_op) ops[name] = sums.json();
+  o["ops"] = ops;
+  stats["totals"] = totals;
+  stats["model"] = o;
+  stats["jobs"] = Json::array();  // thousands of small jobs: per layer and per op in `model` instead
+  stats["components"] = tree.to_json();
+  stats["run_info"] = {{"wall_clock_s", info.wall_clock_s},
+                       {"host", hostname()},
+                       {"build_type", SAVP_BUILD_TYPE},
+                       {"host_error", runner.error()}};
+  return stats;
+}
+
+std::string model_table(const Json& stats) {
+  std::ostringstream os;
+  const Json& o = stats["model"];
+  char line[512];
+  auto num = [](const Json& j, const char* k) {
+    return j.contains(k) && j[k].is_number() ? j[k].get<double>() : std::nan("");
+  };
+  std::snprintf(line, sizeof line, "model %s, %s, batch %llu, prompt %llu, %llu steps, numerics %s\n",
+                o["name"].get<std::string>().c_str(), o["phase"].get<std::string>().c_str(),
+                static_cast<unsigned long long>(o["batch"].get<std::uint64_t>()),
+                static_cast<unsigned long long>(o["prompt_tokens"].get<std::uint64_t>()),
+                static_cast<unsigned long long>(o["steps"].get<std::uint64_t>()),
+                o["numerics"].get<std::string>().c_str());
+  os << line;
+  std::snprintf(
+      line, sizeof line,
+      "TTFT %.3f us, TPOT %.3f us, %.1f tokens/s, %.4f uJ/token; KV cache %.3f MB, %.3f MB read/token "
+      "(GQA saved %.3f MB)\n",
+      num(o, "ttft_ns") / 1e3, num(o, "tpot_ns") / 1e3, num(o, "tokens_per_s"),
+      num(o, "energy_per_token_pj") / 1e6, num(o, "kv_cache_bytes") / 1e6,
+      num(o, "kv_bytes_read_per_token") / 1e6, num(o, "kv_bytes_saved_by_gqa") / 1e6);
+  os << line;
+  std::snprintf(line, sizeof line, "%6s %14s %14s %12s %12s %10s\n", "layer", "linear_us", "attention_us",
+                "energy_uJ", "dram_MB", "rel_l2");
+  os << line;
+  std::size_t shown = 0;
+  for (const auto& l : o["layers"]) {
+    if (++shown > 12) {
+      os << "  ... " << o["layers"].size() - 12 << " more layers in stats.json\n";
+      break;
+    }
+    std::snprintf(line, sizeof line, "%6llu %14.3f %14.3f %12.4f %12.3f %10.2e\n",
+                  static_cast<unsigned long long>(l["layer"].get<std::uint64_t>()), num(l, "linear_ns") / 1e3,
+                  num(l, "attention_ns") / 1e3, num(l, "energy_pj") / 1e6, num(l, "dram_bytes") / 1e6,
+                  num(l, "rel_l2"));
+    os << line;
+  }
+  std::snprintf(line, sizeof line, "split: linear %.3f us / %.4f uJ, attention %.3f us / %.4f uJ\n",
+                num(o["linear"], "latency_ns") / 1e3, num(o["linear"], "energy_pj") / 1e6,
+                num(o["attention"], "latency_ns") / 1e3, num(o["attention"], "energy_pj") / 1e6);
+  os << line;
+  return os.str();
+}
+
+}  // namespace savp::tb

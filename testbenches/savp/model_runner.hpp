@@ -1,0 +1,126 @@
+// ModelRunner: the host of a "model" workload (model_plan.hpp). One lane per accelerator the model
+// uses (its own initiator socket, its own SystemC thread) takes the jobs of the current stage from
+// one queue; a stage starts when the one before it has finished (the data dependence of a layer's
+// ops). With numerics on, the host keeps every activation the engines wrote, and before a stage
+// loads each job's inputs into its operand regions in the engine's format through the debug
+// interface (the producer's write stage converting to the consumer's format: zero simulated time,
+// not engine traffic; the timed traffic is each job reading its inputs and writing its outputs);
+// after a job it reads the output back. The hidden state after every layer is compared with a
+// double-precision reference of the whole model (models/common/model_reference.hpp). With numerics
+// off no operand byte is generated, loaded or read: the jobs run timing-only.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+
+#include <deque>
+#include <future>
+#include <memory>
+#include <vector>
+
+#include "models/common/accuracy.hpp"
+#include "models/common/model_reference.hpp"
+#include "models/common/model_weights.hpp"
+#include "testbenches/savp/model_plan.hpp"
+#include "tlm/core/initiator_port.hpp"
+
+namespace savp::tb {
+
+// What one job did: where its accelerator recorded it.
+struct ModelJobRun {
+  std::size_t pass = 0, stage = 0, job = 0;
+  std::uint32_t accelerator = 0;
+  std::size_t record = 0;  // index into the accelerator's job records
+  std::uint64_t status = 0;
+};
+
+struct ModelStageTimes {
+  sc_core::sc_time start, end;
+  bool done = false;
+};
+
+class ModelLane : public sc_core::sc_module {
+ public:
+  tlm::tlm_initiator_socket<> init_socket;
+  sc_core::sc_vector<sc_core::sc_in<bool>> irq;
+  ModelLane(sc_core::sc_module_name name, std::size_t accelerators);
+  sc::InitiatorPort& port() { return port_; }
+
+ private:
+  sc::InitiatorPort port_;
+};
+
+class ModelRunner : public sc_core::sc_module {
+ public:
+  SC_HAS_PROCESS(ModelRunner);
+  // record_count(a): the number of job records accelerator a holds (before a job starts).
+  ModelRunner(sc_core::sc_module_name name, const sc::Scenario& scenario, const ModelPlan& plan,
+              std::uint64_t csr_base_0, std::uint64_t csr_stride,
+              std::function<std::size_t(std::uint32_t)> record_count);
+
+  const std::vector<std::unique_ptr<ModelLane>>& lanes() const { return lanes_; }
+  const std::vector<ModelJobRun>& runs() const { return runs_; }
+  const std::vector<std::vector<ModelStageTimes>>& stage_times() const { return times_; }
+  // Per layer: the hidden state after it against the reference, over every pass (numerics on).
+  const std::vector<common::AccuracyAccumulator>& layer_accuracy() const { return layer_acc_; }
+  const common::AccuracyAccumulator& final_accuracy() const { return final_acc_; }
+  const std::string& error() const { return error_; }
+  bool finished() const { return finished_; }
+
+ private:
+  struct Queue {
+    std::deque<std::size_t> jobs;  // indices into the current stage's jobs
+    std::size_t left = 0;          // jobs not yet finished
+  };
+  void control();
+  void lane(std::size_t k);
+  void load_weights_and_cache();
+  void stage_inputs(const ModelPass& pass, const ModelStage& st);
+  void read_output(ModelLane& lane, const ModelPass& pass, const ModelStage& st, const ModelJob& j);
+  void end_of_layer(std::size_t pass, std::uint64_t layer);
+  // Packs host values into memory at addr in a bus format; returns the scale (INT formats).
+  double load(ModelLane& lane, std::uint64_t addr, const common::MatrixD& m, common::ElemFormat fmt,
+              int bits);
+  common::MatrixD fetch(ModelLane& lane, std::uint64_t addr, std::size_t rows, std::size_t cols,
+                        common::ElemFormat fmt);
+  common::MatrixD& tensor(ModelTensor t) { return tensors_[static_cast<int>(t)]; }
+  common::MatrixD& cache(std::uint64_t layer, std::uint64_t seq, std::uint64_t head, int kv);
+
+  const sc::Scenario& scenario_;
+  const ModelPlan& plan_;
+  const common::ModelWorkload& w_;
+  std::uint64_t csr_base_0_, csr_stride_;
+  std::function<std::size_t(std::uint32_t)> record_count_;
+  bool numerics_ = true;
+  common::ElemFormat lin_fmt_, att_fmt_;
+  int lin_bits_ = 8, att_bits_ = 8;
+  std::vector<std::uint32_t> lane_acc_;  // accelerator of each lane (lane 0: the linear one)
+  std::vector<std::unique_ptr<ModelLane>> lanes_;
+  std::vector<std::size_t> attention_lanes_;
+  // The current stage, its queue and the event that wakes the lanes.
+  const ModelPass* pass_ = nullptr;
+  const ModelStage* stage_ = nullptr;
+  std::size_t pass_index_ = 0, stage_index_ = 0;
+  Queue queue_;
+  sc_core::sc_event work_, stage_done_;
+  bool stop_ = false;
+  double scale_a_ = 1, scale_b_ = 1, scale_c_ = 1;  // scales of the current stage's linear inputs
+  std::vector<double> job_scales_;                  // attention jobs: a, b, c per job
+  // Numerics.
+  std::unique_ptr<common::ModelWeights> weights_;
+  std::unique_ptr<common::ModelReference> reference_;
+  common::MatrixD inputs_;  // every token's embedding: batch x final tokens rows
+  common::MatrixD tensors_[static_cast<int>(ModelTensor::Count)];
+  std::vector<common::MatrixD> cache_;  // [layer][seq][kv head][K, V]
+  std::future<std::vector<common::MatrixD>> pass_reference_;
+  std::vector<common::MatrixD> pass_reference_layers_;
+  std::vector<common::AccuracyAccumulator> layer_acc_;
+  common::AccuracyAccumulator final_acc_;
+  // Results.
+  std::vector<ModelJobRun> runs_;
+  std::vector<std::vector<ModelStageTimes>> times_;
+  std::string error_;
+  bool finished_ = false;
+};
+
+}  // namespace savp::tb

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Issue 21: model workloads end to end through savp.
+
+usage: check_models.py SAVP SCENARIOS OUTDIR PART
+
+PART:
+  numerics  the 2-layer Llama-style model (GQA, RoPE, SwiGLU; prefill then 4 decode steps, fp32) on
+            one dense array: every layer's hidden state against the double-precision model, the
+            `model` report's fields and their arithmetic (KV cache bytes, bytes read per token, what
+            GQA saved), then the same run with numerics off: identical cycles, bytes, energy and
+            times (everything but the accuracy fields).
+  growth    decode cost grows with the cache: one decode step after prompts of 64 and 256 tokens
+            reads 4x the K/V bytes in the attention; the weights' traffic does not change.
+  salo      the 2-layer Longformer-style encoder with its linear layers on a dense array and its
+            hybrid sparse attention on SALO: runs, SALO ran every attention job, numerics in range.
+  bad       bad inputs: exit 2, the file and the JSON path, nothing written.
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+SAVP, SCEN, OUT, PART = sys.argv[1:5]
+MODELS = os.path.join(SCEN, "models")
+ACCURACY = {"max_abs_err", "rel_l2_err", "cosine", "rel_l2", "rmse", "mean_abs_err", "snr_db", "passed"}
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def run(name, scenario, *sets, expect=0):
+    out = os.path.join(OUT, name)
+    shutil.rmtree(out, ignore_errors=True)
+    args = [SAVP, "run", scenario, "-o", out, "-q", "--force"]
+    for s in sets:
+        args += ["--set", s]
+    p = subprocess.run(args, capture_output=True, text=True)
+    if p.returncode != expect:
+        fail("%s: exit %d (expected %d)\n%s%s" % (name, p.returncode, expect, p.stdout, p.stderr))
+    if expect != 0:
+        return p, out
+    with open(os.path.join(out, "stats.json")) as f:
+        return json.load(f), out
+
+
+def strip(x, drop):
+    if isinstance(x, dict):
+        return {k: strip(v, drop) for k, v in x.items() if k not in drop}
+    if isinstance(x, list):
+        return [strip(v, drop) for v in x]
+    return x
+
+
+def part_numerics():
+    scen = os.path.join(MODELS, "tiny-llama-generate-dense.json")
+    on, _ = run("numerics-on", scen)
+    m, t = on["model"], on["totals"]
+    layers, batch, prompt, steps = 2, 2, 64, 4
+    heads, kv_heads, d, eb = 4, 2, 64, 4  # fp32 datapath: the cache holds 4-byte elements
+    if t["jobs_failed"] != 0 or t["jobs"] != t["jobs_planned"]:
+        fail("jobs failed or missing: %s" % {k: t[k] for k in ("jobs", "jobs_planned", "jobs_failed")})
+    for k in ("ttft_ns", "tpot_ns", "tokens_per_s", "energy_per_token_pj"):
+        if not (isinstance(m.get(k), (int, float)) and m[k] > 0):
+            fail("model.%s = %r, expected a positive number" % (k, m.get(k)))
+    if abs(m["tokens_per_s"] - batch * steps / (m["tpot_ns"] * steps * 1e-9)) > 1e-6 * m["tokens_per_s"]:
+        fail("tokens_per_s %g does not follow from tpot_ns %g" % (m["tokens_per_s"], m["tpot_ns"]))
+    want_cache = layers * batch * kv_heads * 2 * (prompt + steps) * d * eb
+    if m["kv_cache_bytes"] != want_cache:
+        fail("kv_cache_bytes %s, expected %d" % (m["kv_cache_bytes"], want_cache))
+    # Each decode step's query sees the prompt, the earlier new tokens and itself; a dense array reads
+    # each K/V head once for its group of 2 query heads.
+    grouped = sum(layers * batch * kv_heads * 2 * (prompt + s + 1) * d * eb for s in range(steps)) / (batch * steps)
+    if abs(m["kv_bytes_read_per_token"] - grouped) > 1e-9 * grouped:
+        fail("kv_bytes_read_per_token %s, expected %g" % (m["kv_bytes_read_per_token"], grouped))
+    if abs(m["kv_bytes_read_per_token_ungrouped"] - 2 * grouped) > 1e-9 * grouped:
+        fail("ungrouped bytes per token %s, expected %g" % (m["kv_bytes_read_per_token_ungrouped"], 2 * grouped))
+    if abs(m["kv_bytes_saved_by_gqa"] - grouped * batch * steps) > 1e-6 * grouped:
+        fail("kv_bytes_saved_by_gqa %s, expected %g" % (m["kv_bytes_saved_by_gqa"], grouped * batch * steps))
+    if len(m["layers"]) != layers:
+        fail("expected %d layers in model.layers" % layers)
+    for l in m["layers"]:
+        if l["rel_l2"] is None or not (0 <= l["rel_l2"] < 1e-4):
+            fail("layer %d: rel_l2 %r against the double-precision model (fp32 datapath: expected < 1e-4)"
+                 % (l["layer"], l["rel_l2"]))
+        if l["attention_ns"] <= 0 or l["linear_ns"] <= 0 or l["dram_bytes"] <= 0:
+            fail("layer %d: empty timing or traffic %s" % (l["layer"], l))
+    span = m["linear"]["latency_ns"] + m["attention"]["latency_ns"]
+    if abs(span - t["latency_ns"]) > 1e-6 * t["latency_ns"]:
+        fail("linear + attention time %g differs from the run's latency %g (stages run one after another)"
+             % (span, t["latency_ns"]))
+    for op in ("norm1", "q_proj", "k_proj", "v_proj", "rope_q", "rope_k", "append_k", "append_v", "attention",
+               "o_proj", "residual1", "norm2", "ffn_up", "ffn_gate", "ffn_act", "ffn_down", "residual2"):
+        if m["ops"].get(op, {}).get("jobs", 0) <= 0:
+            fail("op %s did not run" % op)
+    off, _ = run("numerics-off", scen, "workload.numerics=off")
+    if off["model"]["numerics"] != "off" or "rel_l2_err" in off["totals"]:
+        fail("numerics off: the report still claims accuracy")
+    drop = ACCURACY | {"run_info", "scenario", "numerics", "components"}
+    a, b = strip(on, drop), strip(off, drop)
+    if a != b:
+        for k in a:
+            if a[k] != b.get(k):
+                fail("numerics on and off differ in %s:\n on  %s\n off %s" % (k, json.dumps(a[k])[:600],
+                                                                               json.dumps(b.get(k))[:600]))
+    print("ok: numerics, report arithmetic, GQA bytes, on/off identical timing")
+
+
+def part_growth():
+    scen = os.path.join(MODELS, "tiny-llama-generate-dense.json")
+    res = {}
+    for prompt in (64, 256):
+        s, _ = run("growth-%d" % prompt, scen, "workload.phase=decode", "workload.steps=1",
+                   "workload.seq_len=%d" % prompt, "workload.numerics=off")
+        res[prompt] = s["model"]
+    r = res[256]["kv_bytes_read_per_token"] / res[64]["kv_bytes_read_per_token"]
+    if abs(r - 257 / 65) > 1e-9:
+        fail("K/V bytes per token grew %gx from 64 to 256 tokens of context, expected %g" % (r, 257 / 65))
+    att = res[256]["ops"]["attention"]["dram_bytes"] / res[64]["ops"]["attention"]["dram_bytes"]
+    if not 3.0 < att < 4.2:
+        fail("the attention's DRAM traffic grew %gx, expected about 4x" % att)
+    lin = res[256]["ops"]["q_proj"]["dram_bytes"] / res[64]["ops"]["q_proj"]["dram_bytes"]
+    if abs(lin - 1) > 1e-9:
+        fail("a projection's traffic changed with the context (%gx)" % lin)
+    if res[256]["tpot_ns"] <= res[64]["tpot_ns"]:
+        fail("a decode step against 256 tokens was not slower than against 64")
+    print("ok: decode cost grows with the cache (attention DRAM x%.2f)" % att)
+
+
+def part_salo():
+    s, _ = run("salo", os.path.join(MODELS, "tiny-longformer-salo.json"))
+    m, t = s["model"], s["totals"]
+    if t["jobs_failed"] != 0:
+        fail("jobs failed")
+    salo = s["components"].get("top.salo0", {})
+    if not salo:
+        fail("no salo0 component in the stats")
+    if m["attention"]["jobs"] != 2 * 4:
+        fail("expected 8 attention jobs on SALO (2 layers x 4 heads), found %s" % m["attention"]["jobs"])
+    for l in m["layers"]:
+        if l["rel_l2"] is None or not (0 <= l["rel_l2"] < 0.05):
+            fail("layer %d: rel_l2 %r (fp16 linear layers, SALO's fixed-point attention: expected < 0.05)"
+                 % (l["layer"], l["rel_l2"]))
+    print("ok: SALO attention with dense linear layers, rel_l2 %s" % [l["rel_l2"] for l in m["layers"]])
+
+
+def part_bad():
+    scen = os.path.join(MODELS, "tiny-llama-generate-dense.json")
+    salo = os.path.join(MODELS, "tiny-longformer-salo.json")
+    cases = [
+        (scen, ["workload.model.kv_heads=3"], "/workload/model/kv_heads", "divisor of heads"),
+        (scen, ["workload.model.head_dim=32"], "/workload/model/head_dim", "differs from hidden"),
+        (scen, ["workload.steps=0"], "/workload/steps", ""),
+        (scen, ["workload.seq_len=1021"], "/workload/steps", "exceeds the model's 1024 positions"),
+        (scen, ["workload.model=\"gpt-17\""], "/workload/model", "a model preset"),
+        (scen, ["platform.mapping={\"linear\": 0, \"attention\": 3}"], "/platform/mapping/attention",
+         "accelerator index below 1"),
+        (scen, ["platform.accelerators.0.datapath.format=int"], "/platform/accelerators/0/format",
+         "floating-point datapath"),
+        (salo, ["workload.phase=generate", "workload.steps=2"], "/workload/phase", "causal"),
+        (salo, ["platform.mapping.linear=1"], "/platform/mapping/linear", "\"dense\" array"),
+        (scen, ["workload.weights={\"source\": \"npy\", \"dir\": \"nowhere\"}"], "/workload/weights/dir",
+         "not a directory"),
+        (scen, ["workload.phase=prefill"], "/workload/steps", "prefill runs the prompt only"),
+    ]
+    for i, (f, sets, path, phrase) in enumerate(cases):
+        p, out = run("bad-%d" % i, f, *sets, expect=2)
+        if os.path.basename(f) not in p.stderr or path not in p.stderr or phrase not in p.stderr:
+            fail("case %s: expected the file, %s and %r in:\n%s" % (sets, path, phrase, p.stderr))
+        if os.path.exists(out):
+            fail("case %s wrote %s" % (sets, out))
+    print("ok: %d bad inputs refused" % len(cases))
+
+
+{"numerics": part_numerics, "growth": part_growth, "salo": part_salo, "bad": part_bad}[PART]()

@@ -1,0 +1,13 @@
+# Issue 21: model workloads (whole models, prefill and decode with a KV cache, GQA).
+foreach(part numerics growth salo bad)
+  add_test(NAME "regress: models ${part}"
+    COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_models.py ${SAVP_BIN} ${SCENARIOS} ${REGRESS_OUT}/models-${part} ${part})
+  set_tests_properties("regress: models ${part}" PROPERTIES LABELS "regress;model")
+endforeach()
+set_tests_properties("regress: models bad" PROPERTIES LABELS "regress;model;bad_input")
+file(GLOB MODEL_FILES ${SCENARIOS}/models/*.json)
+foreach(f ${MODEL_FILES})
+  get_filename_component(n ${f} NAME_WE)
+  add_test(NAME "cli: validate model ${n}" COMMAND ${SAVP_BIN} validate ${f})
+  set_tests_properties("cli: validate model ${n}" PROPERTIES LABELS "cli;model")
+endforeach()
