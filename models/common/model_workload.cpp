@@ -64,6 +64,8 @@ ModelWorkload ModelWorkload::parse(JsonNode& node, const std::string& presets_di
   ModelWorkload w;
   if (!node.has("model")) node.child("model");  // "missing required key"
   w.model = parse_model(node, presets_dir, w.preset);
+  w.anchors_file =
+      (fs::path(presets_dir).parent_path().parent_path() / "anchors" / "gpu-h100-attention.jsonl").string();
   const std::string phase = node.get_choice("phase", {"prefill", "decode", "generate"}, "prefill");
   w.phase = phase == "decode" ? Phase::Decode : phase == "generate" ? Phase::Generate : Phase::Prefill;
   w.batch = static_cast<std::uint64_t>(node.get_int("batch", 1, 1, 4096));

@@ -33,6 +33,8 @@ struct ModelWorkload {
   std::string inputs_source = "synthetic";
   std::uint64_t inputs_seed = 2;
   std::string inputs_file;  // absolute (npy)
+  // Measured GPU latencies shipped beside the presets (scenarios/anchors/), for the report.
+  std::string anchors_file;
 
   bool runs_prefill() const { return phase != Phase::Decode; }
   bool runs_decode() const { return phase != Phase::Prefill; }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <map>
 #include <sstream>
 
@@ -34,6 +35,36 @@ struct Sums {
   }
 };
 
+// The measured GPU row (scenarios/anchors/) whose shape matches the run: GPT-2 decode against a
+// cache of the prompt's length, BERT prefill of the prompt; batch 1. Null when none matches.
+Json gpu_anchor(const common::ModelWorkload& w, double prefill_attention_ns, double decode_attention_ns) {
+  if (w.batch != 1 || w.preset.empty()) return nullptr;
+  const bool decode = w.runs_decode() && w.preset.rfind("gpt2", 0) == 0;
+  const bool prefill = w.runs_prefill() && w.preset.rfind("bert", 0) == 0;
+  if (!decode && !prefill) return nullptr;
+  std::ifstream in(w.anchors_file);
+  std::string line;
+  while (std::getline(in, line)) {
+    const Json a = Json::parse(line, nullptr, false);
+    if (!a.is_object() || a.value("model", "") != w.preset || a.value("L", 0ull) != w.seq_len) continue;
+    const std::string kind = a.value("kind", "");
+    if (kind != (decode ? "decode_sdpa_one_layer" : "bert_sdpa_one_layer")) continue;
+    const double layers = static_cast<double>(w.model.layers);
+    Json o = Json::object();
+    o["measured_on"] = "NVIDIA H100 80GB HBM3, PyTorch scaled_dot_product_attention, batch 1 (measured on a GPU, "
+                       "attention core only; scenarios/anchors/README.md)";
+    o["kind"] = kind;
+    o["tokens"] = w.seq_len;
+    o["gpu_attention_ms_per_layer"] = a.value("ms", 0.0);
+    o["modelled_attention_ms_per_layer"] =
+        (decode ? decode_attention_ns : prefill_attention_ns) / layers / 1e6;
+    o["what_is_modelled"] = decode ? "the first decode step's attention per layer (one query against the prompt's cache)"
+                                   : "the prefill's attention per layer";
+    return o;
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const ModelRunner& runner,
@@ -53,6 +84,8 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   Sums linear, attention, prefill_jobs, decode_jobs;
   const auto& times = runner.stage_times();
   double first = -1, last = 0, prefill_ns = 0, decode_ns = 0;
+  double prefill_attention_ns = 0, first_decode_attention_ns = 0;
+  bool seen_decode = false;
   for (std::size_t p = 0; p < plan.passes.size(); ++p) {
     const ModelPass& pass = plan.passes[p];
     double pass_start = -1, pass_end = 0;
@@ -64,6 +97,8 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
       (st.attention ? layer_attention : layer_linear)[st.layer].ns += span;
       (st.attention ? attention : linear).ns += span;
       by_op[op_name(st.op)].ns += span;
+      if (st.attention && pass.prefill) prefill_attention_ns += span;
+      if (st.attention && !pass.prefill && !seen_decode) first_decode_attention_ns += span;
       if (pass_start < 0) pass_start = ns(t.start);
       pass_end = ns(t.end);
     }
@@ -71,6 +106,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
     if (first < 0) first = pass_start;
     last = pass_end;
     (pass.prefill ? prefill_ns : decode_ns) += pass_end - pass_start;
+    if (!pass.prefill) seen_decode = true;
   }
   std::uint64_t failed = 0;
   std::uint64_t cycles = 0, stalls = 0;
@@ -180,6 +216,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   Json ops = Json::object();
   for (const auto& [name, sums] : by_op) ops[name] = sums.json();
   o["ops"] = ops;
+  o["gpu_anchor"] = gpu_anchor(w, prefill_attention_ns, first_decode_attention_ns);
   stats["totals"] = totals;
   stats["model"] = o;
   stats["jobs"] = Json::array();  // thousands of small jobs: per layer and per op in `model` instead
