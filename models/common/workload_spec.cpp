@@ -67,6 +67,7 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node) {
   const std::string kind = node.get_choice("kind", {"attention", "gemm", "traffic"}, "attention");
   w.accelerator = static_cast<std::uint32_t>(node.get_int("accelerator", 0, 0, 1 << 20));
   node.get_string("description", "");
+  w.numerics = node.get_choice("numerics", {"on", "off"}, "on") == "on";
   if (kind == "traffic") {
     w.kind = Kind::Traffic;
     w.traffic_pattern = node.get_choice("pattern", {"sequential", "strided", "random"}, "sequential");

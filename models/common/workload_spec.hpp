@@ -23,6 +23,9 @@ struct WorkloadSpec {
   enum class Kind { Attention, Gemm, Traffic };
   Kind kind = Kind::Attention;
   std::uint32_t accelerator = 0;  // index into platform.accelerators
+  // "numerics": "on" (default) computes and checks every output; "off" runs timing-only jobs (the
+  // same transactions, cycles and energy; no operand bytes generated, stored, moved or checked).
+  bool numerics = true;
   // Attention.
   std::uint64_t batch = 1, layers = 1, heads = 1, seq_len = 0, head_dim = 64, value_dim = 64;
   AttentionPattern pattern;
