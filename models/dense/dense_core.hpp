@@ -7,6 +7,8 @@
 // array's fold order with operand blocks cached in the buffers. Numerics follow the configured
 // datapath (fp32; fp16 operands with fp32 accumulation; int operands with integer accumulation and
 // per-tensor symmetric scales); every value is computed from the bytes the core was given.
+// A timing-only job (JobDescriptor::timing_only) takes the same steps (reads, cycles, writes,
+// actions) with no operand buffers: its transfers carry no data and nothing is decoded or computed.
 #pragma once
 
 #include <cstdint>
@@ -49,6 +51,8 @@ class DenseCore : public common::EngineCore {
   };
 
   std::size_t eb() const;
+  // Where a transfer's bytes go in `buf` at `offset`; nowhere (null) in a timing-only job.
+  std::uint8_t* data_at(std::vector<std::uint8_t>& buf, std::uint64_t offset) const;
   // Bus bytes to operand values (fp formats) or integer codes (int format).
   void decode(const std::uint8_t* bytes, std::size_t n, double* out) const;
   std::uint64_t gemm_cycles(std::uint64_t M, std::uint64_t N, std::uint64_t K);
