@@ -146,8 +146,8 @@ bool ChelaCore::next(EngineStep& step) {
   const std::uint64_t dw = dv_ + (cfg_.normalise ? 1 : 0);
   const bool elu = cfg_.feature_map == FeatureMap::Elu1;
   auto read = [&](std::uint64_t addr, std::uint64_t bytes, std::vector<std::uint8_t>& buf, int into) {
-    buf.resize(bytes);
-    step.reads.push_back({addr, bytes, buf.data(), nullptr});
+    if (!job_.timing_only) buf.resize(bytes);  // a timing-only job's reads carry no data
+    step.reads.push_back({addr, bytes, job_.timing_only ? nullptr : buf.data(), nullptr});
     counters_.wr[into] += bytes;
   };
   switch (stage_) {
@@ -249,9 +249,10 @@ bool ChelaCore::next(EngineStep& step) {
       step.fence = chunk_ == 0;  // Z of the last channels must have reached DRAM
       read(job_.addr_out + t0 * dv_ * 4, n * dv_ * 4, a_raw_, Stream);
       read(job_.addr_c + t0 * dv_ * e_, n * dv_ * e_, v_raw_, Stream);
-      c_raw_.resize(n * dv_ * 4);
+      if (!job_.timing_only) c_raw_.resize(n * dv_ * 4);
       for (std::uint64_t c = 0; c < dv_; ++c) {
-        step.reads.push_back({block_.z_scratch + (c * L_ + t0) * 4, n * 4, c_raw_.data() + c * n * 4, nullptr});
+        std::uint8_t* dst = job_.timing_only ? nullptr : c_raw_.data() + c * n * 4;
+        step.reads.push_back({block_.z_scratch + (c * L_ + t0) * 4, n * 4, dst, nullptr});
       }
       counters_.wr[Stream] += n * dv_ * 4;
       counters_.rd[Stream] += n * dv_ * (8 + e_);
@@ -279,6 +280,10 @@ void ChelaCore::reads_done(EngineStep& step) {
       stage_ = cfg_.conv_enabled ? Stage::Kernels : after_kernels();
       break;
     case Stage::Kernels: {
+      if (job_.timing_only) {  // no kernels to decode
+        stage_ = after_kernels();
+        break;
+      }
       std::vector<float> w;
       decode(w_raw_, dv_ * cfg_.short_kernel, w);
       sconv_ = std::make_unique<ShortConvSilu<float>>(dv_, cfg_.short_kernel, std::move(w));
@@ -291,9 +296,11 @@ void ChelaCore::reads_done(EngineStep& step) {
     }
     case Stage::State: {
       const std::uint64_t n = n_of(chunk_);
-      decode(k_raw_, n * d_, k_);
-      decode(v_raw_, n * dv_, v_);
-      attn_->update_state(k_.data(), v_.data(), n);
+      if (!job_.timing_only) {
+        decode(k_raw_, n * d_, k_);
+        decode(v_raw_, n * dv_, v_);
+        attn_->update_state(k_.data(), v_.data(), n);
+      }
       if (++chunk_ == nchunks_) {
         chunk_ = 0;
         stage_ = Stage::Output;
@@ -316,6 +323,17 @@ void ChelaCore::reads_done(EngineStep& step) {
 
 void ChelaCore::output_done(EngineStep& step) {
   const std::uint64_t n = n_of(chunk_), t0 = chunk_ * cfg_.chunk;
+  if (job_.timing_only) {  // no operands: the same writes (output, and U for the FFT) without data
+    step.writes.push_back({job_.addr_out + t0 * dv_ * 4, n * dv_ * 4, nullptr, nullptr});
+    for (std::uint64_t c = 0; fft_ && c < dv_; ++c) {
+      step.writes.push_back({block_.u_scratch + (c * L_ + t0) * 4, n * 4, nullptr, nullptr});
+    }
+    if (++chunk_ == nchunks_) {
+      chunk_ = 0;
+      stage_ = fft_ ? Stage::Fft : Stage::Done;
+    }
+    return;
+  }
   decode(q_raw_, n * d_, q_);
   if (causal_) decode(k_raw_, n * d_, k_);
   if (causal_ || cfg_.conv_enabled) decode(v_raw_, n * dv_, v_);
@@ -350,6 +368,14 @@ void ChelaCore::output_done(EngineStep& step) {
 }
 
 void ChelaCore::fft_done(EngineStep& step) {
+  if (job_.timing_only) {  // no U: Z's channel written without data
+    step.writes.push_back({block_.z_scratch + channel_ * L_ * 4, L_ * 4, nullptr, nullptr});
+    if (++channel_ == dv_) {
+      channel_ = 0;
+      stage_ = Stage::Gate;
+    }
+    return;
+  }
   std::vector<float> u(L_), z(L_);
   for (std::uint64_t t = 0; t < L_; ++t) u[t] = get_f32(&c_raw_[4 * t]);
   decode(hc_raw_, lk_, h_);
@@ -365,6 +391,11 @@ void ChelaCore::fft_done(EngineStep& step) {
 
 void ChelaCore::gate_done(EngineStep& step) {
   const std::uint64_t n = n_of(chunk_), t0 = chunk_ * cfg_.chunk;
+  if (job_.timing_only) {  // no operands: the output written without data
+    step.writes.push_back({job_.addr_out + t0 * dv_ * 4, n * dv_ * 4, nullptr, nullptr});
+    if (++chunk_ == nchunks_) stage_ = Stage::Done;
+    return;
+  }
   decode(v_raw_, n * dv_, v_);
   o_.resize(n * dv_);
   for (std::uint64_t i = 0; i < n; ++i) {

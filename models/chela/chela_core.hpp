@@ -10,7 +10,9 @@
 // the convolution buffer) or by FFT (U written to a DRAM scratch channel-major, then one FFT
 // convolution per channel on the FFT unit, then a gate pass over the chunks); gate and residual
 // o = sigmoid(z) * a + v. Operands arrive in the datapath format; every accumulation is fp32; the
-// output is written fp32. Actions are counted for energy.
+// output is written fp32. Actions are counted for energy. A timing-only job
+// (JobDescriptor::timing_only) reads its job block and takes the same steps with no operands: its
+// transfers carry no data and nothing is decoded or computed.
 #pragma once
 
 #include <cstdint>

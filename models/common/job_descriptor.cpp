@@ -56,7 +56,7 @@ std::vector<std::uint8_t> JobDescriptor::serialise() const {
   std::vector<std::uint8_t> out(kBytes, 0);
   put(out, 0, kMagic);
   put(out, 1, static_cast<std::uint64_t>(kind) | (static_cast<std::uint64_t>(format) << 32));
-  put(out, 2, int_bits);
+  put(out, 2, int_bits | (static_cast<std::uint64_t>(timing_only ? 1 : 0) << 32));
   put(out, 3, rows);
   put(out, 4, cols);
   put(out, 5, depth);
@@ -94,7 +94,9 @@ JobDescriptor JobDescriptor::deserialise(const std::uint8_t* in, std::size_t n) 
   const std::uint64_t w1 = get(in, 1);
   d.kind = static_cast<JobKind>(w1 & 0xffffffffu);
   d.format = static_cast<ElemFormat>(w1 >> 32);
-  d.int_bits = static_cast<std::uint32_t>(get(in, 2));
+  const std::uint64_t w2 = get(in, 2);
+  d.int_bits = static_cast<std::uint32_t>(w2 & 0xffffffffu);
+  d.timing_only = ((w2 >> 32) & 1) != 0;
   d.rows = get(in, 3);
   d.cols = get(in, 4);
   d.depth = get(in, 5);

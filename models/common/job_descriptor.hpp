@@ -58,7 +58,13 @@ struct JobDescriptor {
   JobKind kind = JobKind::Attention;
   ElemFormat format = ElemFormat::FP32;  // operand format on the bus
   std::uint32_t int_bits = 8;
-  bool timing_only = false;  // (helper B's flag; merged from h/numoff)
+  // Timing-only job (workload numerics "off"): the engine issues the same transactions with the
+  // same sizes, addresses and timing and counts the same actions, but decodes no operand, computes
+  // no value and moves no operand bytes (its DMA transfers carry no data pointer). Control data
+  // (this descriptor, the global-token list, an engine's job block) still move for real. Stored as
+  // bit 0 of word 2's upper half (int_bits takes the lower half), so the bytes of a job with
+  // numerics on are those of earlier versions.
+  bool timing_only = false;
   // Attention: rows = queries (L), cols = keys (S), depth = head_dim, value_dim.
   // GEMM: M, N, K in rows, cols, depth.
   std::uint64_t rows = 0, cols = 0, depth = 0, value_dim = 0;

@@ -60,6 +60,10 @@ DenseCore::DenseCore(const DenseConfig& cfg, const common::EnergyTable& energy) 
 
 std::size_t DenseCore::eb() const { return common::elem_bytes(cfg_.format, cfg_.int_bits); }
 
+std::uint8_t* DenseCore::data_at(std::vector<std::uint8_t>& buf, std::uint64_t offset) const {
+  return job_.timing_only ? nullptr : buf.data() + offset;
+}
+
 std::string DenseCore::check_job(const DenseConfig& cfg, JobKind kind, std::uint64_t rows, std::uint64_t cols,
                                  std::uint64_t depth, std::uint64_t value_dim) {
   const std::uint64_t e = common::elem_bytes(cfg.format, cfg.int_bits);
@@ -226,19 +230,20 @@ void DenseCore::plan_attention() {
       kv_resident_ ? S : std::max<std::uint64_t>(1, (cfg_.weight_buffer_bytes / 2) / (std::max(d, dv) * e));
   chunk_keys_ = std::min(chunk_keys_, S);
   nchunks_ = ceil_div(S, chunk_keys_);
-  q_raw_.assign(block_rows_ * d * e, 0);
-  q_val_.assign(block_rows_ * d, 0.0);
-  k_raw_.assign(S * d * e, 0);
-  v_raw_.assign(S * dv * e, 0);
-  k_val_.assign(S * d, 0.0);
-  v_val_.assign(S * dv, 0.0);
+  const std::uint64_t data = job_.timing_only ? 0 : 1;  // a timing-only job holds no operands
+  q_raw_.assign(data * block_rows_ * d * e, 0);
+  q_val_.assign(data * block_rows_ * d, 0.0);
+  k_raw_.assign(data * S * d * e, 0);
+  v_raw_.assign(data * S * dv * e, 0);
+  k_val_.assign(data * S * d, 0.0);
+  v_val_.assign(data * S * dv, 0.0);
   k_loaded_.assign(nchunks_, 0);
   v_loaded_.assign(nchunks_, 0);
   v_finite_.assign(nchunks_, 0);
-  scores_.assign(block_rows_ * S, 0.0f);
-  p_val_.assign(block_rows_ * S, 0.0);
-  o_acc_.assign(block_rows_ * dv, 0.0);
-  out_raw_.assign(block_rows_ * dv * 4, 0);
+  scores_.assign(data * block_rows_ * S, 0.0f);
+  p_val_.assign(data * block_rows_ * S, 0.0);
+  o_acc_.assign(data * block_rows_ * dv, 0.0);
+  out_raw_.assign(data * block_rows_ * dv * 4, 0);
   globals_raw_.assign(job_.n_globals * 4, 0);
   need_globals_ = job_.n_globals > 0;
   block_ = 0;
@@ -259,11 +264,11 @@ void DenseCore::next_attention(EngineStep& step) {
         step.reads.push_back({job_.addr_globals, job_.n_globals * 4, globals_raw_.data(), nullptr});
       }
       if (chunk_ == 0) {
-        step.reads.push_back({job_.addr_a + r0 * d * e, rb * d * e, q_raw_.data(), nullptr});
+        step.reads.push_back({job_.addr_a + r0 * d * e, rb * d * e, data_at(q_raw_, 0), nullptr});
         counters_.input_wr += rb * d * e;
       }
       if (!k_loaded_[chunk_]) {
-        step.reads.push_back({job_.addr_b + j0 * d * e, jn * d * e, k_raw_.data() + j0 * d * e, nullptr});
+        step.reads.push_back({job_.addr_b + j0 * d * e, jn * d * e, data_at(k_raw_, j0 * d * e), nullptr});
         counters_.weight_wr += jn * d * e;
       }
       step.compute_cycles = gemm_cycles(rb, jn, d);
@@ -287,7 +292,7 @@ void DenseCore::next_attention(EngineStep& step) {
       step.phase = "pv";
       step.prefetch = true;
       if (!v_loaded_[chunk_]) {
-        step.reads.push_back({job_.addr_c + j0 * dv * e, jn * dv * e, v_raw_.data() + j0 * dv * e, nullptr});
+        step.reads.push_back({job_.addr_c + j0 * dv * e, jn * dv * e, data_at(v_raw_, j0 * dv * e), nullptr});
         counters_.weight_wr += jn * dv * e;
       }
       step.compute_cycles = gemm_cycles(rb, dv, jn);
@@ -313,6 +318,14 @@ void DenseCore::qk_chunk_done() {
     need_globals_ = false;
   } else if (global_flags_.size() != std::max(L, S)) {
     global_flags_.assign(std::max(L, S), 0);
+  }
+  if (job_.timing_only) {  // no operands: the buffer bookkeeping only
+    if (kv_resident_) k_loaded_[chunk_] = 1;
+    if (++chunk_ == nchunks_) {
+      chunk_ = 0;
+      stage_ = Stage::Softmax;
+    }
+    return;
   }
   if (chunk_ == 0) decode(q_raw_.data(), rb * d, q_val_.data());
   if (!k_loaded_[chunk_]) {
@@ -362,6 +375,11 @@ void DenseCore::qk_chunk_done() {
 void DenseCore::softmax_block() {
   const std::uint64_t L = job_.rows, S = job_.cols;
   const std::uint64_t r0 = block_ * block_rows_, rb = std::min(block_rows_, L - r0);
+  if (job_.timing_only) {  // no scores
+    chunk_ = 0;
+    stage_ = Stage::PvChunk;
+    return;
+  }
   common::AttentionPattern pat;
   pat.causal = job_.causal != 0;
   pat.window = job_.window;
@@ -407,6 +425,15 @@ void DenseCore::pv_chunk_done(EngineStep& step) {
   const std::uint64_t e = eb();
   const std::uint64_t r0 = block_ * block_rows_, rb = std::min(block_rows_, L - r0);
   const std::uint64_t j0 = chunk_ * chunk_keys_, jn = std::min(chunk_keys_, S - j0);
+  if (job_.timing_only) {  // no operands: the buffer bookkeeping, and O's rows written without data
+    if (kv_resident_) v_loaded_[chunk_] = 1;
+    if (++chunk_ < nchunks_) return;
+    step.writes.push_back({job_.addr_out + r0 * dv * 4, rb * dv * 4, nullptr, nullptr});
+    counters_.output_rd += rb * dv * 4;
+    chunk_ = 0;
+    stage_ = ++block_ == nblocks_ ? Stage::Done : Stage::QkChunk;
+    return;
+  }
   if (!v_loaded_[chunk_]) {
     decode(v_raw_.data() + j0 * dv * e, jn * dv, v_val_.data() + j0 * dv);
     v_finite_[chunk_] = std::all_of(v_val_.begin() + j0 * dv, v_val_.begin() + (j0 + jn) * dv,
@@ -474,11 +501,12 @@ void DenseCore::plan_gemm() {
   folds_ = gemm_timing(cfg_.array, GemmShape{M, N, K}, cfg_.dataflow, cfg_.timing, true).folds;
   fold_ = 0;
   prev_fold_end_ = 0;
-  a_raw_.assign(M * K * e, 0);
-  b_raw_.assign(K * N * e, 0);
-  a_val_.assign(M * K, 0.0);
-  b_val_.assign(K * N, 0.0);
-  c_acc_.assign(M * N, 0.0);
+  const std::uint64_t data = job_.timing_only ? 0 : 1;  // a timing-only job holds no operands
+  a_raw_.assign(data * M * K * e, 0);
+  b_raw_.assign(data * K * N * e, 0);
+  a_val_.assign(data * M * K, 0.0);
+  b_val_.assign(data * K * N, 0.0);
+  c_acc_.assign(data * M * N, 0.0);
   k_folds_left_.clear();
   for (const Fold& f : folds_) k_folds_left_[{f.m0, f.n0}] += 1;
   a_whole_ = M * K * e <= cfg_.input_buffer_bytes;
@@ -497,25 +525,25 @@ void DenseCore::next_gemm(EngineStep& step) {
   step.prefetch = true;
   if (a_whole_) {
     if (!a_loaded_) {
-      step.reads.push_back({job_.addr_a, a_raw_.size(), a_raw_.data(), nullptr});
-      counters_.input_wr += a_raw_.size();
+      step.reads.push_back({job_.addr_a, job_.rows * K * e, data_at(a_raw_, 0), nullptr});
+      counters_.input_wr += job_.rows * K * e;
     }
   } else if (a_block_ != std::make_pair(f.m0, f.k0)) {
     for (std::uint64_t m = f.m0; m < f.m1; ++m) {
       const std::uint64_t off = (m * K + f.k0) * e, n = (f.k1 - f.k0) * e;
-      step.reads.push_back({job_.addr_a + off, n, a_raw_.data() + off, nullptr});
+      step.reads.push_back({job_.addr_a + off, n, data_at(a_raw_, off), nullptr});
       counters_.input_wr += n;
     }
   }
   if (b_whole_) {
     if (!b_loaded_) {
-      step.reads.push_back({job_.addr_b, b_raw_.size(), b_raw_.data(), nullptr});
-      counters_.weight_wr += b_raw_.size();
+      step.reads.push_back({job_.addr_b, K * N * e, data_at(b_raw_, 0), nullptr});
+      counters_.weight_wr += K * N * e;
     }
   } else if (b_block_ != std::make_pair(f.k0, f.n0)) {
     for (std::uint64_t k = f.k0; k < f.k1; ++k) {
       const std::uint64_t off = (k * N + f.n0) * e, n = (f.n1 - f.n0) * e;
-      step.reads.push_back({job_.addr_b + off, n, b_raw_.data() + off, nullptr});
+      step.reads.push_back({job_.addr_b + off, n, data_at(b_raw_, off), nullptr});
       counters_.weight_wr += n;
     }
   }
@@ -541,6 +569,27 @@ void DenseCore::gemm_fold_done(EngineStep& step) {
   const std::uint64_t e = eb();
   const Fold& f = folds_[fold_];
   pending_writes_.clear();  // the previous step's writes have been issued
+  if (job_.timing_only) {   // no operands: the buffers' contents, and C's rows written without data
+    if (a_whole_) {
+      a_loaded_ = true;
+    } else {
+      a_block_ = {f.m0, f.k0};
+    }
+    if (b_whole_) {
+      b_loaded_ = true;
+    } else {
+      b_block_ = {f.k0, f.n0};
+    }
+    if (--k_folds_left_[{f.m0, f.n0}] == 0) {
+      const std::uint64_t fn = f.n1 - f.n0;
+      for (std::uint64_t m = f.m0; m < f.m1; ++m) {
+        step.writes.push_back({job_.addr_out + (m * N + f.n0) * 4, fn * 4, nullptr, nullptr});
+      }
+      counters_.output_rd += (f.m1 - f.m0) * fn * 4;
+    }
+    if (++fold_ == folds_.size()) stage_ = Stage::Done;
+    return;
+  }
   if (a_whole_ && !a_loaded_) {
     decode(a_raw_.data(), M * K, a_val_.data());
     a_loaded_ = true;

@@ -32,6 +32,8 @@
 // Block of rb rows: passes * ceil(rb n / lanes) + rb (norms) + pipeline cycles; rope adds
 // ceil(rb d / lanes) for the cos/sin and, in the first block, ceil(d/2 / lanes) + 1.
 // rsqrt and sincos are priced from the table in dense_vector.cpp (vector_prices).
+// A timing-only job (JobDescriptor::timing_only) takes the same steps (reads, cycles, writes,
+// actions) with no operand buffers: its transfers carry no data and nothing is decoded or computed.
 #pragma once
 
 #include <cstdint>
@@ -76,6 +78,8 @@ class DenseCore : public common::EngineCore {
   };
 
   std::size_t eb() const;
+  // Where a transfer's bytes go in `buf` at `offset`; nowhere (null) in a timing-only job.
+  std::uint8_t* data_at(std::vector<std::uint8_t>& buf, std::uint64_t offset) const;
   // Bus bytes to operand values (fp formats) or integer codes (int format).
   void decode(const std::uint8_t* bytes, std::size_t n, double* out) const;
   std::uint64_t gemm_cycles(std::uint64_t M, std::uint64_t N, std::uint64_t K);

@@ -128,14 +128,15 @@ void DenseCore::plan_vector() {
   vec_.nblocks = vec_.block_rows ? ceil_div(job_.rows, vec_.block_rows) : 0;
   vec_.busy_cycles = 0;
   const std::uint64_t rb = vec_.block_rows, ie = common::elem_bytes(job_.format);
-  vec_.a_raw.assign(rb * n * ie, 0);
-  vec_.b_raw.assign(vector_inputs(op) == 2 ? rb * n * ie : 0, 0);
-  vec_.pos_raw.assign(op == VectorOp::Rope ? rb * 4 : 0, 0);
-  vec_.param_raw.assign(vector_params(op) * n * 4, 0);
-  vec_.out_raw.assign(rb * out_row, 0);
-  vec_.a_val.assign(rb * n, 0.0);
-  vec_.b_val.assign(vec_.b_raw.empty() ? 0 : rb * n, 0.0);
-  vec_.y.assign(rb * n, 0.0f);
+  const std::uint64_t data = job_.timing_only ? 0 : 1;  // a timing-only job holds no operands
+  vec_.a_raw.assign(data * rb * n * ie, 0);
+  vec_.b_raw.assign(data * (vector_inputs(op) == 2 ? rb * n * ie : 0), 0);
+  vec_.pos_raw.assign(data * (op == VectorOp::Rope ? rb * 4 : 0), 0);
+  vec_.param_raw.assign(data * vector_params(op) * n * 4, 0);
+  vec_.out_raw.assign(data * rb * out_row, 0);
+  vec_.a_val.assign(data * rb * n, 0.0);
+  vec_.b_val.assign(data * (vector_inputs(op) == 2 ? rb * n : 0), 0.0);
+  vec_.y.assign(data * rb * n, 0.0f);
   vec_.params.clear();
   vec_.inv_freq.clear();
   if (op == VectorOp::Rope) {
@@ -161,22 +162,23 @@ void DenseCore::next_vector(EngineStep& step) {
   step.prefetch = true;
   // Reads: the norm's parameters once into the weight buffer, the block's operands into the input
   // buffer (copy: one read per source row unless the rows are contiguous).
-  if (vec_.block == 0 && !vec_.param_raw.empty()) {
-    step.reads.push_back({job_.addr_c, vec_.param_raw.size(), vec_.param_raw.data(), nullptr});
-    counters_.weight_wr += vec_.param_raw.size();
+  const std::uint64_t param_bytes = vector_params(op) * n * 4;
+  if (vec_.block == 0 && param_bytes > 0) {
+    step.reads.push_back({job_.addr_c, param_bytes, data_at(vec_.param_raw, 0), nullptr});
+    counters_.weight_wr += param_bytes;
   }
   if (op == VectorOp::Copy && job_.depth != n) {
     for (std::uint64_t r = 0; r < rb; ++r) {
       step.reads.push_back(
-          {job_.addr_a + (r0 + r) * job_.depth * ie, n * ie, vec_.a_raw.data() + r * n * ie, nullptr});
+          {job_.addr_a + (r0 + r) * job_.depth * ie, n * ie, data_at(vec_.a_raw, r * n * ie), nullptr});
     }
   } else {
-    step.reads.push_back({job_.addr_a + r0 * n * ie, elems * ie, vec_.a_raw.data(), nullptr});
+    step.reads.push_back({job_.addr_a + r0 * n * ie, elems * ie, data_at(vec_.a_raw, 0), nullptr});
   }
-  if (!vec_.b_raw.empty())
-    step.reads.push_back({job_.addr_b + r0 * n * ie, elems * ie, vec_.b_raw.data(), nullptr});
-  if (!vec_.pos_raw.empty())
-    step.reads.push_back({job_.addr_c + r0 * 4, rb * 4, vec_.pos_raw.data(), nullptr});
+  if (vector_inputs(op) == 2)
+    step.reads.push_back({job_.addr_b + r0 * n * ie, elems * ie, data_at(vec_.b_raw, 0), nullptr});
+  if (op == VectorOp::Rope)
+    step.reads.push_back({job_.addr_c + r0 * 4, rb * 4, data_at(vec_.pos_raw, 0), nullptr});
   const std::uint64_t in_bytes = rb * input_row_bytes(job_);
   counters_.input_wr += in_bytes;
 
@@ -243,6 +245,12 @@ void DenseCore::vector_block_done(EngineStep& step) {
   const std::uint64_t n = job_.cols;
   const std::uint64_t r0 = vec_.block * vec_.block_rows, rb = std::min(vec_.block_rows, job_.rows - r0);
   const std::uint64_t elems = rb * n;
+  if (job_.timing_only) {  // no operands: the block's results written without data
+    const std::uint64_t oe = common::elem_bytes(job_.out_format);
+    step.writes.push_back({job_.addr_out + r0 * n * oe, elems * oe, nullptr, nullptr});
+    if (++vec_.block == vec_.nblocks) stage_ = Stage::Done;
+    return;
+  }
   common::unpack(vec_.a_raw.data(), elems, job_.format, common::QuantParams{}, vec_.a_val.data());
   if (!vec_.b_raw.empty()) {
     common::unpack(vec_.b_raw.data(), elems, job_.format, common::QuantParams{}, vec_.b_val.data());

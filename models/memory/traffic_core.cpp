@@ -50,8 +50,9 @@ void TrafficCore::start(const common::JobDescriptor& job) {
   next_ = step_begin_ = 0;
   checksum_ = reads_ = writes_ = 0;
   result_written_ = false;
-  read_buf_.assign(std::uint64_t{batch_} * job.cols, 0);
-  write_buf_.assign(std::uint64_t{batch_} * job.cols, 0);
+  const std::uint64_t data = job.timing_only ? 0 : 1;  // a timing-only job moves no bytes
+  read_buf_.assign(data * batch_ * job.cols, 0);
+  write_buf_.assign(data * batch_ * job.cols, 0);
 }
 
 bool TrafficCore::next(common::EngineStep& step) {
@@ -61,7 +62,7 @@ bool TrafficCore::next(common::EngineStep& step) {
     // The read checksum goes to the result address for the host to check.
     for (int i = 0; i < 8; ++i) result_[i] = static_cast<std::uint8_t>(checksum_ >> (8 * i));
     step.phase = "result";
-    step.writes.push_back({job_.addr_out, 8, nullptr, result_});
+    step.writes.push_back({job_.addr_out, 8, nullptr, job_.timing_only ? nullptr : result_});
     result_written_ = true;
     return true;
   }
@@ -71,7 +72,10 @@ bool TrafficCore::next(common::EngineStep& step) {
   const std::uint64_t n = job_.cols;
   for (std::uint32_t k = 0; k < batch_ && next_ < reqs_.size(); ++k, ++next_) {
     const TrafficRequest& r = reqs_[next_];
-    if (r.write) {
+    if (job_.timing_only) {
+      (r.write ? step.writes : step.reads).push_back({r.addr, n, nullptr, nullptr});
+      ++(r.write ? writes_ : reads_);
+    } else if (r.write) {
       std::uint8_t* p = write_buf_.data() + k * n;
       for (std::uint64_t b = 0; b < n; ++b) p[b] = traffic_pattern_byte(r.addr + b);
       step.writes.push_back({r.addr, n, nullptr, p});
@@ -85,6 +89,7 @@ bool TrafficCore::next(common::EngineStep& step) {
 }
 
 void TrafficCore::reads_done(common::EngineStep& step) {
+  if (job_.timing_only) return;
   for (const auto& r : step.reads) checksum_ += traffic_checksum(r.addr, r.dst, r.bytes);
 }
 
@@ -93,7 +98,8 @@ common::EngineJobStats TrafficCore::job_stats() const {
   s.values.emplace_back("requests", static_cast<double>(reqs_.size()));
   s.values.emplace_back("reads", static_cast<double>(reads_));
   s.values.emplace_back("writes", static_cast<double>(writes_));
-  // The checksum as two exact 32-bit halves (JSON numbers are doubles).
+  // The checksum as two exact 32-bit halves (JSON numbers are doubles); none without data.
+  if (job_.timing_only) return s;
   s.values.emplace_back("read_checksum_hi", static_cast<double>(checksum_ >> 32));
   s.values.emplace_back("read_checksum_lo", static_cast<double>(checksum_ & 0xffffffffu));
   return s;

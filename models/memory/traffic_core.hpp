@@ -4,7 +4,8 @@
 // region) or random (aligned, seeded), reads or writes by a seeded read fraction, in steps of
 // `batch` requests pipelined back to back (the DMA's outstanding limit keeps them in flight).
 // Real bytes: writes carry a pattern derived from the address; every read's bytes are folded into
-// an order-independent checksum the host compares with the pattern it loaded.
+// an order-independent checksum the host compares with the pattern it loaded. A timing-only job
+// (JobDescriptor::timing_only) issues the same requests without data and reports no checksum.
 #pragma once
 
 #include <cstdint>

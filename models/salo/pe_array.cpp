@@ -119,6 +119,17 @@ constexpr double kAccLsb = 1.0 / 256.0;  // 10.8 LSB: raw * kAccLsb == kAccForma
 constexpr std::int64_t kAccMax = (std::int64_t{1} << 17) - 1;   // 10.8 range
 constexpr std::int64_t kAccMin = -(std::int64_t{1} << 17);
 
+// The actions of one row over n > 0 keys (every datapath, whatever the data).
+void count_row(std::uint64_t n, std::uint64_t d, std::uint64_t dv, ArrayCounters& cnt) {
+  cnt.macs_qk += n * d;
+  cnt.macs_exp += n;
+  cnt.exp_evals += n;
+  cnt.adds_row_sum += n;
+  cnt.reciprocals += 1;
+  cnt.macs_normalise += n;
+  cnt.macs_pv += n * dv;
+}
+
 // One row through stages 1-5 over `keys` (in row-sum order).
 RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std::uint32_t>& keys,
                        bool global_row, ArrayCounters& cnt) {
@@ -134,13 +145,7 @@ RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std
   }
   p.empty = false;
   p.keys = static_cast<std::uint32_t>(n);
-  cnt.macs_qk += n * d;
-  cnt.macs_exp += n;
-  cnt.exp_evals += n;
-  cnt.adds_row_sum += n;
-  cnt.reciprocals += 1;
-  cnt.macs_normalise += n;
-  cnt.macs_pv += n * dv;
+  count_row(n, d, dv, cnt);
 
   if (ops.cfg().datapath == Datapath::Float) {
     p.out.assign(dv, 0.0);
@@ -333,36 +338,50 @@ void check_tile(const SaloTile& tile, const ArrayConfig& cfg, std::uint64_t L) {
   in_seq(tile.keys_streamed, "streamed key");
 }
 
-TileResult compute_tile_impl(const SaloTile& tile, Operands& ops) {
-  const ArrayConfig& cfg = ops.cfg();
-  check_tile(tile, cfg, ops.seq_len());
-  TileResult res;
-  res.cycles = tile_cycles(cfg, ops.dv());
-  res.counters.pe_slots = std::uint64_t{cfg.rows} * cfg.cols + std::uint64_t{cfg.rows} * cfg.global_cols +
-                          std::uint64_t{cfg.global_rows} * cfg.cols;
-  res.rows.reserve(tile.queries.size() + tile.global_queries.size());
+// Calls row(query, keys, global_row) for every row of a tile in the array's order (local rows, then
+// the global queries) with the keys it attends in row-sum order, and counts the tile's pairs.
+template <typename Row>
+void for_each_tile_row(const SaloTile& tile, std::uint64_t seq_len, ArrayCounters& cnt, Row&& row) {
   std::vector<std::uint32_t> keys;
   for (std::size_t r = 0; r < tile.queries.size(); ++r) {
     keys.clear();
     for (std::size_t c = 0; c < tile.cols_used; ++c) {
       if (!tile.mask_local.empty() && !tile.mask_local[r][c]) continue;
-      const std::int64_t key = tile.key_at(r, c, ops.seq_len());
+      const std::int64_t key = tile.key_at(r, c, seq_len);
       if (key < 0) continue;
       keys.push_back(static_cast<std::uint32_t>(key));
     }
-    res.counters.pairs_local += keys.size();
+    cnt.pairs_local += keys.size();
     for (std::size_t g = 0; g < tile.global_keys.size(); ++g) {
       if (!tile.mask_global.empty() && !tile.mask_global[r][g]) continue;
       keys.push_back(tile.global_keys[g]);
-      ++res.counters.pairs_global_col;
+      ++cnt.pairs_global_col;
     }
-    res.rows.push_back(compute_row(ops, tile.queries[r], keys, false, res.counters));
+    row(tile.queries[r], keys, false);
   }
   for (std::size_t g = 0; g < tile.global_queries.size(); ++g) {
     const auto& gk = tile.global_row_keys.empty() ? tile.keys_streamed : tile.global_row_keys[g];
-    res.counters.pairs_global_row += gk.size();
-    res.rows.push_back(compute_row(ops, tile.global_queries[g], gk, true, res.counters));
+    cnt.pairs_global_row += gk.size();
+    row(tile.global_queries[g], gk, true);
   }
+}
+
+std::uint64_t pe_slots(const ArrayConfig& cfg) {
+  return std::uint64_t{cfg.rows} * cfg.cols + std::uint64_t{cfg.rows} * cfg.global_cols +
+         std::uint64_t{cfg.global_rows} * cfg.cols;
+}
+
+TileResult compute_tile_impl(const SaloTile& tile, Operands& ops) {
+  const ArrayConfig& cfg = ops.cfg();
+  check_tile(tile, cfg, ops.seq_len());
+  TileResult res;
+  res.cycles = tile_cycles(cfg, ops.dv());
+  res.counters.pe_slots = pe_slots(cfg);
+  res.rows.reserve(tile.queries.size() + tile.global_queries.size());
+  for_each_tile_row(tile, ops.seq_len(), res.counters,
+                    [&](std::uint32_t query, const std::vector<std::uint32_t>& keys, bool global_row) {
+                      res.rows.push_back(compute_row(ops, query, keys, global_row, res.counters));
+                    });
   return res;
 }
 
@@ -424,6 +443,28 @@ TileResult compute_tile(const SaloTile& tile, const common::MatrixD& q, const co
   if (!why.empty()) throw std::invalid_argument("salo::compute_tile: " + why);
   Operands ops(q, k, v, cfg, softmax_scale);
   return compute_tile_impl(tile, ops);
+}
+
+TileResult tile_timing(const SaloTile& tile, const ArrayConfig& cfg, std::uint64_t seq_len,
+                       std::uint64_t dv) {
+  const std::string why = check_config(cfg);
+  if (!why.empty()) throw std::invalid_argument("salo::tile_timing: " + why);
+  check_tile(tile, cfg, seq_len);
+  TileResult res;
+  res.cycles = tile_cycles(cfg, dv);
+  res.counters.pe_slots = pe_slots(cfg);
+  res.rows.reserve(tile.queries.size() + tile.global_queries.size());
+  for_each_tile_row(tile, seq_len, res.counters,
+                    [&](std::uint32_t query, const std::vector<std::uint32_t>& keys, bool global_row) {
+                      RowPartial p;
+                      p.query = query;
+                      p.global_row = global_row;
+                      p.empty = keys.empty();
+                      p.keys = static_cast<std::uint32_t>(keys.size());
+                      if (!keys.empty()) count_row(keys.size(), cfg.head_dim, dv, res.counters);
+                      res.rows.push_back(std::move(p));
+                    });
+  return res;
 }
 
 RowPartial merge_slices(const RowPartial& a, const RowPartial& b, const ArrayConfig& cfg,

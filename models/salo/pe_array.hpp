@@ -118,6 +118,11 @@ struct TileResult {
 TileResult compute_tile(const SaloTile& tile, const common::MatrixD& q, const common::MatrixD& k,
                         const common::MatrixD& v, const ArrayConfig& cfg, double softmax_scale);
 
+// One tile without operands (timing-only jobs): the cycles and action counts compute_tile gives
+// for the same tile, whatever the data (the range events exp_saturated and qk_saturated excepted:
+// they stay 0), and one row per tile row with query, global_row, empty and keys set (no values).
+TileResult tile_timing(const SaloTile& tile, const ArrayConfig& cfg, std::uint64_t seq_len, std::uint64_t dv);
+
 // Cycle terms of one tile (depends on the configuration only); dv = value dimension.
 TileCycles tile_cycles(const ArrayConfig& cfg, std::uint64_t dv);
 // Drain of the pipeline after the last tile: cols + global_rows + global_cols - 1.

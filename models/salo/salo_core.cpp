@@ -81,12 +81,13 @@ void SaloCore::start(const common::JobDescriptor& job) {
   job_counters_ = ArrayCounters{};
   job_cycles_ = 0;
   const std::uint64_t L = job.rows, d = job.depth, eb = common::elem_bytes(cfg_.bus_format());
-  q_ = common::MatrixD(L, d);
-  k_ = common::MatrixD(L, d);
-  v_ = common::MatrixD(L, job.value_dim);
-  q_raw_.assign(L * d * eb, 0);
-  k_raw_.assign(L * d * eb, 0);
-  v_raw_.assign(L * job.value_dim * eb, 0);
+  const std::uint64_t data = job.timing_only ? 0 : L;  // a timing-only job holds no operands
+  q_ = common::MatrixD(data, d);
+  k_ = common::MatrixD(data, d);
+  v_ = common::MatrixD(data, job.value_dim);
+  q_raw_.assign(data * d * eb, 0);
+  k_raw_.assign(data * d * eb, 0);
+  v_raw_.assign(data * job.value_dim * eb, 0);
   acc_.assign(L, RowPartial{});
   written_.assign(L, 0);
   globals_raw_.assign(job.n_globals * 4, 0);
@@ -129,9 +130,19 @@ void SaloCore::size_unbounded_buffers() {
 }
 
 void SaloCore::plan() {
-  schedule_ = schedule(pattern_of(job_), job_.rows, cfg_.scheduler);
+  const common::AttentionPattern p = pattern_of(job_);
+  const common::AttentionPattern& q = scheduled_pattern_;
+  const bool same = scheduled_rows_ == job_.rows && p.causal == q.causal && p.window == q.window &&
+                    p.dilation == q.dilation && p.global_tokens == q.global_tokens && p.grid_h == q.grid_h &&
+                    p.grid_w == q.grid_w && p.window_h == q.window_h && p.window_w == q.window_w;
+  if (!same) {  // a schedule depends on the pattern and the sequence only (the scheduler's sizes are fixed)
+    schedule_ = schedule(p, job_.rows, cfg_.scheduler);
+    scheduled_pattern_ = p;
+    scheduled_rows_ = job_.rows;
+  }
   size_unbounded_buffers();
-  runner_ = std::make_unique<TileRunner>(q_, k_, v_, cfg_.array, job_.softmax_scale);
+  runner_.reset();
+  if (!job_.timing_only) runner_ = std::make_unique<TileRunner>(q_, k_, v_, cfg_.array, job_.softmax_scale);
   stage_ = schedule_.tiles.empty() ? Stage::Tail : Stage::Tiles;
 }
 
@@ -144,7 +155,7 @@ void SaloCore::add_reads(const std::vector<std::uint32_t>& idx, std::uint64_t ba
     std::size_t j = i + 1;
     while (j < sorted.size() && sorted[j] == sorted[j - 1] + 1) ++j;  // coalesce consecutive tokens
     const std::uint64_t off = sorted[i] * vb;
-    step.reads.push_back({base + off, (j - i) * vb, raw + off, nullptr});
+    step.reads.push_back({base + off, (j - i) * vb, raw != nullptr ? raw + off : nullptr, nullptr});
     i = j;
   }
 }
@@ -160,9 +171,9 @@ bool SaloCore::next(EngineStep& step) {
       const TileTraffic& tr = schedule_.traffic[tile_];
       step.phase = "tile";
       step.prefetch = true;
-      add_reads(tr.q_fetch, job_.addr_a, q_raw_.data(), step);
-      add_reads(tr.k_fetch, job_.addr_b, k_raw_.data(), step);
-      add_reads(tr.v_fetch, job_.addr_c, v_raw_.data(), step);
+      add_reads(tr.q_fetch, job_.addr_a, job_.timing_only ? nullptr : q_raw_.data(), step);
+      add_reads(tr.k_fetch, job_.addr_b, job_.timing_only ? nullptr : k_raw_.data(), step);
+      add_reads(tr.v_fetch, job_.addr_c, job_.timing_only ? nullptr : v_raw_.data(), step);
       touch_buffer(0, tr.q_fetch, tr.q_needed);
       touch_buffer(1, tr.k_fetch, tr.k_needed);
       touch_buffer(2, tr.v_fetch, tr.v_needed);
@@ -171,7 +182,7 @@ bool SaloCore::next(EngineStep& step) {
     case Stage::Tail:
       step.phase = "drain";
       step.compute_cycles = drain_cycles(cfg_.array);
-      if (backend_) {
+      if (backend_ && !job_.timing_only) {
         const std::uint64_t rtl = backend_->drain();
         if (rtl != step.compute_cycles) {
           throw std::runtime_error("SALO RTL/model disagreement: drain takes " + std::to_string(rtl) +
@@ -217,19 +228,21 @@ void SaloCore::write_rows(const std::vector<std::uint32_t>& rows, EngineStep& st
   const std::size_t dv = job_.value_dim;
   std::vector<std::uint32_t> sorted(rows);
   std::sort(sorted.begin(), sorted.end());
-  out_buf_.assign(sorted.size() * dv * 4, 0);
+  out_buf_.assign(job_.timing_only ? 0 : sorted.size() * dv * 4, 0);  // a timing-only job's rows: no data
   for (std::size_t n = 0; n < sorted.size(); ++n) {
+    written_[sorted[n]] = 1;
+    if (job_.timing_only) continue;
     const RowPartial& p = acc_[sorted[n]];
     for (std::size_t t = 0; t < dv; ++t) {
       const float f = p.empty ? 0.0f : static_cast<float>(p.out[t]);
       std::memcpy(&out_buf_[(n * dv + t) * 4], &f, 4);
     }
-    written_[sorted[n]] = 1;
   }
   for (std::size_t i = 0; i < sorted.size();) {
     std::size_t j = i + 1;
     while (j < sorted.size() && sorted[j] == sorted[j - 1] + 1) ++j;
-    step.writes.push_back({job_.addr_out + sorted[i] * dv * 4, (j - i) * dv * 4, nullptr, &out_buf_[i * dv * 4]});
+    const std::uint8_t* src = job_.timing_only ? nullptr : &out_buf_[i * dv * 4];
+    step.writes.push_back({job_.addr_out + sorted[i] * dv * 4, (j - i) * dv * 4, nullptr, src});
     i = j;
   }
 }
@@ -241,17 +254,33 @@ void SaloCore::reads_done(EngineStep& step) {
   }
   if (stage_ != Stage::Tiles) return;
   const TileTraffic& tr = schedule_.traffic[tile_];
-  decode(tr.q_fetch, q_raw_.data(), q_);
-  decode(tr.k_fetch, k_raw_.data(), k_);
-  decode(tr.v_fetch, v_raw_.data(), v_);
-  TileResult r = runner_->run(schedule_.tiles[tile_]);
+  if (!job_.timing_only) {
+    decode(tr.q_fetch, q_raw_.data(), q_);
+    decode(tr.k_fetch, k_raw_.data(), k_);
+    decode(tr.v_fetch, v_raw_.data(), v_);
+  }
+  TileResult r = job_.timing_only ? tile_timing(schedule_.tiles[tile_], cfg_.array, job_.rows, job_.value_dim)
+                                  : runner_->run(schedule_.tiles[tile_]);
   std::uint64_t cycles = r.cycles.body() + (tile_ > 0 ? r.cycles.flush : 0);
   step.compute_cycles = cycles;
   job_cycles_ += cycles;
   busy_cycles_ += cycles;
   job_counters_.add(r.counters);
   counters_.add(r.counters);
-  if (backend_) {
+  if (job_.timing_only) {
+    // The weighted-sum unit merges two non-empty partials of a query (merge_slices), whatever their values.
+    for (const auto& p : r.rows) {
+      RowPartial& a = acc_[p.query];
+      if (p.empty) continue;
+      if (!a.empty) {
+        ++job_counters_.weighted_sum_merges;
+        ++counters_.weighted_sum_merges;
+      }
+      a.query = p.query;
+      a.empty = false;
+      a.keys += p.keys;
+    }
+  } else if (backend_) {
     run_backend(r, step);
   } else {
     for (auto& p : r.rows) {
@@ -315,7 +344,8 @@ common::EngineJobStats SaloCore::job_stats() const {
   s.values.emplace_back("weighted_sum_merges", static_cast<double>(c.weighted_sum_merges));
   s.values.emplace_back("k_fetched", static_cast<double>(schedule_.stats.k_fetched));
   s.values.emplace_back("k_needed_no_reuse", static_cast<double>(schedule_.stats.k_needed));
-  s.values.emplace_back("exp_saturated", static_cast<double>(c.exp_saturated));
+  // A range event of the data: not known without it.
+  if (!job_.timing_only) s.values.emplace_back("exp_saturated", static_cast<double>(c.exp_saturated));
   return s;
 }
 

@@ -7,6 +7,9 @@
 // stage, exp/reciprocal/merge operations and buffer accesses for energy. With the RTL backend the
 // tiles' results, merges and cycles come from the verilated array (tile_backend.hpp) and the C++
 // array runs alongside as its scoreboard: any difference ends the job with an error (exit code 1).
+// A timing-only job (JobDescriptor::timing_only) fetches the global-token list (the schedule depends
+// on it) and takes the same steps with no operand buffers: tile_timing counts each tile, the
+// weighted-sum units count their merges, and the transfers carry no data.
 #pragma once
 
 #include <cstdint>
@@ -71,6 +74,9 @@ class SaloCore : public common::EngineCore {
   Stage stage_ = Stage::Done;
   std::vector<std::uint8_t> globals_raw_;
   Schedule schedule_;
+  // What schedule_ was built for: the jobs of a run share their pattern, so it is built once.
+  common::AttentionPattern scheduled_pattern_;
+  std::uint64_t scheduled_rows_ = 0;
   std::size_t tile_ = 0;
   common::MatrixD q_, k_, v_;
   std::vector<std::uint8_t> q_raw_, k_raw_, v_raw_;  // bus images of the fetched vectors

@@ -27,6 +27,7 @@ const EngineFlow& chela_flow() {
       m.diag = m.end;
       m.end = chela::chela_regions(s.accelerators[w.accelerator].chela, m.diag, w.seq_len, w.value_dim).end;
     };
+    e.numerics_off = [](const sc::Scenario&) { return std::string(); };  // same steps without data
     e.run_job = &HostDriver::run_chela_job;
     return e;
   }();

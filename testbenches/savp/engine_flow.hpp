@@ -24,6 +24,10 @@ struct EngineFlow {
   std::string (*check)(const sc::Scenario& s, const JobPlan& plan) = nullptr;
   // Shared plan: regions of the engine's own after the output (plan.layout.diag...); null: none.
   void (*extra_regions)(const sc::Scenario& s, MemoryLayout& m) = nullptr;
+  // Workload numerics "off" (timing-only jobs, JobDescriptor::timing_only): empty when the engine
+  // runs this workload without operand data, else why not (refused at /workload/numerics); null:
+  // never (its timing depends on the data).
+  std::string (*numerics_off)(const sc::Scenario& s) = nullptr;
   // Memory estimate of an attention workload: in place of the shared items (returning the number of
   // jobs), and added after them; null: nothing.
   double (*own_estimate)(const sc::Scenario& s, MemoryEstimate& e) = nullptr;

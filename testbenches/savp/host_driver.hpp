@@ -3,7 +3,9 @@
 // interface (a backdoor loader: zero simulated time, not counted as engine traffic), writes the job
 // descriptor, programs the accelerator's CSRs with b_transport (descriptor address, doorbell),
 // waits for the interrupt, acknowledges it, reads the output back and hands it with a
-// double-precision reference to the scoreboard. Stops the simulation after the last job.
+// double-precision reference to the scoreboard. Stops the simulation after the last job. With
+// workload numerics "off" it writes only the descriptor and the engine's control data (global-token
+// list, job block) and marks the job timing-only: no operands, reference or read-back.
 #pragma once
 
 #include <systemc>
@@ -24,6 +26,7 @@ struct JobResult {
   common::Accuracy accuracy;
   bool passed = false;
   bool data_checked = false;  // traffic jobs: bytes checked instead of numerics
+  bool timing_only = false;   // workload numerics "off": no output computed or checked
   bool data_ok = false;
   std::uint64_t status = 0;
   // Pruning engines: the output error of each layer against the exact reference, the fraction of

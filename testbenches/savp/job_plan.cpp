@@ -81,6 +81,15 @@ JobPlan plan_workload_at(sc::Scenario& s, std::uint64_t base) {
                          " runs on a \"spatten\" accelerator; accelerator " + std::to_string(w.accelerator) +
                          " is of type \"" + acc.type + "\"");
   }
+  if (!w.numerics) {
+    const std::string why = flow.numerics_off ? flow.numerics_off(s) : "its timing depends on the data";
+    if (!why.empty()) {
+      throw InputError(s.file, "/workload/numerics",
+                       "a timing-only run (numerics \"off\") cannot use the " + acc.type + " accelerator (" +
+                           accelerator_path(s) + "): " + why);
+    }
+    plan.npy.reset();  // the files' shapes are checked; a timing-only run stores none of their values
+  }
   plan.layout.descriptor = plan.base;  // the descriptor page comes first in every layout
   if (flow.own_plan) {
     flow.own_plan(s, plan);

@@ -88,15 +88,19 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
   const double elem = static_cast<double>(common::elem_bytes(acc.format(), acc.int_bits()));
   e.items.emplace_back("process", kProcessBytes);
   double jobs = 1;
+  // Numerics "off" (timing-only jobs): no operand, reference or output bytes anywhere, and no
+  // memory contents (the targets leave their stores alone).
+  const bool data = w.numerics;
   switch (w.kind) {
     case common::WorkloadSpec::Kind::Traffic: {
       const double n = static_cast<double>(w.requests);
       // Request lists (host scoreboard and generator), per-request latency samples, the region.
-      e.items.emplace_back("traffic requests", n * (2 * 32.0 + 16.0));
-      e.items.emplace_back("memory contents", static_cast<double>(w.region_bytes));
+      e.items.emplace_back("traffic requests", n * ((data ? 2 : 1) * 32.0 + 16.0));
+      if (data) e.items.emplace_back("memory contents", static_cast<double>(w.region_bytes));
       break;
     }
     case common::WorkloadSpec::Kind::Gemm: {
+      if (!data) break;
       const double M = static_cast<double>(w.M), N = static_cast<double>(w.N), K = static_cast<double>(w.K);
       e.items.emplace_back("operands (host, engine)", (M * K + K * N) * (2 * 8.0 + elem));
       e.items.emplace_back("result and reference", M * N * (8.0 + 8.0 + 4.0 + 8.0));
@@ -138,7 +142,7 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
       const EngineFlow& flow = engine_flow(acc);
       if (flow.own_estimate) {
         jobs = flow.own_estimate(s, e);
-      } else {
+      } else if (data) {
         // Host: generated doubles, bus-format packing, the reference and the read-back output;
         // engine: decoded operand copies and output accumulators.
         e.items.emplace_back("operands of one job (host)", head * (8.0 + elem) + L * dv * (8.0 + 4.0 + 8.0));
@@ -146,7 +150,7 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
         e.items.emplace_back("memory contents", head * elem + L * dv * 4.0);
       }
       if (flow.extra_estimate) flow.extra_estimate(s, e);
-      if (w.source == "npy") {
+      if (w.source == "npy") {  // read and checked at plan time, numerics on or off
         e.items.emplace_back("npy inputs",
                              2 * (file_bytes(w.q_file) + file_bytes(w.k_file) + file_bytes(w.v_file)));
       }

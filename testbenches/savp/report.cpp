@@ -124,7 +124,7 @@ Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::Accelerat
     sums.last_end = std::max(sums.last_end, end);
   }
   if (r.data_checked) j["data_ok"] = r.data_ok;  // traffic: checksum; SpAtten: every expected row written
-  if (!r.data_checked || !r.layer_rel_l2.empty()) put_accuracy(j, r.accuracy);
+  if (!r.timing_only && (!r.data_checked || !r.layer_rel_l2.empty())) put_accuracy(j, r.accuracy);
   if (!r.layer_rel_l2.empty()) j["layer_rel_l2_err"] = r.layer_rel_l2;
   if (r.mass_kept >= 0) {
     j["probability_mass_kept"] = r.mass_kept;
@@ -192,7 +192,8 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   totals["latency_ns"] = sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start;
   totals["simulated_ns"] = info.simulated_ns;
   put_energy_and_memory(totals, tree, platform, s, sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start);
-  if (host.overall().count() > 0 || !plan.spatten) put_accuracy(totals, host.overall().result());
+  if (host.overall().count() > 0 || (!plan.spatten && s.workload.numerics))
+    put_accuracy(totals, host.overall().result());
   if (sums.engine_sums.count("kv_bytes_unpruned_fp32")) put_pruning_totals(totals, sums.engine_sums, plan);
   if (sums.engine_sums.count("sequence_positions")) {  // in-memory pruning (SPRINT)
     auto sum = [&](const char* k) { return sums.engine_sums[k]; };
@@ -338,8 +339,11 @@ std::string summary_table(const Json& stats) {
                   j["passed"].get<bool>() ? "ok" : "FAIL");
     os << line;
   }
-  const std::string accuracy =
-      t.contains("rel_l2_err") ? "max_abs_err %.3e, rel_l2_err %.3e, cosine %.6f" : "accuracy not measured (replay)";
+  const bool numerics_off = sc.contains("workload") && sc["workload"].is_object() &&
+                            sc["workload"].value("numerics", std::string("on")) == "off";
+  const std::string accuracy = t.contains("rel_l2_err") ? "max_abs_err %.3e, rel_l2_err %.3e, cosine %.6f"
+                               : numerics_off           ? "timing only: numerics off"
+                                                        : "accuracy not measured (replay)";
   const std::string fmt = "total: %llu jobs (%llu failed), %llu cycles, %.3f us, %.4f uJ, DRAM %.3f MB read / %.3f MB "
                           "written, " + accuracy + "\n";
   std::snprintf(line, sizeof line, fmt.c_str(),

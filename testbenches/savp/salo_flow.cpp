@@ -20,6 +20,11 @@ const EngineFlow& salo_flow() {
       refuse_job(s, "SALO", (on_accelerator ? accelerator_path(s) : "/workload") + "/" + c.key, c.why);
       return "";
     };
+    e.numerics_off = [](const sc::Scenario& s) -> std::string {
+      if (!s.accelerators[s.workload.accelerator].salo.rtl_backend) return "";  // same steps without data
+      return "its backend \"rtl\" runs every tile on the verilated array, which needs the operands (use "
+             "backend \"model\")";
+    };
     e.extra_estimate = [](const sc::Scenario& s, MemoryEstimate& est) {
       // The scheduler's tiles: one per 32 x 32 patch of the pattern, each with its masks.
       const common::WorkloadSpec& w = s.workload;

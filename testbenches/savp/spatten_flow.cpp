@@ -42,6 +42,13 @@ const EngineFlow& spatten_flow() {
       }
       return static_cast<double>(w.batch);
     };
+    e.numerics_off = [](const sc::Scenario& s) -> std::string {
+      // A replay takes every decision from the trace and computes nothing: it runs as it always does.
+      if (s.workload.source == "trace") return "";
+      return "its cascade token and head pruning and its progressive quantisation decide on the attention "
+             "probabilities of the data; replay a recorded pruning trace (workload.data.source \"trace\") "
+             "for a timing-only run";
+    };
     e.run_job = &HostDriver::run_spatten_job;
     return e;
   }();

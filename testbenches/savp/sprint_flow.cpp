@@ -33,6 +33,10 @@ const EngineFlow& sprint_flow() {
                                  "the head's K MSB codes do not fit the PIM window");
       }
     };
+    e.numerics_off = [](const sc::Scenario&) -> std::string {
+      return "its in-ReRAM scoring keeps the keys whose approximate scores pass the threshold, so which keys "
+             "it fetches and recomputes depends on Q and K (no pruning-trace replay exists for SPRINT)";
+    };
     e.run_job = &HostDriver::run_sprint_job;
     return e;
   }();

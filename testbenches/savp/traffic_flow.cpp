@@ -24,6 +24,7 @@ const EngineFlow& traffic_flow() {
       j.seed = common::derive_seed(s.seed, 0);
       plan.jobs.push_back(j);
     };
+    e.numerics_off = [](const sc::Scenario&) { return std::string(); };  // same requests without data
     e.run_job = &HostDriver::run_traffic_job;
     return e;
   }();

@@ -229,10 +229,15 @@ void AcceleratorBase::run_job(JobRecord& rec) {
                        (compute_free - start).to_seconds() * 1e9, {{"cycles", step.compute_cycles}});
     }
     if (!step.writes.empty()) {
-      // Copies: the core may reuse its output buffers before the writes are issued.
+      // Copies: the core may reuse its output buffers before the writes are issued. A write without
+      // data (a timing-only job's) stays without: the port times it and moves nothing.
       PendingWrite w;
       w.start = compute_free;
       for (const auto& x : step.writes) {
+        if (x.src == nullptr) {
+          w.list.push_back({x.addr, x.bytes, nullptr, nullptr});
+          continue;
+        }
         w.data.emplace_back(x.src, x.src + x.bytes);
         w.list.push_back({x.addr, x.bytes, nullptr, w.data.back().data()});
       }

@@ -118,6 +118,19 @@ void InitiatorExtension::copy_from(const tlm::tlm_extension_base& ext) {
   id = dynamic_cast<const InitiatorExtension&>(ext).id;
 }
 
+TimingOnlyExtension* TimingOnlyExtension::shared() {
+  static auto* one = new TimingOnlyExtension();  // never destroyed: payloads may hold it until exit
+  return one;
+}
+
+void TimingOnlyExtension::free() {
+  if (this != shared()) delete this;  // clones are the copier's own
+}
+
+tlm::tlm_extension_base* TimingOnlyExtension::clone() const { return new TimingOnlyExtension(); }
+
+void TimingOnlyExtension::copy_from(const tlm::tlm_extension_base&) {}
+
 std::string describe_trace(const tlm::tlm_generic_payload& trans) {
   const TraceExtension* t = trans.get_extension<TraceExtension>();
   if (t == nullptr) return {};

@@ -5,6 +5,10 @@
 //  - InitiatorExtension: which platform initiator issued a transaction (a small id the platform
 //    assigns: 0 the host, i + 1 accelerator i), so that the router and the memory targets can
 //    report per initiator; a transaction without one counts as initiator 0.
+//  - TimingOnlyExtension: the transaction belongs to a timing-only job (numerics "off") and carries
+//    no data: a memory target does everything it does for any transaction (timing, energy,
+//    counters) except move bytes to or from its backing store. Its data pointer is a scratch
+//    buffer of the initiator, so a target that ignores the extension stays correct.
 //  - EnergyHopExtension: per-hop energy attribution; each component a transaction passes (router
 //    hop, memory access) adds the energy it charged to it, so an initiator can see what its own
 //    traffic cost, component by component.
@@ -58,6 +62,21 @@ class InitiatorExtension : public tlm::tlm_extension<InitiatorExtension> {
   tlm::tlm_extension_base* clone() const override;
   void copy_from(const tlm::tlm_extension_base& ext) override;
 };
+
+class TimingOnlyExtension : public tlm::tlm_extension<TimingOnlyExtension> {
+ public:
+  // The one shared instance initiators attach (no state to carry: its presence is the message);
+  // payloads free it with their other extensions, which leaves it alone.
+  static TimingOnlyExtension* shared();
+  void free() override;
+  tlm::tlm_extension_base* clone() const override;
+  void copy_from(const tlm::tlm_extension_base& ext) override;
+};
+
+// Whether a transaction carries data (false for a timing-only one: TimingOnlyExtension).
+inline bool carries_data(const tlm::tlm_generic_payload& trans) {
+  return trans.get_extension<TimingOnlyExtension>() == nullptr;
+}
 
 // The initiator id a transaction carries (0 without an InitiatorExtension).
 inline std::uint32_t initiator_of(const tlm::tlm_generic_payload& trans) {

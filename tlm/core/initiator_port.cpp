@@ -43,6 +43,14 @@ void InitiatorPort::prepare_attribution(tlm::tlm_generic_payload& t) {
   if (config_.initiator_id != 0) get_or_add<InitiatorExtension>(t).id = config_.initiator_id;
 }
 
+std::uint8_t* InitiatorPort::sink(std::uint32_t bytes) {
+  // Sized once: requests in flight keep the pointer, so the buffer never moves.
+  if (sink_.empty()) sink_.assign(std::max(config_.max_burst_bytes, bytes), 0);
+  if (bytes > sink_.size())
+    throw std::logic_error(std::string(name()) + ": data-less request above the burst size");
+  return sink_.data();
+}
+
 void InitiatorPort::collect_attribution(tlm::tlm_generic_payload& t) {
   if (EnergyHopExtension::live() == 0) return;
   const EnergyHopExtension* e = find_extension<EnergyHopExtension>(t);
@@ -77,7 +85,7 @@ sc_time InitiatorPort::single_lt(bool write, std::uint64_t addr, std::uint8_t* d
   tlm::tlm_generic_payload& t = lt_trans_;
   t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   t.set_address(addr);
-  t.set_data_ptr(data);
+  t.set_data_ptr(data != nullptr ? data : sink(bytes));
   t.set_data_length(bytes);
   t.set_streaming_width(bytes);
   t.set_byte_enable_ptr(nullptr);
@@ -85,6 +93,12 @@ sc_time InitiatorPort::single_lt(bool write, std::uint64_t addr, std::uint8_t* d
   t.set_dmi_allowed(false);
   t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   prepare_attribution(t);
+  // The reused LT payload (no memory manager) keeps its extensions: set or clear the marker.
+  if (data == nullptr) {
+    if (carries_data(t)) t.set_extension(TimingOnlyExtension::shared());
+  } else if (!carries_data(t)) {
+    t.clear_extension<TimingOnlyExtension>();
+  }
   const sc_time now = sc_core::sc_time_stamp();
   sc_time delay = issue > now ? issue - now : SC_ZERO_TIME;
   init_socket->b_transport(t, delay);
@@ -129,7 +143,7 @@ sc_time InitiatorPort::stream(bool write, const Segment* segs, std::size_t count
       done = std::max(done, t);
       issue += config_.issue_interval;
       addr += n;
-      data += n;
+      if (data != nullptr) data += n;
       bytes -= n;
     }
   }
@@ -177,7 +191,7 @@ void InitiatorPort::issue() {
     const std::uint64_t addr = seg.addr + st.offset;
     const std::uint64_t boundary = config_.max_burst_bytes - common::offset_in(addr, config_.max_burst_bytes);
     const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(seg.bytes - st.offset, boundary));
-    std::uint8_t* data = seg.data + st.offset;
+    std::uint8_t* data = seg.data != nullptr ? seg.data + st.offset : nullptr;
     st.offset += n;
     if (st.offset == seg.bytes) {
       ++st.seg;
@@ -192,7 +206,7 @@ void InitiatorPort::issue() {
     tlm::tlm_generic_payload* t = pool_.acquire();
     t->set_command(st.write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     t->set_address(addr);
-    t->set_data_ptr(data);
+    t->set_data_ptr(data != nullptr ? data : sink(n));
     t->set_data_length(n);
     t->set_streaming_width(n);
     t->set_byte_enable_ptr(nullptr);
@@ -200,6 +214,7 @@ void InitiatorPort::issue() {
     t->set_dmi_allowed(false);
     t->set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     prepare_attribution(*t);
+    if (data == nullptr) t->set_auto_extension(TimingOnlyExtension::shared());  // freed with the payload
     PayloadPool::user_data(*t) = &call;
     ++call.remaining;
     ++inflight_;

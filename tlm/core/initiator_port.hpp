@@ -2,7 +2,9 @@
 // the initiator socket. It splits a transfer into bus requests of at most max_burst_bytes (never
 // crossing a burst-aligned boundary), issues them no earlier than an absolute start time at one
 // request per issue interval with at most `outstanding` requests in flight, and returns the time
-// the last response completed. Real bytes move: reads fill the caller's buffer.
+// the last response completed. Real bytes move: reads fill the caller's buffer. A transfer without
+// a data pointer (MemTransfer dst/src null: a timing-only job's operands) is timed and counted the
+// same, carries a TimingOnlyExtension and points at a scratch buffer of the port: no bytes move.
 //  LT: b_transport with temporal decoupling; the caller keeps absolute time cursors and sync_to()
 //      waits when local time runs ahead of simulated time by a global quantum.
 //  AT: 4-phase nb_transport (BEGIN_REQ/END_REQ/BEGIN_RESP/END_RESP) with pooled payloads; the
@@ -129,6 +131,9 @@ class InitiatorPort : public sc_core::sc_module {
   mutable std::map<std::string, double> attributed_by_name_;         // attributed_pj()'s answer
   double attributed_total_ = 0.0;
   void prepare_attribution(tlm::tlm_generic_payload& t);
+  // A data-less request's data pointer: the port's scratch buffer of max_burst_bytes.
+  std::uint8_t* sink(std::uint32_t bytes);
+  std::vector<std::uint8_t> sink_;
   void collect_attribution(tlm::tlm_generic_payload& t);
   tlm::tlm_generic_payload* request_in_progress_ = nullptr;
   bool issuing_ = false;  // issue() is running (an END_REQ from within its forward call does not re-enter it)

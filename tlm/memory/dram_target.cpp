@@ -117,11 +117,12 @@ void DramTarget::trace_request(std::uint32_t ch, const tlm::tlm_generic_payload&
 }
 
 void DramTarget::move_data(tlm::tlm_generic_payload& t) {
+  const bool data = carries_data(t);  // a timing-only transaction leaves the store alone
   if (t.is_read()) {
-    store_.read(t.get_address(), t.get_data_ptr(), t.get_data_length());
+    if (data) store_.read(t.get_address(), t.get_data_ptr(), t.get_data_length());
     bytes_read_ += t.get_data_length();
   } else {
-    store_.write(t.get_address(), t.get_data_ptr(), t.get_data_length());
+    if (data) store_.write(t.get_address(), t.get_data_ptr(), t.get_data_length());
     bytes_written_ += t.get_data_length();
   }
   t.set_response_status(tlm::TLM_OK_RESPONSE);

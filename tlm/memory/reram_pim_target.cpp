@@ -1,6 +1,7 @@
 #include "tlm/memory/reram_pim_target.hpp"
 
 #include "models/common/random.hpp"
+#include "tlm/core/extensions.hpp"
 #include "tlm/memory/memory_target.hpp"
 
 namespace savp::sc {
@@ -29,11 +30,12 @@ void ReramPimTarget::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& 
     t.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
+  const bool data = carries_data(t);  // a timing-only transaction leaves the store alone
   if (t.is_read()) {
-    store_.read(addr, t.get_data_ptr(), len);
+    if (data) store_.read(addr, t.get_data_ptr(), len);
     delay += cycle_ * static_cast<double>(spec_.read_burst_cycles(8 * len));
   } else {
-    store_.write(addr, t.get_data_ptr(), len);
+    if (data) store_.write(addr, t.get_data_ptr(), len);
     ++generation_;
     delay += cycle_ * static_cast<double>(spec_.write_burst_cycles(8 * len));
   }

@@ -34,12 +34,13 @@ bool SimpleMemory::access(tlm::tlm_generic_payload& trans, const sc_time& arrive
     trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return false;
   }
+  const bool data = carries_data(trans);  // a timing-only transaction leaves the store alone
   if (trans.is_read()) {
-    store_.read(addr, trans.get_data_ptr(), len);
+    if (data) store_.read(addr, trans.get_data_ptr(), len);
     ++reads_;
     bytes_read_ += len;
   } else if (trans.is_write()) {
-    store_.write(addr, trans.get_data_ptr(), len);
+    if (data) store_.write(addr, trans.get_data_ptr(), len);
     ++writes_;
     bytes_written_ += len;
   } else {

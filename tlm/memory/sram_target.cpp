@@ -42,10 +42,11 @@ bool SramTarget::check(tlm::tlm_generic_payload& t) {
 }
 
 void SramTarget::move_data(tlm::tlm_generic_payload& t) {
+  const bool data = carries_data(t);  // a timing-only transaction leaves the store alone
   if (t.is_read()) {
-    store_.read(t.get_address(), t.get_data_ptr(), t.get_data_length());
+    if (data) store_.read(t.get_address(), t.get_data_ptr(), t.get_data_length());
   } else {
-    store_.write(t.get_address(), t.get_data_ptr(), t.get_data_length());
+    if (data) store_.write(t.get_address(), t.get_data_ptr(), t.get_data_length());
   }
   t.set_response_status(tlm::TLM_OK_RESPONSE);
 }
