@@ -16,6 +16,14 @@ const EngineFlow& dense_flow() {
                                          plan.cols, plan.depth, plan.value_dim);
     };
     e.numerics_off = [](const sc::Scenario&) { return std::string(); };  // same steps without data
+    e.model_linear = true;
+    e.model_shares_kv = true;  // a decode job's rows may be a GQA group's queries against one K/V head
+    e.model_attention = [](const sc::Scenario& s, std::uint32_t a, const common::JobDescriptor& job,
+                           const common::AttentionPattern&, bool) {
+      return common::JobCheck{
+          "", dense::DenseCore::check_job(s.accelerators[a].dense, common::JobKind::Attention, job.rows,
+                                          job.cols, job.depth, job.value_dim)};
+    };
     return e;
   }();
   return f;

@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "models/common/engine_step.hpp"
+#include "models/common/job_descriptor.hpp"
 #include "testbenches/savp/host_driver.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/memory_estimate.hpp"
@@ -32,6 +34,15 @@ struct EngineFlow {
   // jobs), and added after them; null: nothing.
   double (*own_estimate)(const sc::Scenario& s, MemoryEstimate& e) = nullptr;
   void (*extra_estimate)(const sc::Scenario& s, MemoryEstimate& e) = nullptr;
+  // Model workloads (model_plan.hpp). model_linear: runs a model's linear layers (GEMMs and the
+  // vector unit's jobs). model_attention: why the engine at accelerator `a` cannot run this attention
+  // job of a model (empty: it can; `decode`: a decode step's job); null: it runs no model attention.
+  // model_shares_kv: a decode job may stack a GQA group's query rows against one read of their K/V head.
+  bool model_linear = false;
+  common::JobCheck (*model_attention)(const sc::Scenario& s, std::uint32_t a,
+                                      const common::JobDescriptor& job,
+                                      const common::AttentionPattern& pattern, bool decode) = nullptr;
+  bool model_shares_kv = false;
   // The host flow of one job.
   void (HostDriver::*run_job)(const JobSlot& slot) = &HostDriver::run_compute_job;
 };

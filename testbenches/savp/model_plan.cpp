@@ -4,7 +4,7 @@
 
 #include "models/common/input_error.hpp"
 #include "models/dense/dense_core.hpp"
-#include "models/salo/salo_core.hpp"
+#include "testbenches/savp/engine_flow.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "tlm/platform/platform.hpp"
 
@@ -106,7 +106,7 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
   const sc::AcceleratorSpec& lin = s.accelerators[plan.linear];
   const std::string lin_key = s.mapping.given ? "/platform/mapping/linear" : "/workload/accelerator";
   const std::string att_key = s.mapping.given ? "/platform/mapping/attention" : "/workload/accelerator";
-  if (lin.type != "dense") {
+  if (!engine_flow(lin).model_linear) {
     throw InputError(s.file, lin_key,
                      "a model's linear layers (projections, FFN, norms, residuals) run on a \"dense\" array; "
                      "accelerator " +
@@ -120,23 +120,19 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
         "floating-point datapath (fp16 or fp32); this one is " +
             lin.dense.format_name());
   }
-  const std::string& type = s.accelerators[plan.attention.front()].type;
+  const EngineFlow& flow = engine_flow(s.accelerators[plan.attention.front()]);
   for (std::uint32_t a : plan.attention) {
-    if (s.accelerators[a].type != type)
+    if (&engine_flow(s.accelerators[a]) != &flow)
       throw InputError(s.file, att_key,
-                       "the attention accelerators must be of one type (\"" + type + "\" and \"" +
+                       "the attention accelerators must be of one type (\"" +
+                           s.accelerators[plan.attention.front()].type + "\" and \"" +
                            s.accelerators[a].type + "\" given)");
   }
-  if (type != "dense" && type != "salo") {
+  if (!flow.model_attention) {
     throw InputError(s.file, att_key,
                      "a model's attention runs on \"dense\" or \"salo\" accelerators in this version; \"" +
-                         type + "\" runs single attention layers (its model form is not built yet)");
-  }
-  if (type == "salo" && w.runs_decode()) {
-    throw InputError(
-        s.file, "/workload/phase",
-        "SALO runs a model's prefill; one-query sliding-window decode on SALO is not built yet (map "
-        "the attention of a decode to a \"dense\" accelerator)");
+                         s.accelerators[plan.attention.front()].type +
+                         "\" runs single attention layers (its model form is not built yet)");
   }
   if (s.outputs.baseline_spec) {
     throw InputError(
@@ -144,38 +140,30 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
         "a model compares with another mapping as a second scenario or a sweep over platform.mapping, "
         "not with outputs.baseline");
   }
-  // Every distinct job shape against the engines' limits.
-  auto refuse = [&](std::uint32_t a, const std::string& op, const std::string& why) {
-    if (!why.empty()) throw InputError(s.file, acc_path(a), "cannot run the model's " + op + ": " + why);
+  // Every job shape against the engines' limits.
+  auto refuse = [&](std::uint32_t a, const std::string& op, const common::JobCheck& c) {
+    if (c.why.empty()) return;
+    const std::string key = c.key == "phase" ? "/workload/phase"
+                            : c.key.empty() || c.key.rfind("array", 0) == 0 ||
+                                    c.key.rfind("buffers", 0) == 0 || c.key.rfind("datapath", 0) == 0
+                                ? acc_path(a) + (c.key.empty() ? "" : "/" + c.key)
+                                : std::string("/workload/model");
+    throw InputError(s.file, key, "cannot run the model's " + op + ": " + c.why);
   };
   for (const ModelPass& p : plan.passes) {
     for (const ModelStage& st : p.stages) {
       const ModelJob& j = st.jobs.front();
       if (st.attention) {
-        for (std::uint32_t a : plan.attention) {
-          const sc::AcceleratorSpec& acc = s.accelerators[a];
-          if (type == "dense") {
-            refuse(a, "attention",
-                   dense::DenseCore::check_job(acc.dense, JobKind::Attention, j.desc.rows, j.desc.cols,
-                                               j.desc.depth, j.desc.value_dim));
-          } else {
-            const auto c =
-                salo::SaloCore::check_job(acc.salo, j.desc.cols, j.desc.depth, j.desc.value_dim, m.attention);
-            if (!c.why.empty())
-              throw InputError(s.file,
-                               salo::SaloCore::is_accelerator_key(c.key) ? acc_path(a) + "/" + c.key
-                                                                         : std::string("/workload/model"),
-                               "cannot run the model's attention: " + c.why);
-          }
-        }
+        for (std::uint32_t a : plan.attention)
+          refuse(a, "attention", flow.model_attention(s, a, j.desc, m.attention, !p.prefill));
       } else if (j.desc.kind == JobKind::Gemm) {
-        refuse(
-            plan.linear, op_name(st.op),
-            dense::DenseCore::check_job(lin.dense, JobKind::Gemm, j.desc.rows, j.desc.cols, j.desc.depth, 0));
+        refuse(plan.linear, op_name(st.op),
+               {"", dense::DenseCore::check_job(lin.dense, JobKind::Gemm, j.desc.rows, j.desc.cols,
+                                                j.desc.depth, 0)});
       } else {
         JobDescriptor d = j.desc;
         d.format = d.out_format = lin.format();
-        refuse(plan.linear, op_name(st.op), dense::DenseCore::check_vector_job(lin.dense, d).why);
+        refuse(plan.linear, op_name(st.op), dense::DenseCore::check_vector_job(lin.dense, d));
       }
     }
   }
@@ -323,7 +311,7 @@ ModelPlan make_model_plan(sc::Scenario& s) {
   plan.attention = s.mapping.attention;
   const sc::AcceleratorSpec& lin = s.accelerators[plan.linear];
   const sc::AcceleratorSpec& att = s.accelerators[plan.attention.front()];
-  plan.stack_gqa = att.type == "dense";
+  plan.stack_gqa = engine_flow(att).model_shares_kv;
   plan.linear_elem_bytes = common::elem_bytes(lin.format(), lin.int_bits());
   plan.attention_elem_bytes = common::elem_bytes(att.format(), att.int_bits());
   plan.cache_elem_bytes = std::max(plan.linear_elem_bytes, plan.attention_elem_bytes);

@@ -25,6 +25,16 @@ const EngineFlow& salo_flow() {
       return "its backend \"rtl\" runs every tile on the verilated array, which needs the operands (use "
              "backend \"model\")";
     };
+    e.model_attention = [](const sc::Scenario& s, std::uint32_t a, const common::JobDescriptor& job,
+                           const common::AttentionPattern& pattern, bool decode) {
+      if (decode) {
+        return common::JobCheck{
+            "phase",
+            "SALO runs a model's prefill; one-query sliding-window decode on SALO is not built "
+            "yet (map the attention of a decode to a \"dense\" accelerator)"};
+      }
+      return salo::SaloCore::check_job(s.accelerators[a].salo, job.cols, job.depth, job.value_dim, pattern);
+    };
     e.extra_estimate = [](const sc::Scenario& s, MemoryEstimate& est) {
       // The scheduler's tiles: one per 32 x 32 patch of the pattern, each with its masks.
       const common::WorkloadSpec& w = s.workload;

@@ -108,7 +108,7 @@ bad_case("unknown dataflow" ${DEF} SET platform.accelerators.0.dataflow=xy
 bad_case("unknown engine type" ${DEF} SET platform.accelerators.0.type=sparse
   STDERR "default.json" "/platform/accelerators/0/type" "expected one of dense|salo|spatten|sprint|chela|traffic, found \"sparse\"")
 bad_case("unknown workload kind" ${DEF} SET workload.kind=conv
-  STDERR "default.json" "/workload/kind" "expected one of attention|gemm|traffic, found \"conv\"")
+  STDERR "default.json" "/workload/kind" "expected one of attention|gemm|traffic|model, found \"conv\"")
 bad_case("unknown timing mode" ${DEF} SET timing_mode=XT STDERR "default.json" "/timing_mode" "expected one of LT|AT")
 bad_case("unknown memory preset" ${DEF} SET platform.memory.preset=hbm9
   STDERR "default.json" "/platform/memory/preset" "expected a memory preset (ddr4|hbm2|hbm2-pc|hbm2-stack|ideal|lpddr4|reram|simple" "found \"hbm9\"")
