@@ -358,6 +358,13 @@ ModelPlan make_model_plan(sc::Scenario& s) {
                          " MiB of main memory (weights, KV cache, activations), the memory has " +
                          std::to_string(s.memory.size_bytes >> 20) + " MiB (raise platform.memory.size_mib)");
   }
+  // Files are read and checked before anything runs (a bad one is exit 2, nothing written).
+  if (w.weights_source == "npy")
+    plan.npy_weights = std::make_shared<const common::ModelWeights>(
+        common::load_weights(m, w.weights_dir, s.file, "/workload/weights/dir"));
+  if (w.inputs_source == "npy")
+    plan.npy_inputs = std::make_shared<const common::MatrixD>(
+        common::load_inputs(m, w.batch * w.final_tokens(), w.inputs_file, s.file, "/workload/inputs/file"));
   if (w.runs_prefill()) plan.passes.push_back(make_pass(plan, true, w.seq_len, 0));
   for (std::uint64_t t = 0; t < w.decode_steps(); ++t)
     plan.passes.push_back(make_pass(plan, false, 1, w.seq_len + t));

@@ -9,10 +9,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "models/common/job_descriptor.hpp"
+#include "models/common/model_weights.hpp"
 #include "models/common/model_workload.hpp"
 #include "tlm/platform/scenario.hpp"
 
@@ -90,6 +92,9 @@ struct ModelPlan {
   std::vector<ModelPass> passes;
   ModelRegions regions;
   std::uint64_t cache_tokens = 0;  // positions a cache block holds
+  // Weights and embeddings from .npy files, loaded and checked at plan time (null: synthetic).
+  std::shared_ptr<const common::ModelWeights> npy_weights;
+  std::shared_ptr<const common::MatrixD> npy_inputs;
   std::size_t jobs() const;
 };
 

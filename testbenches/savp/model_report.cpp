@@ -51,15 +51,17 @@ Json gpu_anchor(const common::ModelWorkload& w, double prefill_attention_ns, dou
     if (kind != (decode ? "decode_sdpa_one_layer" : "bert_sdpa_one_layer")) continue;
     const double layers = static_cast<double>(w.model.layers);
     Json o = Json::object();
-    o["measured_on"] = "NVIDIA H100 80GB HBM3, PyTorch scaled_dot_product_attention, batch 1 (measured on a GPU, "
-                       "attention core only; scenarios/anchors/README.md)";
+    o["measured_on"] =
+        "NVIDIA H100 80GB HBM3, PyTorch scaled_dot_product_attention, batch 1 (measured on a GPU, "
+        "attention core only; scenarios/anchors/README.md)";
     o["kind"] = kind;
     o["tokens"] = w.seq_len;
     o["gpu_attention_ms_per_layer"] = a.value("ms", 0.0);
     o["modelled_attention_ms_per_layer"] =
         (decode ? decode_attention_ns : prefill_attention_ns) / layers / 1e6;
-    o["what_is_modelled"] = decode ? "the first decode step's attention per layer (one query against the prompt's cache)"
-                                   : "the prefill's attention per layer";
+    o["what_is_modelled"] =
+        decode ? "the first decode step's attention per layer (one query against the prompt's cache)"
+               : "the prefill's attention per layer";
     return o;
   }
   return nullptr;

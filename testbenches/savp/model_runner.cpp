@@ -80,13 +80,15 @@ MatrixD ModelRunner::fetch(ModelLane& lane, std::uint64_t addr, std::size_t rows
 void ModelRunner::load_weights_and_cache() {
   const common::ModelSpec& m = w_.model;
   ModelLane& lane = *lanes_[0];
-  weights_ = std::make_unique<common::ModelWeights>(
-      w_.weights_source == "npy"
-          ? common::load_weights(m, w_.weights_dir, scenario_.file, "/workload/weights/dir")
-          : common::synthetic_weights(m, common::derive_seed(scenario_.seed, w_.weights_seed)));
+  if (plan_.npy_weights) {
+    weights_ = plan_.npy_weights;
+  } else {
+    weights_ = std::make_shared<const common::ModelWeights>(
+        common::synthetic_weights(m, common::derive_seed(scenario_.seed, w_.weights_seed)));
+  }
   const std::uint64_t rows = w_.batch * w_.final_tokens();
-  inputs_ = w_.inputs_source == "npy"
-                ? common::load_inputs(m, rows, w_.inputs_file, scenario_.file, "/workload/inputs/file")
+  inputs_ = plan_.npy_inputs
+                ? *plan_.npy_inputs
                 : common::synthetic_inputs(m, rows, common::derive_seed(scenario_.seed, w_.inputs_seed));
   for (std::uint64_t l = 0; l < m.layers; ++l) {
     const common::LayerWeights& L = weights_->layers[l];

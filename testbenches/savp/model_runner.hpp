@@ -107,7 +107,7 @@ class ModelRunner : public sc_core::sc_module {
   double scale_a_ = 1, scale_b_ = 1, scale_c_ = 1;  // scales of the current stage's linear inputs
   std::vector<double> job_scales_;                  // attention jobs: a, b, c per job
   // Numerics.
-  std::unique_ptr<common::ModelWeights> weights_;
+  std::shared_ptr<const common::ModelWeights> weights_;
   std::unique_ptr<common::ModelReference> reference_;
   common::MatrixD inputs_;  // every token's embedding: batch x final tokens rows
   common::MatrixD tensors_[static_cast<int>(ModelTensor::Count)];

@@ -18,6 +18,7 @@ PART:
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 
@@ -146,6 +147,36 @@ def part_salo():
     print("ok: SALO attention with dense linear layers, rel_l2 %s" % [l["rel_l2"] for l in m["layers"]])
 
 
+def write_npy(path, shape, seed):
+    """A float64 .npy file (standard library only) of small deterministic values."""
+    dims = ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "")
+    text = "{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }" % dims
+    text += " " * ((64 - (10 + len(text) + 1) % 64) % 64) + "\n"
+    n = 1
+    for d in shape:
+        n *= d
+    x, vals = seed, []
+    for _ in range(n):
+        x = (1103515245 * x + 12345) % 2**31
+        vals.append((x / 2**30 - 1.0) * 0.05)
+    with open(path, "wb") as f:
+        f.write(b"\x93NUMPY\x01\x00" + struct.pack("<H", len(text)) + text.encode("latin-1"))
+        f.write(struct.pack("<%dd" % n, *vals))
+
+
+def npy_weights(dir, wrong=None):
+    """The tiny Llama's weights as .npy files (2 layers, hidden 256, 4/2 heads of 64, SwiGLU 512);
+    `wrong` names one tensor written with its dimensions swapped."""
+    os.makedirs(dir, exist_ok=True)
+    shapes = {"wq": (256, 256), "wk": (256, 128), "wv": (256, 128), "wo": (256, 256), "w_up": (256, 512),
+              "w_gate": (256, 512), "w_down": (512, 256), "norm1_gamma": (256,), "norm2_gamma": (256,)}
+    for l in range(2):
+        for i, (t, shape) in enumerate(shapes.items()):
+            if t == wrong and l == 1:
+                shape = tuple(reversed(shape))
+            write_npy(os.path.join(dir, "layer%d.%s.npy" % (l, t)), shape, 7 + 31 * l + i)
+
+
 def part_bad():
     scen = os.path.join(MODELS, "tiny-llama-generate-dense.json")
     salo = os.path.join(MODELS, "tiny-longformer-salo.json")
@@ -165,6 +196,16 @@ def part_bad():
          "not a directory"),
         (scen, ["workload.phase=prefill"], "/workload/steps", "prefill runs the prompt only"),
     ]
+    # .npy weights: a good set runs; one tensor of the wrong shape is refused naming it.
+    good = os.path.join(OUT, "weights-good")
+    npy_weights(good)
+    st, _ = run("npy-good", scen, "workload.weights={\"source\": \"npy\", \"dir\": \"%s\"}" % good)
+    if st["totals"]["jobs_failed"] != 0 or not st["model"]["layers"][1]["rel_l2"] < 1e-4:
+        fail(".npy weights: the model did not run on them")
+    bad = os.path.join(OUT, "weights-bad")
+    npy_weights(bad, wrong="wk")
+    cases.append((scen, ["workload.weights={\"source\": \"npy\", \"dir\": \"%s\"}" % bad], "/workload/weights/dir",
+                  "layer1.wk.npy"))
     for i, (f, sets, path, phrase) in enumerate(cases):
         p, out = run("bad-%d" % i, f, *sets, expect=2)
         if os.path.basename(f) not in p.stderr or path not in p.stderr or phrase not in p.stderr:
