@@ -133,4 +133,16 @@ JobDescriptor JobDescriptor::deserialise(const std::uint8_t* in, std::size_t n) 
   return d;
 }
 
+void JobDescriptor::set_pattern(const AttentionPattern& p, std::uint64_t globals_addr) {
+  causal = p.causal ? 1 : 0;
+  window = p.window;
+  dilation = p.dilation;
+  grid_h = p.grid_h;
+  grid_w = p.grid_w;
+  window_h = p.window_h;
+  window_w = p.window_w;
+  n_globals = p.global_tokens.size();
+  addr_globals = globals_addr;
+}
+
 }  // namespace savp::common

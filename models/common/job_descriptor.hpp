@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "models/common/attention_pattern.hpp"
 #include "models/common/number_format.hpp"
 
 namespace savp::common {
@@ -86,6 +87,10 @@ struct JobDescriptor {
   // Vector jobs (table above): the op and the format its results are written in.
   VectorOp vector_op = VectorOp::LayerNorm;
   ElemFormat out_format = ElemFormat::FP32;
+
+  // The attention pattern's fields (causal, window, dilation, 2D window, the global tokens' count),
+  // with the global-token list at globals_addr.
+  void set_pattern(const AttentionPattern& p, std::uint64_t globals_addr);
 
   static constexpr std::size_t kBytes = 24 * 8;
   std::vector<std::uint8_t> serialise() const;

@@ -78,7 +78,7 @@ ModelWorkload ModelWorkload::parse(JsonNode& node, const std::string& presets_di
         "a prefill runs the prompt only; steps needs \"phase\": \"decode\" or \"generate\"");
   }
   if (w.final_tokens() > w.model.max_positions) {
-    (w.runs_decode() ? node.child("steps") : node.child("seq_len"))
+    (w.runs_decode() && w.seq_len <= w.model.max_positions ? node.child("steps") : node.child("seq_len"))
         .fail("the prompt (" + std::to_string(w.seq_len) + ")" +
               (w.runs_decode() ? " plus " + std::to_string(w.steps) + " new tokens" : std::string()) + " = " +
               std::to_string(w.final_tokens()) + " tokens exceeds the model's " +

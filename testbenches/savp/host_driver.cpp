@@ -137,15 +137,7 @@ void HostDriver::run_compute_job(const JobSlot& slot) {
     d.depth = w.head_dim;
     d.value_dim = w.value_dim;
     d.softmax_scale = w.effective_softmax_scale();
-    d.causal = w.pattern.causal ? 1 : 0;
-    d.window = w.pattern.window;
-    d.dilation = w.pattern.dilation;
-    d.grid_h = w.pattern.grid_h;
-    d.grid_w = w.pattern.grid_w;
-    d.window_h = w.pattern.window_h;
-    d.window_w = w.pattern.window_w;
-    d.n_globals = w.pattern.global_tokens.size();
-    d.addr_globals = m.globals;
+    d.set_pattern(w.pattern, m.globals);
     if (d.n_globals) {
       std::vector<std::uint8_t> g(4 * d.n_globals);
       std::memcpy(g.data(), w.pattern.global_tokens.data(), g.size());

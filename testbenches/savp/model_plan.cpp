@@ -121,8 +121,18 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
             lin.dense.format_name());
   }
   const EngineFlow& flow = engine_flow(s.accelerators[plan.attention.front()]);
+  const sc::AcceleratorSpec& first = s.accelerators[plan.attention.front()];
   for (std::uint32_t a : plan.attention) {
-    if (&engine_flow(s.accelerators[a]) != &flow)
+    const sc::AcceleratorSpec& acc = s.accelerators[a];
+    if (&engine_flow(acc) == &flow &&
+        (acc.format() != first.format() ||
+         (acc.format() == common::ElemFormat::INT && acc.int_bits() != first.int_bits())))
+      throw InputError(
+          s.file, att_key,
+          "the attention accelerators must share one datapath format (the host lays the K/V cache out "
+          "once for them): accelerators " +
+              std::to_string(plan.attention.front()) + " and " + std::to_string(a) + " differ");
+    if (&engine_flow(acc) != &flow)
       throw InputError(s.file, att_key,
                        "the attention accelerators must be of one type (\"" +
                            s.accelerators[plan.attention.front()].type + "\" and \"" +
@@ -253,17 +263,7 @@ ModelPass make_pass(const ModelPlan& plan, bool prefill, std::uint64_t tokens, s
         dd.addr_b = kv_address(plan, l, q, h / group, 0, first);
         dd.addr_c = kv_address(plan, l, q, h / group, 1, first);
         dd.addr_out = t(ModelTensor::Attn) + (q * H + h) * tokens * d * 4;
-        if (prefill) {
-          dd.causal = m.attention.causal ? 1 : 0;
-          dd.window = m.attention.window;
-          dd.dilation = m.attention.dilation;
-          dd.grid_h = m.attention.grid_h;
-          dd.grid_w = m.attention.grid_w;
-          dd.window_h = m.attention.window_h;
-          dd.window_w = m.attention.window_w;
-          dd.n_globals = m.attention.global_tokens.size();
-          dd.addr_globals = r.globals;
-        }
+        if (prefill) dd.set_pattern(m.attention, r.globals);
         att.jobs.push_back(j);
       }
     }
@@ -316,6 +316,9 @@ ModelPlan make_model_plan(sc::Scenario& s) {
   plan.attention_elem_bytes = common::elem_bytes(att.format(), att.int_bits());
   plan.cache_elem_bytes = std::max(plan.linear_elem_bytes, plan.attention_elem_bytes);
   plan.cache_tokens = w.final_tokens();
+  plan.tolerance_rel_l2 = lin.tolerance_rel_l2();
+  for (std::uint32_t a : plan.attention)
+    plan.tolerance_rel_l2 = std::max(plan.tolerance_rel_l2, s.accelerators[a].tolerance_rel_l2());
 
   // Regions: descriptors, globals, positions, activations (sized for the largest pass, at 4 bytes
   // an element: GEMMs and the attention write fp32), weights per layer, the KV cache per layer.

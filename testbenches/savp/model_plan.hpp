@@ -92,6 +92,9 @@ struct ModelPlan {
   std::vector<ModelPass> passes;
   ModelRegions regions;
   std::uint64_t cache_tokens = 0;  // positions a cache block holds
+  // The scoreboard's bound on every layer's hidden state (rel L2 against the reference): the
+  // largest tolerance of the mapped engines' datapaths.
+  double tolerance_rel_l2 = 0;
   // Weights and embeddings from .npy files, loaded and checked at plan time (null: synthetic).
   std::shared_ptr<const common::ModelWeights> npy_weights;
   std::shared_ptr<const common::MatrixD> npy_inputs;

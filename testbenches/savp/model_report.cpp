@@ -75,10 +75,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   const common::ModelSpec& m = w.model;
   sc::StatsTree tree;
   platform.report_stats(tree);
-  Json stats = Json::object();
-  stats["schema_version"] = 1;
-  stats["savp_version"] = SAVP_VERSION;
-  stats["scenario"] = s.resolved;
+  Json stats = stats_head(s);
 
   // Per stage: its span; per job: its accelerator's record.
   std::vector<Sums> layer_linear(m.layers), layer_attention(m.layers);
@@ -142,7 +139,6 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   Json totals = Json::object();
   totals["jobs"] = runner.runs().size();
   totals["jobs_planned"] = planned;
-  totals["jobs_failed"] = failed;
   totals["cycles"] = cycles;
   totals["stall_cycles"] = stalls;
   const double span = first < 0 ? 0.0 : last - first;
@@ -151,6 +147,23 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   put_energy_and_memory(totals, tree, platform, s, span);
   const bool numerics = s.workload.numerics;
   if (numerics && runner.final_accuracy().count() > 0) put_accuracy(totals, runner.final_accuracy().result());
+  // The scoreboard: every layer's hidden state within the coarsest mapped datapath's tolerance.
+  std::string accuracy_failure;
+  if (numerics) {
+    for (std::uint64_t l = 0; l < m.layers && accuracy_failure.empty(); ++l) {
+      if (runner.layer_accuracy()[l].count() == 0) continue;
+      const double e = runner.layer_accuracy()[l].result().rel_l2_err;
+      if (!std::isfinite(e) || e > plan.tolerance_rel_l2) {
+        char why[200];
+        std::snprintf(why, sizeof why,
+                      "layer %llu: hidden state rel L2 %.3e against the reference, tolerance %.3e",
+                      static_cast<unsigned long long>(l), e, plan.tolerance_rel_l2);
+        accuracy_failure = why;
+      }
+    }
+  }
+  if (!accuracy_failure.empty()) ++failed;
+  totals["jobs_failed"] = failed;
 
   // Energy no job was charged (DRAM background and refresh, idle engines) goes to the phases in
   // proportion to their time, so that energy per token covers the whole chip.
@@ -167,6 +180,11 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   o["prompt_tokens"] = w.seq_len;
   o["steps"] = w.decode_steps();
   o["numerics"] = numerics ? "on" : "off";
+  if (numerics) {
+    o["tolerance_rel_l2"] = plan.tolerance_rel_l2;
+    o["accuracy_passed"] = accuracy_failure.empty();
+    if (!accuracy_failure.empty()) o["accuracy_failure"] = accuracy_failure;
+  }
   const double batch = static_cast<double>(w.batch), steps = static_cast<double>(w.decode_steps());
   o["ttft_ns"] = w.runs_prefill() ? Json(prefill_ns) : Json(nullptr);
   o["tpot_ns"] = steps > 0 ? Json(decode_ns / steps) : Json(nullptr);

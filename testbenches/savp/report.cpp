@@ -32,6 +32,14 @@ void put_accuracy(Json& j, const common::Accuracy& a) {
   j["cosine"] = number(a.cosine);
 }
 
+Json stats_head(const sc::Scenario& s) {
+  Json stats = Json::object();
+  stats["schema_version"] = 1;
+  stats["savp_version"] = SAVP_VERSION;
+  stats["scenario"] = s.resolved;
+  return stats;
+}
+
 std::string hostname() {
   char buf[256] = {};
   if (gethostname(buf, sizeof buf - 1) != 0) return "unknown";
@@ -167,10 +175,7 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   const auto& acc_spec = s.accelerators[s.workload.accelerator];
   const sc::AcceleratorBase& acc = *platform.accelerators[s.workload.accelerator];
 
-  Json stats = Json::object();
-  stats["schema_version"] = 1;
-  stats["savp_version"] = SAVP_VERSION;
-  stats["scenario"] = s.resolved;
+  Json stats = stats_head(s);
 
   Json jobs = Json::array();
   JobSums sums;

@@ -18,7 +18,9 @@ struct RunInfo {
   double simulated_ns = 0.0;
 };
 
-// Pieces of build_stats that the task report (task_report.hpp) shares.
+// Pieces of build_stats that the task and model reports (task_report.hpp, model_report.hpp) share.
+// The head of every stats.json: schema_version, savp_version, the resolved scenario.
+common::Json stats_head(const sc::Scenario& s);
 // JSON has no infinity or NaN: they are written as null.
 common::Json number(double v);
 void put_accuracy(common::Json& j, const common::Accuracy& a);

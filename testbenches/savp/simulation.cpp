@@ -144,6 +144,8 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const ModelPlan& plan, 
   platform.close_vcd();
   out.error = runner.error();
   collect_errors(platform, out);
+  if (out.error.empty() && out.stats["model"].contains("accuracy_failure"))
+    out.error = "scoreboard: " + out.stats["model"]["accuracy_failure"].get<std::string>();
   out.timed_out = !finished;
   if (out.timed_out) {
     out.stats["partial"] = {{"reason", "time_limit"},

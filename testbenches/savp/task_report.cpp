@@ -27,10 +27,7 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
                       const std::vector<TaskCounters>& at_start, const std::vector<TaskCounters>& at_end) {
   sc::StatsTree tree;
   platform.report_stats(tree);
-  Json stats = Json::object();
-  stats["schema_version"] = 1;
-  stats["savp_version"] = SAVP_VERSION;
-  stats["scenario"] = s.resolved;
+  Json stats = stats_head(s);
 
   Json jobs = Json::array();
   Json tasks = Json::object();

@@ -176,6 +176,9 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   }
   if (mapping) {
     s.mapping = parse_mapping(*mapping, s.accelerators.size());
+    if (s.workload.kind == common::WorkloadSpec::Kind::Model && root["workload"].contains("accelerator")) {
+      mapping->fail("give the model's accelerators either here or as workload.accelerator, not both");
+    }
     if (s.workload.kind != common::WorkloadSpec::Kind::Model || !s.tasks.empty()) {
       mapping->fail("the mapping places a model's linear layers and attention on accelerators: it needs a "
                     "workload of kind \"model\"");

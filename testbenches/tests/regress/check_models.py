@@ -96,10 +96,14 @@ def part_numerics():
                "o_proj", "residual1", "norm2", "ffn_up", "ffn_gate", "ffn_act", "ffn_down", "residual2"):
         if m["ops"].get(op, {}).get("jobs", 0) <= 0:
             fail("op %s did not run" % op)
+    # The scoreboard: a layer beyond the datapath's tolerance fails the run (exit 1), naming the layer.
+    p, _ = run("tolerance", scen, "platform.accelerators.0.tolerance_rel_l2=1e-9", expect=1)
+    if "scoreboard: layer 0: hidden state rel L2" not in p.stderr:
+        fail("a layer beyond the tolerance did not fail the run by name:\n" + p.stderr)
     off, _ = run("numerics-off", scen, "workload.numerics=off")
     if off["model"]["numerics"] != "off" or "rel_l2_err" in off["totals"]:
         fail("numerics off: the report still claims accuracy")
-    drop = ACCURACY | {"run_info", "scenario", "numerics", "components"}
+    drop = ACCURACY | {"run_info", "scenario", "numerics", "components", "tolerance_rel_l2", "accuracy_passed"}
     a, b = strip(on, drop), strip(off, drop)
     if a != b:
         for k in a:
@@ -185,6 +189,13 @@ def part_bad():
         (scen, ["workload.model.head_dim=32"], "/workload/model/head_dim", "differs from hidden"),
         (scen, ["workload.steps=0"], "/workload/steps", ""),
         (scen, ["workload.seq_len=1021"], "/workload/steps", "exceeds the model's 1024 positions"),
+        (scen, ["workload.seq_len=2000"], "/workload/seq_len", "exceeds the model's 1024 positions"),
+        (salo, ["workload.accelerator=1"], "/platform/mapping", "not both"),
+        (scen, ["platform.accelerators=[{\"type\": \"dense\", \"name\": \"d0\", \"datapath\": {\"format\": \"fp32\"}}, "
+                "{\"type\": \"dense\", \"name\": \"d1\", \"datapath\": {\"format\": \"fp32\"}}, "
+                "{\"type\": \"dense\", \"name\": \"d2\", \"datapath\": {\"format\": \"fp16\"}}]",
+                "platform.mapping={\"linear\": 0, \"attention\": [1, 2]}"], "/platform/mapping/attention",
+         "share one datapath format"),
         (scen, ["workload.model=\"gpt-17\""], "/workload/model", "a model preset"),
         (scen, ["platform.mapping={\"linear\": 0, \"attention\": 3}"], "/platform/mapping/attention",
          "accelerator index below 1"),

@@ -5,7 +5,7 @@ usage: check_numerics_off.py SAVP SCENARIOS_DIR OUTDIR [NAME... | --engine TYPE]
 
 Runs each scenario (NAME relative to SCENARIOS_DIR, e.g. dense/gemm.json; none: every shipped
 scenario of SCENARIOS_DIR/*.json and SCENARIOS_DIR/*/*.json whose workload accelerator is a dense,
-SALO, CHELA or traffic engine (--engine: of that type only), sweeps and scenarios with tasks left
+SALO, CHELA or traffic engine (--engine: of that type only), sweeps, model workloads and scenarios with tasks left
 out) with numerics on and off,
 and compares the whole stats.json of both, run_info aside; --set overrides apply to both runs. Allowed to differ, and nothing else:
   - what only data gives: the accuracy fields (max_abs_err, rel_l2_err, cosine), a traffic job's
@@ -49,6 +49,8 @@ def engine_of(path):
         return None
     pbase, platform = load(path, s["platform"])
     _, workload = load(path, s["workload"])
+    if isinstance(workload, dict) and workload.get("kind") == "model":
+        return None  # whole models: check_models.py compares numerics on and off on its own model
     index = workload.get("accelerator", 0) if isinstance(workload, dict) else 0
     accs = platform.get("accelerators", []) if isinstance(platform, dict) else []
     if index >= len(accs):
