@@ -22,6 +22,24 @@ const char* tensor_name(ModelTensor t) {
   return names[static_cast<int>(t)];
 }
 
+std::uint64_t tensor_width(const common::ModelSpec& m, ModelTensor t) {
+  const std::uint64_t qd = m.heads * m.head_dim, kvd = m.kv_heads * m.head_dim;
+  switch (t) {
+    case ModelTensor::Q:
+    case ModelTensor::Attn:
+      return qd;
+    case ModelTensor::Knew:
+    case ModelTensor::Vnew:
+      return kvd;
+    case ModelTensor::Up:
+    case ModelTensor::Gate:
+    case ModelTensor::Act:
+      return m.ffn_hidden;
+    default:
+      return m.hidden;
+  }
+}
+
 const char* op_name(ModelOpKind k) {
   static const char* names[] = {"norm1",    "q_proj",   "k_proj",    "v_proj",   "rope_q",    "rope_k",
                                 "append_k", "append_v", "attention", "o_proj",   "residual1", "norm2",
@@ -330,12 +348,10 @@ ModelPlan make_model_plan(sc::Scenario& s) {
   const std::uint64_t rows = w.batch * (w.runs_prefill() ? w.seq_len : 1);
   r.positions = a.take(4 * rows);
   const std::uint64_t qd = m.heads * m.head_dim, kvd = m.kv_heads * m.head_dim;
-  const std::uint64_t width[] = {m.hidden,     m.hidden,     qd,       kvd,      kvd,
-                                 qd,           m.hidden,     m.hidden, m.hidden, m.ffn_hidden,
-                                 m.ffn_hidden, m.ffn_hidden, m.hidden};
   for (int i = 0; i < static_cast<int>(ModelTensor::Count); ++i) {
     if (static_cast<ModelTensor>(i) == ModelTensor::Gate && m.ffn != common::ModelSpec::Ffn::Swiglu) continue;
-    r.tensor[i] = a.take(static_cast<unsigned __int128>(rows) * width[i] * 4);
+    r.tensor[i] =
+        a.take(static_cast<unsigned __int128>(rows) * tensor_width(m, static_cast<ModelTensor>(i)) * 4);
   }
   const std::uint64_t el = plan.linear_elem_bytes;
   using U = unsigned __int128;

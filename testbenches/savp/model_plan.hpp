@@ -24,6 +24,8 @@ namespace savp::tb {
 // layer; the KV cache and the weights have regions of their own.
 enum class ModelTensor : std::uint8_t { X, Xn, Q, Knew, Vnew, Attn, Y, H, Hn, Up, Gate, Act, Down, Count };
 const char* tensor_name(ModelTensor t);
+// Elements per row (per token) of an activation of `model`.
+std::uint64_t tensor_width(const common::ModelSpec& model, ModelTensor t);
 
 enum class ModelOpKind : std::uint8_t {
   Norm1,

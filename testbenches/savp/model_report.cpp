@@ -1,5 +1,7 @@
 #include "testbenches/savp/model_report.hpp"
 
+#include "models/common/model_graph.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -198,13 +200,9 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   }
   o["prefill_energy_pj"] = prefill_energy;
   o["decode_energy_pj"] = decode_energy;
-  o["weight_bytes"] = [&] {
-    const double qd = static_cast<double>(m.heads * m.head_dim),
-                 kvd = static_cast<double>(m.kv_heads * m.head_dim);
-    const double h = static_cast<double>(m.hidden), f = static_cast<double>(m.ffn_hidden);
-    const double b = h * (qd + 2 * kvd) + qd * h + f * h * (m.ffn == common::ModelSpec::Ffn::Swiglu ? 3 : 2);
-    return b * static_cast<double>(m.layers) * static_cast<double>(plan.linear_elem_bytes);
-  }();
+  // The layers' projection and FFN weights, as the model graph counts them.
+  o["weight_bytes"] = static_cast<double>(
+      common::model_graph(m, 1, 1, 0, static_cast<std::uint32_t>(plan.linear_elem_bytes)).weight_bytes);
   o["kv_cache_bytes"] = static_cast<double>(m.layers * w.batch * m.kv_heads * 2 * plan.cache_tokens *
                                             m.head_dim * plan.cache_elem_bytes);
   const double generated = batch * steps;

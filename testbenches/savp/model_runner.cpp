@@ -136,7 +136,7 @@ void ModelRunner::load_weights_and_cache() {
   }
 }
 
-void ModelRunner::stage_inputs(const ModelPass& pass, const ModelStage& st) {
+void ModelRunner::stage_inputs(const ModelStage& st) {
   ModelLane& lane = *lanes_[0];
   const ModelRegions& r = plan_.regions;
   auto put = [&](ModelTensor t) {
@@ -189,7 +189,6 @@ void ModelRunner::stage_inputs(const ModelPass& pass, const ModelStage& st) {
     case ModelOpKind::Attention:
       break;  // per job, by the lane that runs it
   }
-  (void)pass;
 }
 
 namespace {
@@ -298,11 +297,8 @@ void ModelRunner::control() {
           for (std::uint64_t t = 0; t < pass.tokens; ++t)
             std::copy_n(inputs_.row(s * w_.final_tokens() + pass.context + t), m.hidden,
                         x.row(row_of(s, t, pass.tokens)));
-        const std::uint64_t qd = m.heads * m.head_dim, kvd = m.kv_heads * m.head_dim;
-        const std::uint64_t width[] = {m.hidden,     m.hidden,     qd,       kvd,      kvd,
-                                       qd,           m.hidden,     m.hidden, m.hidden, m.ffn_hidden,
-                                       m.ffn_hidden, m.ffn_hidden, m.hidden};
-        for (int i = 0; i < static_cast<int>(ModelTensor::Count); ++i) tensors_[i] = MatrixD(rows, width[i]);
+        for (int i = 0; i < static_cast<int>(ModelTensor::Count); ++i)
+          tensors_[i] = MatrixD(rows, tensor_width(m, static_cast<ModelTensor>(i)));
         tensor(ModelTensor::X) = x;
         std::vector<std::uint32_t> pos(rows);
         for (std::uint64_t r = 0; r < rows; ++r)
@@ -318,7 +314,7 @@ void ModelRunner::control() {
       for (std::size_t s = 0; s < pass.stages.size(); ++s) {
         const ModelStage& st = pass.stages[s];
         times_[p][s].start = sc_core::sc_time_stamp();
-        if (numerics_) stage_inputs(pass, st);
+        if (numerics_) stage_inputs(st);
         stage_index_ = s;
         stage_ = &st;
         queue_.jobs.clear();

@@ -75,7 +75,7 @@ class ModelRunner : public sc_core::sc_module {
   void control();
   void lane(std::size_t k);
   void load_weights_and_cache();
-  void stage_inputs(const ModelPass& pass, const ModelStage& st);
+  void stage_inputs(const ModelStage& st);
   void read_output(ModelLane& lane, const ModelPass& pass, const ModelStage& st, const ModelJob& j);
   void end_of_layer(std::size_t pass, std::uint64_t layer);
   // Packs host values into memory at addr in a bus format; returns the scale (INT formats).
@@ -104,8 +104,6 @@ class ModelRunner : public sc_core::sc_module {
   Queue queue_;
   sc_core::sc_event work_, stage_done_;
   bool stop_ = false;
-  double scale_a_ = 1, scale_b_ = 1, scale_c_ = 1;  // scales of the current stage's linear inputs
-  std::vector<double> job_scales_;                  // attention jobs: a, b, c per job
   // Numerics.
   std::shared_ptr<const common::ModelWeights> weights_;
   std::unique_ptr<common::ModelReference> reference_;
