@@ -21,7 +21,9 @@ add_test(NAME "regress: spatten replay matches the GPT-2 trace"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_spatten_replay.py ${SAVP_BIN} ${SPT}
           ${SCENARIOS}/spatten/gpt2-small-wikitext2-unpruned-trace.json
           ${SCENARIOS}/workloads/spatten-gpt2/summary-gpt2-small-wikitext2-per8.csv ${REGRESS_OUT}/spatten-replay)
-set_tests_properties("regress: spatten replay matches the GPT-2 trace" PROPERTIES LABELS regress)
+# Label heavy: left out of the sanitizer pass (366 s there); golden spatten-trace-gpt2-small runs the
+# same replay path at a smaller size in both passes.
+set_tests_properties("regress: spatten replay matches the GPT-2 trace" PROPERTIES LABELS "regress;heavy")
 add_test(NAME "regress: spatten LT and AT agree"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_lt_at.py ${SAVP_BIN} ${SPS} ${REGRESS_OUT}/ltat-spatten)
 set_tests_properties("regress: spatten LT and AT agree" PROPERTIES LABELS regress)
