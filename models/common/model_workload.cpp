@@ -70,10 +70,13 @@ ModelWorkload ModelWorkload::parse(JsonNode& node, const std::string& presets_di
   w.phase = phase == "decode" ? Phase::Decode : phase == "generate" ? Phase::Generate : Phase::Prefill;
   w.batch = static_cast<std::uint64_t>(node.get_int("batch", 1, 1, 4096));
   w.seq_len = static_cast<std::uint64_t>(node.get_int("seq_len", 1, kMaxTokens));
+  // "steps": null is the key absent (a sweep over phase can drop it: --set workload.steps=null).
+  const bool has_steps = node.has("steps") && !node.value()["steps"].is_null();
+  if (node.has("steps") && !has_steps) node.accept("steps");
   if (w.runs_decode()) {
-    if (!node.has("steps")) node.child("steps");  // "missing required key"
+    if (!has_steps) node.child("steps");  // "missing required key"
     w.steps = static_cast<std::uint64_t>(node.get_int("steps", 1, kMaxTokens));
-  } else if (node.has("steps")) {
+  } else if (has_steps) {
     node.child("steps").fail(
         "a prefill runs the prompt only; steps needs \"phase\": \"decode\" or \"generate\"");
   }

@@ -29,7 +29,8 @@ SaloCore::SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy) : c
 SaloCore::~SaloCore() = default;
 
 SaloCore::JobCheck SaloCore::check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
-                                       std::uint64_t value_dim, const common::AttentionPattern& p) {
+                                       std::uint64_t value_dim, const common::AttentionPattern& p,
+                                       std::uint64_t queries) {
   if (head_dim != cfg.array.head_dim) {
     return {"head_dim", "the SALO array is built for head_dim " + std::to_string(cfg.array.head_dim) +
                             ", the workload has " + std::to_string(head_dim)};
@@ -39,16 +40,20 @@ SaloCore::JobCheck SaloCore::check_job(const SaloConfig& cfg, std::uint64_t seq_
                              " wide, the workload has value_dim " + std::to_string(value_dim)};
   }
   if (p.window > seq_len) {
-    return {"pattern/window", "the sliding window (" + std::to_string(p.window) + ") is wider than the sequence (" +
-                                  std::to_string(seq_len) + " tokens)"};
+    return {"pattern/window", "the sliding window (" + std::to_string(p.window) +
+                                  ") is wider than the sequence (" + std::to_string(seq_len) + " tokens)"};
   }
   if (p.window_h > 0 && (p.window_h > p.grid_h || p.window_w > p.grid_w)) {
-    return {"pattern/window_2d", "the 2D window " + std::to_string(p.window_h) + "x" + std::to_string(p.window_w) +
-                                     " is larger than the " + std::to_string(p.grid_h) + "x" +
-                                     std::to_string(p.grid_w) + " grid"};
+    return {"pattern/window_2d", "the 2D window " + std::to_string(p.window_h) + "x" +
+                                     std::to_string(p.window_w) + " is larger than the " +
+                                     std::to_string(p.grid_h) + "x" + std::to_string(p.grid_w) + " grid"};
+  }
+  if (queries > seq_len) {
+    return {"seq_len", "a SALO job's " + std::to_string(queries) + " queries exceed its " +
+                           std::to_string(seq_len) + " keys"};
   }
   try {
-    schedule(p, seq_len, cfg.scheduler);
+    schedule(p, seq_len, cfg.scheduler, queries == 0 ? 0 : seq_len - queries);
   } catch (const ScheduleError& e) {
     return {e.key, e.what()};
   }
@@ -80,7 +85,10 @@ void SaloCore::start(const common::JobDescriptor& job) {
   job_ = job;
   job_counters_ = ArrayCounters{};
   job_cycles_ = 0;
-  const std::uint64_t L = job.rows, d = job.depth, eb = common::elem_bytes(cfg_.bus_format());
+  // Token-indexed buffers over the whole key sequence (a decode step's queries are its last rows).
+  seq_ = std::max(job.rows, job.cols);
+  first_query_ = seq_ - job.rows;
+  const std::uint64_t L = seq_, d = job.depth, eb = common::elem_bytes(cfg_.bus_format());
   const std::uint64_t data = job.timing_only ? 0 : L;  // a timing-only job holds no operands
   q_ = common::MatrixD(data, d);
   k_ = common::MatrixD(data, d);
@@ -115,14 +123,16 @@ memory::SramSpec SaloCore::buffer_spec(int which, std::uint64_t vectors) const {
 // fetches: that is its capacity, and the SRAM price per access follows from it. The jobs of a run
 // share shape and pattern, so the first job sizes it; a later job needing more is a broken invariant.
 void SaloCore::size_unbounded_buffers() {
-  const std::uint64_t fetched[3] = {schedule_.stats.q_fetched, schedule_.stats.k_fetched, schedule_.stats.v_fetched};
+  const std::uint64_t fetched[3] = {schedule_.stats.q_fetched, schedule_.stats.k_fetched,
+                                    schedule_.stats.v_fetched};
   for (int i = 0; i < 3; ++i) {
     if (buffer_vectors(i) != 0) continue;
     memory::SramModel& b = buffers_[static_cast<std::size_t>(i)];
     const memory::SramSpec spec = buffer_spec(i, fetched[i]);
     if (spec.capacity_bytes <= b.spec().capacity_bytes && sized_unbounded_) continue;
     if (sized_unbounded_) {
-      throw std::logic_error("SALO: the unbounded " + spec.name + " was sized by an earlier job of another shape");
+      throw std::logic_error("SALO: the unbounded " + spec.name +
+                             " was sized by an earlier job of another shape");
     }
     b = memory::SramModel(spec, energy_);
   }
@@ -132,13 +142,15 @@ void SaloCore::size_unbounded_buffers() {
 void SaloCore::plan() {
   const common::AttentionPattern p = pattern_of(job_);
   const common::AttentionPattern& q = scheduled_pattern_;
-  const bool same = scheduled_rows_ == job_.rows && p.causal == q.causal && p.window == q.window &&
-                    p.dilation == q.dilation && p.global_tokens == q.global_tokens && p.grid_h == q.grid_h &&
-                    p.grid_w == q.grid_w && p.window_h == q.window_h && p.window_w == q.window_w;
+  const bool same = scheduled_rows_ == seq_ && scheduled_first_ == first_query_ && p.causal == q.causal &&
+                    p.window == q.window && p.dilation == q.dilation && p.global_tokens == q.global_tokens &&
+                    p.grid_h == q.grid_h && p.grid_w == q.grid_w && p.window_h == q.window_h &&
+                    p.window_w == q.window_w;
   if (!same) {  // a schedule depends on the pattern and the sequence only (the scheduler's sizes are fixed)
-    schedule_ = schedule(p, job_.rows, cfg_.scheduler);
+    schedule_ = schedule(p, seq_, cfg_.scheduler, first_query_);
     scheduled_pattern_ = p;
-    scheduled_rows_ = job_.rows;
+    scheduled_rows_ = seq_;
+    scheduled_first_ = first_query_;
   }
   size_unbounded_buffers();
   runner_.reset();
@@ -146,8 +158,8 @@ void SaloCore::plan() {
   stage_ = schedule_.tiles.empty() ? Stage::Tail : Stage::Tiles;
 }
 
-void SaloCore::add_reads(const std::vector<std::uint32_t>& idx, std::uint64_t base, std::uint8_t* raw,
-                         EngineStep& step) {
+void SaloCore::add_reads(const std::vector<std::uint32_t>& idx, std::uint64_t base, std::uint64_t first,
+                         std::uint8_t* raw, EngineStep& step) {
   const std::uint64_t vb = job_.depth * common::elem_bytes(cfg_.bus_format());
   std::vector<std::uint32_t> sorted(idx);
   std::sort(sorted.begin(), sorted.end());
@@ -155,7 +167,8 @@ void SaloCore::add_reads(const std::vector<std::uint32_t>& idx, std::uint64_t ba
     std::size_t j = i + 1;
     while (j < sorted.size() && sorted[j] == sorted[j - 1] + 1) ++j;  // coalesce consecutive tokens
     const std::uint64_t off = sorted[i] * vb;
-    step.reads.push_back({base + off, (j - i) * vb, raw != nullptr ? raw + off : nullptr, nullptr});
+    step.reads.push_back(
+        {base + (sorted[i] - first) * vb, (j - i) * vb, raw != nullptr ? raw + off : nullptr, nullptr});
     i = j;
   }
 }
@@ -165,15 +178,16 @@ bool SaloCore::next(EngineStep& step) {
   switch (stage_) {
     case Stage::Globals:
       step.phase = "schedule";
-      if (job_.n_globals) step.reads.push_back({job_.addr_globals, job_.n_globals * 4, globals_raw_.data(), nullptr});
+      if (job_.n_globals)
+        step.reads.push_back({job_.addr_globals, job_.n_globals * 4, globals_raw_.data(), nullptr});
       return true;
     case Stage::Tiles: {
       const TileTraffic& tr = schedule_.traffic[tile_];
       step.phase = "tile";
       step.prefetch = true;
-      add_reads(tr.q_fetch, job_.addr_a, job_.timing_only ? nullptr : q_raw_.data(), step);
-      add_reads(tr.k_fetch, job_.addr_b, job_.timing_only ? nullptr : k_raw_.data(), step);
-      add_reads(tr.v_fetch, job_.addr_c, job_.timing_only ? nullptr : v_raw_.data(), step);
+      add_reads(tr.q_fetch, job_.addr_a, first_query_, job_.timing_only ? nullptr : q_raw_.data(), step);
+      add_reads(tr.k_fetch, job_.addr_b, 0, job_.timing_only ? nullptr : k_raw_.data(), step);
+      add_reads(tr.v_fetch, job_.addr_c, 0, job_.timing_only ? nullptr : v_raw_.data(), step);
       touch_buffer(0, tr.q_fetch, tr.q_needed);
       touch_buffer(1, tr.k_fetch, tr.k_needed);
       touch_buffer(2, tr.v_fetch, tr.v_needed);
@@ -186,15 +200,16 @@ bool SaloCore::next(EngineStep& step) {
         const std::uint64_t rtl = backend_->drain();
         if (rtl != step.compute_cycles) {
           throw std::runtime_error("SALO RTL/model disagreement: drain takes " + std::to_string(rtl) +
-                                   " cycles on the RTL, " + std::to_string(step.compute_cycles) + " in the model");
+                                   " cycles on the RTL, " + std::to_string(step.compute_cycles) +
+                                   " in the model");
         }
       }
       job_cycles_ += step.compute_cycles;
       busy_cycles_ += step.compute_cycles;
       {
         std::vector<std::uint32_t> rest;
-        for (std::uint32_t i = 0; i < job_.rows; ++i) {
-          if (!written_[i]) rest.push_back(i);
+        for (std::uint64_t i = first_query_; i < seq_; ++i) {
+          if (!written_[i]) rest.push_back(static_cast<std::uint32_t>(i));
         }
         write_rows(rest, step);  // rows no tile completed (fully masked rows: zeros)
       }
@@ -219,7 +234,8 @@ void SaloCore::decode(const std::vector<std::uint32_t>& idx, const std::uint8_t*
   const std::size_t d = m.cols();
   const std::size_t eb = common::elem_bytes(cfg_.bus_format());
   for (std::uint32_t i : idx) {
-    common::unpack(raw + static_cast<std::size_t>(i) * d * eb, d, cfg_.bus_format(), common::QuantParams{}, m.row(i));
+    common::unpack(raw + static_cast<std::size_t>(i) * d * eb, d, cfg_.bus_format(), common::QuantParams{},
+                   m.row(i));
   }
 }
 
@@ -242,7 +258,8 @@ void SaloCore::write_rows(const std::vector<std::uint32_t>& rows, EngineStep& st
     std::size_t j = i + 1;
     while (j < sorted.size() && sorted[j] == sorted[j - 1] + 1) ++j;
     const std::uint8_t* src = job_.timing_only ? nullptr : &out_buf_[i * dv * 4];
-    step.writes.push_back({job_.addr_out + sorted[i] * dv * 4, (j - i) * dv * 4, nullptr, src});
+    step.writes.push_back(
+        {job_.addr_out + (sorted[i] - first_query_) * dv * 4, (j - i) * dv * 4, nullptr, src});
     i = j;
   }
 }
@@ -259,7 +276,7 @@ void SaloCore::reads_done(EngineStep& step) {
     decode(tr.k_fetch, k_raw_.data(), k_);
     decode(tr.v_fetch, v_raw_.data(), v_);
   }
-  TileResult r = job_.timing_only ? tile_timing(schedule_.tiles[tile_], cfg_.array, job_.rows, job_.value_dim)
+  TileResult r = job_.timing_only ? tile_timing(schedule_.tiles[tile_], cfg_.array, seq_, job_.value_dim)
                                   : runner_->run(schedule_.tiles[tile_]);
   std::uint64_t cycles = r.cycles.body() + (tile_ > 0 ? r.cycles.flush : 0);
   step.compute_cycles = cycles;
@@ -305,7 +322,8 @@ void SaloCore::run_backend(const TileResult& model, EngineStep& step) {
     throw std::runtime_error("SALO RTL/model disagreement on tile " + std::to_string(tile_) + ": " + what);
   };
   if (rtl.cycles != step.compute_cycles) {
-    fail("the RTL takes " + std::to_string(rtl.cycles) + " cycles, the model " + std::to_string(step.compute_cycles));
+    fail("the RTL takes " + std::to_string(rtl.cycles) + " cycles, the model " +
+         std::to_string(step.compute_cycles));
   }
   if (rtl.exp_saturated != model.counters.exp_saturated || rtl.qk_saturated != model.counters.qk_saturated) {
     fail("range events differ (exp clamped: rtl " + std::to_string(rtl.exp_saturated) + ", model " +
@@ -338,9 +356,11 @@ common::EngineJobStats SaloCore::job_stats() const {
   s.values.emplace_back("useful_macs", useful);
   s.values.emplace_back("pe_count", static_cast<double>(pes));
   s.values.emplace_back("array_busy_cycles", static_cast<double>(job_cycles_));
-  s.values.emplace_back("array_utilisation", job_cycles_ ? useful / (static_cast<double>(pes) * job_cycles_) : 0.0);
+  s.values.emplace_back("array_utilisation",
+                        job_cycles_ ? useful / (static_cast<double>(pes) * job_cycles_) : 0.0);
   s.values.emplace_back("spatial_utilisation", schedule_.stats.utilisation_all_pes);
-  s.values.emplace_back("pairs", static_cast<double>(c.pairs_local + c.pairs_global_col + c.pairs_global_row));
+  s.values.emplace_back("pairs",
+                        static_cast<double>(c.pairs_local + c.pairs_global_col + c.pairs_global_row));
   s.values.emplace_back("weighted_sum_merges", static_cast<double>(c.weighted_sum_merges));
   s.values.emplace_back("k_fetched", static_cast<double>(schedule_.stats.k_fetched));
   s.values.emplace_back("k_needed_no_reuse", static_cast<double>(schedule_.stats.k_needed));

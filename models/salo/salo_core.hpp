@@ -37,8 +37,11 @@ class SaloCore : public common::EngineCore {
   // ("head_dim", "value_dim", "seq_len", "pattern/window", "pattern/window_2d", "pattern") or an
   // accelerator key ("array", "array/global_rows", "array/global_cols", "buffers/q_vectors", ...).
   using JobCheck = common::JobCheck;
+  // queries < seq_len: a decode step's job, its queries the last `queries` positions of the keys
+  // (0: every position, a prefill).
   static JobCheck check_job(const SaloConfig& cfg, std::uint64_t seq_len, std::uint64_t head_dim,
-                            std::uint64_t value_dim, const common::AttentionPattern& pattern);
+                            std::uint64_t value_dim, const common::AttentionPattern& pattern,
+                            std::uint64_t queries = 0);
   // Whether a check_job key is the accelerator's (else the workload's).
   static bool is_accelerator_key(const std::string& key);
 
@@ -52,8 +55,9 @@ class SaloCore : public common::EngineCore {
   enum class Stage { Globals, Tiles, Tail, Done };
   common::AttentionPattern pattern_of(const common::JobDescriptor& d) const;
   void plan();
-  void add_reads(const std::vector<std::uint32_t>& idx, std::uint64_t base, std::uint8_t* raw,
-                 common::EngineStep& step);
+  // Reads the vectors of tokens idx: token t at base + (t - first) vectors, into raw + t vectors.
+  void add_reads(const std::vector<std::uint32_t>& idx, std::uint64_t base, std::uint64_t first,
+                 std::uint8_t* raw, common::EngineStep& step);
   void decode(const std::vector<std::uint32_t>& idx, const std::uint8_t* raw, common::MatrixD& m);
   void write_rows(const std::vector<std::uint32_t>& rows, common::EngineStep& step);
 
@@ -71,12 +75,16 @@ class SaloCore : public common::EngineCore {
   std::uint64_t busy_cycles_ = 0;  // all jobs: the time leakage is charged over
   void touch_buffer(int which, const std::vector<std::uint32_t>& tokens, std::uint32_t reads);
   common::JobDescriptor job_;
+  // A job's keys (its sequence) and its first query: rows == cols is a prefill (first 0); a decode
+  // step's job has rows < cols queries, the last positions of the keys (Q and the outputs hold
+  // only those rows).
+  std::uint64_t seq_ = 0, first_query_ = 0;
   Stage stage_ = Stage::Done;
   std::vector<std::uint8_t> globals_raw_;
   Schedule schedule_;
   // What schedule_ was built for: the jobs of a run share their pattern, so it is built once.
   common::AttentionPattern scheduled_pattern_;
-  std::uint64_t scheduled_rows_ = 0;
+  std::uint64_t scheduled_rows_ = 0, scheduled_first_ = 0;
   std::size_t tile_ = 0;
   common::MatrixD q_, k_, v_;
   std::vector<std::uint8_t> q_raw_, k_raw_, v_raw_;  // bus images of the fetched vectors

@@ -87,8 +87,8 @@ BufferPlan plan_buffer(const std::vector<std::vector<std::uint32_t>>& needs, std
   for (std::size_t t = 0; t < T; ++t) {
     if (cap != 0 && needs[t].size() > cap) {
       throw ScheduleError(key, std::string(name) + " buffer of " + std::to_string(cap) +
-                                  " vectors cannot hold the " + std::to_string(needs[t].size()) +
-                                  " vectors tile " + std::to_string(t) + " reads");
+                                   " vectors cannot hold the " + std::to_string(needs[t].size()) +
+                                   " vectors tile " + std::to_string(t) + " reads");
     }
     for (auto v : needs[t]) occ[v].push_back(static_cast<std::uint32_t>(t));
   }
@@ -149,7 +149,8 @@ std::vector<std::uint32_t> sorted_unique(std::vector<std::uint32_t> v) {
 
 }  // namespace
 
-Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const SchedulerConfig& cfg) {
+Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const SchedulerConfig& cfg,
+                  std::uint64_t first_query) {
   // ---- validation -------------------------------------------------------------------------------
   if (cfg.rows == 0 || cfg.cols == 0) throw ScheduleError("array", "SALO array rows and cols must be >= 1");
   if (cfg.rows > 4096 || cfg.cols > 4096) {
@@ -163,7 +164,7 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
   if (!why.empty()) throw ScheduleError("pattern", "attention pattern: " + why);
   if (pattern.dilation > 1 && pattern.window_h != 0) {
     throw ScheduleError("pattern",
-        "SALO scheduler: a dilated window combined with a 2D window is not supported");
+                        "SALO scheduler: a dilated window combined with a 2D window is not supported");
   }
   const auto flags = pattern.global_flags(seq_len);
   std::vector<std::uint32_t> globals;
@@ -171,30 +172,41 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
     if (flags[i]) globals.push_back(static_cast<std::uint32_t>(i));
   }
   if (!globals.empty() && (cfg.global_rows == 0 || cfg.global_cols == 0)) {
-    throw ScheduleError(cfg.global_rows == 0 ? "array/global_rows" : "array/global_cols",
+    throw ScheduleError(
+        cfg.global_rows == 0 ? "array/global_rows" : "array/global_cols",
         "pattern has " + std::to_string(globals.size()) +
-        " global tokens but the array has global_rows=" + std::to_string(cfg.global_rows) +
-        " global_cols=" + std::to_string(cfg.global_cols) + " (both must be >= 1)");
+            " global tokens but the array has global_rows=" + std::to_string(cfg.global_rows) +
+            " global_cols=" + std::to_string(cfg.global_cols) + " (both must be >= 1)");
   }
 
+  if (first_query >= seq_len) {
+    throw ScheduleError("seq_len", "the first query (" + std::to_string(first_query) +
+                                       ") must lie inside the sequence of " + std::to_string(seq_len));
+  }
+  if (first_query > 0 && (pattern.dilation > 1 || !globals.empty() || pattern.window_h != 0)) {
+    throw ScheduleError("pattern",
+                        "SALO runs the queries of a decode step on a plain sliding window or a dense "
+                        "pattern; dilation, 2D windows and global tokens need every query's band");
+  }
   const std::uint32_t d = pattern.dilation;
   const std::int64_t class_len = static_cast<std::int64_t>((seq_len + d - 1) / d);
   const auto need = needed_steps(pattern, class_len);
   const auto slices = cover(need, cfg.cols);
   std::uint64_t bands = 0;
   for (std::uint32_t rho = 0; rho < d && rho < seq_len; ++rho) {
-    const std::uint64_t n = (seq_len - rho + d - 1) / d;
+    const std::uint64_t n = (seq_len - rho + d - 1) / d - first_query;  // first_query > 0: d == 1
     bands += (n + cfg.rows - 1) / cfg.rows;
   }
   const double slots = static_cast<double>(bands) * static_cast<double>(slices.size()) * cfg.rows * cfg.cols;
   if (slots > static_cast<double>(1ull << 28)) {
     throw ScheduleError("pattern", "SALO schedule too large: " + std::to_string(bands) + " row bands x " +
-                                std::to_string(slices.size()) +
-                                " slices exceed 2^28 PE slots (pattern too dense for the SALO array)");
+                                       std::to_string(slices.size()) +
+                                       " slices exceed 2^28 PE slots (pattern too dense for the SALO array)");
   }
 
   Schedule s;
   s.seq_len = seq_len;
+  s.first_query = first_query;
   s.config = cfg;
   auto& tiles = s.tiles;
   auto& st = s.stats;
@@ -204,7 +216,7 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
   // ---- local array and global column, band by band --------------------------------------------
   for (std::uint32_t rho = 0; rho < d && rho < seq_len; ++rho) {
     const std::uint64_t n = (seq_len - rho + d - 1) / d;
-    for (std::uint64_t m0 = 0; m0 < n; m0 += cfg.rows) {
+    for (std::uint64_t m0 = first_query; m0 < n; m0 += cfg.rows) {
       const std::size_t R = static_cast<std::size_t>(std::min<std::uint64_t>(cfg.rows, n - m0));
       std::vector<std::uint32_t> queries(R);
       for (std::size_t r = 0; r < R; ++r) queries[r] = static_cast<std::uint32_t>(rho + (m0 + r) * d);
@@ -452,6 +464,7 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
 
   std::ostringstream os;
   os << pattern.describe() << " on " << seq_len << " tokens, " << cfg.rows << "x" << cfg.cols << " array: ";
+  if (first_query > 0) os << "queries " << first_query << ".." << seq_len - 1 << " only (decode), ";
   if (d > 1) os << d << " dilation classes (queries reordered by i mod " << d << "), ";
   os << bands << " row bands x " << slices.size() << " slices of " << cfg.cols << " key diagonals";
   if (!slices.empty()) os << " (steps " << slices.front().first << ".." << slices.back().second << ")";
@@ -464,7 +477,7 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
   return s;
 }
 
-std::string check_coverage(const Schedule& s, const AttentionPattern& pattern) {
+std::string check_coverage(const Schedule& s, const AttentionPattern& pattern, std::uint64_t first_query) {
   const std::uint64_t L = s.seq_len;
   const auto flags = pattern.global_flags(L);
   std::vector<std::uint8_t> cnt(L * L, 0);
@@ -506,7 +519,7 @@ std::string check_coverage(const Schedule& s, const AttentionPattern& pattern) {
   }
   for (std::uint64_t i = 0; i < L; ++i) {
     for (std::uint64_t j = 0; j < L; ++j) {
-      const bool want = pattern.allowed(i, j, flags);
+      const bool want = i >= first_query && pattern.allowed(i, j, flags);
       if (want != (cnt[i * L + j] == 1)) {
         return "pair (" + std::to_string(i) + ", " + std::to_string(j) + ") " +
                (want ? "allowed but never computed" : "computed but not allowed");

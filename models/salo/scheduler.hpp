@@ -84,6 +84,7 @@ struct ScheduleStats {
 
 struct Schedule {
   std::uint64_t seq_len = 0;
+  std::uint64_t first_query = 0;  // queries before it are not scheduled (decode)
   SchedulerConfig config;
   std::vector<SaloTile> tiles;       // in execution order
   std::vector<TileTraffic> traffic;  // traffic[t] is planned before tiles[t]
@@ -95,16 +96,22 @@ struct Schedule {
 // setting at fault, an accelerator key ("buffers/k_vectors", "array/global_rows", "array") or a
 // workload key ("seq_len", "pattern").
 struct ScheduleError : std::invalid_argument {
-  ScheduleError(std::string key_, const std::string& what) : std::invalid_argument(what), key(std::move(key_)) {}
+  ScheduleError(std::string key_, const std::string& what)
+      : std::invalid_argument(what), key(std::move(key_)) {}
   std::string key;
 };
 
-// Throws ScheduleError for impossible configurations.
+// Throws ScheduleError for impossible configurations. first_query > 0: only the queries
+// first_query .. seq_len-1 are scheduled (a decode step's new tokens against the whole cache: one
+// band of seq_len - first_query rows, the array's other rows idle); allowed without dilation and
+// global tokens only.
 Schedule schedule(const common::AttentionPattern& pattern, std::uint64_t seq_len,
-                  const SchedulerConfig& config = {});
+                  const SchedulerConfig& config = {}, std::uint64_t first_query = 0);
 
 // Independent check that the tiles compute every allowed pair exactly once and nothing else.
 // Returns "" when exact, else the first discrepancy. O(seq_len^2) memory bits: for tests/debug.
-std::string check_coverage(const Schedule& s, const common::AttentionPattern& pattern);
+// first_query: as for schedule() (pairs of earlier queries must not be computed).
+std::string check_coverage(const Schedule& s, const common::AttentionPattern& pattern,
+                           std::uint64_t first_query = 0);
 
 }  // namespace savp::salo

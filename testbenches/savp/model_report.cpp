@@ -20,7 +20,19 @@ double ns(const sc_core::sc_time& t) { return t.to_seconds() * 1e9; }
 struct Sums {
   double ns = 0, energy_pj = 0, dram_bytes = 0;
   std::uint64_t jobs = 0, cycles = 0;
+  // Arrays that report them (dense, SALO, CHELA): useful MACs and PE-cycles of their busy time.
+  double useful_macs = 0, pe_cycles = 0;
   void add_job(const sc::JobRecord& rec) {
+    double macs = -1, pes = 0, busy = 0;
+    for (const auto& [k, v] : rec.engine.values) {
+      if (k == "useful_macs" || (k == "macs" && macs < 0)) macs = v;
+      if (k == "pe_count") pes = v;
+      if (k == "array_busy_cycles") busy = v;
+    }
+    if (macs >= 0 && pes > 0) {
+      useful_macs += macs;
+      pe_cycles += pes * busy;
+    }
     double e = rec.engine_energy_pj;
     for (const auto& [c, pj] : rec.memory_energy_pj) e += pj;
     energy_pj += e;
@@ -28,12 +40,11 @@ struct Sums {
     cycles += rec.cycles;
     ++jobs;
   }
+  // Useful MACs over PE-cycles while the arrays were busy; null when no job reports them.
+  Json utilisation() const { return pe_cycles > 0 ? Json(useful_macs / pe_cycles) : Json(nullptr); }
   Json json() const {
-    return {{"latency_ns", ns},
-            {"energy_pj", energy_pj},
-            {"dram_bytes", dram_bytes},
-            {"jobs", jobs},
-            {"cycles", cycles}};
+    return {{"latency_ns", ns}, {"energy_pj", energy_pj}, {"dram_bytes", dram_bytes},
+            {"jobs", jobs},     {"cycles", cycles},       {"array_utilisation", utilisation()}};
   }
 };
 
@@ -82,7 +93,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   // Per stage: its span; per job: its accelerator's record.
   std::vector<Sums> layer_linear(m.layers), layer_attention(m.layers);
   std::map<std::string, Sums> by_op;
-  Sums linear, attention, prefill_jobs, decode_jobs;
+  Sums linear, attention, prefill_jobs, decode_jobs, attention_prefill, attention_decode;
   const auto& times = runner.stage_times();
   double first = -1, last = 0, prefill_ns = 0, decode_ns = 0;
   double prefill_attention_ns = 0, first_decode_attention_ns = 0;
@@ -125,6 +136,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
     (st.attention ? attention : linear).add_job(rec);
     by_op[op_name(st.op)].add_job(rec);
     (pass.prefill ? prefill_jobs : decode_jobs).add_job(rec);
+    if (st.attention) (pass.prefill ? attention_prefill : attention_decode).add_job(rec);
     cycles += rec.cycles;
     stalls += rec.stall_cycles;
     if (r.status != sc::csr::kStatusDone || !rec.error.empty()) ++failed;
@@ -213,6 +225,8 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   o["gqa_shared_reads"] = plan.stack_gqa && m.group() > 1;
   o["linear"] = linear.json();
   o["attention"] = attention.json();
+  o["attention"]["prefill_array_utilisation"] = attention_prefill.utilisation();
+  o["attention"]["decode_array_utilisation"] = attention_decode.utilisation();
   Json layers = Json::array();
   for (std::uint64_t l = 0; l < m.layers; ++l) {
     Json e = Json::object();

@@ -27,12 +27,11 @@ const EngineFlow& salo_flow() {
     };
     e.model_attention = [](const sc::Scenario& s, std::uint32_t a, const common::JobDescriptor& job,
                            const common::AttentionPattern& pattern, bool decode) {
-      if (decode) {
-        return common::JobCheck{
-            "phase",
-            "SALO runs a model's prefill; one-query sliding-window decode on SALO is not built "
-            "yet (map the attention of a decode to a \"dense\" accelerator)"};
-      }
+      // A decode step: the new token's query (one array row; the other rows idle) against the keys
+      // the plan gives it (the cache, or its sliding window), every one of them allowed.
+      if (decode)
+        return salo::SaloCore::check_job(s.accelerators[a].salo, job.cols, job.depth, job.value_dim,
+                                         common::AttentionPattern{}, job.rows);
       return salo::SaloCore::check_job(s.accelerators[a].salo, job.cols, job.depth, job.value_dim, pattern);
     };
     e.extra_estimate = [](const sc::Scenario& s, MemoryEstimate& est) {

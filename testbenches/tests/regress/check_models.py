@@ -13,6 +13,11 @@ PART:
             reads 4x the K/V bytes in the attention; the weights' traffic does not change.
   salo      the 2-layer Longformer-style encoder with its linear layers on a dense array and its
             hybrid sparse attention on SALO: runs, SALO ran every attention job, numerics in range.
+  salo_decode
+            the 2-layer Llama-style model generating with its attention on SALO (prefill, then one
+            query per step on one row of the array): every layer within SALO's datapath bound, a
+            decode alone against the prompt's cache too, numerics on and off identical, and a
+            sliding window reads only the window's keys.
   bad       bad inputs: exit 2, the file and the JSON path, nothing written.
 """
 import json
@@ -151,6 +156,63 @@ def part_salo():
     print("ok: SALO attention with dense linear layers, rel_l2 %s" % [l["rel_l2"] for l in m["layers"]])
 
 
+SALO_ON_DENSE = ['platform.accelerators=[{"type": "dense", "name": "dense0", "datapath": {"format": "fp16"}}, '
+                 '{"type": "salo", "name": "salo0"}]', 'platform.mapping={"linear": 0, "attention": 1}']
+
+
+def part_salo_decode():
+    scen = os.path.join(MODELS, "tiny-llama-generate-dense.json")
+    layers, batch, heads, steps = 2, 2, 4, 4
+    on, _ = run("salo-generate", scen, *SALO_ON_DENSE)
+    m, t = on["model"], on["totals"]
+    if t["jobs_failed"] != 0 or t["jobs"] != t["jobs_planned"]:
+        fail("jobs failed or missing")
+    # SALO does not stack a GQA group (its rows are positions): one job per (sequence, head).
+    want = layers * batch * heads * (1 + steps)
+    if m["attention"]["jobs"] != want:
+        fail("expected %d attention jobs on SALO, found %s" % (want, m["attention"]["jobs"]))
+    if m["gqa_shared_reads"] or m["kv_bytes_saved_by_gqa"] != 0:
+        fail("SALO does not share a K/V head's read across its group, the report says it did")
+    if on["components"].get("top.salo0", {}).get("jobs", {}).get("value") != want:
+        fail("the SALO accelerator did not run the %d attention jobs" % want)
+    for l in m["layers"]:
+        if l["rel_l2"] is None or not (0 <= l["rel_l2"] < 0.05):
+            fail("layer %d: rel_l2 %r (fp16 linear layers, SALO's fixed-point attention: expected < 0.05)"
+                 % (l["layer"], l["rel_l2"]))
+    # One query on one row of the 32 x 32 array (plus the global row and column): at most 1/32 busy.
+    u = m["attention"]["decode_array_utilisation"]
+    if not (u and 0 < u <= 1 / 32 < m["attention"]["prefill_array_utilisation"]):
+        fail("SALO's decode utilisation %r, prefill %r: expected (0, 1/32] and below the prefill's"
+             % (u, m["attention"]["prefill_array_utilisation"]))
+    dec, _ = run("salo-decode", scen, *SALO_ON_DENSE, "workload.phase=decode", "workload.steps=2")
+    for l in dec["model"]["layers"]:
+        if l["rel_l2"] is None or not (0 <= l["rel_l2"] < 0.05):
+            fail("decode alone: layer %d rel_l2 %r" % (l["layer"], l["rel_l2"]))
+    off, _ = run("salo-generate-off", scen, *SALO_ON_DENSE, "workload.numerics=off")
+    drop = ACCURACY | {"run_info", "scenario", "numerics", "components", "tolerance_rel_l2", "accuracy_passed"}
+    a, b = strip(on, drop), strip(off, drop)
+    for k in a:
+        if a[k] != b.get(k):
+            fail("SALO: numerics on and off differ in %s" % k)
+    # A sliding window of 16 keys: each decode step reads 16 K and 16 V vectors per head, not the cache.
+    model = json.load(open(os.path.join(MODELS, "workloads", "tiny-llama.json")))
+    res = {}
+    for w in (0, 16):
+        mm = dict(model, attention={"causal": True, "window": w} if w else {"causal": True})
+        s, _ = run("salo-window-%d" % w, scen, *SALO_ON_DENSE, "workload.phase=decode", "workload.steps=1",
+                   "workload.numerics=off", "workload.model=" + json.dumps(mm))
+        res[w] = s["model"]["ops"]["attention"]["dram_bytes"]
+    # Per job: Q (64 fp16) + keys x 64 x 2 (K) + keys x 64 x 2 (V) + the output (64 fp32).
+    per = lambda keys: 64 * 2 + 2 * keys * 64 * 2 + 64 * 4
+    jobs = layers * batch * heads
+    for w, keys in ((0, 65), (16, 16)):
+        if res[w] < jobs * per(keys) or res[w] > jobs * (per(keys) + 4096):
+            fail("window %d: the attention moved %d bytes, expected about %d (%d keys per query)"
+                 % (w, res[w], jobs * per(keys), keys))
+    print("ok: SALO decode, rel_l2 %s, window reads %d of %d bytes"
+          % ([round(l["rel_l2"], 5) for l in m["layers"]], res[16], res[0]))
+
+
 def write_npy(path, shape, seed):
     """A float64 .npy file (standard library only) of small deterministic values."""
     dims = ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "")
@@ -226,4 +288,5 @@ def part_bad():
     print("ok: %d bad inputs refused" % len(cases))
 
 
-{"numerics": part_numerics, "growth": part_growth, "salo": part_salo, "bad": part_bad}[PART]()
+{"numerics": part_numerics, "growth": part_growth, "salo": part_salo, "salo_decode": part_salo_decode,
+ "bad": part_bad}[PART]()

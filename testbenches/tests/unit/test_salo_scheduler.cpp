@@ -482,3 +482,46 @@ TEST_CASE("salo scheduler: the coverage check catches a wrong schedule", "[salo]
   doubled.tiles[1].global_row_keys[0].push_back(doubled.tiles[0].global_row_keys[0][0]);
   CHECK_THAT(check_coverage(doubled, p), Catch::Contains("computed twice"));
 }
+
+TEST_CASE("salo scheduler: a decode step schedules only its queries, one row band", "[salo][scheduler]") {
+  SchedulerConfig cfg;   // 32 x 32
+  AttentionPattern all;  // the plan gives a decode job only the keys its query may see
+  for (std::uint64_t keys : {1u, 31u, 32u, 33u, 100u, 512u}) {
+    INFO("keys " << keys);
+    const Schedule s = schedule(all, keys, cfg, keys - 1);
+    CHECK(check_coverage(s, all, keys - 1).empty());
+    CHECK(s.stats.bands == 1);
+    CHECK(s.stats.local_pairs == keys);
+    // One active row of 32: every tile covers at most 32 keys, so a tile per 32 keys (the last
+    // slice of the causal-free cover may reach past the sequence and be dropped).
+    CHECK(s.tiles.size() == (keys + cfg.cols - 1) / cfg.cols);
+    CHECK(s.stats.utilisation <= 1.0 / cfg.rows + 1e-12);
+    CHECK(s.stats.q_fetched == 1);
+    CHECK(s.stats.k_fetched == keys);
+    for (const auto& t : s.tiles)
+      CHECK(t.queries == std::vector<std::uint32_t>{static_cast<std::uint32_t>(keys - 1)});
+  }
+  // A causal sliding window over the whole cache: the last query sees only its window.
+  AttentionPattern win;
+  win.causal = true;
+  win.window = 48;
+  const Schedule w = schedule(win, 300, cfg, 299);
+  CHECK(check_coverage(w, win, 299).empty());
+  CHECK(w.stats.local_pairs == 48);
+  // Several new tokens (a chunk) share a band.
+  const Schedule c = schedule(win, 300, cfg, 290);
+  CHECK(check_coverage(c, win, 290).empty());
+  CHECK(c.stats.bands == 1);
+  // The coverage check fails a decode schedule checked as a prefill (the earlier queries' pairs
+  // are missing), so it can tell them apart.
+  CHECK_FALSE(check_coverage(w, win).empty());
+  // Refused: a query outside the sequence; dilation and global tokens need every band.
+  CHECK_THROWS_WITH(schedule(all, 64, cfg, 64), Catch::Contains("inside the sequence"));
+  AttentionPattern g;
+  g.global_tokens = {0};
+  CHECK_THROWS_WITH(schedule(g, 64, cfg, 63), Catch::Contains("decode step"));
+  AttentionPattern dil;
+  dil.window = 8;
+  dil.dilation = 2;
+  CHECK_THROWS_WITH(schedule(dil, 64, cfg, 63), Catch::Contains("decode step"));
+}
