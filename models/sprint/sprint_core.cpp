@@ -234,6 +234,11 @@ void SprintCore::reads_done(EngineStep& step) {
       keep_[j] = (pbits_[j / 8] >> (j % 8)) & 1;
       if (keep_[j]) kept_.push_back(j);
     }
+    if (kept_.empty() && t_ < vis) {  // the controller's fallback (sprint_core.hpp): the query's own key
+      keep_[t_] = 1;
+      kept_.push_back(static_cast<std::uint32_t>(t_));
+      ++c_.own_key_fallbacks;
+    }
     const LocalitySplit split = sld_.next(keep_);
     c_.sld_fetch += split.fetch.size();
     after_access(buffers_->access(split));
@@ -312,7 +317,7 @@ void SprintCore::compute(EngineStep& step) {
     if (sc.empty()) return;
     const double sum = common::exp_shifted(sc.data(), sc.size());
     if (sum == 0.0) return;  // nothing but padding kept: a zero row
-    o.assign(dv, 0.0);  // each o[y] sums over the kept keys in order
+    o.assign(dv, 0.0);       // each o[y] sums over the kept keys in order
     for (std::size_t i = 0; i < n; ++i) {
       const double p = sc[i] / sum;
       const double* v = &v_[kept_[i] * dv];
@@ -370,6 +375,7 @@ common::EngineJobStats SprintCore::job_stats() const {
   put("keys_kept_per_query", ratio(static_cast<double>(c_.kept), static_cast<double>(c_.queries)));
   put("ops", 2.0 * static_cast<double>(c_.qk_macs + c_.pv_macs));
   put("keys_scored_while_fetching", static_cast<double>(c_.keys_early));
+  put("queries_own_key_fallback", static_cast<double>(c_.own_key_fallbacks));
   put("padded_queries_skipped", static_cast<double>(c_.padded_queries_skipped));
   put("padded_keys_skipped", static_cast<double>(c_.padded_keys_skipped));
   put("padded_keys_computed", static_cast<double>(c_.padded_keys_computed));

@@ -9,6 +9,12 @@
 //    and values from standard ReRAM, and the next query's Q row; the CORELETs (tokens interleaved)
 //    recompute the kept scores exactly on MSB|LSB keys, softmax over the survivors, weighted sum of
 //    the values; the output row is written.
+// Empty pruning vector (ASSUMPTION: the paper does not say; shared/reference/sprint.md): when ReadP
+// returns no visible key for a query (a short causal context, all its scores under the threshold),
+// the controller, which reads P before it issues any fetch, keeps the query's own key (the diagonal:
+// for causal attention the most recent key, the one every query sees), so the softmax is over a
+// non-empty set; one zero-detect over P, no extra memory command. Counted per job as
+// queries_own_key_fallback.
 // With in_memory_pruning off the same engine is the baseline: every key (and value) the query may
 // see crosses from the same ReRAM (full K codes) unless the buffers hold it.
 // Diagnostics (debug writes right after the output, at addr_out + L x value_dim x 4; not traffic):
@@ -98,6 +104,7 @@ class SprintCore : public common::EngineCore {
     std::uint64_t qk_macs = 0, pv_macs = 0, exps = 0, recips = 0, compute_cycles = 0;
     std::uint64_t padded_queries_skipped = 0, padded_keys_skipped = 0, padded_keys_computed = 0;
     std::uint64_t keys_early = 0;
+    std::uint64_t own_key_fallbacks = 0;  // queries whose pruning vector came back empty
   } c_, total_;
   std::uint64_t job_cycles_ = 0;
 };

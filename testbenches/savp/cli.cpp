@@ -254,8 +254,22 @@ int cmd_run(const std::vector<std::string>& args) {
     return kCheckFailed;
   }
   if (!out.checks_passed) {
+    // The first failed job and why (stats.json jobs[].failure).
+    std::string first;
+    for (const auto& j : out.stats.value("jobs", common::Json::array())) {
+      if (!j.is_object() || !j.contains("failure")) continue;
+      first = "job " + std::to_string(j["index"].get<std::uint64_t>());
+      if (j.contains("layer")) {
+        first += " (layer " + std::to_string(j["layer"].get<std::uint64_t>()) + ", head " +
+                 std::to_string(j["head"].get<std::uint64_t>()) + ")";
+      }
+      first += ": " + j["failure"].get<std::string>();
+      break;
+    }
     std::cerr << "savp: check failed: " << out.stats["totals"]["jobs_failed"].get<std::uint64_t>()
-              << " job(s) outside the scoreboard tolerance (see " << outdir << "/summary.csv)\n";
+              << " job(s) failed";
+    if (!first.empty()) std::cerr << "; the first, " << first;
+    std::cerr << " (see " << outdir << "/summary.csv)\n";
     return kCheckFailed;
   }
   return kOk;

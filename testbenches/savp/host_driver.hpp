@@ -25,6 +25,9 @@ struct JobResult {
   JobSlot slot;
   common::Accuracy accuracy;
   bool passed = false;
+  // Why the job failed when its host knows a reason beyond the status and the tolerance (stats.json
+  // jobs[].failure, the exit message); empty otherwise.
+  std::string failure;
   bool data_checked = false;  // traffic jobs: bytes checked instead of numerics
   bool timing_only = false;   // workload numerics "off": no output computed or checked
   bool data_ok = false;

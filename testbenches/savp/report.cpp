@@ -75,6 +75,19 @@ void put_pruning_totals(Json& totals, const std::map<std::string, double>& sum, 
   }
 }
 
+namespace {
+// Why a job failed its check: its host's reason, else the status, the data check or the tolerance.
+std::string failure_reason(const JobResult& r, double tolerance_rel_l2) {
+  if (!r.failure.empty()) return r.failure;
+  if (r.status != sc::csr::kStatusDone) return "the engine ended with status " + std::to_string(r.status);
+  if (r.data_checked && !r.data_ok) return "its data check failed";
+  char why[160];
+  std::snprintf(why, sizeof why, "rel_l2_err %.3e outside the scoreboard tolerance %.3e",
+                r.accuracy.rel_l2_err, tolerance_rel_l2);
+  return why;
+}
+}  // namespace
+
 Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::AcceleratorSpec& acc_spec,
                const sc::AcceleratorBase& acc, bool attention, JobSums& sums) {
   Json j = Json::object();
@@ -148,7 +161,10 @@ Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::Accelerat
   }
   j["tolerance_rel_l2"] = acc_spec.tolerance_rel_l2();
   j["passed"] = r.passed;
-  if (!r.passed) ++sums.failed;
+  if (!r.passed) {
+    ++sums.failed;
+    j["failure"] = failure_reason(r, acc_spec.tolerance_rel_l2());
+  }
   return j;
 }
 

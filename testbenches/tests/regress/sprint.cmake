@@ -50,3 +50,22 @@ add_test(NAME "regress: sprint rotating pointer beats in-order, same outputs"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sprint_pair.py pointer ${SAVP_BIN} ${SPR} ${REGRESS_OUT}/sprint-pointer
           ${SPR_SMALL})
 set_tests_properties("regress: sprint rotating pointer beats in-order, same outputs" PROPERTIES LABELS regress)
+# Thresholds: each head's calibrated threshold in its own code units (per-head keep near the target on
+# the ViT-Base shape, where one head of four layers kept 6.6 % and failed); a short causal context whose
+# pruning vector comes back empty keeps the query's own key (GPT-2 shape, 64 tokens: 4 of 12 heads
+# failed before); a threshold nothing reaches leaves exactly that key per query.
+add_test(NAME "regress: sprint every head keeps near the target (ViT-Base shape)"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sprint.py ${SAVP_BIN} ${SCENARIOS}/sprint/vit-base-197.json
+          ${REGRESS_OUT}/sprint-vit-heads --head-tolerance 0.4 --set workload.layers=4)
+set_tests_properties("regress: sprint every head keeps near the target (ViT-Base shape)" PROPERTIES LABELS regress)
+savp_case("sprint short causal context keeps a key per query" STDOUT "total: 12 jobs (0 failed)"
+  ARGS run ${SCENARIOS}/sprint/gpt2-1024.json --set outputs.baseline=null --set workload.layers=1
+       --set workload.heads=12 --set workload.seq_len=64 -o ${REGRESS_OUT}/sprint-gpt2-short)
+add_test(NAME "regress: sprint empty pruning vector keeps the query's own key"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_sprint_fallback.py ${SAVP_BIN} ${SPR} ${REGRESS_OUT}/sprint-fallback
+          ${SPR_SMALL} --set outputs.baseline=null "--set" "${SPRA}.threshold={\"policy\":\"fixed\",\"value\":0.9}")
+set_tests_properties("regress: sprint empty pruning vector keeps the query's own key" PROPERTIES LABELS regress)
+savp_case("sprint exit message names the failed job and why" EXIT 1
+  STDERR "2 job(s) failed; the first, job 0 (layer 0, head 0): rel_l2_err" "outside the scoreboard tolerance 1.000e-03"
+  ARGS run ${SPR} ${SPR_SMALL} --set outputs.baseline=null --set ${SPRA}.tolerance_rel_l2=1e-3
+       -o ${REGRESS_OUT}/sprint-breach --quiet)
