@@ -9,7 +9,8 @@ usage: check_power.py SAVP SCENARIOS OUTDIR PART
          component's energy and to totals.energy_pj (1e-9 relative); the average is the energy over
          the simulated time, the peak the highest bin; trace.json carries one power track per
          component and the total; the bins are as wide as asked.
-  gap    a two-phase SoC scenario (a second task with start_ns well after the first ends): the bins
+  gap    the two-phase SoC scenario soc/power-two-phase.json (a second task with start_ns well after
+         the first ends): the bins
          of the idle gap carry no engine or bus power, only the DRAM's background and refresh, and
          the bins of both phases carry engine power.
   off    without outputs.power: no power.csv, no power totals, no power tracks in trace.json.
@@ -121,23 +122,9 @@ def sums():
 
 
 def gap():
-    # Two tasks on one dense array over DDR4: the second starts 100 us after time 0, long after
-    # the first (about 20 us) ended.
-    scen = {
-        "id": "power-gap", "seed": 1, "timing_mode": "AT",
-        "platform": {"accelerators": [os.path.abspath(os.path.join(SCENARIOS, "hardware/dense-32x32.json"))],
-                     "memory": {"preset": "ddr4"}},
-        "tasks": [
-            {"id": "a", "accelerator": 0, "workload": {"kind": "attention", "heads": 1, "seq_len": 256, "head_dim": 64}},
-            {"id": "b", "accelerator": 0, "start_ns": 100000,
-             "workload": {"kind": "attention", "heads": 1, "seq_len": 256, "head_dim": 64}},
-        ],
-        "outputs": {"power": {"power_bin_ns": 2000}},
-    }
-    os.makedirs(OUT, exist_ok=True)
-    path = os.path.join(OUT, "power-gap.json")
-    with open(path, "w") as f:
-        json.dump(scen, f)
+    # scenarios/soc/power-two-phase.json: two tasks on one dense array over DDR4; the second starts
+    # at 100 us, long after the first (about 20 us) ended; bins of 2 us.
+    path = os.path.join(SCENARIOS, "soc/power-two-phase.json")
     outdir = os.path.join(OUT, "gap")
     stats = run(path, outdir)
     comps, rows = check_sums("gap", outdir, stats, 2000.0)
