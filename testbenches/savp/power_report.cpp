@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <sstream>
 
 namespace savp::tb {
@@ -13,7 +14,14 @@ std::string close_power(sc::Platform& platform, SimulationOutcome& out, double s
   const common::Json& by = totals["energy_by_component_pj"];
   // Every component of the energy breakdown gets its columns, spent energy or not.
   for (const auto& [component, pj] : by.items()) power->component(component);
-  platform.finish_power();
+  // Leakage power by component when the run reports it (stats.json area.leakage_by_component_mw,
+  // issue 22's area and leakage), powered over the whole simulated run as its static energy is.
+  std::map<std::string, double> leakage_w;
+  if (out.stats.contains("area") && out.stats["area"].contains("leakage_by_component_mw")) {
+    for (const auto& [component, mw] : out.stats["area"]["leakage_by_component_mw"].items())
+      leakage_w[component] = mw.get<double>() * 1e-3;
+  }
+  platform.finish_power(leakage_w);
   const common::PowerTable table = power->finish(simulated_ns);
   std::string error;
   const double total_pj = totals["energy_pj"].get<double>();
