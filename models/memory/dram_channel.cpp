@@ -781,6 +781,11 @@ void DramChannel::Impl::catch_up_refresh(std::uint64_t t) {
         idle = !banks[i].open && banks[i].act_ready <= rk.next_ref_due;
       }
       if (idle) {
+        // Logged at their due cycles (a command log prices them in time, e.g. power.csv).
+        if (log != nullptr) {
+          for (std::uint64_t i = 0; i < k; ++i)
+            record(rk.next_ref_due + i * tm.REFI, DramCommandKind::Ref, first, 0);
+        }
         rk.next_ref_due += k * tm.REFI;
         note_ref_due();
         st.refreshes += k;

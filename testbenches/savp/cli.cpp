@@ -229,7 +229,7 @@ int cmd_run(const std::vector<std::string>& args) {
   }
   watchdog.disarm();
   try {
-    write_outputs(outdir, scenario, out.stats, out.trace);
+    write_outputs(outdir, scenario, out.stats, out.trace, out.power_csv);
   } catch (const std::exception& e) {
     std::cerr << "savp: error: cannot write outputs to " << outdir << ": " << e.what() << "\n";
     return kBadInput;

@@ -80,7 +80,8 @@ void lock_output_dir(const std::string& dir, bool shared) {
 bool savp_file_name(const std::string& n) {
   static const std::set<std::string> names = {kOutputMarker,    kOutputLock,   "stats.json",  "stats.partial.json",
                                               "resolved.json",  "summary.csv", "trace.json",  "waves.vcd",
-                                              "waves.tmp.vcd",  "point.json",  "log.txt",     "scenario.json"};
+                                              "waves.tmp.vcd",  "point.json",  "log.txt",     "scenario.json",
+                                              "power.csv"};
   auto ends_with = [&](const std::string& suffix) {
     return n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
   };

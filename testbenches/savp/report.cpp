@@ -431,7 +431,8 @@ void write_file_atomic(const std::string& path, const std::string& text) {
 
 std::string vcd_base(const std::string& outdir) { return (fs::path(outdir) / "waves.tmp").string(); }
 
-void write_outputs(const std::string& outdir, const sc::Scenario& s, const Json& stats, const Json& trace) {
+void write_outputs(const std::string& outdir, const sc::Scenario& s, const Json& stats, const Json& trace,
+                   const std::string& power_csv) {
   const fs::path dir(outdir);
   fs::create_directories(dir);
   // The previous result stops looking complete before any of its files is replaced: an interrupted
@@ -440,6 +441,11 @@ void write_outputs(const std::string& outdir, const sc::Scenario& s, const Json&
   fs::remove(dir / "stats.json", ec);
   fs::remove(dir / "stats.partial.json", ec);
   if (!trace.is_null()) write_file_atomic((dir / "trace.json").string(), trace.dump() + "\n");
+  if (power_csv.empty()) {
+    fs::remove(dir / "power.csv", ec);  // not this run's: a stale file would pass for its power
+  } else {
+    write_file_atomic((dir / "power.csv").string(), power_csv);
+  }
   const fs::path vcd = vcd_base(outdir) + ".vcd";
   if (fs::exists(vcd)) fs::rename(vcd, dir / "waves.vcd");
   write_file_atomic((dir / "resolved.json").string(), s.resolved.dump(2) + "\n");

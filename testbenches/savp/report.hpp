@@ -51,8 +51,9 @@ std::string summary_table(const common::Json& stats);
 // Creates outdir if needed and writes stats.json, summary.csv (when enabled) and resolved.json;
 // stats carrying a "partial" object (a run stopped by its time limit) go to stats.partial.json.
 // trace: trace.json contents or null; the waveform, when one was recorded, is renamed into place.
+// power_csv: power.csv contents (outputs.power), or empty: then no power.csv (an old one goes).
 void write_outputs(const std::string& outdir, const sc::Scenario& s, const common::Json& stats,
-                   const common::Json& trace = common::Json());
+                   const common::Json& trace = common::Json(), const std::string& power_csv = "");
 // Where the simulation writes the waveform before write_outputs renames it to waves.vcd.
 std::string vcd_base(const std::string& outdir);
 // Writes a file atomically: path.tmp then rename.

@@ -6,6 +6,7 @@
 #include "testbenches/savp/host_driver.hpp"
 #include "testbenches/savp/model_report.hpp"
 #include "testbenches/savp/model_runner.hpp"
+#include "testbenches/savp/power_report.hpp"
 #include "testbenches/savp/report.hpp"
 #include "testbenches/savp/task_report.hpp"
 #include "testbenches/savp/task_runner.hpp"
@@ -61,10 +62,12 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, co
 
   SimulationOutcome out;
   out.stats = build_stats(scenario, plan, host, platform, info);
+  const std::string power_error = close_power(platform, out, info.simulated_ns);
   if (platform.trace_writer() != nullptr) out.trace = platform.trace_writer()->to_json();
   platform.close_vcd();
   out.error = host.error();
   collect_errors(platform, out);
+  if (out.error.empty()) out.error = power_error;
   out.timed_out = !finished;
   if (out.timed_out) {
     out.stats["partial"] = {{"reason", "time_limit"},
@@ -100,6 +103,7 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const TaskPlan& plan, c
 
   SimulationOutcome out;
   out.stats = build_task_stats(scenario, plan, runner, platform, info, at_start, at_end);
+  const std::string power_error = close_power(platform, out, info.simulated_ns);
   if (platform.trace_writer() != nullptr) out.trace = platform.trace_writer()->to_json();
   platform.close_vcd();
   std::size_t finished_jobs = 0;
@@ -112,6 +116,7 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const TaskPlan& plan, c
     }
   }
   collect_errors(platform, out);
+  if (out.error.empty()) out.error = power_error;
   out.timed_out = !finished;
   if (out.timed_out) {
     out.stats["partial"] = {{"reason", "time_limit"},
@@ -140,10 +145,12 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const ModelPlan& plan, 
 
   SimulationOutcome out;
   out.stats = build_model_stats(scenario, plan, runner, platform, info);
+  const std::string power_error = close_power(platform, out, info.simulated_ns);
   if (platform.trace_writer() != nullptr) out.trace = platform.trace_writer()->to_json();
   platform.close_vcd();
   out.error = runner.error();
   collect_errors(platform, out);
+  if (out.error.empty()) out.error = power_error;
   if (out.error.empty() && out.stats["model"].contains("accuracy_failure"))
     out.error = "scoreboard: " + out.stats["model"]["accuracy_failure"].get<std::string>();
   out.timed_out = !finished;

@@ -18,6 +18,7 @@ struct SimulationOutcome {
   std::string error;  // an invariant breach or bus error reported by the host or an engine
   common::Json trace;  // trace.json contents when requested, else null
   bool timed_out = false;  // stopped by the wall-clock limit: the stats cover the jobs finished so far
+  std::string power_csv;   // power.csv contents with outputs.power, else empty
 };
 
 // vcd_base: where the waveform goes when the scenario asks for one (".vcd" is appended).

@@ -155,6 +155,21 @@ double ledger_energy(const std::vector<std::pair<std::string, common::ActionLedg
 }
 }  // namespace
 
+void AcceleratorBase::record_power(const sc_time& t0, const sc_time& t1) {
+  for (const auto& [sub, ledger] : core_->actions()) {
+    double pj = 0.0;
+    for (const auto& [a, p] : ledger) pj += p.energy_pj();
+    auto it = power_last_.find(sub);
+    if (it == power_last_.end()) {
+      const int id = power_->component(std::string(name()) + "." + sub);
+      it = power_last_.emplace(sub, std::make_pair(id, 0.0)).first;
+    }
+    if (pj == it->second.second) continue;
+    power_->add_over(it->second.first, t0.to_seconds() * 1e9, t1.to_seconds() * 1e9, pj - it->second.second);
+    it->second.second = pj;
+  }
+}
+
 sc_time AcceleratorBase::run_pim(std::vector<common::PimCommand>& commands, sc_time start) {
   if (!commands.empty()) throw BusError(std::string(name()) + ": processing-in-memory command without a PIM port");
   return start;
@@ -164,6 +179,7 @@ void AcceleratorBase::run_job(JobRecord& rec) {
   const PortStats before = dma_.stats();
   const std::map<std::string, double> attributed_before = dma_.attributed_pj();
   const double energy_before = ledger_energy(core_->actions());
+  if (power_ != nullptr) record_power(rec.start, rec.start);  // nothing, unless spent between jobs
   // Fetch the descriptor over the bus.
   std::vector<std::uint8_t> desc(common::JobDescriptor::kBytes);
   sc_time t = dma_.transfer(false, desc_addr_, desc.data(), desc.size(), sc_core::sc_time_stamp());
@@ -223,6 +239,7 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     compute_starts.push_back(start);
     if (compute_starts.size() > 64) compute_starts.pop_front();
     compute_free = start + clk_ * static_cast<double>(step.compute_cycles);
+    if (power_ != nullptr) record_power(start, compute_free);
     rec.phase_cycles[step.phase] += step.compute_cycles;
     if (trace_ != nullptr && step.compute_cycles > 0) {
       trace_->complete(trace_phases_, step.phase, start.to_seconds() * 1e9,
@@ -261,6 +278,7 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     throw BusError(e);
   }
   rec.engine = core_->job_stats();
+  if (power_ != nullptr) record_power(rec.start, end);
   for (const auto& [component, pj] : dma_.attributed_pj()) {
     auto it = attributed_before.find(component);
     const double delta = pj - (it == attributed_before.end() ? 0.0 : it->second);

@@ -24,6 +24,7 @@
 
 #include "models/common/dma_spec.hpp"
 #include "models/common/engine_step.hpp"
+#include "models/common/power_profile.hpp"
 #include "tlm/core/initiator_port.hpp"
 #include "tlm/core/stats_tree.hpp"
 #include "tlm/core/trace_writer.hpp"
@@ -83,6 +84,10 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   void set_initiator(std::uint32_t id) { dma_.set_initiator(id); }
   // Timeline output (trace.json): jobs, engine phases and DMA read windows on this engine's tracks.
   void set_trace(TraceWriter* trace);
+  // Power over time (outputs.power): the engine's energy by sub-component ("<name>.<ledger>", as in
+  // the statistics), each step's spread uniformly over its compute interval; what a job spends
+  // outside its steps (at its start or after its last step) over the job's whole interval.
+  void set_power(common::PowerProfile* power) { power_ = power; }
   // waves.vcd: the busy flag.
   const sc_core::sc_signal<bool>& busy() const { return busy_; }
   const std::vector<JobRecord>& jobs() const { return jobs_; }
@@ -122,6 +127,10 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   sc_core::sc_signal<bool> busy_{"busy"};
   TraceWriter* trace_ = nullptr;
   int trace_phases_ = 0, trace_jobs_ = 0, trace_dma_ = 0;
+  common::PowerProfile* power_ = nullptr;
+  std::map<std::string, std::pair<int, double>> power_last_;  // ledger -> (component id, energy recorded)
+  // Puts each ledger's energy spent since the last call on [t0, t1).
+  void record_power(const sc_core::sc_time& t0, const sc_core::sc_time& t1);
   sc_core::sc_event irq_update_;  // the IRQ line is driven by one process, whoever changes it
   std::uint64_t desc_addr_ = 0, status_ = csr::kStatusIdle, last_cycles_ = 0;
   std::vector<JobRecord> jobs_;

@@ -33,6 +33,9 @@ class TraceWriter {
   int counter(const std::string& group, const std::string& name);
   // Adds `amount` at time_ns to the counter's bin.
   void count(int counter, double time_ns, double amount);
+  // A counter track in a group written as given: values[i] holds over [i x bin_ns, (i + 1) x bin_ns)
+  // (power in W: outputs.power), one event where the value changes; apart from count()'s bins.
+  void series(const std::string& group, const std::string& name, double bin_ns, std::vector<double> values);
   static constexpr std::size_t kMaxCounterBins = 4096;
   double counter_bin_ns() const { return bin_ns_; }
   std::uint64_t events() const { return events_.size(); }
@@ -61,6 +64,14 @@ class TraceWriter {
   std::map<std::pair<std::string, std::string>, int> counter_ids_;  // (group, name) -> index
   std::vector<Counter> counters_;
   double bin_ns_ = 1000.0;
+  struct Series {
+    int pid;
+    std::string name;
+    double bin_ns;
+    std::vector<double> values;
+  };
+  std::vector<Series> series_;
+  int group_id(const std::string& group);
 };
 
 }  // namespace savp::sc

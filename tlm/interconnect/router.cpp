@@ -78,6 +78,11 @@ sc_time Router::charge(Port& port, const AddressWindow& w, tlm::tlm_generic_payl
   port.bytes += len;
   port.busy_time += busy;
   record_hop_energy(t, hop_name_, static_cast<double>(len) * config_.pj_per_byte);
+  if (power_ != nullptr) {
+    const double start_ns = start.to_seconds() * 1e9;
+    power_->add_over(power_id_, start_ns, start_ns + busy.to_seconds() * 1e9,
+                     static_cast<double>(len) * config_.pj_per_byte);
+  }
   if (!has_caps_ && !per_initiator_) return busy;
   const std::uint32_t id = initiator_of(t);
   if (has_caps_ && id < cap_ns_per_byte_.size() && cap_ns_per_byte_[id] > 0) {

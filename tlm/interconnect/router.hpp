@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "models/common/latency_histogram.hpp"
+#include "models/common/power_profile.hpp"
 #include "tlm/core/extensions.hpp"
 #include "tlm/core/ptr_map.hpp"
 #include "tlm/core/stats_tree.hpp"
@@ -98,6 +99,11 @@ class Router : public sc_core::sc_module, public StatsSource {
   // What initiator id moved so far (zero unless per-initiator accounting is enabled).
   RouterInitiatorCounters initiator_counters(std::uint32_t id) const;
   void set_trace(TraceWriter* trace) { trace_ = trace; }
+  // Power over time (outputs.power): each transfer's hop energy over its time on the target port.
+  void set_power(common::PowerProfile* power) {
+    power_ = power;
+    if (power_ != nullptr) power_id_ = power_->component(name());
+  }
   void report_stats(StatsTree& tree) const override;
 
  private:
@@ -180,6 +186,8 @@ class Router : public sc_core::sc_module, public StatsSource {
   std::vector<std::string> initiator_names_;
   std::vector<InitiatorState> initiators_;  // by initiator id
   TraceWriter* trace_ = nullptr;
+  common::PowerProfile* power_ = nullptr;
+  int power_id_ = -1;
   mutable std::uint32_t occupy_len_ = 0;  // occupy()'s last answer, by data length
   mutable sc_core::sc_time occupy_time_;
 };

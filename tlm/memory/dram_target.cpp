@@ -97,6 +97,87 @@ void DramTarget::set_trace(TraceWriter* trace) {
   }
 }
 
+void DramTarget::set_power(common::PowerProfile* power) {
+  power_ = power;
+  if (power_ == nullptr) return;
+  power_id_ = power_->component(name());
+  power_logs_.resize(channels_.size());
+  for (std::size_t i = 0; i < channels_.size(); ++i) {
+    power_logs_[i].open.assign(spec_.geometry.banks() * spec_.geometry.ranks, 0);
+    channels_[i].record_commands(&power_logs_[i].commands);
+  }
+}
+
+// The energy of the commands placed since the last drain, each at its command cycle, priced as
+// DramChannel::stats() prices them (ACT+PRE at the ACT; the precharge is in that price).
+void DramTarget::drain_power(std::uint32_t ch) {
+  PowerLog& log = power_logs_[ch];
+  const memory::DramEnergy& en = spec_.energy;
+  const double tck = spec_.timing.tck_ns,
+               burst_bits = 8.0 * static_cast<double>(spec_.geometry.burst_bytes());
+  const std::uint32_t per_rank = spec_.geometry.banks(), per_group = spec_.geometry.banks_per_group;
+  for (const memory::DramCommand& c : log.commands) {
+    const double t = static_cast<double>(c.cycle) * tck;
+    const std::uint32_t flat = c.rank * per_rank + c.bank_group * per_group + c.bank;
+    switch (c.kind) {
+      case memory::DramCommandKind::Act:
+        power_->add_at(power_id_, t, en.act_pre_pj);
+        log.open[flat] = 1;
+        log.events.emplace_back(c.cycle, +1);
+        break;
+      case memory::DramCommandKind::Pre:
+        log.open[flat] = 0;
+        log.events.emplace_back(c.cycle, -1);
+        break;
+      case memory::DramCommandKind::PreAll:
+        for (std::uint32_t b = c.rank * per_rank; b < (c.rank + 1) * per_rank; ++b) {
+          if (log.open[b] == 0) continue;
+          log.open[b] = 0;
+          log.events.emplace_back(c.cycle, -1);
+        }
+        break;
+      case memory::DramCommandKind::Rd:
+        power_->add_at(power_id_, t, burst_bits * en.read_pj_per_bit);
+        break;
+      case memory::DramCommandKind::Wr:
+        power_->add_at(power_id_, t, burst_bits * en.write_pj_per_bit);
+        break;
+      case memory::DramCommandKind::Ref:
+        power_->add_at(power_id_, t, en.refresh_pj);
+        break;
+    }
+  }
+  log.commands.clear();
+}
+
+// Background energy, as DramChannel::stats(end_cycle_) integrates it: active power over the cycles
+// of [0, end_cycle_) with a bank open, precharged power over the rest, placed on those cycles.
+void DramTarget::finish_power() {
+  if (power_ == nullptr) return;
+  const memory::DramEnergy& en = spec_.energy;
+  const double tck = spec_.timing.tck_ns;
+  for (std::uint32_t ch = 0; ch < channels_.size(); ++ch) {
+    drain_power(ch);
+    std::vector<std::pair<std::uint64_t, int>>& ev = power_logs_[ch].events;
+    std::stable_sort(ev.begin(), ev.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::uint64_t last = 0;
+    std::int64_t count = 0;
+    auto segment = [&](std::uint64_t to) {
+      if (to <= last) return;
+      const double mw = count > 0 ? en.background_active_mw : en.background_precharged_mw;
+      const double t0 = static_cast<double>(last) * tck, t1 = static_cast<double>(to) * tck;
+      power_->add_over(power_id_, t0, t1, mw * (t1 - t0));  // 1 mW x 1 ns = 1 pJ
+    };
+    for (const auto& [t, delta] : ev) {
+      if (t >= end_cycle_) break;
+      segment(t);
+      last = std::max(last, t);
+      count += delta;
+    }
+    segment(end_cycle_);
+  }
+}
+
 void DramTarget::trace_signals(sc_core::sc_trace_file* file) {
   for (std::size_t i = 0; i < channels_.size(); ++i) {
     const std::string n = "queue_ch" + std::to_string(i);
@@ -138,6 +219,7 @@ void DramTarget::b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
   r.arrival = cycle_of(now + delay);
   r.addr = map_.decode(t.get_address());
   const memory::DramCompletion c = channels_[r.addr.channel].serve(r);
+  if (power_ != nullptr) drain_power(r.addr.channel);
   attribute(t, c.outcome);
   if (per_initiator_.enabled()) count_initiator(t, r, c, r.arrival);
   if (trace_ != nullptr) trace_request(r.addr.channel, t, r, c);
@@ -262,7 +344,9 @@ void DramTarget::step(std::uint32_t ch, const sc_time& now_t, std::uint64_t now)
     wake_[ch] = next;
     return;
   }
-  if (auto done = c.decide(now)) {
+  const std::optional<memory::DramCompletion> done = c.decide(now);
+  if (power_ != nullptr) drain_power(ch);
+  if (done) {
     InFlight& f = in_flight_[done->id & (in_flight_.size() - 1)];
     tlm::tlm_generic_payload* t = f.trans;
     attribute(*t, done->outcome);

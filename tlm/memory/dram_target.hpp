@@ -55,6 +55,10 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   void set_trace(TraceWriter* trace) override;
   // waves.vcd: per-channel queue occupancy, sampled at each scheduling decision.
   void trace_signals(sc_core::sc_trace_file* file) override;
+  // Power over time: each command's energy at its cycle (from the channels' command logs),
+  // background power by state (any bank open or not) over [0, the last completion).
+  void set_power(common::PowerProfile* power) override;
+  void finish_power() override;
 
  private:
   const std::string* hop_name_ = intern_component(name());  // for per-hop energy
@@ -126,6 +130,15 @@ class DramTarget : public sc_core::sc_module, public MemoryTarget {
   std::vector<std::unique_ptr<sc_core::sc_signal<unsigned>>> occupancy_;
   void trace_request(std::uint32_t ch, const tlm::tlm_generic_payload& t, const memory::DramRequest& r,
                      const memory::DramCompletion& c);
+  // Power over time: per channel, the commands placed since the last drain, which banks are open,
+  // and the (cycle, +1 / -1) bank open/close events the background energy is integrated from.
+  struct PowerLog {
+    std::vector<memory::DramCommand> commands;
+    std::vector<char> open;
+    std::vector<std::pair<std::uint64_t, int>> events;
+  };
+  std::vector<PowerLog> power_logs_;
+  void drain_power(std::uint32_t ch);
 };
 
 }  // namespace savp::sc

@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "models/common/power_profile.hpp"
 #include "models/memory/backing_store.hpp"
 #include "models/memory/initiator_counters.hpp"
 #include "tlm/core/stats_tree.hpp"
@@ -31,6 +32,11 @@ class MemoryTarget : public StatsSource {
   // Timeline (trace.json) and waveform (waves.vcd) output; models without them ignore the calls.
   virtual void set_trace(TraceWriter* /*trace*/) {}
   virtual void trace_signals(sc_core::sc_trace_file* /*file*/) {}
+  // Power over time (outputs.power): the target puts its energy on `power` as it spends it, under
+  // its statistics name; finish_power() adds what is known only at the end of the run (DRAM
+  // background, SRAM leakage). Off (null) by default: then nothing is recorded.
+  virtual void set_power(common::PowerProfile* power) = 0;
+  virtual void finish_power() {}
 
   // Per-initiator counting and reporting, off until enabled; names by initiator id (Platform::
   // initiator_names()). A single-workload run leaves it off: its statistics are unchanged.
@@ -48,6 +54,8 @@ class MemoryTarget : public StatsSource {
   // components.<component>.by_initiator.<name>: one member per initiator named or seen.
   void report_per_initiator(StatsTree& tree, const std::string& component, PerInitiatorFields fields) const;
   memory::InitiatorCounterTable per_initiator_;
+  common::PowerProfile* power_ = nullptr;
+  int power_id_ = -1;
 };
 
 // transport_dbg of every memory target: untimed, uncounted access to its real bytes.

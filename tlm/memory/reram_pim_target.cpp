@@ -140,7 +140,13 @@ void ReramPimTarget::pim_b_transport(tlm::tlm_generic_payload& t, sc_core::sc_ti
   d.transposed_keys -= before.transposed_keys;
   d.transposed_bits -= before.transposed_bits;
   d.copyq_bits -= before.copyq_bits;
+  const double energy_before = power_ != nullptr ? memory::energy_pj(counters_, spec_) : 0.0;
   add(d);
+  if (power_ != nullptr) {
+    const double t0 = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
+    power_->add_over(power_id_, t0, t0 + static_cast<double>(cycles) * spec_.cycle_ns(),
+                     memory::energy_pj(counters_, spec_) - energy_before);
+  }
   delay += cycle_ * static_cast<double>(cycles);
   t.set_response_status(tlm::TLM_OK_RESPONSE);
 }

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 
+#include "models/common/power_profile.hpp"
 #include "models/memory/backing_store.hpp"
 #include "models/memory/reram_crossbar.hpp"
 #include "tlm/core/stats_tree.hpp"
@@ -39,6 +40,11 @@ class ReramPimTarget : public sc_core::sc_module, public StatsSource {
   std::uint64_t size_bytes() const { return store_.size(); }
   const memory::ReramCounters& counters() const { return counters_; }
   void report_stats(StatsTree& tree) const override;
+  // Power over time (outputs.power): each PIM command's energy over its cycles.
+  void set_power(common::PowerProfile* power) {
+    power_ = power;
+    if (power_ != nullptr) power_id_ = power_->component(name());
+  }
 
  private:
   void b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& delay);
@@ -65,6 +71,8 @@ class ReramPimTarget : public sc_core::sc_module, public StatsSource {
   std::uint64_t generation_ = 1;  // bumped by every write into the store
   memory::ReramCounters counters_;
   std::uint64_t commands_ = 0, refused_ = 0;
+  common::PowerProfile* power_ = nullptr;
+  int power_id_ = -1;
 };
 
 }  // namespace savp::sc

@@ -66,9 +66,12 @@ bool SimpleMemory::access(tlm::tlm_generic_payload& trans, const sc_time& arrive
                      (complete - arrive).to_seconds() * 1e9, {{"bytes", len}});
   }
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
-  record_hop_energy(
-      trans, hop_name_,
-      8.0 * static_cast<double>(len) * (trans.is_read() ? spec_.read_pj_per_bit : spec_.write_pj_per_bit));
+  const double pj =
+      8.0 * static_cast<double>(len) * (trans.is_read() ? spec_.read_pj_per_bit : spec_.write_pj_per_bit);
+  record_hop_energy(trans, hop_name_, pj);
+  // Power over time: the transfer's energy over its time on the memory's port.
+  if (power_ != nullptr)
+    power_->add_over(power_id_, begin.to_seconds() * 1e9, busy_until_.to_seconds() * 1e9, pj);
   return true;
 }
 

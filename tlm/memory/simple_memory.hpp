@@ -31,6 +31,10 @@ class SimpleMemory : public sc_core::sc_module, public MemoryTarget {
   std::uint64_t bytes_read() const override { return bytes_read_; }
   std::uint64_t bytes_written() const override { return bytes_written_; }
   std::uint32_t max_request_bytes() const override { return 0; }
+  void set_power(common::PowerProfile* power) override {
+    power_ = power;
+    if (power_ != nullptr) power_id_ = power_->component(name());
+  }
   void set_trace(TraceWriter* trace) override {
     trace_ = trace;
     if (trace_ != nullptr) trace_track_ = trace_->track("memory", name());

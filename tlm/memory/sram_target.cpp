@@ -56,6 +56,20 @@ void SramTarget::set_trace(TraceWriter* trace) {
   if (trace_ != nullptr) trace_track_ = trace_->track("memory", name());
 }
 
+void SramTarget::set_power(common::PowerProfile* power) {
+  power_ = power;
+  if (power_ != nullptr) power_id_ = power_->component(name());
+}
+
+// Leakage: the power the model prices, over the clock cycles its "leakage" action counts, [0,
+// cycles x cycle_ns) with cycles = end_ns() rounded up to the SRAM clock (SramModel::actions).
+void SramTarget::finish_power() {
+  if (power_ == nullptr) return;
+  const double cycle_ns = model_.spec().cycle_ns();
+  const double cycles = std::ceil(std::max(0.0, end_ns()) / cycle_ns - 1e-9);
+  power_->set_leakage(power_id_, model_.leakage_mw() * 1e-3, {{0.0, cycles * cycle_ns}});
+}
+
 void SramTarget::account(tlm::tlm_generic_payload& t, const sc_time& arrive, std::uint64_t arrival_cycle,
                          std::uint64_t done) {
   const std::uint64_t addr = t.get_address(), len = t.get_data_length();
@@ -65,6 +79,11 @@ void SramTarget::account(tlm::tlm_generic_payload& t, const sc_time& arrive, std
   }
   const double arrive_ns = arrive.to_seconds() * 1e9;
   const double latency_ns = std::max(0.0, static_cast<double>(done) * model_.spec().cycle_ns() - arrive_ns);
+  if (power_ != nullptr) {  // the words' energy from the request's arrival to its completion
+    const double pj_each = t.is_read() ? model_.read_pj_per_word() : model_.write_pj_per_word();
+    power_->add_over(power_id_, arrive_ns, arrive_ns + latency_ns,
+                     pj_each * static_cast<double>(model_.words_of(addr, len)));
+  }
   if (per_initiator_.enabled()) {
     memory::InitiatorCounters& k = per_initiator_.at(initiator_of(t));
     ++k.requests;

@@ -46,6 +46,8 @@ class SramTarget : public sc_core::sc_module, public MemoryTarget {
   std::uint32_t max_request_bytes() const override { return 0; }
   void report_stats(StatsTree& tree) const override;
   void set_trace(TraceWriter* trace) override;
+  void set_power(common::PowerProfile* power) override;
+  void finish_power() override;
 
   const memory::SramModel& model() const { return model_; }
   memory::BackingStore& store() { return store_; }

@@ -81,6 +81,14 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
     if (sram) sram->set_trace(trace_.get());
     for (auto& a : accelerators) a->set_trace(trace_.get());
   }
+  if (s.outputs.power) {
+    power_ = std::make_unique<common::PowerProfile>(s.outputs.power_bin_ns);
+    bus.set_power(power_.get());
+    memory_target->set_power(power_.get());
+    if (sram) sram->set_power(power_.get());
+    if (pim) pim->set_power(power_.get());
+    for (auto& a : accelerators) a->set_power(power_.get());
+  }
   if (!vcd_base.empty()) {
     vcd_ = sc_core::sc_create_vcd_trace_file(vcd_base.c_str());
     for (std::size_t i = 0; i < accelerators.size(); ++i) {
@@ -92,6 +100,40 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
 }
 
 Platform::~Platform() { close_vcd(); }
+
+void Platform::finish_power(const std::map<std::string, double>& leakage_w,
+                            const std::set<std::string>& gated_accelerators) {
+  if (!power_) return;
+  memory_target->finish_power();
+  if (sram) sram->finish_power();
+  for (const auto& [component, watts] : leakage_w) {
+    std::vector<std::pair<double, double>> powered;
+    for (const auto& a : accelerators) {
+      const std::string prefix = std::string(a->name()) + ".";
+      if (gated_accelerators.count(a->basename()) == 0 || component.compare(0, prefix.size(), prefix) != 0)
+        continue;
+      for (const JobRecord& j : a->jobs())
+        powered.emplace_back(j.start.to_seconds() * 1e9, j.end.to_seconds() * 1e9);
+      if (powered.empty()) powered.emplace_back(0.0, 0.0);  // gated and never woken: no leakage
+    }
+    power_->set_leakage(power_->component(component), watts, std::move(powered));
+  }
+}
+
+// One counter track per component (its dynamic + static power) and the total, in W, under "power".
+void Platform::add_power_tracks(const common::PowerTable& table) {
+  if (!trace_) return;
+  const double to_w = 1e-3 / table.bin_ns;  // pJ per bin -> W
+  std::vector<double> total(table.bins);
+  for (std::size_t b = 0; b < table.bins; ++b) total[b] = table.total_w(b);
+  trace_->series("power", "total W", table.bin_ns, std::move(total));
+  for (std::size_t c = 0; c < table.components.size(); ++c) {
+    std::vector<double> w(table.bins);
+    for (std::size_t b = 0; b < table.bins; ++b)
+      w[b] = (table.dynamic_pj[c][b] + table.static_pj[c][b]) * to_w;
+    trace_->series("power", table.components[c] + " W", table.bin_ns, std::move(w));
+  }
+}
 
 void Platform::close_vcd() {
   if (vcd_ != nullptr) sc_core::sc_close_vcd_trace_file(vcd_);

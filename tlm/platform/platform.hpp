@@ -13,7 +13,10 @@
 
 #include <systemc>
 
+#include <map>
 #include <memory>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "tlm/accelerators/accelerator_base.hpp"
@@ -55,6 +58,16 @@ class Platform : public sc_core::sc_module {
   // (the test suite does). Their violations, one message each.
   std::vector<std::string> protocol_violations() const;
   const TraceWriter* trace_writer() const { return trace_.get(); }
+  // Power over time (outputs.power; null when off): every component that spends energy puts it on
+  // this profile. finish_power() closes it after the simulation (what only the end gives: DRAM
+  // background, SRAM leakage); add_power_tracks() writes its bins into trace.json.
+  // leakage_w: leakage power (W) by component name (as in energy_by_component_pj), powered over the
+  // whole run, except the components of an accelerator named in `gated_accelerators` ("<its
+  // name>.<ledger>"): powered over its jobs only (power gating). SRAM leakage comes from the SRAM.
+  common::PowerProfile* power() { return power_.get(); }
+  void finish_power(const std::map<std::string, double>& leakage_w = {},
+                    const std::set<std::string>& gated_accelerators = {});
+  void add_power_tracks(const common::PowerTable& table);
   // Ends the waveform file (call after the simulation).
   void close_vcd();
 
@@ -82,6 +95,7 @@ class Platform : public sc_core::sc_module {
   bool check_protocol_ = false;
   std::vector<std::string> initiator_names_{"host"};
   std::unique_ptr<TraceWriter> trace_;
+  std::unique_ptr<common::PowerProfile> power_;
   sc_core::sc_trace_file* vcd_ = nullptr;
   std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
 };

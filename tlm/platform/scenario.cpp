@@ -193,6 +193,19 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     s.outputs.trace = o.get_bool("trace", false);
     s.outputs.trace_max_events = static_cast<std::uint64_t>(o.get_int("trace_max_events", 1000000, 1, 100000000));
     s.outputs.vcd = o.get_bool("vcd", false);
+    if (o.has("power") && o.value()["power"].is_object()) {
+      JsonNode p = o.object_at("power");
+      s.outputs.power = true;
+      s.outputs.power_bin_ns = p.get_number("power_bin_ns", 1000.0);
+      if (!(s.outputs.power_bin_ns > 0.0) || s.outputs.power_bin_ns > 1e15) {
+        p.child("power_bin_ns").fail_expected("a bin width in ns, > 0 and at most 1e15");
+      }
+      p.finish();
+    } else if (o.has("power") && !o.value()["power"].is_boolean()) {
+      o.child("power").fail_expected("true, false or an object {\"power_bin_ns\": ns}");
+    } else {
+      s.outputs.power = o.get_bool("power", false);
+    }
     s.outputs.rtl_waves = o.get_bool("rtl_waves", false);
     if (s.outputs.rtl_waves) {
       bool rtl = false;

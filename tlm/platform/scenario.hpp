@@ -56,6 +56,10 @@ struct OutputsSpec {
   bool trace = false;  // trace.json: engine phases and memory transactions on timelines
   std::uint64_t trace_max_events = 1'000'000;
   bool vcd = false;    // waves.vcd: IRQ lines, engine busy flags, DRAM queue occupancy
+  // power.csv, power tracks in trace.json, totals.power_avg_w / power_peak_w: `"power": true` or
+  // `"power": {"power_bin_ns": W}` (bins of W ns, default 1000).
+  bool power = false;
+  double power_bin_ns = 1000.0;
   bool rtl_waves = false;  // rtl_<instance>.vcd: the verilated RTL blocks' own waves (backend rtl)
   // Tasks: each task also run alone on the same platform (a process each), for its slowdown.
   bool alone = false;

@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""Power over time (outputs.power, issue 22): power.csv, the power tracks in trace.json and
+totals.power_avg_w / power_peak_w.
+
+usage: check_power.py SAVP SCENARIOS OUTDIR PART
+  sums   on shipped scenarios of every engine and memory kind (simple memory, DDR4, HBM2, the shared
+         SRAM with leakage, SPRINT's ReRAM): power.csv has one dynamic and one static column per
+         component of energy_by_component_pj; every bin's energy (W x bin width) adds up to the
+         component's energy and to totals.energy_pj (1e-9 relative); the average is the energy over
+         the simulated time, the peak the highest bin; trace.json carries one power track per
+         component and the total; the bins are as wide as asked.
+  gap    the two-phase SoC scenario soc/power-two-phase.json (a second task with start_ns well after
+         the first ends): the bins
+         of the idle gap carry no engine or bus power, only the DRAM's background and refresh, and
+         the bins of both phases carry engine power.
+  off    without outputs.power: no power.csv, no power totals, no power tracks in trace.json.
+Exit 0 when every check passes.
+"""
+import csv
+import json
+import os
+import subprocess
+import sys
+
+SAVP, SCENARIOS, OUT, PART = sys.argv[1:5]
+failures = []
+
+
+def check(cond, msg):
+    if not cond:
+        failures.append(msg)
+
+
+def run(scenario, outdir, *sets):
+    args = [SAVP, "run", scenario, "-o", outdir, "--force", "-q"]
+    for s in sets:
+        args += ["--set", s]
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode != 0:
+        sys.exit(f"{scenario}: exit {r.returncode}\n{r.stdout}\n{r.stderr}")
+    with open(os.path.join(outdir, "stats.json")) as f:
+        return json.load(f)
+
+
+def read_power(outdir):
+    with open(os.path.join(outdir, "power.csv")) as f:
+        rows = list(csv.reader(f))
+    return rows[0], [[float(x) for x in r] for r in rows[1:]]
+
+
+def close(a, b, rel=1e-9):
+    return abs(a - b) <= rel * max(abs(a), abs(b)) + 1e-9
+
+
+def check_sums(name, outdir, stats, bin_ns):
+    header, rows = read_power(outdir)
+    totals = stats["totals"]
+    comps = sorted(totals["energy_by_component_pj"])
+    want = (["bin_start_ns", "bin_end_ns"] + [c + ".dynamic_w" for c in comps] + [c + ".static_w" for c in comps]
+            + ["total_w"])
+    check(header == want, f"{name}: power.csv header {header} != {want}")
+    if header != want:
+        return
+    check(totals["power_bin_ns"] == bin_ns, f"{name}: power_bin_ns {totals['power_bin_ns']} != {bin_ns}")
+    n = len(comps)
+    energy = [0.0] * n
+    peak = 0.0
+    for i, r in enumerate(rows):
+        check(close(r[0], i * bin_ns) and close(r[1], (i + 1) * bin_ns), f"{name}: bin {i} bounds {r[:2]}")
+        check(close(sum(r[2:2 + 2 * n]), r[-1]), f"{name}: bin {i} total {r[-1]} != its columns")
+        peak = max(peak, r[-1])
+        for c in range(n):
+            energy[c] += (r[2 + c] + r[2 + n + c]) * bin_ns * 1e3  # W x ns = 1e3 pJ
+    for c, comp in enumerate(comps):
+        got, exp = energy[c], totals["energy_by_component_pj"][comp]
+        check(close(got, exp), f"{name}: {comp}: bins hold {got} pJ, energy_by_component_pj {exp}")
+    check(close(sum(energy), totals["energy_pj"]), f"{name}: bins hold {sum(energy)} pJ, energy_pj {totals['energy_pj']}")
+    check(close(peak, totals["power_peak_w"], 1e-12), f"{name}: peak {peak} != power_peak_w {totals['power_peak_w']}")
+    end_ns = totals["simulated_ns"]
+    check(rows[-1][1] >= end_ns and rows[-1][0] < end_ns, f"{name}: {len(rows)} bins do not end with the run ({end_ns} ns)")
+    check(totals["power_avg_w"] > 0 and totals["power_avg_w"] <= totals["power_peak_w"] * (1 + 1e-12),
+          f"{name}: power_avg_w {totals['power_avg_w']} not in (0, peak]")
+    return comps, rows
+
+
+def check_tracks(name, outdir, comps):
+    with open(os.path.join(outdir, "trace.json")) as f:
+        trace = json.load(f)
+    pids = {e["pid"] for e in trace["traceEvents"] if e.get("ph") == "M" and e["name"] == "process_name"
+            and e["args"]["name"] == "power"}
+    check(len(pids) == 1, f"{name}: trace.json has no \"power\" group")
+    names = {e["name"] for e in trace["traceEvents"] if e.get("ph") == "C" and e["pid"] in pids}
+    want = {c + " W" for c in comps} | {"total W"}
+    check(names == want, f"{name}: power tracks {sorted(names)} != {sorted(want)}")
+
+
+def sums():
+    cases = [
+        ("default", "default.json", []),                           # dense, simple memory
+        ("salo-ddr4", "salo/small.json", ["platform.memory.preset=ddr4", "timing_mode=AT"]),
+        ("spatten-hbm2", "spatten/small.json", []),
+        ("chela", "chela/small.json", []),
+        ("sprint", "sprint/vit-base-197.json", ["workload.heads=1", "workload.layers=1"]),
+        ("sram-leak", "soc/salo-kv-in-sram.json",
+         ["outputs.alone=false", "platform.sram.leakage_mw_per_kib=0.01", "platform.sram.leakage_source=test"]),
+    ]
+    for name, scen, sets in cases:
+        for bin_ns in (1000.0, 250.0):
+            outdir = os.path.join(OUT, f"{name}-{int(bin_ns)}")
+            power = "outputs.power=true" if bin_ns == 1000.0 else f'outputs.power={{"power_bin_ns": {bin_ns}}}'
+            stats = run(os.path.join(SCENARIOS, scen), outdir, power, "outputs.trace=true", *sets)
+            got = check_sums(f"{name} bins {bin_ns}", outdir, stats, bin_ns)
+            if got:
+                check_tracks(name, outdir, got[0])
+            if name == "sram-leak" and got:
+                comps, rows = got
+                c = comps.index("top.sram")
+                static = [r[2 + len(comps) + c] for r in rows]
+                check(all(s > 0 for s in static[:-1]), f"{name}: the SRAM leaks in every bin: {static[:5]}")
+                check(all(r[2 + len(comps) + k] == 0 for r in rows for k in range(len(comps)) if k != c),
+                      f"{name}: static power on a component without leakage")
+
+
+def gap():
+    # scenarios/soc/power-two-phase.json: two tasks on one dense array over DDR4; the second starts
+    # at 100 us, long after the first (about 20 us) ended; bins of 2 us.
+    path = os.path.join(SCENARIOS, "soc/power-two-phase.json")
+    outdir = os.path.join(OUT, "gap")
+    stats = run(path, outdir)
+    comps, rows = check_sums("gap", outdir, stats, 2000.0)
+    a, b = stats["tasks"]["a"], stats["tasks"]["b"]
+    check(a["end_ns"] < 60000 and b["start_ns"] >= 100000, f"gap: tasks a {a['end_ns']} b {b['start_ns']}")
+    n = len(comps)
+    engine = [k for k, c in enumerate(comps) if c.startswith("top.dense0.")]
+    mem = comps.index("top.memory")
+    check(len(engine) > 0, f"gap: no engine component in {comps}")
+    idle = [r for r in rows if r[0] >= a["end_ns"] + 2000 and r[1] <= b["start_ns"]]
+    check(len(idle) >= 10, f"gap: {len(idle)} idle bins")
+    for r in idle:
+        others = [r[2 + k] for k in range(n) if k != mem]
+        check(all(x == 0 for x in others), f"gap: bin at {r[0]} ns has engine or bus power {others}")
+        check(r[2 + mem] > 0, f"gap: bin at {r[0]} ns has no DRAM background power")
+    for task in ("a", "b"):  # the engine's job (the task's start includes the host loading operands)
+        jobs = [j for j in stats["jobs"] if j["task"] == task]
+        t0, t1 = min(j["start_ns"] for j in jobs), max(j["end_ns"] for j in jobs)
+        busy = [r for r in rows if r[0] >= t0 and r[1] <= t1]
+        check(busy and all(any(r[2 + k] > 0 for k in engine) for r in busy),
+              f"gap: a bin inside task {task}'s job at [{t0}, {t1}] has no engine power")
+        check(busy and min(r[-1] for r in busy) > max(r[-1] for r in idle),
+              f"gap: the busy bins of task {task} are not above the idle ones")
+
+
+def off():
+    outdir = os.path.join(OUT, "off")
+    stats = run(os.path.join(SCENARIOS, "default.json"), outdir, "outputs.trace=true")
+    check(not os.path.exists(os.path.join(outdir, "power.csv")), "off: power.csv written")
+    check(not any(k.startswith("power_") for k in stats["totals"]), "off: power totals in stats.json")
+    with open(os.path.join(outdir, "trace.json")) as f:
+        trace = json.load(f)
+    check(not any(e.get("ph") == "M" and e["args"].get("name") == "power" for e in trace["traceEvents"]),
+          "off: power tracks in trace.json")
+    # A run with power into the same directory, then one without: the stale power.csv goes.
+    run(os.path.join(SCENARIOS, "default.json"), outdir, "outputs.power=true")
+    check(os.path.exists(os.path.join(outdir, "power.csv")), "off: power.csv missing with outputs.power")
+    run(os.path.join(SCENARIOS, "default.json"), outdir)
+    check(not os.path.exists(os.path.join(outdir, "power.csv")), "off: a stale power.csv stayed")
+
+
+{"sums": sums, "gap": gap, "off": off}[PART]()
+for f in failures:
+    print("FAIL:", f)
+print(f"{PART}: {len(failures)} failure(s)")
+sys.exit(1 if failures else 0)
