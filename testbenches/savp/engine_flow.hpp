@@ -56,6 +56,10 @@ struct EngineFlow {
   bool model_owns_cache = false;
   std::uint64_t (*model_state_bytes)(const sc::Scenario& s, const ModelPlan& plan) = nullptr;
   std::uint64_t (*model_cache_row_bytes)(const sc::Scenario& s, std::uint64_t head_dim) = nullptr;
+  // An engine that prunes a model's attention: how it takes its decisions without operand data
+  // (numerics off) and what becomes of pruned tokens, for stats.json `model.attention_pruning`.
+  const char* model_pruning_off = nullptr;
+  const char* model_pruned_tokens = nullptr;
   // The host flow of one job.
   void (HostDriver::*run_job)(const JobSlot& slot) = &HostDriver::run_compute_job;
 };

@@ -157,10 +157,11 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
                            s.accelerators[a].type + "\" given)");
   }
   if (!flow.model_attention) {
-    throw InputError(s.file, att_key,
-                     "a model's attention runs on \"dense\" or \"salo\" accelerators in this version; \"" +
-                         s.accelerators[plan.attention.front()].type +
-                         "\" runs single attention layers (its model form is not built yet)");
+    throw InputError(
+        s.file, att_key,
+        "a model's attention runs on \"dense\", \"salo\" or \"spatten\" accelerators in this version; \"" +
+            s.accelerators[plan.attention.front()].type +
+            "\" runs single attention layers (its model form is not built yet)");
   }
   if (s.outputs.baseline_spec) {
     throw InputError(

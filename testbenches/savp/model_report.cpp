@@ -1,6 +1,7 @@
 #include "testbenches/savp/model_report.hpp"
 
 #include "models/common/model_graph.hpp"
+#include "testbenches/savp/engine_flow.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -250,6 +251,12 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
       generated > 0 ? Json(kv_read_ungrouped / generated) : Json(nullptr);
   o["kv_bytes_saved_by_gqa"] = kv_read_ungrouped - kv_read;
   o["gqa_shared_reads"] = plan.stack_gqa && m.group() > 1;
+  const EngineFlow& att_flow = engine_flow(s.accelerators[plan.attention.front()]);
+  if (att_flow.model_pruned_tokens != nullptr) {
+    o["attention_pruning"] = {
+        {"decisions", numerics ? "taken on the data the engine fetched" : att_flow.model_pruning_off},
+        {"pruned_tokens", att_flow.model_pruned_tokens}};
+  }
   o["linear"] = linear.json();
   o["attention"] = attention.json();
   o["attention"]["prefill_array_utilisation"] = attention_prefill.utilisation();

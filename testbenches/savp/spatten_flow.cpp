@@ -58,6 +58,12 @@ const EngineFlow& spatten_flow() {
     };
     e.run_job = &HostDriver::run_spatten_job;
     e.model_owns_cache = true;
+    e.model_pruning_off =
+        "numerics off: decisions from a stated model of each probability row, p_j proportional to "
+        "1 / (1 + |q - j|) over the keys the query may see (kept counts follow the schedule either way)";
+    e.model_pruned_tokens =
+        "evicted from the KV cache for every later layer and decode step; pruned prompt tokens still run "
+        "through the linear layers (their attention output is zero)";
     e.model_attention = [](const sc::Scenario& s, std::uint32_t a, const common::JobDescriptor& job,
                            const common::AttentionPattern& p, bool) -> common::JobCheck {
       const common::ModelWorkload& w = *s.workload.model;
