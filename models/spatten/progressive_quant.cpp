@@ -133,8 +133,14 @@ std::size_t packed_row_bytes(int bits, std::size_t dim) {
 
 QuantisedTensor quantise_split(const double* data, std::size_t rows, std::size_t dim, const BitSplit& s) {
   require_split(s);
-  const std::size_t n = rows * dim;
-  const common::QuantParams qp = common::symmetric_params(data, n, s.total());
+  return quantise_split_scaled(data, rows, dim, s,
+                               common::symmetric_params(data, rows * dim, s.total()).scale);
+}
+
+QuantisedTensor quantise_split_scaled(const double* data, std::size_t rows, std::size_t dim,
+                                      const BitSplit& s, double scale) {
+  require_split(s);
+  const common::QuantParams qp{scale, s.total()};
   QuantisedTensor t;
   t.split = s;
   t.scale = qp.scale;

@@ -83,6 +83,10 @@ struct QuantisedTensor {
 QuantisedTensor quantise_split(const double* data, std::size_t rows, std::size_t dim, const BitSplit& s);
 QuantisedTensor quantise_split(const std::vector<double>& data, std::size_t rows, std::size_t dim,
                                const BitSplit& s);
+// The same with a given scale (rows appended to a tensor quantised before): values beyond the
+// scale's range saturate to +-(2^(total-1)-1).
+QuantisedTensor quantise_split_scaled(const double* data, std::size_t rows, std::size_t dim,
+                                      const BitSplit& s, double scale);
 
 // ---- Bit-width converter (decoders of selected rows) ----
 // Both throw std::invalid_argument for an unsupported split.

@@ -78,12 +78,12 @@ SpattenCore::JobCheck SpattenCore::check_job(const SpattenConfig& cfg, std::uint
 
 double SpattenCore::k_scale(std::uint32_t l, std::uint32_t h) const {
   double d;
-  std::memcpy(&d, &scales_raw_[16 * job_.head_index(l, h)], 8);
+  std::memcpy(&d, &scales_raw_[16 * job_.kv_index(l, h)], 8);
   return d;
 }
 double SpattenCore::v_scale(std::uint32_t l, std::uint32_t h) const {
   double d;
-  std::memcpy(&d, &scales_raw_[16 * job_.head_index(l, h) + 8], 8);
+  std::memcpy(&d, &scales_raw_[16 * job_.kv_index(l, h) + 8], 8);
   return d;
 }
 
@@ -98,6 +98,7 @@ void SpattenCore::start(const common::JobDescriptor& job) {
   totals_.exps += counters_.exps;
   totals_.recips += counters_.recips;
   totals_.importance_adds += counters_.importance_adds;
+  totals_.appended_values += counters_.appended_values;
   counters_ = SpattenCounters{};
   cur_.reset();
   prev_.reset();
@@ -108,14 +109,14 @@ void SpattenCore::start(const common::JobDescriptor& job) {
 void SpattenCore::add_row_reads(std::uint64_t base, std::uint64_t row_bytes,
                                 const std::vector<std::uint32_t>& rows, std::vector<std::uint8_t>& buf,
                                 EngineStep& step) const {
-  buf.resize(rows.size() * row_bytes);
+  if (!timing_only()) buf.resize(rows.size() * row_bytes);  // a timing-only job's reads carry no data
   if (row_bytes == 0) return;
   // Runs of consecutive tokens are one contiguous request stream.
   for (std::size_t i = 0; i < rows.size();) {
     std::size_t j = i + 1;
     while (j < rows.size() && rows[j] == rows[j - 1] + 1) ++j;
-    step.reads.push_back(
-        {base + rows[i] * row_bytes, (j - i) * row_bytes, buf.data() + i * row_bytes, nullptr});
+    step.reads.push_back({base + rows[i] * row_bytes, (j - i) * row_bytes,
+                          timing_only() ? nullptr : buf.data() + i * row_bytes, nullptr});
     i = j;
   }
 }
@@ -185,6 +186,10 @@ bool SpattenCore::next(EngineStep& step) {
       step.reads.push_back({desc_.addr_a, SpattenJob::kBytes, block_raw_.data(), nullptr});
       return true;
     case Stage::Setup:
+      if (model()) {
+        model_setup_step(step);
+        return true;
+      }
       // The per-head scales (data modes) or the replayed trace's commands.
       step.phase = "job_fetch";
       if (job_.mode == SpattenMode::Trace) {
@@ -195,8 +200,20 @@ bool SpattenCore::next(EngineStep& step) {
         step.reads.push_back({job_.scales_addr, scales_raw_.size(), scales_raw_.data(), nullptr});
       }
       return true;
-    case Stage::Run:
-      return job_.mode == SpattenMode::Summarise ? next_summary_step(step) : next_row_step(step);
+    case Stage::State:
+      model_state_step(step);
+      return true;
+    case Stage::Append:
+      model_append_step(step);
+      return true;
+    case Stage::Run: {
+      const bool more = summarising() ? next_summary_step(step) : next_row_step(step);
+      if (fence_) {  // the first reads after the append read what it wrote
+        step.fence = true;
+        fence_ = false;
+      }
+      return more;
+    }
     case Stage::Drain:
       step.phase = "drain";
       step.compute_cycles = pipeline_fill_cycles(cfg_, job_.head_dim);
@@ -231,16 +248,18 @@ std::unique_ptr<SpattenCore::Row> SpattenCore::next_head_row(EngineStep& step) {
 
 // A data-mode row's query rows (fp16) and key MSBs.
 void SpattenCore::add_qk_reads(Row& r, EngineStep& step) {
-  const std::uint64_t hi = job_.head_index(r.layer, r.head);
-  add_row_reads(job_.q_base + hi * job_.q_stride, job_.q_row_bytes(), r.queries, r.q_raw, step);
-  add_row_reads(job_.k_msb_base + hi * job_.k_msb_stride, job_.k_msb_row_bytes(), r.keys, r.k_raw, step);
+  const std::uint64_t hi = job_.head_index(r.layer, r.head), ki = job_.kv_index(r.layer, r.head);
+  std::vector<std::uint32_t> q_rows(r.queries);
+  for (std::uint32_t& q : q_rows) q = static_cast<std::uint32_t>(job_.query_row(q));
+  add_row_reads(job_.q_base + hi * job_.q_stride, job_.q_row_bytes(), q_rows, r.q_raw, step);
+  add_row_reads(job_.k_msb_base + ki * job_.k_msb_stride, job_.k_msb_row_bytes(), r.keys, r.k_raw, step);
 }
 
 // A requant of the row (or head) in flight: its K LSBs, then Q x K and softmax once more.
 bool SpattenCore::requant_step(EngineStep& step) {
   if (!cur_ || !cur_->any_requant || cur_->lsb_done) return false;
   step.phase = "requant";
-  add_row_reads(job_.k_lsb_base + job_.head_index(cur_->layer, cur_->head) * job_.k_lsb_stride,
+  add_row_reads(job_.k_lsb_base + job_.kv_index(cur_->layer, cur_->head) * job_.k_lsb_stride,
                 cur_->lsb_row_bytes, cur_->keys, cur_->lsb_raw, step);
   return true;
 }
@@ -259,8 +278,8 @@ bool SpattenCore::next_row_step(EngineStep& step) {
   if (requant_step(step)) return true;
   if (cur_) prev_ = std::move(cur_);
   if (prev_) {  // the previous row's kept values arrive with this step
-    add_row_reads(job_.v_base + job_.head_index(prev_->layer, prev_->head) * job_.v_stride,
-                  prev_->v_row_bytes, prev_->values, prev_->v_raw, step);
+    add_row_reads(job_.v_base + job_.kv_index(prev_->layer, prev_->head) * job_.v_stride, prev_->v_row_bytes,
+                  prev_->values, prev_->v_raw, step);
   }
   std::unique_ptr<Row> r = next_head_row(step);
   if (!r) return true;  // the layer's end: the step is its top-k
@@ -305,8 +324,8 @@ bool SpattenCore::next_summary_step(EngineStep& step) {
   r->v_row_bytes = job_.v_row_bytes();
   r->values = tokens_;  // V reused from the value SRAM by every query: fetched once for all survivors
   add_qk_reads(*r, step);
-  add_row_reads(job_.v_base + job_.head_index(r->layer, r->head) * job_.v_stride, job_.v_row_bytes(),
-                r->values, r->v_raw, step);
+  add_row_reads(job_.v_base + job_.kv_index(r->layer, r->head) * job_.v_stride, job_.v_row_bytes(), r->values,
+                r->v_raw, step);
   launch(std::move(r), "head", step);
   return true;
 }
@@ -321,6 +340,7 @@ void SpattenCore::layer_end(EngineStep& step) {
 // ---------------------------------------------------------------- numerics
 
 void SpattenCore::decode_keys(Row& r, bool full) {
+  if (timing_only()) return;  // no operands: proxy_probs stands in for the scores
   const std::size_t d = job_.head_dim, n = r.keys.size();
   r.k.resize(n * d);
   const BitSplit split{static_cast<int>(job_.key_msb), static_cast<int>(job_.key_lsb)};
@@ -343,6 +363,16 @@ void SpattenCore::decode_keys(Row& r, bool full) {
 // summed as the scalar loop would.
 void SpattenCore::score_queries(Row& r, const std::uint32_t* qs, std::size_t m) {
   const std::size_t d = job_.head_dim, n = r.keys.size();
+  if (timing_only()) {
+    proxy_probs(r, qs, m);
+    for (std::size_t i = 0; i < m; ++i) {
+      counters_.qk_macs += n * d;
+      counters_.exps += n;
+      counters_.recips += 1;
+      touch_sram(srams_[0], n, false);
+    }
+    return;
+  }
   scratch_.resize(m * d);
   for (std::size_t i = 0; i < m; ++i) {
     common::unpack(&r.q_raw[qs[i] * job_.q_row_bytes()], d, common::ElemFormat::FP16, common::QuantParams{},
@@ -351,16 +381,47 @@ void SpattenCore::score_queries(Row& r, const std::uint32_t* qs, std::size_t m) 
   r.probs.resize(m * n);
   common::dot_block<double>(
       m, [&](std::size_t i) { return &scratch_[i * d]; }, [n](std::size_t) { return n; }, d,
-      [&](std::size_t, std::size_t j) { return &r.k[j * d]; }, [&](std::size_t i) { return &r.probs[i * n]; });
+      [&](std::size_t, std::size_t j) { return &r.k[j * d]; },
+      [&](std::size_t i) { return &r.probs[i * n]; });
+  const bool causal = model() && job_.causal;
   for (std::size_t i = 0; i < m; ++i) {
     double* p = &r.probs[i * n];
     for (std::size_t j = 0; j < n; ++j) p[j] *= job_.softmax_scale;
+    if (causal) {  // a prefill's query sees the keys up to its own position
+      const std::uint32_t pos = r.queries[qs[i]];
+      for (std::size_t j = 0; j < n; ++j)
+        if (r.keys[j] > pos) p[j] = -std::numeric_limits<double>::infinity();
+    }
     const double sum = common::exp_shifted(p, n);
     for (std::size_t j = 0; j < n; ++j) p[j] /= sum;
     counters_.qk_macs += n * d;
     counters_.exps += n;
     counters_.recips += 1;
     touch_sram(srams_[0], n, false);
+  }
+}
+
+// Numerics off: a stated model of one probability row in place of Q x K and softmax, so that the
+// decisions that need data (local value pruning, the progressive-quantisation threshold, token
+// importance) can still be taken: attention decays with distance, p_j proportional to 1 / (1 +
+// |q - j|) over the keys the query may see (the recency bias measured in LLM attention, e.g.
+// StreamingLLM, Xiao et al. 2023; not SpAtten's data). Head importance gets no contribution (no
+// outputs): the head top-k chooses among equal scores as its quick-select does.
+void SpattenCore::proxy_probs(Row& r, const std::uint32_t* qs, std::size_t m) {
+  const std::size_t n = r.keys.size();
+  std::vector<double>& probs = r.probs;
+  probs.resize(m * n);
+  const bool causal = model() && job_.causal;
+  for (std::size_t i = 0; i < m; ++i) {
+    const double pos = r.queries[qs[i]];
+    double* p = &probs[i * n];
+    double sum = 0;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double k = r.keys[j];
+      p[j] = causal && k > pos ? 0.0 : 1.0 / (1.0 + std::fabs(pos - k));
+      sum += p[j];
+    }
+    for (std::size_t j = 0; j < n; ++j) p[j] /= sum;
   }
 }
 
@@ -383,6 +444,7 @@ void SpattenCore::prune_values(const Row& r, const double* p, TopkResult& res) {
 
 // The fetched values, decoded (once per row or head, when they have arrived).
 void SpattenCore::decode_values(Row& r) {
+  if (timing_only()) return;
   const std::size_t dv = job_.value_dim, nv = r.values.size();
   r.v.resize(nv * dv);
   const BitSplit split{static_cast<int>(job_.value_bits), 0};
@@ -411,9 +473,10 @@ void SpattenCore::pv_queries(Row& r, const std::vector<PvQuery>& qs) {
   std::size_t rows = 0;
   for (const PvQuery& q : qs) {
     std::fill(&r.o[q.index * dv], &r.o[q.index * dv] + dv, 0.0);
-    if (!q.kept->empty()) rows = std::max<std::size_t>(rows, all_values ? q.kept->back() + 1 : q.kept->size());
+    if (!q.kept->empty())
+      rows = std::max<std::size_t>(rows, all_values ? q.kept->back() + 1 : q.kept->size());
   }
-  for (std::size_t v0 = 0; v0 < rows; v0 += kTile) {
+  for (std::size_t v0 = 0; v0 < (timing_only() ? 0 : rows); v0 += kTile) {  // no operands: counts only
     for (std::size_t i = 0; i < qs.size(); ++i) {
       const std::vector<std::uint32_t>& kept = *qs[i].kept;
       double* o = &r.o[qs[i].index * dv];
@@ -438,9 +501,9 @@ void SpattenCore::pv_queries(Row& r, const std::vector<PvQuery>& qs) {
 // writes: runs of consecutive query positions are one write.
 void SpattenCore::write_rows(Row& r, EngineStep& step) {
   const std::size_t dv = job_.value_dim;
-  r.out.assign(r.queries.size() * dv * 4, 0);
+  r.out.assign(timing_only() ? 0 : r.queries.size() * dv * 4, 0);
   double head_abs = 0;
-  for (std::size_t i = 0; i < r.queries.size() * dv; ++i) {
+  for (std::size_t i = 0; i < (timing_only() ? 0 : r.queries.size() * dv); ++i) {
     const float f = static_cast<float>(r.o[i]);
     std::memcpy(&r.out[i * 4], &f, 4);
     head_abs += std::fabs(r.o[i]);
@@ -451,7 +514,8 @@ void SpattenCore::write_rows(Row& r, EngineStep& step) {
   for (std::size_t i = 0; i < r.queries.size();) {
     std::size_t j = i + 1;
     while (j < r.queries.size() && r.queries[j] == r.queries[j - 1] + 1) ++j;
-    step.writes.push_back({base + r.queries[i] * ob, (j - i) * ob, nullptr, &r.out[i * ob]});
+    step.writes.push_back({base + job_.query_row(r.queries[i]) * ob, (j - i) * ob, nullptr,
+                           timing_only() ? nullptr : &r.out[i * ob]});
     i = j;
   }
 }
@@ -551,6 +615,20 @@ void SpattenCore::reads_done(EngineStep& step) {
     stage_ = Stage::Setup;
     return;
   }
+  if (stage_ == Stage::Setup && model()) {
+    model_setup_done();
+    return;
+  }
+  if (stage_ == Stage::State) {
+    model_state_done();
+    return;
+  }
+  if (stage_ == Stage::Append) {
+    model_append_done(step);
+    job_cycles_ += step.compute_cycles;
+    busy_cycles_ += step.compute_cycles;
+    return;
+  }
   if (stage_ == Stage::Setup) {
     if (job_.mode == SpattenMode::Trace) {
       trace_.resize(job_.trace_rows);
@@ -635,7 +713,7 @@ void SpattenCore::requant_done(EngineStep& step) {
   }
   decode_keys(r, true);
   std::uint64_t cycles = 0;
-  if (job_.mode == SpattenMode::Generate) {
+  if (!summarising()) {
     const std::uint32_t first = 0;
     score_queries(r, &first, 1);
     keep_row_values(r);
@@ -696,7 +774,7 @@ void SpattenCore::layer_done(EngineStep& step) {
   counters_.v_rows_all += missing * ctx;
   counters_.kv_bytes_all += missing * ctx * (d + dv) * 4;
   counters_.kv_bytes_token += missing * nk * (d + dv) * 4;
-  counters_.macs_unpruned += missing * (job_.mode == SpattenMode::Summarise ? ctx : 1.0) * ctx * (d + dv);
+  counters_.macs_unpruned += missing * (summarising() ? ctx : 1.0) * ctx * (d + dv);
 
   if (job_.mode == SpattenMode::Trace) {
     // The trace's own decisions: a flagged top-k, or a smaller key count in the next layer.
@@ -752,11 +830,13 @@ void SpattenCore::layer_done(EngineStep& step) {
   // Token top-k on cumulative importance (the generated token itself always survives).
   const std::uint32_t keep_t =
       std::min<std::uint32_t>(static_cast<std::uint32_t>(tokens_.size()),
-                              token_sched_.keep(layer_, static_cast<std::uint32_t>(context_)));
+                              token_sched_.keep(sched_layer(), static_cast<std::uint32_t>(context_)));
   if (keep_t < tokens_.size()) {
     scratch_.resize(tokens_.size());
     for (std::size_t i = 0; i < tokens_.size(); ++i) scratch_[i] = token_importance_[tokens_[i]];
-    if (job_.mode == SpattenMode::Generate) scratch_.back() = std::numeric_limits<double>::infinity();
+    // The generated token always survives (a model's decode step: the newest, last in the list).
+    if (job_.mode == SpattenMode::Generate || (model() && !summarising()))
+      scratch_.back() = std::numeric_limits<double>::infinity();
     TopkResult res;
     topk_tokens_->select_into(scratch_.data(), tokens_.size(), keep_t, res);
     std::vector<std::uint32_t> kept;
@@ -767,7 +847,7 @@ void SpattenCore::layer_done(EngineStep& step) {
     ++counters_.token_topk_runs;
   }
   const std::uint32_t keep_h = std::min<std::uint32_t>(static_cast<std::uint32_t>(heads_.size()),
-                                                       head_sched_.keep(layer_, total_heads));
+                                                       head_sched_.keep(sched_layer(), total_heads));
   if (keep_h < heads_.size()) {
     scratch_.resize(heads_.size());
     for (std::size_t i = 0; i < heads_.size(); ++i) scratch_[i] = head_importance_[heads_[i]];
@@ -780,6 +860,11 @@ void SpattenCore::layer_done(EngineStep& step) {
     cycles += res.cycles;
   }
   head_pos_ = 0;
+  step.compute_cycles = cycles;
+  if (model()) {  // one layer per job: the state back to memory, then the drain
+    model_layer_done(step);
+    return;
+  }
   if (++layer_ == job_.layers) {
     if (++step_ == job_.steps()) {
       stage_ = Stage::Drain;
@@ -821,6 +906,13 @@ common::EngineJobStats SpattenCore::job_stats() const {
   put("token_topk_runs", static_cast<double>(c.token_topk_runs));
   put("value_mass_dropped_mean", ratio(c.value_mass_dropped, static_cast<double>(c.rows)));
   put("engine_cycles", static_cast<double>(job_cycles_));
+  if (model()) {
+    put("appended_values", static_cast<double>(c.appended_values));
+    put("tokens_kept", static_cast<double>(tokens_.size()));
+    put("heads_kept", static_cast<double>(heads_.size()));
+    put("tokens_in", static_cast<double>(start_tokens_.size()));
+    put("heads_in", static_cast<double>(start_heads_.size()));
+  }
   return s;
 }
 
@@ -832,6 +924,7 @@ std::vector<std::pair<std::string, common::ActionLedger>> SpattenCore::actions()
   c.exps += counters_.exps;
   c.recips += counters_.recips;
   c.importance_adds += counters_.importance_adds;
+  c.appended_values += counters_.appended_values;
   std::vector<std::pair<std::string, common::ActionLedger>> out;
   out.push_back({"qk_array", {{"mult", {c.qk_macs, pj_mult_, "op"}}, {"add", {c.qk_macs, pj_add_, "op"}}}});
   out.push_back({"softmax",
@@ -843,6 +936,9 @@ std::vector<std::pair<std::string, common::ActionLedger>> SpattenCore::actions()
   out.push_back({"topk_tokens", {{"compare", {topk_tokens_->counters().comparisons, pj_cmp_, "op"}}}});
   out.push_back({"topk_values", {{"compare", {topk_values_->counters().comparisons, pj_cmp_, "op"}}}});
   out.push_back({"importance", {{"add", {c.importance_adds, pj_add_, "op"}}}});
+  // Model layers: the bit-width converter quantising the appended K/V (one multiply by 1/scale each).
+  if (c.appended_values > 0)
+    out.push_back({"converter", {{"quantise", {c.appended_values, pj_mult_, "op"}}}});
   const double busy_ns = static_cast<double>(busy_cycles_) * cfg_.clock_period_ns();
   for (const auto& b : srams_) out.push_back({b.spec().name, b.actions(busy_ns)});
   return out;

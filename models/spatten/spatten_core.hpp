@@ -14,6 +14,13 @@
 // (column sums of probabilities over heads, layers and steps) and the head top-k the heads with the
 // largest accumulated |attention_out|; pruned tokens and heads are never fetched again in that pass.
 // The surviving sets of every layer are written to the job's decision log.
+// - Model layer (ModelLayer, spatten_model_layer.cpp): one layer of a whole model for one sequence
+//   in one pass. It reads the sequence's cascade state (spatten_model_state.hpp), appends the pass's
+//   new K/V rows to the cache in its own format (quantised; a prefill fixes the per-head scales),
+//   runs every surviving head (a prefill as summarisation with a causal mask, a decode step as one
+//   generation row per head), prunes by the schedule of its layer, writes zero rows for what it
+//   pruned before the layer, and writes the state back. A timing-only job (no operand data) takes
+//   its decisions from a stated model of the probabilities (proxy_probs).
 #pragma once
 
 #include <cstdint>
@@ -27,6 +34,7 @@
 #include "models/spatten/pruning_schedule.hpp"
 #include "models/spatten/spatten_config.hpp"
 #include "models/spatten/spatten_job.hpp"
+#include "models/spatten/spatten_model_state.hpp"
 #include "models/spatten/spatten_timing.hpp"
 #include "models/spatten/topk_engine.hpp"
 
@@ -43,7 +51,8 @@ struct SpattenCounters {
   double k_rows_all = 0, k_rows_fetched = 0, v_rows_all = 0, v_rows_fetched = 0;
   double kv_bytes_all = 0, kv_bytes_token = 0, kv_bytes_head = 0, kv_bytes_value = 0, kv_bytes_actual = 0;
   std::uint64_t tokens_pruned = 0, heads_pruned = 0, token_topk_runs = 0;
-  double value_mass_dropped = 0;  // probability mass local V pruning dropped, summed over rows
+  std::uint64_t appended_values = 0;  // model layer: K and V elements quantised into the cache
+  double value_mass_dropped = 0;      // probability mass local V pruning dropped, summed over rows
 };
 
 class SpattenCore : public common::EngineCore {
@@ -65,7 +74,7 @@ class SpattenCore : public common::EngineCore {
 
  private:
   struct Row;  // one query row of one head in flight
-  enum class Stage { Block, Setup, Run, Drain, Done };
+  enum class Stage { Block, Setup, State, Append, Run, Drain, Done };
   void setup();
   bool requant_step(common::EngineStep& step);
   void launch(std::unique_ptr<Row> r, const char* phase, common::EngineStep& step);
@@ -104,6 +113,24 @@ class SpattenCore : public common::EngineCore {
   double k_scale(std::uint32_t layer, std::uint32_t head) const;
   double v_scale(std::uint32_t layer, std::uint32_t head) const;
   void touch_sram(memory::SramModel& s, std::uint64_t lines, bool write);
+  // Model layer (spatten_model_layer.cpp).
+  bool model() const { return job_.mode == SpattenMode::ModelLayer; }
+  bool timing_only() const { return desc_.timing_only; }
+  // Every query of a head at once (summarisation, a model's prefill), else one row per head and step.
+  bool summarising() const {
+    return job_.mode == SpattenMode::Summarise || (model() && job_.first_query == 0);
+  }
+  std::uint32_t sched_layer() const { return model() ? job_.model_layer : layer_; }
+  std::uint32_t kv_heads() const { return job_.heads / std::max<std::uint32_t>(1, job_.kv_group); }
+  void model_setup_step(common::EngineStep& step);
+  void model_setup_done();
+  void model_state_step(common::EngineStep& step);
+  void model_state_done();
+  void model_append_step(common::EngineStep& step);
+  void model_append_done(common::EngineStep& step);
+  void model_layer_done(common::EngineStep& step);
+  void proxy_probs(Row& r, const std::uint32_t* qs, std::size_t m);
+  std::uint8_t* operand(std::vector<std::uint8_t>& buf) const { return timing_only() ? nullptr : buf.data(); }
 
   SpattenConfig cfg_;
   std::uint64_t seed_;
@@ -132,9 +159,16 @@ class SpattenCore : public common::EngineCore {
   std::unique_ptr<Row> cur_, prev_, retired_;  // rows in flight; the last one finished
   std::vector<std::uint8_t> log_buf_;
   std::vector<double> scratch_;
-  std::vector<std::size_t> cursor_;  // pv_queries: per query, the next kept value
+  std::vector<std::size_t> cursor_;    // pv_queries: per query, the next kept value
   SpattenCounters counters_, totals_;  // this job; energy counts of the jobs before it
   std::uint64_t job_cycles_ = 0;
+  // Model layer.
+  SpattenModelState state_;
+  bool fence_ = false;  // the next Run step waits for the append's writes
+  std::uint32_t state_tokens_ = 0;
+  std::vector<std::uint8_t> state_raw_, state_tok_raw_, state_imp_raw_, new_raw_[2];
+  std::vector<std::vector<std::uint8_t>> out_bufs_;        // the append's and the end's writes
+  std::vector<std::uint32_t> start_heads_, start_tokens_;  // the sets the layer started with
 };
 
 }  // namespace savp::spatten

@@ -1,5 +1,6 @@
 #include "models/spatten/spatten_job.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -75,7 +76,14 @@ std::vector<std::uint8_t> SpattenJob::serialise() const {
       log_addr,
       trace_addr,
       trace_rows,
-      trace_steps};
+      trace_steps,
+      pair(model_layer, kv_group),
+      state_addr,
+      (state_tokens & ((std::uint64_t{1} << 62) - 1)) | std::uint64_t{fresh} << 62 |
+          std::uint64_t{causal} << 63,
+      knew_base,
+      vnew_base,
+      new_row_stride};
   for (std::size_t i = 0; i < sizeof(words) / sizeof(words[0]); ++i) store_le64(&out[8 * i], words[i]);
   return out;
 }
@@ -102,6 +110,15 @@ SpattenJob SpattenJob::deserialise(const std::uint8_t* in, std::size_t n) {
                              &j.q_stride,    &j.k_msb_stride, &j.k_lsb_stride, &j.v_stride,   &j.out_stride,
                              &j.scales_addr, &j.log_addr,     &j.trace_addr,   &j.trace_rows, &j.trace_steps};
   for (std::size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); ++i) *fields[i] = w(8 + i);
+  j.model_layer = lo(w(23));
+  j.kv_group = std::max<std::uint32_t>(1, hi(w(23)));
+  j.state_addr = w(24);
+  j.state_tokens = w(25) & ((std::uint64_t{1} << 62) - 1);
+  j.fresh = (w(25) >> 62) & 1;
+  j.causal = (w(25) >> 63) & 1;
+  j.knew_base = w(26);
+  j.vnew_base = w(27);
+  j.new_row_stride = w(28);
   return j;
 }
 
@@ -116,7 +133,7 @@ std::uint64_t SpattenJob::v_row_bytes() const {
 }
 std::uint64_t SpattenJob::steps() const {
   if (mode == SpattenMode::Trace) return trace_steps;
-  return mode == SpattenMode::Generate ? seq_len - first_query : 1;
+  return mode == SpattenMode::Generate ? seq_len - first_query : 1;  // ModelLayer: one pass
 }
 
 }  // namespace savp::spatten

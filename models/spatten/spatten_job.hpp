@@ -13,7 +13,11 @@
 
 namespace savp::spatten {
 
-enum class SpattenMode : std::uint32_t { Summarise = 0, Generate = 1, Trace = 2 };
+// ModelLayer: one layer of a whole model for one sequence in one pass (a prefill's prompt or one
+// decode step): the engine appends the pass's new K/V rows to the cache in its own format, runs
+// every surviving head and carries the cascade state in a per-sequence state region
+// (spatten_model_state.hpp).
+enum class SpattenMode : std::uint32_t { Summarise = 0, Generate = 1, Trace = 2, ModelLayer = 3 };
 
 // One replayed trace row (one generation step, layer and head): 32 bytes in memory.
 struct TraceCommand {
@@ -42,6 +46,15 @@ struct SpattenJob {
   std::uint64_t scales_addr = 0;  // per (layer, head): K scale, V scale (doubles)
   std::uint64_t log_addr = 0;     // decision log, log_entry_bytes() per (step, layer)
   std::uint64_t trace_addr = 0, trace_rows = 0, trace_steps = 0;
+  // ModelLayer: `layers` is the model's (the schedules'), `model_layer` this job's layer; K/V regions
+  // and scales are indexed by kv head (head / kv_group); Q and output rows by position - first_query;
+  // the new K/V rows (fp16, new_row_stride bytes apart) at knew_base / vnew_base + kv head * head_dim
+  // * 2; the scales are (K, V) per kv head; state_addr the sequence's cascade state of
+  // state_tokens positions; fresh: the sequence's first layer (all tokens and heads, no state read);
+  // causal: a prefill's query sees keys up to its own position.
+  std::uint32_t model_layer = 0, kv_group = 1;
+  std::uint64_t state_addr = 0, state_tokens = 0, knew_base = 0, vnew_base = 0, new_row_stride = 0;
+  bool fresh = false, causal = false;
 
   static constexpr std::size_t kBytes = 32 * 8;
   std::vector<std::uint8_t> serialise() const;
@@ -50,6 +63,14 @@ struct SpattenJob {
 
   std::uint64_t head_index(std::uint32_t layer, std::uint32_t head) const {
     return std::uint64_t{layer} * heads + head;
+  }
+  // The K/V region (and scale) index of a query head.
+  std::uint64_t kv_index(std::uint32_t layer, std::uint32_t head) const {
+    return mode == SpattenMode::ModelLayer ? head / kv_group : head_index(layer, head);
+  }
+  // A query position's row in the Q and output regions.
+  std::uint64_t query_row(std::uint64_t position) const {
+    return mode == SpattenMode::ModelLayer ? position - first_query : position;
   }
   // Bytes of one token's row in each region.
   std::uint64_t q_row_bytes() const { return std::uint64_t{head_dim} * 2; }  // fp16

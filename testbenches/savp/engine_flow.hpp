@@ -12,6 +12,7 @@
 #include "testbenches/savp/host_driver.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/memory_estimate.hpp"
+#include "testbenches/savp/model_plan.hpp"
 #include "tlm/platform/scenario.hpp"
 
 namespace savp::tb {
@@ -43,6 +44,22 @@ struct EngineFlow {
                                       const common::JobDescriptor& job,
                                       const common::AttentionPattern& pattern, bool decode) = nullptr;
   bool model_shares_kv = false;
+  // model_layer_job: a model's attention as one job per (sequence, layer) covering every head, for an
+  // engine whose pruning spans heads, layers and decode steps: fills the job's descriptor and its job
+  // block (ModelJob::block; the runner writes it beside the descriptor and points addr_a at it);
+  // null: one job per query head (or GQA group). model_owns_cache: that job appends the pass's new
+  // K/V to the cache itself, in its own format (the plan runs no append on the linear accelerator).
+  // model_state_bytes: bytes of the engine's region per sequence (ModelRegions::engine_state).
+  // model_cache_row_bytes: bytes one position takes in a K (or V) cache block in the engine's format.
+  void (*model_layer_job)(const sc::Scenario& s, const ModelPlan& plan, const ModelPass& pass,
+                          std::uint64_t layer, ModelJob& job) = nullptr;
+  bool model_owns_cache = false;
+  std::uint64_t (*model_state_bytes)(const sc::Scenario& s, const ModelPlan& plan) = nullptr;
+  std::uint64_t (*model_cache_row_bytes)(const sc::Scenario& s, std::uint64_t head_dim) = nullptr;
+  // An engine that prunes a model's attention: how it takes its decisions without operand data
+  // (numerics off) and what becomes of pruned tokens, for stats.json `model.attention_pruning`.
+  const char* model_pruning_off = nullptr;
+  const char* model_pruned_tokens = nullptr;
   // The host flow of one job.
   void (HostDriver::*run_job)(const JobSlot& slot) = &HostDriver::run_compute_job;
 };

@@ -157,10 +157,11 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
                            s.accelerators[a].type + "\" given)");
   }
   if (!flow.model_attention) {
-    throw InputError(s.file, att_key,
-                     "a model's attention runs on \"dense\" or \"salo\" accelerators in this version; \"" +
-                         s.accelerators[plan.attention.front()].type +
-                         "\" runs single attention layers (its model form is not built yet)");
+    throw InputError(
+        s.file, att_key,
+        "a model's attention runs on \"dense\", \"salo\" or \"spatten\" accelerators in this version; \"" +
+            s.accelerators[plan.attention.front()].type +
+            "\" runs single attention layers (its model form is not built yet)");
   }
   if (s.outputs.baseline_spec) {
     throw InputError(
@@ -173,7 +174,9 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
     if (c.why.empty()) return;
     const std::string key = c.key == "phase" ? "/workload/phase"
                             : c.key.empty() || c.key.rfind("array", 0) == 0 ||
-                                    c.key.rfind("buffers", 0) == 0 || c.key.rfind("datapath", 0) == 0
+                                    c.key.rfind("buffers", 0) == 0 || c.key.rfind("datapath", 0) == 0 ||
+                                    c.key.rfind("sram", 0) == 0 || c.key.rfind("pruning", 0) == 0 ||
+                                    c.key.rfind("quant", 0) == 0
                                 ? acc_path(a) + (c.key.empty() ? "" : "/" + c.key)
                                 : std::string("/workload/model");
     throw InputError(s.file, key, "cannot run the model's " + op + ": " + c.why);
@@ -198,7 +201,9 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
 }
 
 // One pass: every layer's stages.
-ModelPass make_pass(const ModelPlan& plan, bool prefill, std::uint64_t tokens, std::uint64_t context) {
+ModelPass make_pass(const sc::Scenario& sc, const ModelPlan& plan, bool prefill, std::uint64_t tokens,
+                    std::uint64_t context) {
+  const EngineFlow& flow = engine_flow(sc.accelerators[plan.attention.front()]);
   const common::ModelWorkload& w = *plan.workload;
   const common::ModelSpec& m = w.model;
   const ModelRegions& r = plan.regions;
@@ -232,9 +237,11 @@ ModelPass make_pass(const ModelPlan& plan, bool prefill, std::uint64_t tokens, s
         st.push_back(stage(op, l, rd));
       }
     }
-    // The new keys and values into the cache: one strided copy per (sequence, K/V head).
+    // The new keys and values into the cache: one strided copy per (sequence, K/V head), unless the
+    // attention engine appends them itself.
     for (auto [op, src, kv] : {std::tuple{ModelOpKind::AppendK, ModelTensor::Knew, 0},
                                std::tuple{ModelOpKind::AppendV, ModelTensor::Vnew, 1}}) {
+      if (flow.model_owns_cache) break;
       ModelStage s;
       s.op = op;
       s.layer = l;
@@ -264,7 +271,14 @@ ModelPass make_pass(const ModelPlan& plan, bool prefill, std::uint64_t tokens, s
     const std::uint64_t first = prefill || m.attention.window == 0 || context + 1 <= m.attention.window
                                     ? 0
                                     : context + 1 - m.attention.window;
-    for (std::uint64_t q = 0; q < w.batch; ++q) {
+    for (std::uint64_t q = 0; q < w.batch && flow.model_layer_job; ++q) {
+      ModelJob j;
+      j.seq = q;
+      j.heads = H;
+      flow.model_layer_job(sc, plan, pass, l, j);
+      att.jobs.push_back(std::move(j));
+    }
+    for (std::uint64_t q = 0; q < w.batch && !flow.model_layer_job; ++q) {
       for (std::uint64_t h = 0; h < H; h += per_job) {
         ModelJob j;
         j.seq = q;
@@ -355,7 +369,15 @@ ModelPlan make_model_plan(sc::Scenario& s) {
   }
   const std::uint64_t el = plan.linear_elem_bytes;
   using U = unsigned __int128;
-  r.kv_block_bytes = (plan.cache_tokens * m.head_dim * plan.cache_elem_bytes + 63) & ~std::uint64_t{63};
+  const EngineFlow& att_flow = engine_flow(att);
+  const std::uint64_t cache_row = std::max(
+      m.head_dim * plan.cache_elem_bytes,
+      att_flow.model_cache_row_bytes ? att_flow.model_cache_row_bytes(s, m.head_dim) : std::uint64_t{0});
+  r.kv_block_bytes = (plan.cache_tokens * cache_row + 63) & ~std::uint64_t{63};
+  if (att_flow.model_state_bytes) {
+    r.engine_state_bytes = page_align(att_flow.model_state_bytes(s, plan));
+    r.engine_state = a.take(U(w.batch) * r.engine_state_bytes);
+  }
   for (std::uint64_t l = 0; l < m.layers; ++l) {
     ModelRegions::Layer L;
     L.wq = a.take(U(m.hidden) * qd * el);
@@ -384,9 +406,9 @@ ModelPlan make_model_plan(sc::Scenario& s) {
   if (w.inputs_source == "npy")
     plan.npy_inputs = std::make_shared<const common::MatrixD>(
         common::load_inputs(m, w.batch * w.final_tokens(), w.inputs_file, s.file, "/workload/inputs/file"));
-  if (w.runs_prefill()) plan.passes.push_back(make_pass(plan, true, w.seq_len, 0));
+  if (w.runs_prefill()) plan.passes.push_back(make_pass(s, plan, true, w.seq_len, 0));
   for (std::uint64_t t = 0; t < w.decode_steps(); ++t)
-    plan.passes.push_back(make_pass(plan, false, 1, w.seq_len + t));
+    plan.passes.push_back(make_pass(s, plan, false, 1, w.seq_len + t));
   check_mapping(s, plan);
   return plan;
 }

@@ -49,11 +49,12 @@ enum class ModelOpKind : std::uint8_t {
 const char* op_name(ModelOpKind k);
 
 struct ModelJob {
-  common::JobDescriptor desc;   // shape and addresses (format and scales set when it runs)
-  std::uint64_t seq = 0;        // AppendK/V, Attention: the sequence
-  std::uint64_t head = 0;       // AppendK/V: the K/V head; Attention: the first query head
-  std::uint64_t heads = 1;      // Attention: query heads stacked in the job (a GQA group in decode)
-  std::uint64_t first_key = 0;  // Attention: the first cache position it reads (sliding-window decode)
+  common::JobDescriptor desc;       // shape and addresses (format and scales set when it runs)
+  std::uint64_t seq = 0;            // AppendK/V, Attention: the sequence
+  std::uint64_t head = 0;           // AppendK/V: the K/V head; Attention: the first query head
+  std::uint64_t heads = 1;          // Attention: query heads stacked in the job (a GQA group in decode)
+  std::uint64_t first_key = 0;      // Attention: the first cache position it reads (sliding-window decode)
+  std::vector<std::uint8_t> block;  // Attention: the engine's job block (EngineFlow::model_layer_job)
 };
 
 struct ModelStage {
@@ -82,6 +83,8 @@ struct ModelRegions {
   };
   std::vector<Layer> layers;
   std::uint64_t kv_block_bytes = 0;  // one (sequence, kv head, K or V) block: max positions x head_dim
+  // Per sequence: the attention engine's own region (EngineFlow::model_state_bytes), e.g. its state.
+  std::uint64_t engine_state = 0, engine_state_bytes = 0;
   std::uint64_t end = 0;
 };
 

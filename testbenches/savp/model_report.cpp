@@ -1,6 +1,7 @@
 #include "testbenches/savp/model_report.hpp"
 
 #include "models/common/model_graph.hpp"
+#include "testbenches/savp/engine_flow.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -16,6 +17,13 @@ using common::Json;
 namespace {
 
 double ns(const sc_core::sc_time& t) { return t.to_seconds() * 1e9; }
+
+// An engine statistic of a job, or null when the engine does not report it.
+const double* stat(const common::EngineJobStats& e, const char* name) {
+  for (const auto& [k, v] : e.values)
+    if (k == name) return &v;
+  return nullptr;
+}
 
 struct Sums {
   double ns = 0, energy_pj = 0, dram_bytes = 0;
@@ -123,6 +131,12 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   std::uint64_t failed = 0;
   std::uint64_t cycles = 0, stalls = 0;
   double kv_read = 0, kv_read_ungrouped = 0;
+  // Engines that prune the cache (their job stats say what they fetched): per layer, decode steps.
+  struct Pruned {
+    double kv_read = 0, kv_unpruned_fp32 = 0, tokens_in = 0, tokens_kept = 0, heads_kept = 0, jobs = 0;
+  };
+  std::vector<Pruned> pruned(m.layers);
+  bool pruning = false;
   for (const ModelJobRun& r : runner.runs()) {
     const auto& recs = platform.accelerators[r.accelerator]->jobs();
     if (r.record >= recs.size()) {
@@ -143,8 +157,22 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
     if (st.attention && !pass.prefill) {
       const ModelJob& j = st.jobs[r.job];
       const double kv = 2.0 * static_cast<double>(j.desc.cols * m.head_dim * plan.attention_elem_bytes);
-      kv_read += kv;
-      kv_read_ungrouped += kv * static_cast<double>(j.heads);
+      const double* fetched = stat(rec.engine, "kv_bytes_fetched");
+      if (fetched != nullptr) {  // every query head reads its own K/V rows (no GQA sharing)
+        Pruned& p = pruned[st.layer];
+        pruning = true;
+        p.kv_read += *fetched;
+        p.kv_unpruned_fp32 += *stat(rec.engine, "kv_bytes_unpruned_fp32");
+        p.tokens_in += *stat(rec.engine, "tokens_in");
+        p.tokens_kept += *stat(rec.engine, "tokens_kept");
+        p.heads_kept += *stat(rec.engine, "heads_kept");
+        p.jobs += 1;
+        kv_read += *fetched;
+        kv_read_ungrouped += *fetched;
+      } else {
+        kv_read += kv;
+        kv_read_ungrouped += kv * static_cast<double>(j.heads);
+      }
     }
   }
   const std::size_t planned = plan.jobs();
@@ -223,6 +251,12 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
       generated > 0 ? Json(kv_read_ungrouped / generated) : Json(nullptr);
   o["kv_bytes_saved_by_gqa"] = kv_read_ungrouped - kv_read;
   o["gqa_shared_reads"] = plan.stack_gqa && m.group() > 1;
+  const EngineFlow& att_flow = engine_flow(s.accelerators[plan.attention.front()]);
+  if (att_flow.model_pruned_tokens != nullptr) {
+    o["attention_pruning"] = {
+        {"decisions", numerics ? "taken on the data the engine fetched" : att_flow.model_pruning_off},
+        {"pruned_tokens", att_flow.model_pruned_tokens}};
+  }
   o["linear"] = linear.json();
   o["attention"] = attention.json();
   o["attention"]["prefill_array_utilisation"] = attention_prefill.utilisation();
@@ -237,6 +271,14 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
     e["linear_energy_pj"] = layer_linear[l].energy_pj;
     e["energy_pj"] = layer_attention[l].energy_pj + layer_linear[l].energy_pj;
     e["dram_bytes"] = layer_attention[l].dram_bytes + layer_linear[l].dram_bytes;
+    if (pruning && pruned[l].jobs > 0) {  // decode steps, mean per job (sequence and step)
+      const Pruned& p = pruned[l];
+      e["kv_bytes_read"] = p.kv_read;
+      e["kv_bytes_unpruned_fp32"] = p.kv_unpruned_fp32;
+      e["tokens_in_mean"] = p.tokens_in / p.jobs;
+      e["tokens_kept_mean"] = p.tokens_kept / p.jobs;
+      e["heads_kept_mean"] = p.heads_kept / p.jobs;
+    }
     if (numerics && runner.layer_accuracy()[l].count() > 0) {
       e["rel_l2"] = number(runner.layer_accuracy()[l].result().rel_l2_err);
     } else {

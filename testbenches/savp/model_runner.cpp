@@ -136,6 +136,15 @@ void ModelRunner::load_weights_and_cache() {
   }
 }
 
+namespace {
+
+// The rows of a tensor that a job of a pass covers: (sequence, token) -> row.
+std::size_t row_of(std::uint64_t seq, std::uint64_t token, std::uint64_t tokens) {
+  return seq * tokens + token;
+}
+
+}  // namespace
+
 void ModelRunner::stage_inputs(const ModelStage& st) {
   ModelLane& lane = *lanes_[0];
   const ModelRegions& r = plan_.regions;
@@ -187,18 +196,26 @@ void ModelRunner::stage_inputs(const ModelStage& st) {
       put(ModelTensor::Down);
       break;
     case ModelOpKind::Attention:
-      break;  // per job, by the lane that runs it
+      if (!st.jobs.front().block.empty()) {
+        // An engine with its own job block reads fp16: Q in a block per (sequence, head) of the pass's
+        // rows, the new K and V rows as the projections laid them out (it appends them itself).
+        const common::ModelSpec& m = w_.model;
+        const std::uint64_t tokens = st.jobs.front().desc.rows, d = m.head_dim;
+        const MatrixD& Q = tensor(ModelTensor::Q);
+        MatrixD qh(Q.rows() * m.heads, d);
+        for (std::uint64_t s = 0; s < w_.batch; ++s)
+          for (std::uint64_t h = 0; h < m.heads; ++h)
+            for (std::uint64_t t = 0; t < tokens; ++t)
+              std::copy_n(Q.row(row_of(s, t, tokens)) + h * d, d, qh.row((s * m.heads + h) * tokens + t));
+        load(lane, r.tensor[static_cast<int>(ModelTensor::Q)], qh, common::ElemFormat::FP16, 16);
+        load(lane, r.tensor[static_cast<int>(ModelTensor::Knew)], tensor(ModelTensor::Knew),
+             common::ElemFormat::FP16, 16);
+        load(lane, r.tensor[static_cast<int>(ModelTensor::Vnew)], tensor(ModelTensor::Vnew),
+             common::ElemFormat::FP16, 16);
+      }
+      break;  // else per job, by the lane that runs it
   }
 }
-
-namespace {
-
-// The rows of a tensor that a job of a pass covers: (sequence, token) -> row.
-std::size_t row_of(std::uint64_t seq, std::uint64_t token, std::uint64_t tokens) {
-  return seq * tokens + token;
-}
-
-}  // namespace
 
 void ModelRunner::read_output(ModelLane& lane, const ModelPass& pass, const ModelStage& st,
                               const ModelJob& j) {
@@ -236,14 +253,14 @@ void ModelRunner::read_output(ModelLane& lane, const ModelPass& pass, const Mode
       break;
     }
     case ModelOpKind::Attention: {
-      const MatrixD got = fetch(lane, out, j.desc.rows, d, common::ElemFormat::FP32);
+      // A block of the pass's rows per head (heads j.head ..): row i is head j.head + i / tokens,
+      // token i % tokens (a prefill's job of one head, a decode's GQA group, a whole-layer job).
+      const std::uint64_t n = j.heads * pass.tokens;
+      const MatrixD got = fetch(lane, out, n, d, common::ElemFormat::FP32);
       MatrixD& a = tensor(ModelTensor::Attn);
-      for (std::uint64_t i = 0; i < j.desc.rows; ++i) {
-        // Prefill: query i of one head; decode: head j.head + i of the sequence's one new token.
-        const std::size_t row = pass.prefill ? row_of(j.seq, i, pass.tokens) : j.seq;
-        const std::uint64_t head = pass.prefill ? j.head : j.head + i;
-        std::copy_n(got.row(i), d, a.row(row) + head * d);
-      }
+      for (std::uint64_t i = 0; i < n; ++i)
+        std::copy_n(got.row(i), d,
+                    a.row(row_of(j.seq, i % pass.tokens, pass.tokens)) + (j.head + i / pass.tokens) * d);
       break;
     }
     case ModelOpKind::ProjO:
@@ -365,7 +382,11 @@ void ModelRunner::lane(std::size_t k) {
     if (d.kind == common::JobKind::Vector) d.out_format = d.format;  // in the format the next op reads
     d.timing_only = !numerics_;
     try {
-      if (numerics_ && att) {
+      if (!j.block.empty()) {  // the engine's job block beside the descriptor
+        std::vector<std::uint8_t> block = j.block;
+        d.addr_a = desc_addr + 2048;
+        ln.port().debug(true, d.addr_a, block.data(), block.size());
+      } else if (numerics_ && att) {
         // The job's query rows and the K/V positions it reads, in the attention engine's format.
         const common::ModelSpec& m = w_.model;
         const std::uint64_t dh = m.head_dim, g = j.head / m.group();

@@ -1,7 +1,14 @@
 // The savp flow of SpAtten: its own plan (spatten_plan.hpp: one job per batch element running every
 // layer and head, since cascade pruning spans them; generation and trace replay) and memory
 // estimate (the job block of all heads, or the pruning trace). Host flow: spatten_host.cpp.
+// Model form: one ModelLayer job per (sequence, layer) per pass covering every head; the job
+// appends the pass's K/V to the cache in its own format; the cascade state and the per-layer K/V
+// scales live in a region per sequence (SpattenModelState after layers x kv heads x (K, V) scales).
+#include <cmath>
+
 #include "models/common/random.hpp"
+#include "models/spatten/spatten_core.hpp"
+#include "models/spatten/spatten_model_state.hpp"
 #include "testbenches/savp/engine_flow.hpp"
 
 namespace savp::tb {
@@ -50,6 +57,88 @@ const EngineFlow& spatten_flow() {
              "for a timing-only run";
     };
     e.run_job = &HostDriver::run_spatten_job;
+    e.model_owns_cache = true;
+    e.model_pruning_off =
+        "numerics off: decisions from a stated model of each probability row, p_j proportional to "
+        "1 / (1 + |q - j|) over the keys the query may see (kept counts follow the schedule either way)";
+    e.model_pruned_tokens =
+        "evicted from the KV cache for every later layer and decode step; pruned prompt tokens still run "
+        "through the linear layers (their attention output is zero)";
+    e.model_attention = [](const sc::Scenario& s, std::uint32_t a, const common::JobDescriptor& job,
+                           const common::AttentionPattern& p, bool) -> common::JobCheck {
+      const common::ModelWorkload& w = *s.workload.model;
+      if (p.window || p.dilation != 1 || !p.global_tokens.empty() || p.grid_h)
+        return {"",
+                "SpAtten prunes dense or causal attention: no window, dilation, global tokens or 2D window"};
+      if (s.workload.numerics && !w.runs_prefill())
+        return {"phase",
+                "SpAtten writes the cache in its own format when it appends: with numerics on, run the "
+                "prompt on it too (phase \"generate\"), or run the decode timing-only (numerics \"off\")"};
+      return spatten::SpattenCore::check_job(s.accelerators[a].spatten, job.cols, job.depth, job.value_dim,
+                                             static_cast<std::uint32_t>(w.model.layers),
+                                             static_cast<std::uint32_t>(w.model.heads));
+    };
+    e.model_cache_row_bytes = [](const sc::Scenario& s, std::uint64_t d) {
+      const spatten::QuantSpec& q = s.accelerators[s.mapping.attention.front()].spatten.quant;
+      if (!q.enabled) return d * 4;  // fp32
+      const std::uint64_t k =
+          spatten::packed_row_bytes(q.key.msb_bits, d) + spatten::packed_row_bytes(q.key.lsb_bits, d);
+      return std::max<std::uint64_t>(k, spatten::packed_row_bytes(q.value_bits, d));
+    };
+    e.model_state_bytes = [](const sc::Scenario&, const ModelPlan& plan) {
+      const common::ModelSpec& m = plan.workload->model;
+      return ((m.layers * m.kv_heads * 16 + 63) & ~std::uint64_t{63}) +
+             spatten::SpattenModelState::region_bytes(static_cast<std::uint32_t>(m.heads), plan.cache_tokens);
+    };
+    e.model_layer_job = [](const sc::Scenario& s, const ModelPlan& plan, const ModelPass& pass,
+                           std::uint64_t layer, ModelJob& j) {
+      const common::ModelWorkload& w = *plan.workload;
+      const common::ModelSpec& m = w.model;
+      const spatten::SpattenConfig& cfg = s.accelerators[plan.attention.front()].spatten;
+      const ModelRegions& r = plan.regions;
+      auto t = [&](ModelTensor x) { return r.tensor[static_cast<int>(x)]; };
+      const std::uint64_t H = m.heads, G = m.kv_heads, d = m.head_dim, n = pass.tokens, q = j.seq;
+      spatten::SpattenJob b;
+      b.mode = spatten::SpattenMode::ModelLayer;
+      b.layers = static_cast<std::uint32_t>(m.layers);
+      b.heads = static_cast<std::uint32_t>(H);
+      b.head_dim = b.value_dim = static_cast<std::uint32_t>(d);
+      b.seq_len = pass.context + n;
+      b.first_query = pass.context;
+      b.softmax_scale = 1.0 / std::sqrt(static_cast<double>(d));
+      b.quantised = cfg.quant.enabled;
+      b.key_msb = static_cast<std::uint32_t>(cfg.quant.key.msb_bits);
+      b.key_lsb = static_cast<std::uint32_t>(cfg.quant.key.lsb_bits);
+      b.value_bits = static_cast<std::uint32_t>(cfg.quant.value_bits);
+      b.model_layer = static_cast<std::uint32_t>(layer);
+      b.kv_group = static_cast<std::uint32_t>(m.group());
+      // Q (fp16) and the output (fp32) of head h: a block of the pass's rows, as the dense path lays them.
+      b.q_base = t(ModelTensor::Q) + q * H * n * d * 2;
+      b.q_stride = n * d * 2;
+      b.out_base = t(ModelTensor::Attn) + q * H * n * d * 4;
+      b.out_stride = n * d * 4;
+      // The cache block of (layer, sequence, kv head): K MSBs then K LSBs in the K block, V in the V block.
+      b.k_msb_base = kv_address(plan, layer, q, 0, 0, 0);
+      b.k_msb_stride = b.v_stride = b.k_lsb_stride = 2 * r.kv_block_bytes;
+      b.k_lsb_base = b.k_msb_base + plan.cache_tokens * b.k_msb_row_bytes();
+      b.v_base = kv_address(plan, layer, q, 0, 1, 0);
+      const std::uint64_t state = r.engine_state + q * r.engine_state_bytes;
+      b.scales_addr = state + layer * G * 16;
+      b.state_addr = state + ((m.layers * G * 16 + 63) & ~std::uint64_t{63});
+      b.state_tokens = plan.cache_tokens;
+      b.knew_base = t(ModelTensor::Knew) + q * n * G * d * 2;
+      b.vnew_base = t(ModelTensor::Vnew) + q * n * G * d * 2;
+      b.new_row_stride = G * d * 2;
+      b.fresh = layer == 0 && pass.context == (w.runs_prefill() ? 0 : w.seq_len);
+      b.causal = pass.prefill && m.attention.causal;
+      j.block = b.serialise();
+      j.desc.kind = common::JobKind::PrunedModel;
+      j.desc.rows = n;
+      j.desc.cols = b.seq_len;
+      j.desc.depth = j.desc.value_dim = d;
+      j.desc.addr_b = b.q_base;
+      j.desc.addr_out = b.out_base;
+    };
     return e;
   }();
   return f;

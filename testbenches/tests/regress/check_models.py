@@ -18,6 +18,13 @@ PART:
             query per step on one row of the array): every layer within SALO's datapath bound, a
             decode alone against the prompt's cache too, numerics on and off identical, and a
             sliding window reads only the window's keys.
+  spatten   the 2-layer Llama-style model generating with its attention on SpAtten (linear layers on
+            a dense array): pruning off and quantisation off matches the reference within the bound
+            of an fp16 dense attention (SpAtten reads Q and the new K/V at fp16); pruning on: the kept
+            tokens per layer and step follow the cascade schedule carried across steps, the K/V bytes
+            per token fall, rel L2 is reported; numerics on and off give identical cycles and bytes
+            when no decision depends on the data; a SRAM too small for the context and a schedule
+            infeasible for 2 layers are exit 2 with their paths.
   bad       bad inputs: exit 2, the file and the JSON path, nothing written.
 """
 import json
@@ -211,6 +218,82 @@ def part_salo_decode():
                  % (w, res[w], jobs * per(keys), keys))
     print("ok: SALO decode, rel_l2 %s, window reads %d of %d bytes"
           % ([round(l["rel_l2"], 5) for l in m["layers"]], res[16], res[0]))
+SPATTEN = ('platform.accelerators=[{"type": "dense", "name": "dense0", "datapath": {"format": "fp32"}}, '
+           '{"type": "spatten", "name": "spatten0", "pruning": {"token_ratio": %s, "head_ratio": %s, '
+           '"value_ratio": 0}, "quantisation": {"enabled": %s}, "tolerance_rel_l2": %s}]')
+SPATTEN_MAP = 'platform.mapping={"linear": 0, "attention": 1}'
+
+
+def keep(total, f):
+    import math
+    return max(1, math.ceil(total * (1 - f) * (1 - 1e-9)))
+
+
+def part_spatten():
+    scen = os.path.join(MODELS, "tiny-llama-generate-dense.json")
+    layers, batch, prompt, steps, heads = 2, 2, 64, 4, 4
+    # Pruning and quantisation off: the reference within an fp16 dense attention's bound.
+    fp16, _ = run("dense-fp16-attention", scen,
+                  'platform.accelerators=[{"type": "dense", "name": "dense0", "datapath": {"format": "fp32"}}, '
+                  '{"type": "dense", "name": "dense1", "datapath": {"format": "fp16"}}]', SPATTEN_MAP)
+    bound = max(l["rel_l2"] for l in fp16["model"]["layers"])
+    off, _ = run("spatten-unpruned", scen, SPATTEN % (0, 0, "false", 1), SPATTEN_MAP)
+    m = off["model"]
+    if off["totals"]["jobs_failed"] != 0:
+        fail("unpruned SpAtten: jobs failed")
+    if m["ops"].get("append_k") or m["ops"]["attention"]["jobs"] != layers * batch * (1 + steps):
+        fail("expected one SpAtten job per (sequence, layer, pass) and no append on the dense array: %s"
+             % {k: v["jobs"] for k, v in m["ops"].items()})
+    for l in m["layers"]:
+        if l["rel_l2"] is None or not l["rel_l2"] <= 2 * bound:
+            fail("unpruned SpAtten layer %d: rel_l2 %r beyond twice the fp16 dense attention's %g"
+                 % (l["layer"], l["rel_l2"], bound))
+        if l["tokens_kept_mean"] != l["tokens_in_mean"] or l["heads_kept_mean"] != heads:
+            fail("unpruned SpAtten pruned something: %s" % l)
+    # Numerics off, nothing data-dependent (no pruning, no progressive step): identical timing.
+    t_off, _ = run("spatten-unpruned-off", scen, SPATTEN % (0, 0, "false", 1), SPATTEN_MAP, "workload.numerics=off")
+    for k in ("cycles", "dram_bytes_read", "dram_bytes_written", "latency_ns", "energy_pj"):
+        if off["totals"][k] != t_off["totals"][k]:
+            fail("unpruned SpAtten: numerics on and off differ in totals.%s: %s vs %s"
+                 % (k, off["totals"][k], t_off["totals"][k]))
+    # Pruning on: 2 layers, the first unpruned; layer 1 keeps 1 - f of the context, f = 2 r L / (n + 1).
+    r = 0.3
+    f1 = 2 * r * layers / 2
+    on, _ = run("spatten-pruned", scen, SPATTEN % (r, 0.2, "true", 1), SPATTEN_MAP)
+    pm = on["model"]
+    survivors = keep(prompt, f1)  # after the prefill's layer 1
+    want = {0: [], 1: []}
+    for s in range(steps):
+        ctx = prompt + s + 1
+        n0 = min(survivors + 1, keep(ctx, 0))
+        want[0].append((survivors + 1, n0))
+        n1 = min(n0, keep(ctx, f1))
+        want[1].append((n0, n1))
+        survivors = n1
+    for l in pm["layers"]:
+        w_in = sum(a for a, _ in want[l["layer"]]) / steps
+        w_kept = sum(b for _, b in want[l["layer"]]) / steps
+        if abs(l["tokens_in_mean"] - w_in) > 1e-9 or abs(l["tokens_kept_mean"] - w_kept) > 1e-9:
+            fail("layer %d: tokens in/kept %s/%s per decode job, the schedule says %s/%s"
+                 % (l["layer"], l["tokens_in_mean"], l["tokens_kept_mean"], w_in, w_kept))
+        if l["rel_l2"] is None:
+            fail("pruned SpAtten: layer %d has no rel_l2" % l["layer"])
+    unpruned_q, _ = run("spatten-unpruned-quant", scen, SPATTEN % (0, 0, "true", 1), SPATTEN_MAP)
+    a, b = pm["kv_bytes_read_per_token"], unpruned_q["model"]["kv_bytes_read_per_token"]
+    if not a < 0.75 * b:
+        fail("K/V bytes per token %g with eviction, %g without: expected a fall" % (a, b))
+    print("ok: SpAtten model form: unpruned rel_l2 %s (fp16 dense %g), pruned rel_l2 %s, KV bytes/token %.0f -> %.0f"
+          % ([l["rel_l2"] for l in m["layers"]], bound, [l["rel_l2"] for l in pm["layers"]], b, a))
+    for sets, path, phrase in (
+            ([SPATTEN % (0, 0, "true", 1), SPATTEN_MAP, "platform.accelerators.1.sram_kib=4"],
+             "/platform/accelerators/1/sram_kib", "does not fit"),
+            ([SPATTEN % (0.6, 0, "true", 1), SPATTEN_MAP], "/platform/accelerators/1/pruning/token_ratio",
+             "token schedule")):
+        p, out = run("spatten-bad", scen, *sets, expect=2)
+        if "tiny-llama-generate-dense.json" not in p.stderr or path not in p.stderr or phrase not in p.stderr:
+            fail("expected the file, %s and %r in:\n%s" % (path, phrase, p.stderr))
+        if os.path.exists(out):
+            fail("a refused SpAtten model wrote %s" % out)
 
 
 def write_npy(path, shape, seed):
@@ -289,4 +372,5 @@ def part_bad():
 
 
 {"numerics": part_numerics, "growth": part_growth, "salo": part_salo, "salo_decode": part_salo_decode,
+ "spatten": part_spatten,
  "bad": part_bad}[PART]()
