@@ -39,13 +39,13 @@ SaloCore::JobCheck SaloCore::check_job(const SaloConfig& cfg, std::uint64_t seq_
                              " wide, the workload has value_dim " + std::to_string(value_dim)};
   }
   if (p.window > seq_len) {
-    return {"pattern/window", "the sliding window (" + std::to_string(p.window) + ") is wider than the sequence (" +
-                                  std::to_string(seq_len) + " tokens)"};
+    return {"pattern/window", "the sliding window (" + std::to_string(p.window) +
+                                  ") is wider than the sequence (" + std::to_string(seq_len) + " tokens)"};
   }
   if (p.window_h > 0 && (p.window_h > p.grid_h || p.window_w > p.grid_w)) {
-    return {"pattern/window_2d", "the 2D window " + std::to_string(p.window_h) + "x" + std::to_string(p.window_w) +
-                                     " is larger than the " + std::to_string(p.grid_h) + "x" +
-                                     std::to_string(p.grid_w) + " grid"};
+    return {"pattern/window_2d", "the 2D window " + std::to_string(p.window_h) + "x" +
+                                     std::to_string(p.window_w) + " is larger than the " +
+                                     std::to_string(p.grid_h) + "x" + std::to_string(p.grid_w) + " grid"};
   }
   try {
     schedule(p, seq_len, cfg.scheduler);
@@ -115,14 +115,16 @@ memory::SramSpec SaloCore::buffer_spec(int which, std::uint64_t vectors) const {
 // fetches: that is its capacity, and the SRAM price per access follows from it. The jobs of a run
 // share shape and pattern, so the first job sizes it; a later job needing more is a broken invariant.
 void SaloCore::size_unbounded_buffers() {
-  const std::uint64_t fetched[3] = {schedule_.stats.q_fetched, schedule_.stats.k_fetched, schedule_.stats.v_fetched};
+  const std::uint64_t fetched[3] = {schedule_.stats.q_fetched, schedule_.stats.k_fetched,
+                                    schedule_.stats.v_fetched};
   for (int i = 0; i < 3; ++i) {
     if (buffer_vectors(i) != 0) continue;
     memory::SramModel& b = buffers_[static_cast<std::size_t>(i)];
     const memory::SramSpec spec = buffer_spec(i, fetched[i]);
     if (spec.capacity_bytes <= b.spec().capacity_bytes && sized_unbounded_) continue;
     if (sized_unbounded_) {
-      throw std::logic_error("SALO: the unbounded " + spec.name + " was sized by an earlier job of another shape");
+      throw std::logic_error("SALO: the unbounded " + spec.name +
+                             " was sized by an earlier job of another shape");
     }
     b = memory::SramModel(spec, energy_);
   }
@@ -165,7 +167,8 @@ bool SaloCore::next(EngineStep& step) {
   switch (stage_) {
     case Stage::Globals:
       step.phase = "schedule";
-      if (job_.n_globals) step.reads.push_back({job_.addr_globals, job_.n_globals * 4, globals_raw_.data(), nullptr});
+      if (job_.n_globals)
+        step.reads.push_back({job_.addr_globals, job_.n_globals * 4, globals_raw_.data(), nullptr});
       return true;
     case Stage::Tiles: {
       const TileTraffic& tr = schedule_.traffic[tile_];
@@ -186,7 +189,8 @@ bool SaloCore::next(EngineStep& step) {
         const std::uint64_t rtl = backend_->drain();
         if (rtl != step.compute_cycles) {
           throw std::runtime_error("SALO RTL/model disagreement: drain takes " + std::to_string(rtl) +
-                                   " cycles on the RTL, " + std::to_string(step.compute_cycles) + " in the model");
+                                   " cycles on the RTL, " + std::to_string(step.compute_cycles) +
+                                   " in the model");
         }
       }
       job_cycles_ += step.compute_cycles;
@@ -219,7 +223,8 @@ void SaloCore::decode(const std::vector<std::uint32_t>& idx, const std::uint8_t*
   const std::size_t d = m.cols();
   const std::size_t eb = common::elem_bytes(cfg_.bus_format());
   for (std::uint32_t i : idx) {
-    common::unpack(raw + static_cast<std::size_t>(i) * d * eb, d, cfg_.bus_format(), common::QuantParams{}, m.row(i));
+    common::unpack(raw + static_cast<std::size_t>(i) * d * eb, d, cfg_.bus_format(), common::QuantParams{},
+                   m.row(i));
   }
 }
 
@@ -305,7 +310,8 @@ void SaloCore::run_backend(const TileResult& model, EngineStep& step) {
     throw std::runtime_error("SALO RTL/model disagreement on tile " + std::to_string(tile_) + ": " + what);
   };
   if (rtl.cycles != step.compute_cycles) {
-    fail("the RTL takes " + std::to_string(rtl.cycles) + " cycles, the model " + std::to_string(step.compute_cycles));
+    fail("the RTL takes " + std::to_string(rtl.cycles) + " cycles, the model " +
+         std::to_string(step.compute_cycles));
   }
   if (rtl.exp_saturated != model.counters.exp_saturated || rtl.qk_saturated != model.counters.qk_saturated) {
     fail("range events differ (exp clamped: rtl " + std::to_string(rtl.exp_saturated) + ", model " +
@@ -338,9 +344,11 @@ common::EngineJobStats SaloCore::job_stats() const {
   s.values.emplace_back("useful_macs", useful);
   s.values.emplace_back("pe_count", static_cast<double>(pes));
   s.values.emplace_back("array_busy_cycles", static_cast<double>(job_cycles_));
-  s.values.emplace_back("array_utilisation", job_cycles_ ? useful / (static_cast<double>(pes) * job_cycles_) : 0.0);
+  s.values.emplace_back("array_utilisation",
+                        job_cycles_ ? useful / (static_cast<double>(pes) * job_cycles_) : 0.0);
   s.values.emplace_back("spatial_utilisation", schedule_.stats.utilisation_all_pes);
-  s.values.emplace_back("pairs", static_cast<double>(c.pairs_local + c.pairs_global_col + c.pairs_global_row));
+  s.values.emplace_back("pairs",
+                        static_cast<double>(c.pairs_local + c.pairs_global_col + c.pairs_global_row));
   s.values.emplace_back("weighted_sum_merges", static_cast<double>(c.weighted_sum_merges));
   s.values.emplace_back("k_fetched", static_cast<double>(schedule_.stats.k_fetched));
   s.values.emplace_back("k_needed_no_reuse", static_cast<double>(schedule_.stats.k_needed));
@@ -368,8 +376,32 @@ std::vector<std::pair<std::string, common::ActionLedger>> SaloCore::actions() co
                   {"accumulator_write", {macs + c.adds_row_sum, pj_acc_reg_, "write"}}}});
   out.push_back({"inverse_units", {{"reciprocal", {c.reciprocals, pj_recip_, "op"}}}});
   out.push_back({"weighted_sum_units", {{"merge_mac", {c.weighted_sum_merges * 2 * dv, pj_mac_, "MAC"}}}});
-  const double busy_ns = static_cast<double>(busy_cycles_) * cfg_.clock_period_ns();
-  for (const auto& b : buffers_) out.push_back({b.spec().name, b.actions(busy_ns)});
+  for (const auto& b : buffers_) out.push_back({b.spec().name, b.actions()});
+  return out;
+}
+
+std::vector<std::pair<std::string, common::HardwareCost>> SaloCore::hardware() const {
+  // One MAC and its operand and accumulator registers per PE (local array plus the global row and
+  // column); one inverse unit (two Newton steps on a MAC: 4 multipliers + 2 adders in the fixed
+  // datapath, fp32_recip in the float one) and one weighted-sum MAC per PE row, an assumption: the
+  // reciprocal and the merge are per query row.
+  const ArrayConfig& a = cfg_.array;
+  const bool fixed = a.datapath == Datapath::Fixed;
+  const double pes =
+      static_cast<double>(std::uint64_t{a.rows} * a.cols + std::uint64_t{a.global_rows} * a.cols +
+                          std::uint64_t{a.global_cols} * a.rows);
+  const double pe_rows = static_cast<double>(a.rows + a.global_rows);
+  const common::HardwareCost mac = fixed ? energy_.mac_hw("int", 9, 18) : energy_.mac_hw("fp32", 32, 32);
+  const common::HardwareCost regs =
+      energy_.register_hw(fixed ? 9 : 32) * 2.0 + energy_.register_hw(fixed ? 18 : 32);
+  const common::HardwareCost inverse =
+      fixed ? energy_.int_mult_hw(9) * 4.0 + energy_.int_add_hw(18) * 2.0 : energy_.hardware("fp32_recip");
+  std::vector<std::pair<std::string, common::HardwareCost>> out;
+  out.push_back({"pe_array", mac * pes});
+  out.push_back({"pe_registers", regs * pes});
+  out.push_back({"inverse_units", inverse * pe_rows});
+  out.push_back({"weighted_sum_units", mac * pe_rows});
+  for (const auto& b : buffers_) out.push_back({b.spec().name, b.hardware()});
   return out;
 }
 

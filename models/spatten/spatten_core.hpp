@@ -62,6 +62,7 @@ class SpattenCore : public common::EngineCore {
   void reads_done(common::EngineStep& step) override;
   common::EngineJobStats job_stats() const override;
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
+  std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override;
 
  private:
   struct Row;  // one query row of one head in flight
@@ -106,6 +107,7 @@ class SpattenCore : public common::EngineCore {
   void touch_sram(memory::SramModel& s, std::uint64_t lines, bool write);
 
   SpattenConfig cfg_;
+  common::EnergyTable energy_;  // prices the hardware() units
   std::uint64_t seed_;
   double pj_mult_ = 0, pj_add_ = 0, pj_exp_ = 0, pj_recip_ = 0, pj_cmp_ = 0;
   std::unique_ptr<TopkEngine> topk_tokens_, topk_values_;
@@ -132,7 +134,7 @@ class SpattenCore : public common::EngineCore {
   std::unique_ptr<Row> cur_, prev_, retired_;  // rows in flight; the last one finished
   std::vector<std::uint8_t> log_buf_;
   std::vector<double> scratch_;
-  std::vector<std::size_t> cursor_;  // pv_queries: per query, the next kept value
+  std::vector<std::size_t> cursor_;    // pv_queries: per query, the next kept value
   SpattenCounters counters_, totals_;  // this job; energy counts of the jobs before it
   std::uint64_t job_cycles_ = 0;
 };
