@@ -34,7 +34,8 @@ ChelaCore::ChelaCore(const ChelaConfig& cfg, const common::EnergyTable& energy) 
     rd_pj_[i] = energy.sram_pj_per_64b(caps[i], false);
     wr_pj_[i] = energy.sram_pj_per_64b(caps[i], true);
   }
-  for (const char* a : {"exp", "add", "mult", "recip", "compare"}) prices_[a] = {0, energy.pj(std::string("fp32_") + a), "op"};
+  for (const char* a : {"exp", "add", "mult", "recip", "compare"})
+    prices_[a] = {0, energy.pj(std::string("fp32_") + a), "op"};
 }
 
 ChelaCore::BufferNeed ChelaCore::buffer_need(const ChelaConfig& cfg, std::uint64_t L, std::uint64_t d,
@@ -53,17 +54,19 @@ ChelaCore::BufferNeed ChelaCore::buffer_need(const ChelaConfig& cfg, std::uint64
   return n;
 }
 
-common::JobCheck ChelaCore::check_job(const ChelaConfig& cfg, std::uint64_t L, std::uint64_t d, std::uint64_t dv) {
+common::JobCheck ChelaCore::check_job(const ChelaConfig& cfg, std::uint64_t L, std::uint64_t d,
+                                      std::uint64_t dv) {
   auto kib = [](std::uint64_t b) { return std::to_string(ceil_div(b, 1024)) + " KiB"; };
   const BufferNeed n = buffer_need(cfg, L, d, dv);
   if (n.state > cfg.state_bytes) {
-    return {"buffers/state_kib", "the d x (d_v + 1) state needs " + kib(n.state) + " at fp32, the state buffer has " +
-                                     kib(cfg.state_bytes)};
+    return {"buffers/state_kib", "the d x (d_v + 1) state needs " + kib(n.state) +
+                                     " at fp32, the state buffer has " + kib(cfg.state_bytes)};
   }
   if (n.work > cfg.work_bytes) {
-    return {"buffers/work_kib", "a chunk of " + std::to_string(cfg.chunk) + " tokens needs " + kib(n.work) +
-                                    " of work buffer (B x B scores + B x (d_v + 1) accumulators, fp32), the engine has " +
-                                    kib(cfg.work_bytes)};
+    return {"buffers/work_kib",
+            "a chunk of " + std::to_string(cfg.chunk) + " tokens needs " + kib(n.work) +
+                " of work buffer (B x B scores + B x (d_v + 1) accumulators, fp32), the engine has " +
+                kib(cfg.work_bytes)};
   }
   if (!cfg.conv_enabled) return {};
   if (cfg.short_kernel > L) {
@@ -72,19 +75,22 @@ common::JobCheck ChelaCore::check_job(const ChelaConfig& cfg, std::uint64_t L, s
   }
   const std::uint64_t lk = cfg.long_taps(L);
   if (cfg.conv_mode == LongConvMode::Direct && lk > L) {
-    return {"conv/long_kernel", "a long kernel of " + std::to_string(lk) + " taps is longer than the sequence (" +
-                                    std::to_string(L) +
-                                    " tokens); the direct mode's Toeplitz blocks need it at most as long (use mode "
-                                    "\"fft\" or a shorter kernel)"};
+    return {"conv/long_kernel",
+            "a long kernel of " + std::to_string(lk) + " taps is longer than the sequence (" +
+                std::to_string(L) +
+                " tokens); the direct mode's Toeplitz blocks need it at most as long (use mode "
+                "\"fft\" or a shorter kernel)"};
   }
   if (n.conv > cfg.conv_bytes) {
     return {"buffers/conv_kib",
             cfg.conv_mode == LongConvMode::Direct
                 ? "the direct long convolution holds the U history and the kernels on chip: " + kib(n.conv) +
-                      " for " + std::to_string(L) + " tokens, the convolution buffer has " + kib(cfg.conv_bytes) +
-                      " (raise buffers.conv_kib or use conv.mode \"fft\")"
-                : "one channel's FFT convolution (" + std::to_string(fft_size(L, lk)) + " points, two complex fp32 "
-                      "transforms) needs " + kib(n.conv) + ", the convolution buffer has " + kib(cfg.conv_bytes) +
+                      " for " + std::to_string(L) + " tokens, the convolution buffer has " +
+                      kib(cfg.conv_bytes) + " (raise buffers.conv_kib or use conv.mode \"fft\")"
+                : "one channel's FFT convolution (" + std::to_string(fft_size(L, lk)) +
+                      " points, two complex fp32 "
+                      "transforms) needs " +
+                      kib(n.conv) + ", the convolution buffer has " + kib(cfg.conv_bytes) +
                       " (raise buffers.conv_kib)"};
   }
   return {};
@@ -131,6 +137,7 @@ void ChelaCore::start(const common::JobDescriptor& job) {
   attn_ = std::make_unique<ChunkedLinearAttention<float>>(d_, dv_, cfg_.feature_map, cfg_.normalise);
   u_hist_.clear();
   const double stream_bytes = static_cast<double>(buffer_need(cfg_, L_, d_, dv_).stream);
+  stream_bytes_ = std::max<std::uint64_t>(stream_bytes_, static_cast<std::uint64_t>(stream_bytes));
   rd_pj_[Stream] = energy_.sram_pj_per_64b(stream_bytes, false);
   wr_pj_[Stream] = energy_.sram_pj_per_64b(stream_bytes, true);
   job_macs_ = job_array_cycles_ = job_fft_cycles_ = 0;
@@ -266,7 +273,8 @@ bool ChelaCore::next(EngineStep& step) {
   return true;
 }
 
-void ChelaCore::put_output(const std::vector<float>& o, std::uint64_t rows, std::uint64_t addr, EngineStep& step) {
+void ChelaCore::put_output(const std::vector<float>& o, std::uint64_t rows, std::uint64_t addr,
+                           EngineStep& step) {
   out_bufs_.emplace_back(rows * dv_ * 4);
   for (std::uint64_t i = 0; i < rows * dv_; ++i) put_f32(&out_bufs_.back()[4 * i], o[i]);
   step.writes.push_back({addr, rows * dv_ * 4, nullptr, out_bufs_.back().data()});
@@ -447,6 +455,29 @@ std::vector<std::pair<std::string, common::ActionLedger>> ChelaCore::actions() c
                    {{"read_64b", {acc64(counters_.rd[i]), rd_pj_[i], "access"}},
                     {"write_64b", {acc64(counters_.wr[i]), wr_pj_[i], "access"}}}});
   }
+  return out;
+}
+
+std::vector<std::pair<std::string, common::HardwareCost>> ChelaCore::hardware() const {
+  // One MAC per PE; per vector lane one fp32 unit of every kind the lane prices (exp, adder,
+  // multiplier, reciprocal, comparator); per FFT butterfly an fp32 multiplier and adder; the four
+  // buffers as SRAM macros of their capacities (the stream buffer's follows the head width: 0 until
+  // a job has sized it).
+  const bool fp32 = cfg_.format == common::ElemFormat::FP32;
+  const common::EnergyTable& e = energy_;
+  common::HardwareCost lane;
+  for (const char* a : {"exp", "add", "mult", "recip", "compare"})
+    lane += e.hardware(std::string("fp32_") + a);
+  std::vector<std::pair<std::string, common::HardwareCost>> out;
+  out.push_back({"array", e.mac_hw(fp32 ? "fp32" : "fp16", fp32 ? 32 : 16, 32) *
+                              static_cast<double>(std::uint64_t{cfg_.array.rows} * cfg_.array.cols)});
+  out.push_back({"vector_unit", lane * static_cast<double>(cfg_.vector_lanes)});
+  out.push_back({"fft_unit", (e.hardware("fp32_mult") + e.hardware("fp32_add")) *
+                                 static_cast<double>(cfg_.fft_butterflies)});
+  const double caps[4] = {static_cast<double>(stream_bytes_), static_cast<double>(cfg_.state_bytes),
+                          static_cast<double>(cfg_.work_bytes), static_cast<double>(cfg_.conv_bytes)};
+  const char* names[4] = {"stream_buffer", "state_buffer", "work_buffer", "conv_buffer"};
+  for (int i = 0; i < 4; ++i) out.push_back({names[i], e.sram_hw(caps[i])});
   return out;
 }
 

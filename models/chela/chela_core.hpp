@@ -48,6 +48,7 @@ class ChelaCore : public common::EngineCore {
   void reads_done(common::EngineStep& step) override;
   common::EngineJobStats job_stats() const override;
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
+  std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override;
 
  private:
   enum class Stage { Setup, Kernels, State, Output, Fft, Gate, Done };
@@ -65,12 +66,14 @@ class ChelaCore : public common::EngineCore {
   void output_done(common::EngineStep& step);
   void fft_done(common::EngineStep& step);
   void gate_done(common::EngineStep& step);
-  void put_output(const std::vector<float>& o, std::uint64_t rows, std::uint64_t addr, common::EngineStep& step);
+  void put_output(const std::vector<float>& o, std::uint64_t rows, std::uint64_t addr,
+                  common::EngineStep& step);
 
   ChelaConfig cfg_;
   common::EnergyTable energy_;
   common::ActionLedger prices_;
   double mac_pj_ = 0, rd_pj_[4] = {}, wr_pj_[4] = {};
+  std::uint64_t stream_bytes_ = 0;  // the largest stream buffer a job has sized (area)
   Counters counters_;
   common::JobDescriptor job_;
   ChelaJobBlock block_;

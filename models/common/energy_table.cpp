@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
 
 namespace savp::common {
 
@@ -22,6 +24,11 @@ EnergyTable EnergyTable::parse(JsonNode node) {
     entry.node_nm = e.get_number_in("node_nm", t.node_nm_, 1, 1000);
     entry.scaling = e.get_string("scaling", "none");
     e.get_string("unit", "");
+    entry.area_um2 = e.get_number_in("area_um2", 0, 0, 1e12);
+    entry.area_source = e.has("area_um2") ? e.get_string("area_source") : e.get_string("area_source", "");
+    entry.leakage_uw = e.get_number_in("leakage_uw", 0, 0, 1e12);
+    entry.leakage_source =
+        e.has("leakage_uw") ? e.get_string("leakage_source") : e.get_string("leakage_source", "");
     e.finish();
     t.entries_[key] = entry;
   }
@@ -29,6 +36,10 @@ EnergyTable EnergyTable::parse(JsonNode node) {
   if (node.has("sram")) {
     JsonNode sram = node.object_at("sram");
     sram.get_string("scaling", "");
+    t.sram_area_um2_per_bit_ = sram.get_number_in("area_um2_per_bit", 0, 0, 1e6);
+    if (sram.has("area_um2_per_bit")) sram.get_string("area_source");
+    t.sram_leakage_nw_per_bit_ = sram.get_number_in("leakage_nw_per_bit", 0, 0, 1e6);
+    if (sram.has("leakage_nw_per_bit")) sram.get_string("leakage_source");
     JsonNode anchors = sram.child("anchors");
     const std::size_t n = anchors.array_size();
     if (n == 0) anchors.fail("expected at least one SRAM anchor");
@@ -48,6 +59,37 @@ EnergyTable EnergyTable::parse(JsonNode node) {
       t.sram_.push_back(s);
     }
     sram.finish();
+  }
+  if (node.has("node_scaling")) {
+    JsonNode ns = node.object_at("node_scaling");
+    t.nodes_source_ = ns.get_string("source");
+    ns.get_string("sram_rule", "");
+    ns.get_string("leakage_rule", "");
+    JsonNode nodes = ns.object_at("nodes");
+    for (auto it = nodes.value().begin(); it != nodes.value().end(); ++it) {
+      const std::string key = it.key();
+      JsonNode f = nodes.object_at(key);
+      char* end = nullptr;
+      const long nm = std::strtol(key.c_str(), &end, 10);
+      if (key.empty() || *end != '\0' || nm < 1 || nm > 1000)
+        f.fail("expected a node in nm (an integer) as the key");
+      NodeScaling n;
+      n.energy = f.get_number_in("energy", 0, 1e-6, 1e6);
+      n.logic_area = f.get_number_in("logic_area", 0, 1e-6, 1e6);
+      n.sram_area = f.get_number_in("sram_area", 0, 1e-6, 1e6);
+      n.leakage = f.get_number_in("leakage", 0, 1e-6, 1e6);
+      for (const char* k : {"energy", "logic_area", "sram_area", "leakage"}) {
+        if (!f.has(k)) f.child(k);  // required: reports the missing key
+      }
+      f.finish();
+      t.nodes_[static_cast<int>(nm)] = n;
+    }
+    nodes.finish();
+    ns.finish();
+    const int own = static_cast<int>(std::lround(t.node_nm_));
+    if (!t.nodes_.count(own)) {
+      node.child("node_nm").fail("the table's own node must be in node_scaling/nodes");
+    }
   }
   node.finish();
   return t;
@@ -92,6 +134,74 @@ double EnergyTable::sram_pj_per_64b(double capacity_bytes, bool write) const {
   const double x = std::log(capacity_bytes), xa = std::log(a.capacity_bytes), xb = std::log(b.capacity_bytes);
   const double ya = std::log(value(a)), yb = std::log(value(b));
   return std::exp(ya + (yb - ya) * (x - xa) / (xb - xa));
+}
+
+HardwareCost EnergyTable::hardware(const std::string& key) const {
+  const EnergyEntry& e = entry(key);
+  return {e.area_um2, e.leakage_uw};
+}
+
+HardwareCost EnergyTable::int_mult_hw(int bits) const {
+  const double r = bits / 8.0;
+  return hardware("int8_mult") * (r * r);
+}
+
+HardwareCost EnergyTable::int_add_hw(int bits) const { return hardware("int32_add") * (bits / 32.0); }
+
+HardwareCost EnergyTable::register_hw(int bits) const { return hardware("regfile_8b") * (bits / 8.0); }
+
+HardwareCost EnergyTable::mac_hw(const std::string& format, int operand_bits, int accumulator_bits) const {
+  if (format == "fp32") return hardware("fp32_mult") + hardware("fp32_add");
+  if (format == "fp16") return hardware("fp16_mult") + hardware("fp32_add");
+  return int_mult_hw(operand_bits) + int_add_hw(accumulator_bits);
+}
+
+HardwareCost EnergyTable::sram_hw(double capacity_bytes) const {
+  const double bits = capacity_bytes * 8.0;
+  return {bits * sram_area_um2_per_bit_, bits * sram_leakage_nw_per_bit_ * 1e-3};
+}
+
+std::string EnergyTable::known_nodes() const {
+  std::string out;
+  for (const auto& [nm, f] : nodes_) out += (out.empty() ? "" : ", ") + std::to_string(nm);
+  return out;
+}
+
+namespace {
+std::string format_nm(double nm) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%g", nm);
+  return buf;
+}
+}  // namespace
+
+EnergyTable EnergyTable::at_node(double node_nm, const std::string& file, const std::string& path) const {
+  const int to = static_cast<int>(std::lround(node_nm));
+  const int from = static_cast<int>(std::lround(node_nm_));
+  if (std::abs(node_nm - to) > 1e-9 || !nodes_.count(to) || !nodes_.count(from)) {
+    throw InputError(file, path,
+                     "technology node " + format_nm(node_nm) + " nm is not in energy table \"" + name_ +
+                         "\"'s node_scaling (known: " + (nodes_.empty() ? "none" : known_nodes()) + ")");
+  }
+  if (to == from) return *this;
+  const NodeScaling& a = nodes_.at(from);
+  const NodeScaling& b = nodes_.at(to);
+  const double e = b.energy / a.energy, la = b.logic_area / a.logic_area, sa = b.sram_area / a.sram_area,
+               lk = b.leakage / a.leakage;
+  EnergyTable t = *this;
+  t.node_nm_ = to;
+  for (auto& [k, v] : t.entries_) {
+    v.pj *= e;
+    v.area_um2 *= la;
+    v.leakage_uw *= lk;
+  }
+  for (auto& s : t.sram_) {
+    s.read_pj_per_64b *= e;
+    s.write_pj_per_64b *= e;
+  }
+  t.sram_area_um2_per_bit_ *= sa;
+  t.sram_leakage_nw_per_bit_ *= lk;
+  return t;
 }
 
 }  // namespace savp::common

@@ -4,6 +4,12 @@
 // (integer multipliers of other widths, SRAM of other capacities) follow documented rules:
 // multiplier energy ~ width^2, adder energy ~ width (Horowitz, ISSCC 2014), SRAM energy per 64-bit
 // access interpolated log-log in capacity between sourced anchors (CACTI-style).
+//
+// Area and leakage sit in the same entries (area_um2, leakage_uw, each with its source) and follow
+// the same derivation rules as the energies (an integer multiplier's area and leakage ~ width^2, an
+// adder's ~ width, a register's ~ bits); SRAM area and leakage are per bit (sram.area_um2_per_bit,
+// sram.leakage_nw_per_bit). node_scaling holds, per technology node, the factors that scale energy,
+// logic area, SRAM area and leakage from the table's node (at_node()).
 #pragma once
 
 #include <cstdint>
@@ -20,6 +26,30 @@ struct EnergyEntry {
   std::string source;
   double node_nm = 0.0;
   std::string scaling;
+  double area_um2 = 0.0;    // of one unit that performs the action
+  double leakage_uw = 0.0;  // of that unit, powered
+  std::string area_source, leakage_source;
+};
+
+// Silicon area and leakage power of a piece of hardware (one unit, or a component's sum).
+struct HardwareCost {
+  double area_um2 = 0.0;
+  double leakage_uw = 0.0;
+  HardwareCost& operator+=(const HardwareCost& o) {
+    area_um2 += o.area_um2;
+    leakage_uw += o.leakage_uw;
+    return *this;
+  }
+  HardwareCost operator+(const HardwareCost& o) const { return HardwareCost(*this) += o; }
+  HardwareCost operator*(double n) const { return {area_um2 * n, leakage_uw * n}; }
+  double area_mm2() const { return area_um2 * 1e-6; }
+  double leakage_mw() const { return leakage_uw * 1e-3; }
+};
+
+// Factors from the table's node to another node (Stillmaker and Baas 2017 for logic; the table
+// states its SRAM rule).
+struct NodeScaling {
+  double energy = 1.0, logic_area = 1.0, sram_area = 1.0, leakage = 1.0;
 };
 
 struct SramAnchor {
@@ -51,6 +81,24 @@ class EnergyTable {
   // SRAM energy per 64-bit access for a macro of the given capacity.
   double sram_pj_per_64b(double capacity_bytes, bool write) const;
 
+  // Area and leakage of one unit, by the same rules as the prices above.
+  HardwareCost hardware(const std::string& key) const;
+  HardwareCost int_mult_hw(int bits) const;
+  HardwareCost int_add_hw(int bits) const;
+  HardwareCost register_hw(int bits) const;
+  HardwareCost mac_hw(const std::string& format, int operand_bits, int accumulator_bits) const;
+  // An SRAM macro of capacity_bytes: area and leakage per bit (banks share the per-bit figures).
+  HardwareCost sram_hw(double capacity_bytes) const;
+
+  // The table scaled to another node: every price by energy, every logic area by logic_area, SRAM
+  // area by sram_area, leakage by leakage (the factors of node_nm over those of the table's node).
+  // Throws InputError at `path` of `file` when the node is not in node_scaling.
+  EnergyTable at_node(double node_nm, const std::string& file, const std::string& path) const;
+  const std::map<int, NodeScaling>& node_scaling() const { return nodes_; }
+  const std::string& node_scaling_source() const { return nodes_source_; }
+  // Every node node_scaling knows, as "7, 10, ..." (for messages).
+  std::string known_nodes() const;
+
   const std::map<std::string, EnergyEntry>& entries() const { return entries_; }
   const std::vector<SramAnchor>& sram_anchors() const { return sram_; }
 
@@ -60,6 +108,9 @@ class EnergyTable {
   double node_nm_ = 0.0;
   std::map<std::string, EnergyEntry> entries_;
   std::vector<SramAnchor> sram_;
+  double sram_area_um2_per_bit_ = 0.0, sram_leakage_nw_per_bit_ = 0.0;
+  std::map<int, NodeScaling> nodes_;
+  std::string nodes_source_;
 };
 
 // Action counts of one component with the price of each action: energy = count x pj_each.

@@ -62,6 +62,9 @@ class EngineCore {
   virtual EngineJobStats job_stats() const = 0;
   // Priced action counts per sub-component ("array", "vector_unit", "input_buffer", ...).
   virtual std::vector<std::pair<std::string, ActionLedger>> actions() const = 0;
+  // Area and leakage per sub-component, named as in actions(): the units the engine instantiates
+  // (one unit of every kind a component prices, per lane or PE) x the energy table's unit costs.
+  virtual std::vector<std::pair<std::string, HardwareCost>> hardware() const = 0;
 };
 
 }  // namespace savp::common

@@ -56,6 +56,18 @@ DenseCore::DenseCore(const DenseConfig& cfg, const common::EnergyTable& energy) 
   prices_["mult"] = {0, energy.pj("fp32_mult"), "op"};
   prices_["recip"] = {0, energy.pj("fp32_recip"), "op"};
   vec_.prices = vector_prices(energy);
+  const double pes = static_cast<double>(std::uint64_t{cfg.array.rows} * cfg.array.cols);
+  common::HardwareCost lane;
+  for (const char* a : {"exp", "compare", "add", "mult", "recip"})
+    lane += energy.hardware(std::string("fp32_") + a);
+  hw_.push_back({"array", energy.mac_hw(fmt, cfg.int_bits, cfg.accumulator_bits) * pes});
+  hw_.push_back(
+      {"pe_registers", (energy.register_hw(operand_bits) * 2.0 +
+                        energy.register_hw(cfg.format == ElemFormat::INT ? cfg.accumulator_bits : 32)) *
+                           pes});
+  hw_.push_back({"vector_unit", lane * static_cast<double>(cfg.vector_lanes)});
+  const char* names[3] = {"input_buffer", "weight_buffer", "output_buffer"};
+  for (int i = 0; i < 3; ++i) hw_.push_back({names[i], energy.sram_hw(caps[i])});
 }
 
 std::size_t DenseCore::eb() const { return common::elem_bytes(cfg_.format, cfg_.int_bits); }
@@ -695,6 +707,13 @@ std::vector<std::pair<std::string, common::ActionLedger>> DenseCore::actions() c
                     {"write_64b", {acc64(wr[i]), wr_pj_[i], "access"}}}});
   }
   return out;
+}
+
+std::vector<std::pair<std::string, common::HardwareCost>> DenseCore::hardware() const {
+  // One MAC, two operand registers and an accumulator register per PE; per vector lane one fp32
+  // unit of every kind the lane prices (exp, comparator, adder, multiplier, reciprocal); the three
+  // buffers as SRAM macros of their capacities.
+  return hw_;
 }
 
 }  // namespace savp::dense

@@ -63,6 +63,7 @@ class DenseCore : public common::EngineCore {
   void reads_done(common::EngineStep& step) override;
   common::EngineJobStats job_stats() const override;
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
+  std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override;
 
   // Attention tiling as planned for the current job (exposed for tests and reports).
   std::uint64_t block_rows() const { return block_rows_; }
@@ -105,6 +106,7 @@ class DenseCore : public common::EngineCore {
 
   DenseConfig cfg_;
   common::ActionLedger prices_;  // action -> price (count filled from counters_)
+  std::vector<std::pair<std::string, common::HardwareCost>> hw_;  // hardware(), fixed by the config
   double mac_pj_ = 0, operand_reg_pj_ = 0, acc_reg_pj_ = 0, rd_pj_[3] = {}, wr_pj_[3] = {};
   common::JobDescriptor job_;
   Counters counters_;  // cumulative over all jobs

@@ -29,7 +29,7 @@ void parse_geometry(common::JsonNode& n, SramSpec& s, const std::string& capacit
   s.clock_mhz = n.get_number_in("clock_mhz", s.clock_mhz, 1e-3, 1e6);
   s.leakage_mw_per_kib = n.get_number_in("leakage_mw_per_kib", 0.0, 0.0, 1e6);
   const bool has_source = n.has("leakage_source");
-  s.leakage_source = n.get_string("leakage_source", SramSpec::kNoLeakageSource);
+  s.leakage_source = n.get_string("leakage_source", SramSpec::kTableLeakageSource);
   if (s.leakage_mw_per_kib > 0 && !has_source) {
     n.child("leakage_mw_per_kib")
         .fail("a non-zero leakage needs a \"leakage_source\" naming where the figure comes from");
@@ -76,6 +76,7 @@ SramModel::SramModel(SramSpec spec, double read_pj_per_word, double write_pj_per
       spec_.capacity_bytes == 0) {
     throw std::invalid_argument("SramModel \"" + spec_.name + "\": inconsistent spec (see SramSpec::parse)");
   }
+  hardware_.leakage_uw = spec_.leakage_mw() * 1e3;
   word_shift_ = log2_of(spec_.word_bytes);
   port_free_.assign(std::size_t{spec_.banks} * spec_.ports, 0);
   counters_.bank_words.assign(spec_.banks, 0);
@@ -85,7 +86,11 @@ SramModel::SramModel(SramSpec spec, const common::EnergyTable& energy)
     : SramModel(
           spec,
           energy.sram_pj_per_64b(static_cast<double>(spec.capacity_bytes), false) * spec.word_bytes / 8.0,
-          energy.sram_pj_per_64b(static_cast<double>(spec.capacity_bytes), true) * spec.word_bytes / 8.0) {}
+          energy.sram_pj_per_64b(static_cast<double>(spec.capacity_bytes), true) * spec.word_bytes / 8.0) {
+  const common::HardwareCost hw = energy.sram_hw(static_cast<double>(spec_.capacity_bytes));
+  hardware_.area_um2 = hw.area_um2;
+  if (!(spec_.leakage_mw_per_kib > 0)) hardware_.leakage_uw = hw.leakage_uw;
+}
 
 std::uint32_t SramModel::bank_of(std::uint64_t addr) const {
   if (spec_.interleave == SramInterleave::Block) return static_cast<std::uint32_t>(addr / spec_.bank_bytes());
@@ -195,12 +200,9 @@ double SramModel::dynamic_pj() const {
          static_cast<double>(counters_.write_words) * write_pj_;
 }
 
-common::ActionLedger SramModel::actions(double end_ns) const {
-  const double cycle_ns = spec_.cycle_ns();
-  const auto cycles = static_cast<std::uint64_t>(std::ceil(std::max(0.0, end_ns) / cycle_ns - 1e-9));
+common::ActionLedger SramModel::actions() const {
   return {{"read_word", {counters_.read_words, read_pj_, "word"}},
-          {"write_word", {counters_.write_words, write_pj_, "word"}},
-          {"leakage", {cycles, spec_.leakage_mw() * cycle_ns, "cycle"}}};
+          {"write_word", {counters_.write_words, write_pj_, "word"}}};
 }
 
 }  // namespace savp::memory

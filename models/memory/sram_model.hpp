@@ -24,10 +24,10 @@
 // log-log interpolation in capacity between sourced anchors: Horowitz ISSCC 2014 8 KB, Accelergy
 // 40 nm 256 KB) scaled linearly by word_bytes / 8: a W-byte word access is priced as W/8 64-bit
 // accesses of a macro of the whole capacity (bit-line and sense-amplifier energy grow with the bits
-// read per access; the anchors are per 64-bit access). Leakage = leakage power x time, with
-// leakage power = leakage_mw_per_kib x capacity in KiB (1 mW x 1 ns = 1 pJ). The reference
-// (shared/reference/energy-and-memory.md) gives no SRAM leakage figure, so the default is 0 and the
-// default leakage_source says so; a non-zero leakage must name its source.
+// read per access; the anchors are per 64-bit access). Area and leakage (hardware()) come from the
+// table's per-bit SRAM figures x capacity (EnergyTable::sram_hw); a sourced leakage_mw_per_kib in
+// the spec replaces the table's leakage. Static energy = leakage x powered time is charged by the
+// report over the whole run (not an action here).
 #pragma once
 
 #include <cstdint>
@@ -51,12 +51,11 @@ struct SramSpec {
   std::uint32_t latency_cycles = 1;  // from the cycle a word is accessed to its data (>= 1)
   double clock_mhz = 1000.0;
   SramInterleave interleave = SramInterleave::Word;
-  double leakage_mw_per_kib = 0.0;
-  std::string leakage_source = kNoLeakageSource;
+  double leakage_mw_per_kib = 0.0;  // 0: the energy table's per-bit SRAM leakage
+  std::string leakage_source = kTableLeakageSource;
 
-  static constexpr const char* kNoLeakageSource =
-      "none: shared/reference/energy-and-memory.md gives no sourced SRAM leakage figure, so leakage is 0 "
-      "until a sourced leakage_mw_per_kib is supplied";
+  static constexpr const char* kTableLeakageSource =
+      "the energy table's sram.leakage_nw_per_bit x capacity (unless a sourced leakage_mw_per_kib is given)";
 
   // Keys: kind ("sram", optional), name, description, capacity_bytes (required), banks, ports,
   // word_bytes, latency_cycles, clock_mhz, interleave ("word" | "block"), leakage_mw_per_kib,
@@ -112,13 +111,14 @@ class SramModel {
 
   double read_pj_per_word() const { return read_pj_; }
   double write_pj_per_word() const { return write_pj_; }
-  double leakage_mw() const { return spec_.leakage_mw(); }
+  // Area and leakage of the macro (see the header comment).
+  const common::HardwareCost& hardware() const { return hardware_; }
+  double leakage_mw() const { return hardware_.leakage_mw(); }
   // Leakage energy over [0, end_ns): power x time (mW x ns = pJ).
-  double leakage_pj(double end_ns) const { return spec_.leakage_mw() * end_ns; }
+  double leakage_pj(double end_ns) const { return leakage_mw() * end_ns; }
   double dynamic_pj() const;
-  // Priced actions: read_word, write_word (unit "word") and leakage (unit "cycle": the clock
-  // cycles of [0, end_ns) rounded up, priced leakage_mw x cycle_ns pJ each).
-  common::ActionLedger actions(double end_ns) const;
+  // Priced actions: read_word, write_word (unit "word").
+  common::ActionLedger actions() const;
 
  private:
   // Calls fn(bank, words) for every bank that [addr, addr + bytes) touches, after checking the range.
@@ -128,6 +128,7 @@ class SramModel {
 
   SramSpec spec_;
   double read_pj_ = 0.0, write_pj_ = 0.0;
+  common::HardwareCost hardware_;
   std::uint32_t word_shift_ = 0;
   // Per bank and port: the first cycle the port is free (access()).
   std::vector<std::uint64_t> port_free_;

@@ -41,7 +41,7 @@ struct TrafficConfig {
   // The generator's DMA: requests in flight, cycles between issues, largest request (the memory
   // may lower it); given as top-level keys of the accelerator object.
   common::DmaSpec dma{4096, 64, 1};
-  std::uint32_t batch = 256;                // requests per step
+  std::uint32_t batch = 256;  // requests per step
   double clock_period_ns() const { return 1000.0 / clock_mhz; }
   static TrafficConfig parse(common::JsonNode node);
 };
@@ -54,6 +54,7 @@ class TrafficCore : public common::EngineCore {
   void reads_done(common::EngineStep& step) override;
   common::EngineJobStats job_stats() const override;
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override { return {}; }
+  std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override { return {}; }
 
  private:
   std::uint32_t batch_;

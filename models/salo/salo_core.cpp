@@ -388,8 +388,32 @@ std::vector<std::pair<std::string, common::ActionLedger>> SaloCore::actions() co
                   {"accumulator_write", {macs + c.adds_row_sum, pj_acc_reg_, "write"}}}});
   out.push_back({"inverse_units", {{"reciprocal", {c.reciprocals, pj_recip_, "op"}}}});
   out.push_back({"weighted_sum_units", {{"merge_mac", {c.weighted_sum_merges * 2 * dv, pj_mac_, "MAC"}}}});
-  const double busy_ns = static_cast<double>(busy_cycles_) * cfg_.clock_period_ns();
-  for (const auto& b : buffers_) out.push_back({b.spec().name, b.actions(busy_ns)});
+  for (const auto& b : buffers_) out.push_back({b.spec().name, b.actions()});
+  return out;
+}
+
+std::vector<std::pair<std::string, common::HardwareCost>> SaloCore::hardware() const {
+  // One MAC and its operand and accumulator registers per PE (local array plus the global row and
+  // column); one inverse unit (two Newton steps on a MAC: 4 multipliers + 2 adders in the fixed
+  // datapath, fp32_recip in the float one) and one weighted-sum MAC per PE row, an assumption: the
+  // reciprocal and the merge are per query row.
+  const ArrayConfig& a = cfg_.array;
+  const bool fixed = a.datapath == Datapath::Fixed;
+  const double pes =
+      static_cast<double>(std::uint64_t{a.rows} * a.cols + std::uint64_t{a.global_rows} * a.cols +
+                          std::uint64_t{a.global_cols} * a.rows);
+  const double pe_rows = static_cast<double>(a.rows + a.global_rows);
+  const common::HardwareCost mac = fixed ? energy_.mac_hw("int", 9, 18) : energy_.mac_hw("fp32", 32, 32);
+  const common::HardwareCost regs =
+      energy_.register_hw(fixed ? 9 : 32) * 2.0 + energy_.register_hw(fixed ? 18 : 32);
+  const common::HardwareCost inverse =
+      fixed ? energy_.int_mult_hw(9) * 4.0 + energy_.int_add_hw(18) * 2.0 : energy_.hardware("fp32_recip");
+  std::vector<std::pair<std::string, common::HardwareCost>> out;
+  out.push_back({"pe_array", mac * pes});
+  out.push_back({"pe_registers", regs * pes});
+  out.push_back({"inverse_units", inverse * pe_rows});
+  out.push_back({"weighted_sum_units", mac * pe_rows});
+  for (const auto& b : buffers_) out.push_back({b.spec().name, b.hardware()});
   return out;
 }
 

@@ -50,6 +50,7 @@ class SaloCore : public common::EngineCore {
   void reads_done(common::EngineStep& step) override;
   common::EngineJobStats job_stats() const override;
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
+  std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override;
 
  private:
   enum class Stage { Globals, Tiles, Tail, Done };

@@ -37,7 +37,7 @@ struct SpattenCore::Row {
 };
 
 SpattenCore::SpattenCore(const SpattenConfig& cfg, const common::EnergyTable& energy, std::uint64_t seed)
-    : cfg_(cfg), seed_(seed) {
+    : cfg_(cfg), energy_(energy), seed_(seed) {
   pj_mult_ = energy.int_mult_pj(static_cast<int>(cfg.datapath_bits));
   pj_add_ = energy.int_add_pj(2 * static_cast<int>(cfg.datapath_bits));
   pj_cmp_ = energy.int_add_pj(static_cast<int>(cfg.datapath_bits));
@@ -939,8 +939,29 @@ std::vector<std::pair<std::string, common::ActionLedger>> SpattenCore::actions()
   // Model layers: the bit-width converter quantising the appended K/V (one multiply by 1/scale each).
   if (c.appended_values > 0)
     out.push_back({"converter", {{"quantise", {c.appended_values, pj_mult_, "op"}}}});
-  const double busy_ns = static_cast<double>(busy_cycles_) * cfg_.clock_period_ns();
-  for (const auto& b : srams_) out.push_back({b.spec().name, b.actions(busy_ns)});
+  for (const auto& b : srams_) out.push_back({b.spec().name, b.actions()});
+  return out;
+}
+
+std::vector<std::pair<std::string, common::HardwareCost>> SpattenCore::hardware() const {
+  // The units the prices above use: a multiplier of datapath_bits and an adder of twice that per
+  // Q x K and P x V lane; per softmax lane an exp, an accumulate adder, a divide multiplier and a
+  // reciprocal; a comparator (an adder of datapath_bits) per top-k comparator; one importance
+  // adder per softmax lane (an assumption: the accumulators add one probability per lane a cycle).
+  const common::EnergyTable& e = energy_;
+  const int bits = static_cast<int>(cfg_.datapath_bits);
+  const common::HardwareCost lane = e.int_mult_hw(bits) + e.int_add_hw(2 * bits);
+  const double sm = cfg_.softmax.parallelism, topk = cfg_.topk.parallelism;
+  std::vector<std::pair<std::string, common::HardwareCost>> out;
+  out.push_back({"qk_array", lane * static_cast<double>(cfg_.qk_multipliers)});
+  out.push_back({"softmax", (e.hardware("fp32_exp") + e.int_add_hw(2 * bits) + e.int_mult_hw(bits) +
+                             e.hardware("fp32_recip")) *
+                                sm});
+  out.push_back({"pv_array", lane * static_cast<double>(cfg_.pv_multipliers)});
+  out.push_back({"topk_tokens", e.int_add_hw(bits) * topk});
+  out.push_back({"topk_values", e.int_add_hw(bits) * topk});
+  out.push_back({"importance", e.int_add_hw(2 * bits) * sm});
+  for (const auto& b : srams_) out.push_back({b.spec().name, b.hardware()});
   return out;
 }
 

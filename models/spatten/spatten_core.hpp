@@ -71,6 +71,7 @@ class SpattenCore : public common::EngineCore {
   void reads_done(common::EngineStep& step) override;
   common::EngineJobStats job_stats() const override;
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
+  std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override;
 
  private:
   struct Row;  // one query row of one head in flight
@@ -133,6 +134,7 @@ class SpattenCore : public common::EngineCore {
   std::uint8_t* operand(std::vector<std::uint8_t>& buf) const { return timing_only() ? nullptr : buf.data(); }
 
   SpattenConfig cfg_;
+  common::EnergyTable energy_;  // prices the hardware() units
   std::uint64_t seed_;
   double pj_mult_ = 0, pj_add_ = 0, pj_exp_ = 0, pj_recip_ = 0, pj_cmp_ = 0;
   std::unique_ptr<TopkEngine> topk_tokens_, topk_values_;

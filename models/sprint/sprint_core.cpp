@@ -22,6 +22,8 @@ SprintCore::SprintCore(const SprintConfig& cfg, const common::EnergyTable& energ
   pj_add_ = energy.int_add_pj(24);
   pj_exp_ = energy.pj("fp32_exp");
   pj_recip_ = energy.pj("fp32_recip");
+  hw_mac_ = energy.mac_hw("int", cfg.key_bits(), 24);
+  hw_softmax_lane_ = energy.hardware("fp32_exp") + energy.int_add_hw(24) + energy.hardware("fp32_recip");
   memory::SramSpec s;
   s.name = "kv_buffer";
   s.capacity_bytes = std::uint64_t{cfg.budget_kib} * 1024;
@@ -396,8 +398,19 @@ std::vector<std::pair<std::string, common::ActionLedger>> SprintCore::actions() 
                   {"accumulate", {c.exps, pj_add_, "op"}},
                   {"reciprocal", {c.recips, pj_recip_, "op"}}}});
   out.push_back({"v_units", {{"mac", {c.pv_macs, pj_mac_, "MAC"}}}});
-  const double busy_ns = static_cast<double>(busy_cycles_) * cfg_.clock_period_ns();
-  for (const auto& b : srams_) out.push_back({b.spec().name, b.actions(busy_ns)});
+  for (const auto& b : srams_) out.push_back({b.spec().name, b.actions()});
+  return out;
+}
+
+std::vector<std::pair<std::string, common::HardwareCost>> SprintCore::hardware() const {
+  // One MAC (key_bits operands, 24-bit accumulator) per Q x K and per V lane; per softmax lane an
+  // exp, an accumulate adder and a reciprocal; the K/V buffer. The ReRAM arrays are the memory's.
+  const common::HardwareCost mac = hw_mac_;
+  std::vector<std::pair<std::string, common::HardwareCost>> out;
+  out.push_back({"qk_units", mac * static_cast<double>(cfg_.qk_lanes)});
+  out.push_back({"softmax_units", hw_softmax_lane_ * static_cast<double>(cfg_.softmax_lanes)});
+  out.push_back({"v_units", mac * static_cast<double>(cfg_.v_lanes)});
+  for (const auto& b : srams_) out.push_back({b.spec().name, b.hardware()});
   return out;
 }
 

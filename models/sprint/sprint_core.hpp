@@ -63,6 +63,7 @@ class SprintCore : public common::EngineCore {
   void reads_done(common::EngineStep& step) override;
   common::EngineJobStats job_stats() const override;
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
+  std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override;
 
  private:
   enum class Stage { FirstQ, Prune, Hits, Fetch, Done };
@@ -76,6 +77,7 @@ class SprintCore : public common::EngineCore {
 
   SprintConfig cfg_;
   double pj_mac_ = 0, pj_add_ = 0, pj_exp_ = 0, pj_recip_ = 0;
+  common::HardwareCost hw_mac_, hw_softmax_lane_;
   std::vector<memory::SramModel> srams_;  // K and V buffers
   std::uint64_t busy_cycles_ = 0;
   common::JobDescriptor job_;

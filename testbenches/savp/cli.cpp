@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -28,9 +29,10 @@
 #include "testbenches/savp/report.hpp"
 #include "testbenches/savp/run_limits.hpp"
 #include "testbenches/savp/simulation.hpp"
-#include "testbenches/savp/task_plan.hpp"
 #include "testbenches/savp/sweep_runner.hpp"
 #include "testbenches/savp/sweep_spec.hpp"
+#include "testbenches/savp/task_plan.hpp"
+#include "tlm/platform/hardware_inventory.hpp"
 #include "tlm/platform/platform.hpp"
 #include "tlm/platform/scenario.hpp"
 
@@ -88,7 +90,8 @@ bool looks_like_sweep(const std::string& path) {
     const common::Json j = common::load_json_file(path);
     // A scenario has none of these keys (they would be unknown keys): a file with any of them is
     // meant as a sweep and gets the sweep's messages (a sweep without axes, without a base).
-    return j.is_object() && (j.contains("base") || j.contains("grid") || j.contains("zip") || j.contains("points"));
+    return j.is_object() &&
+           (j.contains("base") || j.contains("grid") || j.contains("zip") || j.contains("points"));
   } catch (const std::exception&) {
     return false;
   }
@@ -107,7 +110,8 @@ void forget_previous_result(const std::string& outdir) {
   }
   const fs::path alone = fs::path(outdir) / "alone";
   if (fs::is_directory(fs::symlink_status(alone, ec))) {
-    for (fs::directory_iterator it(alone, ec), end; !ec && it != end; it.increment(ec)) remove_savp_dir(it->path().string());
+    for (fs::directory_iterator it(alone, ec), end; !ec && it != end; it.increment(ec))
+      remove_savp_dir(it->path().string());
     fs::remove(alone, ec);
   }
 }
@@ -136,7 +140,7 @@ int cmd_run(const std::vector<std::string>& args) {
 
   sc::Scenario scenario;
   JobPlan plan;
-  std::optional<TaskPlan> tasks;  // a scenario with `tasks`
+  std::optional<TaskPlan> tasks;   // a scenario with `tasks`
   std::optional<ModelPlan> model;  // a "model" workload
   Limits limits;
   std::string outdir;
@@ -153,7 +157,8 @@ int cmd_run(const std::vector<std::string>& args) {
       plan = make_plan(scenario);
     }
     outdir = vm.count("output") ? vm["output"].as<std::string>() : "out/" + scenario.id;
-    if (outdir.empty()) throw common::InputError("-o", "", "expected an output directory, found an empty string");
+    if (outdir.empty())
+      throw common::InputError("-o", "", "expected an output directory, found an empty string");
     // The baseline's directory is replaced whole: anything in it savp did not write (a user's file,
     // a symlink out of the directory, a plain file named baseline) is refused before anything runs.
     if (!scenario.outputs.baseline.is_null()) check_savp_dir((fs::path(outdir) / "baseline").string());
@@ -188,8 +193,8 @@ int cmd_run(const std::vector<std::string>& args) {
     const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (limits.time_limit_s > 0 && used >= limits.time_limit_s) {
       out.timed_out = true;
-      out.stats["partial"] = {{"reason", "time_limit"}, {"time_limit_s", limits.time_limit_s},
-                              {"baseline", "not run"}};
+      out.stats["partial"] = {
+          {"reason", "time_limit"}, {"time_limit_s", limits.time_limit_s}, {"baseline", "not run"}};
     } else {
       std::vector<std::string> child_limits = {"--max-memory", std::to_string(limits.max_memory)};
       if (limits.time_limit_s > 0) {
@@ -208,7 +213,8 @@ int cmd_run(const std::vector<std::string>& args) {
     const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (limits.time_limit_s > 0 && used >= limits.time_limit_s) {
       out.timed_out = true;
-      out.stats["partial"] = {{"reason", "time_limit"}, {"time_limit_s", limits.time_limit_s}, {"alone", "not run"}};
+      out.stats["partial"] = {
+          {"reason", "time_limit"}, {"time_limit_s", limits.time_limit_s}, {"alone", "not run"}};
     } else {
       // Each alone run gets what remains of the limit when it starts.
       std::optional<std::chrono::steady_clock::time_point> deadline;
@@ -216,8 +222,8 @@ int cmd_run(const std::vector<std::string>& args) {
         deadline = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             std::chrono::duration<double>(limits.time_limit_s));
       }
-      const AloneOutcome alone =
-          run_alone(scenario, outdir, out.stats, {"--max-memory", std::to_string(limits.max_memory)}, deadline);
+      const AloneOutcome alone = run_alone(scenario, outdir, out.stats,
+                                           {"--max-memory", std::to_string(limits.max_memory)}, deadline);
       alone_error = alone.error;
       if (alone.timed_out) {
         out.timed_out = true;
@@ -234,10 +240,11 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "savp: error: cannot write outputs to " << outdir << ": " << e.what() << "\n";
     return kBadInput;
   }
-  if (!out.timed_out && (!quiet || !out.checks_passed)) std::cout << summary_table(out.stats) << "outputs: " << outdir << "\n";
+  if (!out.timed_out && (!quiet || !out.checks_passed))
+    std::cout << summary_table(out.stats) << "outputs: " << outdir << "\n";
   if (out.timed_out) {
-    std::cerr << "savp: stopped by the time limit (" << limits.time_limit_s << " s): partial results in " << outdir
-              << "/stats.partial.json\n";
+    std::cerr << "savp: stopped by the time limit (" << limits.time_limit_s << " s): partial results in "
+              << outdir << "/stats.partial.json\n";
     return kCheckFailed;
   }
   if (!out.error.empty()) {
@@ -245,8 +252,8 @@ int cmd_run(const std::vector<std::string>& args) {
     return kCheckFailed;
   }
   if (out.stats.contains("comparison") && out.stats["comparison"].contains("error")) {
-    std::cerr << "savp: baseline error: " << out.stats["comparison"]["error"].get<std::string>() << " (in " << outdir
-              << ")\n";
+    std::cerr << "savp: baseline error: " << out.stats["comparison"]["error"].get<std::string>() << " (in "
+              << outdir << ")\n";
     return kCheckFailed;
   }
   if (!alone_error.empty() && !out.timed_out) {
@@ -305,8 +312,9 @@ int cmd_sweep(const std::vector<std::string>& args) {
   for (const char* mode : {"collect", "run-point"}) {
     if (!vm.count(mode)) continue;
     if (vm.count("sweep") || (vm.count("collect") && vm.count("run-point")) || vm["resume"].as<bool>())
-      return usage_error(std::string("sweep --") + mode +
-                         " DIR reads the sweep from DIR/sweep.json: no SWEEP.json, --resume or other mode beside it");
+      return usage_error(
+          std::string("sweep --") + mode +
+          " DIR reads the sweep from DIR/sweep.json: no SWEEP.json, --resume or other mode beside it");
     const std::string dir = vm[mode].as<std::string>();
     SweepSpec spec;
     try {
@@ -319,8 +327,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
     if (std::string(mode) == "collect") return collect_sweep(spec, dir);
     if (!vm.count("index")) return usage_error("sweep --run-point: missing --index");
     if (vm["index"].as<std::size_t>() >= spec.points.size())
-      return usage_error("sweep --run-point: --index must be below the sweep's " + std::to_string(spec.points.size()) +
-                         " points");
+      return usage_error("sweep --run-point: --index must be below the sweep's " +
+                         std::to_string(spec.points.size()) + " points");
     std::vector<std::string> run_args;
     try {
       run_args = parse_limits(vm).args;
@@ -336,7 +344,8 @@ int cmd_sweep(const std::vector<std::string>& args) {
   if (backend == "local") {
     for (const char* opt : {"time", "mem", "partition"}) {
       if (vm.count(opt))
-        return usage_error(std::string("sweep: --") + opt + " applies to --backend slurm only (a local sweep would ignore it)");
+        return usage_error(std::string("sweep: --") + opt +
+                           " applies to --backend slurm only (a local sweep would ignore it)");
     }
   }
   const std::string file = vm["sweep"].as<std::string>();
@@ -374,6 +383,17 @@ int cmd_sweep(const std::vector<std::string>& args) {
   return rc;
 }
 
+// The platform's area and leakage, without simulating: the total, then one line per component.
+void print_area(const sc::Scenario& s) {
+  const auto inv = sc::hardware_inventory(s);
+  common::HardwareCost total;
+  for (const auto& [c, hw] : inv) total += hw;
+  std::printf("area: %.4f mm2 at %g nm, leakage %.3f mW\n", total.area_mm2(), s.energy.node_nm(),
+              total.leakage_mw());
+  for (const auto& [c, hw] : inv)
+    std::printf("  %-40s %10.4f mm2 %10.3f mW\n", c.c_str(), hw.area_mm2(), hw.leakage_mw());
+}
+
 int cmd_validate(const std::vector<std::string>& args) {
   if (args.size() != 1) return usage_error("validate: expected exactly one FILE.json");
   const std::string& file = args[0];
@@ -395,7 +415,9 @@ int cmd_validate(const std::vector<std::string>& args) {
       for (const TaskRun& t : plan.tasks) jobs += t.jobs.size();
       std::cout << file << ": valid scenario \"" << s.id << "\" (" << plan.tasks.size() << " task"
                 << (plan.tasks.size() == 1 ? "" : "s") << ", " << jobs << " job" << (jobs == 1 ? "" : "s")
-                << ", estimated memory " << static_cast<std::uint64_t>(estimate_memory(s).total() / 1e6) << " MB)\n";
+                << ", estimated memory " << static_cast<std::uint64_t>(estimate_memory(s).total() / 1e6)
+                << " MB)\n";
+      print_area(s);
       return kOk;
     }
     if (s.workload.kind == common::WorkloadSpec::Kind::Model) {
@@ -404,12 +426,15 @@ int cmd_validate(const std::vector<std::string>& args) {
                 << plan.workload->phase_name() << ", " << plan.passes.size() << " pass"
                 << (plan.passes.size() == 1 ? "" : "es") << ", " << plan.jobs() << " jobs, estimated memory "
                 << static_cast<std::uint64_t>(estimate_memory(s).total() / 1e6) << " MB)\n";
+      print_area(s);
       return kOk;
     }
     JobPlan plan = make_plan(s);
     std::cout << file << ": valid scenario \"" << s.id << "\" (" << plan.jobs.size() << " job"
               << (plan.jobs.size() == 1 ? "" : "s") << " on " << s.accelerators[s.workload.accelerator].type
-              << ", estimated memory " << static_cast<std::uint64_t>(estimate_memory(s).total() / 1e6) << " MB)\n";
+              << ", estimated memory " << static_cast<std::uint64_t>(estimate_memory(s).total() / 1e6)
+              << " MB)\n";
+    print_area(s);
     return kOk;
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
@@ -497,6 +522,8 @@ int cli_main(int argc, char** argv) {
   return usage_error("unknown command \"" + cmd + "\"");
 }
 
-void set_rtl_waves_hook(std::function<void(const std::string& outdir)> hook) { rtl_waves_hook() = std::move(hook); }
+void set_rtl_waves_hook(std::function<void(const std::string& outdir)> hook) {
+  rtl_waves_hook() = std::move(hook);
+}
 
 }  // namespace savp::tb

@@ -96,6 +96,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   const common::ModelSpec& m = w.model;
   sc::StatsTree tree;
   platform.report_stats(tree);
+  tree.set_powered_ns(info.simulated_ns);
   Json stats = stats_head(s);
 
   // Per stage: its span; per job: its accelerator's record.
@@ -130,6 +131,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   }
   std::uint64_t failed = 0;
   std::uint64_t cycles = 0, stalls = 0;
+  std::map<std::string, double> engine_sums;  // engine statistics over every job (figures of merit)
   double kv_read = 0, kv_read_ungrouped = 0;
   // Engines that prune the cache (their job stats say what they fetched): per layer, decode steps.
   struct Pruned {
@@ -153,6 +155,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
     if (st.attention) (pass.prefill ? attention_prefill : attention_decode).add_job(rec);
     cycles += rec.cycles;
     stalls += rec.stall_cycles;
+    for (const auto& [k, v] : rec.engine.values) engine_sums[k] += v;
     if (r.status != sc::csr::kStatusDone || !rec.error.empty()) ++failed;
     if (st.attention && !pass.prefill) {
       const ModelJob& j = st.jobs[r.job];
@@ -291,7 +294,9 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   for (const auto& [name, sums] : by_op) ops[name] = sums.json();
   o["ops"] = ops;
   o["gpu_anchor"] = gpu_anchor(w, prefill_attention_ns, first_decode_attention_ns);
+  put_figures_of_merit(totals, ops_of(engine_sums), tree.area_mm2());
   stats["totals"] = totals;
+  stats["area"] = area_json(tree, s);
   stats["model"] = o;
   stats["jobs"] = Json::array();  // thousands of small jobs: per layer and per op in `model` instead
   stats["components"] = tree.to_json();

@@ -64,10 +64,15 @@ void put_pruning_totals(Json& totals, const std::map<std::string, double>& sum, 
   const double b0 = get("kv_bytes_unpruned_fp32"), b1 = get("kv_bytes_after_token_pruning"),
                b2 = get("kv_bytes_after_head_pruning"), b3 = get("kv_bytes_after_value_pruning"),
                b4 = get("kv_bytes_fetched");
-  totals["kv_dram_bytes"] = {{"unpruned_fp32", b0}, {"after_token_pruning", b1}, {"after_head_pruning", b2},
-                             {"after_value_pruning", b3}, {"fetched", b4}};
-  totals["kv_dram_reduction"] = {{"token_pruning", ratio(b0, b1)},  {"head_pruning", ratio(b1, b2)},
-                                 {"value_pruning", ratio(b2, b3)},  {"quantisation", ratio(b3, b4)},
+  totals["kv_dram_bytes"] = {{"unpruned_fp32", b0},
+                             {"after_token_pruning", b1},
+                             {"after_head_pruning", b2},
+                             {"after_value_pruning", b3},
+                             {"fetched", b4}};
+  totals["kv_dram_reduction"] = {{"token_pruning", ratio(b0, b1)},
+                                 {"head_pruning", ratio(b1, b2)},
+                                 {"value_pruning", ratio(b2, b3)},
+                                 {"quantisation", ratio(b3, b4)},
                                  {"total", ratio(b0, b4)}};
   if (plan.spatten && plan.spatten->job.mode != spatten::SpattenMode::Summarise) {
     const double tokens = static_cast<double>(plan.spatten->job.steps() * plan.jobs.size());
@@ -168,14 +173,45 @@ Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::Accelerat
   return j;
 }
 
+double ops_of(const std::map<std::string, double>& engine_sums) {
+  for (const char* k : {"ops", "useful_macs", "macs"}) {
+    auto it = engine_sums.find(k);
+    if (it != engine_sums.end()) return std::string(k) == "ops" ? it->second : 2.0 * it->second;
+  }
+  return 0.0;
+}
+
+void put_figures_of_merit(Json& totals, double ops, double area_mm2) {
+  const double s = totals["latency_ns"].get<double>() * 1e-9, j = totals["energy_pj"].get<double>() * 1e-12;
+  totals["ops"] = ops;
+  totals["ops_per_s"] = s > 0 ? ops / s : 0.0;
+  totals["ops_per_j"] = j > 0 ? ops / j : 0.0;
+  totals["ops_per_s_per_mm2"] = s > 0 && area_mm2 > 0 ? ops / s / area_mm2 : 0.0;
+  totals["energy_delay_product"] = j * s;
+  totals["edap"] = j * s * area_mm2;
+}
+
+Json area_json(const sc::StatsTree& tree, const sc::Scenario& s) {
+  Json a = Json::object();
+  a["total_mm2"] = tree.area_mm2();
+  a["by_component_mm2"] = tree.area_by_component_mm2();
+  a["leakage_by_component_mw"] = tree.leakage_by_component_mw();
+  a["node_nm"] = s.energy.node_nm();
+  return a;
+}
+
 void put_energy_and_memory(Json& totals, const sc::StatsTree& tree, const sc::Platform& platform,
                            const sc::Scenario& s, double span_ns) {
   totals["energy_pj"] = tree.energy_pj();
+  totals["energy_dynamic_pj"] = tree.energy_dynamic_pj();
+  totals["energy_static_pj"] = tree.energy_static_pj();
   totals["energy_by_component_pj"] = tree.energy_by_component_pj();
+  totals["energy_static_by_component_pj"] = tree.energy_static_by_component_pj();
   totals["energy_by_action_pj"] = tree.energy_by_action_pj();
   totals["dram_bytes_read"] = platform.memory().bytes_read();
   totals["dram_bytes_written"] = platform.memory().bytes_written();
-  const double moved = static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
+  const double moved =
+      static_cast<double>(platform.memory().bytes_read() + platform.memory().bytes_written());
   totals["dram_bandwidth_gbps"] = span_ns > 0 ? moved / span_ns : 0.0;  // bytes per ns = GB/s
   totals["dram_peak_gbps"] = number(s.memory.peak_bandwidth_gbps());
 }
@@ -184,6 +220,7 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
                  const sc::Platform& platform, const RunInfo& info) {
   sc::StatsTree tree;
   platform.report_stats(tree);
+  tree.set_powered_ns(info.simulated_ns);
   tree.add(host.name(), "dmi_grants", static_cast<double>(host.port().stats().dmi_grants), "grant");
   for (const auto& [component, pj] : host.port().attributed_pj()) {
     tree.add(host.name(), "attributed_pj." + component, pj, "pJ");
@@ -198,8 +235,8 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   const auto& records = acc.jobs();
   const bool attention = s.workload.kind == common::WorkloadSpec::Kind::Attention;
   for (std::size_t i = 0; i < host.results().size(); ++i) {
-    jobs.push_back(job_entry(host.results()[i], i < records.size() ? &records[i] : nullptr, acc_spec, acc, attention,
-                             sums));
+    jobs.push_back(job_entry(host.results()[i], i < records.size() ? &records[i] : nullptr, acc_spec, acc,
+                             attention, sums));
   }
 
   Json totals = Json::object();
@@ -212,7 +249,8 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   if (sums.pe_cycles > 0) totals["utilization"] = sums.useful_macs / sums.pe_cycles;
   totals["latency_ns"] = sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start;
   totals["simulated_ns"] = info.simulated_ns;
-  put_energy_and_memory(totals, tree, platform, s, sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start);
+  put_energy_and_memory(totals, tree, platform, s,
+                        sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start);
   if (host.overall().count() > 0 || (!plan.spatten && s.workload.numerics))
     put_accuracy(totals, host.overall().result());
   if (sums.engine_sums.count("kv_bytes_unpruned_fp32")) put_pruning_totals(totals, sums.engine_sums, plan);
@@ -237,7 +275,9 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
     totals["probability_mass_kept"] = sums.mass_kept / sums.layer_acc_jobs;
     totals["top1_key_kept"] = sums.top1_kept / sums.layer_acc_jobs;
   }
+  put_figures_of_merit(totals, ops_of(sums.engine_sums), tree.area_mm2());
   stats["totals"] = totals;
+  stats["area"] = area_json(tree, s);
   stats["jobs"] = jobs;
   stats["components"] = tree.to_json();
   stats["run_info"] = {{"wall_clock_s", info.wall_clock_s},
@@ -301,9 +341,9 @@ std::string task_table(const Json& stats) {
   std::ostringstream os;
   char line[512];
   const bool alone = stats["tasks"].empty() ? false : stats["tasks"].begin()->contains("slowdown_vs_alone");
-  std::snprintf(line, sizeof line, "%-16s %-20s %10s %10s %12s %11s %9s %8s %10s%s %6s\n", "task", "accelerators",
-                "start_us", "end_us", "latency_us", "energy_uJ", "dram_MB", "GB/s", "mem_lat_ns",
-                alone ? "   alone_us slowdown" : "", "check");
+  std::snprintf(line, sizeof line, "%-16s %-20s %10s %10s %12s %11s %9s %8s %10s%s %6s\n", "task",
+                "accelerators", "start_us", "end_us", "latency_us", "energy_uJ", "dram_MB", "GB/s",
+                "mem_lat_ns", alone ? "   alone_us slowdown" : "", "check");
   os << line;
   for (const auto& [id, t] : stats["tasks"].items()) {
     std::string accs;
@@ -311,12 +351,14 @@ std::string task_table(const Json& stats) {
     const double mb = (t.value("dram_bytes_read", 0.0) + t.value("dram_bytes_written", 0.0)) / 1e6;
     char extra[64] = "";
     if (alone) {
-      std::snprintf(extra, sizeof extra, " %10.3f %7.2fx", num(t, "alone_latency_ns") / 1e3, num(t, "slowdown_vs_alone"));
+      std::snprintf(extra, sizeof extra, " %10.3f %7.2fx", num(t, "alone_latency_ns") / 1e3,
+                    num(t, "slowdown_vs_alone"));
     }
-    std::snprintf(line, sizeof line, "%-16.16s %-20.20s %10.3f %10.3f %12.3f %11.4f %9.3f %8.2f %10.1f%s %6s\n",
-                  id.c_str(), accs.c_str(), num(t, "start_ns") / 1e3, num(t, "end_ns") / 1e3,
-                  num(t, "latency_ns") / 1e3, num(t, "energy_pj") / 1e6, mb, num(t, "bandwidth_gbps"),
-                  num(t, "mem_latency_avg_ns"), extra, t.value("passed", false) ? "ok" : "FAIL");
+    std::snprintf(line, sizeof line,
+                  "%-16.16s %-20.20s %10.3f %10.3f %12.3f %11.4f %9.3f %8.2f %10.1f%s %6s\n", id.c_str(),
+                  accs.c_str(), num(t, "start_ns") / 1e3, num(t, "end_ns") / 1e3, num(t, "latency_ns") / 1e3,
+                  num(t, "energy_pj") / 1e6, mb, num(t, "bandwidth_gbps"), num(t, "mem_latency_avg_ns"),
+                  extra, t.value("passed", false) ? "ok" : "FAIL");
     os << line;
   }
   const Json& tot = stats["totals"];
@@ -355,8 +397,7 @@ std::string summary_table(const Json& stats) {
                   j.contains("layer") ? std::to_string(j["layer"].get<std::uint64_t>()).c_str() : "-",
                   j.contains("head") ? std::to_string(j["head"].get<std::uint64_t>()).c_str() : "-", "",
                   static_cast<unsigned long long>(j.value("cycles", std::uint64_t{0})),
-                  j.value("latency_ns", 0.0) / 1e3, j.value("energy_pj", 0.0) / 1e6, mb,
-                  num(j, "rel_l2_err"),
+                  j.value("latency_ns", 0.0) / 1e3, j.value("energy_pj", 0.0) / 1e6, mb, num(j, "rel_l2_err"),
                   j["passed"].get<bool>() ? "ok" : "FAIL");
     os << line;
   }
@@ -365,8 +406,10 @@ std::string summary_table(const Json& stats) {
   const std::string accuracy = t.contains("rel_l2_err") ? "max_abs_err %.3e, rel_l2_err %.3e, cosine %.6f"
                                : numerics_off           ? "timing only: numerics off"
                                                         : "accuracy not measured (replay)";
-  const std::string fmt = "total: %llu jobs (%llu failed), %llu cycles, %.3f us, %.4f uJ, DRAM %.3f MB read / %.3f MB "
-                          "written, " + accuracy + "\n";
+  const std::string fmt =
+      "total: %llu jobs (%llu failed), %llu cycles, %.3f us, %.4f uJ, DRAM %.3f MB read / %.3f MB "
+      "written, " +
+      accuracy + "\n";
   std::snprintf(line, sizeof line, fmt.c_str(),
                 static_cast<unsigned long long>(t["jobs"].get<std::uint64_t>()),
                 static_cast<unsigned long long>(t["jobs_failed"].get<std::uint64_t>()),
@@ -377,26 +420,29 @@ std::string summary_table(const Json& stats) {
   os << line;
   if (t.contains("keys_fetched_fraction")) {
     const Json& red = t["kv_dram_reduction"];
-    std::snprintf(line, sizeof line,
-                  "pruning: keys fetched %.3f, values fetched %.3f, requant %.3f, %.1f GOP/s; K/V DRAM reduction "
-                  "%.2fx (token %.2fx, head %.2fx, value %.2fx, quantisation %.2fx)\n",
-                  num(t, "keys_fetched_fraction"), num(t, "values_fetched_fraction"), num(t, "requant_fraction"),
-                  num(t, "throughput_gops"), num(red, "total"), num(red, "token_pruning"), num(red, "head_pruning"),
-                  num(red, "value_pruning"), num(red, "quantisation"));
+    std::snprintf(
+        line, sizeof line,
+        "pruning: keys fetched %.3f, values fetched %.3f, requant %.3f, %.1f GOP/s; K/V DRAM reduction "
+        "%.2fx (token %.2fx, head %.2fx, value %.2fx, quantisation %.2fx)\n",
+        num(t, "keys_fetched_fraction"), num(t, "values_fetched_fraction"), num(t, "requant_fraction"),
+        num(t, "throughput_gops"), num(red, "total"), num(red, "token_pruning"), num(red, "head_pruning"),
+        num(red, "value_pruning"), num(red, "quantisation"));
     os << line;
   }
   if (t.contains("dram_bandwidth_gbps")) {
-    std::snprintf(line, sizeof line, "memory: %.2f GB/s achieved of %.2f GB/s peak\n", num(t, "dram_bandwidth_gbps"),
-                  num(t, "dram_peak_gbps"));
+    std::snprintf(line, sizeof line, "memory: %.2f GB/s achieved of %.2f GB/s peak\n",
+                  num(t, "dram_bandwidth_gbps"), num(t, "dram_peak_gbps"));
     os << line;
   }
   if (stats.contains("comparison")) {
     const Json& c = stats["comparison"];
     if (c.contains("speedup")) {
       std::snprintf(line, sizeof line,
-                    "vs %s baseline on the same workload and memory: %.3f us, %.4f uJ -> speedup %.2fx, energy %.2fx lower\n",
+                    "vs %s baseline on the same workload and memory: %.3f us, %.4f uJ -> speedup %.2fx, "
+                    "energy %.2fx lower\n",
                     c["accelerator"].get<std::string>().c_str(), c["latency_ns"].get<double>() / 1e3,
-                    c["energy_pj"].get<double>() / 1e6, c["speedup"].get<double>(), c["energy_ratio"].get<double>());
+                    c["energy_pj"].get<double>() / 1e6, c["speedup"].get<double>(),
+                    c["energy_ratio"].get<double>());
     } else {
       std::snprintf(line, sizeof line, "baseline: %s\n", c.value("error", std::string("no result")).c_str());
     }

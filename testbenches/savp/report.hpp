@@ -41,6 +41,16 @@ common::Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::A
 
 // The energy and main-memory totals over a span of span_ns (energy by component and action, DRAM
 // bytes, bandwidth and peak).
+// Operations of jobs (2 per multiply-accumulate) from their engine statistics summed over the jobs:
+// "ops" when the engine reports them (SpAtten, SPRINT), else 2 x useful_macs (SALO, dense), else
+// 2 x macs (CHELA); 0 for traffic generators.
+double ops_of(const std::map<std::string, double>& engine_sums);
+// totals.ops, ops_per_s (over latency_ns), ops_per_j (over energy_pj, static included),
+// ops_per_s_per_mm2 (over area_mm2), energy_delay_product (J s) and edap (J s mm2); needs
+// totals.latency_ns and totals.energy_pj.
+void put_figures_of_merit(common::Json& totals, double ops, double area_mm2);
+// stats.json "area": total_mm2, by_component_mm2 (the energy breakdown's component names), node_nm.
+common::Json area_json(const sc::StatsTree& tree, const sc::Scenario& s);
 void put_energy_and_memory(common::Json& totals, const sc::StatsTree& tree, const sc::Platform& platform,
                            const sc::Scenario& s, double span_ns);
 

@@ -109,8 +109,8 @@ std::string sweep_report_html(const SweepSpec& spec, const std::vector<Json>& ro
     << " points.</p>\n<h2>Definition</h2>\n<pre>" << esc(spec.resolved.dump(2)) << "</pre>\n";
   h << "<h2>Plots</h2>\n<div id='plots'>";
   const std::string x = spec.axes.empty() ? "" : spec.axes[0], g = spec.axes.size() > 1 ? spec.axes[1] : "";
-  for (const char* m :
-       {"latency_ns", "energy_pj", "cycles", "throughput_gops", "dram_bandwidth_gbps", "rel_l2_err"}) {
+  for (const char* m : {"latency_ns", "energy_pj", "cycles", "throughput_gops", "dram_bandwidth_gbps",
+                        "rel_l2_err", "ops_per_j", "ops_per_s_per_mm2"}) {
     if (!x.empty()) h << plot(rows, x, g, m);
   }
   h << "</div>\n<h2>Results</h2>\n<table id='results'><thead><tr>";

@@ -33,9 +33,13 @@ void on_signal(int sig) { g_stop = sig; }  // the signal, for the exit code (128
 
 // Where a point's files live: finished, while it runs, its log while it runs. Three directories,
 // so that no point id can name another point's temporary.
-fs::path point_dir(const std::string& outdir, const SweepPoint& p) { return fs::path(outdir) / "points" / p.id; }
+fs::path point_dir(const std::string& outdir, const SweepPoint& p) {
+  return fs::path(outdir) / "points" / p.id;
+}
 fs::path work_dir(const std::string& outdir, const SweepPoint& p) { return fs::path(outdir) / ".tmp" / p.id; }
-fs::path log_file(const std::string& outdir, const SweepPoint& p) { return fs::path(outdir) / ".logs" / p.id; }
+fs::path log_file(const std::string& outdir, const SweepPoint& p) {
+  return fs::path(outdir) / ".logs" / p.id;
+}
 
 // A point's state from its directory; `pj` receives its point.json, `totals` its stats' totals (and
 // its tasks' results under "tasks").
@@ -52,6 +56,8 @@ PointState read_point(const SweepPoint& p, const fs::path& dir, Json* pj = nullp
     if (!s.contains("totals")) return PointState::incomplete;
     // A scenario with tasks: each task's scalars too, as tasks.<id>.<field> columns.
     if (s.contains("tasks") && s["totals"].is_object()) s["totals"]["tasks"] = std::move(s["tasks"]);
+    // The platform's area beside the figures of merit (stats.json keeps it under "area").
+    if (s.contains("area") && s["totals"].is_object()) s["totals"]["area_mm2"] = s["area"]["total_mm2"];
     if (totals != nullptr) *totals = std::move(s["totals"]);
     return rc == 0 ? PointState::done : PointState::failed;
   } catch (const std::exception& e) {
@@ -131,8 +137,11 @@ void finish_point(const std::string& outdir, const SweepPoint& p, int rc, double
   std::error_code ec;
   fs::create_directories(tmp, ec);
   fs::rename(log_file(outdir, p), tmp / "log.txt", ec);
-  Json pj = {{"id", p.id},          {"exit_code", rc},           {"wall_s", wall},
-             {"status", rc == 0 ? "done" : "failed"}, {"fingerprint", p.fingerprint}};
+  Json pj = {{"id", p.id},
+             {"exit_code", rc},
+             {"wall_s", wall},
+             {"status", rc == 0 ? "done" : "failed"},
+             {"fingerprint", p.fingerprint}};
   for (const auto& [path, v] : p.values) pj["values"][path] = v;
   if (rc != 0) {
     std::string last;
@@ -145,7 +154,8 @@ void finish_point(const std::string& outdir, const SweepPoint& p, int rc, double
   write_file_atomic((tmp / "point.json").string(), pj.dump(2) + "\n");
   remove_savp_dir(dir.string());
   fs::rename(tmp, dir, ec);
-  if (ec) throw common::InputError(dir.string(), "", "cannot move the finished point into place: " + ec.message());
+  if (ec)
+    throw common::InputError(dir.string(), "", "cannot move the finished point into place: " + ec.message());
 }
 
 int exit_code(int status) {
@@ -185,7 +195,8 @@ void check_sweep_dir(const SweepSpec& spec, const std::string& outdir, bool resu
   for (const char* sub : {"points", ".tmp", ".logs"}) {
     const fs::path d = fs::path(outdir) / sub;
     if (fs::exists(fs::symlink_status(d, ec)) && !fs::is_directory(fs::symlink_status(d, ec)))
-      throw common::InputError(d.string(), "", "expected the directory of the sweep's points, found a file (move it away)");
+      throw common::InputError(d.string(), "",
+                               "expected the directory of the sweep's points, found a file (move it away)");
   }
   for (const SweepPoint& p : spec.points) {
     const PointState st = point_state(p, outdir);
@@ -193,7 +204,8 @@ void check_sweep_dir(const SweepSpec& spec, const std::string& outdir, bool resu
     check_savp_dir(point_dir(outdir, p).string());
     check_savp_dir(work_dir(outdir, p).string());
     if (fs::is_directory(fs::symlink_status(log_file(outdir, p), ec)))
-      throw common::InputError(log_file(outdir, p).string(), "", "expected savp's log of the point, found a directory");
+      throw common::InputError(log_file(outdir, p).string(), "",
+                               "expected savp's log of the point, found a directory");
   }
 }
 

@@ -27,6 +27,7 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
                       const std::vector<TaskCounters>& at_start, const std::vector<TaskCounters>& at_end) {
   sc::StatsTree tree;
   platform.report_stats(tree);
+  tree.set_powered_ns(info.simulated_ns);
   Json stats = stats_head(s);
 
   Json jobs = Json::array();
@@ -106,6 +107,7 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
     sums.useful_macs += task_sums.useful_macs;
     sums.pe_cycles += task_sums.pe_cycles;
     sums.failed += task_sums.failed;
+    for (const auto& [k, v] : task_sums.engine_sums) sums.engine_sums[k] += v;
   }
 
   Json totals = Json::object();
@@ -129,7 +131,9 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
     totals["sram_bytes_written"] = platform.sram->bytes_written();
   }
   if (overall.count() > 0) put_accuracy(totals, overall.result());
+  put_figures_of_merit(totals, ops_of(sums.engine_sums), tree.area_mm2());
   stats["totals"] = totals;
+  stats["area"] = area_json(tree, s);
   stats["tasks"] = tasks;
   stats["jobs"] = jobs;
   stats["components"] = tree.to_json();

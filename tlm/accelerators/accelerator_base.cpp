@@ -171,7 +171,8 @@ void AcceleratorBase::record_power(const sc_time& t0, const sc_time& t1) {
 }
 
 sc_time AcceleratorBase::run_pim(std::vector<common::PimCommand>& commands, sc_time start) {
-  if (!commands.empty()) throw BusError(std::string(name()) + ": processing-in-memory command without a PIM port");
+  if (!commands.empty())
+    throw BusError(std::string(name()) + ": processing-in-memory command without a PIM port");
   return start;
 }
 
@@ -199,7 +200,8 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     sc_time read_start = std::max(read_free, compute_free);
     if (step.prefetch) {
       const std::size_t depth = std::max<std::uint32_t>(1, step.prefetch_depth);
-      const sc_time slot_free = compute_starts.size() >= depth ? compute_starts[compute_starts.size() - depth] : t;
+      const sc_time slot_free =
+          compute_starts.size() >= depth ? compute_starts[compute_starts.size() - depth] : t;
       read_start = std::max(read_free, slot_free);
     }
     if (step.fence) {  // read-after-write through memory: drain every earlier write first
@@ -212,7 +214,8 @@ void AcceleratorBase::run_job(JobRecord& rec) {
       read_start = std::max(read_start, write_free);
     }
     // PIM commands run in the memory; a prefetchable step's overlap the compute like its reads.
-    if (!step.pim.empty()) read_start = run_pim(step.pim, step.prefetch ? read_start : std::max(read_start, compute_free));
+    if (!step.pim.empty())
+      read_start = run_pim(step.pim, step.prefetch ? read_start : std::max(read_start, compute_free));
     sc_time last_issue;
     const sc_time reads_done = dma_.transfer_all(false, step.reads, read_start, &last_issue);
     // A step that moves nothing (pure compute) leaves the read channel where it was.
@@ -310,6 +313,7 @@ void AcceleratorBase::report_stats(StatsTree& tree) const {
   tree.add(n, "dma_bytes_read", static_cast<double>(ps.bytes_read), "byte");
   tree.add(n, "dma_bytes_written", static_cast<double>(ps.bytes_written), "byte");
   for (const auto& [sub, ledger] : core_->actions()) tree.add_actions(n + "." + sub, ledger);
+  for (const auto& [sub, cost] : core_->hardware()) tree.add_hardware(n + "." + sub, cost);
 }
 
 }  // namespace savp::sc

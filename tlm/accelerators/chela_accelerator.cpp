@@ -20,6 +20,10 @@ const EngineDescriptor& chela_engine() {
     e.clock_period_ns = [](const AcceleratorSpec& a) { return a.chela.clock_period_ns(); };
     e.format = [](const AcceleratorSpec& a) { return a.chela.format; };
     e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.chela.effective_tolerance(); };
+    e.make_core = [](const AcceleratorSpec& a, const common::EnergyTable& energy,
+                     std::uint64_t) -> std::unique_ptr<common::EngineCore> {
+      return std::make_unique<chela::ChelaCore>(a.chela, energy);
+    };
     e.make = [](const AcceleratorSpec& a, const common::EnergyTable& energy, TimingMode mode,
                 std::uint64_t) -> std::unique_ptr<AcceleratorBase> {
       return std::make_unique<ChelaAccelerator>(a.name().c_str(), a.chela, energy, mode);

@@ -19,6 +19,10 @@ const EngineDescriptor& dense_engine() {
     e.name = [](const AcceleratorSpec& a) -> const std::string& { return a.dense.name; };
     e.clock_period_ns = [](const AcceleratorSpec& a) { return a.dense.clock_period_ns(); };
     e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.dense.effective_tolerance(); };
+    e.make_core = [](const AcceleratorSpec& a, const common::EnergyTable& energy,
+                     std::uint64_t) -> std::unique_ptr<common::EngineCore> {
+      return std::make_unique<dense::DenseCore>(a.dense, energy);
+    };
     e.make = [](const AcceleratorSpec& a, const common::EnergyTable& energy, TimingMode mode,
                 std::uint64_t) -> std::unique_ptr<AcceleratorBase> {
       return std::make_unique<DenseAccelerator>(a.name().c_str(), a.dense, energy, mode);

@@ -21,6 +21,10 @@ const EngineDescriptor& salo_engine() {
     e.format = [](const AcceleratorSpec& a) { return a.salo.bus_format(); };
     e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.salo.effective_tolerance(); };
     e.rtl_backend = [](const AcceleratorSpec& a) { return a.salo.rtl_backend; };
+    e.make_core = [](const AcceleratorSpec& a, const common::EnergyTable& energy,
+                     std::uint64_t) -> std::unique_ptr<common::EngineCore> {
+      return std::make_unique<salo::SaloCore>(a.salo, energy);
+    };
     e.make = [](const AcceleratorSpec& a, const common::EnergyTable& energy, TimingMode mode,
                 std::uint64_t) -> std::unique_ptr<AcceleratorBase> {
       return std::make_unique<SaloAccelerator>(a.name().c_str(), a.salo, energy, mode);

@@ -26,11 +26,19 @@ const EngineDescriptor& spatten_engine() {
     EngineDescriptor e;
     e.type = "spatten";
     e.trace_replay = true;
-    e.parse = [](common::JsonNode node, AcceleratorSpec& a) { a.spatten = spatten::SpattenConfig::parse(node); };
+    e.parse = [](common::JsonNode node, AcceleratorSpec& a) {
+      a.spatten = spatten::SpattenConfig::parse(node);
+    };
     e.name = [](const AcceleratorSpec& a) -> const std::string& { return a.spatten.name; };
     e.clock_period_ns = [](const AcceleratorSpec& a) { return a.spatten.clock_period_ns(); };
     e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.spatten.tolerance_rel_l2; };
-    e.rtl_backend = [](const AcceleratorSpec& a) { return a.spatten.topk.backend == spatten::TopkBackendKind::Rtl; };
+    e.rtl_backend = [](const AcceleratorSpec& a) {
+      return a.spatten.topk.backend == spatten::TopkBackendKind::Rtl;
+    };
+    e.make_core = [](const AcceleratorSpec& a, const common::EnergyTable& energy,
+                     std::uint64_t seed) -> std::unique_ptr<common::EngineCore> {
+      return std::make_unique<spatten::SpattenCore>(a.spatten, energy, seed);
+    };
     e.make = [](const AcceleratorSpec& a, const common::EnergyTable& energy, TimingMode mode,
                 std::uint64_t seed) -> std::unique_ptr<AcceleratorBase> {
       return std::make_unique<SpattenAccelerator>(a.name().c_str(), a.spatten, energy, seed, mode);

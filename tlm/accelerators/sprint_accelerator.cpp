@@ -47,6 +47,10 @@ const EngineDescriptor& sprint_engine() {
     e.name = [](const AcceleratorSpec& a) -> const std::string& { return a.sprint.name; };
     e.clock_period_ns = [](const AcceleratorSpec& a) { return a.sprint.clock_period_ns(); };
     e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.sprint.tolerance_rel_l2; };
+    e.make_core = [](const AcceleratorSpec& a, const common::EnergyTable& energy,
+                     std::uint64_t) -> std::unique_ptr<common::EngineCore> {
+      return std::make_unique<sprint::SprintCore>(a.sprint, energy);
+    };
     e.make = [](const AcceleratorSpec& a, const common::EnergyTable& energy, TimingMode mode,
                 std::uint64_t) -> std::unique_ptr<AcceleratorBase> {
       return std::make_unique<SprintAccelerator>(a.name().c_str(), a.sprint, energy, mode);

@@ -15,9 +15,15 @@ const EngineDescriptor& traffic_engine() {
     EngineDescriptor e;
     e.type = "traffic";
     e.traffic = true;
-    e.parse = [](common::JsonNode node, AcceleratorSpec& a) { a.traffic = memory::TrafficConfig::parse(node); };
+    e.parse = [](common::JsonNode node, AcceleratorSpec& a) {
+      a.traffic = memory::TrafficConfig::parse(node);
+    };
     e.name = [](const AcceleratorSpec& a) -> const std::string& { return a.traffic.name; };
     e.clock_period_ns = [](const AcceleratorSpec& a) { return a.traffic.clock_period_ns(); };
+    e.make_core = [](const AcceleratorSpec& a, const common::EnergyTable&,
+                     std::uint64_t) -> std::unique_ptr<common::EngineCore> {
+      return std::make_unique<memory::TrafficCore>(a.traffic.batch);
+    };
     e.make = [](const AcceleratorSpec& a, const common::EnergyTable&, TimingMode mode,
                 std::uint64_t) -> std::unique_ptr<AcceleratorBase> {
       return std::make_unique<TrafficGenerator>(a.name().c_str(), a.traffic, mode);

@@ -22,13 +22,31 @@ void StatsTree::add_actions(const std::string& component, const common::ActionLe
   }
 }
 
-double StatsTree::energy_pj() const {
+void StatsTree::add_hardware(const std::string& component, const common::HardwareCost& cost) {
+  hardware_[component] += cost;
+}
+
+double StatsTree::energy_dynamic_pj() const {
   double e = 0.0;
   for (const auto& [c, ledger] : actions_) {
     for (const auto& [a, p] : ledger) e += p.energy_pj();
   }
   return e;
 }
+
+std::map<std::string, double> StatsTree::energy_static_by_component_pj() const {
+  std::map<std::string, double> out;
+  for (const auto& [c, hw] : hardware_) out[c] = hw.leakage_mw() * powered_ns_;  // mW x ns = pJ
+  return out;
+}
+
+double StatsTree::energy_static_pj() const {
+  double e = 0.0;
+  for (const auto& [c, pj] : energy_static_by_component_pj()) e += pj;
+  return e;
+}
+
+double StatsTree::energy_pj() const { return energy_dynamic_pj() + energy_static_pj(); }
 
 std::map<std::string, double> StatsTree::energy_by_component_pj() const {
   std::map<std::string, double> out;
@@ -37,6 +55,7 @@ std::map<std::string, double> StatsTree::energy_by_component_pj() const {
     for (const auto& [a, p] : ledger) e += p.energy_pj();
     out[c] = e;
   }
+  for (const auto& [c, pj] : energy_static_by_component_pj()) out[c] += pj;
   return out;
 }
 
@@ -45,6 +64,27 @@ std::map<std::string, double> StatsTree::energy_by_action_pj() const {
   for (const auto& [c, ledger] : actions_) {
     for (const auto& [a, p] : ledger) out[c + "." + a] = p.energy_pj();
   }
+  for (const auto& [c, pj] : energy_static_by_component_pj()) {
+    if (hardware_.at(c).leakage_uw > 0) out[c + ".static"] = pj;
+  }
+  return out;
+}
+
+double StatsTree::area_mm2() const {
+  double a = 0.0;
+  for (const auto& [c, hw] : hardware_) a += hw.area_mm2();
+  return a;
+}
+
+std::map<std::string, double> StatsTree::area_by_component_mm2() const {
+  std::map<std::string, double> out;
+  for (const auto& [c, hw] : hardware_) out[c] = hw.area_mm2();
+  return out;
+}
+
+std::map<std::string, double> StatsTree::leakage_by_component_mw() const {
+  std::map<std::string, double> out;
+  for (const auto& [c, hw] : hardware_) out[c] = hw.leakage_mw();
   return out;
 }
 
@@ -67,6 +107,10 @@ common::Json StatsTree::to_json() const {
     for (const auto& [a, p] : ledger) {
       acts[a] = {{"count", p.count}, {"unit", p.unit}, {"pj_each", p.pj_each}, {"energy_pj", p.energy_pj()}};
     }
+  }
+  for (const auto& [c, hw] : hardware_) {
+    out[c]["area_mm2"] = {{"value", hw.area_mm2()}, {"unit", "mm2"}};
+    out[c]["leakage_mw"] = {{"value", hw.leakage_mw()}, {"unit", "mW"}};
   }
   return out;
 }

@@ -1,6 +1,9 @@
 // StatsTree: the statistics every SystemC component reports at the end of a run, keyed by the
 // component's SystemC object name, each value with its unit; plus each component's priced action
-// ledger, from which energy by component and by action is summed. Components implement
+// ledger, from which energy by component and by action is summed, and each component's area and
+// leakage power. Dynamic energy = the ledgers; static energy = leakage x the time the component is
+// powered (set_powered_ns: the whole simulated run, an idle engine leaks too); energy = dynamic +
+// static, per component and in total. Components implement
 // StatsSource; the platform walks them after simulation.
 #pragma once
 
@@ -27,9 +30,21 @@ class StatsTree {
   // Action counts with their prices; energy = count x price.
   void add_actions(const std::string& component, const common::ActionLedger& ledger);
 
-  double energy_pj() const;
-  std::map<std::string, double> energy_by_component_pj() const;
-  std::map<std::string, double> energy_by_action_pj() const;  // "component.action"
+  // Area and leakage power of a component (summed when given twice).
+  void add_hardware(const std::string& component, const common::HardwareCost& cost);
+  // The time every component with leakage is powered (ns).
+  void set_powered_ns(double ns) { powered_ns_ = ns; }
+
+  double energy_pj() const;  // dynamic + static
+  double energy_dynamic_pj() const;
+  double energy_static_pj() const;
+  std::map<std::string, double> energy_by_component_pj() const;         // dynamic + static
+  std::map<std::string, double> energy_static_by_component_pj() const;  // leakage x powered time
+  // "component.action", and "component.static" for the static part of a component that leaks.
+  std::map<std::string, double> energy_by_action_pj() const;
+  double area_mm2() const;
+  std::map<std::string, double> area_by_component_mm2() const;
+  std::map<std::string, double> leakage_by_component_mw() const;
   // {"<component>": {"<stat>": {"value": v, "unit": u}, ..., "<group>": {...}, "actions": {...}}}
   common::Json to_json() const;
 
@@ -39,6 +54,8 @@ class StatsTree {
   std::map<std::string, std::map<std::string, std::map<std::string, std::map<std::string, StatValue>>>>
       groups_;
   std::map<std::string, common::ActionLedger> actions_;
+  std::map<std::string, common::HardwareCost> hardware_;
+  double powered_ns_ = 0.0;
 };
 
 class StatsSource {

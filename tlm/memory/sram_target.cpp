@@ -162,10 +162,9 @@ void SramTarget::report_stats(StatsTree& tree) const {
     }
   }
   const double end = end_ns();
-  tree.add(n, "leakage_mw", model_.leakage_mw(), "mW");
-  tree.add(n, "leakage_pj", model_.leakage_pj(end), "pJ");
   tree.add(n, "end_ns", end, "ns");
-  tree.add_actions(n, model_.actions(end));
+  tree.add_actions(n, model_.actions());
+  tree.add_hardware(n, model_.hardware());
   report_per_initiator(tree, n, {});
 }
 

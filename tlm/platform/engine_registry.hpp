@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "models/common/energy_table.hpp"
+#include "models/common/engine_step.hpp"
 #include "models/common/json_reader.hpp"
 #include "models/common/number_format.hpp"
 #include "models/memory/reram_spec.hpp"
@@ -45,6 +46,10 @@ struct EngineDescriptor {
   bool (*rtl_backend)(const AcceleratorSpec& spec) = nullptr;
   std::unique_ptr<AcceleratorBase> (*make)(const AcceleratorSpec& spec, const common::EnergyTable& energy,
                                            TimingMode mode, std::uint64_t seed) = nullptr;
+  // The engine's pure C++ core alone (no SystemC), e.g. for its hardware() without a simulation.
+  std::unique_ptr<common::EngineCore> (*make_core)(const AcceleratorSpec& spec,
+                                                   const common::EnergyTable& energy,
+                                                   std::uint64_t seed) = nullptr;
   // Engines computing in the shared ReRAM PIM window: the array spec of the window (the first such
   // engine's) and how the engine's command socket binds to it; null: no PIM.
   const memory::ReramSpec* (*pim_array)(const AcceleratorSpec& spec) = nullptr;

@@ -71,8 +71,7 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   a.type = node.get_choice("type", engine_types());
   a.engine().parse(node, a);
   if (!valid_name(a.name())) {
-    (v.contains("name") ? node.child("name") : node)
-        .fail_expected(kNameRule);
+    (v.contains("name") ? node.child("name") : node).fail_expected(kNameRule);
   }
   return a;
 }
@@ -151,6 +150,14 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     platform.value()["energy"] = (fs::path(data_dir) / "energy" / "default-45nm.json").string();
   }
   s.energy = common::EnergyTable::parse(platform.object_at("energy"));
+  if (platform.has("technology")) {
+    // platform.technology.node_nm: every energy, area and leakage of the table scaled to that node
+    // by the table's node_scaling (frequencies stay what the scenario sets).
+    JsonNode tech = platform.object_at("technology");
+    const double nm = tech.get_number_in("node_nm", s.energy.node_nm(), 1, 1000);
+    tech.finish();
+    s.energy = s.energy.at_node(nm, tech.file(), tech.pointer() + "/node_nm");
+  }
   std::optional<JsonNode> mapping;
   if (platform.has("mapping")) mapping = platform.object_at("mapping");
   if (s.sram && s.energy.sram_anchors().empty()) {
@@ -160,7 +167,8 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   platform.finish();
 
   if (top.has("tasks") && top.has("workload")) {
-    top.child("tasks").fail("give either \"workload\" (one workload) or \"tasks\" (several at once), not both");
+    top.child("tasks").fail(
+        "give either \"workload\" (one workload) or \"tasks\" (several at once), not both");
   }
   if (top.has("tasks")) {
     s.tasks = parse_tasks(top.child("tasks"), s.accelerators.size());
@@ -170,8 +178,8 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     if (s.workload.accelerator >= s.accelerators.size()) {
       top.object_at("workload")
           .child("accelerator")
-          .fail("expected an index below the number of accelerators (" + std::to_string(s.accelerators.size()) +
-                ")");
+          .fail("expected an index below the number of accelerators (" +
+                std::to_string(s.accelerators.size()) + ")");
     }
   }
   if (mapping) {
@@ -180,8 +188,9 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
       mapping->fail("give the model's accelerators either here or as workload.accelerator, not both");
     }
     if (s.workload.kind != common::WorkloadSpec::Kind::Model || !s.tasks.empty()) {
-      mapping->fail("the mapping places a model's linear layers and attention on accelerators: it needs a "
-                    "workload of kind \"model\"");
+      mapping->fail(
+          "the mapping places a model's linear layers and attention on accelerators: it needs a "
+          "workload of kind \"model\"");
     }
   } else {
     s.mapping.linear = s.workload.accelerator;
@@ -191,7 +200,8 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     JsonNode o = top.object_at("outputs");
     s.outputs.summary_csv = o.get_bool("summary_csv", true);
     s.outputs.trace = o.get_bool("trace", false);
-    s.outputs.trace_max_events = static_cast<std::uint64_t>(o.get_int("trace_max_events", 1000000, 1, 100000000));
+    s.outputs.trace_max_events =
+        static_cast<std::uint64_t>(o.get_int("trace_max_events", 1000000, 1, 100000000));
     s.outputs.vcd = o.get_bool("vcd", false);
     if (o.has("power") && o.value()["power"].is_object()) {
       JsonNode p = o.object_at("power");
@@ -219,9 +229,11 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
       o.child("alone").fail("\"alone\" compares each task with a run of it alone: it needs \"tasks\"");
     }
     if (!s.tasks.empty() && o.has("baseline") && !o.value()["baseline"].is_null()) {
-      o.child("baseline").fail(
-          "a baseline replaces the workload's accelerator; with \"tasks\" compare with \"alone\": true, or give a "
-          "task on a baseline accelerator");
+      o.child("baseline")
+          .fail(
+              "a baseline replaces the workload's accelerator; with \"tasks\" compare with \"alone\": true, "
+              "or give a "
+              "task on a baseline accelerator");
     }
     if (o.has("baseline") && o.value()["baseline"].is_null()) {
       o.accept("baseline");  // null: no comparison (e.g. --set outputs.baseline=null)

@@ -326,3 +326,8 @@ foreach(c ${JSON_CASES})
     COMMAND ${Python3_EXECUTABLE} ${CHECK_JSON} ${SAVP_BIN} ${SCENARIOS} ${BAD} ${REGRESS_OUT}/json-${slug} ${c})
   set_tests_properties("bad_input: json ${c}" PROPERTIES LABELS "bad_input;hardening")
 endforeach()
+# ---- technology node (issue 22): a node the energy table's node_scaling does not list, an unknown key
+bad_case("technology node not in the table" ${DEF} SET platform.technology.node_nm=5
+  STDERR "default.json" "/platform/technology/node_nm" "5 nm is not in energy table")
+bad_case("technology unknown key" ${DEF} SET platform.technology.nm=7
+  STDERR "/platform/technology/nm")

@@ -77,8 +77,8 @@ TEST_CASE("sram spec: a full spec parses and defaults fill the rest", "[sram]") 
   CHECK(d.latency_cycles == 1);
   CHECK(d.interleave == SramInterleave::Word);
   CHECK(d.leakage_mw_per_kib == 0.0);
-  // No sourced leakage figure in the reference: the default says so instead of inventing one.
-  CHECK_THAT(d.leakage_source, Catch::Contains("no sourced SRAM leakage"));
+  // By default the energy table's per-bit SRAM leakage applies, and the source says so.
+  CHECK_THAT(d.leakage_source, Catch::Contains("sram.leakage_nw_per_bit"));
 }
 
 TEST_CASE("sram spec: invalid values are refused with the JSON path", "[sram]") {
@@ -228,16 +228,19 @@ TEST_CASE("sram: energy is counts x prices, priced by the interpolated energy ta
 
   m.access(0, 256, false, 0);  // 16 word reads
   m.access(0, 24, true, 0);    // 2 word writes (24 B spans words 0 and 1)
-  const auto ledger = m.actions(1000.0);
+  const auto ledger = m.actions();
   CHECK(ledger.at("read_word").count == 16);
   CHECK(ledger.at("write_word").count == 2);
   CHECK(ledger.at("read_word").energy_pj() == Approx(16 * 2 * read64));
   CHECK(ledger.at("write_word").energy_pj() == Approx(2 * 2 * write64));
   CHECK(m.dynamic_pj() == Approx(16 * 2 * read64 + 2 * 2 * write64));
-  // No sourced leakage figure by default: zero leakage energy, but the action is there.
-  CHECK(ledger.at("leakage").count == 1000);  // 1000 ns at 1 GHz
-  CHECK(ledger.at("leakage").energy_pj() == 0.0);
-  CHECK(m.leakage_pj(1000.0) == 0.0);
+  // Leakage is not an action: the report charges it over the powered time.
+  CHECK(ledger.count("leakage") == 0);
+  // Area and leakage from the table's per-bit figures x 32 KiB.
+  const double bits = 32768.0 * 8;
+  CHECK(m.hardware().area_um2 == Approx(bits * 1.215));
+  CHECK(m.hardware().leakage_uw == Approx(bits * 10.49e-3));
+  CHECK(m.leakage_pj(1000.0) == Approx(bits * 10.49e-6 * 1000.0));  // mW x ns = pJ
 }
 
 TEST_CASE("sram: leakage energy is power x time", "[sram][energy]") {
@@ -249,9 +252,9 @@ TEST_CASE("sram: leakage energy is power x time", "[sram][energy]") {
   SramModel m(s, 1.0, 1.0);
   CHECK(m.leakage_mw() == Approx(16.0));           // 0.5 mW/KiB x 32 KiB
   CHECK(m.leakage_pj(1000.0) == Approx(16000.0));  // 16 mW x 1000 ns = 16 nJ
-  const auto ledger = m.actions(1000.0);
-  CHECK(ledger.at("leakage").count == 500);  // 500 cycles of 2 ns
-  CHECK(ledger.at("leakage").pj_each == Approx(32.0));
-  CHECK(ledger.at("leakage").energy_pj() == Approx(m.leakage_pj(1000.0)));
-  CHECK(m.actions(1001.0).at("leakage").count == 501);  // a started cycle leaks
+  // A sourced leakage_mw_per_kib replaces the table's per-bit leakage; the area stays the table's.
+  const EnergyTable t = default_table();
+  SramModel n(s, t);
+  CHECK(n.leakage_mw() == Approx(16.0));
+  CHECK(n.hardware().area_um2 == Approx(32768.0 * 8 * 1.215));
 }
