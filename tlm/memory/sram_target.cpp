@@ -63,13 +63,6 @@ void SramTarget::set_power(common::PowerProfile* power) {
 
 // Leakage: the power the model prices, over the clock cycles its "leakage" action counts, [0,
 // cycles x cycle_ns) with cycles = end_ns() rounded up to the SRAM clock (SramModel::actions).
-void SramTarget::finish_power() {
-  if (power_ == nullptr) return;
-  const double cycle_ns = model_.spec().cycle_ns();
-  const double cycles = std::ceil(std::max(0.0, end_ns()) / cycle_ns - 1e-9);
-  power_->set_leakage(power_id_, model_.leakage_mw() * 1e-3, {{0.0, cycles * cycle_ns}});
-}
-
 void SramTarget::account(tlm::tlm_generic_payload& t, const sc_time& arrive, std::uint64_t arrival_cycle,
                          std::uint64_t done) {
   const std::uint64_t addr = t.get_address(), len = t.get_data_length();

@@ -47,7 +47,6 @@ class SramTarget : public sc_core::sc_module, public MemoryTarget {
   void report_stats(StatsTree& tree) const override;
   void set_trace(TraceWriter* trace) override;
   void set_power(common::PowerProfile* power) override;
-  void finish_power() override;
 
   const memory::SramModel& model() const { return model_; }
   memory::BackingStore& store() { return store_; }

@@ -104,8 +104,7 @@ Platform::~Platform() { close_vcd(); }
 void Platform::finish_power(const std::map<std::string, double>& leakage_w,
                             const std::set<std::string>& gated_accelerators) {
   if (!power_) return;
-  memory_target->finish_power();
-  if (sram) sram->finish_power();
+  memory_target->finish_power();  // DRAM refresh and background; every leakage comes from leakage_w
   for (const auto& [component, watts] : leakage_w) {
     std::vector<std::pair<double, double>> powered;
     for (const auto& a : accelerators) {
