@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "models/common/attention_pattern.hpp"
 #include "models/common/json_reader.hpp"
@@ -31,6 +32,7 @@ struct ModelSpec {
   double norm_eps = 1e-5;       // the epsilon under the square root of layernorm / rmsnorm
   AttentionPattern attention;
   std::map<std::string, std::string> sources;  // key -> where its number comes from (presets)
+  std::vector<std::string> overrides;          // keys a scenario replaced in a preset ({"preset": ...})
 
   // Query heads per key/value head (1 for multi-head attention).
   std::uint64_t group() const { return heads / kv_heads; }

@@ -11,8 +11,52 @@ namespace {
 
 constexpr std::int64_t kMaxTokens = std::int64_t{1} << 24;
 
-// The model key: a preset name (one of the files in presets_dir) or an object (inline, or an
-// include of one).
+// The preset names, listed for a message.
+std::string preset_list(const std::vector<std::string>& names) {
+  std::string list;
+  for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
+  return list;
+}
+
+// A preset file, parsed as a preset (it must cite a source for every number it gives).
+Json load_preset(const std::string& presets_dir, const std::string& name) {
+  const std::string file = (fs::path(presets_dir) / (name + ".json")).string();
+  Json loaded = load_json_file(file);
+  JsonNode p(loaded, file);
+  (void)ModelSpec::parse(p.as_object(), true);
+  return loaded;
+}
+
+// {"preset": NAME, KEY: VALUE...}: the preset with the given keys replaced (a whole value each:
+// an "attention" given here replaces the preset's pattern). A replaced key loses the preset's
+// citation and is listed in ModelSpec::overrides, so the report never passes it off as the
+// paper's. Errors in a replaced key name the scenario's path of that key.
+ModelSpec parse_preset_overrides(JsonNode& m, const std::vector<std::string>& names, const std::string& presets_dir,
+                                 std::string& preset) {
+  JsonNode pn = m.child("preset");
+  if (!pn.value().is_string() ||
+      std::find(names.begin(), names.end(), pn.value().get<std::string>()) == names.end())
+    pn.fail_expected("a model preset (" + preset_list(names) + ")");
+  preset = pn.value().get<std::string>();
+  Json merged = load_preset(presets_dir, preset);
+  std::vector<std::string> replaced;
+  for (auto it = m.value().begin(); it != m.value().end(); ++it) {
+    if (it.key() == "preset") continue;
+    if (it.key() == "sources")
+      m.child("sources").fail("a preset's sources cannot be replaced: a key given beside \"preset\" is reported "
+                              "as the scenario's own (model.overrides)");
+    merged[it.key()] = it.value();
+    if (merged.contains("sources")) merged["sources"].erase(it.key());
+    if (it.key() != "name" && it.key() != "description") replaced.push_back(it.key());
+  }
+  JsonNode node(merged, m.file(), m.pointer());
+  ModelSpec spec = ModelSpec::parse(node, false);
+  spec.overrides = replaced;
+  return spec;
+}
+
+// The model key: a preset name (one of the files in presets_dir), a preset with replaced keys
+// ({"preset": NAME, ...}) or an object (inline, or an include of one).
 ModelSpec parse_model(JsonNode& node, const std::string& presets_dir, std::string& preset) {
   JsonNode m = node.child("model");
   if (m.value().is_string()) {
@@ -25,12 +69,12 @@ ModelSpec parse_model(JsonNode& node, const std::string& presets_dir, std::strin
       JsonNode p(loaded, file);
       return ModelSpec::parse(p.as_object(), true);
     }
-    if (name.size() < 5 || name.compare(name.size() - 5, 5, ".json") != 0) {
-      std::string list;
-      for (const auto& n : names) list += (list.empty() ? "" : ", ") + n;
-      m.fail_expected("a model preset (" + list + "), an inline model object or a .json file holding one");
-    }
+    if (name.size() < 5 || name.compare(name.size() - 5, 5, ".json") != 0)
+      m.fail_expected("a model preset (" + preset_list(names) +
+                      "), an inline model object or a .json file holding one");
   }
+  if (m.value().is_object() && m.value().contains("preset"))
+    return parse_preset_overrides(m, model_presets(presets_dir), presets_dir, preset);
   return ModelSpec::parse(m.as_object(), false);
 }
 

@@ -60,6 +60,10 @@ struct Sums {
 // cache of the prompt's length, BERT prefill of the prompt; batch 1. Null when none matches.
 Json gpu_anchor(const common::ModelWorkload& w, double prefill_attention_ns, double decode_attention_ns) {
   if (w.batch != 1 || w.preset.empty()) return nullptr;
+  // The GPU measured the preset's attention shape: a replaced key that changes it has no anchor.
+  for (const auto& key : w.model.overrides)
+    if (key == "heads" || key == "kv_heads" || key == "head_dim" || key == "hidden" || key == "attention")
+      return nullptr;
   const bool decode = w.runs_decode() && w.preset.rfind("gpt2", 0) == 0;
   const bool prefill = w.runs_prefill() && w.preset.rfind("bert", 0) == 0;
   if (!decode && !prefill) return nullptr;
@@ -220,6 +224,10 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
 
   Json o = Json::object();
   o["name"] = m.name.empty() ? (w.preset.empty() ? "inline" : w.preset) : m.name;
+  if (!w.model.overrides.empty()) {
+    o["preset"] = w.preset;
+    o["overrides"] = w.model.overrides;  // the preset's keys the scenario replaced (no citation)
+  }
   o["phase"] = w.phase_name();
   o["batch"] = w.batch;
   o["prompt_tokens"] = w.seq_len;

@@ -25,6 +25,11 @@ PART:
             per token fall, rel L2 is reported; numerics on and off give identical cycles and bytes
             when no decision depends on the data; a SRAM too small for the context and a schedule
             infeasible for 2 layers are exit 2 with their paths.
+  preset_override
+            a preset with keys replaced ({"preset": "gpt2-small", "layers": 1}) runs exactly as the
+            same model written inline (every total and per-layer figure equal), and its report names
+            the preset and the replaced keys; a bad preset name, a bad replaced value, an unknown
+            key and "sources" beside "preset" are exit 2 with their paths.
   bad       bad inputs: exit 2, the file and the JSON path, nothing written.
 """
 import json
@@ -371,6 +376,45 @@ def part_bad():
     print("ok: %d bad inputs refused" % len(cases))
 
 
+def part_preset_override():
+    scen = os.path.join(MODELS, "tiny-llama-generate-dense.json")
+    base = ["platform.accelerators.0.buffers={\"input_kib\": 1024, \"weight_kib\": 1024, \"output_kib\": 1024}", "workload.batch=1", "workload.seq_len=64", "workload.steps=2", "workload.numerics=off"]
+    st_a, _ = run("override", scen, 'workload.model={"preset": "gpt2-small", "layers": 1}', *base)
+    with open(os.path.join(MODELS, "presets", "gpt2-small.json")) as f:
+        inline = json.load(f)
+    inline.pop("sources")
+    inline["layers"] = 1
+    st_b, _ = run("inline", scen, "workload.model=" + json.dumps(inline), *base)
+    ma, mb = st_a["model"], st_b["model"]
+    if ma.get("preset") != "gpt2-small" or ma.get("overrides") != ["layers"]:
+        fail("the report does not name the preset and its replaced keys: %s %s" % (ma.get("preset"), ma.get("overrides")))
+    if "overrides" in mb:
+        fail("an inline model reports overrides")
+    if len(ma["layers"]) != 1:
+        fail("the replaced layer count did not take: %d layers" % len(ma["layers"]))
+    for key in ("ttft_ns", "tpot_ns", "kv_cache_bytes", "kv_bytes_read_per_token", "weight_bytes", "layers"):
+        if ma[key] != mb[key]:
+            fail("model.%s differs between the preset with overrides and the same model inline" % key)
+    for key in ("energy_pj", "cycles", "dram_bytes_read", "dram_bytes_written"):
+        if key in st_a["totals"] and st_a["totals"][key] != st_b["totals"][key]:
+            fail("totals.%s differs between the preset with overrides and the same model inline" % key)
+    cases = [
+        ('workload.model={"preset": "gpt-17"}', "/workload/model/preset", "a model preset"),
+        ('workload.model={"preset": "gpt2-small", "layers": 0}', "/workload/model/layers", ""),
+        ('workload.model={"preset": "gpt2-small", "heads": 5}', "/workload/model/head_dim", "differs from hidden"),
+        ('workload.model={"preset": "gpt2-small", "layer": 2}', "/workload/model/layer", ""),
+        ('workload.model={"preset": "gpt2-small", "sources": {"layers": "me"}}', "/workload/model/sources",
+         "cannot be replaced"),
+    ]
+    for i, (s, path, phrase) in enumerate(cases):
+        p, out = run("override-bad-%d" % i, scen, s, *base, expect=2)
+        if os.path.basename(scen) not in p.stderr or path not in p.stderr or phrase not in p.stderr:
+            fail("case %s: expected the file, %s and %r in:\n%s" % (s, path, phrase, p.stderr))
+        if os.path.exists(out):
+            fail("case %s wrote %s" % (s, out))
+    print("ok: a preset with a replaced key runs as the same model inline; %d bad overrides refused" % len(cases))
+
+
 {"numerics": part_numerics, "growth": part_growth, "salo": part_salo, "salo_decode": part_salo_decode,
- "spatten": part_spatten,
+ "spatten": part_spatten, "preset_override": part_preset_override,
  "bad": part_bad}[PART]()
