@@ -68,11 +68,15 @@ ModelGraph model_graph(const ModelSpec& md, std::uint64_t batch, std::uint64_t t
   const double keys = mean_visible_keys(md.attention, tokens, kv_len);
   std::vector<std::size_t> prev;  // the op the next layer starts after
   for (std::uint64_t l = 0; l < md.layers; ++l) {
-    const std::size_t norm1 =
-        vec(l, "norm1", rows * md.hidden, md.norm == ModelSpec::Norm::RmsNorm ? 4 : 5, 1, prev);
-    const std::size_t q = gemm(l, "q_proj", q_width, md.hidden, {norm1});
-    const std::size_t k = gemm(l, "k_proj", kv_width, md.hidden, {norm1});
-    const std::size_t v = gemm(l, "v_proj", kv_width, md.hidden, {norm1});
+    // Pre-norm: norm1 before the projections, norm2 before the FFN. Post-norm: norm1 after the
+    // first residual, norm2 after the second (the layer's output).
+    const bool post = md.norm_position == ModelSpec::NormPosition::Post;
+    const double norm_flops = md.norm == ModelSpec::Norm::RmsNorm ? 4 : 5;
+    const std::vector<std::size_t> in =
+        post ? prev : std::vector<std::size_t>{vec(l, "norm1", rows * md.hidden, norm_flops, 1, prev)};
+    const std::size_t q = gemm(l, "q_proj", q_width, md.hidden, in);
+    const std::size_t k = gemm(l, "k_proj", kv_width, md.hidden, in);
+    const std::size_t v = gemm(l, "v_proj", kv_width, md.hidden, in);
     std::vector<std::size_t> qk{q, k};
     if (md.positions == ModelSpec::Positions::Rope) {
       const std::size_t rq = vec(l, "rope_q", rows * q_width, 3, 1, {q});
@@ -103,9 +107,9 @@ ModelGraph model_graph(const ModelSpec& md, std::uint64_t batch, std::uint64_t t
     g.kv_bytes_read_ungrouped += kv_read * md.group();
     const std::size_t a = add(att, {qk[0], app});
     const std::size_t o = gemm(l, "o_proj", md.hidden, q_width, {a});
-    const std::size_t r1 = vec(l, "residual1", rows * md.hidden, 1, 2, {o});
-    const std::size_t norm2 =
-        vec(l, "norm2", rows * md.hidden, md.norm == ModelSpec::Norm::RmsNorm ? 4 : 5, 1, {r1});
+    std::size_t r1 = vec(l, "residual1", rows * md.hidden, 1, 2, {o});
+    if (post) r1 = vec(l, "norm1", rows * md.hidden, norm_flops, 1, {r1});
+    const std::size_t norm2 = post ? r1 : vec(l, "norm2", rows * md.hidden, norm_flops, 1, {r1});
     std::size_t act;
     if (md.ffn == ModelSpec::Ffn::Swiglu) {
       const std::size_t gate = gemm(l, "ffn_gate", md.ffn_hidden, md.hidden, {norm2});
@@ -117,6 +121,7 @@ ModelGraph model_graph(const ModelSpec& md, std::uint64_t batch, std::uint64_t t
     }
     const std::size_t down = gemm(l, "ffn_down", md.hidden, md.ffn_hidden, {act});
     prev = {vec(l, "residual2", rows * md.hidden, 1, 2, {down, r1})};
+    if (post) prev = {vec(l, "norm2", rows * md.hidden, norm_flops, 1, prev)};
   }
   g.kv_cache_bytes = md.layers * batch * 2 * kv_width * kv_len * e;
   return g;

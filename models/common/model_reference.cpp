@@ -112,7 +112,8 @@ std::vector<MatrixD> ModelReference::run(const MatrixD& x, std::uint64_t tokens)
   MatrixD h = x;
   for (std::uint64_t l = 0; l < spec_.layers; ++l) {
     const LayerWeights& w = weights_.layers[l];
-    const MatrixD a = norm(h, w.norm1_gamma, w.norm1_beta);
+    const bool post = spec_.norm_position == ModelSpec::NormPosition::Post;
+    const MatrixD a = post ? h : norm(h, w.norm1_gamma, w.norm1_beta);
     MatrixD q = reference_gemm(a, w.wq), k = reference_gemm(a, w.wk);
     const MatrixD v = reference_gemm(a, w.wv);
     if (spec_.positions == ModelSpec::Positions::Rope) {
@@ -136,11 +137,13 @@ std::vector<MatrixD> ModelReference::run(const MatrixD& x, std::uint64_t tokens)
       }
     }
     h = add(h, reference_gemm(o, w.wo));
-    const MatrixD b = norm(h, w.norm2_gamma, w.norm2_beta);
+    if (post) h = norm(h, w.norm1_gamma, w.norm1_beta);
+    const MatrixD b = post ? h : norm(h, w.norm2_gamma, w.norm2_beta);
     const MatrixD up = reference_gemm(b, w.w_up);
     const MatrixD act =
         spec_.ffn == ModelSpec::Ffn::Swiglu ? silu_mul(reference_gemm(b, w.w_gate), up) : gelu(up);
     h = add(h, reference_gemm(act, w.w_down));
+    if (post) h = norm(h, w.norm2_gamma, w.norm2_beta);
     out.push_back(h);
   }
   length_ += tokens;

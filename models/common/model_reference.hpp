@@ -1,8 +1,8 @@
 // ModelReference: a whole transformer model (ModelSpec, ModelWeights) in double precision, the
 // reference the model workload checks the engines' hidden states against after every layer. Each
-// layer is pre-norm, as GPT-2 and Llama (BERT's post-norm is not modelled: its presets run
-// pre-norm layers of BERT's shape):
-//   h = x + o_proj(attn(norm1(x)));  out = h + ffn(norm2(h))
+// layer is pre-norm (GPT-2, Llama) or post-norm (BERT, RoBERTa), as ModelSpec::norm_position says:
+//   pre:  h = x + o_proj(attn(norm1(x)));  out = h + ffn(norm2(h))
+//   post: h = norm1(x + o_proj(attn(x)));  out = norm2(h + ffn(h))
 //   ffn: GELU down(gelu(up(x))), SwiGLU down(silu_mul(gate(x), up(x)))
 // with the projections x W (no biases), RoPE on Q and K after their projections when positions are
 // rope (learned positions are already in the input embeddings), and per query head h the attention

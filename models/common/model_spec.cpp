@@ -28,6 +28,8 @@ ModelSpec ModelSpec::parse(JsonNode node, bool require_sources) {
   m.ffn = node.get_choice("ffn", {"gelu", "swiglu"}, "gelu") == "swiglu" ? Ffn::Swiglu : Ffn::Gelu;
   m.norm = node.get_choice("norm", {"layernorm", "rmsnorm"}, "layernorm") == "rmsnorm" ? Norm::RmsNorm
                                                                                        : Norm::LayerNorm;
+  m.norm_position = node.get_choice("norm_position", {"pre", "post"}, "pre") == "post" ? NormPosition::Post
+                                                                                       : NormPosition::Pre;
   m.positions = node.get_choice("positions", {"learned", "rope"}, "learned") == "rope" ? Positions::Rope
                                                                                        : Positions::Learned;
   if (node.has("rope_theta")) {
@@ -69,7 +71,7 @@ ModelSpec ModelSpec::parse(JsonNode node, bool require_sources) {
   if (require_sources) {
     for (const char* key :
          {"layers", "hidden", "heads", "kv_heads", "head_dim", "ffn_hidden", "max_positions", "ffn", "norm",
-          "positions", "rope_theta", "norm_eps", "attention"}) {
+          "norm_position", "positions", "rope_theta", "norm_eps", "attention"}) {
       if (node.has(key) && m.sources.count(key) == 0) {
         (node.has("sources") ? node.child("sources") : node)
             .fail(std::string("a preset cites a source for every number it gives: no source for \"") + key +

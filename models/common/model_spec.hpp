@@ -20,6 +20,9 @@ struct ModelSpec {
   enum class Ffn { Gelu, Swiglu };
   enum class Norm { LayerNorm, RmsNorm };
   enum class Positions { Learned, Rope };
+  // Where each sub-block's norm sits: pre (x + f(norm(x)): GPT-2, ViT, Llama) or post
+  // (norm(x + f(x)): the original Transformer, BERT, RoBERTa/Longformer).
+  enum class NormPosition { Pre, Post };
 
   std::string name;
   std::string description;
@@ -28,6 +31,7 @@ struct ModelSpec {
   Ffn ffn = Ffn::Gelu;
   Norm norm = Norm::LayerNorm;
   Positions positions = Positions::Learned;
+  NormPosition norm_position = NormPosition::Pre;
   double rope_theta = 10000.0;  // RoPE base: pair i of a head turns by position x theta^(-2i/head_dim)
   double norm_eps = 1e-5;       // the epsilon under the square root of layernorm / rmsnorm
   AttentionPattern attention;

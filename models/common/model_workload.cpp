@@ -31,8 +31,8 @@ Json load_preset(const std::string& presets_dir, const std::string& name) {
 // an "attention" given here replaces the preset's pattern). A replaced key loses the preset's
 // citation and is listed in ModelSpec::overrides, so the report never passes it off as the
 // paper's. Errors in a replaced key name the scenario's path of that key.
-ModelSpec parse_preset_overrides(JsonNode& m, const std::vector<std::string>& names, const std::string& presets_dir,
-                                 std::string& preset) {
+ModelSpec parse_preset_overrides(JsonNode& m, const std::vector<std::string>& names,
+                                 const std::string& presets_dir, std::string& preset) {
   JsonNode pn = m.child("preset");
   if (!pn.value().is_string() ||
       std::find(names.begin(), names.end(), pn.value().get<std::string>()) == names.end())
@@ -43,8 +43,9 @@ ModelSpec parse_preset_overrides(JsonNode& m, const std::vector<std::string>& na
   for (auto it = m.value().begin(); it != m.value().end(); ++it) {
     if (it.key() == "preset") continue;
     if (it.key() == "sources")
-      m.child("sources").fail("a preset's sources cannot be replaced: a key given beside \"preset\" is reported "
-                              "as the scenario's own (model.overrides)");
+      m.child("sources").fail(
+          "a preset's sources cannot be replaced: a key given beside \"preset\" is reported "
+          "as the scenario's own (model.overrides)");
     merged[it.key()] = it.value();
     if (merged.contains("sources")) merged["sources"].erase(it.key());
     if (it.key() != "name" && it.key() != "description") replaced.push_back(it.key());

@@ -107,10 +107,13 @@ JobDescriptor vector(VectorOp op, std::uint64_t rows, std::uint64_t cols, std::u
   return d;
 }
 
-ModelStage stage(ModelOpKind op, std::uint64_t layer, JobDescriptor d) {
+ModelStage stage(ModelOpKind op, std::uint64_t layer, JobDescriptor d, std::array<ModelTensor, 2> reads,
+                 ModelTensor writes) {
   ModelStage s;
   s.op = op;
   s.layer = layer;
+  s.reads = reads;
+  s.writes = writes;
   ModelJob j;
   j.desc = d;
   s.jobs.push_back(j);
@@ -219,22 +222,32 @@ ModelPass make_pass(const sc::Scenario& sc, const ModelPlan& plan, bool prefill,
   for (std::uint64_t l = 0; l < m.layers; ++l) {
     const ModelRegions::Layer& L = r.layers[l];
     auto& st = pass.stages;
-    JobDescriptor n1 = vector(norm, rows, m.hidden, t(ModelTensor::X), 0, L.norm1, t(ModelTensor::Xn));
-    n1.softmax_scale = m.norm_eps;
-    st.push_back(stage(ModelOpKind::Norm1, l, n1));
+    // Pre-norm: X -norm1-> Xn -> projections; post-norm: the projections read X and the norms
+    // follow the residuals (H -norm1-> Hn, Xn -norm2-> X).
+    const bool post = m.norm_position == common::ModelSpec::NormPosition::Post;
+    auto norm_stage = [&](ModelOpKind op, std::uint64_t gamma, ModelTensor in, ModelTensor out) {
+      JobDescriptor n = vector(norm, rows, m.hidden, t(in), 0, gamma, t(out));
+      n.softmax_scale = m.norm_eps;
+      st.push_back(stage(op, l, n, {in, ModelTensor::Count}, out));
+    };
+    const ModelTensor proj_in = post ? ModelTensor::X : ModelTensor::Xn;
+    if (!post) norm_stage(ModelOpKind::Norm1, L.norm1, ModelTensor::X, ModelTensor::Xn);
     st.push_back(stage(ModelOpKind::ProjQ, l,
-                       gemm(rows, H * d, m.hidden, t(ModelTensor::Xn), L.wq, t(ModelTensor::Q))));
+                       gemm(rows, H * d, m.hidden, t(proj_in), L.wq, t(ModelTensor::Q)),
+                       {proj_in, ModelTensor::Count}, ModelTensor::Q));
     st.push_back(stage(ModelOpKind::ProjK, l,
-                       gemm(rows, G * d, m.hidden, t(ModelTensor::Xn), L.wk, t(ModelTensor::Knew))));
+                       gemm(rows, G * d, m.hidden, t(proj_in), L.wk, t(ModelTensor::Knew)),
+                       {proj_in, ModelTensor::Count}, ModelTensor::Knew));
     st.push_back(stage(ModelOpKind::ProjV, l,
-                       gemm(rows, G * d, m.hidden, t(ModelTensor::Xn), L.wv, t(ModelTensor::Vnew))));
+                       gemm(rows, G * d, m.hidden, t(proj_in), L.wv, t(ModelTensor::Vnew)),
+                       {proj_in, ModelTensor::Count}, ModelTensor::Vnew));
     if (m.positions == common::ModelSpec::Positions::Rope) {
       for (auto [op, x, width] : {std::tuple{ModelOpKind::RopeQ, ModelTensor::Q, H * d},
                                   std::tuple{ModelOpKind::RopeK, ModelTensor::Knew, G * d}}) {
         JobDescriptor rd = vector(VectorOp::Rope, rows, width, t(x), 0, r.positions, t(x));
         rd.depth = d;
         rd.softmax_scale = m.rope_theta;
-        st.push_back(stage(op, l, rd));
+        st.push_back(stage(op, l, rd, {x, ModelTensor::Count}, x));
       }
     }
     // The new keys and values into the cache: one strided copy per (sequence, K/V head), unless the
@@ -245,6 +258,7 @@ ModelPass make_pass(const sc::Scenario& sc, const ModelPlan& plan, bool prefill,
       ModelStage s;
       s.op = op;
       s.layer = l;
+      s.reads = {src, ModelTensor::Count};
       for (std::uint64_t q = 0; q < w.batch; ++q) {
         for (std::uint64_t g = 0; g < G; ++g) {
           ModelJob j;
@@ -301,33 +315,45 @@ ModelPass make_pass(const sc::Scenario& sc, const ModelPlan& plan, bool prefill,
     }
     st.push_back(std::move(att));
     st.push_back(stage(ModelOpKind::ProjO, l,
-                       gemm(rows, m.hidden, H * d, t(ModelTensor::Attn), L.wo, t(ModelTensor::Y))));
+                       gemm(rows, m.hidden, H * d, t(ModelTensor::Attn), L.wo, t(ModelTensor::Y)),
+                       {ModelTensor::Attn, ModelTensor::Count}, ModelTensor::Y));
     st.push_back(stage(
         ModelOpKind::Residual1, l,
-        vector(VectorOp::Add, rows, m.hidden, t(ModelTensor::X), t(ModelTensor::Y), 0, t(ModelTensor::H))));
-    JobDescriptor n2 = vector(norm, rows, m.hidden, t(ModelTensor::H), 0, L.norm2, t(ModelTensor::Hn));
-    n2.softmax_scale = m.norm_eps;
-    st.push_back(stage(ModelOpKind::Norm2, l, n2));
+        vector(VectorOp::Add, rows, m.hidden, t(ModelTensor::X), t(ModelTensor::Y), 0, t(ModelTensor::H)),
+        {ModelTensor::X, ModelTensor::Y}, ModelTensor::H));
+    if (post) {
+      norm_stage(ModelOpKind::Norm1, L.norm1, ModelTensor::H, ModelTensor::Hn);
+    } else {
+      norm_stage(ModelOpKind::Norm2, L.norm2, ModelTensor::H, ModelTensor::Hn);
+    }
     st.push_back(stage(ModelOpKind::Up, l,
-                       gemm(rows, m.ffn_hidden, m.hidden, t(ModelTensor::Hn), L.up, t(ModelTensor::Up))));
+                       gemm(rows, m.ffn_hidden, m.hidden, t(ModelTensor::Hn), L.up, t(ModelTensor::Up)),
+                       {ModelTensor::Hn, ModelTensor::Count}, ModelTensor::Up));
     if (m.ffn == common::ModelSpec::Ffn::Swiglu) {
-      st.push_back(
-          stage(ModelOpKind::Gate, l,
-                gemm(rows, m.ffn_hidden, m.hidden, t(ModelTensor::Hn), L.gate, t(ModelTensor::Gate))));
+      st.push_back(stage(ModelOpKind::Gate, l,
+                         gemm(rows, m.ffn_hidden, m.hidden, t(ModelTensor::Hn), L.gate, t(ModelTensor::Gate)),
+                         {ModelTensor::Hn, ModelTensor::Count}, ModelTensor::Gate));
       st.push_back(stage(ModelOpKind::Act, l,
                          vector(VectorOp::SiluMul, rows, m.ffn_hidden, t(ModelTensor::Gate),
-                                t(ModelTensor::Up), 0, t(ModelTensor::Act))));
+                                t(ModelTensor::Up), 0, t(ModelTensor::Act)),
+                         {ModelTensor::Up, ModelTensor::Gate}, ModelTensor::Act));
     } else {
       st.push_back(
           stage(ModelOpKind::Act, l,
-                vector(VectorOp::Gelu, rows, m.ffn_hidden, t(ModelTensor::Up), 0, 0, t(ModelTensor::Act))));
+                vector(VectorOp::Gelu, rows, m.ffn_hidden, t(ModelTensor::Up), 0, 0, t(ModelTensor::Act)),
+                {ModelTensor::Up, ModelTensor::Count}, ModelTensor::Act));
     }
+    st.push_back(stage(ModelOpKind::Down, l,
+                       gemm(rows, m.hidden, m.ffn_hidden, t(ModelTensor::Act), L.down, t(ModelTensor::Down)),
+                       {ModelTensor::Act, ModelTensor::Count}, ModelTensor::Down));
+    // The second residual adds the FFN's input (the first residual's, normed in post-norm).
+    const ModelTensor res2_in = post ? ModelTensor::Hn : ModelTensor::H;
+    const ModelTensor res2_out = post ? ModelTensor::Xn : ModelTensor::X;
     st.push_back(
-        stage(ModelOpKind::Down, l,
-              gemm(rows, m.hidden, m.ffn_hidden, t(ModelTensor::Act), L.down, t(ModelTensor::Down))));
-    st.push_back(stage(ModelOpKind::Residual2, l,
-                       vector(VectorOp::Add, rows, m.hidden, t(ModelTensor::H), t(ModelTensor::Down), 0,
-                              t(ModelTensor::X))));
+        stage(ModelOpKind::Residual2, l,
+              vector(VectorOp::Add, rows, m.hidden, t(res2_in), t(ModelTensor::Down), 0, t(res2_out)),
+              {res2_in, ModelTensor::Down}, res2_out));
+    if (post) norm_stage(ModelOpKind::Norm2, L.norm2, ModelTensor::Xn, ModelTensor::X);
   }
   return pass;
 }

@@ -8,6 +8,7 @@
 // weights and the KV cache have their own regions, and a stage waits for the one before it.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -61,6 +62,10 @@ struct ModelStage {
   ModelOpKind op = ModelOpKind::Norm1;
   std::uint64_t layer = 0;
   bool attention = false;  // runs on the attention accelerators (else on the linear one)
+  // The activations the stage's jobs read and the one they write (Count: none, e.g. the cache
+  // appends and the attention, whose outputs the runner places itself).
+  std::array<ModelTensor, 2> reads{ModelTensor::Count, ModelTensor::Count};
+  ModelTensor writes = ModelTensor::Count;
   std::vector<ModelJob> jobs;
 };
 

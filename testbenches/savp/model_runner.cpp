@@ -151,50 +151,9 @@ void ModelRunner::stage_inputs(const ModelStage& st) {
   auto put = [&](ModelTensor t) {
     load(lane, r.tensor[static_cast<int>(t)], tensor(t), lin_fmt_, lin_bits_);
   };
+  for (ModelTensor t : st.reads)
+    if (t != ModelTensor::Count) put(t);
   switch (st.op) {
-    case ModelOpKind::Norm1:
-      put(ModelTensor::X);
-      break;
-    case ModelOpKind::ProjQ:
-    case ModelOpKind::ProjK:
-    case ModelOpKind::ProjV:
-      put(ModelTensor::Xn);
-      break;
-    case ModelOpKind::RopeQ:
-      put(ModelTensor::Q);
-      break;
-    case ModelOpKind::RopeK:
-    case ModelOpKind::AppendK:
-      put(ModelTensor::Knew);
-      break;
-    case ModelOpKind::AppendV:
-      put(ModelTensor::Vnew);
-      break;
-    case ModelOpKind::ProjO:
-      put(ModelTensor::Attn);
-      break;
-    case ModelOpKind::Residual1:
-      put(ModelTensor::X);
-      put(ModelTensor::Y);
-      break;
-    case ModelOpKind::Norm2:
-      put(ModelTensor::H);
-      break;
-    case ModelOpKind::Up:
-    case ModelOpKind::Gate:
-      put(ModelTensor::Hn);
-      break;
-    case ModelOpKind::Act:
-      put(ModelTensor::Up);
-      if (w_.model.ffn == common::ModelSpec::Ffn::Swiglu) put(ModelTensor::Gate);
-      break;
-    case ModelOpKind::Down:
-      put(ModelTensor::Act);
-      break;
-    case ModelOpKind::Residual2:
-      put(ModelTensor::H);
-      put(ModelTensor::Down);
-      break;
     case ModelOpKind::Attention:
       if (!st.jobs.front().block.empty()) {
         // An engine with its own job block reads fp16: Q in a block per (sequence, head) of the pass's
@@ -214,6 +173,8 @@ void ModelRunner::stage_inputs(const ModelStage& st) {
              common::ElemFormat::FP16, 16);
       }
       break;  // else per job, by the lane that runs it
+    default:
+      break;
   }
 }
 
@@ -226,25 +187,16 @@ void ModelRunner::read_output(ModelLane& lane, const ModelPass& pass, const Mode
   auto f32 = [&](ModelTensor t) {
     tensor(t) = fetch(lane, out, rows, tensor(t).cols(), common::ElemFormat::FP32);
   };
+  // A GEMM writes fp32; a vector op in the linear datapath's format (the next op reads it so).
+  if (st.writes != ModelTensor::Count) {
+    if (j.desc.kind == common::JobKind::Gemm) {
+      f32(st.writes);
+    } else {
+      vec(st.writes);
+    }
+    return;
+  }
   switch (st.op) {
-    case ModelOpKind::Norm1:
-      vec(ModelTensor::Xn);
-      break;
-    case ModelOpKind::ProjQ:
-      f32(ModelTensor::Q);
-      break;
-    case ModelOpKind::ProjK:
-      f32(ModelTensor::Knew);
-      break;
-    case ModelOpKind::ProjV:
-      f32(ModelTensor::Vnew);
-      break;
-    case ModelOpKind::RopeQ:
-      vec(ModelTensor::Q);
-      break;
-    case ModelOpKind::RopeK:
-      vec(ModelTensor::Knew);
-      break;
     case ModelOpKind::AppendK:
     case ModelOpKind::AppendV: {
       const MatrixD got = fetch(lane, out, pass.tokens, d, lin_fmt_);
@@ -263,29 +215,7 @@ void ModelRunner::read_output(ModelLane& lane, const ModelPass& pass, const Mode
                     a.row(row_of(j.seq, i % pass.tokens, pass.tokens)) + (j.head + i / pass.tokens) * d);
       break;
     }
-    case ModelOpKind::ProjO:
-      f32(ModelTensor::Y);
-      break;
-    case ModelOpKind::Residual1:
-      vec(ModelTensor::H);
-      break;
-    case ModelOpKind::Norm2:
-      vec(ModelTensor::Hn);
-      break;
-    case ModelOpKind::Up:
-      f32(ModelTensor::Up);
-      break;
-    case ModelOpKind::Gate:
-      f32(ModelTensor::Gate);
-      break;
-    case ModelOpKind::Act:
-      vec(ModelTensor::Act);
-      break;
-    case ModelOpKind::Down:
-      f32(ModelTensor::Down);
-      break;
-    case ModelOpKind::Residual2:
-      vec(ModelTensor::X);
+    default:
       break;
   }
 }
@@ -342,7 +272,8 @@ void ModelRunner::control() {
         if (!error_.empty()) throw std::runtime_error(error_);
         times_[p][s].end = sc_core::sc_time_stamp();
         times_[p][s].done = true;
-        if (numerics_ && st.op == ModelOpKind::Residual2) end_of_layer(p, st.layer);
+        const bool layer_ends = s + 1 == pass.stages.size() || pass.stages[s + 1].layer != st.layer;
+        if (numerics_ && layer_ends) end_of_layer(p, st.layer);
       }
     }
     finished_ = true;

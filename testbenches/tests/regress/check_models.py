@@ -30,6 +30,8 @@ PART:
             same model written inline (every total and per-layer figure equal), and its report names
             the preset and the replaced keys; a bad preset name, a bad replaced value, an unknown
             key and "sources" beside "preset" are exit 2 with their paths.
+  post_norm the 2-layer Llama-style model made post-norm (norm(x + f(x)), as BERT): every layer's
+            hidden state against the double-precision post-norm model within the fp32 bound.
   bad       bad inputs: exit 2, the file and the JSON path, nothing written.
 """
 import json
@@ -376,6 +378,18 @@ def part_bad():
     print("ok: %d bad inputs refused" % len(cases))
 
 
+def part_post_norm():
+    scen = os.path.join(MODELS, "tiny-llama-generate-dense.json")
+    with open(os.path.join(MODELS, "workloads", "tiny-llama.json")) as f:
+        model = json.load(f)
+    model["norm_position"] = "post"
+    st, _ = run("post-norm", scen, "workload.model=" + json.dumps(model))
+    rel = [l["rel_l2"] for l in st["model"]["layers"]]
+    if len(rel) != 2 or not all(r < 1e-4 for r in rel) or not st["model"]["accuracy_passed"]:
+        fail("post-norm layers against the post-norm reference: rel L2 %s" % rel)
+    print("ok: post-norm layers within the fp32 bound (rel L2 %s)" % ", ".join("%.2e" % r for r in rel))
+
+
 def part_preset_override():
     scen = os.path.join(MODELS, "tiny-llama-generate-dense.json")
     base = ["platform.accelerators.0.buffers={\"input_kib\": 1024, \"weight_kib\": 1024, \"output_kib\": 1024}", "workload.batch=1", "workload.seq_len=64", "workload.steps=2", "workload.numerics=off"]
@@ -417,4 +431,5 @@ def part_preset_override():
 
 {"numerics": part_numerics, "growth": part_growth, "salo": part_salo, "salo_decode": part_salo_decode,
  "spatten": part_spatten, "preset_override": part_preset_override,
+ "post_norm": part_post_norm,
  "bad": part_bad}[PART]()

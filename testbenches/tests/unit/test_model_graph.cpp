@@ -4,6 +4,9 @@
 // layers; a 32K-token fp16 KV cache of 4 GiB); bad model shapes are refused at their key.
 #include <catch2/catch.hpp>
 
+#include <string>
+#include <vector>
+
 #include "models/common/input_error.hpp"
 #include "models/common/model_graph.hpp"
 
@@ -76,17 +79,26 @@ TEST_CASE("model graph: a layer's ops, their order and FLOPs", "[model]") {
   const ModelSpec b = preset("bert-base");
   const std::uint64_t L = 384;
   const ModelGraph g = savp::common::model_graph(b, 1, L, 0, 2);
-  // GELU FFN, learned positions: 13 ops per layer (norm1, q, k, v, kv_append, attention, o, residual1,
-  // norm2, up, gelu, down, residual2).
+  // GELU FFN, learned positions, post-norm (BERT): 13 ops per layer (q, k, v, kv_append, attention,
+  // o, residual1, norm1, up, gelu, down, residual2, norm2).
   CHECK(g.ops.size() == 12 * 13);
-  const ModelOp& att = g.ops[5];
+  const std::vector<std::string> post{"q_proj",   "k_proj",    "v_proj", "kv_append", "attention",
+                                      "o_proj",   "residual1", "norm1",  "ffn_up",    "ffn_gelu",
+                                      "ffn_down", "residual2", "norm2"};
+  for (std::size_t i = 0; i < post.size(); ++i) CHECK(g.ops[i].name == "layer0." + post[i]);
+  const ModelOp& att = g.ops[4];
   CHECK(att.kind == ModelOp::Kind::Attention);
-  CHECK(att.name == "layer0.attention");
   // Bidirectional: every query sees all L keys: 4 x heads x L x L x head_dim.
   CHECK(att.flops == Approx(4.0 * 12 * L * L * 64));
-  // The attention waits for Q (op 1) and the K/V append (op 4); the next layer starts after residual2.
-  CHECK(att.deps == std::vector<std::size_t>{1, 4});
+  // The attention waits for Q (op 0) and the K/V append (op 3); the next layer starts after norm2.
+  CHECK(att.deps == std::vector<std::size_t>{0, 3});
   CHECK(g.ops[13].deps == std::vector<std::size_t>{12});
+  // Pre-norm (GPT-2): norm1 first, norm2 between residual1 and the FFN, residual2 last.
+  const ModelGraph p = savp::common::model_graph(preset("gpt2-small"), 1, 16, 0, 2);
+  const std::vector<std::string> pre{"norm1",     "q_proj",   "k_proj",    "v_proj", "kv_append",
+                                     "attention", "o_proj",   "residual1", "norm2",  "ffn_up",
+                                     "ffn_gelu",  "ffn_down", "residual2"};
+  for (std::size_t i = 0; i < pre.size(); ++i) CHECK(p.ops[i].name == "layer0." + pre[i]);
   // BERT-base's 12 layers hold 85 M weights (the other 25 M of its 110 M are embeddings).
   CHECK(g.weight_bytes / 2 == 12ull * (4 * 768 * 768 + 2 * 768 * 3072));
 }

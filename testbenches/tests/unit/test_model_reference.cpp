@@ -462,3 +462,38 @@ TEST_CASE("model weights: .npy files round trip, and bad ones are refused naming
                     Catch::Contains("s.json: /workload/inputs/file") && Catch::Contains("layer1.wo.npy") &&
                         Catch::Contains("expected shape (3, 32)"));
 }
+
+TEST_CASE("model reference: post-norm ends every layer in its second norm, pre-norm does not", "[model]") {
+  // With gamma 1 and beta 0 a layernorm leaves every row with mean 0 and variance 1: a post-norm
+  // layer's output is such a row (BERT's LayerNorm(x + FFN(x))); a pre-norm layer's (x + FFN(norm(x)))
+  // is not. Decode still equals the prefill of the same tokens in post-norm.
+  ModelSpec m = gpt_like(2);
+  m.attention.causal = true;
+  ModelWeights w = savp::common::synthetic_weights(m, 8);
+  for (auto& L : w.layers) {
+    for (auto* g : {&L.norm1_gamma, &L.norm2_gamma}) std::fill(g->begin(), g->end(), 1.0);
+    for (auto* b : {&L.norm1_beta, &L.norm2_beta}) std::fill(b->begin(), b->end(), 0.0);
+  }
+  const MatrixD x = savp::common::synthetic_inputs(m, 6, 9);
+  auto worst_row = [&](ModelSpec::NormPosition position) {
+    ModelSpec s = m;
+    s.norm_position = position;
+    ModelReference r(s, w, 1);
+    const std::vector<MatrixD> out = r.run(x, 6);
+    double worst = 0;
+    for (const MatrixD& o : out)
+      for (std::size_t i = 0; i < o.rows(); ++i) {
+        double mean = 0, var = 0;
+        for (std::size_t c = 0; c < o.cols(); ++c) mean += o(i, c) / static_cast<double>(o.cols());
+        for (std::size_t c = 0; c < o.cols(); ++c)
+          var += (o(i, c) - mean) * (o(i, c) - mean) / static_cast<double>(o.cols());
+        worst = std::max({worst, std::abs(mean), std::abs(var - 1.0)});
+      }
+    return worst;
+  };
+  CHECK(worst_row(ModelSpec::NormPosition::Post) < 1e-3);  // var carries norm_eps
+  CHECK(worst_row(ModelSpec::NormPosition::Pre) > 0.1);
+  ModelSpec post = m;
+  post.norm_position = ModelSpec::NormPosition::Post;
+  check_decode_matches_prefill(post, 2, 8, 6);
+}
