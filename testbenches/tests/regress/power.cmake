@@ -1,7 +1,8 @@
 # Issue 22, power over time (outputs.power): power.csv adds up to the run's energy on every engine
 # and memory kind, the idle gap of a two-phase SoC scenario shows, trace.json carries the power
-# tracks, and nothing changes without it.
-foreach(part sums gap off)
+# tracks, power gating (power_gating) leaks a gated engine's logic only while it is busy plus its
+# wake-ups, and nothing changes without it.
+foreach(part sums gap gating off)
   add_test(NAME "regress: power ${part}"
     COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_power.py ${SAVP_BIN} ${SCENARIOS} ${REGRESS_OUT}/power-${part} ${part})
   set_tests_properties("regress: power ${part}" PROPERTIES LABELS "regress;power")
@@ -18,3 +19,31 @@ bad_case("power not a bool or object" ${DEF} SET "outputs.power=3"
 foreach(n "power bins zero" "power bins negative" "power unknown key" "power not a bool or object")
   set_tests_properties("bad_input: ${n}" PROPERTIES LABELS "bad_input;power")
 endforeach()
+# Power gating (power_gating): refused on what has no logic to gate (a traffic generator, a memory
+# target, the shared SRAM), when not a boolean, and the table's break-even point must be > 0.
+bad_case("power gating not a boolean" ${DEF} SET platform.accelerators.0.power_gating=1
+  STDERR "default.json" "/platform/accelerators/0/power_gating" "expected true or false, found 1")
+bad_case("power gating on a traffic generator" ${SCENARIOS}/soc/traffic-pair-ddr4.json
+  SET platform.accelerators.1.power_gating=true
+  STDERR "traffic-pair-ddr4.json" "/platform/accelerators/1/power_gating" "a traffic generator has no logic to power-gate")
+bad_case("power gating on the memory" ${DEF} SET platform.memory.power_gating=true
+  STDERR "default.json" "/platform/memory/power_gating" "unknown key \"power_gating\"")
+bad_case("power gating on the shared SRAM" ${DEF} SET "platform.sram={\"size_kib\": 64, \"power_gating\": true}"
+  STDERR "default.json" "/platform/sram/power_gating" "unknown key \"power_gating\"")
+bad_case("power gating break-even zero" ${DEF} SET platform.energy.power_gating.break_even_cycles=0
+  STDERR "/power_gating/break_even_cycles" "found 0")
+foreach(n "power gating not a boolean" "power gating on a traffic generator" "power gating on the memory"
+    "power gating on the shared SRAM" "power gating break-even zero")
+  set_tests_properties("bad_input: ${n}" PROPERTIES LABELS "bad_input;power")
+endforeach()
+# The memory estimate counts the power bins (at most PowerProfile::kMaxBins per component): with
+# outputs.power, 1 ns bins are refused under a 200 MB limit that the
+# same run without power fits in (exit 2 naming the bins), and that run passes.
+savp_case("power bins exceed the memory limit" EXIT 2 LABEL bad_input
+  STDERR "default.json" "/workload" "power bins" "above the limit" ABSENT ${REGRESS_OUT}/power-bins-memory
+  ARGS run ${DEF} --set "outputs.power={\"power_bin_ns\": 1}" --max-memory 200M
+       -o ${REGRESS_OUT}/power-bins-memory)
+savp_case("power off fits the same memory limit" STDOUT "latency"
+  ARGS run ${DEF} --max-memory 200M -o ${REGRESS_OUT}/power-bins-memory-off)
+set_tests_properties("bad_input: power bins exceed the memory limit" PROPERTIES LABELS "bad_input;power")
+set_tests_properties("cli: power off fits the same memory limit" PROPERTIES LABELS "cli;power")
