@@ -47,3 +47,19 @@ savp_case("power off fits the same memory limit" STDOUT "latency"
   ARGS run ${DEF} --max-memory 200M -o ${REGRESS_OUT}/power-bins-memory-off)
 set_tests_properties("bad_input: power bins exceed the memory limit" PROPERTIES LABELS "bad_input;power")
 set_tests_properties("cli: power off fits the same memory limit" PROPERTIES LABELS "cli;power")
+# Per-engine technology node (issue 22): the presets state their paper's node (validate prints the
+# engines at their own node); a node not in the table, or on a traffic generator, is refused.
+savp_case("per-engine node: SpAtten's preset at 40 nm" STDOUT "at 45 nm" "spatten0 at its own node: 40 nm"
+  ARGS validate ${SCENARIOS}/spatten/small.json)
+savp_case("per-engine node: SPRINT's preset at 65 nm" STDOUT "sprint0 at its own node: 65 nm"
+  ARGS validate ${SCENARIOS}/sprint/bert-base-512.json)
+bad_case("accelerator node not in the table" ${SCENARIOS}/salo/small.json SET platform.accelerators.0.technology.node_nm=5
+  STDERR "/platform/accelerators/0/technology/node_nm" "5 nm is not in energy table")
+bad_case("accelerator technology unknown key" ${SCENARIOS}/salo/small.json SET platform.accelerators.0.technology.nm=7
+  STDERR "/platform/accelerators/0/technology/nm" "unknown key")
+bad_case("technology on a traffic generator" ${SCENARIOS}/soc/traffic-pair-ddr4.json
+  SET platform.accelerators.0.technology.node_nm=40
+  STDERR "/platform/accelerators/0/technology" "a traffic generator has no priced hardware")
+foreach(n "accelerator node not in the table" "accelerator technology unknown key" "technology on a traffic generator")
+  set_tests_properties("bad_input: ${n}" PROPERTIES LABELS "bad_input;power")
+endforeach()
