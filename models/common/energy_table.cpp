@@ -91,6 +91,7 @@ EnergyTable EnergyTable::parse(JsonNode node) {
       node.child("node_nm").fail("the table's own node must be in node_scaling/nodes");
     }
   }
+  if (node.has("power_gating")) t.power_gating_ = PowerGatingRule::parse(node.object_at("power_gating"));
   node.finish();
   return t;
 }
@@ -158,7 +159,8 @@ HardwareCost EnergyTable::mac_hw(const std::string& format, int operand_bits, in
 
 HardwareCost EnergyTable::sram_hw(double capacity_bytes) const {
   const double bits = capacity_bytes * 8.0;
-  return {bits * sram_area_um2_per_bit_, bits * sram_leakage_nw_per_bit_ * 1e-3};
+  const double leakage_uw = bits * sram_leakage_nw_per_bit_ * 1e-3;
+  return {bits * sram_area_um2_per_bit_, leakage_uw, leakage_uw};  // all of it holds state
 }
 
 std::string EnergyTable::known_nodes() const {

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "models/common/json_reader.hpp"
+#include "models/common/power_gating.hpp"
 
 namespace savp::common {
 
@@ -32,18 +33,23 @@ struct EnergyEntry {
 };
 
 // Silicon area and leakage power of a piece of hardware (one unit, or a component's sum).
+// state_leakage_uw: the part of leakage_uw drawn by storage that holds state across jobs (SRAM);
+// power gating keeps it powered (gating it would lose its contents), only the rest gates.
 struct HardwareCost {
   double area_um2 = 0.0;
   double leakage_uw = 0.0;
+  double state_leakage_uw = 0.0;
   HardwareCost& operator+=(const HardwareCost& o) {
     area_um2 += o.area_um2;
     leakage_uw += o.leakage_uw;
+    state_leakage_uw += o.state_leakage_uw;
     return *this;
   }
   HardwareCost operator+(const HardwareCost& o) const { return HardwareCost(*this) += o; }
-  HardwareCost operator*(double n) const { return {area_um2 * n, leakage_uw * n}; }
+  HardwareCost operator*(double n) const { return {area_um2 * n, leakage_uw * n, state_leakage_uw * n}; }
   double area_mm2() const { return area_um2 * 1e-6; }
   double leakage_mw() const { return leakage_uw * 1e-3; }
+  double gateable_leakage_mw() const { return (leakage_uw - state_leakage_uw) * 1e-3; }
 };
 
 // Factors from the table's node to another node (Stillmaker and Baas 2017 for logic; the table
@@ -99,6 +105,9 @@ class EnergyTable {
   // Every node node_scaling knows, as "7, 10, ..." (for messages).
   std::string known_nodes() const;
 
+  // The break-even point of power gating (power_gating in the table; !known() when absent).
+  const PowerGatingRule& power_gating() const { return power_gating_; }
+
   const std::map<std::string, EnergyEntry>& entries() const { return entries_; }
   const std::vector<SramAnchor>& sram_anchors() const { return sram_; }
 
@@ -111,6 +120,7 @@ class EnergyTable {
   double sram_area_um2_per_bit_ = 0.0, sram_leakage_nw_per_bit_ = 0.0;
   std::map<int, NodeScaling> nodes_;
   std::string nodes_source_;
+  PowerGatingRule power_gating_;
 };
 
 // Action counts of one component with the price of each action: energy = count x pj_each.

@@ -109,14 +109,16 @@ void PowerProfile::add_over(int component, double t0_ns, double t1_ns, double pj
   spread(dynamic_pj_[static_cast<std::size_t>(component)], bin_ns_, t0_ns, t1_ns, pj);
 }
 
-void PowerProfile::set_leakage(int component, double watts, std::vector<std::pair<double, double>> powered) {
-  leakage_[static_cast<std::size_t>(component)] = Leakage{watts, std::move(powered)};
+void PowerProfile::add_leakage(int component, double watts, std::vector<std::pair<double, double>> powered) {
+  leakage_[static_cast<std::size_t>(component)].push_back(Leakage{watts, std::move(powered)});
 }
 
 PowerTable PowerProfile::finish(double end_ns) const {
   double end = std::max(end_ns, latest_ns_);
-  for (const Leakage& l : leakage_) {
-    for (const auto& [a, b] : l.powered) end = std::max(end, b);
+  for (const auto& parts : leakage_) {
+    for (const Leakage& l : parts) {
+      for (const auto& [a, b] : l.powered) end = std::max(end, b);
+    }
   }
   PowerTable t;
   t.bin_ns = bin_ns_;
@@ -139,8 +141,8 @@ PowerTable PowerProfile::finish(double end_ns) const {
     d.resize(bins, 0.0);
     t.dynamic_pj.push_back(std::move(d));
     std::vector<double> s(bins, 0.0);
-    const Leakage& l = leakage_[i];
-    if (l.watts != 0.0) {
+    for (const Leakage& l : leakage_[i]) {
+      if (l.watts == 0.0) continue;
       const double pj_per_ns = l.watts / kWattPerPjPerNs;
       const std::vector<std::pair<double, double>> powered =
           l.powered.empty() ? std::vector<std::pair<double, double>>{{0.0, end_ns}} : l.powered;

@@ -40,9 +40,10 @@ class PowerProfile {
   void add_at(int component, double t_ns, double pj);
   // Dynamic energy spread uniformly over [t0_ns, t1_ns) (at t0_ns when the interval is empty).
   void add_over(int component, double t0_ns, double t1_ns, double pj);
-  // Leakage power of a component, powered over [0, end of the run) when `powered` is empty, else
-  // only over the given [start_ns, end_ns) intervals (power gating).
-  void set_leakage(int component, double watts, std::vector<std::pair<double, double>> powered = {});
+  // Adds a part of a component's leakage power, powered over [0, end of the run) when `powered` is
+  // empty, else only over the given [start_ns, end_ns) intervals (power gating: a gated engine's
+  // logic; its SRAM, which holds state, stays powered as a second part).
+  void add_leakage(int component, double watts, std::vector<std::pair<double, double>> powered = {});
 
   double bin_ns() const { return bin_ns_; }
   double latest_ns() const { return latest_ns_; }  // latest time energy was put at
@@ -61,7 +62,7 @@ class PowerProfile {
     double watts = 0.0;
     std::vector<std::pair<double, double>> powered;
   };
-  std::vector<Leakage> leakage_;
+  std::vector<std::vector<Leakage>> leakage_;  // [component][part]
 };
 
 // power.csv: one row per bin, bin_start_ns, bin_end_ns, then "<component> dynamic_w" for every

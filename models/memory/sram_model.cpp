@@ -77,6 +77,7 @@ SramModel::SramModel(SramSpec spec, double read_pj_per_word, double write_pj_per
     throw std::invalid_argument("SramModel \"" + spec_.name + "\": inconsistent spec (see SramSpec::parse)");
   }
   hardware_.leakage_uw = spec_.leakage_mw() * 1e3;
+  hardware_.state_leakage_uw = hardware_.leakage_uw;
   word_shift_ = log2_of(spec_.word_bytes);
   port_free_.assign(std::size_t{spec_.banks} * spec_.ports, 0);
   counters_.bank_words.assign(spec_.banks, 0);
@@ -90,6 +91,7 @@ SramModel::SramModel(SramSpec spec, const common::EnergyTable& energy)
   const common::HardwareCost hw = energy.sram_hw(static_cast<double>(spec_.capacity_bytes));
   hardware_.area_um2 = hw.area_um2;
   if (!(spec_.leakage_mw_per_kib > 0)) hardware_.leakage_uw = hw.leakage_uw;
+  hardware_.state_leakage_uw = hardware_.leakage_uw;  // an SRAM's leakage holds its contents
 }
 
 std::uint32_t SramModel::bank_of(std::uint64_t addr) const {

@@ -390,6 +390,10 @@ void print_area(const sc::Scenario& s) {
   for (const auto& [c, hw] : inv) total += hw;
   std::printf("area: %.4f mm2 at %g nm, leakage %.3f mW\n", total.area_mm2(), s.energy.node_nm(),
               total.leakage_mw());
+  for (const auto& a : s.accelerators) {
+    const double nm = s.energy_of(a).node_nm();
+    if (nm != s.energy.node_nm()) std::printf("  %s at its own node: %g nm\n", a.name().c_str(), nm);
+  }
   for (const auto& [c, hw] : inv)
     std::printf("  %-40s %10.4f mm2 %10.3f mW\n", c.c_str(), hw.area_mm2(), hw.leakage_mw());
 }

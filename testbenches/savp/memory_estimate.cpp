@@ -10,9 +10,11 @@
 
 #include "models/common/input_error.hpp"
 #include "models/common/number_format.hpp"
+#include "models/common/power_profile.hpp"
 #include "testbenches/savp/engine_flow.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/task_plan.hpp"
+#include "tlm/platform/hardware_inventory.hpp"
 
 namespace savp::tb {
 
@@ -26,6 +28,24 @@ constexpr double kProcessBytes = 16.0 * (1 << 20);
 constexpr double kPerJobBytes = 8.0 * 1024;
 // One trace.json event kept in memory until the end of the run (a JSON object of 6-8 fields).
 constexpr double kPerTraceEventBytes = 400.0;
+// outputs.power, per component and bin (models/common/power_profile.*, power_report.*): the
+// profile's dynamic bin, at its close a copy of it and the table's dynamic and static bins (4 x 8
+// bytes), power.csv's two columns (up to 22 characters each at 15 digits); with outputs.trace the
+// power track's value (8 bytes) and at most one counter event per bin (kPerTraceEventBytes).
+constexpr double kPowerBinBytes = 4 * 8.0 + 2 * 22.0;
+constexpr double kPowerTraceBinBytes = 8.0 + kPerTraceEventBytes;
+constexpr const char* kPowerItem = "power bins";
+
+// The power bins of a run (outputs.power): every component of the energy breakdown (each priced
+// hardware component, plus the memory, the bus and the PIM window) x the bins. A run's length is
+// not known before it is simulated and the profile widens its bins past kMaxBins, so the estimate
+// takes that bound: what a short power_bin_ns over a long run reaches.
+double power_bins_bytes(const sc::Scenario& s) {
+  if (!s.outputs.power) return 0.0;
+  const double components = static_cast<double>(sc::hardware_inventory(s).size() + 3);
+  const double per_bin = kPowerBinBytes + (s.outputs.trace ? kPowerTraceBinBytes : 0.0);
+  return (components + 1) * static_cast<double>(common::PowerProfile::kMaxBins) * per_bin;  // + total
+}
 
 }  // namespace
 
@@ -71,7 +91,8 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
     for (std::size_t i = 0; i < s.tasks.size(); ++i) {
       for (std::uint32_t a : s.tasks[i].accelerators) {
         for (const auto& [what, bytes] : estimate_memory(task_scenario(s, i, a)).items) {
-          if (what != "process") e.items.emplace_back("task " + s.tasks[i].id + ": " + what, bytes);
+          if (what != "process" && what != kPowerItem)
+            e.items.emplace_back("task " + s.tasks[i].id + ": " + what, bytes);
         }
       }
       // Each repetition keeps its jobs' results and statistics.
@@ -81,6 +102,7 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
         e.items.emplace_back("task " + s.tasks[i].id + ": repeated jobs' statistics",
                              reps * jobs * kPerJobBytes);
     }
+    if (s.outputs.power) e.items.emplace_back(kPowerItem, power_bins_bytes(s));  // one platform
     return e;
   }
   const common::WorkloadSpec& w = s.workload;
@@ -112,12 +134,15 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
       const common::ModelSpec& m = mw.model;
       const double B = static_cast<double>(mw.batch), layers = static_cast<double>(m.layers);
       const double h = static_cast<double>(m.hidden), f = static_cast<double>(m.ffn_hidden);
-      const double qd = static_cast<double>(m.heads * m.head_dim), kvd = static_cast<double>(m.kv_heads * m.head_dim);
+      const double qd = static_cast<double>(m.heads * m.head_dim),
+                   kvd = static_cast<double>(m.kv_heads * m.head_dim);
       const double passes = (mw.runs_prefill() ? 1.0 : 0.0) + static_cast<double>(mw.decode_steps());
       // Per layer and pass: about 15 linear-side jobs, the appends and the attention jobs.
-      jobs = passes * layers * (15.0 + 2 * B * static_cast<double>(m.kv_heads) + B * static_cast<double>(m.heads));
+      jobs = passes * layers *
+             (15.0 + 2 * B * static_cast<double>(m.kv_heads) + B * static_cast<double>(m.heads));
       if (!w.numerics) break;
-      const double params = layers * (h * (qd + 2 * kvd) + qd * h + f * h * (m.ffn == common::ModelSpec::Ffn::Swiglu ? 3 : 2));
+      const double params =
+          layers * (h * (qd + 2 * kvd) + qd * h + f * h * (m.ffn == common::ModelSpec::Ffn::Swiglu ? 3 : 2));
       const double tokens = static_cast<double>(mw.final_tokens());
       const double cache = layers * B * 2 * kvd * tokens;
       const double rows = B * (mw.runs_prefill() ? static_cast<double>(mw.seq_len) : 1.0);
@@ -161,6 +186,7 @@ MemoryEstimate estimate_memory(const sc::Scenario& s) {
   if (s.outputs.trace)
     e.items.emplace_back("trace events",
                          static_cast<double>(s.outputs.trace_max_events) * kPerTraceEventBytes);
+  if (s.outputs.power) e.items.emplace_back(kPowerItem, power_bins_bytes(s));
   return e;
 }
 

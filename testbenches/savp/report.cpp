@@ -197,6 +197,13 @@ Json area_json(const sc::StatsTree& tree, const sc::Scenario& s) {
   a["by_component_mm2"] = tree.area_by_component_mm2();
   a["leakage_by_component_mw"] = tree.leakage_by_component_mw();
   a["node_nm"] = s.energy.node_nm();
+  // Accelerators priced at their own node (their preset's technology.node_nm), when any differs.
+  Json own = Json::object();
+  for (const auto& acc : s.accelerators) {
+    const double nm = s.energy_of(acc).node_nm();
+    if (nm != s.energy.node_nm()) own[acc.name()] = nm;
+  }
+  if (!own.empty()) a["node_nm_by_accelerator"] = own;
   return a;
 }
 

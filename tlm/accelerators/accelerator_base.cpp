@@ -314,6 +314,35 @@ void AcceleratorBase::report_stats(StatsTree& tree) const {
   tree.add(n, "dma_bytes_written", static_cast<double>(ps.bytes_written), "byte");
   for (const auto& [sub, ledger] : core_->actions()) tree.add_actions(n + "." + sub, ledger);
   for (const auto& [sub, cost] : core_->hardware()) tree.add_hardware(n + "." + sub, cost);
+  if (!power_gated()) return;
+  // Power gating: each sub-component's logic leaks over the powered periods only and pays one
+  // wake-up per period (a "wakeup" action, dynamic energy); its state's leakage stays whole-run.
+  const common::GatingSchedule g = gating_schedule();
+  const double powered_ns = g.powered_total_ns();
+  double wake_total_pj = 0.0;
+  for (const auto& [sub, cost] : core_->hardware()) {
+    tree.set_gated_powered_ns(n + "." + sub, powered_ns);
+    const double each_pj = wake_pj(cost);
+    if (each_pj > 0.0 && g.wakeups() > 0) {
+      tree.add_actions(n + "." + sub, {{"wakeup", common::PricedAction{g.wakeups(), each_pj, "wakeup"}}});
+      wake_total_pj += each_pj * static_cast<double>(g.wakeups());
+    }
+  }
+  const double end_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
+  tree.add(n, "power_gating.wakeups", static_cast<double>(g.wakeups()), "wakeup");
+  tree.add(n, "power_gating.powered_ns", powered_ns, "ns");
+  tree.add(n, "power_gating.gated_ns", std::max(0.0, end_ns - powered_ns), "ns");
+  tree.add(n, "power_gating.wake_energy_pj", wake_total_pj, "pJ");
+}
+
+common::GatingSchedule AcceleratorBase::gating_schedule() const {
+  std::vector<std::pair<double, double>> busy;
+  for (const JobRecord& j : jobs_) busy.emplace_back(j.start.to_seconds() * 1e9, j.end.to_seconds() * 1e9);
+  return common::gating_schedule(std::move(busy), break_even_ns_);
+}
+
+double AcceleratorBase::wake_pj(const common::HardwareCost& hw) const {
+  return common::wake_energy_pj(hw.gateable_leakage_mw(), break_even_ns_);
 }
 
 }  // namespace savp::sc

@@ -24,6 +24,7 @@
 
 #include "models/common/dma_spec.hpp"
 #include "models/common/engine_step.hpp"
+#include "models/common/power_gating.hpp"
 #include "models/common/power_profile.hpp"
 #include "tlm/core/initiator_port.hpp"
 #include "tlm/core/stats_tree.hpp"
@@ -91,6 +92,17 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   // waves.vcd: the busy flag.
   const sc_core::sc_signal<bool>& busy() const { return busy_; }
   const std::vector<JobRecord>& jobs() const { return jobs_; }
+  // Power gating (platform.accelerators[i].power_gating): on when break_even_ns > 0 (the energy
+  // table's power_gating.break_even_cycles x this engine's clock period; models/common/power_gating.hpp).
+  // The logic of every sub-component gates; the leakage of its state (SRAM buffers) stays powered.
+  void set_power_gating(double break_even_ns) { break_even_ns_ = break_even_ns; }
+  bool power_gated() const { return break_even_ns_ > 0.0; }
+  // Its powered periods: its jobs' [start, end) merged across idle gaps <= the break-even time.
+  common::GatingSchedule gating_schedule() const;
+  // Energy of one wake-up of a sub-component: its gateable leakage x the break-even time (pJ).
+  double wake_pj(const common::HardwareCost& hw) const;
+  // Area and leakage by sub-component (the core's hardware(); reported as "<name>.<sub>").
+  std::vector<std::pair<std::string, common::HardwareCost>> hardware() const { return core_->hardware(); }
   double clock_period_ns() const { return timing_.clock_period_ns; }
   void report_stats(StatsTree& tree) const override;
 
@@ -134,6 +146,7 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   sc_core::sc_event irq_update_;  // the IRQ line is driven by one process, whoever changes it
   std::uint64_t desc_addr_ = 0, status_ = csr::kStatusIdle, last_cycles_ = 0;
   std::vector<JobRecord> jobs_;
+  double break_even_ns_ = 0.0;  // 0: not power-gated
 };
 
 }  // namespace savp::sc

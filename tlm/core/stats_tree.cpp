@@ -36,7 +36,14 @@ double StatsTree::energy_dynamic_pj() const {
 
 std::map<std::string, double> StatsTree::energy_static_by_component_pj() const {
   std::map<std::string, double> out;
-  for (const auto& [c, hw] : hardware_) out[c] = hw.leakage_mw() * powered_ns_;  // mW x ns = pJ
+  for (const auto& [c, hw] : hardware_) {
+    auto gated = gated_powered_ns_.find(c);
+    if (gated == gated_powered_ns_.end()) {
+      out[c] = hw.leakage_mw() * powered_ns_;  // mW x ns = pJ
+    } else {
+      out[c] = hw.state_leakage_uw * 1e-3 * powered_ns_ + hw.gateable_leakage_mw() * gated->second;
+    }
+  }
   return out;
 }
 

@@ -34,6 +34,9 @@ class StatsTree {
   void add_hardware(const std::string& component, const common::HardwareCost& cost);
   // The time every component with leakage is powered (ns).
   void set_powered_ns(double ns) { powered_ns_ = ns; }
+  // A power-gated component: its gateable leakage (HardwareCost::gateable_leakage_mw) is powered
+  // only `ns` (its busy periods); the leakage of its state (SRAM) stays powered the whole run.
+  void set_gated_powered_ns(const std::string& component, double ns) { gated_powered_ns_[component] = ns; }
 
   double energy_pj() const;  // dynamic + static
   double energy_dynamic_pj() const;
@@ -56,6 +59,7 @@ class StatsTree {
   std::map<std::string, common::ActionLedger> actions_;
   std::map<std::string, common::HardwareCost> hardware_;
   double powered_ns_ = 0.0;
+  std::map<std::string, double> gated_powered_ns_;
 };
 
 class StatsSource {

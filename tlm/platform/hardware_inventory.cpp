@@ -11,7 +11,7 @@ std::map<std::string, common::HardwareCost> hardware_inventory(const Scenario& s
   for (std::size_t i = 0; i < s.accelerators.size(); ++i) {
     const AcceleratorSpec& a = s.accelerators[i];
     // The seed the platform gives the accelerator (platform.cpp); hardware() does not depend on it.
-    const auto core = a.engine().make_core(a, s.energy, common::derive_seed(s.seed, 1000 + i));
+    const auto core = a.engine().make_core(a, s.energy_of(a), common::derive_seed(s.seed, 1000 + i));
     for (const auto& [sub, cost] : core->hardware()) out[top + "." + a.name() + "." + sub] += cost;
   }
   if (s.sram) out[top + ".sram"] += memory::SramModel(*s.sram, s.energy).hardware();

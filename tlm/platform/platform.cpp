@@ -33,10 +33,13 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
   bind_through_checker(bus.init_socket, memory_target->target_socket(), "bus2memory");
   bus.map({"memory", memory_base(), memory_size(), 0});
   for (std::size_t i = 0; i < s.accelerators.size(); ++i) {
-    accelerators.push_back(
-        make_accelerator(s.accelerators[i], s.energy, s.timing_mode, common::derive_seed(s.seed, 1000 + i)));
+    accelerators.push_back(make_accelerator(s.accelerators[i], s.energy_of(s.accelerators[i]), s.timing_mode,
+                                            common::derive_seed(s.seed, 1000 + i)));
     AcceleratorBase& a = *accelerators.back();
     a.set_initiator(static_cast<std::uint32_t>(i + 1));
+    if (s.accelerators[i].power_gating) {  // the loader checked the table has a break-even point
+      a.set_power_gating(s.energy.power_gating().break_even_cycles * s.accelerators[i].clock_period_ns());
+    }
     initiator_names_.push_back(a.basename());
     bind_through_checker(a.init_socket, bus.tgt_socket, std::string(a.basename()) + "2bus");
     if (memory_target->max_request_bytes() != 0) a.limit_burst(memory_target->max_request_bytes());
@@ -101,21 +104,29 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
 
 Platform::~Platform() { close_vcd(); }
 
-void Platform::finish_power(const std::map<std::string, double>& leakage_w,
-                            const std::set<std::string>& gated_accelerators) {
+void Platform::finish_power(const std::map<std::string, double>& leakage_w) {
   if (!power_) return;
   memory_target->finish_power();  // DRAM refresh and background; every leakage comes from leakage_w
-  for (const auto& [component, watts] : leakage_w) {
-    std::vector<std::pair<double, double>> powered;
-    for (const auto& a : accelerators) {
-      const std::string prefix = std::string(a->name()) + ".";
-      if (gated_accelerators.count(a->basename()) == 0 || component.compare(0, prefix.size(), prefix) != 0)
-        continue;
-      for (const JobRecord& j : a->jobs())
-        powered.emplace_back(j.start.to_seconds() * 1e9, j.end.to_seconds() * 1e9);
-      if (powered.empty()) powered.emplace_back(0.0, 0.0);  // gated and never woken: no leakage
+  std::set<std::string> gated;
+  for (const auto& a : accelerators) {
+    if (!a->power_gated()) continue;
+    const common::GatingSchedule g = a->gating_schedule();
+    std::vector<std::pair<double, double>> powered = g.powered_ns;
+    if (powered.empty()) powered.emplace_back(0.0, 0.0);  // gated and never woken: no leakage
+    for (const auto& [sub, hw] : a->hardware()) {
+      const std::string component = std::string(a->name()) + "." + sub;
+      const int id = power_->component(component);
+      gated.insert(component);
+      power_->add_leakage(id, hw.state_leakage_uw * 1e-6);  // SRAM holds state: powered all run
+      power_->add_leakage(id, hw.gateable_leakage_mw() * 1e-3, powered);
+      const double wake_pj = a->wake_pj(hw);
+      if (wake_pj > 0.0) {
+        for (const auto& period : g.powered_ns) power_->add_at(id, period.first, wake_pj);
+      }
     }
-    power_->set_leakage(power_->component(component), watts, std::move(powered));
+  }
+  for (const auto& [component, watts] : leakage_w) {
+    if (gated.count(component) == 0) power_->add_leakage(power_->component(component), watts);
   }
 }
 

@@ -62,11 +62,11 @@ class Platform : public sc_core::sc_module {
   // this profile. finish_power() closes it after the simulation (what only the end gives: DRAM
   // background, SRAM leakage); add_power_tracks() writes its bins into trace.json.
   // leakage_w: leakage power (W) by component name (as in energy_by_component_pj), powered over the
-  // whole run, except the components of an accelerator named in `gated_accelerators` ("<its
-  // name>.<ledger>"): powered over its jobs only (power gating). SRAM leakage comes from the SRAM.
+  // whole run, except the sub-components ("<its name>.<sub>") of a power-gated accelerator: their
+  // logic over its powered periods only, with each wake-up's energy at the period's start, and
+  // their state's (SRAM) leakage over the whole run.
   common::PowerProfile* power() { return power_.get(); }
-  void finish_power(const std::map<std::string, double>& leakage_w = {},
-                    const std::set<std::string>& gated_accelerators = {});
+  void finish_power(const std::map<std::string, double>& leakage_w = {});
   void add_power_tracks(const common::PowerTable& table);
   // Ends the waveform file (call after the simulation).
   void close_vcd();
@@ -102,7 +102,8 @@ class Platform : public sc_core::sc_module {
 
 // Builds one accelerator module from its spec (the factory by "type"); seed: the engine's own
 // random choices (SpAtten's top-k pivots, replayed token orders).
-std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec, const common::EnergyTable& energy,
-                                                  TimingMode mode, std::uint64_t seed);
+std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
+                                                  const common::EnergyTable& energy, TimingMode mode,
+                                                  std::uint64_t seed);
 
 }  // namespace savp::sc

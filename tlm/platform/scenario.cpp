@@ -23,6 +23,11 @@ const EngineDescriptor& AcceleratorSpec::engine() const {
 
 const std::string& AcceleratorSpec::name() const { return engine().name(*this); }
 
+common::EnergyTable Scenario::energy_of(const AcceleratorSpec& a) const {
+  if (platform_node_given || !(a.node_nm > 0)) return energy;
+  return energy.at_node(a.node_nm, file, "/platform/accelerators");  // checked by the loader
+}
+
 double AcceleratorSpec::clock_period_ns() const { return engine().clock_period_ns(*this); }
 
 common::ElemFormat AcceleratorSpec::format() const {
@@ -69,6 +74,17 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   const Json& v = node.value();
   if (!v.contains("type")) node.child("type");  // "missing required key"
   a.type = node.get_choice("type", engine_types());
+  // Keys every engine shares, read before the engine's own parser (which then accepts them).
+  a.power_gating = node.get_bool("power_gating", false);
+  if (a.power_gating && a.engine().traffic)
+    node.child("power_gating").fail("a traffic generator has no logic to power-gate (engines only)");
+  if (node.has("technology")) {
+    if (a.engine().traffic) node.child("technology").fail("a traffic generator has no priced hardware");
+    JsonNode tech = node.object_at("technology");
+    if (!tech.has("node_nm")) tech.child("node_nm");  // "missing required key"
+    a.node_nm = tech.get_number_in("node_nm", 0.0, 1, 1000);
+    tech.finish();
+  }
   a.engine().parse(node, a);
   if (!valid_name(a.name())) {
     (v.contains("name") ? node.child("name") : node).fail_expected(kNameRule);
@@ -152,11 +168,27 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   s.energy = common::EnergyTable::parse(platform.object_at("energy"));
   if (platform.has("technology")) {
     // platform.technology.node_nm: every energy, area and leakage of the table scaled to that node
-    // by the table's node_scaling (frequencies stay what the scenario sets).
+    // by the table's node_scaling (frequencies stay what the scenario sets), every accelerator's too.
     JsonNode tech = platform.object_at("technology");
     const double nm = tech.get_number_in("node_nm", s.energy.node_nm(), 1, 1000);
+    s.platform_node_given = tech.has("node_nm");
     tech.finish();
     s.energy = s.energy.at_node(nm, tech.file(), tech.pointer() + "/node_nm");
+  }
+  accs = platform.child("accelerators");  // again: splicing the energy table moved platform's keys
+  for (std::size_t i = 0; i < n; ++i) {
+    if (s.accelerators[i].node_nm > 0) {  // its own node (its preset's): refused when not in the table
+      JsonNode nm = accs.element(i).as_object().object_at("technology").child("node_nm");
+      s.energy.at_node(s.accelerators[i].node_nm, nm.file(), nm.pointer());
+    }
+  }
+  for (std::size_t i = 0; i < n && !s.energy.power_gating().known(); ++i) {
+    if (s.accelerators[i].power_gating) {
+      accs.element(i)
+          .as_object()
+          .child("power_gating")
+          .fail("energy table \"" + s.energy.name() + "\" has no power_gating entry (its break-even point)");
+    }
   }
   std::optional<JsonNode> mapping;
   if (platform.has("mapping")) mapping = platform.object_at("mapping");

@@ -28,7 +28,6 @@
 
 namespace savp::sc {
 
-
 // One platform.accelerators[i]: its type and the parsed configuration of that engine (the member
 // named after the type; the others keep their defaults). Its properties come from the type's
 // EngineDescriptor (engine_registry.hpp).
@@ -40,6 +39,12 @@ struct AcceleratorSpec {
   sprint::SprintConfig sprint;
   chela::ChelaConfig chela;
   memory::TrafficConfig traffic;
+  // Power gating of the engine's logic (power_gating, default false): leaks only over its busy
+  // periods, plus a wake-up energy per power-up (models/common/power_gating.hpp). Engines only.
+  bool power_gating = false;
+  // The technology node its logic and buffers are priced at (technology.node_nm; a preset states its
+  // paper's node); 0: the platform's. An explicit platform.technology.node_nm overrides it.
+  double node_nm = 0.0;
   // The descriptor of `type` (throws std::logic_error for a type no engine has).
   const EngineDescriptor& engine() const;
   const std::string& name() const;
@@ -55,7 +60,7 @@ struct OutputsSpec {
   bool summary_csv = true;
   bool trace = false;  // trace.json: engine phases and memory transactions on timelines
   std::uint64_t trace_max_events = 1'000'000;
-  bool vcd = false;    // waves.vcd: IRQ lines, engine busy flags, DRAM queue occupancy
+  bool vcd = false;  // waves.vcd: IRQ lines, engine busy flags, DRAM queue occupancy
   // power.csv, power tracks in trace.json, totals.power_avg_w / power_peak_w: `"power": true` or
   // `"power": {"power_bin_ns": W}` (bins of W ns, default 1000).
   bool power = false;
@@ -67,7 +72,7 @@ struct OutputsSpec {
   // baseline beside SALO): savp runs it as a second process and reports the speedup. Null: none.
   common::Json baseline;
   std::optional<AcceleratorSpec> baseline_spec;  // baseline, parsed
-  std::string baseline_pointer;                   // its JSON path (/outputs/baseline[/same_engine])
+  std::string baseline_pointer;                  // its JSON path (/outputs/baseline[/same_engine])
 };
 
 // platform.mapping: which accelerators run a model workload's parts (kind "model"): the linear
@@ -91,7 +96,11 @@ struct Scenario {
   memory::MemorySpec memory;
   std::optional<memory::SramSpec> sram;  // platform.sram: the shared SRAM, absent = none
   InterconnectSpec interconnect;         // platform.interconnect: the router
-  common::EnergyTable energy;
+  common::EnergyTable energy;            // at the platform's node (platform.technology)
+  bool platform_node_given = false;      // platform.technology.node_nm set: every accelerator at that node
+  // The table an accelerator is priced with: `energy` at its own node (AcceleratorSpec::node_nm)
+  // unless the platform's node was given or it has none.
+  common::EnergyTable energy_of(const AcceleratorSpec& a) const;
   common::WorkloadSpec workload;  // one workload (when `tasks` is empty)
   std::vector<TaskSpec> tasks;    // the SoC form: tasks instead of a workload
   ModelMapping mapping;           // platform.mapping (a model workload)
@@ -117,8 +126,10 @@ inline constexpr const char* kIdRule =
 bool valid_name(const std::string& name);
 // The rule of valid_name, for messages.
 inline constexpr const char* kNameRule =
-    "an accelerator name of letters, digits, '-' and '_' (at most 200 characters; a SystemC object name, where "
-    "'.' separates the hierarchy), not one of the platform's own names (bus, irq, memory, pim, sram, host, bus2*, "
+    "an accelerator name of letters, digits, '-' and '_' (at most 200 characters; a SystemC object name, "
+    "where "
+    "'.' separates the hierarchy), not one of the platform's own names (bus, irq, memory, pim, sram, host, "
+    "bus2*, "
     "*2bus)";
 
 // Engine types this build knows, in the order of engines().

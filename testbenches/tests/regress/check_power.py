@@ -13,6 +13,12 @@ usage: check_power.py SAVP SCENARIOS OUTDIR PART
          the first ends): the bins
          of the idle gap carry no engine or bus power, only the DRAM's background and refresh, and
          the bins of both phases carry engine power.
+  gating soc/power-gating.json (issue 22, power_gating): the busy dense array's logic leaks only over
+         its busy periods (its jobs merged across idle gaps <= break-even) and pays one wake-up per
+         period (a "wakeup" action of gateable leakage x break-even time, dynamic energy, in the bin
+         of the period's start); the idle SALO's logic leaks nothing and never wakes; both keep
+         their SRAM's leakage for the whole run; without gating every component leaks all run; the
+         power bins still add up; the rest of stats.json is unchanged by gating.
   off    without outputs.power: no power.csv, no power totals, no power tracks in trace.json.
 Exit 0 when every check passes.
 """
@@ -155,6 +161,79 @@ def gap():
               f"gap: the busy bins of task {task} are not above the idle ones")
 
 
+def gating():
+    path = os.path.join(SCENARIOS, "soc/power-gating.json")
+    on = run(path, os.path.join(OUT, "gating-on"))
+    off = run(path, os.path.join(OUT, "gating-off"), "platform.accelerators.0.power_gating=false",
+              "platform.accelerators.1.power_gating=false")
+    check_sums("gating on", os.path.join(OUT, "gating-on"), on, 2000.0)
+    comps, rows = check_sums("gating off", os.path.join(OUT, "gating-off"), off, 2000.0)
+    table = on["scenario"]["platform"]["energy"]["power_gating"]
+    be_ns = table["break_even_cycles"] * 1.0  # both engines at 1 GHz
+    sim_ns = on["totals"]["simulated_ns"]
+    check(sim_ns == off["totals"]["simulated_ns"], "gating: gating changed the simulated time")
+    # The powered periods from the jobs, merged across gaps <= break-even (the documented rule).
+    periods = []
+    for j in sorted((j["start_ns"], j["end_ns"]) for j in on["jobs"] if j["accelerator"] == "top.dense0"):
+        if periods and j[0] - periods[-1][1] <= be_ns:
+            periods[-1][1] = max(periods[-1][1], j[1])
+        else:
+            periods.append(list(j))
+    powered = sum(b - a for a, b in periods)
+    check(len(periods) >= 2, f"gating: the dense array has {len(periods)} busy periods, expected two tasks apart")
+    leak = on["area"]["leakage_by_component_mw"]
+    st_on, st_off = on["totals"]["energy_static_by_component_pj"], off["totals"]["energy_static_by_component_pj"]
+    comp_on = on["components"]
+    for engine, busy in (("top.dense0", True), ("top.salo0", False)):
+        pg = comp_on[engine]
+        wakeups = pg["power_gating.wakeups"]["value"]
+        check(wakeups == (len(periods) if busy else 0), f"gating: {engine} woke {wakeups} times")
+        check(close(pg["power_gating.powered_ns"]["value"], powered if busy else 0.0),
+              f"gating: {engine} powered {pg['power_gating.powered_ns']['value']} ns")
+        wake_total = 0.0
+        for c in (c for c in leak if c.startswith(engine + ".")):
+            sram = "buffer" in c or c.split(".")[-1] in ("q", "k", "v") or "sram" in c
+            node = comp_on[c]
+            check(close(st_off[c], leak[c] * sim_ns), f"gating off: {c} static {st_off[c]} != leakage x run")
+            if sram:  # state: powered the whole run, no wake-up
+                check(close(st_on[c], st_off[c]), f"gating: SRAM {c} static {st_on[c]} != {st_off[c]}")
+                check("wakeup" not in node.get("actions", {}), f"gating: SRAM {c} has wake-ups")
+                continue
+            check(close(st_on[c], leak[c] * (powered if busy else 0.0)),
+                  f"gating: {c} static {st_on[c]} pJ != leakage {leak[c]} mW x powered time")
+            w = node.get("actions", {}).get("wakeup")
+            if busy:
+                check(w is not None and w["count"] == len(periods) and close(w["pj_each"], leak[c] * be_ns),
+                      f"gating: {c} wake-ups {w} != {len(periods)} x {leak[c] * be_ns} pJ")
+                wake_total += w["energy_pj"] if w else 0.0
+            else:
+                check(w is None, f"gating: idle {c} woke up: {w}")
+        check(close(pg["power_gating.wake_energy_pj"]["value"], wake_total),
+              f"gating: {engine} wake energy {pg['power_gating.wake_energy_pj']['value']} != {wake_total}")
+        check(close(pg["power_gating.gated_ns"]["value"], sim_ns - (powered if busy else 0.0)),
+              f"gating: {engine} gated_ns {pg['power_gating.gated_ns']['value']}")
+    check(on["totals"]["energy_static_pj"] < off["totals"]["energy_static_pj"], "gating: static energy did not fall")
+    # Wake-ups are dynamic energy in the bin where each period starts.
+    header, rows_on = read_power(os.path.join(OUT, "gating-on"))
+    for c in (c for c in leak if c.startswith("top.dense0.") and "wakeup" in comp_on[c].get("actions", {})):
+        k = header.index(c + ".dynamic_w")
+        for a, _ in periods:
+            b = int(a // 2000.0)
+            check(rows_on[b][k] > 0, f"gating: {c} has no dynamic power in the bin of its wake-up at {a} ns")
+    # Idle SALO: no static power in any bin for its logic.
+    for c in (c for c in leak if c.startswith("top.salo0.")):
+        k = header.index(c + ".static_w")
+        if "wakeup" not in comp_on[c].get("actions", {}) and st_on[c] == 0.0:
+            check(all(r[k] == 0.0 for r in rows_on), f"gating: idle {c} has static power in power.csv")
+    # Nothing else moves: jobs, latency, dynamic energy of the actions, traffic.
+    for key in ("latency_ns", "dram_bytes_read", "dram_bytes_written"):
+        check(on["totals"][key] == off["totals"][key], f"gating: totals.{key} changed")
+    wake_all = sum(v for k, v in on["totals"]["energy_by_action_pj"].items() if k.endswith(".wakeup"))
+    check(close(on["totals"]["energy_dynamic_pj"] - wake_all, off["totals"]["energy_dynamic_pj"]),
+          "gating: dynamic energy moved by more than the wake-ups")
+    check(wake_all > 0, "gating: no wake-up energy")
+
+
 def off():
     outdir = os.path.join(OUT, "off")
     stats = run(os.path.join(SCENARIOS, "default.json"), outdir, "outputs.trace=true")
@@ -171,7 +250,7 @@ def off():
     check(not os.path.exists(os.path.join(outdir, "power.csv")), "off: a stale power.csv stayed")
 
 
-{"sums": sums, "gap": gap, "off": off}[PART]()
+{"sums": sums, "gap": gap, "gating": gating, "off": off}[PART]()
 for f in failures:
     print("FAIL:", f)
 print(f"{PART}: {len(failures)} failure(s)")

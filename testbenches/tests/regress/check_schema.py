@@ -51,6 +51,7 @@ LOADER = {
     "interconnect": [("tlm/platform/interconnect_spec.cpp", r"InterconnectSpec InterconnectSpec::parse",
                       r"ic\.finish\(\)", "ic")],
     "outputs": [(SC, r"JsonNode o =", r"o\.finish\(\)", "o")],
+    "accelerator_technology": [(SC, r'JsonNode tech = node\.object_at\("technology"\)', r"tech\.finish\(\)", "tech")],
     "power_output": [(SC, r'JsonNode p = o\.object_at\("power"\)', r"p\.finish\(\)", "p")],
     "task": [("tlm/platform/task_spec.cpp", r"TaskSpec parse_task", r"node\.finish\(\)", "node")],
     "task_placement": [("tlm/platform/task_spec.cpp", r"TaskPlacement parse_placement", r"node\.finish\(\)", "node")],

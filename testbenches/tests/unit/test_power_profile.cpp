@@ -55,9 +55,9 @@ TEST_CASE("power profile: leakage over the run or only while powered (gating)", 
   const int on = p.component("always");
   const int gated = p.component("gated");
   const int dark = p.component("never");
-  p.set_leakage(on, 0.002);  // 2 mW = 2 pJ/ns
-  p.set_leakage(gated, 0.001, {{500.0, 1500.0}, {2500.0, 2600.0}});
-  p.set_leakage(dark, 0.5, {{0.0, 0.0}});  // gated, never woken
+  p.add_leakage(on, 0.002);  // 2 mW = 2 pJ/ns
+  p.add_leakage(gated, 0.001, {{500.0, 1500.0}, {2500.0, 2600.0}});
+  p.add_leakage(dark, 0.5, {{0.0, 0.0}});  // gated, never woken
   const PowerTable t = p.finish(3000.0);
   REQUIRE(t.bins == 3);
   CHECK(t.static_pj[0] == std::vector<double>{2000.0, 2000.0, 2000.0});
@@ -85,7 +85,7 @@ TEST_CASE("power profile: past kMaxBins the bins widen and keep every picojoule"
 TEST_CASE("power profile: power.csv has bounds, dynamic then static W per component, total", "[power]") {
   PowerProfile p(500.0);
   p.add_at(p.component("m"), 100.0, 1000.0);  // 1000 pJ in 500 ns = 2 mW
-  p.set_leakage(p.component("s"), 0.25);
+  p.add_leakage(p.component("s"), 0.25);
   const std::string csv = savp::common::power_csv(p.finish(1000.0));
   std::istringstream in(csv);
   std::string line;
