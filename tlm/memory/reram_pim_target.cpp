@@ -39,18 +39,10 @@ void ReramPimTarget::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& 
     ++generation_;
     // A timed write programs the cells of `len` codes (one element per byte, bit-sliced over
     // cells_per_element() cells of cell_bits: reram_crossbar.hpp), priced as write_bit.
-    const std::uint64_t cycles = spec_.write_burst_cycles(8 * len);
     memory::ReramCounters w;
     w.bits_written = len * spec_.cells_per_element() * static_cast<std::uint64_t>(spec_.cell_bits);
-    const double energy_before = power_ != nullptr ? memory::energy_pj(counters_, spec_) : 0.0;
-    add(w);
-    if (power_ != nullptr) {
-      const double t0 = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
-      power_->add_over(power_id_, t0, t0 + static_cast<double>(cycles) * spec_.cycle_ns(),
-                       memory::energy_pj(counters_, spec_) - energy_before);
-    }
+    charge(w, spec_.write_burst_cycles(8 * len), delay);
     bytes_written_ += len;
-    delay += cycle_ * static_cast<double>(cycles);
   }
   t.set_response_status(tlm::TLM_OK_RESPONSE);
 }
@@ -155,15 +147,19 @@ void ReramPimTarget::pim_b_transport(tlm::tlm_generic_payload& t, sc_core::sc_ti
   d.transposed_bits -= before.transposed_bits;
   d.copyq_bits -= before.copyq_bits;
   d.bits_written -= before.bits_written;
+  charge(d, cycles, delay);
+  t.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void ReramPimTarget::charge(const memory::ReramCounters& c, std::uint64_t cycles, sc_core::sc_time& delay) {
   const double energy_before = power_ != nullptr ? memory::energy_pj(counters_, spec_) : 0.0;
-  add(d);
+  add(c);
   if (power_ != nullptr) {
     const double t0 = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
     power_->add_over(power_id_, t0, t0 + static_cast<double>(cycles) * spec_.cycle_ns(),
                      memory::energy_pj(counters_, spec_) - energy_before);
   }
   delay += cycle_ * static_cast<double>(cycles);
-  t.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 void ReramPimTarget::report_stats(StatsTree& tree) const {

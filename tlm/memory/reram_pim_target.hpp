@@ -55,6 +55,8 @@ class ReramPimTarget : public sc_core::sc_module, public StatsSource {
   // The crossbar of the array at `base` holding `keys` x `dim` codes, reprogrammed when stale.
   memory::ReramCrossbar& array(std::uint64_t base, std::uint32_t keys, std::uint32_t dim);
   void add(const memory::ReramCounters& c);
+  // Adds the counts, places their energy over the next `cycles` (power profile), advances delay.
+  void charge(const memory::ReramCounters& c, std::uint64_t cycles, sc_core::sc_time& delay);
 
   memory::ReramSpec spec_;
   std::uint64_t seed_;
