@@ -31,6 +31,8 @@ double get_double(const std::uint8_t* p) { return common::bits_double(common::lo
 // fraction of the largest possible score, or the head's calibrated real threshold over this query's
 // DAC scale and the K/V head's key scale (one MSB code step = 2^lsb key code steps).
 double SprintCore::query_threshold() const {
+  // Numerics off: the stated model decides (model_keep) and a decode alone has no prefill's state.
+  if (timing_only()) return 0.0;
   const std::uint64_t d = mj_.head_dim;
   if (cfg_.threshold.kind == "fixed")
     return cfg_.threshold.value * static_cast<double>(d) * cfg_.pim.query_max() * cfg_.pim.key_max();

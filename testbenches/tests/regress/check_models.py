@@ -345,6 +345,15 @@ def part_sprint():
     off, _ = run("sprint-calibrated-off", scen, SPRINT % SPRINT_CAL, SPATTEN_MAP, "workload.numerics=off")
     if "keep_ratio" not in off["model"]["attention_pruning"]["decisions"]:
         fail("numerics off: the stated model is not in model.attention_pruning: %s" % off["model"]["attention_pruning"])
+    # A decode alone, timing only: each query keeps max(1, round(0.25 x visible)) keys, visible = 65 .. 68.
+    import math
+    dec, _ = run("sprint-decode-off", scen, SPRINT % SPRINT_CAL, SPATTEN_MAP, "workload.phase=decode",
+                 "workload.numerics=off")
+    want_kept = sum(max(1, math.floor(0.25 * (prompt + s + 1) + 0.5)) for s in range(steps)) / steps
+    for l in dec["model"]["layers"]:
+        if abs(l["tokens_kept_mean"] - want_kept) > 1e-9:
+            fail("numerics off decode: layer %d keeps %s keys per query, the stated model %s"
+                 % (l["layer"], l["tokens_kept_mean"], want_kept))
     print("ok: SPRINT model form: every key rel_l2 %s (int8 dense %g), calibrated rel_l2 %s, kept %s of %s, "
           "KV bytes/token %.0f -> %.0f, ReRAM bytes written %d"
           % ([l["rel_l2"] for l in m["layers"]], bound, [l["rel_l2"] for l in cm["layers"]],
