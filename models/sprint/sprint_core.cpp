@@ -71,12 +71,26 @@ void SprintCore::start(const common::JobDescriptor& job) {
   c_ = Counters{};
   job_ = job;
   job_cycles_ = 0;
-  t_ = 0;
-  stage_ = Stage::FirstQ;
-  const std::uint64_t L = job.rows, d = job.depth, dv = job.value_dim;
+  reram_write_bytes_ = 0;
+  model_ = job.kind == common::JobKind::PrunedModel;
+  if (model_) {
+    desc_ = job;
+    stage_ = Stage::MBlock;
+    return;
+  }
+  const std::uint64_t L = job.rows;
+  keys_ = L;
+  q0_ = 0;
   valid_ = job.cols == 0 ? L : std::min<std::uint64_t>(job.cols, L);
   last_ = cfg_.padding_removal ? valid_ : L;
   c_.padded_queries_skipped = L - last_;
+  begin_head();
+}
+
+void SprintCore::begin_head() {
+  const std::uint64_t d = job_.depth, dv = job_.value_dim, L = keys_;
+  t_ = 0;
+  stage_ = Stage::FirstQ;
   k_row_bytes_ = d;  // baseline: full K codes, one byte each
   lsb_row_bytes_ = spatten::packed_row_bytes(cfg_.key_lsb_bits, d);
   k_full_.assign(L * d, 0.0);
@@ -92,7 +106,7 @@ void SprintCore::start(const common::JobDescriptor& job) {
 
 // Keys query t may attend: causal or all, without the padding when it is removed.
 std::uint64_t SprintCore::keys_visible() const {
-  const std::uint64_t v = job_.causal ? t_ + 1 : job_.rows;
+  const std::uint64_t v = job_.causal ? q0_ + t_ + 1 : keys_;
   return cfg_.padding_removal ? std::min(v, valid_) : v;
 }
 
@@ -101,14 +115,20 @@ void SprintCore::quantise_query() {
   const std::uint64_t d = job_.depth;
   q_.resize(d);
   common::unpack(q_raw_.data(), d, common::ElemFormat::FP16, common::QuantParams{}, q_.data());
+  if (model_) {  // the query's own DAC scale: its codes span its largest |q|
+    double qmax = 0;
+    for (double x : q_) qmax = std::max(qmax, std::fabs(x));
+    job_.scale_a = qmax > 0 ? qmax / cfg_.pim.query_max() : 1.0;
+  }
 }
 
 bool SprintCore::next(EngineStep& step) {
   step = EngineStep{};
-  const std::uint64_t d = job_.depth, L = job_.rows;
+  const std::uint64_t d = job_.depth, L = keys_;
   switch (stage_) {
     case Stage::FirstQ:
       step.phase = "q_fetch";
+      step.fence = model_;  // the appended K/V (the array's codes too) are in memory first
       q_raw_.resize(d * 2);
       step.reads.push_back({job_.addr_a, d * 2, q_raw_.data(), nullptr});
       return true;
@@ -126,7 +146,7 @@ bool SprintCore::next(EngineStep& step) {
       PimCommand thr = copy;
       thr.kind = PimCommand::Kind::Threshold;
       thr.query.clear();
-      thr.threshold = job_.pim_threshold;
+      thr.threshold = model_ ? query_threshold() : job_.pim_threshold;
       PimCommand readp = thr;
       readp.kind = PimCommand::Kind::ReadP;
       pbits_.assign((L + 7) / 8, 0);
@@ -146,6 +166,8 @@ bool SprintCore::next(EngineStep& step) {
       return true;
     case Stage::Done:
       return false;
+    default:
+      return model_next(step);
   }
   return false;
 }
@@ -153,7 +175,7 @@ bool SprintCore::next(EngineStep& step) {
 // What crosses for query t: the MSBs (transposed read) and LSBs of the keys the buffers lack, their
 // values, and the next query's Q row. Baseline: full K codes.
 void SprintCore::plan_fetch(EngineStep& step) {
-  const std::uint64_t d = job_.depth, dv = job_.value_dim, L = job_.rows;
+  const std::uint64_t d = job_.depth, dv = job_.value_dim, L = keys_;
   step.phase = "fetch";
   // Double-buffered K/V: the reads may start once the previous query's fetch step has started
   // computing (steps since then: this query's prune and hits steps, or just hits).
@@ -213,32 +235,37 @@ void SprintCore::next_query() {
     stage_ = Stage::Prune;
     return;
   }
-  const std::uint64_t L = job_.rows;
+  const std::uint64_t L = keys_;
   kept_.clear();
   for (std::uint32_t j = 0; j < keys_visible(); ++j) kept_.push_back(j);
-  c_.padded_keys_skipped += (job_.causal ? t_ + 1 : L) - keys_visible();
+  c_.padded_keys_skipped += (job_.causal ? q0_ + t_ + 1 : L) - keys_visible();
   after_access(buffers_->access(kept_));
 }
 
 void SprintCore::reads_done(EngineStep& step) {
-  const std::uint64_t L = job_.rows;
+  const std::uint64_t L = keys_;
+  if (stage_ >= Stage::MBlock) {
+    model_reads_done(step);
+    return;
+  }
   if (step.phase == "q_fetch") {
     quantise_query();
     next_query();
     return;
   }
   if (step.phase == "prune") {
+    if (model_ && timing_only()) model_keep(pbits_);
     const std::uint64_t vis = keys_visible();
-    c_.padded_keys_skipped += (job_.causal ? t_ + 1 : L) - vis;
+    c_.padded_keys_skipped += (job_.causal ? q0_ + t_ + 1 : L) - vis;
     keep_.assign(L, 0);
     kept_.clear();
     for (std::uint32_t j = 0; j < vis; ++j) {
       keep_[j] = (pbits_[j / 8] >> (j % 8)) & 1;
       if (keep_[j]) kept_.push_back(j);
     }
-    if (kept_.empty() && t_ < vis) {  // the controller's fallback (sprint_core.hpp): the query's own key
-      keep_[t_] = 1;
-      kept_.push_back(static_cast<std::uint32_t>(t_));
+    if (kept_.empty() && q0_ + t_ < vis) {  // the controller's fallback (sprint_core.hpp): its own key
+      keep_[q0_ + t_] = 1;
+      kept_.push_back(static_cast<std::uint32_t>(q0_ + t_));
       ++c_.own_key_fallbacks;
     }
     const LocalitySplit split = sld_.next(keep_);
@@ -260,6 +287,7 @@ void SprintCore::reads_done(EngineStep& step) {
     next_query();
   } else {
     stage_ = Stage::Done;
+    if (model_) model_head_done();
   }
 }
 
@@ -267,7 +295,7 @@ void SprintCore::reads_done(EngineStep& step) {
 // keys, weighted sum of their values. The output row is written; the keep bits and the output
 // without recompute go to the diagnostics region.
 void SprintCore::compute(EngineStep& step) {
-  const std::uint64_t d = job_.depth, dv = job_.value_dim, L = job_.rows;
+  const std::uint64_t d = job_.depth, dv = job_.value_dim, L = job_.rows;  // L: the diagnostics' rows
   const int lsb = cfg_.key_lsb_bits;
   std::vector<std::uint32_t> low(d);
   for (std::size_t i = 0; i < fetch_.size(); ++i) {
@@ -333,7 +361,7 @@ void SprintCore::compute(EngineStep& step) {
   softmax_pv(s, out_);
   softmax_pv(s_lp, diag_out_);
   step.writes.push_back({job_.addr_out + t_ * dv * 4, dv * 4, nullptr, out_.data()});
-  {
+  if (!model_) {
     const std::uint64_t diag = job_.addr_out + L * dv * 4, row = (L + 7) / 8;
     pbits_.assign(row, 0);
     for (std::uint32_t j : kept_) pbits_[j / 8] |= static_cast<std::uint8_t>(1u << (j % 8));
@@ -364,7 +392,7 @@ common::EngineJobStats SprintCore::job_stats() const {
   common::EngineJobStats s;
   auto put = [&](const char* k, double v) { s.values.emplace_back(k, v); };
   auto ratio = [](double a, double b) { return b > 0 ? a / b : 0.0; };
-  const double seq = static_cast<double>(job_.rows) * static_cast<double>(c_.queries);
+  const double seq = static_cast<double>(keys_) * static_cast<double>(c_.queries);
   put("queries", static_cast<double>(c_.queries));
   put("keys_visible", static_cast<double>(c_.visible));
   put("keys_kept", static_cast<double>(c_.kept));
@@ -382,6 +410,20 @@ common::EngineJobStats SprintCore::job_stats() const {
   put("padded_keys_skipped", static_cast<double>(c_.padded_keys_skipped));
   put("padded_keys_computed", static_cast<double>(c_.padded_keys_computed));
   put("engine_cycles", static_cast<double>(job_cycles_));
+  if (model_) {
+    // The model report's view (model_report.cpp): the cache positions the layer holds, keys kept
+    // per query, K/V bytes fetched (K MSBs by transposed read, LSBs and V codes from DRAM) against
+    // every visible key's at fp32 and in the engine's own format, the ReRAM bytes written.
+    const std::uint64_t d = mj_.head_dim;
+    const double per_key = static_cast<double>(lsb_row_bytes_ + d + (d * cfg_.pim.msb_bits + 7) / 8);
+    put("tokens_in", static_cast<double>(keys_));
+    put("tokens_kept", ratio(static_cast<double>(c_.kept), static_cast<double>(c_.queries)));
+    put("heads_kept", static_cast<double>(mj_.heads));
+    put("kv_bytes_fetched", static_cast<double>(c_.fetched) * per_key);
+    put("kv_bytes_unpruned", static_cast<double>(c_.visible) * per_key);
+    put("kv_bytes_unpruned_fp32", static_cast<double>(c_.visible) * static_cast<double>(2 * d * 4));
+    put("reram_write_bytes", static_cast<double>(reram_write_bytes_));
+  }
   return s;
 }
 

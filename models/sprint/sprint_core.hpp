@@ -30,6 +30,15 @@
 // K codes one byte each (baseline); addr_c: V codes one byte each; MSB codes one byte each in the
 // PIM window at addr_globals; scales in scale_a/b/c (Q dac scale, K scale, V scale); the pruning
 // threshold in pim_threshold.
+// Model form (JobKind::PrunedModel, sprint_model_job.hpp; sprint_model_layer.cpp): one job per
+// (sequence, layer, pass) over every head: per K/V head the pass's new K/V rows are appended in the
+// engine's format (the K MSB codes written into the ReRAM array: a timed write the PIM target prices
+// per cell bit), then each query head of the group runs the per-query steps above against the same
+// array, queries at positions context .. context + tokens - 1 over the keys 0 .. position (causal) or
+// all. The query DAC scale is per query (its largest |q|, known when its row arrives) and the
+// threshold per (layer, head) in real score units, converted per query. With numerics off (timing-
+// only) a query keeps the max(1, round(keep_ratio x visible)) keys nearest its position (the stated
+// model of sprint_flow.cpp) in place of the comparators' bits.
 #pragma once
 
 #include <cstdint>
@@ -43,6 +52,7 @@
 #include "models/sprint/kv_buffer.hpp"
 #include "models/sprint/locality.hpp"
 #include "models/sprint/sprint_config.hpp"
+#include "models/sprint/sprint_model_job.hpp"
 
 namespace savp::sprint {
 
@@ -66,7 +76,17 @@ class SprintCore : public common::EngineCore {
   std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override;
 
  private:
-  enum class Stage { FirstQ, Prune, Hits, Fetch, Done };
+  enum class Stage { FirstQ, Prune, Hits, Fetch, Done, MBlock, MState, MAppend, MCalib, MStateWrite };
+  // Per-head set-up of the query loop (keys_, q0_ and job_ set).
+  void begin_head();
+  // Model form (sprint_model_layer.cpp).
+  bool model_next(common::EngineStep& step);
+  void model_reads_done(common::EngineStep& step);
+  void model_head_done();  // the query loop of head h_ finished
+  void start_model_head();
+  double query_threshold() const;
+  void model_keep(std::vector<std::uint8_t>& pbits) const;  // numerics off: the stated model
+  bool timing_only() const { return job_.timing_only; }
   void quantise_query();
   void plan_fetch(common::EngineStep& step);
   void after_access(const BufferAccess& a);  // hits and fetches of the query decided
@@ -85,6 +105,19 @@ class SprintCore : public common::EngineCore {
   std::uint64_t t_ = 0;      // the query
   std::uint64_t valid_ = 0;  // valid tokens of the padded sequence (descriptor cols)
   std::uint64_t last_ = 0;   // queries processed: valid_ with padding removal, all rows otherwise
+  std::uint64_t keys_ = 0;   // keys stored (single head: rows; model: context + tokens)
+  std::uint64_t q0_ = 0;     // position of query 0 (model decode: the context)
+  // Model form: the job, its descriptor, the current K/V head and query head, the layer's scales
+  // (K, V per K/V head) and thresholds (per head), the group's K MSB codes (calibration).
+  bool model_ = false;
+  common::JobDescriptor desc_;
+  SprintModelJob mj_;
+  std::uint32_t g_ = 0, h_ = 0;
+  std::vector<double> k_scale_, v_scale_, thresholds_;
+  std::vector<std::uint8_t> block_raw_, state_raw_, knew_raw_, vnew_raw_, msb_new_, lsb_new_, v_new_;
+  std::vector<std::int8_t> msb_codes_;
+  std::vector<std::uint32_t> calib_pos_;
+  std::uint64_t reram_write_bytes_ = 0;
   std::uint64_t k_row_bytes_ = 0, lsb_row_bytes_ = 0;
   std::vector<std::uint8_t> q_raw_, q_next_raw_;
   std::vector<double> q_;

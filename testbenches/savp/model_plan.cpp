@@ -175,7 +175,8 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
   // Every job shape against the engines' limits.
   auto refuse = [&](std::uint32_t a, const std::string& op, const common::JobCheck& c) {
     if (c.why.empty()) return;
-    const std::string key = c.key == "phase" ? "/workload/phase"
+    const std::string key = c.key == "phase"                         ? "/workload/phase"
+                            : !c.key.empty() && c.key.front() == '/' ? c.key  // a whole JSON path
                             : c.key.empty() || c.key.rfind("array", 0) == 0 ||
                                     c.key.rfind("buffers", 0) == 0 || c.key.rfind("datapath", 0) == 0 ||
                                     c.key.rfind("sram", 0) == 0 || c.key.rfind("pruning", 0) == 0 ||

@@ -38,6 +38,88 @@ const EngineFlow& sprint_flow() {
              "it fetches and recomputes depends on Q and K (no pruning-trace replay exists for SPRINT)";
     };
     e.run_job = &HostDriver::run_sprint_job;
+    e.model_owns_cache = true;
+    e.model_pruning_off =
+        "numerics off: a stated model of the comparators: each query keeps the max(1, round(keep_ratio x "
+        "visible)) visible keys nearest its position (the largest of p_j proportional to 1 / (1 + |q - j|)); "
+        "with numerics on the calibrated threshold keeps a data-dependent number, so cycles and bytes differ";
+    e.model_pruned_tokens =
+        "scored in memory by every query but neither fetched nor recomputed for it; every token stays in the "
+        "ReRAM and DRAM caches (no eviction: a later query may keep it)";
+    e.model_attention = [](const sc::Scenario& s, std::uint32_t a, const common::JobDescriptor& job,
+                           const common::AttentionPattern& p, bool) -> common::JobCheck {
+      const common::ModelWorkload& w = *s.workload.model;
+      const sprint::SprintConfig& cfg = s.accelerators[a].sprint;
+      const std::string acc = "/platform/accelerators/" + std::to_string(a);
+      if (p.window || p.dilation != 1 || !p.global_tokens.empty() || p.grid_h)
+        return {"",
+                "SPRINT prunes dense or causal attention: no window, dilation, global tokens or 2D window"};
+      if (!cfg.in_memory_pruning)
+        return {acc + "/in_memory_pruning",
+                "SPRINT's model form keeps the K MSBs in its ReRAM arrays; for an unpruned baseline map the "
+                "attention on a dense array"};
+      if (s.workload.numerics && !w.runs_prefill())
+        return {"phase",
+                "SPRINT writes the cache in its own format (K MSBs in its ReRAM arrays) and calibrates its "
+                "thresholds on the prompt: with numerics on, run the prompt on it too (phase \"generate\"), "
+                "or run the decode timing-only (numerics \"off\")"};
+      if (!s.workload.numerics && cfg.threshold.kind == "fixed")
+        return {acc + "/threshold/policy",
+                "with numerics off SPRINT's decisions come from a stated model of a keep ratio: give the "
+                "\"calibrated\" policy and its keep_ratio"};
+      const common::ModelSpec& m = w.model;
+      const std::uint64_t arrays = m.layers * s.workload.batch * m.kv_heads;
+      const std::uint64_t per = (w.final_tokens() * m.head_dim + 63) & ~std::uint64_t{63};
+      if (arrays * per > sc::Platform::kPimBytes)
+        return {"/workload/seq_len", "the K MSB codes of every layer, sequence and K/V head (" +
+                                         std::to_string(arrays) + " x " + std::to_string(per) +
+                                         " bytes) exceed the ReRAM arrays' window of " +
+                                         std::to_string(sc::Platform::kPimBytes >> 20) + " MiB"};
+      const auto c = sprint::SprintCore::check_job(cfg, job.cols, job.depth, job.value_dim);
+      return {c.why.empty() ? "" : acc + "/" + c.key, c.why};
+    };
+    e.model_state_bytes = [](const sc::Scenario&, const ModelPlan& plan) {
+      const common::ModelSpec& m = plan.workload->model;
+      return m.layers * sprint::SprintModelJob::record_bytes(m.heads, m.kv_heads);
+    };
+    e.model_layer_job = [](const sc::Scenario&, const ModelPlan& plan, const ModelPass& pass,
+                           std::uint64_t layer, ModelJob& j) {
+      const common::ModelWorkload& w = *plan.workload;
+      const common::ModelSpec& m = w.model;
+      const ModelRegions& r = plan.regions;
+      auto t = [&](ModelTensor x) { return r.tensor[static_cast<int>(x)]; };
+      const std::uint64_t H = m.heads, G = m.kv_heads, d = m.head_dim, n = pass.tokens, q = j.seq;
+      sprint::SprintModelJob b;
+      b.heads = static_cast<std::uint32_t>(H);
+      b.kv_heads = static_cast<std::uint32_t>(G);
+      b.head_dim = static_cast<std::uint32_t>(d);
+      b.tokens = n;
+      b.context = pass.context;
+      b.softmax_scale = 1.0 / std::sqrt(static_cast<double>(d));
+      b.causal = pass.prefill && m.attention.causal;
+      b.prefill = pass.prefill;
+      b.q_base = t(ModelTensor::Q) + q * H * n * d * 2;
+      b.q_stride = n * d * 2;
+      b.out_base = t(ModelTensor::Attn) + q * H * n * d * 4;
+      b.out_stride = n * d * 4;
+      b.knew_base = t(ModelTensor::Knew) + q * n * G * d * 2;
+      b.vnew_base = t(ModelTensor::Vnew) + q * n * G * d * 2;
+      b.new_row_stride = G * d * 2;
+      b.pim_stride = (plan.cache_tokens * d + 63) & ~std::uint64_t{63};
+      b.pim_base = sc::Platform::kPimBase + (layer * w.batch + q) * G * b.pim_stride;
+      b.lsb_base = kv_address(plan, layer, q, 0, 0, 0);
+      b.v_base = kv_address(plan, layer, q, 0, 1, 0);
+      b.cache_stride = 2 * r.kv_block_bytes;
+      b.state_addr =
+          r.engine_state + q * r.engine_state_bytes + layer * sprint::SprintModelJob::record_bytes(H, G);
+      j.block = b.serialise();
+      j.desc.kind = common::JobKind::PrunedModel;
+      j.desc.rows = n;
+      j.desc.cols = pass.context + n;
+      j.desc.depth = j.desc.value_dim = d;
+      j.desc.addr_b = b.q_base;
+      j.desc.addr_out = b.out_base;
+    };
     return e;
   }();
   return f;

@@ -37,7 +37,12 @@ void ReramPimTarget::b_transport(tlm::tlm_generic_payload& t, sc_core::sc_time& 
   } else {
     if (data) store_.write(addr, t.get_data_ptr(), len);
     ++generation_;
-    delay += cycle_ * static_cast<double>(spec_.write_burst_cycles(8 * len));
+    // A timed write programs the cells of `len` codes (one element per byte, bit-sliced over
+    // cells_per_element() cells of cell_bits: reram_crossbar.hpp), priced as write_bit.
+    memory::ReramCounters w;
+    w.bits_written = len * spec_.cells_per_element() * static_cast<std::uint64_t>(spec_.cell_bits);
+    charge(w, spec_.write_burst_cycles(8 * len), delay);
+    bytes_written_ += len;
   }
   t.set_response_status(tlm::TLM_OK_RESPONSE);
 }
@@ -68,6 +73,7 @@ memory::ReramCrossbar& ReramPimTarget::array(std::uint64_t base, std::uint32_t k
 }
 
 void ReramPimTarget::add(const memory::ReramCounters& c) {
+  counters_.bits_written += c.bits_written;
   counters_.queries += c.queries;
   counters_.copyq_bits += c.copyq_bits;
   counters_.macs += c.macs;
@@ -140,15 +146,20 @@ void ReramPimTarget::pim_b_transport(tlm::tlm_generic_payload& t, sc_core::sc_ti
   d.transposed_keys -= before.transposed_keys;
   d.transposed_bits -= before.transposed_bits;
   d.copyq_bits -= before.copyq_bits;
+  d.bits_written -= before.bits_written;
+  charge(d, cycles, delay);
+  t.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void ReramPimTarget::charge(const memory::ReramCounters& c, std::uint64_t cycles, sc_core::sc_time& delay) {
   const double energy_before = power_ != nullptr ? memory::energy_pj(counters_, spec_) : 0.0;
-  add(d);
+  add(c);
   if (power_ != nullptr) {
     const double t0 = (sc_core::sc_time_stamp() + delay).to_seconds() * 1e9;
     power_->add_over(power_id_, t0, t0 + static_cast<double>(cycles) * spec_.cycle_ns(),
                      memory::energy_pj(counters_, spec_) - energy_before);
   }
   delay += cycle_ * static_cast<double>(cycles);
-  t.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 void ReramPimTarget::report_stats(StatsTree& tree) const {
@@ -157,6 +168,7 @@ void ReramPimTarget::report_stats(StatsTree& tree) const {
   tree.add(n, "refused_commands", static_cast<double>(refused_), "command");
   tree.add(n, "threshold_steps", static_cast<double>(counters_.queries), "query");
   tree.add(n, "transposed_keys", static_cast<double>(counters_.transposed_keys), "key");
+  if (bytes_written_ > 0) tree.add(n, "bytes_written", static_cast<double>(bytes_written_), "byte");
   tree.add_actions(n, memory::reram_actions(counters_, spec_));
 }
 

@@ -10,7 +10,8 @@
 // Each array is a ReramCrossbar (models/memory/reram_crossbar.hpp: the analog column currents with
 // the seeded non-ideality model, the 1-bit comparators), programmed from the stored codes whenever
 // they changed. Energy: in-memory MACs, DAC drives, comparator operations, ReadP and transposed-read
-// bits; loading the codes is a backdoor load and is not charged (as for every memory).
+// bits; loading the codes is a backdoor load and is not charged (as for every memory); a timed write
+// (SPRINT's model form appending keys) programs cells and is priced as write_bit.
 #pragma once
 
 #include <tlm_utils/simple_target_socket.h>
@@ -54,6 +55,8 @@ class ReramPimTarget : public sc_core::sc_module, public StatsSource {
   // The crossbar of the array at `base` holding `keys` x `dim` codes, reprogrammed when stale.
   memory::ReramCrossbar& array(std::uint64_t base, std::uint32_t keys, std::uint32_t dim);
   void add(const memory::ReramCounters& c);
+  // Adds the counts, places their energy over the next `cycles` (power profile), advances delay.
+  void charge(const memory::ReramCounters& c, std::uint64_t cycles, sc_core::sc_time& delay);
 
   memory::ReramSpec spec_;
   std::uint64_t seed_;
@@ -71,6 +74,7 @@ class ReramPimTarget : public sc_core::sc_module, public StatsSource {
   std::uint64_t generation_ = 1;  // bumped by every write into the store
   memory::ReramCounters counters_;
   std::uint64_t commands_ = 0, refused_ = 0;
+  std::uint64_t bytes_written_ = 0;  // code bytes written by timed writes (an engine's append)
   common::PowerProfile* power_ = nullptr;
   int power_id_ = -1;
 };

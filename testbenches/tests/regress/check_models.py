@@ -25,6 +25,13 @@ PART:
             per token fall, rel L2 is reported; numerics on and off give identical cycles and bytes
             when no decision depends on the data; a SRAM too small for the context and a schedule
             infeasible for 2 layers are exit 2 with their paths.
+  sprint    the 2-layer Llama-style model generating with its attention on SPRINT (linear layers on a
+            dense array): a threshold keeping every key matches the reference within the bound of an
+            int8 dense attention (SPRINT stores K and V as 8-bit codes); with the calibrated threshold
+            the kept keys per layer are reported and the K/V bytes per token fall; the ReRAM bytes
+            written equal the tokens' K MSB codes (layers x sequences x tokens x kv heads x head_dim);
+            numerics off states its model; a context the ReRAM arrays cannot hold and a decode alone
+            with numerics on are exit 2 with their paths.
   preset_override
             a preset with keys replaced ({"preset": "gpt2-small", "layers": 1}) runs exactly as the
             same model written inline (every total and per-layer figure equal), and its report names
@@ -303,6 +310,77 @@ def part_spatten():
             fail("a refused SpAtten model wrote %s" % out)
 
 
+SPRINT = ('platform.accelerators=[{"type": "dense", "name": "dense0", "datapath": {"format": "fp32"}}, '
+          '{"type": "sprint", "name": "sprint0", "threshold": %s, "tolerance_rel_l2": 1}]')
+SPRINT_ALL = '{"policy": "fixed", "value": -1}'
+SPRINT_CAL = '{"policy": "calibrated", "keep_ratio": 0.25}'
+
+
+def part_sprint():
+    scen = os.path.join(MODELS, "tiny-llama-generate-dense.json")
+    layers, batch, prompt, steps, kv_heads, d = 2, 2, 64, 4, 2, 64
+    int8, _ = run("dense-int8-attention", scen,
+                  'platform.accelerators=[{"type": "dense", "name": "dense0", "datapath": {"format": "fp32"}}, '
+                  '{"type": "dense", "name": "dense1", "datapath": {"format": "int", "int_bits": 8}}]', SPATTEN_MAP)
+    bound = max(l["rel_l2"] for l in int8["model"]["layers"])
+    every, _ = run("sprint-every-key", scen, SPRINT % SPRINT_ALL, SPATTEN_MAP)
+    m = every["model"]
+    if every["totals"]["jobs_failed"] != 0:
+        fail("SPRINT keeping every key: jobs failed")
+    if m["ops"].get("append_k") or m["ops"]["attention"]["jobs"] != layers * batch * (1 + steps):
+        fail("expected one SPRINT job per (sequence, layer, pass) and no append on the dense array: %s"
+             % {k: v["jobs"] for k, v in m["ops"].items()})
+    for l in m["layers"]:
+        if l["rel_l2"] is None or not l["rel_l2"] <= 2 * bound:
+            fail("SPRINT keeping every key, layer %d: rel_l2 %r beyond twice the int8 dense attention's %g"
+                 % (l["layer"], l["rel_l2"], bound))
+        if l["tokens_kept_mean"] != l["tokens_in_mean"]:
+            fail("SPRINT with a threshold keeping every key pruned something: %s" % l)
+    pim = [v for k, v in every["components"].items() if "threshold_steps" in v]  # the ReRAM PIM target
+    want = layers * batch * (prompt + steps) * kv_heads * d
+    if len(pim) != 1 or pim[0].get("bytes_written", {}).get("value") != want:
+        fail("ReRAM bytes written %s, the tokens' K MSB codes are %d" % (pim, want))
+    cal, _ = run("sprint-calibrated", scen, SPRINT % SPRINT_CAL, SPATTEN_MAP)
+    cm = cal["model"]
+    for l in cm["layers"]:
+        if not l["tokens_kept_mean"] < l["tokens_in_mean"] or l["rel_l2"] is None:
+            fail("calibrated SPRINT layer %d: kept %s of %s keys, rel_l2 %r"
+                 % (l["layer"], l["tokens_kept_mean"], l["tokens_in_mean"], l["rel_l2"]))
+    a, b = cm["kv_bytes_read_per_token"], m["kv_bytes_read_per_token"]
+    if not a < 0.75 * b:
+        fail("K/V bytes per token %g with pruning, %g keeping every key: expected a fall" % (a, b))
+    off, _ = run("sprint-calibrated-off", scen, SPRINT % SPRINT_CAL, SPATTEN_MAP, "workload.numerics=off")
+    if "keep_ratio" not in off["model"]["attention_pruning"]["decisions"]:
+        fail("numerics off: the stated model is not in model.attention_pruning: %s" % off["model"]["attention_pruning"])
+    # A decode alone, timing only: each query keeps max(1, round(0.25 x visible)) keys, visible = 65 .. 68.
+    import math
+    dec, _ = run("sprint-decode-off", scen, SPRINT % SPRINT_CAL, SPATTEN_MAP, "workload.phase=decode",
+                 "workload.numerics=off")
+    want_kept = sum(max(1, math.floor(0.25 * (prompt + s + 1) + 0.5)) for s in range(steps)) / steps
+    for l in dec["model"]["layers"]:
+        if abs(l["tokens_kept_mean"] - want_kept) > 1e-9:
+            fail("numerics off decode: layer %d keeps %s keys per query, the stated model %s"
+                 % (l["layer"], l["tokens_kept_mean"], want_kept))
+    print("ok: SPRINT model form: every key rel_l2 %s (int8 dense %g), calibrated rel_l2 %s, kept %s of %s, "
+          "KV bytes/token %.0f -> %.0f, ReRAM bytes written %d"
+          % ([l["rel_l2"] for l in m["layers"]], bound, [l["rel_l2"] for l in cm["layers"]],
+             [l["tokens_kept_mean"] for l in cm["layers"]], [l["tokens_in_mean"] for l in cm["layers"]], b, a, want))
+    llama = os.path.join(MODELS, "llama-3-8b-decode-32k-spatten.json")
+    for f, sets, path, phrase in (
+            (scen, [SPRINT % SPRINT_CAL, SPATTEN_MAP, "workload.phase=decode"], "/workload/phase", "generate"),
+            (llama, ['platform.accelerators.1=' + SPRINT_ACC, "workload.batch=4",
+                     "platform.memory.size_mib=32768"], "/workload/seq_len",
+             "ReRAM arrays")):
+        p, out = run("sprint-bad", f, *sets, expect=2)
+        if os.path.basename(f) not in p.stderr or path not in p.stderr or phrase not in p.stderr:
+            fail("expected the file, %s and %r in:\n%s" % (path, phrase, p.stderr))
+        if os.path.exists(out):
+            fail("a refused SPRINT model wrote %s" % out)
+
+
+SPRINT_ACC = '{"type": "sprint", "name": "sprint0", "threshold": %s}' % SPRINT_CAL
+
+
 def write_npy(path, shape, seed):
     """A float64 .npy file (standard library only) of small deterministic values."""
     dims = ", ".join(str(d) for d in shape) + ("," if len(shape) == 1 else "")
@@ -431,5 +509,5 @@ def part_preset_override():
 
 {"numerics": part_numerics, "growth": part_growth, "salo": part_salo, "salo_decode": part_salo_decode,
  "spatten": part_spatten, "preset_override": part_preset_override,
- "post_norm": part_post_norm,
+ "post_norm": part_post_norm, "sprint": part_sprint,
  "bad": part_bad}[PART]()
