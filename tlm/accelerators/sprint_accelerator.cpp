@@ -27,9 +27,15 @@ sc_core::sc_time SprintAccelerator::run_pim(std::vector<common::PimCommand>& com
     p.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     PimCommandExtension ext(&c);
     p.set_extension(&ext);
+    // The payload deletes the extensions it still holds when it is destroyed: take the stack
+    // extension back on every path, a target that throws included.
+    struct Detach {
+      tlm::tlm_generic_payload& p;
+      PimCommandExtension* e;
+      ~Detach() { p.clear_extension(e); }
+    } detach{p, &ext};
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     pim_socket->b_transport(p, delay);
-    p.clear_extension(&ext);
     if (!p.is_response_ok()) {
       throw BusError(std::string(name()) + ": PIM command refused: " + p.get_response_string());
     }
