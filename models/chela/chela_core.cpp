@@ -175,17 +175,9 @@ bool ChelaCore::next(EngineStep& step) {
       break;
     case Stage::State: {
       const std::uint64_t n = n_of(chunk_);
-      step.phase = "state";
-      step.prefetch = true;
-      step.prefetch_depth = cfg_.stream_tokens / B - 1;
       read(job_.addr_b + t0 * d_ * e_, n * d_ * e_, k_raw_, Stream);
       read(job_.addr_c + t0 * dv_ * e_, n * dv_ * e_, v_raw_, Stream);
-      counters_.rd[Stream] += n * (d_ + dv_) * e_;
-      step.compute_cycles = state_update_cycles(cfg_, n, d_, dv_);
-      count_gemm(d_, dw, n);
-      if (elu) count_vector(n * d_, n * d_, 0, 0);
-      counters_.rd[State] += d_ * dw * 4;
-      counters_.wr[State] += d_ * dw * 4;
+      state_chunk_step(n, step);
       break;
     }
     case Stage::Output: {
@@ -278,6 +270,31 @@ bool ChelaCore::next(EngineStep& step) {
   return true;
 }
 
+void ChelaCore::state_chunk_step(std::uint64_t n, EngineStep& step) {
+  const std::uint64_t dw = dv_ + (cfg_.normalise ? 1 : 0);
+  step.phase = "state";
+  step.prefetch = true;
+  step.prefetch_depth = cfg_.stream_tokens / cfg_.chunk - 1;
+  counters_.rd[Stream] += n * (d_ + dv_) * e_;
+  step.compute_cycles = state_update_cycles(cfg_, n, d_, dv_);
+  count_gemm(d_, dw, n);
+  if (cfg_.feature_map == FeatureMap::Elu1) count_vector(n * d_, n * d_, 0, 0);
+  counters_.rd[State] += d_ * dw * 4;
+  counters_.wr[State] += d_ * dw * 4;
+}
+
+bool ChelaCore::absorb_chunk() {
+  const std::uint64_t n = n_of(chunk_);
+  if (!job_.timing_only) {
+    decode(k_raw_, n * d_, k_);
+    decode(v_raw_, n * dv_, v_);
+    attn_->update_state(k_.data(), v_.data(), n);
+  }
+  if (++chunk_ < nchunks_) return false;
+  chunk_ = 0;
+  return true;
+}
+
 void ChelaCore::put_output(const std::vector<float>& o, std::uint64_t rows, std::uint64_t addr,
                            EngineStep& step) {
   out_bufs_.emplace_back(rows * dv_ * 4);
@@ -311,19 +328,9 @@ void ChelaCore::reads_done(EngineStep& step) {
       stage_ = after_kernels();
       break;
     }
-    case Stage::State: {
-      const std::uint64_t n = n_of(chunk_);
-      if (!job_.timing_only) {
-        decode(k_raw_, n * d_, k_);
-        decode(v_raw_, n * dv_, v_);
-        attn_->update_state(k_.data(), v_.data(), n);
-      }
-      if (++chunk_ == nchunks_) {
-        chunk_ = 0;
-        stage_ = Stage::Output;
-      }
+    case Stage::State:
+      if (absorb_chunk()) stage_ = Stage::Output;
       break;
-    }
     case Stage::Output:
       output_done(step);
       break;

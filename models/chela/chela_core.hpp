@@ -87,9 +87,14 @@ class ChelaCore : public common::EngineCore {
   void gate_done(common::EngineStep& step);
   void put_output(const std::vector<float>& o, std::uint64_t rows, std::uint64_t addr,
                   common::EngineStep& step);
+  // A state-pass step over n tokens (its K/V reads pushed by the caller): cycles and actions.
+  void state_chunk_step(std::uint64_t n, common::EngineStep& step);
+  // The state absorbs the chunk's K/V; true after the last chunk (then chunk_ is 0 again).
+  bool absorb_chunk();
   // Model form (chela_core_model.cpp).
   void model_next(common::EngineStep& step);
   void model_reads_done(common::EngineStep& step);
+  void read_kv_rows(std::uint64_t t0, std::uint64_t n, common::EngineStep& step);
   void read_rows(std::uint64_t base, std::uint64_t stride, std::uint64_t n, std::uint64_t row_bytes,
                  std::vector<std::uint8_t>& buf, common::EngineStep& step);
 

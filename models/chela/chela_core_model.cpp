@@ -28,6 +28,12 @@ void ChelaCore::read_rows(std::uint64_t base, std::uint64_t stride, std::uint64_
         {base + r * stride, row_bytes, job_.timing_only ? nullptr : buf.data() + r * row_bytes, nullptr});
 }
 
+void ChelaCore::read_kv_rows(std::uint64_t t0, std::uint64_t n, EngineStep& step) {
+  const std::uint64_t stride = mblock_.kv_row_stride;
+  read_rows(mblock_.k_base + t0 * stride, stride, n, d_ * e_, k_raw_, step);
+  read_rows(mblock_.v_base + t0 * stride, stride, n, dv_ * e_, v_raw_, step);
+}
+
 void ChelaCore::model_next(EngineStep& step) {
   const std::uint64_t B = cfg_.chunk, t0 = chunk_ * B;
   const std::uint64_t dw = dv_ + (cfg_.normalise ? 1 : 0), state = d_ * dw * 4;
@@ -46,22 +52,10 @@ void ChelaCore::model_next(EngineStep& step) {
       counters_.wr[State] += state;
       job_state_read_ += state;
       break;
-    case Stage::ModelState: {
-      const std::uint64_t n = n_of(chunk_);
-      step.phase = "state";
-      step.prefetch = true;
-      step.prefetch_depth = cfg_.stream_tokens / B - 1;
-      read_rows(mblock_.k_base + t0 * mblock_.kv_row_stride, mblock_.kv_row_stride, n, d_ * e_, k_raw_, step);
-      read_rows(mblock_.v_base + t0 * mblock_.kv_row_stride, mblock_.kv_row_stride, n, dv_ * e_, v_raw_,
-                step);
-      counters_.rd[Stream] += n * (d_ + dv_) * e_;
-      step.compute_cycles = state_update_cycles(cfg_, n, d_, dv_);
-      count_gemm(d_, dw, n);
-      if (elu) count_vector(n * d_, n * d_, 0, 0);
-      counters_.rd[State] += state;
-      counters_.wr[State] += state;
+    case Stage::ModelState:
+      read_kv_rows(t0, n_of(chunk_), step);
+      state_chunk_step(n_of(chunk_), step);
       break;
-    }
     case Stage::ModelChunk: {
       const std::uint64_t n = n_of(chunk_);
       step.phase = "chunk";
@@ -73,12 +67,7 @@ void ChelaCore::model_next(EngineStep& step) {
                               job_.timing_only ? nullptr : q_raw_.data() + h * n * d_ * e_, nullptr});
       }
       counters_.wr[Stream] += H * n * d_ * e_;
-      if (causal_) {
-        read_rows(mblock_.k_base + t0 * mblock_.kv_row_stride, mblock_.kv_row_stride, n, d_ * e_, k_raw_,
-                  step);
-        read_rows(mblock_.v_base + t0 * mblock_.kv_row_stride, mblock_.kv_row_stride, n, dv_ * e_, v_raw_,
-                  step);
-      }
+      if (causal_) read_kv_rows(t0, n, step);
       // Operand uses from the stream buffer: each head's Q in phi(Q)S (and its scores); K in every
       // head's scores and the update; V in every head's P V' and the update.
       counters_.rd[Stream] +=
@@ -138,19 +127,9 @@ void ChelaCore::model_reads_done(EngineStep& step) {
       }
       stage_ = after_state();
       break;
-    case Stage::ModelState: {
-      const std::uint64_t n = n_of(chunk_);
-      if (!job_.timing_only) {
-        decode(k_raw_, n * d_, k_);
-        decode(v_raw_, n * dv_, v_);
-        attn_->update_state(k_.data(), v_.data(), n);
-      }
-      if (++chunk_ == nchunks_) {
-        chunk_ = 0;
-        stage_ = Stage::ModelChunk;
-      }
+    case Stage::ModelState:
+      if (absorb_chunk()) stage_ = Stage::ModelChunk;
       break;
-    }
     case Stage::ModelChunk: {
       const std::uint64_t n = n_of(chunk_), t0 = chunk_ * cfg_.chunk, H = mblock_.heads;
       if (!job_.timing_only) {
