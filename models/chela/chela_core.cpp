@@ -125,13 +125,14 @@ void ChelaCore::count_vector(std::uint64_t exp, std::uint64_t add, std::uint64_t
 
 void ChelaCore::start(const common::JobDescriptor& job) {
   job_ = job;
+  model_ = job.kind == common::JobKind::LinearModel;
   L_ = job.rows;
   d_ = job.depth;
   dv_ = job.value_dim;
   causal_ = job.causal != 0;
   lk_ = cfg_.long_taps(L_);
   e_ = common::elem_bytes(cfg_.format);
-  fft_ = cfg_.conv_enabled && cfg_.conv_mode == LongConvMode::Fft;
+  fft_ = !model_ && cfg_.conv_enabled && cfg_.conv_mode == LongConvMode::Fft;
   nchunks_ = ceil_div(L_, cfg_.chunk);
   chunk_ = channel_ = 0;
   attn_ = std::make_unique<ChunkedLinearAttention<float>>(d_, dv_, cfg_.feature_map, cfg_.normalise);
@@ -140,8 +141,8 @@ void ChelaCore::start(const common::JobDescriptor& job) {
   stream_bytes_ = std::max<std::uint64_t>(stream_bytes_, static_cast<std::uint64_t>(stream_bytes));
   rd_pj_[Stream] = energy_.sram_pj_per_64b(stream_bytes, false);
   wr_pj_[Stream] = energy_.sram_pj_per_64b(stream_bytes, true);
-  job_macs_ = job_array_cycles_ = job_fft_cycles_ = 0;
-  stage_ = Stage::Setup;
+  job_macs_ = job_array_cycles_ = job_fft_cycles_ = job_state_read_ = job_state_written_ = 0;
+  stage_ = model_ ? Stage::ModelSetup : Stage::Setup;
 }
 
 ChelaCore::Stage ChelaCore::after_kernels() const { return causal_ ? Stage::Output : Stage::State; }
@@ -149,6 +150,10 @@ ChelaCore::Stage ChelaCore::after_kernels() const { return causal_ ? Stage::Outp
 bool ChelaCore::next(EngineStep& step) {
   step = EngineStep{};
   if (stage_ == Stage::Done) return false;
+  if (model_) {
+    model_next(step);
+    return true;
+  }
   const std::uint64_t B = cfg_.chunk, t0 = chunk_ * B;
   const std::uint64_t dw = dv_ + (cfg_.normalise ? 1 : 0);
   const bool elu = cfg_.feature_map == FeatureMap::Elu1;
@@ -170,17 +175,9 @@ bool ChelaCore::next(EngineStep& step) {
       break;
     case Stage::State: {
       const std::uint64_t n = n_of(chunk_);
-      step.phase = "state";
-      step.prefetch = true;
-      step.prefetch_depth = cfg_.stream_tokens / B - 1;
       read(job_.addr_b + t0 * d_ * e_, n * d_ * e_, k_raw_, Stream);
       read(job_.addr_c + t0 * dv_ * e_, n * dv_ * e_, v_raw_, Stream);
-      counters_.rd[Stream] += n * (d_ + dv_) * e_;
-      step.compute_cycles = state_update_cycles(cfg_, n, d_, dv_);
-      count_gemm(d_, dw, n);
-      if (elu) count_vector(n * d_, n * d_, 0, 0);
-      counters_.rd[State] += d_ * dw * 4;
-      counters_.wr[State] += d_ * dw * 4;
+      state_chunk_step(n, step);
       break;
     }
     case Stage::Output: {
@@ -267,9 +264,34 @@ bool ChelaCore::next(EngineStep& step) {
       count_vector(n * dv_, 2 * n * dv_, n * dv_, n * dv_);
       break;
     }
-    case Stage::Done:
+    default:  // the model form's stages (chela_core_model.cpp), Done
       break;
   }
+  return true;
+}
+
+void ChelaCore::state_chunk_step(std::uint64_t n, EngineStep& step) {
+  const std::uint64_t dw = dv_ + (cfg_.normalise ? 1 : 0);
+  step.phase = "state";
+  step.prefetch = true;
+  step.prefetch_depth = cfg_.stream_tokens / cfg_.chunk - 1;
+  counters_.rd[Stream] += n * (d_ + dv_) * e_;
+  step.compute_cycles = state_update_cycles(cfg_, n, d_, dv_);
+  count_gemm(d_, dw, n);
+  if (cfg_.feature_map == FeatureMap::Elu1) count_vector(n * d_, n * d_, 0, 0);
+  counters_.rd[State] += d_ * dw * 4;
+  counters_.wr[State] += d_ * dw * 4;
+}
+
+bool ChelaCore::absorb_chunk() {
+  const std::uint64_t n = n_of(chunk_);
+  if (!job_.timing_only) {
+    decode(k_raw_, n * d_, k_);
+    decode(v_raw_, n * dv_, v_);
+    attn_->update_state(k_.data(), v_.data(), n);
+  }
+  if (++chunk_ < nchunks_) return false;
+  chunk_ = 0;
   return true;
 }
 
@@ -282,6 +304,10 @@ void ChelaCore::put_output(const std::vector<float>& o, std::uint64_t rows, std:
 
 void ChelaCore::reads_done(EngineStep& step) {
   out_bufs_.clear();  // the previous step's writes have been copied
+  if (model_) {
+    model_reads_done(step);
+    return;
+  }
   switch (stage_) {
     case Stage::Setup:
       block_ = ChelaJobBlock::deserialise(blk_raw_.data());
@@ -302,19 +328,9 @@ void ChelaCore::reads_done(EngineStep& step) {
       stage_ = after_kernels();
       break;
     }
-    case Stage::State: {
-      const std::uint64_t n = n_of(chunk_);
-      if (!job_.timing_only) {
-        decode(k_raw_, n * d_, k_);
-        decode(v_raw_, n * dv_, v_);
-        attn_->update_state(k_.data(), v_.data(), n);
-      }
-      if (++chunk_ == nchunks_) {
-        chunk_ = 0;
-        stage_ = Stage::Output;
-      }
+    case Stage::State:
+      if (absorb_chunk()) stage_ = Stage::Output;
       break;
-    }
     case Stage::Output:
       output_done(step);
       break;
@@ -324,7 +340,7 @@ void ChelaCore::reads_done(EngineStep& step) {
     case Stage::Gate:
       gate_done(step);
       break;
-    case Stage::Done:
+    default:  // the model form's stages, Done
       break;
   }
 }
@@ -432,6 +448,12 @@ common::EngineJobStats ChelaCore::job_stats() const {
   s.values.emplace_back("work_buffer_bytes", static_cast<double>(need.work));
   s.values.emplace_back("state_buffer_bytes", static_cast<double>(need.state));
   s.values.emplace_back("conv_buffer_bytes", static_cast<double>(need.conv));
+  if (model_) {  // the recurrent state in place of a KV cache
+    s.values.emplace_back("heads", static_cast<double>(mblock_.heads));
+    s.values.emplace_back("context", static_cast<double>(mblock_.context));
+    s.values.emplace_back("state_bytes_read", static_cast<double>(job_state_read_));
+    s.values.emplace_back("state_bytes_written", static_cast<double>(job_state_written_));
+  }
   return s;
 }
 
@@ -472,12 +494,16 @@ std::vector<std::pair<std::string, common::HardwareCost>> ChelaCore::hardware() 
   out.push_back({"array", e.mac_hw(fp32 ? "fp32" : "fp16", fp32 ? 32 : 16, 32) *
                               static_cast<double>(std::uint64_t{cfg_.array.rows} * cfg_.array.cols)});
   out.push_back({"vector_unit", lane * static_cast<double>(cfg_.vector_lanes)});
-  out.push_back({"fft_unit", (e.hardware("fp32_mult") + e.hardware("fp32_add")) *
-                                 static_cast<double>(cfg_.fft_butterflies)});
+  // An engine built without the convolution branch (conv.enabled false) has no FFT unit or
+  // convolution buffer.
+  if (cfg_.conv_enabled) {
+    out.push_back({"fft_unit", (e.hardware("fp32_mult") + e.hardware("fp32_add")) *
+                                   static_cast<double>(cfg_.fft_butterflies)});
+  }
   const double caps[4] = {static_cast<double>(stream_bytes_), static_cast<double>(cfg_.state_bytes),
                           static_cast<double>(cfg_.work_bytes), static_cast<double>(cfg_.conv_bytes)};
   const char* names[4] = {"stream_buffer", "state_buffer", "work_buffer", "conv_buffer"};
-  for (int i = 0; i < 4; ++i) out.push_back({names[i], e.sram_hw(caps[i])});
+  for (int i = 0; i < (cfg_.conv_enabled ? 4 : 3); ++i) out.push_back({names[i], e.sram_hw(caps[i])});
   return out;
 }
 

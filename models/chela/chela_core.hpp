@@ -13,6 +13,11 @@
 // output is written fp32. Actions are counted for energy. A timing-only job
 // (JobDescriptor::timing_only) reads its job block and takes the same steps with no operands: its
 // transfers carry no data and nothing is decoded or computed.
+// Model form (JobKind::LinearModel, chela_model.hpp; code in chela_core_model.cpp): one layer of a
+// model for the query heads sharing one K/V head: the state from memory (decode) or zero (prefill),
+// the chunks of the pass's tokens with every head's Q against one read of the K/V rows (causal: the
+// heads' outputs, then one state update per chunk; not causal: a state pass, then the outputs), and
+// the state written back. No convolution branch (a pretrained transformer has none).
 #pragma once
 
 #include <cstdint>
@@ -22,6 +27,7 @@
 
 #include "models/chela/chela_config.hpp"
 #include "models/chela/chela_job.hpp"
+#include "models/chela/chela_model.hpp"
 #include "models/chela/linear_attention.hpp"
 #include "models/chela/short_long_conv.hpp"
 #include "models/common/energy_table.hpp"
@@ -51,7 +57,20 @@ class ChelaCore : public common::EngineCore {
   std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override;
 
  private:
-  enum class Stage { Setup, Kernels, State, Output, Fft, Gate, Done };
+  enum class Stage {
+    Setup,
+    Kernels,
+    State,
+    Output,
+    Fft,
+    Gate,
+    ModelSetup,
+    StateLoad,
+    ModelState,
+    ModelChunk,
+    StateStore,
+    Done
+  };
   struct Counters {
     std::uint64_t macs = 0, exp = 0, add = 0, mult = 0, recip = 0, compare = 0, fft_mult = 0, fft_add = 0;
     std::uint64_t rd[4] = {}, wr[4] = {};  // bytes: stream, state, work, conv buffers
@@ -68,6 +87,16 @@ class ChelaCore : public common::EngineCore {
   void gate_done(common::EngineStep& step);
   void put_output(const std::vector<float>& o, std::uint64_t rows, std::uint64_t addr,
                   common::EngineStep& step);
+  // A state-pass step over n tokens (its K/V reads pushed by the caller): cycles and actions.
+  void state_chunk_step(std::uint64_t n, common::EngineStep& step);
+  // The state absorbs the chunk's K/V; true after the last chunk (then chunk_ is 0 again).
+  bool absorb_chunk();
+  // Model form (chela_core_model.cpp).
+  void model_next(common::EngineStep& step);
+  void model_reads_done(common::EngineStep& step);
+  void read_kv_rows(std::uint64_t t0, std::uint64_t n, common::EngineStep& step);
+  void read_rows(std::uint64_t base, std::uint64_t stride, std::uint64_t n, std::uint64_t row_bytes,
+                 std::vector<std::uint8_t>& buf, common::EngineStep& step);
 
   ChelaConfig cfg_;
   common::EnergyTable energy_;
@@ -86,8 +115,13 @@ class ChelaCore : public common::EngineCore {
   std::vector<std::uint8_t> blk_raw_, w_raw_, h_raw_, q_raw_, k_raw_, v_raw_, a_raw_, c_raw_, hc_raw_;
   std::vector<float> q_, k_, v_, a_, u_, z_, o_;
   std::vector<std::vector<std::uint8_t>> out_bufs_;
+  // Model form.
+  bool model_ = false;
+  ChelaModelBlock mblock_;
+  std::vector<std::uint8_t> st_raw_;
   // Job statistics.
   std::uint64_t job_macs_ = 0, job_array_cycles_ = 0, job_fft_cycles_ = 0;
+  std::uint64_t job_state_read_ = 0, job_state_written_ = 0;
 };
 
 }  // namespace savp::chela

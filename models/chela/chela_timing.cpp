@@ -25,17 +25,24 @@ std::uint64_t fmap_elements(const ChelaConfig& cfg, std::uint64_t n) {
 }
 }  // namespace
 
-std::uint64_t state_update_cycles(const ChelaConfig& cfg, std::uint64_t n, std::uint64_t d, std::uint64_t dv) {
+std::uint64_t state_update_cycles(const ChelaConfig& cfg, std::uint64_t n, std::uint64_t d,
+                                  std::uint64_t dv) {
   return vector_cycles(cfg, fmap_elements(cfg, n * d)) + array_cycles(cfg, d, width(cfg, dv), n);
 }
 
 std::uint64_t output_chunk_cycles(const ChelaConfig& cfg, std::uint64_t n, std::uint64_t d, std::uint64_t dv,
                                   bool causal) {
+  return group_chunk_cycles(cfg, n, d, dv, 1, causal);
+}
+
+std::uint64_t group_chunk_cycles(const ChelaConfig& cfg, std::uint64_t n, std::uint64_t d, std::uint64_t dv,
+                                 std::uint64_t heads, bool causal) {
   const std::uint64_t dw = width(cfg, dv);
-  std::uint64_t c = vector_cycles(cfg, fmap_elements(cfg, n * d * (causal ? 2 : 1)));
-  c += array_cycles(cfg, n, dw, d);
-  if (causal) c += array_cycles(cfg, n, n, d) + array_cycles(cfg, n, dw, n) + array_cycles(cfg, d, dw, n);
-  if (cfg.normalise) c += vector_cycles(cfg, n * dv);
+  std::uint64_t c = vector_cycles(cfg, fmap_elements(cfg, n * d * (heads + (causal ? 1 : 0))));
+  c += heads * array_cycles(cfg, n, dw, d);
+  if (causal)
+    c += heads * (array_cycles(cfg, n, n, d) + array_cycles(cfg, n, dw, n)) + array_cycles(cfg, d, dw, n);
+  if (cfg.normalise) c += vector_cycles(cfg, heads * n * dv);
   return c;
 }
 
@@ -47,14 +54,15 @@ std::uint64_t gate_cycles(const ChelaConfig& cfg, std::uint64_t n, std::uint64_t
   return vector_cycles(cfg, n * dv);
 }
 
-std::uint64_t direct_long_conv_blocks(const ChelaConfig& cfg, std::uint64_t t0, std::uint64_t n, std::uint64_t lk) {
+std::uint64_t direct_long_conv_blocks(const ChelaConfig& cfg, std::uint64_t t0, std::uint64_t n,
+                                      std::uint64_t lk) {
   const std::uint64_t B = cfg.chunk;
   const std::uint64_t first_src = t0 + 1 > lk ? t0 + 1 - lk : 0;  // earliest source row reached
   return (t0 + n - 1) / B - first_src / B + 1;
 }
 
-std::uint64_t direct_long_conv_cycles(const ChelaConfig& cfg, std::uint64_t t0, std::uint64_t n, std::uint64_t dv,
-                                      std::uint64_t lk) {
+std::uint64_t direct_long_conv_cycles(const ChelaConfig& cfg, std::uint64_t t0, std::uint64_t n,
+                                      std::uint64_t dv, std::uint64_t lk) {
   const std::uint64_t B = cfg.chunk;
   const std::uint64_t last = (t0 + n - 1) / B;
   const std::uint64_t first = last + 1 - direct_long_conv_blocks(cfg, t0, n, lk);

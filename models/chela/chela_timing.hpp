@@ -24,16 +24,21 @@ std::uint64_t state_update_cycles(const ChelaConfig& cfg, std::uint64_t n, std::
 // normalisation on the vector unit.
 std::uint64_t output_chunk_cycles(const ChelaConfig& cfg, std::uint64_t n, std::uint64_t d, std::uint64_t dv,
                                   bool causal);
+// The same for `heads` query heads sharing one K/V head's state (the model form): the feature maps
+// of every head's Q (and of K once), every head's phi(Q) S (and intra-chunk terms), one state update.
+std::uint64_t group_chunk_cycles(const ChelaConfig& cfg, std::uint64_t n, std::uint64_t d, std::uint64_t dv,
+                                 std::uint64_t heads, bool causal);
 // Short convolution (ks MACs per element) + SiLU, and the gate + residual, on the vector unit.
 std::uint64_t short_conv_cycles(const ChelaConfig& cfg, std::uint64_t n, std::uint64_t dv);
 std::uint64_t gate_cycles(const ChelaConfig& cfg, std::uint64_t n, std::uint64_t dv);
 // Direct long convolution of rows [t0, t0 + n) as block-Toeplitz GEMMs on the array: for every
 // earlier chunk j within the kernel's reach, an (n x dv x n_j) pass (rows = output tokens,
 // columns = channels, the taps streaming; both operands flow down the columns).
-std::uint64_t direct_long_conv_cycles(const ChelaConfig& cfg, std::uint64_t t0, std::uint64_t n, std::uint64_t dv,
-                                      std::uint64_t lk);
+std::uint64_t direct_long_conv_cycles(const ChelaConfig& cfg, std::uint64_t t0, std::uint64_t n,
+                                      std::uint64_t dv, std::uint64_t lk);
 // Blocks (earlier chunks, the current one included) the direct long convolution visits.
-std::uint64_t direct_long_conv_blocks(const ChelaConfig& cfg, std::uint64_t t0, std::uint64_t n, std::uint64_t lk);
+std::uint64_t direct_long_conv_blocks(const ChelaConfig& cfg, std::uint64_t t0, std::uint64_t n,
+                                      std::uint64_t lk);
 // One channel's FFT convolution: 3 transforms of N = fft_size(L, lk) points ((N / 2) log2 N
 // butterflies each) and N pointwise products on the FFT unit, plus log2 N pipeline stages per
 // transform.

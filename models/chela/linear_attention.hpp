@@ -10,6 +10,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "models/chela/chela_config.hpp"
@@ -30,6 +31,8 @@ class ChunkedLinearAttention {
 
   std::size_t state_cols() const { return dw_; }
   const std::vector<T>& state() const { return state_; }
+  // The d x (d_v + 1) state carried in from memory (a model's earlier pass).
+  void set_state(std::vector<T> s) { state_ = std::move(s); }
 
   // S += phi(K_c)^T V'_c over n tokens (k: n x d, v: n x dv, row-major).
   void update_state(const T* k, const T* v, std::size_t n) {
@@ -45,8 +48,10 @@ class ChunkedLinearAttention {
   }
 
   // Output rows of one chunk: inter-chunk term from the state, plus (causal) the masked
-  // intra-chunk term; with causal the state then absorbs the chunk. out: n x dv.
-  void output_chunk(const T* q, const T* k, const T* v, std::size_t n, bool causal, T* out) {
+  // intra-chunk term; with causal and `update` the state then absorbs the chunk (query heads that
+  // share one K/V head's state take their outputs first, then one update). out: n x dv.
+  void output_chunk(const T* q, const T* k, const T* v, std::size_t n, bool causal, T* out,
+                    bool update = true) {
     features(q, n, qf_);
     acc_.assign(n * dw_, T(0));
     for (std::size_t i = 0; i < n; ++i) {  // phi(Q) S
@@ -68,7 +73,7 @@ class ChunkedLinearAttention {
           if (norm_) o[dv_] += p;
         }
       }
-      update_state(k, v, n);
+      if (update) update_state(k, v, n);
     }
     for (std::size_t i = 0; i < n; ++i) {
       const T* o = &acc_[i * dw_];
@@ -91,6 +96,13 @@ class ChunkedLinearAttention {
 
 // The recurrent form in double: o_i = phi(q_i) sum_{s <= i} phi(k_s)^T v'_s (all s when not
 // causal), normalised by phi(q_i) . sum phi(k_s). q, k: L x d; v: L x dv; returns L x dv.
+// Query rows at absolute positions offset .. offset + n - 1 (q: n x d) against keys 0 .. keys - 1
+// (k: keys x d, v: keys x dv): a query sees the keys up to its own position when causal, all of
+// them otherwise (the model reference's linear attention over a cache; returns n x dv).
+std::vector<double> recurrent_linear_attention_rows(const double* q, std::size_t n, std::size_t offset,
+                                                    const double* k, const double* v, std::size_t keys,
+                                                    std::size_t d, std::size_t dv, bool causal,
+                                                    FeatureMap fmap, bool normalise);
 std::vector<double> recurrent_linear_attention(const std::vector<double>& q, const std::vector<double>& k,
                                                const std::vector<double>& v, std::size_t L, std::size_t d,
                                                std::size_t dv, bool causal, FeatureMap fmap, bool normalise);

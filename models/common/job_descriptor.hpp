@@ -14,9 +14,19 @@ namespace savp::common {
 
 // PrunedModel: a whole multi-layer, multi-head job for an engine that prunes across heads and layers
 // (SpAtten); addr_a points to the engine's own job block (models/spatten/spatten_job.hpp).
+// LinearModel: one layer of a model's linear attention for the query heads that share one K/V head,
+// for an engine that keeps a recurrent state instead of a KV cache (CHELA); addr_a points to the
+// engine's own job block (models/chela/chela_model.hpp).
 // Vector: a row-wise op of a transformer layer on an engine's vector unit (the dense engine's), one
 // of VectorOp; its fields are in the table below.
-enum class JobKind : std::uint32_t { Attention = 0, Gemm = 1, Traffic = 2, PrunedModel = 3, Vector = 4 };
+enum class JobKind : std::uint32_t {
+  Attention = 0,
+  Gemm = 1,
+  Traffic = 2,
+  PrunedModel = 3,
+  Vector = 4,
+  LinearModel = 5
+};
 
 // The ops of a Vector job, per row of `cols` elements (models/dense/dense_core.hpp gives their
 // arithmetic): layer norm, RMS norm, GELU (tanh form), SiLU(g) * u (SwiGLU), residual add, rotary

@@ -129,8 +129,10 @@ std::vector<MatrixD> ModelReference::run(const MatrixD& x, std::uint64_t tokens)
       }
       for (std::uint64_t hq = 0; hq < spec_.heads; ++hq) {
         const std::size_t c = cache_index(l, s, hq / group);
-        const MatrixD oh = reference_attention(block(q, s * tokens, tokens, hq * d, d), k_[c], v_[c],
-                                               spec_.attention, scale, length_);
+        const MatrixD qh = block(q, s * tokens, tokens, hq * d, d);
+        const MatrixD oh = attention_
+                               ? attention_(qh, k_[c], v_[c], length_)
+                               : reference_attention(qh, k_[c], v_[c], spec_.attention, scale, length_);
         for (std::uint64_t t = 0; t < tokens; ++t) {
           for (std::uint64_t j = 0; j < d; ++j) o(s * tokens + t, hq * d + j) = oh(t, j);
         }

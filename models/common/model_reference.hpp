@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "models/common/attention_reference.hpp"
@@ -37,6 +38,14 @@ class ModelReference {
   // that would grow past max_positions.
   std::vector<MatrixD> run(const MatrixD& x, std::uint64_t tokens);
 
+  // One query head's attention in place of the model's softmax: q (tokens x head_dim, the first at
+  // absolute position `offset`) over its K/V head's cache k, v (offset + tokens rows); returns
+  // tokens x head_dim. Set when the mapped engine computes another function (CHELA's linear
+  // attention), so that the reference is the model the hardware runs; unset: softmax as above.
+  using AttentionFn =
+      std::function<MatrixD(const MatrixD& q, const MatrixD& k, const MatrixD& v, std::uint64_t offset)>;
+  void set_attention(AttentionFn f) { attention_ = std::move(f); }
+
   const ModelSpec& spec() const { return spec_; }
   std::uint64_t batch() const { return batch_; }
   // Tokens per sequence in the cache (the positions run so far).
@@ -54,6 +63,7 @@ class ModelReference {
   std::uint64_t batch_;
   std::uint64_t length_ = 0;
   std::vector<MatrixD> k_, v_;  // by cache_index
+  AttentionFn attention_;
 };
 
 }  // namespace savp::common

@@ -9,6 +9,7 @@
 
 #include "models/common/engine_step.hpp"
 #include "models/common/job_descriptor.hpp"
+#include "models/common/model_reference.hpp"
 #include "testbenches/savp/host_driver.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/memory_estimate.hpp"
@@ -56,6 +57,18 @@ struct EngineFlow {
   bool model_owns_cache = false;
   std::uint64_t (*model_state_bytes)(const sc::Scenario& s, const ModelPlan& plan) = nullptr;
   std::uint64_t (*model_cache_row_bytes)(const sc::Scenario& s, std::uint64_t head_dim) = nullptr;
+  // model_job_per_kv_head: with model_layer_job, one job per (sequence, layer, K/V head) covering that
+  // head's group of query heads (ModelJob::head, heads) instead of one per (sequence, layer).
+  // model_no_cache: the engine keeps a state per sequence (model_state_bytes) in place of a KV cache:
+  // the plan lays out no cache, model.kv_cache_bytes is 0, and a decode step's bytes read per token
+  // are the state's (the job statistic state_bytes_read).
+  bool model_job_per_kv_head = false;
+  bool model_no_cache = false;
+  // An engine that computes another function than the model's softmax attention (CHELA's linear
+  // attention): the model reference computes that function in double for the layers it runs
+  // (ModelReference::set_attention), and stats.json says which (model.attention_function).
+  common::ModelReference::AttentionFn (*model_reference_attention)(const sc::Scenario& s) = nullptr;
+  std::string (*model_attention_function)(const sc::Scenario& s) = nullptr;
   // An engine that prunes a model's attention: how it takes its decisions without operand data
   // (numerics off) and what becomes of pruned tokens, for stats.json `model.attention_pruning`.
   const char* model_pruning_off = nullptr;

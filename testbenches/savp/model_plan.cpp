@@ -180,7 +180,7 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
                             : c.key.empty() || c.key.rfind("array", 0) == 0 ||
                                     c.key.rfind("buffers", 0) == 0 || c.key.rfind("datapath", 0) == 0 ||
                                     c.key.rfind("sram", 0) == 0 || c.key.rfind("pruning", 0) == 0 ||
-                                    c.key.rfind("quant", 0) == 0
+                                    c.key.rfind("quant", 0) == 0 || c.key.rfind("conv", 0) == 0
                                 ? acc_path(a) + (c.key.empty() ? "" : "/" + c.key)
                                 : std::string("/workload/model");
     throw InputError(s.file, key, "cannot run the model's " + op + ": " + c.why);
@@ -286,12 +286,16 @@ ModelPass make_pass(const sc::Scenario& sc, const ModelPlan& plan, bool prefill,
     const std::uint64_t first = prefill || m.attention.window == 0 || context + 1 <= m.attention.window
                                     ? 0
                                     : context + 1 - m.attention.window;
+    const std::uint64_t per_layer_job = flow.model_job_per_kv_head ? group : H;
     for (std::uint64_t q = 0; q < w.batch && flow.model_layer_job; ++q) {
-      ModelJob j;
-      j.seq = q;
-      j.heads = H;
-      flow.model_layer_job(sc, plan, pass, l, j);
-      att.jobs.push_back(std::move(j));
+      for (std::uint64_t h = 0; h < H; h += per_layer_job) {
+        ModelJob j;
+        j.seq = q;
+        j.head = h;
+        j.heads = per_layer_job;
+        flow.model_layer_job(sc, plan, pass, l, j);
+        att.jobs.push_back(std::move(j));
+      }
     }
     for (std::uint64_t q = 0; q < w.batch && !flow.model_layer_job; ++q) {
       for (std::uint64_t h = 0; h < H; h += per_job) {
@@ -400,7 +404,7 @@ ModelPlan make_model_plan(sc::Scenario& s) {
   const std::uint64_t cache_row = std::max(
       m.head_dim * plan.cache_elem_bytes,
       att_flow.model_cache_row_bytes ? att_flow.model_cache_row_bytes(s, m.head_dim) : std::uint64_t{0});
-  r.kv_block_bytes = (plan.cache_tokens * cache_row + 63) & ~std::uint64_t{63};
+  r.kv_block_bytes = att_flow.model_no_cache ? 0 : (plan.cache_tokens * cache_row + 63) & ~std::uint64_t{63};
   if (att_flow.model_state_bytes) {
     r.engine_state_bytes = page_align(att_flow.model_state_bytes(s, plan));
     r.engine_state = a.take(U(w.batch) * r.engine_state_bytes);

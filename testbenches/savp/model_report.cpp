@@ -165,7 +165,11 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
       const ModelJob& j = st.jobs[r.job];
       const double kv = 2.0 * static_cast<double>(j.desc.cols * m.head_dim * plan.attention_elem_bytes);
       const double* fetched = stat(rec.engine, "kv_bytes_fetched");
-      if (fetched != nullptr) {  // every query head reads its own K/V rows (no GQA sharing)
+      const double* state = stat(rec.engine, "state_bytes_read");
+      if (state != nullptr) {  // an engine with a state in place of the cache: one read for the group
+        kv_read += *state;
+        kv_read_ungrouped += *state * static_cast<double>(j.heads);
+      } else if (fetched != nullptr) {  // every query head reads its own K/V rows (no GQA sharing)
         Pruned& p = pruned[st.layer];
         pruning = true;
         p.kv_read += *fetched;
@@ -254,15 +258,22 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   // The layers' projection and FFN weights, as the model graph counts them.
   o["weight_bytes"] = static_cast<double>(
       common::model_graph(m, 1, 1, 0, static_cast<std::uint32_t>(plan.linear_elem_bytes)).weight_bytes);
-  o["kv_cache_bytes"] = static_cast<double>(m.layers * w.batch * m.kv_heads * 2 * plan.cache_tokens *
-                                            m.head_dim * plan.cache_elem_bytes);
+  const EngineFlow& att_flow = engine_flow(s.accelerators[plan.attention.front()]);
+  o["kv_cache_bytes"] = att_flow.model_no_cache
+                            ? 0.0
+                            : static_cast<double>(m.layers * w.batch * m.kv_heads * 2 * plan.cache_tokens *
+                                                  m.head_dim * plan.cache_elem_bytes);
+  if (att_flow.model_no_cache) {
+    o["state_bytes"] = static_cast<double>(w.batch * att_flow.model_state_bytes(s, plan));
+    o["kv_bytes_read_is"] = "the attention engine's recurrent state (no KV cache is kept or read)";
+  }
+  if (att_flow.model_attention_function) o["attention_function"] = att_flow.model_attention_function(s);
   const double generated = batch * steps;
   o["kv_bytes_read_per_token"] = generated > 0 ? Json(kv_read / generated) : Json(nullptr);
   o["kv_bytes_read_per_token_ungrouped"] =
       generated > 0 ? Json(kv_read_ungrouped / generated) : Json(nullptr);
   o["kv_bytes_saved_by_gqa"] = kv_read_ungrouped - kv_read;
   o["gqa_shared_reads"] = plan.stack_gqa && m.group() > 1;
-  const EngineFlow& att_flow = engine_flow(s.accelerators[plan.attention.front()]);
   if (att_flow.model_pruned_tokens != nullptr) {
     o["attention_pruning"] = {
         {"decisions", numerics ? "taken on the data the engine fetched" : att_flow.model_pruning_off},

@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "models/common/number_format.hpp"
+#include "testbenches/savp/engine_flow.hpp"
 #include "testbenches/savp/host_driver.hpp"
 #include "tlm/accelerators/accelerator_base.hpp"
 
@@ -114,6 +115,9 @@ void ModelRunner::load_weights_and_cache() {
   }
   cache_.assign(m.layers * w_.batch * m.kv_heads * 2, MatrixD(plan_.cache_tokens, m.head_dim));
   reference_ = std::make_unique<common::ModelReference>(m, *weights_, w_.batch);
+  const EngineFlow& att_flow = engine_flow(scenario_.accelerators[plan_.attention.front()]);
+  if (att_flow.model_reference_attention)
+    reference_->set_attention(att_flow.model_reference_attention(scenario_));
   if (!w_.runs_prefill()) {
     // A decode alone starts from the prompt's cache: the reference's, loaded as the prefill would
     // have left it.

@@ -39,6 +39,13 @@ PART:
             key and "sources" beside "preset" are exit 2 with their paths.
   post_norm the 2-layer Llama-style model made post-norm (norm(x + f(x)), as BERT): every layer's
             hidden state against the double-precision post-norm model within the fp32 bound.
+  chela     the 2-layer Llama-style model generating with its attention on CHELA (linear layers on a
+            dense array): stats say the attention is linear (model.attention_function) and every layer
+            is within CHELA's fp16 tolerance of the linear-attention reference; one job per (sequence,
+            layer, K/V head) and pass, no KV-cache append or cache (kv_cache_bytes 0); decode reads
+            the state only, the same bytes per token after a 64- and a 256-token prompt; numerics on
+            and off identical; a pattern CHELA cannot run, the convolution branch, a too small state
+            buffer and a decode alone with numerics on are exit 2 with their paths.
   bad       bad inputs: exit 2, the file and the JSON path, nothing written.
 """
 import json
@@ -379,6 +386,64 @@ def part_sprint():
 
 
 SPRINT_ACC = '{"type": "sprint", "name": "sprint0", "threshold": %s}' % SPRINT_CAL
+def part_chela():
+    scen = os.path.join(MODELS, "tiny-llama-generate-chela.json")
+    layers, batch, steps, kv_heads, d = 2, 2, 4, 2, 64
+    state = d * (d + 1) * 4  # one (layer, K/V head) state: d x (d + 1) fp32
+    on, _ = run("chela-on", scen)
+    m, t = on["model"], on["totals"]
+    if t["jobs_failed"] != 0 or t["jobs"] != t["jobs_planned"]:
+        fail("CHELA model: jobs failed or missing: %s" % {k: t[k] for k in ("jobs", "jobs_planned", "jobs_failed")})
+    if "linear attention" not in m.get("attention_function", ""):
+        fail("model.attention_function does not say the attention is linear: %r" % m.get("attention_function"))
+    if m["tolerance_rel_l2"] != 1e-2 or not m["accuracy_passed"]:
+        fail("expected CHELA's fp16 tolerance 1e-2 and a pass: %s" % {k: m.get(k) for k in ("tolerance_rel_l2", "accuracy_passed")})
+    for l in m["layers"]:
+        if l["rel_l2"] is None or not 0 < l["rel_l2"] <= 1e-2:
+            fail("layer %d: rel_l2 %r against the linear-attention reference (CHELA fp16: <= 1e-2)"
+                 % (l["layer"], l["rel_l2"]))
+    if m["ops"].get("append_k") or m["ops"]["attention"]["jobs"] != layers * batch * kv_heads * (1 + steps):
+        fail("expected one CHELA job per (sequence, layer, K/V head, pass) and no append: %s"
+             % {k: v["jobs"] for k, v in m["ops"].items()})
+    if m["kv_cache_bytes"] != 0 or m["state_bytes"] != batch * layers * kv_heads * state:
+        fail("kv_cache_bytes %s (expected 0), state_bytes %s (expected %d)"
+             % (m["kv_cache_bytes"], m["state_bytes"], batch * layers * kv_heads * state))
+    if m["kv_bytes_read_per_token"] != layers * kv_heads * state:
+        fail("kv_bytes_read_per_token %s: expected the state, %d" % (m["kv_bytes_read_per_token"], layers * kv_heads * state))
+    # Numerics off: the same transactions, cycles, bytes, energy and times.
+    off, _ = run("chela-off", scen, "workload.numerics=off")
+    drop = ACCURACY | {"run_info", "scenario", "numerics", "components", "tolerance_rel_l2", "accuracy_passed"}
+    a, b = strip(on, drop), strip(off, drop)
+    for k in a:
+        if a[k] != b.get(k):
+            fail("CHELA numerics on and off differ in %s:\n on  %s\n off %s" % (k, json.dumps(a[k])[:600],
+                                                                                  json.dumps(b.get(k))[:600]))
+    # Decode cost does not grow with the context: one step after 64 and 256 prompt tokens.
+    res = {}
+    for prompt in (64, 256):
+        st, _ = run("chela-decode-%d" % prompt, scen, "workload.phase=decode", "workload.steps=1",
+                    "workload.seq_len=%d" % prompt, "workload.numerics=off")
+        res[prompt] = st["model"]
+    for k in ("kv_bytes_read_per_token", "tpot_ns"):
+        if res[64][k] != res[256][k]:
+            fail("CHELA decode %s after 64 and 256 tokens differs: %s vs %s" % (k, res[64][k], res[256][k]))
+    if res[64]["attention"]["dram_bytes"] != res[256]["attention"]["dram_bytes"]:
+        fail("CHELA decode attention DRAM bytes grow with the context: %s vs %s"
+             % (res[64]["attention"]["dram_bytes"], res[256]["attention"]["dram_bytes"]))
+    print("ok: CHELA model form: rel_l2 %s (tolerance 1e-2), state %d B/token, decode bytes constant in the context"
+          % ([l["rel_l2"] for l in m["layers"]], m["kv_bytes_read_per_token"]))
+    for sets, path, phrase in (
+            (['workload.model.attention={"causal": true, "window": 16}'], "/workload/model", "no window"),
+            (["platform.accelerators.1.conv.enabled=true"], "/platform/accelerators/1/conv/enabled",
+             "convolution branch"),
+            (["platform.accelerators.1.buffers={\"state_kib\": 8}"], "/platform/accelerators/1/buffers/state_kib",
+             "state buffer"),
+            (["workload.phase=decode", "workload.steps=1"], "/workload/phase", "prefill wrote")):
+        p, out = run("chela-bad", scen, *sets, expect=2)
+        if "tiny-llama-generate-chela.json" not in p.stderr or path not in p.stderr or phrase not in p.stderr:
+            fail("expected the file, %s and %r in:\n%s" % (path, phrase, p.stderr))
+        if os.path.exists(out):
+            fail("a refused CHELA model wrote %s" % out)
 
 
 def write_npy(path, shape, seed):
@@ -509,5 +574,5 @@ def part_preset_override():
 
 {"numerics": part_numerics, "growth": part_growth, "salo": part_salo, "salo_decode": part_salo_decode,
  "spatten": part_spatten, "preset_override": part_preset_override,
- "post_norm": part_post_norm, "sprint": part_sprint,
+ "post_norm": part_post_norm, "sprint": part_sprint, "chela": part_chela,
  "bad": part_bad}[PART]()

@@ -1,5 +1,5 @@
 # Issue 21: model workloads (whole models, prefill and decode with a KV cache, GQA).
-foreach(part numerics growth salo salo_decode spatten sprint preset_override post_norm bad)
+foreach(part numerics growth salo salo_decode spatten sprint chela preset_override post_norm bad)
   add_test(NAME "regress: models ${part}"
     COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_models.py ${SAVP_BIN} ${SCENARIOS} ${REGRESS_OUT}/models-${part} ${part})
   set_tests_properties("regress: models ${part}" PROPERTIES LABELS "regress;model")
