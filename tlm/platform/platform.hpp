@@ -96,13 +96,15 @@ class Platform : public sc_core::sc_module {
   std::vector<std::string> initiator_names_{"host"};
   std::unique_ptr<TraceWriter> trace_;
   std::unique_ptr<common::PowerProfile> power_;
+  std::map<std::string, common::HardwareCost> hardware_;  // platform_hardware(): router, DMAs, PIM
   sc_core::sc_trace_file* vcd_ = nullptr;
   std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
 };
 
 // Builds one accelerator module from its spec (the factory by "type"); seed: the engine's own
 // random choices (SpAtten's top-k pivots, replayed token orders).
-std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec, const common::EnergyTable& energy,
-                                                  TimingMode mode, std::uint64_t seed);
+std::unique_ptr<AcceleratorBase> make_accelerator(const AcceleratorSpec& spec,
+                                                  const common::EnergyTable& energy, TimingMode mode,
+                                                  std::uint64_t seed);
 
 }  // namespace savp::sc

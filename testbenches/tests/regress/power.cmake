@@ -18,3 +18,7 @@ bad_case("power not a bool or object" ${DEF} SET "outputs.power=3"
 foreach(n "power bins zero" "power bins negative" "power unknown key" "power not a bool or object")
   set_tests_properties("bad_input: ${n}" PROPERTIES LABELS "bad_input;power")
 endforeach()
+# Area of the router, the DMAs and SPRINT's ReRAM mats: in stats.json, the same in `savp validate`.
+add_test(NAME "regress: area of the router, DMAs and ReRAM mats"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_area_platform.py ${SAVP_BIN} ${SCENARIOS} ${REGRESS_OUT}/area-platform)
+set_tests_properties("regress: area of the router, DMAs and ReRAM mats" PROPERTIES LABELS "regress;power")
