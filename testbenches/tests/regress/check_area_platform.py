@@ -13,7 +13,7 @@ import re
 import subprocess
 import sys
 
-SAVP, SCENARIOS, OUT = sys.argv[1:4]
+SAVP, SCENARIOS, OUT = sys.argv[1], os.path.abspath(sys.argv[2]), sys.argv[3]
 os.makedirs(OUT, exist_ok=True)
 
 
