@@ -331,10 +331,6 @@ bad_case("technology node not in the table" ${DEF} SET platform.technology.node_
   STDERR "default.json" "/platform/technology/node_nm" "5 nm is not in energy table")
 bad_case("technology unknown key" ${DEF} SET platform.technology.nm=7
   STDERR "/platform/technology/nm")
-# ---- SRAM banks and area-only entries (issue 22): a bit cell larger than the per-bit macro area, a
-# priced component given an entry without a price
+# ---- SRAM banks (issue 22): a bit cell larger than the per-bit macro area
 bad_case("energy SRAM bit cell larger than the per-bit area" ${DEF} SET platform.energy.sram.cell_area_um2=2
   STDERR "default.json" "/platform/energy/sram/cell_area_um2" "found 2")
-bad_case("energy area-only entry where a price is needed" ${DEF}
-  SET "platform.energy.entries.fp32_add={\"source\":\"x\",\"area_um2\":1,\"area_source\":\"y\"}"
-  STDERR "/entries/fp32_add" "has an area but no price")
