@@ -19,11 +19,12 @@ EnergyTable EnergyTable::parse(JsonNode node) {
     JsonNode e = entries.object_at(key);
     EnergyEntry entry;
     entry.pj = e.get_number_in("pj", 0, 0, 1e12);
-    if (!e.has("pj")) e.child("pj");  // required: reports the missing key
+    entry.priced = e.has("pj");
+    if (!entry.priced && !e.has("area_um2")) e.child("pj");  // required unless area-only: reports it
     entry.source = e.get_string("source");
     entry.node_nm = e.get_number_in("node_nm", t.node_nm_, 1, 1000);
     entry.scaling = e.get_string("scaling", "none");
-    e.get_string("unit", "");
+    entry.unit = e.get_string("unit", "");
     entry.area_um2 = e.get_number_in("area_um2", 0, 0, 1e12);
     entry.area_source = e.has("area_um2") ? e.get_string("area_source") : e.get_string("area_source", "");
     entry.leakage_uw = e.get_number_in("leakage_uw", 0, 0, 1e12);
@@ -40,6 +41,8 @@ EnergyTable EnergyTable::parse(JsonNode node) {
     if (sram.has("area_um2_per_bit")) sram.get_string("area_source");
     t.sram_leakage_nw_per_bit_ = sram.get_number_in("leakage_nw_per_bit", 0, 0, 1e6);
     if (sram.has("leakage_nw_per_bit")) sram.get_string("leakage_source");
+    t.sram_cell_area_um2_ = sram.get_number_in("cell_area_um2", 0, 0, t.sram_area_um2_per_bit_);
+    if (sram.has("cell_area_um2")) sram.get_string("cell_source");
     JsonNode anchors = sram.child("anchors");
     const std::size_t n = anchors.array_size();
     if (n == 0) anchors.fail("expected at least one SRAM anchor");
@@ -104,7 +107,15 @@ const EnergyEntry& EnergyTable::entry(const std::string& key) const {
   return it->second;
 }
 
-double EnergyTable::pj(const std::string& key) const { return entry(key).pj; }
+double EnergyTable::pj(const std::string& key) const {
+  const EnergyEntry& e = entry(key);
+  if (!e.priced) {
+    throw InputError(
+        file_, "/entries/" + key,
+        "energy table \"" + name_ + "\" entry \"" + key + "\" has an area but no price (\"pj\")");
+  }
+  return e.pj;
+}
 
 double EnergyTable::int_mult_pj(int bits) const {
   const double r = bits / 8.0;
@@ -157,10 +168,18 @@ HardwareCost EnergyTable::mac_hw(const std::string& format, int operand_bits, in
   return int_mult_hw(operand_bits) + int_add_hw(accumulator_bits);
 }
 
-HardwareCost EnergyTable::sram_hw(double capacity_bytes) const {
+HardwareCost EnergyTable::sram_hw(double capacity_bytes, std::uint32_t banks) const {
   const double bits = capacity_bytes * 8.0;
   const double leakage_uw = bits * sram_leakage_nw_per_bit_ * 1e-3;
-  return {bits * sram_area_um2_per_bit_, leakage_uw, leakage_uw};  // all of it holds state
+  const HardwareCost one_bank{bits * sram_area_um2_per_bit_, leakage_uw, leakage_uw};  // all of it holds state
+  if (banks <= 1 || sram_area_um2_per_bit_ <= 0) return one_bank;
+  const double per_bit = sram_cell_area_um2_ + (sram_area_um2_per_bit_ - sram_cell_area_um2_) *
+                                                   std::sqrt(static_cast<double>(banks));
+  return one_bank * (per_bit / sram_area_um2_per_bit_);
+}
+
+HardwareCost EnergyTable::dma_hw(std::uint32_t outstanding) const {
+  return register_hw(64 + 32) * static_cast<double>(outstanding) + int_add_hw(64);
 }
 
 std::string EnergyTable::known_nodes() const {
@@ -202,6 +221,7 @@ EnergyTable EnergyTable::at_node(double node_nm, const std::string& file, const 
     s.write_pj_per_64b *= e;
   }
   t.sram_area_um2_per_bit_ *= sa;
+  t.sram_cell_area_um2_ *= sa;
   t.sram_leakage_nw_per_bit_ *= lk;
   return t;
 }

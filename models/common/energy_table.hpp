@@ -8,8 +8,11 @@
 // Area and leakage sit in the same entries (area_um2, leakage_uw, each with its source) and follow
 // the same derivation rules as the energies (an integer multiplier's area and leakage ~ width^2, an
 // adder's ~ width, a register's ~ bits); SRAM area and leakage are per bit (sram.area_um2_per_bit,
-// sram.leakage_nw_per_bit). node_scaling holds, per technology node, the factors that scale energy,
-// logic area, SRAM area and leakage from the table's node (at_node()).
+// sram.leakage_nw_per_bit) for a one-bank macro, the bit cell (sram.cell_area_um2) apart from the
+// periphery, whose share grows with the bank count (sram_hw()). An entry may give area and leakage
+// without a price (no "pj": hardware priced elsewhere, e.g. the router's pj_per_byte, the ReRAM spec's
+// DAC and comparator energies). node_scaling holds, per technology node, the factors that scale
+// energy, logic area, SRAM area and leakage from the table's node (at_node()).
 #pragma once
 
 #include <cstdint>
@@ -24,7 +27,9 @@ namespace savp::common {
 
 struct EnergyEntry {
   double pj = 0.0;
+  bool priced = true;  // false: an area-only entry (no "pj" in the table)
   std::string source;
+  std::string unit;  // what one action is ("op", "access"; "" when the table does not say)
   double node_nm = 0.0;
   std::string scaling;
   double area_um2 = 0.0;    // of one unit that performs the action
@@ -93,8 +98,16 @@ class EnergyTable {
   HardwareCost int_add_hw(int bits) const;
   HardwareCost register_hw(int bits) const;
   HardwareCost mac_hw(const std::string& format, int operand_bits, int accumulator_bits) const;
-  // An SRAM macro of capacity_bytes: area and leakage per bit (banks share the per-bit figures).
-  HardwareCost sram_hw(double capacity_bytes) const;
+  // An SRAM macro of capacity_bytes in `banks` banks. Per bit: the bit cell (sram.cell_area_um2) plus
+  // the periphery (area_um2_per_bit - cell_area_um2, the one-bank figure) x sqrt(banks): a bank's
+  // decoders and wordline drivers sit along its rows and its sense amplifiers, write drivers and
+  // I/O along its columns, so a square bank of b bits has periphery ~ sqrt(b), and banks banks of
+  // capacity / banks bits have sqrt(banks) times the periphery of one bank of the same capacity.
+  // Leakage scales as area. One bank: exactly the per-bit figures.
+  HardwareCost sram_hw(double capacity_bytes, std::uint32_t banks = 1) const;
+  // A DMA engine with `outstanding` requests in flight: per request a 64-bit address and a 32-bit
+  // byte-count register, plus one 64-bit address adder (derived from the register and adder entries).
+  HardwareCost dma_hw(std::uint32_t outstanding) const;
 
   // The table scaled to another node: every price by energy, every logic area by logic_area, SRAM
   // area by sram_area, leakage by leakage (the factors of node_nm over those of the table's node).
@@ -110,6 +123,9 @@ class EnergyTable {
 
   const std::map<std::string, EnergyEntry>& entries() const { return entries_; }
   const std::vector<SramAnchor>& sram_anchors() const { return sram_; }
+  double sram_area_um2_per_bit() const { return sram_area_um2_per_bit_; }
+  double sram_leakage_nw_per_bit() const { return sram_leakage_nw_per_bit_; }
+  double sram_cell_area_um2() const { return sram_cell_area_um2_; }
 
  private:
   std::string name_;
@@ -117,7 +133,7 @@ class EnergyTable {
   double node_nm_ = 0.0;
   std::map<std::string, EnergyEntry> entries_;
   std::vector<SramAnchor> sram_;
-  double sram_area_um2_per_bit_ = 0.0, sram_leakage_nw_per_bit_ = 0.0;
+  double sram_area_um2_per_bit_ = 0.0, sram_leakage_nw_per_bit_ = 0.0, sram_cell_area_um2_ = 0.0;
   std::map<int, NodeScaling> nodes_;
   std::string nodes_source_;
   PowerGatingRule power_gating_;

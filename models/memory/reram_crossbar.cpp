@@ -65,6 +65,15 @@ std::vector<std::int32_t> ReramCrossbar::quantise_query(const double* q, std::si
   return out;
 }
 
+common::HardwareCost reram_mats_hw(const ReramSpec& spec, const common::EnergyTable& energy,
+                                   std::uint64_t mats) {
+  const double rows = spec.crossbar_rows, cols = spec.crossbar_cols;
+  const common::HardwareCost mat =
+      energy.hardware("reram_cell") * (rows * cols) + energy.hardware("dac_1b") * (rows * spec.dac_bits) +
+      energy.hardware("analog_comparator") * static_cast<double>(spec.keys_per_mat());
+  return mat * static_cast<double>(mats);
+}
+
 std::uint64_t ReramCrossbar::mats_per_slice() const {
   return common::ceil_div(num_keys_, spec_.keys_per_mat());
 }

@@ -95,6 +95,13 @@ common::ActionLedger reram_actions(const ReramCounters& counters, const ReramSpe
 // Sum of reram_actions' energies (pJ).
 double energy_pj(const ReramCounters& counters, const ReramSpec& spec);
 
+// Area and leakage of `mats` mats with their in-memory periphery (energy-table entries, each with its
+// source): per mat crossbar_rows x crossbar_cols cells (reram_cell), one dac_bits-bit wordline driver
+// per row counted as dac_bits 1-bit DACs (dac_1b, as the DAC energy counts drives), and one 1-bit
+// comparator per key (analog_comparator, keys_per_mat() of them).
+common::HardwareCost reram_mats_hw(const ReramSpec& spec, const common::EnergyTable& energy,
+                                   std::uint64_t mats);
+
 class ReramCrossbar {
  public:
   // Throws std::invalid_argument when spec.check() finds a problem.
@@ -114,7 +121,7 @@ class ReramCrossbar {
   std::size_t head_dim() const { return head_dim_; }
   std::uint64_t slices() const { return slices_; }
   std::uint64_t mats_per_slice() const;
-  std::uint64_t mats() const { return slices_ * mats_per_slice(); }
+  std::uint64_t mats() const { return spec_.mats_for(num_keys_, head_dim_); }
   double full_scale_current() const { return full_scale_; }
   // Key j's stored MSB codes (head_dim of them).
   const std::int8_t* key_codes(std::size_t j) const { return &codes_[j * head_dim_]; }

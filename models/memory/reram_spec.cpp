@@ -34,6 +34,11 @@ std::uint64_t ReramSpec::embedding_slices(std::uint64_t head_dim) const {
   return crossbar_rows == 0 ? 0 : common::ceil_div(head_dim, crossbar_rows);
 }
 
+std::uint64_t ReramSpec::mats_for(std::uint64_t keys, std::uint64_t head_dim) const {
+  const std::uint32_t per_mat = keys_per_mat();
+  return per_mat == 0 ? 0 : embedding_slices(head_dim) * common::ceil_div(keys, std::uint64_t{per_mat});
+}
+
 int ReramSpec::required_sense_bits() const {
   return static_cast<int>(common::ceil_log2(column_levels(crossbar_rows, dac_bits, cell_bits)));
 }

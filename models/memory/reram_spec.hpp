@@ -130,6 +130,8 @@ struct ReramSpec {
   std::uint32_t keys_per_mat() const;
   // ceil(head_dim / crossbar_rows): mats one key spans (1 unless split).
   std::uint64_t embedding_slices(std::uint64_t head_dim) const;
+  // Mats holding `keys` keys of head_dim: embedding_slices(head_dim) x ceil(keys / keys_per_mat()).
+  std::uint64_t mats_for(std::uint64_t keys, std::uint64_t head_dim) const;
   // Sense bits the resolution rule asks for: ceil(log2(rows x (2^dac - 1) x (2^cell - 1) + 1)).
   int required_sense_bits() const;
   // Signed code ranges.

@@ -88,7 +88,7 @@ SramModel::SramModel(SramSpec spec, const common::EnergyTable& energy)
           spec,
           energy.sram_pj_per_64b(static_cast<double>(spec.capacity_bytes), false) * spec.word_bytes / 8.0,
           energy.sram_pj_per_64b(static_cast<double>(spec.capacity_bytes), true) * spec.word_bytes / 8.0) {
-  const common::HardwareCost hw = energy.sram_hw(static_cast<double>(spec_.capacity_bytes));
+  const common::HardwareCost hw = energy.sram_hw(static_cast<double>(spec_.capacity_bytes), spec_.banks);
   hardware_.area_um2 = hw.area_um2;
   if (!(spec_.leakage_mw_per_kib > 0)) hardware_.leakage_uw = hw.leakage_uw;
   hardware_.state_leakage_uw = hardware_.leakage_uw;  // an SRAM's leakage holds its contents

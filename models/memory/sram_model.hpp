@@ -25,9 +25,10 @@
 // 40 nm 256 KB) scaled linearly by word_bytes / 8: a W-byte word access is priced as W/8 64-bit
 // accesses of a macro of the whole capacity (bit-line and sense-amplifier energy grow with the bits
 // read per access; the anchors are per 64-bit access). Area and leakage (hardware()) come from the
-// table's per-bit SRAM figures x capacity (EnergyTable::sram_hw); a sourced leakage_mw_per_kib in
-// the spec replaces the table's leakage. Static energy = leakage x powered time is charged by the
-// report over the whole run (not an action here).
+// table's per-bit SRAM figures x capacity, the periphery's share growing with the bank count
+// (EnergyTable::sram_hw(capacity, banks)); a sourced leakage_mw_per_kib in the spec replaces the
+// table's leakage (as given: per KiB, whatever the banks). Static energy = leakage x powered time is charged
+// by the report over the whole run (not an action here).
 #pragma once
 
 #include <cstdint>

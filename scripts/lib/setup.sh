@@ -6,7 +6,7 @@ SAVP_BUILD=${SAVP_BUILD:-$SAVP_ROOT/build}
 
 # Debian 12 packages SAVP builds and tests with.
 SAVP_PACKAGES=(build-essential cmake pkg-config libsystemc-dev libboost-dev
-  libboost-program-options-dev catch2 nlohmann-json3-dev python3 python3-matplotlib chromium
+  libboost-program-options-dev catch2 nlohmann-json3-dev python3 python3-matplotlib python3-yaml chromium
   slurm-wlm munge verilator ccache)
 
 # Each line with the seconds since the script started (where CI time goes).

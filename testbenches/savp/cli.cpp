@@ -31,6 +31,7 @@
 #include "testbenches/savp/simulation.hpp"
 #include "testbenches/savp/sweep_runner.hpp"
 #include "testbenches/savp/sweep_spec.hpp"
+#include "testbenches/savp/table_export.hpp"
 #include "testbenches/savp/task_plan.hpp"
 #include "tlm/platform/hardware_inventory.hpp"
 #include "tlm/platform/platform.hpp"
@@ -59,6 +60,8 @@ const char* kUsage =
     "       [--time-limit T] [--max-memory SIZE]   (per point)\n"
     "       [--time T] [--mem M] [--partition P]   (slurm: sbatch array, then savp sweep --collect OUTDIR)\n"
     "  savp list                          engines, presets, workloads known to this build\n"
+    "  savp export-tables [--node N] [--table FILE] -o OUTDIR\n"
+    "                                     the energy/area table as Accelergy ERT.yaml and ART.yaml\n"
     "  savp --version | --help\n"
     "\n"
     "PATH in --set is dotted, array elements by index (workload.seq_len=1024,\n"
@@ -446,6 +449,55 @@ int cmd_validate(const std::vector<std::string>& args) {
   }
 }
 
+// ERT.yaml and ART.yaml of an energy table (default the shipped one) at a node of its node_scaling
+// (default its own); the output directory follows run -o's rules (refused when it holds anything that
+// is not a SAVP output), and nothing is written on bad input.
+int cmd_export_tables(const std::vector<std::string>& args) {
+  po::options_description opts("export-tables options");
+  opts.add_options()("output,o", po::value<std::string>(), "output directory")(
+      "node", po::value<std::string>(), "technology node in nm (default: the table's)")(
+      "table", po::value<std::string>(), "energy table (default: scenarios/energy/default-45nm.json)");
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error(std::string("export-tables: ") + e.what());
+  }
+  if (!vm.count("output")) return usage_error("export-tables: missing -o OUTDIR");
+  const std::string outdir = vm["output"].as<std::string>();
+  try {
+    if (outdir.empty())
+      throw common::InputError("-o", "", "expected an output directory, found an empty string");
+    const std::string file = vm.count("table")
+                                 ? vm["table"].as<std::string>()
+                                 : (fs::path(data_dir()) / "energy" / "default-45nm.json").string();
+    common::Json j = common::load_json_file(file);
+    common::EnergyTable table = common::EnergyTable::parse(common::JsonNode(j, file));
+    if (vm.count("node")) {
+      const std::string text = vm["node"].as<std::string>();
+      char* end = nullptr;
+      const double nm = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end != '\0' || !std::isfinite(nm))
+        throw common::InputError("--node", "",
+                                 "expected a node in nm, found \"" + common::printable(text) + "\"");
+      table = table.at_node(nm, "--node", "");
+    }
+    claim_output_dir(outdir, "tables", false);
+    write_file_atomic((fs::path(outdir) / "ERT.yaml").string(), accelergy_ert(table));
+    write_file_atomic((fs::path(outdir) / "ART.yaml").string(), accelergy_art(table));
+    std::cout << outdir << "/ERT.yaml, " << outdir << "/ART.yaml: table \"" << table.name() << "\" at "
+              << table.node_nm() << " nm\n";
+    return kOk;
+  } catch (const common::InputError& e) {
+    std::cerr << "savp: error: " << e.what() << "\n";
+    return kBadInput;
+  } catch (const std::exception& e) {
+    std::cerr << "savp: error: " << e.what() << "\n";
+    return kBadInput;
+  }
+}
+
 int cmd_list() {
   const std::string dir = data_dir();
   std::cout << "engines:";
@@ -519,6 +571,7 @@ int cli_main(int argc, char** argv) {
     if (cmd == "validate") return cmd_validate(args);
     if (cmd == "list") return args.empty() ? cmd_list() : usage_error("list takes no arguments");
     if (cmd == "sweep") return cmd_sweep(args);
+    if (cmd == "export-tables") return cmd_export_tables(args);
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;

@@ -18,6 +18,7 @@ const EngineDescriptor& chela_engine() {
     e.parse = [](common::JsonNode node, AcceleratorSpec& a) { a.chela = chela::ChelaConfig::parse(node); };
     e.name = [](const AcceleratorSpec& a) -> const std::string& { return a.chela.name; };
     e.clock_period_ns = [](const AcceleratorSpec& a) { return a.chela.clock_period_ns(); };
+    e.dma = [](const AcceleratorSpec& a) -> const common::DmaSpec& { return a.chela.dma; };
     e.format = [](const AcceleratorSpec& a) { return a.chela.format; };
     e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.chela.effective_tolerance(); };
     e.make_core = [](const AcceleratorSpec& a, const common::EnergyTable& energy,

@@ -18,6 +18,7 @@ const EngineDescriptor& dense_engine() {
     e.parse = [](common::JsonNode node, AcceleratorSpec& a) { a.dense = dense::DenseConfig::parse(node); };
     e.name = [](const AcceleratorSpec& a) -> const std::string& { return a.dense.name; };
     e.clock_period_ns = [](const AcceleratorSpec& a) { return a.dense.clock_period_ns(); };
+    e.dma = [](const AcceleratorSpec& a) -> const common::DmaSpec& { return a.dense.dma; };
     e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.dense.effective_tolerance(); };
     e.make_core = [](const AcceleratorSpec& a, const common::EnergyTable& energy,
                      std::uint64_t) -> std::unique_ptr<common::EngineCore> {

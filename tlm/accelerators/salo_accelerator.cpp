@@ -18,6 +18,7 @@ const EngineDescriptor& salo_engine() {
     e.parse = [](common::JsonNode node, AcceleratorSpec& a) { a.salo = salo::SaloConfig::parse(node); };
     e.name = [](const AcceleratorSpec& a) -> const std::string& { return a.salo.name; };
     e.clock_period_ns = [](const AcceleratorSpec& a) { return a.salo.clock_period_ns(); };
+    e.dma = [](const AcceleratorSpec& a) -> const common::DmaSpec& { return a.salo.dma; };
     e.format = [](const AcceleratorSpec& a) { return a.salo.bus_format(); };
     e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.salo.effective_tolerance(); };
     e.rtl_backend = [](const AcceleratorSpec& a) { return a.salo.rtl_backend; };

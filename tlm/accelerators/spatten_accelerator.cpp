@@ -31,6 +31,7 @@ const EngineDescriptor& spatten_engine() {
     };
     e.name = [](const AcceleratorSpec& a) -> const std::string& { return a.spatten.name; };
     e.clock_period_ns = [](const AcceleratorSpec& a) { return a.spatten.clock_period_ns(); };
+    e.dma = [](const AcceleratorSpec& a) -> const common::DmaSpec& { return a.spatten.dma; };
     e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.spatten.tolerance_rel_l2; };
     e.rtl_backend = [](const AcceleratorSpec& a) {
       return a.spatten.topk.backend == spatten::TopkBackendKind::Rtl;

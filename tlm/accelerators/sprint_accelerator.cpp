@@ -52,6 +52,7 @@ const EngineDescriptor& sprint_engine() {
     e.parse = [](common::JsonNode node, AcceleratorSpec& a) { a.sprint = sprint::SprintConfig::parse(node); };
     e.name = [](const AcceleratorSpec& a) -> const std::string& { return a.sprint.name; };
     e.clock_period_ns = [](const AcceleratorSpec& a) { return a.sprint.clock_period_ns(); };
+    e.dma = [](const AcceleratorSpec& a) -> const common::DmaSpec& { return a.sprint.dma; };
     e.tolerance_rel_l2 = [](const AcceleratorSpec& a) { return a.sprint.tolerance_rel_l2; };
     e.make_core = [](const AcceleratorSpec& a, const common::EnergyTable& energy,
                      std::uint64_t) -> std::unique_ptr<common::EngineCore> {

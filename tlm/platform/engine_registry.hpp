@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "models/common/dma_spec.hpp"
 #include "models/common/energy_table.hpp"
 #include "models/common/engine_step.hpp"
 #include "models/common/json_reader.hpp"
@@ -39,6 +40,9 @@ struct EngineDescriptor {
   void (*parse)(common::JsonNode node, AcceleratorSpec& spec) = nullptr;
   const std::string& (*name)(const AcceleratorSpec& spec) = nullptr;
   double (*clock_period_ns)(const AcceleratorSpec& spec) = nullptr;
+  // The engine's DMA port (its area: platform_hardware); null: no DMA hardware of SAVP's (a traffic
+  // generator).
+  const common::DmaSpec& (*dma)(const AcceleratorSpec& spec) = nullptr;
   // Operand format on the bus; null: the default (dense) format.
   common::ElemFormat (*format)(const AcceleratorSpec& spec) = nullptr;
   double (*tolerance_rel_l2)(const AcceleratorSpec& spec) = nullptr;

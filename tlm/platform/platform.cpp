@@ -7,6 +7,7 @@
 #include "models/common/random.hpp"
 #include "tlm/memory/dram_target.hpp"
 #include "tlm/memory/simple_memory.hpp"
+#include "tlm/platform/hardware_inventory.hpp"
 
 namespace savp::sc {
 
@@ -84,6 +85,7 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
     if (sram) sram->set_trace(trace_.get());
     for (auto& a : accelerators) a->set_trace(trace_.get());
   }
+  hardware_ = platform_hardware(s, this->name());
   if (s.outputs.power) {
     power_ = std::make_unique<common::PowerProfile>(s.outputs.power_bin_ns);
     bus.set_power(power_.get());
@@ -166,6 +168,7 @@ void Platform::report_stats(StatsTree& tree) const {
   if (sram) sram->report_stats(tree);
   for (const auto& a : accelerators) a->report_stats(tree);
   bus.report_stats(tree);
+  for (const auto& [component, cost] : hardware_) tree.add_hardware(component, cost);
   for (const auto& c : checkers_) c->report_stats(tree);
 }
 

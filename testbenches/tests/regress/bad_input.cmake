@@ -331,3 +331,6 @@ bad_case("technology node not in the table" ${DEF} SET platform.technology.node_
   STDERR "default.json" "/platform/technology/node_nm" "5 nm is not in energy table")
 bad_case("technology unknown key" ${DEF} SET platform.technology.nm=7
   STDERR "/platform/technology/nm")
+# ---- SRAM banks (issue 22): a bit cell larger than the per-bit macro area
+bad_case("energy SRAM bit cell larger than the per-bit area" ${DEF} SET platform.energy.sram.cell_area_um2=2
+  STDERR "default.json" "/platform/energy/sram/cell_area_um2" "found 2")

@@ -57,3 +57,16 @@ savp_case("SALO reports its speedup over the dense baseline"
   STDOUT "vs dense baseline on the same workload and memory" STDOUT "speedup"
   PRESENT ${REGRESS_OUT}/cli-salo-baseline/baseline/stats.json
   ARGS run ${SCENARIOS}/salo/small.json --set workload.heads=1 -o ${REGRESS_OUT}/cli-salo-baseline)
+
+# savp export-tables (issue 22): Accelergy ERT/ART YAML of the energy table, at its node and scaled.
+add_test(NAME "regress: export-tables writes every entry in Accelergy's shapes"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_export_tables.py ${SAVP_BIN}
+          ${SCENARIOS}/energy/default-45nm.json ${REGRESS_OUT}/export-tables)
+set_tests_properties("regress: export-tables writes every entry in Accelergy's shapes" PROPERTIES LABELS regress)
+savp_case("export-tables refuses a node not in the table" EXIT 2 STDERR "5 nm is not in energy table" "known: 7, 10"
+  ABSENT ${REGRESS_OUT}/export-bad-node
+  ARGS export-tables --node 5 -o ${REGRESS_OUT}/export-bad-node)
+savp_case("export-tables refuses a node that is not a number" EXIT 2 STDERR "expected a node in nm, found"
+  ABSENT ${REGRESS_OUT}/export-bad-node-text
+  ARGS export-tables --node seven -o ${REGRESS_OUT}/export-bad-node-text)
+savp_case("export-tables needs -o" EXIT 2 STDERR "missing -o" ARGS export-tables --node 7)

@@ -63,3 +63,7 @@ bad_case("technology on a traffic generator" ${SCENARIOS}/soc/traffic-pair-ddr4.
 foreach(n "accelerator node not in the table" "accelerator technology unknown key" "technology on a traffic generator")
   set_tests_properties("bad_input: ${n}" PROPERTIES LABELS "bad_input;power")
 endforeach()
+# Area of the router, the DMAs and SPRINT's ReRAM mats: in stats.json, the same in `savp validate`.
+add_test(NAME "regress: area of the router, DMAs and ReRAM mats"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_area_platform.py ${SAVP_BIN} ${SCENARIOS} ${REGRESS_OUT}/area-platform)
+set_tests_properties("regress: area of the router, DMAs and ReRAM mats" PROPERTIES LABELS "regress;power")
