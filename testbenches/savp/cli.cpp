@@ -188,9 +188,23 @@ int cmd_run(const std::vector<std::string>& args) {
   const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const double limit = limits.time_limit_s > 0 ? std::max(1e-3, limits.time_limit_s - elapsed) : 0.0;
   Watchdog watchdog(limit, outdir);
-  SimulationOutcome out = tasks   ? simulate(scenario, *tasks, waves, limit)
-                          : model ? simulate(scenario, *model, waves, limit)
-                                  : simulate(scenario, plan, waves, limit);
+  SimulationOutcome out;
+  try {
+    out = tasks   ? simulate(scenario, *tasks, waves, limit)
+          : model ? simulate(scenario, *model, waves, limit)
+                  : simulate(scenario, plan, waves, limit);
+  } catch (const common::InputError& e) {
+    // Bad input found only while the platform was built or ran (an energy-table entry without the
+    // price an engine asks for): exit 2 and no output, as before the run, so the claimed directory
+    // goes (claim_output_dir emptied it first).
+    watchdog.disarm();
+    std::cerr << "savp: error: " << e.what() << "\n";
+    try {
+      remove_savp_dir(outdir);
+    } catch (const std::exception&) {
+    }
+    return kBadInput;
+  }
   if (out.timed_out) out.stats["partial"]["time_limit_s"] = limits.time_limit_s;
   if (!scenario.outputs.baseline.is_null() && out.error.empty() && !out.timed_out) {
     const double used = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

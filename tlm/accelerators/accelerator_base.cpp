@@ -313,14 +313,14 @@ void AcceleratorBase::report_stats(StatsTree& tree) const {
   tree.add(n, "dma_bytes_read", static_cast<double>(ps.bytes_read), "byte");
   tree.add(n, "dma_bytes_written", static_cast<double>(ps.bytes_written), "byte");
   for (const auto& [sub, ledger] : core_->actions()) tree.add_actions(n + "." + sub, ledger);
-  for (const auto& [sub, cost] : core_->hardware()) tree.add_hardware(n + "." + sub, cost);
+  for (const auto& [sub, cost] : hardware()) tree.add_hardware(n + "." + sub, cost);
   if (!power_gated()) return;
   // Power gating: each sub-component's logic leaks over the powered periods only and pays one
   // wake-up per period (a "wakeup" action, dynamic energy); its state's leakage stays whole-run.
   const common::GatingSchedule g = gating_schedule();
   const double powered_ns = g.powered_total_ns();
   double wake_total_pj = 0.0;
-  for (const auto& [sub, cost] : core_->hardware()) {
+  for (const auto& [sub, cost] : hardware()) {
     tree.set_gated_powered_ns(n + "." + sub, powered_ns);
     const double each_pj = wake_pj(cost);
     if (each_pj > 0.0 && g.wakeups() > 0) {
@@ -333,6 +333,12 @@ void AcceleratorBase::report_stats(StatsTree& tree) const {
   tree.add(n, "power_gating.powered_ns", powered_ns, "ns");
   tree.add(n, "power_gating.gated_ns", std::max(0.0, end_ns - powered_ns), "ns");
   tree.add(n, "power_gating.wake_energy_pj", wake_total_pj, "pJ");
+}
+
+std::vector<std::pair<std::string, common::HardwareCost>> AcceleratorBase::hardware() const {
+  auto hw = core_->hardware();
+  if (dma_hw_.area_um2 > 0.0 || dma_hw_.leakage_uw > 0.0) hw.emplace_back("dma", dma_hw_);
+  return hw;
 }
 
 common::GatingSchedule AcceleratorBase::gating_schedule() const {

@@ -101,8 +101,11 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   common::GatingSchedule gating_schedule() const;
   // Energy of one wake-up of a sub-component: its gateable leakage x the break-even time (pJ).
   double wake_pj(const common::HardwareCost& hw) const;
-  // Area and leakage by sub-component (the core's hardware(); reported as "<name>.<sub>").
-  std::vector<std::pair<std::string, common::HardwareCost>> hardware() const { return core_->hardware(); }
+  // Area and leakage by sub-component (the core's hardware() and the engine's DMA, "dma", set by the
+  // platform from hardware_inventory's dma_hardware(); reported as "<name>.<sub>"). A power-gated
+  // engine gates all of them, its DMA included.
+  void set_dma_hardware(const common::HardwareCost& hw) { dma_hw_ = hw; }
+  std::vector<std::pair<std::string, common::HardwareCost>> hardware() const;
   double clock_period_ns() const { return timing_.clock_period_ns; }
   void report_stats(StatsTree& tree) const override;
 
@@ -146,7 +149,8 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   sc_core::sc_event irq_update_;  // the IRQ line is driven by one process, whoever changes it
   std::uint64_t desc_addr_ = 0, status_ = csr::kStatusIdle, last_cycles_ = 0;
   std::vector<JobRecord> jobs_;
-  double break_even_ns_ = 0.0;  // 0: not power-gated
+  double break_even_ns_ = 0.0;   // 0: not power-gated
+  common::HardwareCost dma_hw_;  // the DMA's area and leakage (none: no DMA hardware)
 };
 
 }  // namespace savp::sc

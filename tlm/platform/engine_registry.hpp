@@ -40,7 +40,7 @@ struct EngineDescriptor {
   void (*parse)(common::JsonNode node, AcceleratorSpec& spec) = nullptr;
   const std::string& (*name)(const AcceleratorSpec& spec) = nullptr;
   double (*clock_period_ns)(const AcceleratorSpec& spec) = nullptr;
-  // The engine's DMA port (its area: platform_hardware); null: no DMA hardware of SAVP's (a traffic
+  // The engine's DMA port (its area: hardware_inventory.hpp dma_hardware); null: no DMA hardware of SAVP's (a traffic
   // generator).
   const common::DmaSpec& (*dma)(const AcceleratorSpec& spec) = nullptr;
   // Operand format on the bus; null: the default (dense) format.

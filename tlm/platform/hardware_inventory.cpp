@@ -16,10 +16,16 @@ std::map<std::string, common::HardwareCost> hardware_inventory(const Scenario& s
     // The seed the platform gives the accelerator (platform.cpp); hardware() does not depend on it.
     const auto core = a.engine().make_core(a, s.energy_of(a), common::derive_seed(s.seed, 1000 + i));
     for (const auto& [sub, cost] : core->hardware()) out[top + "." + a.name() + "." + sub] += cost;
+    if (a.engine().dma) out[top + "." + a.name() + ".dma"] += dma_hardware(a, s.energy_of(a));
   }
   if (s.sram) out[top + ".sram"] += memory::SramModel(*s.sram, s.energy).hardware();
   for (const auto& [c, cost] : platform_hardware(s, top)) out[c] += cost;
   return out;
+}
+
+common::HardwareCost dma_hardware(const AcceleratorSpec& a, const common::EnergyTable& table) {
+  const EngineDescriptor& e = a.engine();
+  return e.dma ? table.dma_hw(e.dma(a).outstanding) : common::HardwareCost{};
 }
 
 std::map<std::string, common::HardwareCost> platform_hardware(const Scenario& s, const std::string& top) {
@@ -27,7 +33,6 @@ std::map<std::string, common::HardwareCost> platform_hardware(const Scenario& s,
   const memory::ReramSpec* pim = nullptr;
   for (const AcceleratorSpec& a : s.accelerators) {
     const EngineDescriptor& e = a.engine();
-    if (e.dma) out[top + "." + a.name() + ".dma"] += s.energy.dma_hw(e.dma(a).outstanding);
     if (e.pim_array && !pim) pim = e.pim_array(a);
   }
   // Router ports: initiators (host, accelerators) and targets (memory, CSR blocks, PIM, SRAM).

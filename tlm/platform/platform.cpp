@@ -38,6 +38,7 @@ Platform::Platform(sc_core::sc_module_name name, const Scenario& s, const std::s
                                             common::derive_seed(s.seed, 1000 + i)));
     AcceleratorBase& a = *accelerators.back();
     a.set_initiator(static_cast<std::uint32_t>(i + 1));
+    a.set_dma_hardware(dma_hardware(s.accelerators[i], s.energy_of(s.accelerators[i])));
     if (s.accelerators[i].power_gating) {  // the loader checked the table has a break-even point
       a.set_power_gating(s.energy.power_gating().break_even_cycles * s.accelerators[i].clock_period_ns());
     }

@@ -96,7 +96,7 @@ class Platform : public sc_core::sc_module {
   std::vector<std::string> initiator_names_{"host"};
   std::unique_ptr<TraceWriter> trace_;
   std::unique_ptr<common::PowerProfile> power_;
-  std::map<std::string, common::HardwareCost> hardware_;  // platform_hardware(): router, DMAs, PIM
+  std::map<std::string, common::HardwareCost> hardware_;  // platform_hardware(): router, PIM
   sc_core::sc_trace_file* vcd_ = nullptr;
   std::vector<std::unique_ptr<ProtocolChecker>> checkers_;
 };

@@ -67,3 +67,9 @@ endforeach()
 add_test(NAME "regress: area of the router, DMAs and ReRAM mats"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_area_platform.py ${SAVP_BIN} ${SCENARIOS} ${REGRESS_OUT}/area-platform)
 set_tests_properties("regress: area of the router, DMAs and ReRAM mats" PROPERTIES LABELS "regress;power")
+# An energy-table entry an engine prices but given as area-only is found only when the engine asks
+# for its price during the run: exit 2, and the claimed output directory is removed (no output).
+bad_case("priced entry given area only" ${DEF}
+  SET "platform.energy.entries.fp32_add={\"unit\": \"op\", \"source\": \"s\", \"area_um2\": 1, \"area_source\": \"a\"}"
+  STDERR "/entries/fp32_add" "has an area but no price")
+set_tests_properties("bad_input: priced entry given area only" PROPERTIES LABELS "bad_input;power")
