@@ -131,6 +131,9 @@ PowerTable PowerProfile::finish(double end_ns) const {
   }
   for (const auto& d : dyn) bins = std::max(bins, d.size());
   t.bins = bins;
+  // A bin wider than the whole run is the run: its power is the run's energy over the run's time,
+  // not over the unused rest of the bin (else the peak would sit below the average).
+  if (bins == 1 && end > 0 && t.bin_ns > end) t.bin_ns = std::round(end * 1e3) / 1e3;  // whole ps
   // Components in name order (as stats.json's energy_by_component_pj).
   std::vector<std::size_t> order(names_.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;

@@ -60,7 +60,7 @@ const char* kUsage =
     "       [--time-limit T] [--max-memory SIZE]   (per point)\n"
     "       [--time T] [--mem M] [--partition P]   (slurm: sbatch array, then savp sweep --collect OUTDIR)\n"
     "  savp list                          engines, presets, workloads known to this build\n"
-    "  savp export-tables [--node N] [--table FILE] -o OUTDIR\n"
+    "  savp export-tables [--node N] [--table FILE] -o OUTDIR [--force]\n"
     "                                     the energy/area table as Accelergy ERT.yaml and ART.yaml\n"
     "  savp --version | --help\n"
     "\n"
@@ -470,7 +470,8 @@ int cmd_export_tables(const std::vector<std::string>& args) {
   po::options_description opts("export-tables options");
   opts.add_options()("output,o", po::value<std::string>(), "output directory")(
       "node", po::value<std::string>(), "technology node in nm (default: the table's)")(
-      "table", po::value<std::string>(), "energy table (default: scenarios/energy/default-45nm.json)");
+      "table", po::value<std::string>(), "energy table (default: scenarios/energy/default-45nm.json)")(
+      "force", po::bool_switch()->default_value(false), "write into a directory that already holds files");
   po::variables_map vm;
   try {
     po::store(po::command_line_parser(args).options(opts).run(), vm);
@@ -497,7 +498,7 @@ int cmd_export_tables(const std::vector<std::string>& args) {
                                  "expected a node in nm, found \"" + common::printable(text) + "\"");
       table = table.at_node(nm, "--node", "");
     }
-    claim_output_dir(outdir, "tables", false);
+    claim_output_dir(outdir, "tables", vm["force"].as<bool>());
     write_file_atomic((fs::path(outdir) / "ERT.yaml").string(), accelergy_ert(table));
     write_file_atomic((fs::path(outdir) / "ART.yaml").string(), accelergy_art(table));
     std::cout << outdir << "/ERT.yaml, " << outdir << "/ART.yaml: table \"" << table.name() << "\" at "
@@ -506,9 +507,9 @@ int cmd_export_tables(const std::vector<std::string>& args) {
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;
-  } catch (const std::exception& e) {
+  } catch (const std::exception& e) {  // writing failed (disk, permissions): not bad input
     std::cerr << "savp: error: " << e.what() << "\n";
-    return kBadInput;
+    return 1;
   }
 }
 

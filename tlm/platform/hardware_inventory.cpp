@@ -31,9 +31,13 @@ common::HardwareCost dma_hardware(const AcceleratorSpec& a, const common::Energy
 std::map<std::string, common::HardwareCost> platform_hardware(const Scenario& s, const std::string& top) {
   std::map<std::string, common::HardwareCost> out;
   const memory::ReramSpec* pim = nullptr;
+  const AcceleratorSpec* pim_engine = nullptr;  // the engine whose in-memory part the mats are
   for (const AcceleratorSpec& a : s.accelerators) {
     const EngineDescriptor& e = a.engine();
-    if (e.pim_array && !pim) pim = e.pim_array(a);
+    if (e.pim_array && !pim) {
+      pim = e.pim_array(a);
+      pim_engine = &a;
+    }
   }
   // Router ports: initiators (host, accelerators) and targets (memory, CSR blocks, PIM, SRAM).
   const double ports =
@@ -48,7 +52,7 @@ std::map<std::string, common::HardwareCost> platform_hardware(const Scenario& s,
     };
     if (s.tasks.empty()) add(s.workload);
     for (const TaskSpec& t : s.tasks) add(t.workload);
-    out[top + ".pim"] += memory::reram_mats_hw(*pim, s.energy, mats);
+    out[top + ".pim"] += memory::reram_mats_hw(*pim, s.energy_of(*pim_engine), mats);  // at the engine's node
   }
   return out;
 }

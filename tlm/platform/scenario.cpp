@@ -239,8 +239,10 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
       JsonNode p = o.object_at("power");
       s.outputs.power = true;
       s.outputs.power_bin_ns = p.get_number("power_bin_ns", 1000.0);
-      if (!(s.outputs.power_bin_ns > 0.0) || s.outputs.power_bin_ns > 1e15) {
-        p.child("power_bin_ns").fail_expected("a bin width in ns, > 0 and at most 1e15");
+      if (!(s.outputs.power_bin_ns >= 1e-3) || s.outputs.power_bin_ns > 1e15) {
+        p.child("power_bin_ns")
+            .fail_expected(
+                "a bin width in ns, at least 0.001 (1 ps, the simulator's time resolution) and at most 1e15");
       }
       p.finish();
     } else if (o.has("power") && !o.value()["power"].is_boolean()) {

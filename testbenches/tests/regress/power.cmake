@@ -2,14 +2,18 @@
 # and memory kind, the idle gap of a two-phase SoC scenario shows, trace.json carries the power
 # tracks, power gating (power_gating) leaks a gated engine's logic only while it is busy plus its
 # wake-ups, and nothing changes without it.
-foreach(part sums gap gating off)
+foreach(part sums gap gating off wide)
   add_test(NAME "regress: power ${part}"
     COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_power.py ${SAVP_BIN} ${SCENARIOS} ${REGRESS_OUT}/power-${part} ${part})
   set_tests_properties("regress: power ${part}" PROPERTIES LABELS "regress;power")
 endforeach()
-# Bad input: a bin width <= 0, an unknown key, a value of the wrong type (exit 2, the JSON path).
+# Bad input: a bin width below 1 ps, an unknown key, a value of the wrong type (exit 2, the JSON path).
 bad_case("power bins zero" ${DEF} SET "outputs.power={\"power_bin_ns\": 0}"
-  STDERR "default.json" "/outputs/power/power_bin_ns" "expected a bin width in ns, > 0")
+  STDERR "default.json" "/outputs/power/power_bin_ns" "expected a bin width in ns, at least 0.001")
+bad_case("power bins below a picosecond" ${DEF} SET "outputs.power={\"power_bin_ns\": 1e-300}"
+  STDERR "default.json" "/outputs/power/power_bin_ns" "found 1e-300")
+set_tests_properties("bad_input: power bins below a picosecond" PROPERTIES LABELS "bad_input;power")
+
 bad_case("power bins negative" ${DEF} SET "outputs.power={\"power_bin_ns\": -5}"
   STDERR "default.json" "/outputs/power/power_bin_ns" "found -5")
 bad_case("power unknown key" ${DEF} SET "outputs.power={\"bin_ns\": 100}"
