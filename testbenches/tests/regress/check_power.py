@@ -266,7 +266,35 @@ def wide():
     check_sums("wide", outdir, stats, rows[0][1] - rows[0][0] if len(rows[0]) > 1 else 0)
 
 
-{"sums": sums, "gap": gap, "gating": gating, "off": off, "wide": wide}[PART]()
+def node():
+    # A 45 -> 7 nm run (platform.technology.node_nm) scales every on-chip component by the energy
+    # table's factors for 7 nm: area by the logic or the SRAM factor (buffers and SRAMs the SRAM
+    # one), leakage and dynamic energy by theirs; the DRAM's energy and the timing stay.
+    with open(os.path.join(SCENARIOS, "energy", "default-45nm.json")) as f:
+        nodes = json.load(f)["node_scaling"]["nodes"]
+    k = dict(nodes)["7"] if isinstance(nodes, list) else nodes["7"]
+    a = run(os.path.join(SCENARIOS, "default.json"), os.path.join(OUT, "n45"), "platform.technology.node_nm=45")
+    b = run(os.path.join(SCENARIOS, "default.json"), os.path.join(OUT, "n7"), "platform.technology.node_nm=7")
+    check(b["area"]["node_nm"] == 7, "node: area.node_nm %s" % b["area"]["node_nm"])
+    check(a["totals"]["latency_ns"] == b["totals"]["latency_ns"], "node: the timing moved")
+    area_a, area_b = a["area"]["by_component_mm2"], b["area"]["by_component_mm2"]
+    check(sorted(area_a) == sorted(area_b) and len(area_a) >= 5, "node: components differ")
+    for c in area_a:
+        sram = "buffer" in c or "sram" in c
+        want = k["sram_area"] if sram else k["logic_area"]
+        check(close(area_b[c], area_a[c] * want, 1e-9), "node: %s area x %g, want x %g" % (c, area_b[c] / area_a[c], want))
+        la, lb = a["area"]["leakage_by_component_mw"][c], b["area"]["leakage_by_component_mw"][c]
+        check(close(lb, la * k["leakage"], 1e-9), "node: %s leakage x %g, want x %g" % (c, lb / la, k["leakage"]))
+    ea, eb = a["totals"]["energy_by_component_pj"], b["totals"]["energy_by_component_pj"]
+    sa, sb = a["totals"]["energy_static_by_component_pj"], b["totals"]["energy_static_by_component_pj"]
+    for c in ea:
+        da, db = ea[c] - sa.get(c, 0.0), eb[c] - sb.get(c, 0.0)
+        want = 1.0 if c == "top.memory" else k["energy"]
+        if da > 0:
+            check(close(db, da * want, 1e-9), "node: %s dynamic energy x %g, want x %g" % (c, db / da, want))
+
+
+{"sums": sums, "gap": gap, "gating": gating, "off": off, "wide": wide, "node": node}[PART]()
 for f in failures:
     print("FAIL:", f)
 print(f"{PART}: {len(failures)} failure(s)")

@@ -2,7 +2,7 @@
 # and memory kind, the idle gap of a two-phase SoC scenario shows, trace.json carries the power
 # tracks, power gating (power_gating) leaks a gated engine's logic only while it is busy plus its
 # wake-ups, and nothing changes without it.
-foreach(part sums gap gating off wide)
+foreach(part sums gap gating off wide node)
   add_test(NAME "regress: power ${part}"
     COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_power.py ${SAVP_BIN} ${SCENARIOS} ${REGRESS_OUT}/power-${part} ${part})
   set_tests_properties("regress: power ${part}" PROPERTIES LABELS "regress;power")
