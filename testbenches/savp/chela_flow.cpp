@@ -117,8 +117,9 @@ const EngineFlow& chela_flow() {
     e.model_attention_function = [](const sc::Scenario& s) -> std::string {
       const chela::ChelaConfig& cfg = s.accelerators[s.mapping.attention.front()].chela;
       const std::string phi = cfg.feature_map == chela::FeatureMap::Elu1 ? "elu(x) + 1" : "x";
-      return "linear attention (CHELA): o_i = phi(q_i) sum_{s<=i} phi(k_s)^T v_s" +
-             std::string(cfg.normalise ? " / phi(q_i) . sum_{s<=i} phi(k_s)" : "") + ", phi(x) = " + phi +
+      const std::string over = s.workload.model->model.attention.causal ? "sum_{s<=i}" : "sum_s";  // all keys
+      return "linear attention (CHELA): o_i = phi(q_i) " + over + " phi(k_s)^T v_s" +
+             std::string(cfg.normalise ? " / phi(q_i) . " + over + " phi(k_s)" : "") + ", phi(x) = " + phi +
              "; the model reference computes the same in double, not the model's softmax";
     };
     return e;

@@ -432,6 +432,17 @@ def part_chela():
              % (res[64]["attention"]["dram_bytes"], res[256]["attention"]["dram_bytes"]))
     print("ok: CHELA model form: rel_l2 %s (tolerance 1e-2), state %d B/token, decode bytes constant in the context"
           % ([l["rel_l2"] for l in m["layers"]], m["kv_bytes_read_per_token"]))
+    # A bidirectional post-norm encoder (BERT's shape) on CHELA: the state pass over every key, then
+    # the outputs; every layer against the non-causal linear-attention reference.
+    enc = {"layers": 2, "hidden": 256, "heads": 4, "kv_heads": 2, "head_dim": 64, "ffn_hidden": 512,
+           "max_positions": 1024, "ffn": "gelu", "norm": "layernorm", "norm_position": "post",
+           "positions": "learned", "attention": {"causal": False}}
+    st, _ = run("chela-encoder", scen, "workload.model=" + json.dumps(enc), "workload.phase=prefill",
+                "workload.steps=null")
+    me = st["model"]
+    rel = [l["rel_l2"] for l in me["layers"]]
+    if not me["accuracy_passed"] or not all(r < 1e-3 for r in rel) or "sum_s " not in me["attention_function"]:
+        fail("CHELA non-causal encoder: rel_l2 %s, function %r" % (rel, me["attention_function"]))
     for sets, path, phrase in (
             (['workload.model.attention={"causal": true, "window": 16}'], "/workload/model", "no window"),
             (["platform.accelerators.1.conv.enabled=true"], "/platform/accelerators/1/conv/enabled",
