@@ -55,7 +55,7 @@ const char* kUsage =
     "usage:\n"
     "  savp run SCENARIO.json [-o OUTDIR] [--set PATH=VALUE]... [--quiet]\n"
     "       [--force] [--time-limit T] [--max-memory SIZE]\n"
-    "  savp validate FILE.json            scenario or sweep; exit 0 when valid\n"
+    "  savp validate FILE.json [--set PATH=VALUE]...   scenario or sweep; exit 0 when valid\n"
     "  savp sweep SWEEP.json [-o OUTDIR] [-j N] [--backend local|slurm] [--resume] [--force]\n"
     "       [--time-limit T] [--max-memory SIZE]   (per point)\n"
     "       [--time T] [--mem M] [--partition P]   (slurm: sbatch array, then savp sweep --collect OUTDIR)\n"
@@ -416,9 +416,25 @@ void print_area(const sc::Scenario& s) {
 }
 
 int cmd_validate(const std::vector<std::string>& args) {
-  if (args.size() != 1) return usage_error("validate: expected exactly one FILE.json");
-  const std::string& file = args[0];
+  po::options_description opts("validate options");
+  opts.add_options()("set", po::value<std::vector<std::string>>()->composing(),
+                     "PATH=VALUE override (repeatable), as for run")("file", po::value<std::string>(),
+                                                                     "file");
+  po::positional_options_description pos;
+  pos.add("file", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(args).options(opts).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage_error(std::string("validate: ") + e.what());
+  }
+  if (!vm.count("file")) return usage_error("validate: expected exactly one FILE.json");
+  const std::string file = vm["file"].as<std::string>();
+  const std::vector<std::string> sets =
+      vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (looks_like_sweep(file)) {
+    if (!sets.empty()) return usage_error("validate: --set applies to a scenario, not to a sweep");
     try {
       const SweepSpec spec = load_sweep(file, data_dir());
       std::cout << file << ": valid sweep over " << spec.base << " (" << spec.points.size() << " points)\n";
@@ -429,7 +445,7 @@ int cmd_validate(const std::vector<std::string>& args) {
     }
   }
   try {
-    sc::Scenario s = sc::load_scenario(file, {}, data_dir());
+    sc::Scenario s = sc::load_scenario(file, sets, data_dir());
     if (!s.tasks.empty()) {
       const TaskPlan plan = make_task_plan(s);
       std::size_t jobs = 0;

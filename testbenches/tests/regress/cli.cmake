@@ -70,3 +70,11 @@ savp_case("export-tables refuses a node that is not a number" EXIT 2 STDERR "exp
   ABSENT ${REGRESS_OUT}/export-bad-node-text
   ARGS export-tables --node seven -o ${REGRESS_OUT}/export-bad-node-text)
 savp_case("export-tables needs -o" EXIT 2 STDERR "missing -o" ARGS export-tables --node 7)
+# validate takes --set as run does: the overridden scenario is what is checked (a node that scales
+# the area it prints; a bad value is exit 2 naming "after --set" and the path).
+savp_case("validate with --set" STDOUT "valid scenario" "at 7 nm"
+  ARGS validate ${SCENARIOS}/default.json --set platform.technology.node_nm=7)
+savp_case("validate with a bad --set" EXIT 2 LABEL bad_input STDERR "default.json (after --set)" "/workload/seq_len"
+  ARGS validate ${SCENARIOS}/default.json --set workload.seq_len=0)
+savp_case("validate refuses --set on a sweep" EXIT 2 STDERR "--set applies to a scenario"
+  ARGS validate ${SCENARIOS}/sweeps/chela-chunk.json --set workload.seq_len=64)
