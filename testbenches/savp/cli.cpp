@@ -597,6 +597,13 @@ int cli_main(int argc, char** argv) {
     std::cout << "SAVP - Sparse-Attention Virtual Prototype\n\n" << kUsage;
     return kOk;
   }
+  const bool known =
+      cmd == "run" || cmd == "validate" || cmd == "list" || cmd == "sweep" || cmd == "export-tables";
+  if (known && std::find_if(args.begin(), args.end(),
+                            [](const std::string& a) { return a == "--help" || a == "-h"; }) != args.end()) {
+    std::cout << "SAVP - Sparse-Attention Virtual Prototype: " << cmd << "\n\n" << kUsage;
+    return kOk;
+  }
   try {
     if (cmd == "run") return cmd_run(args);
     if (cmd == "validate") return cmd_validate(args);

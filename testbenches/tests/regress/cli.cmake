@@ -78,3 +78,7 @@ savp_case("validate with a bad --set" EXIT 2 LABEL bad_input STDERR "default.jso
   ARGS validate ${SCENARIOS}/default.json --set workload.seq_len=0)
 savp_case("validate refuses --set on a sweep" EXIT 2 STDERR "--set applies to a scenario"
   ARGS validate ${SCENARIOS}/sweeps/chela-chunk.json --set workload.seq_len=64)
+# Every subcommand answers --help with the usage (exit 0), not an unknown-option error.
+foreach(c run validate sweep list export-tables)
+  savp_case("${c} --help" STDOUT "usage:" "savp ${c}" ARGS ${c} --help)
+endforeach()
