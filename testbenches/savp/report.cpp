@@ -437,8 +437,14 @@ std::string summary_table(const Json& stats) {
     os << line;
   }
   if (t.contains("dram_bandwidth_gbps")) {
-    std::snprintf(line, sizeof line, "memory: %.2f GB/s achieved of %.2f GB/s peak\n",
-                  num(t, "dram_bandwidth_gbps"), num(t, "dram_peak_gbps"));
+    const double peak = num(t, "dram_peak_gbps");
+    if (std::isfinite(peak) && peak > 0) {
+      std::snprintf(line, sizeof line, "memory: %.2f GB/s achieved of %.2f GB/s peak\n",
+                    num(t, "dram_bandwidth_gbps"), peak);
+    } else {  // an ideal memory has no peak
+      std::snprintf(line, sizeof line, "memory: %.2f GB/s achieved (no peak: ideal memory)\n",
+                    num(t, "dram_bandwidth_gbps"));
+    }
     os << line;
   }
   if (stats.contains("comparison")) {

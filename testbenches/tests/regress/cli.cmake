@@ -82,3 +82,6 @@ savp_case("validate refuses --set on a sweep" EXIT 2 STDERR "--set applies to a 
 foreach(c run validate sweep list export-tables)
   savp_case("${c} --help" STDOUT "usage:" "savp ${c}" ARGS ${c} --help)
 endforeach()
+# The summary of a run on the ideal memory says it has no peak bandwidth (it printed "nan GB/s peak").
+savp_case("ideal memory summary names no peak" STDOUT "GB/s achieved (no peak: ideal memory)"
+  ARGS run ${SCENARIOS}/default.json --set platform.memory.preset=ideal -o ${REGRESS_OUT}/ideal-summary --force)
