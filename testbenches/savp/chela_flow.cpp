@@ -94,11 +94,7 @@ const EngineFlow& chela_flow() {
                      (layer * G + g) * chela::model_state_bytes(d, d, cfg.normalise);
       b.context = pass.context;
       j.block = b.serialise();
-      j.desc.kind = common::JobKind::LinearModel;
-      j.desc.rows = n;
-      j.desc.cols = pass.context + n;
-      j.desc.depth = j.desc.value_dim = d;
-      j.desc.addr_out = b.out_base;
+      set_layer_job_desc(j, common::JobKind::LinearModel, n, pass.context + n, d, j.desc.addr_b, b.out_base);
     };
     e.model_reference_attention = [](const sc::Scenario& s) -> common::ModelReference::AttentionFn {
       const chela::ChelaConfig& cfg = s.accelerators[s.mapping.attention.front()].chela;

@@ -58,6 +58,20 @@ struct ModelJob {
   std::vector<std::uint8_t> block;  // Attention: the engine's job block (EngineFlow::model_layer_job)
 };
 
+// The descriptor of a whole-layer attention job (EngineFlow::model_layer_job): its kind, `rows`
+// query rows per head against `keys` keys of head dimension d, the query block at q_base (0: the
+// engine's job block names it) and the output block at out_base. Every engine's model_layer_job sets
+// its descriptor here.
+inline void set_layer_job_desc(ModelJob& j, common::JobKind kind, std::uint64_t rows, std::uint64_t keys,
+                               std::uint64_t d, std::uint64_t q_base, std::uint64_t out_base) {
+  j.desc.kind = kind;
+  j.desc.rows = rows;
+  j.desc.cols = keys;
+  j.desc.depth = j.desc.value_dim = d;
+  j.desc.addr_b = q_base;
+  j.desc.addr_out = out_base;
+}
+
 struct ModelStage {
   ModelOpKind op = ModelOpKind::Norm1;
   std::uint64_t layer = 0;

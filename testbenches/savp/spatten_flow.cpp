@@ -132,12 +132,7 @@ const EngineFlow& spatten_flow() {
       b.fresh = layer == 0 && pass.context == (w.runs_prefill() ? 0 : w.seq_len);
       b.causal = pass.prefill && m.attention.causal;
       j.block = b.serialise();
-      j.desc.kind = common::JobKind::PrunedModel;
-      j.desc.rows = n;
-      j.desc.cols = b.seq_len;
-      j.desc.depth = j.desc.value_dim = d;
-      j.desc.addr_b = b.q_base;
-      j.desc.addr_out = b.out_base;
+      set_layer_job_desc(j, common::JobKind::PrunedModel, n, b.seq_len, d, b.q_base, b.out_base);
     };
     return e;
   }();

@@ -113,12 +113,7 @@ const EngineFlow& sprint_flow() {
       b.state_addr =
           r.engine_state + q * r.engine_state_bytes + layer * sprint::SprintModelJob::record_bytes(H, G);
       j.block = b.serialise();
-      j.desc.kind = common::JobKind::PrunedModel;
-      j.desc.rows = n;
-      j.desc.cols = pass.context + n;
-      j.desc.depth = j.desc.value_dim = d;
-      j.desc.addr_b = b.q_base;
-      j.desc.addr_out = b.out_base;
+      set_layer_job_desc(j, common::JobKind::PrunedModel, n, pass.context + n, d, b.q_base, b.out_base);
     };
     return e;
   }();
