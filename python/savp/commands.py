@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Union
+from typing import Any, List, Mapping, Optional, Union
 
 from .binary import PathLike, find_savp
 from .errors import SavpError, SavpInputError, SavpRunError

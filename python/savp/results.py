@@ -7,12 +7,16 @@ objects flattened with dots as savp's results.csv does (energy_by_component_pj.t
 
 from __future__ import annotations
 
+import importlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Union
 
-Table = Union[List[Dict[str, Any]], "pandas.DataFrame"]  # noqa: F821 (pandas is optional)
+if TYPE_CHECKING:  # pandas is optional: imported where a table is made
+    import pandas
+
+Table = Union[List[Dict[str, Any]], "pandas.DataFrame"]
 
 
 def flatten(record: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
@@ -30,7 +34,7 @@ def flatten(record: Mapping[str, Any], prefix: str = "") -> Dict[str, Any]:
 def have_pandas() -> bool:
     """Whether pandas can be imported (tables are then DataFrames)."""
     try:
-        import pandas  # noqa: F401
+        importlib.import_module("pandas")
     except ImportError:
         return False
     return True

@@ -6,13 +6,11 @@ model figures, and the shipped Pareto example (headless).
 Usage: check_python.py SAVP CHECKOUT OUTDIR [unittest arguments]
 """
 
-import importlib
 import json
 import os
 import shutil
 import subprocess
 import sys
-import tempfile
 import unittest
 from pathlib import Path
 
