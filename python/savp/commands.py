@@ -13,7 +13,7 @@ import subprocess
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
-from typing import Any, List, Mapping, Optional, Union
+from typing import Any, List, Mapping, Optional, TypeVar, Union
 
 from .binary import PathLike, find_savp
 from .errors import SavpError, SavpInputError, SavpRunError
@@ -22,6 +22,7 @@ from .results import RunResult, SweepResult
 #: A scenario or sweep: a JSON file's path, or the JSON object itself.
 Source = Union[PathLike, Mapping[str, Any]]
 BAD_INPUT = 2  # savp's exit code for bad input (nothing written)
+Result = TypeVar("Result", RunResult, SweepResult)
 
 
 def set_args(values: Optional[Mapping[str, Any]]) -> List[str]:
@@ -71,9 +72,17 @@ def _call(argv: List[str]) -> subprocess.CompletedProcess:
     return subprocess.run(argv, stdin=subprocess.DEVNULL, capture_output=True, text=True, check=False)
 
 
-def _raise_input_error(proc: subprocess.CompletedProcess, argv: List[str]) -> None:
+def _finish(proc: subprocess.CompletedProcess, argv: List[str], result: Optional[Result], check: bool,
+            nothing: str) -> Result:
+    """`result` when savp succeeded (or failed a check with check=False), else the exception:
+    exit 2 -> SavpInputError, anything else -> SavpRunError carrying `result`."""
     if proc.returncode == BAD_INPUT:
         raise SavpInputError(proc.stderr.strip(), proc.returncode, argv, proc.stdout)
+    if result is not None and (proc.returncode == 0 or (proc.returncode == 1 and not check)):
+        return result
+    # A sweep's progress lines ("[sweep] 3/4 done, ...") are not its message.
+    message = "\n".join(line for line in proc.stderr.strip().splitlines() if not line.startswith("[sweep]"))
+    raise SavpRunError(message or nothing, proc.returncode, argv, proc.stdout, result)
 
 
 def _limit_args(time_limit: Optional[Union[float, str]], max_memory: Optional[Union[int, str]]) -> List[str]:
@@ -118,22 +127,13 @@ def run(scenario: Source, set: Optional[Mapping[str, Any]] = None,  # noqa: A002
                 "-o", str(out_dir), *set_args(set), *_limit_args(time_limit, max_memory)]
         argv += ["--quiet"] * quiet + ["--force"] * force
         proc = _call(argv)
-        _raise_input_error(proc, argv)
         result = None
-        for name in ("stats.json", "stats.partial.json"):
+        for name in ("stats.json", "stats.partial.json"):  # partial: after --time-limit
             if (out_dir / name).is_file():
-                result = RunResult.from_dir(out_dir) if name == "stats.json" else RunResult(
-                    json.loads((out_dir / name).read_text(encoding="utf-8")), out_dir)
-                result.stdout = proc.stdout
-                if out is None:
-                    result.out_dir = None
+                stats = json.loads((out_dir / name).read_text(encoding="utf-8"))
+                result = RunResult(stats, out_dir if out is not None else None, proc.stdout)
                 break
-        if proc.returncode == 0 and result is not None:
-            return result
-        if proc.returncode == 1 and result is not None and not check:
-            return result
-        raise SavpRunError(proc.stderr.strip() or "no stats.json written", proc.returncode, argv,
-                           proc.stdout, result)
+        return _finish(proc, argv, result, check, "no stats.json written")
 
 
 def sweep(spec: Source, out: Optional[PathLike] = None, *, jobs: Optional[int] = None,
@@ -166,19 +166,12 @@ def sweep(spec: Source, out: Optional[PathLike] = None, *, jobs: Optional[int] =
             argv += ["-j", str(jobs)]
         argv += ["--resume"] * resume + ["--force"] * force
         proc = _call(argv)
-        _raise_input_error(proc, argv)
         result = None
         if (out_dir / "results.jsonl").is_file():
             result = SweepResult.from_dir(out_dir)
             if out is None:
                 result.out_dir = None
-        if proc.returncode == 0 and result is not None:
-            return result
-        if proc.returncode == 1 and result is not None and not check:
-            return result
-        message = proc.stderr.strip().splitlines()
-        raise SavpRunError("\n".join(line for line in message if not line.startswith("[sweep]"))
-                           or "the sweep did not finish", proc.returncode, argv, proc.stdout, result)
+        return _finish(proc, argv, result, check, "the sweep did not finish")
 
 
 def validate(source: Source, set: Optional[Mapping[str, Any]] = None,  # noqa: A002
@@ -197,7 +190,8 @@ def validate(source: Source, set: Optional[Mapping[str, Any]] = None,  # noqa: A
         argv = [str(find_savp(savp_bin)), "validate", str(_source_file(source, base_dir, tmp, stack)),
                 *set_args(set)]
         proc = _call(argv)
-        _raise_input_error(proc, argv)
+        if proc.returncode == BAD_INPUT:
+            raise SavpInputError(proc.stderr.strip(), proc.returncode, argv, proc.stdout)
         if proc.returncode != 0:
             raise SavpError(proc.stderr.strip(), proc.returncode, argv, proc.stdout)
         return proc.stdout

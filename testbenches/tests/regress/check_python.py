@@ -22,6 +22,9 @@ import savp.binary  # noqa: E402
 SCENARIOS = CHECKOUT / "scenarios"
 DEFAULT = SCENARIOS / "default.json"
 SMALL = {"workload.heads": 1, "workload.seq_len": 64}  # the default scenario, one short head
+# A 3-bit integer datapath against a tight tolerance: the scoreboard check fails (exit 1).
+BREACH = {**SMALL, "platform.accelerators.0.datapath.format": "int", "platform.accelerators.0.datapath.int_bits": 3,
+          "platform.accelerators.0.tolerance_rel_l2": 0.001}
 
 
 class Base(unittest.TestCase):
@@ -100,16 +103,14 @@ class Run(Base):
         self.assertIn("no-such.json", cm.exception.message)
 
     def test_failed_check_raises_run_error(self):
-        breach = {**SMALL, "platform.accelerators.0.datapath.format": "int",
-                  "platform.accelerators.0.datapath.int_bits": 3, "platform.accelerators.0.tolerance_rel_l2": 0.001}
         with self.assertRaises(savp.SavpRunError) as cm:
-            savp.run(DEFAULT, set=breach, quiet=True)
+            savp.run(DEFAULT, set=BREACH, quiet=True)
         e = cm.exception
         self.assertNotIsInstance(e, savp.SavpInputError)
         self.assertEqual(e.returncode, 1)
         self.assertIn("outside the scoreboard tolerance", e.message)
         self.assertFalse(e.result.stats["jobs"][0]["passed"])
-        r = savp.run(DEFAULT, set=breach, quiet=True, check=False)
+        r = savp.run(DEFAULT, set=BREACH, quiet=True, check=False)
         self.assertFalse(r.stats["jobs"][0]["passed"])
 
     def test_validate(self):
@@ -143,6 +144,21 @@ class Sweep(Base):
         self.assertLess(s.rows[0]["latency_ns"], s.rows[1]["latency_ns"])
         with self.assertRaises(ValueError):
             s.point("p0")
+
+    def test_failed_point_raises_run_error(self):
+        base = json.loads(DEFAULT.read_text())
+        base["platform"]["accelerators"] = [json.loads((SCENARIOS / "hardware" / "dense-32x32.json").read_text())]
+        base["platform"]["accelerators"][0]["tolerance_rel_l2"] = 0.001  # a sweep sets only paths the base has
+        breach = {**SMALL, "platform.accelerators.0.datapath": {"format": "int", "int_bits": 3}}
+        spec = {"base": base, "points": [SMALL, breach]}
+        with self.assertRaises(savp.SavpRunError) as cm:
+            savp.sweep(spec)
+        e = cm.exception
+        self.assertEqual(e.returncode, 1)
+        self.assertNotIn("[sweep]", e.message)  # progress lines are not the message
+        self.assertEqual([r["status"] for r in e.result.rows], ["done", "failed"])
+        s = savp.sweep(spec, check=False)
+        self.assertEqual([r["id"] for r in s.failed], ["p1"])
 
     def test_bad_sweep(self):
         with self.assertRaises(savp.SavpInputError) as cm:
