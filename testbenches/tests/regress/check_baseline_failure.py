@@ -48,7 +48,10 @@ def main():
 
     sweep = os.path.join(out, "sweep.json")
     with open(sweep, "w") as f:
-        json.dump({"base": scenario, "grid": {"outputs.baseline.tolerance_rel_l2": [1e-9, 0.5]}}, f)
+        # An axis must name a path of the base: the baseline object itself, inline, tight then loose.
+        dense = json.load(open(os.path.join(os.path.dirname(scenario), "..", "hardware", "dense-32x32.json")))
+        json.dump({"base": scenario, "grid": {"outputs.baseline": [dict(dense, tolerance_rel_l2=1e-9),
+                                                                   dict(dense, tolerance_rel_l2=0.5)]}}, f)
     sd = os.path.join(out, "sweep")
     r = subprocess.run([savp, "sweep", sweep, "-o", sd], capture_output=True, text=True)
     check(r.returncode == 1, f"sweep: exit {r.returncode}, expected 1 (a point's baseline failed):\n{r.stderr}")

@@ -55,10 +55,11 @@ def main():
             name = f"{scenario} {mode}"
             for j in st["jobs"]:
                 split_ok(f"{name} job {j['index']}", j["cycles"], j["phase_cycles"], j["stall_cycles"],
-                         j["stall_cycles_by_cause"], j["operand_read_stall_cycles_by_phase"])
+                         j["stall_cycles_by_cause"], j.get("operand_read_stall_cycles_by_phase", {}))
             t = st["totals"]
-            split_ok(f"{name} totals", t["cycles"], t["phase_cycles"], t["stall_cycles"], t["stall_cycles_by_cause"])
-            check(t["compute_cycles"] == sum(t["phase_cycles"].values()), f"{name}: totals.compute_cycles")
+            split_ok(f"{name} totals", t["cycles"], t.get("phase_cycles", {}), t["stall_cycles"],
+                     t.get("stall_cycles_by_cause", {}))
+            check(t.get("compute_cycles") == sum(t.get("phase_cycles", {}).values()), f"{name}: totals.compute_cycles")
             engines = 0
             for c, v in st["components"].items():
                 if "busy_cycles" not in v:
