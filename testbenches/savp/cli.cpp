@@ -144,6 +144,9 @@ int cmd_run(const std::vector<std::string>& args) {
   const std::vector<std::string> sets =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
   const bool quiet = vm["quiet"].as<bool>();
+  // --quiet: SystemC's own info messages (I702, the VCD's timescale, ...) stay silent too; its
+  // warnings and errors still print.
+  if (quiet) sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
 
   sc::Scenario scenario;
   JobPlan plan;

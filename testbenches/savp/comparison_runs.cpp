@@ -113,6 +113,18 @@ std::string last_line(const std::string& log) {
   return last;
 }
 
+// `text` with every occurrence of the directory `dir` (absolute or as given) written as
+// "baseline": the name it has inside OUTDIR.
+std::string relative_paths(std::string text, const std::string& dir) {
+  std::error_code ec;
+  for (const std::string& d : {fs::absolute(dir, ec).lexically_normal().string(), dir}) {
+    if (d.empty()) continue;
+    for (std::size_t at = text.find(d); at != std::string::npos; at = text.find(d, at + 8))
+      text.replace(at, d.size(), "baseline");
+  }
+  return text;
+}
+
 std::string self_exe() {
   std::error_code ec;
   return fs::read_symlink("/proc/self/exe", ec).string();
@@ -135,7 +147,8 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
   child["outputs"]["rtl_waves"] = false;
   child["id"] = s.id + "-baseline";
   const fs::path dir = fs::path(outdir) / "baseline";
-  common::Json result = {{"accelerator", s.outputs.baseline.value("type", "")}, {"outputs", "baseline"}};
+  common::Json result = {
+      {"accelerator", s.outputs.baseline.value("type", "")}, {"outputs", "baseline"}, {"status", "failed"}};
   const fs::path file = dir / "scenario.json";
   try {
     claim_output_dir(dir.string(), "run", true);  // inside our own output: ours to write
@@ -149,7 +162,9 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
   const int rc = run_children({{argv, (dir / "log.txt").string()}}, 1).front();
   result["exit_code"] = rc;
   if (rc != 0) {
-    const std::string last = last_line((dir / "log.txt").string());  // the child's reason
+    // The child's reason, its paths made relative to OUTDIR: in a sweep OUTDIR is a temporary that
+    // is renamed when the point ends, and the message must stay true there.
+    const std::string last = relative_paths(last_line((dir / "log.txt").string()), dir.string());
     result["error"] = "the baseline run failed (exit " + std::to_string(rc) +
                       (last.empty() ? "" : ": " + last) + "); see baseline/log.txt";
     return result;
@@ -167,6 +182,7 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
     result["energy_ratio"] = t["energy_pj"].get<double>() > 0
                                  ? bt.at("energy_pj").get<double>() / t["energy_pj"].get<double>()
                                  : 0.0;
+    result["status"] = "done";
   } catch (const std::exception& e) {
     for (const char* k : {"cycles", "latency_ns", "energy_pj", "dram_bytes", "speedup"}) result.erase(k);
     result["error"] = std::string("the baseline's stats.json is unreadable: ") + e.what();

@@ -17,8 +17,9 @@
 
 namespace savp::tb {
 
-// Runs outputs.baseline and compares its totals with `stats` (the scenario's own): "speedup",
-// "energy_ratio", ... or "error". Paths in the result are relative to OUTDIR. limits: the
+// Runs outputs.baseline and compares its totals with `stats` (the scenario's own): "status" ("done"
+// or "failed"), then "speedup", "energy_ratio", ... or the "error" text (paths in it and in the
+// result relative to OUTDIR: they stay true when a sweep renames its point's directory). limits: the
 // --max-memory / --time-limit options the child gets.
 common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, const common::Json& stats,
                           const std::vector<std::string>& limits);

@@ -134,7 +134,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
     if (!pass.prefill) seen_decode = true;
   }
   std::uint64_t failed = 0;
-  std::uint64_t cycles = 0, stalls = 0;
+  CycleSplit split;
   std::map<std::string, double> engine_sums;  // engine statistics over every job (figures of merit)
   double kv_read = 0, kv_read_ungrouped = 0;
   // Engines that prune the cache (their job stats say what they fetched): per layer, decode steps.
@@ -157,8 +157,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
     by_op[op_name(st.op)].add_job(rec);
     (pass.prefill ? prefill_jobs : decode_jobs).add_job(rec);
     if (st.attention) (pass.prefill ? attention_prefill : attention_decode).add_job(rec);
-    cycles += rec.cycles;
-    stalls += rec.stall_cycles;
+    split.add(rec);
     for (const auto& [k, v] : rec.engine.values) engine_sums[k] += v;
     if (r.status != sc::csr::kStatusDone || !rec.error.empty()) ++failed;
     if (st.attention && !pass.prefill) {
@@ -192,8 +191,7 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   Json totals = Json::object();
   totals["jobs"] = runner.runs().size();
   totals["jobs_planned"] = planned;
-  totals["cycles"] = cycles;
-  totals["stall_cycles"] = stalls;
+  split.put(totals);
   const double span = first < 0 ? 0.0 : last - first;
   totals["latency_ns"] = span;
   totals["simulated_ns"] = info.simulated_ns;
@@ -349,7 +347,7 @@ std::string model_table(const Json& stats) {
       num(o, "kv_bytes_read_per_token") / 1e6, num(o, "kv_bytes_saved_by_gqa") / 1e6);
   os << line;
   std::snprintf(line, sizeof line, "%6s %14s %14s %12s %12s %10s\n", "layer", "linear_us", "attention_us",
-                "energy_uJ", "dram_MB", "rel_l2");
+                "energy_uJ", "mem_MB", "rel_l2");
   os << line;
   std::size_t shown = 0;
   for (const auto& l : o["layers"]) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "testbenches/savp/output_dir.hpp"
+#include "testbenches/savp/spatten_plan.hpp"
 
 namespace savp::tb {
 
@@ -94,15 +95,20 @@ std::string failure_reason(const JobResult& r, double tolerance_rel_l2) {
 }  // namespace
 
 Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::AcceleratorSpec& acc_spec,
-               const sc::AcceleratorBase& acc, bool attention, JobSums& sums) {
+               const sc::AcceleratorBase& acc, bool attention, const JobPlan& plan, JobSums& sums) {
   Json j = Json::object();
   j["index"] = r.slot.index;
   j["engine"] = acc_spec.type;
   j["accelerator"] = acc.name();
   if (attention) {
     j["batch"] = r.slot.batch;
-    j["layer"] = r.slot.layer;
-    j["head"] = r.slot.head;
+    if (plan.spatten) {  // one job per batch element runs the whole model
+      j["layers"] = plan.spatten->job.layers;
+      j["heads"] = plan.spatten->job.heads;
+    } else {
+      j["layer"] = r.slot.layer;
+      j["head"] = r.slot.head;
+    }
   }
   if (rec != nullptr) {
     const double start = rec->start.to_seconds() * 1e9, end = rec->end.to_seconds() * 1e9;
@@ -113,6 +119,7 @@ Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::Accelerat
     j["phase_cycles"] = rec->phase_cycles;
     j["stall_cycles"] = rec->stall_cycles;
     j["stall_cycles_by_cause"] = rec->stalls_by_cause;
+    j["operand_read_stall_cycles_by_phase"] = rec->operand_read_stalls_by_phase;
     j["dram_bytes_read"] = rec->bytes_read;
     j["dram_bytes_written"] = rec->bytes_written;
     // The engine's own actions plus what the memory system charged this job's transactions
@@ -134,8 +141,7 @@ Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::Accelerat
     }
     j["engine_stats"] = es;
     if (!rec->error.empty()) j["error"] = rec->error;
-    sums.total_cycles += rec->cycles;
-    sums.total_stalls += rec->stall_cycles;
+    sums.split.add(*rec);
     double useful = -1, pes = -1;
     for (const auto& [k, v] : rec->engine.values) {
       if (k == "useful_macs") useful = v;
@@ -144,7 +150,8 @@ Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::Accelerat
     if (useful >= 0 && pes > 0) {
       sums.useful_macs += useful;
       sums.pe_cycles += pes * static_cast<double>(rec->cycles);
-      j["utilization"] = rec->cycles ? useful / (pes * static_cast<double>(rec->cycles)) : 0.0;
+      j["pe_utilisation_of_job_cycles"] =
+          rec->cycles ? useful / (pes * static_cast<double>(rec->cycles)) : 0.0;
     }
     if (sums.first_start < 0 || start < sums.first_start) sums.first_start = start;
     sums.last_end = std::max(sums.last_end, end);
@@ -171,6 +178,30 @@ Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::Accelerat
     j["failure"] = failure_reason(r, acc_spec.tolerance_rel_l2());
   }
   return j;
+}
+
+void CycleSplit::add(const sc::JobRecord& rec) {
+  cycles += rec.cycles;
+  stalls += rec.stall_cycles;
+  for (const auto& [k, c] : rec.phase_cycles) phases[k] += c;
+  for (const auto& [k, c] : rec.stalls_by_cause) causes[k] += c;
+}
+
+void CycleSplit::add(const CycleSplit& o) {
+  cycles += o.cycles;
+  stalls += o.stalls;
+  for (const auto& [k, c] : o.phases) phases[k] += c;
+  for (const auto& [k, c] : o.causes) causes[k] += c;
+}
+
+void CycleSplit::put(Json& totals) const {
+  std::uint64_t compute = 0;
+  for (const auto& [k, c] : phases) compute += c;
+  totals["cycles"] = cycles;
+  totals["compute_cycles"] = compute;
+  totals["phase_cycles"] = phases;
+  totals["stall_cycles"] = stalls;
+  totals["stall_cycles_by_cause"] = causes;
 }
 
 double ops_of(const std::map<std::string, double>& engine_sums) {
@@ -243,17 +274,17 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   const bool attention = s.workload.kind == common::WorkloadSpec::Kind::Attention;
   for (std::size_t i = 0; i < host.results().size(); ++i) {
     jobs.push_back(job_entry(host.results()[i], i < records.size() ? &records[i] : nullptr, acc_spec, acc,
-                             attention, sums));
+                             attention, plan, sums));
   }
 
   Json totals = Json::object();
   totals["jobs"] = host.results().size();
   totals["jobs_planned"] = plan.jobs.size();
   totals["jobs_failed"] = sums.failed + (plan.jobs.size() - host.results().size());
-  totals["cycles"] = sums.total_cycles;
-  totals["stall_cycles"] = sums.total_stalls;
-  // Useful MACs / (PEs x cycles) over all jobs, for engines that report them.
-  if (sums.pe_cycles > 0) totals["utilization"] = sums.useful_macs / sums.pe_cycles;
+  sums.split.put(totals);
+  // Useful MACs / (PEs x job cycles, stalls included) over all jobs, for engines that report them;
+  // engine_stats.array_utilisation divides by the cycles the array was busy instead.
+  if (sums.pe_cycles > 0) totals["pe_utilisation_of_job_cycles"] = sums.useful_macs / sums.pe_cycles;
   totals["latency_ns"] = sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start;
   totals["simulated_ns"] = info.simulated_ns;
   put_energy_and_memory(totals, tree, platform, s,
@@ -340,6 +371,44 @@ namespace {
 double num(const Json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : NAN;
 }
+
+// "memory (<preset>)": the main memory as the resolved scenario names it (hbm2, ddr4, reram, ...).
+std::string memory_label(const Json& scenario) {
+  const Json* m = scenario.contains("platform") && scenario["platform"].is_object() &&
+                          scenario["platform"].contains("memory")
+                      ? &scenario["platform"]["memory"]
+                      : nullptr;
+  if (m != nullptr && m->is_object() && m->contains("preset") && (*m)["preset"].is_string())
+    return "memory (" + (*m)["preset"].get<std::string>() + ")";
+  return "memory";
+}
+
+// One line per engine from the components: its cycles = compute by phase + stalls by cause.
+std::string cycle_lines(const Json& stats) {
+  std::ostringstream os;
+  if (!stats.contains("components")) return "";
+  for (const auto& [name, c] : stats["components"].items()) {
+    if (!c.is_object() || !c.contains("busy_cycles") || !c.contains("stall_cycles")) continue;
+    std::ostringstream phases, causes;
+    double compute = 0;
+    for (const auto& [k, v] : c.items()) {
+      if (!v.is_object() || !v.contains("value")) continue;
+      const auto n = static_cast<unsigned long long>(v["value"].get<double>());
+      if (k.rfind("phase_cycles.", 0) == 0) {
+        phases << (phases.tellp() > 0 ? ", " : "") << k.substr(13) << " " << n;
+        compute += v["value"].get<double>();
+      } else if (k.rfind("stall_cycles_by_cause.", 0) == 0) {
+        causes << (causes.tellp() > 0 ? ", " : "") << k.substr(22) << " " << n;
+      }
+    }
+    os << "cycles of " << name << ": "
+       << static_cast<unsigned long long>(c["busy_cycles"]["value"].get<double>()) << " = compute "
+       << static_cast<unsigned long long>(compute) << " (" << phases.str() << ") + stalls "
+       << static_cast<unsigned long long>(c["stall_cycles"]["value"].get<double>()) << " (" << causes.str()
+       << ")\n";
+  }
+  return os.str();
+}
 }  // namespace
 
 // The task table of a scenario with tasks: one row per task, with the interference when each task
@@ -349,7 +418,7 @@ std::string task_table(const Json& stats) {
   char line[512];
   const bool alone = stats["tasks"].empty() ? false : stats["tasks"].begin()->contains("slowdown_vs_alone");
   std::snprintf(line, sizeof line, "%-16s %-20s %10s %10s %12s %11s %9s %8s %10s%s %6s\n", "task",
-                "accelerators", "start_us", "end_us", "latency_us", "energy_uJ", "dram_MB", "GB/s",
+                "accelerators", "start_us", "end_us", "latency_us", "energy_uJ", "mem_MB", "GB/s",
                 "mem_lat_ns", alone ? "   alone_us slowdown" : "", "check");
   os << line;
   for (const auto& [id, t] : stats["tasks"].items()) {
@@ -388,7 +457,7 @@ std::string summary_table(const Json& stats) {
     os << model_table(stats);
   } else {
     std::snprintf(line, sizeof line, "%5s %-8s %6s %5s %5s %12s %12s %12s %12s %10s %6s\n", "job", "engine",
-                  "layer", "head", "", "cycles", "latency_us", "energy_uJ", "dram_MB", "rel_l2", "check");
+                  "layer", "head", "", "cycles", "latency_us", "energy_uJ", "mem_MB", "rel_l2", "check");
     os << line;
   }
   std::size_t shown = 0;
@@ -398,11 +467,14 @@ std::string summary_table(const Json& stats) {
       break;
     }
     const double mb = (j.value("dram_bytes_read", 0.0) + j.value("dram_bytes_written", 0.0)) / 1e6;
+    // A job over every layer and head (its "layers" and "heads" counts) says "all".
+    auto which = [&j](const char* one, const char* all) {
+      return j.contains(one) ? std::to_string(j[one].get<std::uint64_t>()) : j.contains(all) ? "all" : "-";
+    };
     std::snprintf(line, sizeof line, "%5llu %-8s %6s %5s %5s %12llu %12.3f %12.4f %12.3f %10.2e %6s\n",
                   static_cast<unsigned long long>(j["index"].get<std::uint64_t>()),
-                  j["engine"].get<std::string>().c_str(),
-                  j.contains("layer") ? std::to_string(j["layer"].get<std::uint64_t>()).c_str() : "-",
-                  j.contains("head") ? std::to_string(j["head"].get<std::uint64_t>()).c_str() : "-", "",
+                  j["engine"].get<std::string>().c_str(), which("layer", "layers").c_str(),
+                  which("head", "heads").c_str(), "",
                   static_cast<unsigned long long>(j.value("cycles", std::uint64_t{0})),
                   j.value("latency_ns", 0.0) / 1e3, j.value("energy_pj", 0.0) / 1e6, mb, num(j, "rel_l2_err"),
                   j["passed"].get<bool>() ? "ok" : "FAIL");
@@ -413,10 +485,10 @@ std::string summary_table(const Json& stats) {
   const std::string accuracy = t.contains("rel_l2_err") ? "max_abs_err %.3e, rel_l2_err %.3e, cosine %.6f"
                                : numerics_off           ? "timing only: numerics off"
                                                         : "accuracy not measured (replay)";
-  const std::string fmt =
-      "total: %llu jobs (%llu failed), %llu cycles, %.3f us, %.4f uJ, DRAM %.3f MB read / %.3f MB "
-      "written, " +
-      accuracy + "\n";
+  // Main memory by its preset's name: dram_bytes_* count whatever it is (a ReRAM preset's too).
+  const std::string memory = memory_label(sc);
+  const std::string fmt = "total: %llu jobs (%llu failed), %llu cycles, %.3f us, %.4f uJ, " + memory +
+                          " %.3f MB read / %.3f MB written, " + accuracy + "\n";
   std::snprintf(line, sizeof line, fmt.c_str(),
                 static_cast<unsigned long long>(t["jobs"].get<std::uint64_t>()),
                 static_cast<unsigned long long>(t["jobs_failed"].get<std::uint64_t>()),
@@ -427,26 +499,28 @@ std::string summary_table(const Json& stats) {
   os << line;
   if (t.contains("keys_fetched_fraction")) {
     const Json& red = t["kv_dram_reduction"];
-    std::snprintf(
-        line, sizeof line,
-        "pruning: keys fetched %.3f, values fetched %.3f, requant %.3f, %.1f GOP/s; K/V DRAM reduction "
-        "%.2fx (token %.2fx, head %.2fx, value %.2fx, quantisation %.2fx)\n",
-        num(t, "keys_fetched_fraction"), num(t, "values_fetched_fraction"), num(t, "requant_fraction"),
-        num(t, "throughput_gops"), num(red, "total"), num(red, "token_pruning"), num(red, "head_pruning"),
-        num(red, "value_pruning"), num(red, "quantisation"));
+    std::snprintf(line, sizeof line,
+                  "pruning: keys fetched %.3f, values fetched %.3f, requant %.3f, %.1f GOP/s; K/V memory "
+                  "traffic reduction "
+                  "%.2fx (token %.2fx, head %.2fx, value %.2fx, quantisation %.2fx)\n",
+                  num(t, "keys_fetched_fraction"), num(t, "values_fetched_fraction"),
+                  num(t, "requant_fraction"), num(t, "throughput_gops"), num(red, "total"),
+                  num(red, "token_pruning"), num(red, "head_pruning"), num(red, "value_pruning"),
+                  num(red, "quantisation"));
     os << line;
   }
   if (t.contains("dram_bandwidth_gbps")) {
     const double peak = num(t, "dram_peak_gbps");
     if (std::isfinite(peak) && peak > 0) {
-      std::snprintf(line, sizeof line, "memory: %.2f GB/s achieved of %.2f GB/s peak\n",
+      std::snprintf(line, sizeof line, "%s: %.2f GB/s achieved of %.2f GB/s peak\n", memory.c_str(),
                     num(t, "dram_bandwidth_gbps"), peak);
     } else {  // an ideal memory has no peak
-      std::snprintf(line, sizeof line, "memory: %.2f GB/s achieved (no peak: ideal memory)\n",
+      std::snprintf(line, sizeof line, "%s: %.2f GB/s achieved (no peak: ideal memory)\n", memory.c_str(),
                     num(t, "dram_bandwidth_gbps"));
     }
     os << line;
   }
+  os << cycle_lines(stats);
   if (stats.contains("comparison")) {
     const Json& c = stats["comparison"];
     if (c.contains("speedup")) {
@@ -457,7 +531,10 @@ std::string summary_table(const Json& stats) {
                     c["energy_pj"].get<double>() / 1e6, c["speedup"].get<double>(),
                     c["energy_ratio"].get<double>());
     } else {
-      std::snprintf(line, sizeof line, "baseline: %s\n", c.value("error", std::string("no result")).c_str());
+      os << "baseline (" << c.value("accelerator", std::string("?"))
+         << ") FAILED, no comparison (the figures above are valid): "
+         << c.value("error", std::string("no result")) << "\n";
+      line[0] = '\0';
     }
     os << line;
   }

@@ -25,9 +25,19 @@ common::Json stats_head(const sc::Scenario& s);
 common::Json number(double v);
 void put_accuracy(common::Json& j, const common::Accuracy& a);
 std::string hostname();
+// Jobs' cycles split one way: cycles = sum of phase_cycles (compute) + stall_cycles, and
+// stall_cycles = sum of stall_cycles_by_cause (disjoint causes; see sc::JobRecord).
+struct CycleSplit {
+  std::uint64_t cycles = 0, stalls = 0;
+  std::map<std::string, std::uint64_t> phases, causes;
+  void add(const sc::JobRecord& rec);
+  void add(const CycleSplit& other);
+  // totals.cycles, compute_cycles, phase_cycles, stall_cycles, stall_cycles_by_cause.
+  void put(common::Json& totals) const;
+};
 // What the job entries add up to.
 struct JobSums {
-  std::uint64_t total_cycles = 0, total_stalls = 0;
+  CycleSplit split;
   double useful_macs = 0, pe_cycles = 0;
   double first_start = -1, last_end = 0;
   std::map<std::string, double> engine_sums;  // engine stats summed over jobs
@@ -35,9 +45,10 @@ struct JobSums {
   std::size_t failed = 0;
 };
 // One job's entry of stats.json `jobs`: the host's result and the accelerator's record (null when
-// the job never ran); adds it to `sums`.
+// the job never ran); adds it to `sums`. An attention job names its batch, layer and head; one that
+// covers every layer and head (SpAtten's: plan.spatten) gives "layers" and "heads", the counts.
 common::Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::AcceleratorSpec& spec,
-                       const sc::AcceleratorBase& acc, bool attention, JobSums& sums);
+                       const sc::AcceleratorBase& acc, bool attention, const JobPlan& plan, JobSums& sums);
 
 // The energy and main-memory totals over a span of span_ns (energy by component and action, DRAM
 // bytes, bandwidth and peak).

@@ -130,6 +130,20 @@ pid_t start_point(const SweepSpec& spec, const std::string& outdir, const SweepP
   return start_child(argv, log.string());  // dies with the sweep
 }
 
+// The error of the point's baseline when the point's own run passed every check and only its
+// baseline (outputs.baseline) failed, else "": its own figures are valid, its comparison missing.
+std::string baseline_failure(const fs::path& dir) {
+  try {
+    const Json s = common::load_json_file((dir / "stats.json").string());
+    const Json& c = s.at("comparison");
+    if (s.at("totals").at("jobs_failed").get<std::uint64_t>() != 0 || c.value("status", "") != "failed")
+      return "";
+    return c.value("error", std::string("the baseline failed"));
+  } catch (const std::exception&) {
+    return "";
+  }
+}
+
 // Seals a finished point: its log and point.json into the temporary directory, then the rename
 // that makes it complete (replacing the previous result only when savp wrote all of it).
 void finish_point(const std::string& outdir, const SweepPoint& p, int rc, double wall) {
@@ -143,12 +157,20 @@ void finish_point(const std::string& outdir, const SweepPoint& p, int rc, double
              {"status", rc == 0 ? "done" : "failed"},
              {"fingerprint", p.fingerprint}};
   for (const auto& [path, v] : p.values) pj["values"][path] = v;
-  if (rc != 0) {
+  const std::string baseline_error = rc == 1 ? baseline_failure(tmp) : "";
+  if (!baseline_error.empty()) {
+    pj["status"] = "done_baseline_failed";
+    pj["error"] = baseline_error;
+  } else if (rc != 0) {
     std::string last;
     std::ifstream in((tmp / "log.txt").string());
     for (std::string line; std::getline(in, line);) {
       if (!line.empty()) last = line;
     }
+    // The run wrote into the temporary directory that becomes points/<id>: name the latter.
+    for (std::size_t at = last.find(tmp.string()); at != std::string::npos;
+         at = last.find(tmp.string(), at + dir.string().size()))
+      last.replace(at, tmp.string().size(), dir.string());
     pj["error"] = last;
   }
   write_file_atomic((tmp / "point.json").string(), pj.dump(2) + "\n");
@@ -249,6 +271,7 @@ void merge_results(const SweepSpec& spec, const std::string& outdir) {
   for (const auto& a : spec.axes) cols.push_back(a);
   cols.push_back("status");
   cols.push_back("exit_code");
+  cols.push_back("error");
   cols.insert(cols.end(), metric_cols.begin(), metric_cols.end());
   std::ostringstream csv;
   for (std::size_t i = 0; i < cols.size(); ++i) csv << (i ? "," : "") << csv_field(cols[i]);

@@ -54,7 +54,8 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
       const bool attention = lane.scenario.workload.kind == common::WorkloadSpec::Kind::Attention;
       for (const JobResult& r : host.results()) {
         const sc::JobRecord* rec = r.record < acc.jobs().size() ? &acc.jobs()[r.record] : nullptr;
-        Json j = job_entry(r, rec, lane.scenario.accelerators[lane.accelerator], acc, attention, task_sums);
+        Json j = job_entry(r, rec, lane.scenario.accelerators[lane.accelerator], acc, attention, lane.plan,
+                           task_sums);
         j["task"] = spec.id;
         energy += j.value("energy_pj", 0.0);
         jobs.push_back(std::move(j));
@@ -102,8 +103,7 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
     if (task_accuracy.count() > 0) put_accuracy(o, task_accuracy.result());
     o["passed"] = task_ran == run.jobs.size() && task_sums.failed == 0 && times.done;
     tasks[spec.id] = o;
-    sums.total_cycles += task_sums.total_cycles;
-    sums.total_stalls += task_sums.total_stalls;
+    sums.split.add(task_sums.split);
     sums.useful_macs += task_sums.useful_macs;
     sums.pe_cycles += task_sums.pe_cycles;
     sums.failed += task_sums.failed;
@@ -114,9 +114,8 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
   totals["jobs"] = ran;
   totals["jobs_planned"] = planned;
   totals["jobs_failed"] = sums.failed + (planned - ran);
-  totals["cycles"] = sums.total_cycles;
-  totals["stall_cycles"] = sums.total_stalls;
-  if (sums.pe_cycles > 0) totals["utilization"] = sums.useful_macs / sums.pe_cycles;
+  sums.split.put(totals);
+  if (sums.pe_cycles > 0) totals["pe_utilisation_of_job_cycles"] = sums.useful_macs / sums.pe_cycles;
   const double makespan = first_start < 0 ? 0.0 : last_end - first_start;
   totals["latency_ns"] = makespan;
   totals["makespan_ns"] = makespan;

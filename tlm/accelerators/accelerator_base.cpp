@@ -185,8 +185,13 @@ void AcceleratorBase::run_job(JobRecord& rec) {
   std::vector<std::uint8_t> desc(common::JobDescriptor::kBytes);
   sc_time t = dma_.transfer(false, desc_addr_, desc.data(), desc.size(), sc_core::sc_time_stamp());
   core_->start(common::JobDescriptor::deserialise(desc.data(), desc.size()));
-  auto cycles_of = [this](const sc_time& d) { return static_cast<std::uint64_t>(std::llround(d / clk_)); };
-  rec.stalls_by_cause["descriptor_fetch"] = cycles_of(t - rec.start);
+  // Cycles from the job's start to an instant, rounded once: every stall below is a difference of
+  // two of these, so compute + stalls telescope to the job's cycles exactly (no rounding drift).
+  auto at = [this, &rec](const sc_time& x) {
+    return static_cast<std::uint64_t>(std::llround((x - rec.start) / clk_));
+  };
+  rec.stalls_by_cause["descriptor_fetch"] = at(t);
+  rec.stalls_by_cause["operand_reads"] = 0;
 
   // Absolute time cursors: when the compute unit is free, when the previous step's compute ended
   // (the double-buffered half it used becomes free), when the write channel is free.
@@ -234,10 +239,9 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     for (auto& d : step.debug_writes) dma_.debug(true, d.addr, const_cast<std::uint8_t*>(d.src), d.bytes);
     const sc_time start = std::max(reads_done, compute_free);
     if (start > compute_free) {
-      const std::uint64_t waited = cycles_of(start - compute_free);
-      rec.stall_cycles += waited;
+      const std::uint64_t waited = at(start) - at(compute_free);
       rec.stalls_by_cause["operand_reads"] += waited;
-      rec.stalls_by_cause["operand_reads." + step.phase] += waited;
+      rec.operand_read_stalls_by_phase[step.phase] += waited;
     }
     compute_starts.push_back(start);
     if (compute_starts.size() > 64) compute_starts.pop_front();
@@ -273,8 +277,11 @@ void AcceleratorBase::run_job(JobRecord& rec) {
     write_free = flush_writes_lt(write_free);
   }
   const sc_time end = std::max({compute_free, write_free, read_free});
-  rec.stalls_by_cause["write_drain"] = cycles_of(end - compute_free);
   sync_to(end, true);
+  // Until the job's end as run() records it (now, which an AT wait may have moved past `end`).
+  rec.stalls_by_cause["write_drain"] = at(std::max(end, sc_core::sc_time_stamp())) - at(compute_free);
+  rec.stall_cycles = 0;
+  for (const auto& [cause, c] : rec.stalls_by_cause) rec.stall_cycles += c;
   if (!write_error_.empty()) {
     const std::string e = write_error_;
     write_error_.clear();
@@ -295,16 +302,20 @@ void AcceleratorBase::run_job(JobRecord& rec) {
 void AcceleratorBase::report_stats(StatsTree& tree) const {
   const std::string n = name();
   std::uint64_t cycles = 0, stalls = 0;
-  std::map<std::string, std::uint64_t> phases;
+  std::map<std::string, std::uint64_t> phases, causes;
   for (const auto& j : jobs_) {
     cycles += j.cycles;
     stalls += j.stall_cycles;
     for (const auto& [p, c] : j.phase_cycles) phases[p] += c;
+    for (const auto& [k, c] : j.stalls_by_cause) causes[k] += c;
   }
+  // busy_cycles = sum of phase_cycles.* + stall_cycles; stall_cycles = sum of stall_cycles_by_cause.*
   tree.add(n, "jobs", static_cast<double>(jobs_.size()), "job");
   tree.add(n, "busy_cycles", static_cast<double>(cycles), "cycle");
   tree.add(n, "stall_cycles", static_cast<double>(stalls), "cycle");
   for (const auto& [p, c] : phases) tree.add(n, "phase_cycles." + p, static_cast<double>(c), "cycle");
+  for (const auto& [k, c] : causes)
+    tree.add(n, "stall_cycles_by_cause." + k, static_cast<double>(c), "cycle");
   for (const auto& [component, pj] : dma_.attributed_pj())
     tree.add(n, "attributed_pj." + component, pj, "pJ");
   const PortStats& ps = dma_.stats();

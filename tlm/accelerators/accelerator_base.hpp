@@ -43,11 +43,14 @@ struct JobRecord {
   sc_core::sc_time start, end;
   std::uint64_t cycles = 0;
   std::map<std::string, std::uint64_t> phase_cycles;  // compute cycles by phase
-  std::uint64_t stall_cycles = 0;                     // cycles the compute waited for data
-  // Cycles of the job spent not computing, by cause: "descriptor_fetch" (before the first step),
-  // "operand_reads" (= stall_cycles: compute waiting for a step's reads, by phase as
-  // "operand_reads.<phase>"), "write_drain" (after the last compute, until the writes completed).
+  // One accounting: cycles = sum of phase_cycles + stall_cycles, stall_cycles = sum of
+  // stalls_by_cause, whose causes are disjoint: "descriptor_fetch" (before the first step),
+  // "operand_reads" (the compute waiting for a step's reads; by phase in operand_read_stalls_by_phase)
+  // and "write_drain" (after the last compute, until the last write completed).
+  std::uint64_t stall_cycles = 0;
   std::map<std::string, std::uint64_t> stalls_by_cause;
+  std::map<std::string, std::uint64_t>
+      operand_read_stalls_by_phase;                 // sums to stalls_by_cause["operand_reads"]
   std::uint64_t bytes_read = 0, bytes_written = 0;  // DMA traffic of this job
   common::EngineJobStats engine;
   double engine_energy_pj = 0.0;                   // energy of the engine's actions in this job

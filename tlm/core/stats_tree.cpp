@@ -34,8 +34,8 @@ double StatsTree::energy_dynamic_pj() const {
   return e;
 }
 
-std::map<std::string, double> StatsTree::energy_static_by_component_pj() const {
-  std::map<std::string, double> out;
+common::NaturalMap<double> StatsTree::energy_static_by_component_pj() const {
+  common::NaturalMap<double> out;
   for (const auto& [c, hw] : hardware_) {
     auto gated = gated_powered_ns_.find(c);
     if (gated == gated_powered_ns_.end()) {
@@ -55,8 +55,8 @@ double StatsTree::energy_static_pj() const {
 
 double StatsTree::energy_pj() const { return energy_dynamic_pj() + energy_static_pj(); }
 
-std::map<std::string, double> StatsTree::energy_by_component_pj() const {
-  std::map<std::string, double> out;
+common::NaturalMap<double> StatsTree::energy_by_component_pj() const {
+  common::NaturalMap<double> out;
   for (const auto& [c, ledger] : actions_) {
     double e = 0.0;
     for (const auto& [a, p] : ledger) e += p.energy_pj();
@@ -66,8 +66,8 @@ std::map<std::string, double> StatsTree::energy_by_component_pj() const {
   return out;
 }
 
-std::map<std::string, double> StatsTree::energy_by_action_pj() const {
-  std::map<std::string, double> out;
+common::NaturalMap<double> StatsTree::energy_by_action_pj() const {
+  common::NaturalMap<double> out;
   for (const auto& [c, ledger] : actions_) {
     for (const auto& [a, p] : ledger) out[c + "." + a] = p.energy_pj();
   }
@@ -83,14 +83,14 @@ double StatsTree::area_mm2() const {
   return a;
 }
 
-std::map<std::string, double> StatsTree::area_by_component_mm2() const {
-  std::map<std::string, double> out;
+common::NaturalMap<double> StatsTree::area_by_component_mm2() const {
+  common::NaturalMap<double> out;
   for (const auto& [c, hw] : hardware_) out[c] = hw.area_mm2();
   return out;
 }
 
-std::map<std::string, double> StatsTree::leakage_by_component_mw() const {
-  std::map<std::string, double> out;
+common::NaturalMap<double> StatsTree::leakage_by_component_mw() const {
+  common::NaturalMap<double> out;
   for (const auto& [c, hw] : hardware_) out[c] = hw.leakage_mw();
   return out;
 }

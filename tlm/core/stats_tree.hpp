@@ -12,6 +12,7 @@
 
 #include "models/common/energy_table.hpp"
 #include "models/common/json_reader.hpp"
+#include "models/common/natural_order.hpp"
 
 namespace savp::sc {
 
@@ -41,25 +42,24 @@ class StatsTree {
   double energy_pj() const;  // dynamic + static
   double energy_dynamic_pj() const;
   double energy_static_pj() const;
-  std::map<std::string, double> energy_by_component_pj() const;         // dynamic + static
-  std::map<std::string, double> energy_static_by_component_pj() const;  // leakage x powered time
+  common::NaturalMap<double> energy_by_component_pj() const;         // dynamic + static
+  common::NaturalMap<double> energy_static_by_component_pj() const;  // leakage x powered time
   // "component.action", and "component.static" for the static part of a component that leaks.
-  std::map<std::string, double> energy_by_action_pj() const;
+  common::NaturalMap<double> energy_by_action_pj() const;
   double area_mm2() const;
-  std::map<std::string, double> area_by_component_mm2() const;
-  std::map<std::string, double> leakage_by_component_mw() const;
+  common::NaturalMap<double> area_by_component_mm2() const;
+  common::NaturalMap<double> leakage_by_component_mw() const;
   // {"<component>": {"<stat>": {"value": v, "unit": u}, ..., "<group>": {...}, "actions": {...}}}
   common::Json to_json() const;
 
  private:
-  std::map<std::string, std::map<std::string, StatValue>> stats_;
+  common::NaturalMap<common::NaturalMap<StatValue>> stats_;
   // component -> group -> member -> stat
-  std::map<std::string, std::map<std::string, std::map<std::string, std::map<std::string, StatValue>>>>
-      groups_;
-  std::map<std::string, common::ActionLedger> actions_;
-  std::map<std::string, common::HardwareCost> hardware_;
+  common::NaturalMap<common::NaturalMap<common::NaturalMap<common::NaturalMap<StatValue>>>> groups_;
+  common::NaturalMap<common::ActionLedger> actions_;
+  common::NaturalMap<common::HardwareCost> hardware_;
   double powered_ns_ = 0.0;
-  std::map<std::string, double> gated_powered_ns_;
+  common::NaturalMap<double> gated_powered_ns_;
 };
 
 class StatsSource {
