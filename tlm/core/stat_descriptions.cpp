@@ -65,17 +65,23 @@ const std::vector<StatDescription>& table() {
       {{"host"},
        "dmi_grants",
        "grant",
-       "Direct-memory-interface grants used by the host's untimed loads and read-backs (one per contiguous "
-       "region copied)"},
+       "DMI pointers the host's untimed loads and read-backs copied through (one per contiguous chunk of a "
+       "granted region)"},
       {{"host"},
        "attributed_pj.<component>",
        "pJ",
-       "Dynamic energy that component <component> spent on the host's timed transactions (CSR writes, "
-       "polling)"},
+       "Dynamic energy that component <component> spent on the host's timed transactions (its CSR accesses: "
+       "descriptor address, doorbell, status, IRQ acknowledge)"},
 
       // tlm/interconnect/router.cpp
-      {{"router"}, "<window>.requests", "request", "Transactions routed to address window <window>"},
-      {{"router"}, "<window>.bytes", "byte", "Bytes routed to address window <window> (reads and writes)"},
+      {{"router"},
+       "<window>.requests",
+       "request",
+       "Transactions forwarded to the output port of address window <window>"},
+      {{"router"},
+       "<window>.bytes",
+       "byte",
+       "Bytes (read and written) forwarded to the output port of address window <window>"},
       {{"router"},
        "<window>.busy_ns",
        "ns",
