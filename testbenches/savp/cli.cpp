@@ -35,6 +35,7 @@
 #include "testbenches/savp/sweep_spec.hpp"
 #include "testbenches/savp/table_export.hpp"
 #include "testbenches/savp/task_plan.hpp"
+#include "tlm/core/stat_descriptions.hpp"
 #include "tlm/platform/hardware_inventory.hpp"
 #include "tlm/platform/platform.hpp"
 #include "tlm/platform/scenario.hpp"
@@ -62,6 +63,7 @@ const char* kUsage =
     "       [--time-limit T] [--max-memory SIZE]   (per point)\n"
     "       [--time T] [--mem M] [--partition P]   (slurm: sbatch array, then savp sweep --collect OUTDIR)\n"
     "  savp list                          engines, presets, workloads known to this build\n"
+    "  savp list stats                    every component stat: unit and description (markdown)\n"
     "  savp export-tables [--node N] [--table FILE] -o OUTDIR [--force]\n"
     "                                     the energy/area table as Accelergy ERT.yaml and ART.yaml\n"
     "  savp data-stats SCENARIO.json [--set PATH=VALUE]... [--json] [--radius N]\n"
@@ -615,7 +617,12 @@ int cli_main(int argc, char** argv) {
   try {
     if (cmd == "run") return cmd_run(args);
     if (cmd == "validate") return cmd_validate(args);
-    if (cmd == "list") return args.empty() ? cmd_list() : usage_error("list takes no arguments");
+    if (cmd == "list" && args.size() == 1 && args[0] == "stats") {
+      std::cout << sc::stat_descriptions_markdown();
+      return kOk;
+    }
+    if (cmd == "list")
+      return args.empty() ? cmd_list() : usage_error("list takes no arguments but \"stats\"");
     if (cmd == "sweep") return cmd_sweep(args);
     if (cmd == "export-tables") return cmd_export_tables(args);
     if (cmd == "data-stats") return cmd_data_stats(args, data_dir());

@@ -259,6 +259,7 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   sc::StatsTree tree;
   platform.report_stats(tree);
   tree.set_powered_ns(info.simulated_ns);
+  tree.set_kind(host.name(), "host");
   tree.add(host.name(), "dmi_grants", static_cast<double>(host.port().stats().dmi_grants), "grant");
   for (const auto& [component, pj] : host.port().attributed_pj()) {
     tree.add(host.name(), "attributed_pj." + component, pj, "pJ");

@@ -50,6 +50,7 @@ Json build_task_stats(const sc::Scenario& s, const TaskPlan& plan, const TaskRun
       const HostDriver& host = *runner.hosts(t)[k];
       const sc::AcceleratorBase& acc = *platform.accelerators[lane.accelerator];
       names.push_back(acc.basename());
+      tree.set_kind(host.name(), "host");
       tree.add(host.name(), "dmi_grants", static_cast<double>(host.port().stats().dmi_grants), "grant");
       const bool attention = lane.scenario.workload.kind == common::WorkloadSpec::Kind::Attention;
       for (const JobResult& r : host.results()) {

@@ -301,6 +301,7 @@ void AcceleratorBase::run_job(JobRecord& rec) {
 
 void AcceleratorBase::report_stats(StatsTree& tree) const {
   const std::string n = name();
+  tree.set_kind(n, "accelerator");
   std::uint64_t cycles = 0, stalls = 0;
   std::map<std::string, std::uint64_t> phases, causes;
   for (const auto& j : jobs_) {

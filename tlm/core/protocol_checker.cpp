@@ -369,6 +369,7 @@ void ProtocolChecker::violation(ProtocolRule rule, const tlm::tlm_generic_payloa
 
 void ProtocolChecker::report_stats(StatsTree& tree) const {
   const std::string n = name();
+  tree.set_kind(n, "protocol_checker");
   tree.add(n, "transactions", static_cast<double>(transactions_), "transaction");
   tree.add(n, "violations", static_cast<double>(total_violations_), "violation");
   tree.add(n, "in_flight_at_end", static_cast<double>(in_flight()), "transaction");

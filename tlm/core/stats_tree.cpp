@@ -1,6 +1,22 @@
 #include "tlm/core/stats_tree.hpp"
 
+#include "tlm/core/stat_descriptions.hpp"
+
 namespace savp::sc {
+
+namespace {
+
+// {"value": v, "unit": u, "desc": d}, the description from the table when it describes the stat in
+// this unit.
+common::Json stat_json(const std::string& kind, const std::string& name, double value,
+                       const std::string& unit) {
+  common::Json j = {{"value", value}, {"unit", unit}};
+  const StatDescription* d = find_stat_description(kind, name);
+  if (d != nullptr && d->unit == unit) j["desc"] = d->desc;
+  return j;
+}
+
+}  // namespace
 
 void StatsTree::add(const std::string& component, const std::string& name, double value,
                     const std::string& unit) {
@@ -97,15 +113,22 @@ common::NaturalMap<double> StatsTree::leakage_by_component_mw() const {
 
 common::Json StatsTree::to_json() const {
   common::Json out = common::Json::object();
+  auto kind_of = [this](const std::string& c) {
+    auto it = kinds_.find(c);
+    return it == kinds_.end() ? std::string("any") : it->second;
+  };
   for (const auto& [c, stats] : stats_) {
     common::Json& node = out[c];
-    for (const auto& [name, v] : stats) node[name] = {{"value", v.value}, {"unit", v.unit}};
+    const std::string kind = kind_of(c);
+    for (const auto& [name, v] : stats) node[name] = stat_json(kind, name, v.value, v.unit);
   }
   for (const auto& [c, groups] : groups_) {
+    const std::string kind = kind_of(c);
     for (const auto& [g, members] : groups) {
       common::Json& node = out[c][g];
       for (const auto& [m, stats] : members) {
-        for (const auto& [name, v] : stats) node[m][name] = {{"value", v.value}, {"unit", v.unit}};
+        for (const auto& [name, v] : stats)
+          node[m][name] = stat_json(kind, g + "." + m + "." + name, v.value, v.unit);
       }
     }
   }
@@ -116,8 +139,8 @@ common::Json StatsTree::to_json() const {
     }
   }
   for (const auto& [c, hw] : hardware_) {
-    out[c]["area_mm2"] = {{"value", hw.area_mm2()}, {"unit", "mm2"}};
-    out[c]["leakage_mw"] = {{"value", hw.leakage_mw()}, {"unit", "mW"}};
+    out[c]["area_mm2"] = stat_json(kind_of(c), "area_mm2", hw.area_mm2(), "mm2");
+    out[c]["leakage_mw"] = stat_json(kind_of(c), "leakage_mw", hw.leakage_mw(), "mW");
   }
   return out;
 }

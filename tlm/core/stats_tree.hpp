@@ -4,7 +4,9 @@
 // leakage power. Dynamic energy = the ledgers; static energy = leakage x the time the component is
 // powered (set_powered_ns: the whole simulated run, an idle engine leaks too); energy = dynamic +
 // static, per component and in total. Components implement
-// StatsSource; the platform walks them after simulation.
+// StatsSource; the platform walks them after simulation. Every stat in to_json carries "desc", its
+// one-line description from the table in stat_descriptions.hpp, looked up by the component's kind
+// (set_kind) and the stat's name.
 #pragma once
 
 #include <map>
@@ -24,6 +26,9 @@ struct StatValue {
 class StatsTree {
  public:
   void add(const std::string& component, const std::string& name, double value, const std::string& unit);
+  // What the component is ("dram", "accelerator", ...: stat_kinds()), the key of its stats'
+  // descriptions.
+  void set_kind(const std::string& component, const std::string& kind) { kinds_[component] = kind; }
   // A stat of one member of a group inside a component (e.g. by_initiator -> "salo" -> requests):
   // {"<component>": {"<group>": {"<member>": {"<stat>": {"value": v, "unit": u}}}}}.
   void add_group(const std::string& component, const std::string& group, const std::string& member,
@@ -49,7 +54,8 @@ class StatsTree {
   double area_mm2() const;
   common::NaturalMap<double> area_by_component_mm2() const;
   common::NaturalMap<double> leakage_by_component_mw() const;
-  // {"<component>": {"<stat>": {"value": v, "unit": u}, ..., "<group>": {...}, "actions": {...}}}
+  // {"<component>": {"<stat>": {"value": v, "unit": u, "desc": d}, ..., "<group>": {...},
+  //  "actions": {...}}}; "desc" is left out of a stat the table does not describe in its unit.
   common::Json to_json() const;
 
  private:
@@ -58,6 +64,7 @@ class StatsTree {
   common::NaturalMap<common::NaturalMap<common::NaturalMap<common::NaturalMap<StatValue>>>> groups_;
   common::NaturalMap<common::ActionLedger> actions_;
   common::NaturalMap<common::HardwareCost> hardware_;
+  std::map<std::string, std::string> kinds_;  // component -> kind
   double powered_ns_ = 0.0;
   common::NaturalMap<double> gated_powered_ns_;
 };

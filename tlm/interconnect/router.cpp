@@ -429,6 +429,7 @@ void Router::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uin
 
 void Router::report_stats(StatsTree& tree) const {
   const std::string n = name();
+  tree.set_kind(n, "router");
   std::uint64_t bytes = 0;
   for (const auto& w : windows_) {
     const Port& p = ports_[w.port];

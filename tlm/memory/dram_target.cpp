@@ -379,6 +379,7 @@ unsigned int DramTarget::transport_dbg(tlm::tlm_generic_payload& t) { return deb
 
 void DramTarget::report_stats(StatsTree& tree) const {
   const std::string n = name();
+  tree.set_kind(n, "dram");
   memory::DramChannelStats total;
   double act = 0, rd = 0, wr = 0, ref = 0, bg = 0;
   std::uint64_t lat_count = 0, lat_sum = 0, lat_max = 0, p99 = 0;

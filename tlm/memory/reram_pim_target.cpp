@@ -164,6 +164,7 @@ void ReramPimTarget::charge(const memory::ReramCounters& c, std::uint64_t cycles
 
 void ReramPimTarget::report_stats(StatsTree& tree) const {
   const std::string n = name();
+  tree.set_kind(n, "reram_pim");
   tree.add(n, "pim_commands", static_cast<double>(commands_), "command");
   tree.add(n, "refused_commands", static_cast<double>(refused_), "command");
   tree.add(n, "threshold_steps", static_cast<double>(counters_.queries), "query");

@@ -102,6 +102,7 @@ unsigned int SimpleMemory::transport_dbg(tlm::tlm_generic_payload& trans) {
 
 void SimpleMemory::report_stats(StatsTree& tree) const {
   const std::string n = name();
+  tree.set_kind(n, "simple_memory");
   tree.add(n, "read_requests", static_cast<double>(reads_), "request");
   tree.add(n, "write_requests", static_cast<double>(writes_), "request");
   tree.add(n, "bytes_read", static_cast<double>(bytes_read_), "byte");

@@ -136,6 +136,7 @@ double SramTarget::end_ns() const {
 
 void SramTarget::report_stats(StatsTree& tree) const {
   const std::string n = name();
+  tree.set_kind(n, "sram");
   const memory::SramSpec& s = model_.spec();
   const memory::SramCounters& c = model_.counters();
   tree.add(n, "capacity_bytes", static_cast<double>(s.capacity_bytes), "byte");
