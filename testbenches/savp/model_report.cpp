@@ -1,6 +1,7 @@
 #include "testbenches/savp/model_report.hpp"
 
 #include "models/common/model_graph.hpp"
+#include "models/common/power_gating.hpp"
 #include "testbenches/savp/engine_flow.hpp"
 
 #include <algorithm>
@@ -92,26 +93,7 @@ Json gpu_anchor(const common::ModelWorkload& w, double prefill_attention_ns, dou
   return nullptr;
 }
 
-// Intervals [start, end) in ns merged into disjoint sorted ones.
 using Spans = std::vector<std::pair<double, double>>;
-Spans merged(Spans v) {
-  std::sort(v.begin(), v.end());
-  Spans out;
-  for (const auto& x : v) {
-    if (!out.empty() && x.first <= out.back().second) {
-      out.back().second = std::max(out.back().second, x.second);
-    } else {
-      out.push_back(x);
-    }
-  }
-  return out;
-}
-
-double length(const Spans& v) {
-  double n = 0;
-  for (const auto& x : v) n += x.second - x.first;
-  return n;
-}
 
 // Time covered by both of two merged interval lists.
 double both(const Spans& a, const Spans& b) {
@@ -134,14 +116,17 @@ Json overlap_json(const ModelPlan& plan, const ModelRunner& runner, const sc::Pl
     const bool a = plan.passes[r.pass].stages[r.stage].attention;
     (a ? att : lin).push_back({ns(recs[r.record].start), ns(recs[r.record].end)});
   }
-  lin = merged(lin);
-  att = merged(att);
-  const double busy_both = both(lin, att), mb = static_cast<double>(plan.workload->micro_batches);
+  // The busy intervals merged (a gating schedule with no break-even gap is their union).
+  const common::GatingSchedule l = common::gating_schedule(std::move(lin), 0.0);
+  const common::GatingSchedule a = common::gating_schedule(std::move(att), 0.0);
+  const double busy_both = both(l.powered_ns, a.powered_ns),
+               mb = static_cast<double>(plan.workload->micro_batches);
+  const double att_ns = a.powered_total_ns();
   Json o = Json::object();
-  o["linear_busy_ns"] = length(lin);
-  o["attention_busy_ns"] = length(att);
+  o["linear_busy_ns"] = l.powered_total_ns();
+  o["attention_busy_ns"] = att_ns;
   o["both_busy_ns"] = busy_both;
-  o["both_busy_fraction_of_attention"] = length(att) > 0 ? Json(busy_both / length(att)) : Json(nullptr);
+  o["both_busy_fraction_of_attention"] = att_ns > 0 ? Json(busy_both / att_ns) : Json(nullptr);
   o["extra_weight_bytes"] = (mb - 1) * weight_bytes * static_cast<double>(plan.passes.size());
   o["extra_weight_bytes_is"] =
       "(micro_batches - 1) x weight_bytes x passes: every micro-batch's GEMMs read the weights again";
