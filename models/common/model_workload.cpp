@@ -114,6 +114,12 @@ ModelWorkload ModelWorkload::parse(JsonNode& node, const std::string& presets_di
   const std::string phase = node.get_choice("phase", {"prefill", "decode", "generate"}, "prefill");
   w.phase = phase == "decode" ? Phase::Decode : phase == "generate" ? Phase::Generate : Phase::Prefill;
   w.batch = static_cast<std::uint64_t>(node.get_int("batch", 1, 1, 4096));
+  w.micro_batches = static_cast<std::uint64_t>(node.get_int("micro_batches", 1, 1, 4096));
+  if (w.micro_batches > w.batch || w.batch % w.micro_batches != 0)
+    node.child("micro_batches")
+        .fail("the batch of " + std::to_string(w.batch) +
+              " sequences splits into micro-batches of equal size: " + std::to_string(w.micro_batches) +
+              " does not divide it");
   w.seq_len = static_cast<std::uint64_t>(node.get_int("seq_len", 1, kMaxTokens));
   // "steps": null is the key absent (a sweep over phase can drop it: --set workload.steps=null).
   const bool has_steps = node.has("steps") && !node.value()["steps"].is_null();

@@ -20,7 +20,10 @@ struct ModelWorkload {
   ModelSpec model;
   std::string preset;  // the preset's name, or "" for an inline model
   Phase phase = Phase::Prefill;
-  std::uint64_t batch = 1;    // sequences
+  std::uint64_t batch = 1;  // sequences
+  // The batch split into micro-batches of batch / micro_batches sequences, each with its own GEMMs
+  // (its weights read again), so that one micro-batch's linear layers overlap another's attention.
+  std::uint64_t micro_batches = 1;
   std::uint64_t seq_len = 0;  // the prompt, per sequence
   std::uint64_t steps = 0;    // decode steps (new tokens per sequence); 0 for a prefill
   // Weights: "synthetic" (seeded, scaled so activations stay in range) or "npy" (one file per
@@ -44,7 +47,8 @@ struct ModelWorkload {
   const char* phase_name() const;
 
   // node: the workload object (kind "model"); presets_dir: scenarios/models/presets of the data
-  // directory. Reads the keys it owns (model, phase, batch, seq_len, steps, weights, inputs) and
+  // directory. Reads the keys it owns (model, phase, batch, micro_batches, seq_len, steps,
+  // weights, inputs) and
   // leaves the others (kind, accelerator, numerics, description) to the caller.
   static ModelWorkload parse(JsonNode& node, const std::string& presets_dir);
 };

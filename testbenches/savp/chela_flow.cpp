@@ -74,7 +74,6 @@ const EngineFlow& chela_flow() {
       const common::ModelSpec& m = plan.workload->model;
       const chela::ChelaConfig& cfg = s.accelerators[plan.attention.front()].chela;
       const ModelRegions& r = plan.regions;
-      auto t = [&](ModelTensor x) { return r.tensor[static_cast<int>(x)]; };
       const std::uint64_t H = m.heads, G = m.kv_heads, d = m.head_dim, n = pass.tokens, q = j.seq;
       const std::uint64_t g = j.head / m.group(), e = 2;  // fp16 operands (model_attention)
       chela::ChelaModelBlock b;
@@ -83,12 +82,12 @@ const EngineFlow& chela_flow() {
       b.load_state = pass.prefill ? 0 : 1;
       // Q of head h: a block of the pass's rows (as the runner stages it); K/V: rows of the projections'
       // output, every K/V head of a token in one row; the output of head h: a block of rows, fp32.
-      b.q_base = t(ModelTensor::Q) + (q * H + j.head) * n * d * e;
+      b.q_base = activation_address(plan, ModelTensor::Q, q, H * n * d * e) + j.head * n * d * e;
       b.q_head_stride = n * d * e;
-      b.k_base = t(ModelTensor::Knew) + (q * n * G + g) * d * e;
-      b.v_base = t(ModelTensor::Vnew) + (q * n * G + g) * d * e;
+      b.k_base = activation_address(plan, ModelTensor::Knew, q, n * G * d * e) + g * d * e;
+      b.v_base = activation_address(plan, ModelTensor::Vnew, q, n * G * d * e) + g * d * e;
       b.kv_row_stride = G * d * e;
-      b.out_base = t(ModelTensor::Attn) + (q * H + j.head) * n * d * 4;
+      b.out_base = activation_address(plan, ModelTensor::Attn, q, H * n * d * 4) + j.head * n * d * 4;
       b.out_head_stride = n * d * 4;
       b.state_addr = r.engine_state + q * r.engine_state_bytes +
                      (layer * G + g) * chela::model_state_bytes(d, d, cfg.normalise);

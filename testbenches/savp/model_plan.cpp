@@ -62,6 +62,13 @@ std::uint64_t kv_address(const ModelPlan& plan, std::uint64_t layer, std::uint64
          position * m.head_dim * plan.cache_elem_bytes;
 }
 
+std::uint64_t activation_address(const ModelPlan& plan, ModelTensor t, std::uint64_t seq,
+                                 std::uint64_t seq_bytes) {
+  const std::uint64_t per = plan.workload->batch / plan.workload->micro_batches;
+  return plan.regions.tensor[static_cast<int>(t)] + (seq / per) * plan.regions.micro_batch_bytes +
+         (seq % per) * seq_bytes;
+}
+
 namespace {
 
 std::string acc_path(std::uint32_t i) { return "/platform/accelerators/" + std::to_string(i); }
@@ -211,8 +218,8 @@ ModelPass make_pass(const sc::Scenario& sc, const ModelPlan& plan, bool prefill,
   const common::ModelWorkload& w = *plan.workload;
   const common::ModelSpec& m = w.model;
   const ModelRegions& r = plan.regions;
-  auto t = [&](ModelTensor x) { return r.tensor[static_cast<int>(x)]; };
-  const std::uint64_t rows = w.batch * tokens, H = m.heads, G = m.kv_heads, d = m.head_dim;
+  const std::uint64_t per_mb = w.batch / w.micro_batches;
+  const std::uint64_t rows = per_mb * tokens, H = m.heads, G = m.kv_heads, d = m.head_dim;
   const std::uint64_t el = plan.linear_elem_bytes, ea = plan.attention_elem_bytes;
   const bool rms = m.norm == common::ModelSpec::Norm::RmsNorm;
   const VectorOp norm = rms ? VectorOp::RmsNorm : VectorOp::LayerNorm;
@@ -220,145 +227,160 @@ ModelPass make_pass(const sc::Scenario& sc, const ModelPlan& plan, bool prefill,
   pass.prefill = prefill;
   pass.tokens = tokens;
   pass.context = context;
+  std::vector<std::size_t> last(w.micro_batches, SIZE_MAX);  // each micro-batch's last stage
   for (std::uint64_t l = 0; l < m.layers; ++l) {
-    const ModelRegions::Layer& L = r.layers[l];
-    auto& st = pass.stages;
-    // Pre-norm: X -norm1-> Xn -> projections; post-norm: the projections read X and the norms
-    // follow the residuals (H -norm1-> Hn, Xn -norm2-> X).
-    const bool post = m.norm_position == common::ModelSpec::NormPosition::Post;
-    auto norm_stage = [&](ModelOpKind op, std::uint64_t gamma, ModelTensor in, ModelTensor out) {
-      JobDescriptor n = vector(norm, rows, m.hidden, t(in), 0, gamma, t(out));
-      n.softmax_scale = m.norm_eps;
-      st.push_back(stage(op, l, n, {in, ModelTensor::Count}, out));
-    };
-    const ModelTensor proj_in = post ? ModelTensor::X : ModelTensor::Xn;
-    if (!post) norm_stage(ModelOpKind::Norm1, L.norm1, ModelTensor::X, ModelTensor::Xn);
-    st.push_back(stage(ModelOpKind::ProjQ, l,
-                       gemm(rows, H * d, m.hidden, t(proj_in), L.wq, t(ModelTensor::Q)),
-                       {proj_in, ModelTensor::Count}, ModelTensor::Q));
-    st.push_back(stage(ModelOpKind::ProjK, l,
-                       gemm(rows, G * d, m.hidden, t(proj_in), L.wk, t(ModelTensor::Knew)),
-                       {proj_in, ModelTensor::Count}, ModelTensor::Knew));
-    st.push_back(stage(ModelOpKind::ProjV, l,
-                       gemm(rows, G * d, m.hidden, t(proj_in), L.wv, t(ModelTensor::Vnew)),
-                       {proj_in, ModelTensor::Count}, ModelTensor::Vnew));
-    if (m.positions == common::ModelSpec::Positions::Rope) {
-      for (auto [op, x, width] : {std::tuple{ModelOpKind::RopeQ, ModelTensor::Q, H * d},
-                                  std::tuple{ModelOpKind::RopeK, ModelTensor::Knew, G * d}}) {
-        JobDescriptor rd = vector(VectorOp::Rope, rows, width, t(x), 0, r.positions, t(x));
-        rd.depth = d;
-        rd.softmax_scale = m.rope_theta;
-        st.push_back(stage(op, l, rd, {x, ModelTensor::Count}, x));
-      }
-    }
-    // The new keys and values into the cache: one strided copy per (sequence, K/V head), unless the
-    // attention engine appends them itself.
-    for (auto [op, src, kv] : {std::tuple{ModelOpKind::AppendK, ModelTensor::Knew, 0},
-                               std::tuple{ModelOpKind::AppendV, ModelTensor::Vnew, 1}}) {
-      if (flow.model_owns_cache) break;
-      ModelStage s;
-      s.op = op;
-      s.layer = l;
-      s.reads = {src, ModelTensor::Count};
-      for (std::uint64_t q = 0; q < w.batch; ++q) {
-        for (std::uint64_t g = 0; g < G; ++g) {
-          ModelJob j;
-          j.seq = q;
-          j.head = g;
-          j.desc = vector(VectorOp::Copy, tokens, d, t(src) + (q * tokens * G + g) * d * el, 0, 0,
-                          kv_address(plan, l, q, g, kv, context));
-          j.desc.depth = G * d;  // the source's row stride, in elements
-          s.jobs.push_back(j);
+    for (std::uint64_t mb = 0; mb < w.micro_batches; ++mb) {
+      const ModelRegions::Layer& L = r.layers[l];
+      const std::uint64_t s0 = mb * per_mb;  // the micro-batch's first sequence
+      auto t = [&](ModelTensor x) { return r.tensor[static_cast<int>(x)] + mb * r.micro_batch_bytes; };
+      std::vector<ModelStage> st;  // the micro-batch's chain of ops in the layer
+      // Pre-norm: X -norm1-> Xn -> projections; post-norm: the projections read X and the norms
+      // follow the residuals (H -norm1-> Hn, Xn -norm2-> X).
+      const bool post = m.norm_position == common::ModelSpec::NormPosition::Post;
+      auto norm_stage = [&](ModelOpKind op, std::uint64_t gamma, ModelTensor in, ModelTensor out) {
+        JobDescriptor n = vector(norm, rows, m.hidden, t(in), 0, gamma, t(out));
+        n.softmax_scale = m.norm_eps;
+        st.push_back(stage(op, l, n, {in, ModelTensor::Count}, out));
+      };
+      const ModelTensor proj_in = post ? ModelTensor::X : ModelTensor::Xn;
+      if (!post) norm_stage(ModelOpKind::Norm1, L.norm1, ModelTensor::X, ModelTensor::Xn);
+      st.push_back(stage(ModelOpKind::ProjQ, l,
+                         gemm(rows, H * d, m.hidden, t(proj_in), L.wq, t(ModelTensor::Q)),
+                         {proj_in, ModelTensor::Count}, ModelTensor::Q));
+      st.push_back(stage(ModelOpKind::ProjK, l,
+                         gemm(rows, G * d, m.hidden, t(proj_in), L.wk, t(ModelTensor::Knew)),
+                         {proj_in, ModelTensor::Count}, ModelTensor::Knew));
+      st.push_back(stage(ModelOpKind::ProjV, l,
+                         gemm(rows, G * d, m.hidden, t(proj_in), L.wv, t(ModelTensor::Vnew)),
+                         {proj_in, ModelTensor::Count}, ModelTensor::Vnew));
+      if (m.positions == common::ModelSpec::Positions::Rope) {
+        for (auto [op, x, width] : {std::tuple{ModelOpKind::RopeQ, ModelTensor::Q, H * d},
+                                    std::tuple{ModelOpKind::RopeK, ModelTensor::Knew, G * d}}) {
+          JobDescriptor rd = vector(VectorOp::Rope, rows, width, t(x), 0, r.positions, t(x));
+          rd.depth = d;
+          rd.softmax_scale = m.rope_theta;
+          st.push_back(stage(op, l, rd, {x, ModelTensor::Count}, x));
         }
       }
-      st.push_back(std::move(s));
-    }
-    // Attention: a prefill runs every (sequence, query head) over the prompt with the model's
-    // pattern; a decode step runs the new token's query against the keys it may see (the sliding
-    // window's or all), every query head of a GQA group at once where the engine reads the group's
-    // K/V head once.
-    ModelStage att;
-    att.op = ModelOpKind::Attention;
-    att.layer = l;
-    att.attention = true;
-    const std::uint64_t group = m.group();
-    const std::uint64_t per_job = (!prefill && plan.stack_gqa) ? group : 1;
-    const std::uint64_t first = prefill || m.attention.window == 0 || context + 1 <= m.attention.window
-                                    ? 0
-                                    : context + 1 - m.attention.window;
-    const std::uint64_t per_layer_job = flow.model_job_per_kv_head ? group : H;
-    for (std::uint64_t q = 0; q < w.batch && flow.model_layer_job; ++q) {
-      for (std::uint64_t h = 0; h < H; h += per_layer_job) {
-        ModelJob j;
-        j.seq = q;
-        j.head = h;
-        j.heads = per_layer_job;
-        flow.model_layer_job(sc, plan, pass, l, j);
-        att.jobs.push_back(std::move(j));
+      // The new keys and values into the cache: one strided copy per (sequence, K/V head), unless the
+      // attention engine appends them itself.
+      for (auto [op, src, kv] : {std::tuple{ModelOpKind::AppendK, ModelTensor::Knew, 0},
+                                 std::tuple{ModelOpKind::AppendV, ModelTensor::Vnew, 1}}) {
+        if (flow.model_owns_cache) break;
+        ModelStage s;
+        s.op = op;
+        s.layer = l;
+        s.reads = {src, ModelTensor::Count};
+        for (std::uint64_t q = s0; q < s0 + per_mb; ++q) {
+          for (std::uint64_t g = 0; g < G; ++g) {
+            ModelJob j;
+            j.seq = q;
+            j.head = g;
+            j.desc = vector(VectorOp::Copy, tokens, d,
+                            activation_address(plan, src, q, tokens * G * d * el) + g * d * el, 0, 0,
+                            kv_address(plan, l, q, g, kv, context));
+            j.desc.depth = G * d;  // the source's row stride, in elements
+            s.jobs.push_back(j);
+          }
+        }
+        st.push_back(std::move(s));
       }
-    }
-    for (std::uint64_t q = 0; q < w.batch && !flow.model_layer_job; ++q) {
-      for (std::uint64_t h = 0; h < H; h += per_job) {
-        ModelJob j;
-        j.seq = q;
-        j.head = h;
-        j.heads = per_job;
-        j.first_key = first;
-        JobDescriptor& dd = j.desc;
-        dd.kind = JobKind::Attention;
-        dd.rows = prefill ? tokens : per_job;
-        dd.cols = context + tokens - first;
-        dd.depth = dd.value_dim = d;
-        dd.softmax_scale = 1.0 / std::sqrt(static_cast<double>(d));
-        dd.addr_a = t(ModelTensor::Q) + (q * H + h) * tokens * d * ea;
-        dd.addr_b = kv_address(plan, l, q, h / group, 0, first);
-        dd.addr_c = kv_address(plan, l, q, h / group, 1, first);
-        dd.addr_out = t(ModelTensor::Attn) + (q * H + h) * tokens * d * 4;
-        if (prefill) dd.set_pattern(m.attention, r.globals);
-        att.jobs.push_back(j);
+      // Attention: a prefill runs every (sequence, query head) over the prompt with the model's
+      // pattern; a decode step runs the new token's query against the keys it may see (the sliding
+      // window's or all), every query head of a GQA group at once where the engine reads the group's
+      // K/V head once.
+      ModelStage att;
+      att.op = ModelOpKind::Attention;
+      att.layer = l;
+      att.attention = true;
+      const std::uint64_t group = m.group();
+      const std::uint64_t per_job = (!prefill && plan.stack_gqa) ? group : 1;
+      const std::uint64_t first = prefill || m.attention.window == 0 || context + 1 <= m.attention.window
+                                      ? 0
+                                      : context + 1 - m.attention.window;
+      const std::uint64_t per_layer_job = flow.model_job_per_kv_head ? group : H;
+      for (std::uint64_t q = s0; q < s0 + per_mb && flow.model_layer_job; ++q) {
+        for (std::uint64_t h = 0; h < H; h += per_layer_job) {
+          ModelJob j;
+          j.seq = q;
+          j.head = h;
+          j.heads = per_layer_job;
+          flow.model_layer_job(sc, plan, pass, l, j);
+          att.jobs.push_back(std::move(j));
+        }
       }
-    }
-    st.push_back(std::move(att));
-    st.push_back(stage(ModelOpKind::ProjO, l,
-                       gemm(rows, m.hidden, H * d, t(ModelTensor::Attn), L.wo, t(ModelTensor::Y)),
-                       {ModelTensor::Attn, ModelTensor::Count}, ModelTensor::Y));
-    st.push_back(stage(
-        ModelOpKind::Residual1, l,
-        vector(VectorOp::Add, rows, m.hidden, t(ModelTensor::X), t(ModelTensor::Y), 0, t(ModelTensor::H)),
-        {ModelTensor::X, ModelTensor::Y}, ModelTensor::H));
-    if (post) {
-      norm_stage(ModelOpKind::Norm1, L.norm1, ModelTensor::H, ModelTensor::Hn);
-    } else {
-      norm_stage(ModelOpKind::Norm2, L.norm2, ModelTensor::H, ModelTensor::Hn);
-    }
-    st.push_back(stage(ModelOpKind::Up, l,
-                       gemm(rows, m.ffn_hidden, m.hidden, t(ModelTensor::Hn), L.up, t(ModelTensor::Up)),
-                       {ModelTensor::Hn, ModelTensor::Count}, ModelTensor::Up));
-    if (m.ffn == common::ModelSpec::Ffn::Swiglu) {
-      st.push_back(stage(ModelOpKind::Gate, l,
-                         gemm(rows, m.ffn_hidden, m.hidden, t(ModelTensor::Hn), L.gate, t(ModelTensor::Gate)),
-                         {ModelTensor::Hn, ModelTensor::Count}, ModelTensor::Gate));
-      st.push_back(stage(ModelOpKind::Act, l,
-                         vector(VectorOp::SiluMul, rows, m.ffn_hidden, t(ModelTensor::Gate),
-                                t(ModelTensor::Up), 0, t(ModelTensor::Act)),
-                         {ModelTensor::Up, ModelTensor::Gate}, ModelTensor::Act));
-    } else {
+      for (std::uint64_t q = s0; q < s0 + per_mb && !flow.model_layer_job; ++q) {
+        for (std::uint64_t h = 0; h < H; h += per_job) {
+          ModelJob j;
+          j.seq = q;
+          j.head = h;
+          j.heads = per_job;
+          j.first_key = first;
+          JobDescriptor& dd = j.desc;
+          dd.kind = JobKind::Attention;
+          dd.rows = prefill ? tokens : per_job;
+          dd.cols = context + tokens - first;
+          dd.depth = dd.value_dim = d;
+          dd.softmax_scale = 1.0 / std::sqrt(static_cast<double>(d));
+          dd.addr_a = activation_address(plan, ModelTensor::Q, q, H * tokens * d * ea) + h * tokens * d * ea;
+          dd.addr_b = kv_address(plan, l, q, h / group, 0, first);
+          dd.addr_c = kv_address(plan, l, q, h / group, 1, first);
+          dd.addr_out =
+              activation_address(plan, ModelTensor::Attn, q, H * tokens * d * 4) + h * tokens * d * 4;
+          if (prefill) dd.set_pattern(m.attention, r.globals);
+          att.jobs.push_back(j);
+        }
+      }
+      st.push_back(std::move(att));
+      st.push_back(stage(ModelOpKind::ProjO, l,
+                         gemm(rows, m.hidden, H * d, t(ModelTensor::Attn), L.wo, t(ModelTensor::Y)),
+                         {ModelTensor::Attn, ModelTensor::Count}, ModelTensor::Y));
+      st.push_back(stage(
+          ModelOpKind::Residual1, l,
+          vector(VectorOp::Add, rows, m.hidden, t(ModelTensor::X), t(ModelTensor::Y), 0, t(ModelTensor::H)),
+          {ModelTensor::X, ModelTensor::Y}, ModelTensor::H));
+      if (post) {
+        norm_stage(ModelOpKind::Norm1, L.norm1, ModelTensor::H, ModelTensor::Hn);
+      } else {
+        norm_stage(ModelOpKind::Norm2, L.norm2, ModelTensor::H, ModelTensor::Hn);
+      }
+      st.push_back(stage(ModelOpKind::Up, l,
+                         gemm(rows, m.ffn_hidden, m.hidden, t(ModelTensor::Hn), L.up, t(ModelTensor::Up)),
+                         {ModelTensor::Hn, ModelTensor::Count}, ModelTensor::Up));
+      if (m.ffn == common::ModelSpec::Ffn::Swiglu) {
+        st.push_back(
+            stage(ModelOpKind::Gate, l,
+                  gemm(rows, m.ffn_hidden, m.hidden, t(ModelTensor::Hn), L.gate, t(ModelTensor::Gate)),
+                  {ModelTensor::Hn, ModelTensor::Count}, ModelTensor::Gate));
+        st.push_back(stage(ModelOpKind::Act, l,
+                           vector(VectorOp::SiluMul, rows, m.ffn_hidden, t(ModelTensor::Gate),
+                                  t(ModelTensor::Up), 0, t(ModelTensor::Act)),
+                           {ModelTensor::Up, ModelTensor::Gate}, ModelTensor::Act));
+      } else {
+        st.push_back(
+            stage(ModelOpKind::Act, l,
+                  vector(VectorOp::Gelu, rows, m.ffn_hidden, t(ModelTensor::Up), 0, 0, t(ModelTensor::Act)),
+                  {ModelTensor::Up, ModelTensor::Count}, ModelTensor::Act));
+      }
       st.push_back(
-          stage(ModelOpKind::Act, l,
-                vector(VectorOp::Gelu, rows, m.ffn_hidden, t(ModelTensor::Up), 0, 0, t(ModelTensor::Act)),
-                {ModelTensor::Up, ModelTensor::Count}, ModelTensor::Act));
+          stage(ModelOpKind::Down, l,
+                gemm(rows, m.hidden, m.ffn_hidden, t(ModelTensor::Act), L.down, t(ModelTensor::Down)),
+                {ModelTensor::Act, ModelTensor::Count}, ModelTensor::Down));
+      // The second residual adds the FFN's input (the first residual's, normed in post-norm).
+      const ModelTensor res2_in = post ? ModelTensor::Hn : ModelTensor::H;
+      const ModelTensor res2_out = post ? ModelTensor::Xn : ModelTensor::X;
+      st.push_back(
+          stage(ModelOpKind::Residual2, l,
+                vector(VectorOp::Add, rows, m.hidden, t(res2_in), t(ModelTensor::Down), 0, t(res2_out)),
+                {res2_in, ModelTensor::Down}, res2_out));
+      if (post) norm_stage(ModelOpKind::Norm2, L.norm2, ModelTensor::Xn, ModelTensor::X);
+      for (ModelStage& x : st) {
+        x.micro_batch = mb;
+        if (last[mb] != SIZE_MAX) x.after.push_back(last[mb]);
+        last[mb] = pass.stages.size();
+        pass.stages.push_back(std::move(x));
+      }
     }
-    st.push_back(stage(ModelOpKind::Down, l,
-                       gemm(rows, m.hidden, m.ffn_hidden, t(ModelTensor::Act), L.down, t(ModelTensor::Down)),
-                       {ModelTensor::Act, ModelTensor::Count}, ModelTensor::Down));
-    // The second residual adds the FFN's input (the first residual's, normed in post-norm).
-    const ModelTensor res2_in = post ? ModelTensor::Hn : ModelTensor::H;
-    const ModelTensor res2_out = post ? ModelTensor::Xn : ModelTensor::X;
-    st.push_back(
-        stage(ModelOpKind::Residual2, l,
-              vector(VectorOp::Add, rows, m.hidden, t(res2_in), t(ModelTensor::Down), 0, t(res2_out)),
-              {res2_in, ModelTensor::Down}, res2_out));
-    if (post) norm_stage(ModelOpKind::Norm2, L.norm2, ModelTensor::Xn, ModelTensor::X);
   }
   return pass;
 }
@@ -390,7 +412,7 @@ ModelPlan make_model_plan(sc::Scenario& s) {
   ModelRegions& r = plan.regions;
   r.descriptors = a.take(4096 * n_acc);
   r.globals = a.take(4 * std::max<std::uint64_t>(1, m.attention.global_tokens.size()));
-  const std::uint64_t rows = w.batch * (w.runs_prefill() ? w.seq_len : 1);
+  const std::uint64_t rows = w.batch / w.micro_batches * (w.runs_prefill() ? w.seq_len : 1);
   r.positions = a.take(4 * rows);
   const std::uint64_t qd = m.heads * m.head_dim, kvd = m.kv_heads * m.head_dim;
   for (int i = 0; i < static_cast<int>(ModelTensor::Count); ++i) {
@@ -398,6 +420,9 @@ ModelPlan make_model_plan(sc::Scenario& s) {
     r.tensor[i] =
         a.take(static_cast<unsigned __int128>(rows) * tensor_width(m, static_cast<ModelTensor>(i)) * 4);
   }
+  // Micro-batches after the first: a copy of micro-batch 0's activation regions each.
+  r.micro_batch_bytes = a.next - r.tensor[0];
+  if (w.micro_batches > 1) a.take(static_cast<unsigned __int128>(w.micro_batches - 1) * r.micro_batch_bytes);
   const std::uint64_t el = plan.linear_elem_bytes;
   using U = unsigned __int128;
   const EngineFlow& att_flow = engine_flow(att);

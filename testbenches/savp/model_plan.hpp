@@ -5,7 +5,10 @@
 // accelerator) or several (the KV-cache appends; the attention of every sequence and head, spread
 // over the attention accelerators). Every job is a JobDescriptor with its operand addresses: the
 // data flow between ops goes through memory (an op reads the region the op before it wrote), the
-// weights and the KV cache have their own regions, and a stage waits for the one before it.
+// weights and the KV cache have their own regions, and a stage waits for the stages whose data it
+// reads: the one before it in its micro-batch (workload.micro_batches: each micro-batch of
+// sequences has its own stages and activation regions, so that one micro-batch's GEMMs can run
+// while another's attention does).
 #pragma once
 
 #include <array>
@@ -75,6 +78,10 @@ inline void set_layer_job_desc(ModelJob& j, common::JobKind kind, std::uint64_t 
 struct ModelStage {
   ModelOpKind op = ModelOpKind::Norm1;
   std::uint64_t layer = 0;
+  std::uint64_t micro_batch = 0;  // its sequences: micro_batch x (batch / micro_batches) ..
+  // The stages of the same pass it waits for (the data it reads): the stage before it in its
+  // micro-batch's chain of ops. A stage starts when all of them have finished.
+  std::vector<std::size_t> after;
   bool attention = false;  // runs on the attention accelerators (else on the linear one)
   // The activations the stage's jobs read and the one they write (Count: none, e.g. the cache
   // appends and the attention, whose outputs the runner places itself).
@@ -94,7 +101,9 @@ struct ModelRegions {
   std::uint64_t descriptors = 0;  // one 4 KiB page per accelerator: its job descriptor
   std::uint64_t globals = 0;      // the pattern's global tokens (uint32)
   std::uint64_t positions = 0;    // RoPE: one uint32 position per row
+  // Micro-batch 0's activations; micro-batch b's are at tensor[t] + b x micro_batch_bytes.
   std::uint64_t tensor[static_cast<int>(ModelTensor::Count)] = {};
+  std::uint64_t micro_batch_bytes = 0;
   // Per layer: wq, wk, wv, wo, w_up, w_gate (SwiGLU), w_down, norm1, norm2 (gamma then beta, fp32).
   struct Layer {
     std::uint64_t wq = 0, wk = 0, wv = 0, wo = 0, up = 0, gate = 0, down = 0, norm1 = 0, norm2 = 0;
@@ -129,6 +138,11 @@ struct ModelPlan {
 // engine that cannot run its part, a linear accelerator that is not a floating-point dense array,
 // a job beyond an engine's limits, regions beyond the memory).
 ModelPlan make_model_plan(sc::Scenario& scenario);
+
+// Address of sequence seq's first row of activation t: its micro-batch's region, then seq's index
+// in its micro-batch x seq_bytes (the bytes one sequence takes in the layout the caller writes).
+std::uint64_t activation_address(const ModelPlan& plan, ModelTensor t, std::uint64_t seq,
+                                 std::uint64_t seq_bytes);
 
 // Address of the K (kv = 0) or V (kv = 1) cache block of (layer, sequence, kv head) at `position`.
 std::uint64_t kv_address(const ModelPlan& plan, std::uint64_t layer, std::uint64_t seq, std::uint64_t head,

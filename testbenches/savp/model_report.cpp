@@ -1,6 +1,7 @@
 #include "testbenches/savp/model_report.hpp"
 
 #include "models/common/model_graph.hpp"
+#include "models/common/power_gating.hpp"
 #include "testbenches/savp/engine_flow.hpp"
 
 #include <algorithm>
@@ -92,6 +93,46 @@ Json gpu_anchor(const common::ModelWorkload& w, double prefill_attention_ns, dou
   return nullptr;
 }
 
+using Spans = std::vector<std::pair<double, double>>;
+
+// Time covered by both of two merged interval lists.
+double both(const Spans& a, const Spans& b) {
+  double n = 0;
+  for (std::size_t i = 0, j = 0; i < a.size() && j < b.size();) {
+    n += std::max(0.0, std::min(a[i].second, b[j].second) - std::max(a[i].first, b[j].first));
+    (a[i].second < b[j].second ? i : j)++;
+  }
+  return n;
+}
+
+// Micro-batches (workload.micro_batches > 1): how long the linear and the attention jobs ran, and
+// ran at the same time (the accelerators' job records), and the weight bytes read again.
+Json overlap_json(const ModelPlan& plan, const ModelRunner& runner, const sc::Platform& platform,
+                  double weight_bytes) {
+  Spans lin, att;
+  for (const ModelJobRun& r : runner.runs()) {
+    const auto& recs = platform.accelerators[r.accelerator]->jobs();
+    if (r.record >= recs.size()) continue;
+    const bool a = plan.passes[r.pass].stages[r.stage].attention;
+    (a ? att : lin).push_back({ns(recs[r.record].start), ns(recs[r.record].end)});
+  }
+  // The busy intervals merged (a gating schedule with no break-even gap is their union).
+  const common::GatingSchedule l = common::gating_schedule(std::move(lin), 0.0);
+  const common::GatingSchedule a = common::gating_schedule(std::move(att), 0.0);
+  const double busy_both = both(l.powered_ns, a.powered_ns),
+               mb = static_cast<double>(plan.workload->micro_batches);
+  const double att_ns = a.powered_total_ns();
+  Json o = Json::object();
+  o["linear_busy_ns"] = l.powered_total_ns();
+  o["attention_busy_ns"] = att_ns;
+  o["both_busy_ns"] = busy_both;
+  o["both_busy_fraction_of_attention"] = att_ns > 0 ? Json(busy_both / att_ns) : Json(nullptr);
+  o["extra_weight_bytes"] = (mb - 1) * weight_bytes * static_cast<double>(plan.passes.size());
+  o["extra_weight_bytes_is"] =
+      "(micro_batches - 1) x weight_bytes x passes: every micro-batch's GEMMs read the weights again";
+  return o;
+}
+
 }  // namespace
 
 Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const ModelRunner& runner,
@@ -124,8 +165,10 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
       by_op[op_name(st.op)].ns += span;
       if (st.attention && pass.prefill) prefill_attention_ns += span;
       if (st.attention && !pass.prefill && !seen_decode) first_decode_attention_ns += span;
-      if (pass_start < 0) pass_start = ns(t.start);
-      pass_end = ns(t.end);
+      // With micro-batches the stages of a pass overlap: the pass spans the earliest start to the
+      // latest end.
+      if (pass_start < 0 || ns(t.start) < pass_start) pass_start = ns(t.start);
+      pass_end = std::max(pass_end, ns(t.end));
     }
     if (pass_start < 0) continue;
     if (first < 0) first = pass_start;
@@ -256,6 +299,10 @@ Json build_model_stats(const sc::Scenario& s, const ModelPlan& plan, const Model
   // The layers' projection and FFN weights, as the model graph counts them.
   o["weight_bytes"] = static_cast<double>(
       common::model_graph(m, 1, 1, 0, static_cast<std::uint32_t>(plan.linear_elem_bytes)).weight_bytes);
+  if (w.micro_batches > 1) {
+    o["micro_batches"] = w.micro_batches;
+    o["overlap"] = overlap_json(plan, runner, platform, o["weight_bytes"].get<double>());
+  }
   const EngineFlow& att_flow = engine_flow(s.accelerators[plan.attention.front()]);
   o["kv_cache_bytes"] = att_flow.model_no_cache
                             ? 0.0
@@ -365,6 +412,16 @@ std::string model_table(const Json& stats) {
                 num(o["linear"], "latency_ns") / 1e3, num(o["linear"], "energy_pj") / 1e6,
                 num(o["attention"], "latency_ns") / 1e3, num(o["attention"], "energy_pj") / 1e6);
   os << line;
+  if (o.contains("overlap")) {
+    const Json& v = o["overlap"];
+    std::snprintf(line, sizeof line,
+                  "%llu micro-batches: linear busy %.3f us, attention busy %.3f us, both %.3f us; weights "
+                  "read again %.3f MB\n",
+                  static_cast<unsigned long long>(o["micro_batches"].get<std::uint64_t>()),
+                  num(v, "linear_busy_ns") / 1e3, num(v, "attention_busy_ns") / 1e3,
+                  num(v, "both_busy_ns") / 1e3, num(v, "extra_weight_bytes") / 1e6);
+    os << line;
+  }
   return os.str();
 }
 

@@ -147,14 +147,31 @@ std::size_t row_of(std::uint64_t seq, std::uint64_t token, std::uint64_t tokens)
   return seq * tokens + token;
 }
 
+// Rows first .. first + n of m.
+MatrixD rows_of(const MatrixD& m, std::size_t first, std::size_t n) {
+  if (first == 0 && n == m.rows()) return m;
+  MatrixD out(n, m.cols());
+  std::copy_n(m.row(first), n * m.cols(), out.data().begin());
+  return out;
+}
+
 }  // namespace
+
+std::size_t ModelRunner::micro_rows(std::uint64_t tokens) const {
+  return w_.batch / w_.micro_batches * tokens;
+}
+
+std::size_t ModelRunner::first_row(std::uint64_t mb, std::uint64_t tokens) const {
+  return mb * micro_rows(tokens);
+}
 
 void ModelRunner::stage_inputs(const ModelStage& st) {
   ModelLane& lane = *lanes_[0];
   const ModelRegions& r = plan_.regions;
-  auto put = [&](ModelTensor t) {
-    load(lane, r.tensor[static_cast<int>(t)], tensor(t), lin_fmt_, lin_bits_);
-  };
+  const std::uint64_t tokens = pass_->tokens, mb = st.micro_batch;
+  const std::size_t row0 = first_row(mb, tokens), n = micro_rows(tokens);
+  auto region = [&](ModelTensor t) { return r.tensor[static_cast<int>(t)] + mb * r.micro_batch_bytes; };
+  auto put = [&](ModelTensor t) { load(lane, region(t), rows_of(tensor(t), row0, n), lin_fmt_, lin_bits_); };
   for (ModelTensor t : st.reads)
     if (t != ModelTensor::Count) put(t);
   switch (st.op) {
@@ -163,18 +180,17 @@ void ModelRunner::stage_inputs(const ModelStage& st) {
         // An engine with its own job block reads fp16: Q in a block per (sequence, head) of the pass's
         // rows, the new K and V rows as the projections laid them out (it appends them itself).
         const common::ModelSpec& m = w_.model;
-        const std::uint64_t tokens = st.jobs.front().desc.rows, d = m.head_dim;
+        const std::uint64_t d = m.head_dim, seqs = n / tokens, s0 = row0 / tokens;
         const MatrixD& Q = tensor(ModelTensor::Q);
-        MatrixD qh(Q.rows() * m.heads, d);
-        for (std::uint64_t s = 0; s < w_.batch; ++s)
+        MatrixD qh(n * m.heads, d);
+        for (std::uint64_t s = 0; s < seqs; ++s)
           for (std::uint64_t h = 0; h < m.heads; ++h)
             for (std::uint64_t t = 0; t < tokens; ++t)
-              std::copy_n(Q.row(row_of(s, t, tokens)) + h * d, d, qh.row((s * m.heads + h) * tokens + t));
-        load(lane, r.tensor[static_cast<int>(ModelTensor::Q)], qh, common::ElemFormat::FP16, 16);
-        load(lane, r.tensor[static_cast<int>(ModelTensor::Knew)], tensor(ModelTensor::Knew),
-             common::ElemFormat::FP16, 16);
-        load(lane, r.tensor[static_cast<int>(ModelTensor::Vnew)], tensor(ModelTensor::Vnew),
-             common::ElemFormat::FP16, 16);
+              std::copy_n(Q.row(row_of(s0 + s, t, tokens)) + h * d, d,
+                          qh.row((s * m.heads + h) * tokens + t));
+        load(lane, region(ModelTensor::Q), qh, common::ElemFormat::FP16, 16);
+        for (ModelTensor t : {ModelTensor::Knew, ModelTensor::Vnew})
+          load(lane, region(t), rows_of(tensor(t), row0, n), common::ElemFormat::FP16, 16);
       }
       break;  // else per job, by the lane that runs it
     default:
@@ -185,19 +201,15 @@ void ModelRunner::stage_inputs(const ModelStage& st) {
 void ModelRunner::read_output(ModelLane& lane, const ModelPass& pass, const ModelStage& st,
                               const ModelJob& j) {
   const common::ModelSpec& m = w_.model;
-  const std::uint64_t rows = w_.batch * pass.tokens, d = m.head_dim;
+  const std::size_t row0 = first_row(st.micro_batch, pass.tokens), rows = micro_rows(pass.tokens);
+  const std::uint64_t d = m.head_dim;
   const std::uint64_t out = j.desc.addr_out;
-  auto vec = [&](ModelTensor t) { tensor(t) = fetch(lane, out, rows, tensor(t).cols(), lin_fmt_); };
-  auto f32 = [&](ModelTensor t) {
-    tensor(t) = fetch(lane, out, rows, tensor(t).cols(), common::ElemFormat::FP32);
-  };
   // A GEMM writes fp32; a vector op in the linear datapath's format (the next op reads it so).
   if (st.writes != ModelTensor::Count) {
-    if (j.desc.kind == common::JobKind::Gemm) {
-      f32(st.writes);
-    } else {
-      vec(st.writes);
-    }
+    MatrixD& t = tensor(st.writes);
+    const MatrixD got = fetch(lane, out, rows, t.cols(),
+                              j.desc.kind == common::JobKind::Gemm ? common::ElemFormat::FP32 : lin_fmt_);
+    std::copy_n(got.data().begin(), rows * t.cols(), t.row(row0));
     return;
   }
   switch (st.op) {
@@ -224,69 +236,112 @@ void ModelRunner::read_output(ModelLane& lane, const ModelPass& pass, const Mode
   }
 }
 
-void ModelRunner::end_of_layer(std::size_t pass, std::uint64_t layer) {
-  if (layer == 0) pass_reference_layers_ = pass_reference_.get();
+void ModelRunner::end_of_layer(std::size_t pass, std::uint64_t layer, std::uint64_t mb) {
+  if (!have_pass_reference_) {
+    pass_reference_layers_ = pass_reference_.get();
+    have_pass_reference_ = true;
+  }
+  const std::size_t row0 = first_row(mb, plan_.passes[pass].tokens),
+                    n = micro_rows(plan_.passes[pass].tokens);
   const MatrixD& ref = pass_reference_layers_[layer];
   const MatrixD& got = tensor(ModelTensor::X);
-  layer_acc_[layer].add(got.data().data(), ref.data().data(), got.size());
+  const std::size_t count = n * got.cols();
+  layer_acc_[layer].add(got.row(row0), ref.row(row0), count);
   if (pass + 1 == plan_.passes.size() && layer + 1 == w_.model.layers)
-    final_acc_.add(got.data().data(), ref.data().data(), got.size());
+    final_acc_.add(got.row(row0), ref.row(row0), count);
+}
+
+void ModelRunner::release(std::size_t s) {
+  const ModelStage& st = pass_->stages[s];
+  times_[pass_index_][s].start = sc_core::sc_time_stamp();
+  if (numerics_) stage_inputs(st);
+  jobs_left_[s] = st.jobs.size();
+  for (std::size_t j = 0; j < st.jobs.size(); ++j) ready_[st.attention ? 1 : 0].insert({s, j});
+  if (st.jobs.empty()) {
+    finished_stages_.push_back(s);
+    stage_done_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+void ModelRunner::run_pass(std::size_t p) {
+  const common::ModelSpec& m = w_.model;
+  const ModelPass& pass = plan_.passes[p];
+  const std::uint64_t rows = w_.batch * pass.tokens;
+  if (numerics_) {
+    // This pass's embeddings, the activations' shapes, the RoPE positions (one micro-batch's rows:
+    // every micro-batch reads the same), and the reference of the pass on a worker thread while the
+    // engines run it.
+    MatrixD x(rows, m.hidden);
+    for (std::uint64_t s = 0; s < w_.batch; ++s)
+      for (std::uint64_t t = 0; t < pass.tokens; ++t)
+        std::copy_n(inputs_.row(s * w_.final_tokens() + pass.context + t), m.hidden,
+                    x.row(row_of(s, t, pass.tokens)));
+    for (int i = 0; i < static_cast<int>(ModelTensor::Count); ++i)
+      tensors_[i] = MatrixD(rows, tensor_width(m, static_cast<ModelTensor>(i)));
+    tensor(ModelTensor::X) = x;
+    const std::size_t pos_rows = micro_rows(pass.tokens);
+    std::vector<std::uint32_t> pos(pos_rows);
+    for (std::uint64_t r = 0; r < pos_rows; ++r)
+      pos[r] = static_cast<std::uint32_t>(pass.context + r % pass.tokens);
+    lanes_[0]->port().debug(true, plan_.regions.positions, reinterpret_cast<std::uint8_t*>(pos.data()),
+                            4 * pos_rows);
+    have_pass_reference_ = false;
+    pass_reference_ = std::async(std::launch::async, [this, x = std::move(x), tokens = pass.tokens] {
+      return reference_->run(x, tokens);
+    });
+  }
+  pass_index_ = p;
+  pass_ = &pass;
+  const std::size_t n = pass.stages.size();
+  jobs_left_.assign(n, 0);
+  deps_left_.assign(n, 0);
+  dependents_.assign(n, {});
+  finished_stages_.clear();
+  for (std::size_t s = 0; s < n; ++s) {
+    deps_left_[s] = pass.stages[s].after.size();
+    for (std::size_t a : pass.stages[s].after) dependents_[a].push_back(s);
+  }
+  for (std::size_t s = 0; s < n; ++s)
+    if (deps_left_[s] == 0) release(s);
+  work_.notify(sc_core::SC_ZERO_TIME);
+  std::size_t done = 0;
+  while (done < n) {
+    while (finished_stages_.empty() && error_.empty()) sc_core::wait(stage_done_);
+    if (!error_.empty()) throw std::runtime_error(error_);
+    std::vector<std::size_t> finished;
+    finished.swap(finished_stages_);
+    bool released = false;
+    for (std::size_t s : finished) {
+      ++done;
+      const ModelStage& st = pass.stages[s];
+      times_[p][s].end = sc_core::sc_time_stamp();
+      times_[p][s].done = true;
+      bool layer_ends = true;  // no later op of the layer in its micro-batch
+      for (std::size_t d : dependents_[s])
+        if (pass.stages[d].layer == st.layer && pass.stages[d].micro_batch == st.micro_batch)
+          layer_ends = false;
+      if (numerics_ && layer_ends) end_of_layer(p, st.layer, st.micro_batch);
+      for (std::size_t d : dependents_[s]) {
+        if (--deps_left_[d] == 0) {
+          release(d);
+          released = true;
+        }
+      }
+    }
+    if (released) work_.notify(sc_core::SC_ZERO_TIME);
+  }
 }
 
 void ModelRunner::control() {
-  const common::ModelSpec& m = w_.model;
   try {
     if (numerics_) load_weights_and_cache();
-    for (std::size_t p = 0; p < plan_.passes.size(); ++p) {
-      const ModelPass& pass = plan_.passes[p];
-      const std::uint64_t rows = w_.batch * pass.tokens;
-      if (numerics_) {
-        // This pass's embeddings, the activations' shapes, the RoPE positions, and the reference
-        // of the pass on a worker thread while the engines run it.
-        MatrixD x(rows, m.hidden);
-        for (std::uint64_t s = 0; s < w_.batch; ++s)
-          for (std::uint64_t t = 0; t < pass.tokens; ++t)
-            std::copy_n(inputs_.row(s * w_.final_tokens() + pass.context + t), m.hidden,
-                        x.row(row_of(s, t, pass.tokens)));
-        for (int i = 0; i < static_cast<int>(ModelTensor::Count); ++i)
-          tensors_[i] = MatrixD(rows, tensor_width(m, static_cast<ModelTensor>(i)));
-        tensor(ModelTensor::X) = x;
-        std::vector<std::uint32_t> pos(rows);
-        for (std::uint64_t r = 0; r < rows; ++r)
-          pos[r] = static_cast<std::uint32_t>(pass.context + r % pass.tokens);
-        lanes_[0]->port().debug(true, plan_.regions.positions, reinterpret_cast<std::uint8_t*>(pos.data()),
-                                4 * rows);
-        pass_reference_ = std::async(std::launch::async, [this, x = std::move(x), tokens = pass.tokens] {
-          return reference_->run(x, tokens);
-        });
-      }
-      pass_index_ = p;
-      pass_ = &pass;
-      for (std::size_t s = 0; s < pass.stages.size(); ++s) {
-        const ModelStage& st = pass.stages[s];
-        times_[p][s].start = sc_core::sc_time_stamp();
-        if (numerics_) stage_inputs(st);
-        stage_index_ = s;
-        stage_ = &st;
-        queue_.jobs.clear();
-        for (std::size_t j = 0; j < st.jobs.size(); ++j) queue_.jobs.push_back(j);
-        queue_.left = st.jobs.size();
-        work_.notify(sc_core::SC_ZERO_TIME);
-        while (queue_.left > 0 && error_.empty()) sc_core::wait(stage_done_);
-        if (!error_.empty()) throw std::runtime_error(error_);
-        times_[p][s].end = sc_core::sc_time_stamp();
-        times_[p][s].done = true;
-        const bool layer_ends = s + 1 == pass.stages.size() || pass.stages[s + 1].layer != st.layer;
-        if (numerics_ && layer_ends) end_of_layer(p, st.layer);
-      }
-    }
+    for (std::size_t p = 0; p < plan_.passes.size(); ++p) run_pass(p);
     finished_ = true;
   } catch (const std::exception& e) {
     if (error_.empty()) error_ = e.what();
   }
   if (pass_reference_.valid()) pass_reference_.wait();
   stop_ = true;
-  stage_ = nullptr;
   work_.notify(sc_core::SC_ZERO_TIME);
   sc_core::sc_stop();
 }
@@ -299,16 +354,25 @@ void ModelRunner::lane(std::size_t k) {
       std::find(attention_lanes_.begin(), attention_lanes_.end(), k) != attention_lanes_.end();
   const std::uint64_t csr = csr_base_0_ + csr_stride_ * acc;
   const std::uint64_t desc_addr = plan_.regions.descriptors + 4096 * acc;
-  for (;;) {
-    while (!stop_ && (stage_ == nullptr || queue_.jobs.empty() ||
-                      !(stage_->attention ? serves_attention : serves_linear))) {
-      sc_core::wait(work_);
+  // The lowest ready (stage, job) of the kinds this lane serves, or null.
+  auto next = [&]() -> std::set<std::pair<std::size_t, std::size_t>>* {
+    std::set<std::pair<std::size_t, std::size_t>>* best = nullptr;
+    for (int kind = 0; kind < 2; ++kind) {
+      auto& q = ready_[kind];
+      if ((kind == 1 ? serves_attention : serves_linear) && !q.empty() &&
+          (!best || *q.begin() < *best->begin()))
+        best = &q;
     }
+    return best;
+  };
+  for (;;) {
+    while (!stop_ && next() == nullptr) sc_core::wait(work_);
     if (stop_) return;
-    const ModelStage& st = *stage_;
+    auto& queue = *next();
+    const auto [stage_index, index] = *queue.begin();
+    queue.erase(queue.begin());
     const ModelPass& pass = *pass_;
-    const std::size_t index = queue_.jobs.front();
-    queue_.jobs.pop_front();
+    const ModelStage& st = pass.stages[stage_index];
     const ModelJob& j = st.jobs[index];
     common::JobDescriptor d = j.desc;
     const bool att = st.attention;
@@ -342,7 +406,7 @@ void ModelRunner::lane(std::size_t k) {
       }
       ModelJobRun run;
       run.pass = pass_index_;
-      run.stage = stage_index_;
+      run.stage = stage_index;
       run.job = index;
       run.accelerator = acc;
       run.record = record_count_(acc);
@@ -356,7 +420,8 @@ void ModelRunner::lane(std::size_t k) {
     } catch (const std::exception& e) {
       if (error_.empty()) error_ = e.what();
     }
-    if (--queue_.left == 0 || !error_.empty()) stage_done_.notify(sc_core::SC_ZERO_TIME);
+    if (--jobs_left_[stage_index] == 0) finished_stages_.push_back(stage_index);
+    if (jobs_left_[stage_index] == 0 || !error_.empty()) stage_done_.notify(sc_core::SC_ZERO_TIME);
   }
 }
 

@@ -1,21 +1,22 @@
 // ModelRunner: the host of a "model" workload (model_plan.hpp). One lane per accelerator the model
-// uses (its own initiator socket, its own SystemC thread) takes the jobs of the current stage from
-// one queue; a stage starts when the one before it has finished (the data dependence of a layer's
-// ops). With numerics on, the host keeps every activation the engines wrote, and before a stage
-// loads each job's inputs into its operand regions in the engine's format through the debug
-// interface (the producer's write stage converting to the consumer's format: zero simulated time,
-// not engine traffic; the timed traffic is each job reading its inputs and writing its outputs);
-// after a job it reads the output back. The hidden state after every layer is compared with a
-// double-precision reference of the whole model (models/common/model_reference.hpp). With numerics
-// off no operand byte is generated, loaded or read: the jobs run timing-only.
+// uses (its own initiator socket, its own SystemC thread) takes ready jobs of its kind (linear or
+// attention) in a fixed order, the lowest (stage, job) first; a stage becomes ready when the stages
+// it reads from (ModelStage::after) have finished, so with micro-batches one micro-batch's GEMMs run
+// on the linear accelerator while another's attention runs on the attention accelerators. With numerics on,
+// the host keeps every activation the engines wrote, and before a stage loads each job's inputs into its
+// operand regions in the engine's format through the debug interface (the producer's write stage converting
+// to the consumer's format: zero simulated time, not engine traffic; the timed traffic is each job reading
+// its inputs and writing its outputs); after a job it reads the output back. The hidden state after every
+// layer is compared with a double-precision reference of the whole model (models/common/model_reference.hpp).
+// With numerics off no operand byte is generated, loaded or read: the jobs run timing-only.
 #pragma once
 
 #include <systemc>
 #include <tlm>
 
-#include <deque>
 #include <future>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "models/common/accuracy.hpp"
@@ -68,16 +69,17 @@ class ModelRunner : public sc_core::sc_module {
   bool finished() const { return finished_; }
 
  private:
-  struct Queue {
-    std::deque<std::size_t> jobs;  // indices into the current stage's jobs
-    std::size_t left = 0;          // jobs not yet finished
-  };
   void control();
+  void run_pass(std::size_t p);
+  void release(std::size_t stage);
   void lane(std::size_t k);
   void load_weights_and_cache();
   void stage_inputs(const ModelStage& st);
   void read_output(ModelLane& lane, const ModelPass& pass, const ModelStage& st, const ModelJob& j);
-  void end_of_layer(std::size_t pass, std::uint64_t layer);
+  void end_of_layer(std::size_t pass, std::uint64_t layer, std::uint64_t micro_batch);
+  // The host rows (sequence-major, the pass's tokens each) of micro-batch mb: first and count.
+  std::size_t first_row(std::uint64_t mb, std::uint64_t tokens) const;
+  std::size_t micro_rows(std::uint64_t tokens) const;
   // Packs host values into memory at addr in a bus format; returns the scale (INT formats).
   double load(ModelLane& lane, std::uint64_t addr, const common::MatrixD& m, common::ElemFormat fmt,
               int bits);
@@ -97,11 +99,14 @@ class ModelRunner : public sc_core::sc_module {
   std::vector<std::uint32_t> lane_acc_;  // accelerator of each lane (lane 0: the linear one)
   std::vector<std::unique_ptr<ModelLane>> lanes_;
   std::vector<std::size_t> attention_lanes_;
-  // The current stage, its queue and the event that wakes the lanes.
+  // The current pass: the ready jobs by (stage, job), [0] linear and [1] attention; per stage the
+  // jobs not yet finished, the stages it still waits for and the ones waiting for it; the stages
+  // finished since control last looked; the events that wake the lanes and control.
   const ModelPass* pass_ = nullptr;
-  const ModelStage* stage_ = nullptr;
-  std::size_t pass_index_ = 0, stage_index_ = 0;
-  Queue queue_;
+  std::size_t pass_index_ = 0;
+  std::set<std::pair<std::size_t, std::size_t>> ready_[2];
+  std::vector<std::size_t> jobs_left_, deps_left_, finished_stages_;
+  std::vector<std::vector<std::size_t>> dependents_;
   sc_core::sc_event work_, stage_done_;
   bool stop_ = false;
   // Numerics.
@@ -112,6 +117,7 @@ class ModelRunner : public sc_core::sc_module {
   std::vector<common::MatrixD> cache_;  // [layer][seq][kv head][K, V]
   std::future<std::vector<common::MatrixD>> pass_reference_;
   std::vector<common::MatrixD> pass_reference_layers_;
+  bool have_pass_reference_ = false;
   std::vector<common::AccuracyAccumulator> layer_acc_;
   common::AccuracyAccumulator final_acc_;
   // Results.

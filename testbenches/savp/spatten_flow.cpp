@@ -96,7 +96,6 @@ const EngineFlow& spatten_flow() {
       const common::ModelSpec& m = w.model;
       const spatten::SpattenConfig& cfg = s.accelerators[plan.attention.front()].spatten;
       const ModelRegions& r = plan.regions;
-      auto t = [&](ModelTensor x) { return r.tensor[static_cast<int>(x)]; };
       const std::uint64_t H = m.heads, G = m.kv_heads, d = m.head_dim, n = pass.tokens, q = j.seq;
       spatten::SpattenJob b;
       b.mode = spatten::SpattenMode::ModelLayer;
@@ -113,9 +112,9 @@ const EngineFlow& spatten_flow() {
       b.model_layer = static_cast<std::uint32_t>(layer);
       b.kv_group = static_cast<std::uint32_t>(m.group());
       // Q (fp16) and the output (fp32) of head h: a block of the pass's rows, as the dense path lays them.
-      b.q_base = t(ModelTensor::Q) + q * H * n * d * 2;
+      b.q_base = activation_address(plan, ModelTensor::Q, q, H * n * d * 2);
       b.q_stride = n * d * 2;
-      b.out_base = t(ModelTensor::Attn) + q * H * n * d * 4;
+      b.out_base = activation_address(plan, ModelTensor::Attn, q, H * n * d * 4);
       b.out_stride = n * d * 4;
       // The cache block of (layer, sequence, kv head): K MSBs then K LSBs in the K block, V in the V block.
       b.k_msb_base = kv_address(plan, layer, q, 0, 0, 0);
@@ -126,8 +125,8 @@ const EngineFlow& spatten_flow() {
       b.scales_addr = state + layer * G * 16;
       b.state_addr = state + ((m.layers * G * 16 + 63) & ~std::uint64_t{63});
       b.state_tokens = plan.cache_tokens;
-      b.knew_base = t(ModelTensor::Knew) + q * n * G * d * 2;
-      b.vnew_base = t(ModelTensor::Vnew) + q * n * G * d * 2;
+      b.knew_base = activation_address(plan, ModelTensor::Knew, q, n * G * d * 2);
+      b.vnew_base = activation_address(plan, ModelTensor::Vnew, q, n * G * d * 2);
       b.new_row_stride = G * d * 2;
       b.fresh = layer == 0 && pass.context == (w.runs_prefill() ? 0 : w.seq_len);
       b.causal = pass.prefill && m.attention.causal;

@@ -87,7 +87,6 @@ const EngineFlow& sprint_flow() {
       const common::ModelWorkload& w = *plan.workload;
       const common::ModelSpec& m = w.model;
       const ModelRegions& r = plan.regions;
-      auto t = [&](ModelTensor x) { return r.tensor[static_cast<int>(x)]; };
       const std::uint64_t H = m.heads, G = m.kv_heads, d = m.head_dim, n = pass.tokens, q = j.seq;
       sprint::SprintModelJob b;
       b.heads = static_cast<std::uint32_t>(H);
@@ -98,12 +97,12 @@ const EngineFlow& sprint_flow() {
       b.softmax_scale = 1.0 / std::sqrt(static_cast<double>(d));
       b.causal = pass.prefill && m.attention.causal;
       b.prefill = pass.prefill;
-      b.q_base = t(ModelTensor::Q) + q * H * n * d * 2;
+      b.q_base = activation_address(plan, ModelTensor::Q, q, H * n * d * 2);
       b.q_stride = n * d * 2;
-      b.out_base = t(ModelTensor::Attn) + q * H * n * d * 4;
+      b.out_base = activation_address(plan, ModelTensor::Attn, q, H * n * d * 4);
       b.out_stride = n * d * 4;
-      b.knew_base = t(ModelTensor::Knew) + q * n * G * d * 2;
-      b.vnew_base = t(ModelTensor::Vnew) + q * n * G * d * 2;
+      b.knew_base = activation_address(plan, ModelTensor::Knew, q, n * G * d * 2);
+      b.vnew_base = activation_address(plan, ModelTensor::Vnew, q, n * G * d * 2);
       b.new_row_stride = G * d * 2;
       b.pim_stride = (plan.cache_tokens * d + 63) & ~std::uint64_t{63};
       b.pim_base = sc::Platform::kPimBase + (layer * w.batch + q) * G * b.pim_stride;
