@@ -12,6 +12,16 @@ std::uint64_t sink_token(std::uint32_t index, std::uint32_t sinks, std::uint64_t
   return (seq_len * index) / sinks;
 }
 
+SyntheticParams real_like_synthetic_params() {
+  SyntheticParams p;
+  p.locality = 0.975;
+  p.locality_span = 8;
+  p.sinks = 1;
+  p.sink_strength = 0.75;
+  p.temperature = 1.05;
+  return p;
+}
+
 QkvData generate_qkv(const SyntheticParams& p, std::uint64_t L, std::uint64_t d, std::uint64_t dv,
                      std::uint64_t seed) {
   Rng rng(seed);

@@ -140,6 +140,10 @@ WorkloadSpec WorkloadSpec::parse(JsonNode node, const std::string& presets_dir) 
         }
       }
     } else if (w.source == "synthetic") {
+      if (data.has("preset")) {
+        data.get_choice("preset", {"real-like"});
+        w.synthetic = real_like_synthetic_params();
+      }
       w.synthetic.locality = data.get_number_in("locality", w.synthetic.locality, 0, 1);
       w.synthetic.locality_span =
           static_cast<std::uint32_t>(data.get_int("locality_span", w.synthetic.locality_span, 1, 1 << 20));

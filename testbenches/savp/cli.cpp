@@ -25,6 +25,7 @@
 #include "models/memory/memory_spec.hpp"
 #include "testbenches/savp/child_process.hpp"
 #include "testbenches/savp/comparison_runs.hpp"
+#include "testbenches/savp/data_stats.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/memory_estimate.hpp"
 #include "testbenches/savp/output_dir.hpp"
@@ -66,6 +67,8 @@ const char* kUsage =
     "  savp list                          engines, presets, workloads known to this build\n"
     "  savp export-tables [--node N] [--table FILE] -o OUTDIR [--force]\n"
     "                                     the energy/area table as Accelergy ERT.yaml and ART.yaml\n"
+    "  savp data-stats SCENARIO.json [--set PATH=VALUE]... [--json] [--radius N]\n"
+    "                                     entropy, local and top-k mass of an attention workload's data\n"
     "  savp --version | --help\n"
     "\n"
     "PATH in --set is dotted, array elements by index (workload.seq_len=1024,\n"
@@ -576,7 +579,8 @@ int cli_main(int argc, char** argv) {
     return kOk;
   }
   const bool known =
-      cmd == "run" || cmd == "validate" || cmd == "list" || cmd == "sweep" || cmd == "export-tables";
+      cmd == "run" || cmd == "validate" || cmd == "list" || cmd == "sweep" || cmd == "export-tables" ||
+      cmd == "data-stats";
   if (known && std::find_if(args.begin(), args.end(),
                             [](const std::string& a) { return a == "--help" || a == "-h"; }) != args.end()) {
     std::cout << "SAVP - Sparse-Attention Virtual Prototype: " << cmd << "\n\n" << kUsage;
@@ -591,6 +595,7 @@ int cli_main(int argc, char** argv) {
     if (cmd == "list") return args.empty() ? cmd_list() : usage_error("list takes no arguments");
     if (cmd == "sweep") return cmd_sweep(args);
     if (cmd == "export-tables") return cmd_export_tables(args);
+    if (cmd == "data-stats") return cmd_data_stats(args, data_dir());
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;

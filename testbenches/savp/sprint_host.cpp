@@ -144,8 +144,12 @@ void HostDriver::run_sprint_job(const JobSlot& slot) {
     desc.pim_threshold =
         cfg.threshold.value * static_cast<double>(dim) * cfg.pim.query_max() * cfg.pim.key_max();
   } else {
+    // Calibration data the run does not score: a separate synthetic draw, or with .npy data (real
+    // operands) the same layer and head of the next batch element, held out as an offline
+    // calibration set would be (a batch of one calibrates on its own data: say so in the docs).
     const common::QkvData cal =
-        common::generate_qkv(w.synthetic, L, dim, dv, common::derive_seed(slot.seed, 0xCA1));
+        plan_.npy ? plan_.npy->head((((slot.batch + 1) % w.batch) * w.layers + slot.layer) * w.heads + slot.head)
+                  : common::generate_qkv(w.synthetic, L, dim, dv, common::derive_seed(slot.seed, 0xCA1));
     const CalibrationScores c =
         calibration_scores(cal, cfg, w.pattern.causal, cfg.threshold.calibration_queries);
     const sprint::CalibrationResult r = sprint::calibrate_threshold(c.rows, cfg.threshold.keep_ratio);
