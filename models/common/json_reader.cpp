@@ -1,10 +1,13 @@
 #include "models/common/json_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
+
+#include "models/common/json_files.hpp"
 
 namespace savp::common {
 
@@ -44,14 +47,17 @@ class StructureCheck : public nlohmann::json_sax<Json> {
     Frame& f = frames_.back();
     f.key = k;
     if (!f.keys.insert(k).second) {
-      throw InputError(source_, pointer(), "duplicate key \"" + printable(k) + "\" (a key may appear once in an object)");
+      throw InputError(source_, pointer(),
+                       "duplicate key \"" + printable(k) + "\" (a key may appear once in an object)");
     }
     return true;
   }
   bool end_object() override { return close(); }
   bool start_array(std::size_t) override { return open(false); }
   bool end_array() override { return close(); }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
 
  private:
   struct Frame {
@@ -105,7 +111,65 @@ bool well_formed(const std::string& text, const std::string& source) {
   return Json::sax_parse(text, &check);
 }
 
+struct IncludeFallback {
+  std::string data_dir;
+  std::function<void(const std::string&)> notice;
+  std::set<std::string> noticed;
+};
+
+IncludeFallback& include_fallback() {
+  static IncludeFallback f;
+  return f;
+}
+
+// The file `rel` (relative, not found beside its includer) in the data directory, or "" when the
+// fallback is off or no such file exists there. Never leaves the data directory: a path that still
+// holds ".." after its leading ones are dropped is not looked up.
+std::string find_in_data_dir(const std::string& rel) {
+  const IncludeFallback& f = include_fallback();
+  if (f.data_dir.empty()) return "";
+  fs::path rest;
+  bool leading = true;
+  for (const fs::path& part : fs::path(rel).lexically_normal()) {
+    if (leading && (part == ".." || part == ".")) continue;
+    leading = false;
+    if (part == ".." || part.empty()) return "";
+    rest /= part;
+  }
+  if (rest.empty()) return "";
+  std::vector<fs::path> dirs{fs::path(f.data_dir)};
+  std::vector<fs::path> subdirs;
+  std::error_code ec;
+  for (fs::directory_iterator it(f.data_dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_directory(ec)) subdirs.push_back(it->path());
+  }
+  std::sort(subdirs.begin(), subdirs.end());
+  dirs.insert(dirs.end(), subdirs.begin(), subdirs.end());
+  for (const fs::path& d : dirs) {
+    const fs::path candidate = (d / rest).lexically_normal();
+    if (fs::is_regular_file(candidate, ec)) return candidate.string();
+  }
+  return "";
+}
+
 }  // namespace
+
+std::vector<std::string> json_file_stems(const std::string& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->path().extension() == ".json") names.push_back(it->path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+void set_include_fallback(const std::string& data_dir, std::function<void(const std::string&)> notice) {
+  IncludeFallback& f = include_fallback();
+  f.data_dir = data_dir;
+  f.notice = std::move(notice);
+  f.noticed.clear();
+}
 
 Json parse_json_text(const std::string& text, const std::string& source) {
   // A syntax error stops well_formed; the DOM parser then throws it with its position.
@@ -135,8 +199,10 @@ Json load_json_file(const std::string& path) {
   if (!fs::is_regular_file(path, ec)) throw InputError(path, "", "not a regular file, expected a JSON file");
   const std::uintmax_t size = fs::file_size(path, ec);
   if (!ec && size > kMaxJsonFileBytes) {
-    throw InputError(path, "", "a JSON file of " + std::to_string(size >> 20) + " MiB; at most " +
-                                   std::to_string(kMaxJsonFileBytes >> 20) + " MiB are read (bulk data belongs in .npy files)");
+    throw InputError(path, "",
+                     "a JSON file of " + std::to_string(size >> 20) + " MiB; at most " +
+                         std::to_string(kMaxJsonFileBytes >> 20) +
+                         " MiB are read (bulk data belongs in .npy files)");
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path, "", "cannot open file for reading");
@@ -223,10 +289,23 @@ std::string JsonNode::as_file_path(const std::string& what) const {
   const std::string named = what + " \"" + printable(rel) + "\"";
   std::error_code ec;  // a path the OS refuses (a component over 255 bytes) does not exist either
   const fs::file_status st = fs::status(target, ec);
-  if (!fs::exists(st)) fail(named + " not found (looked for " + printable(target_str) + ", which does not exist)");
+  if (!fs::exists(st) && fs::path(rel).is_relative()) {
+    const std::string shipped = find_in_data_dir(rel);
+    if (!shipped.empty()) {
+      IncludeFallback& f = include_fallback();
+      if (f.notice && f.noticed.insert(shipped).second) {
+        f.notice(what + " \"" + printable(rel) + "\" (named in " + printable(file_) +
+                 ") not found beside it; using " + printable(shipped) + " from the data directory");
+      }
+      return shipped;
+    }
+  }
+  if (!fs::exists(st))
+    fail(named + " not found (looked for " + printable(target_str) + ", which does not exist)");
   const std::string where = target_str == rel ? "" : " (" + printable(target_str) + ")";
   if (fs::is_directory(st)) fail(named + " is a directory" + where + ", expected a file");
-  if (!fs::is_regular_file(st)) fail(named + " is not a regular file" + where + ", expected a file, not a device or pipe");
+  if (!fs::is_regular_file(st))
+    fail(named + " is not a regular file" + where + ", expected a file, not a device or pipe");
   return target_str;
 }
 
@@ -321,7 +400,8 @@ std::int64_t JsonNode::get_int(const std::string& key, std::int64_t min, std::in
   if (v.is_number_integer()) {
     if (v.is_number_unsigned() &&
         v.get<std::uint64_t>() > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
-      c.fail_expected(range.str() + (max == std::numeric_limits<std::int64_t>::max() ? " (at most 2^63 - 1)" : ""));
+      c.fail_expected(range.str() +
+                      (max == std::numeric_limits<std::int64_t>::max() ? " (at most 2^63 - 1)" : ""));
     }
     const std::int64_t x = v.get<std::int64_t>();
     if (x < min || x > max) c.fail_expected(range.str());
@@ -411,7 +491,9 @@ void apply_set_override(Json& root, const std::string& assignment) {
   const std::vector<std::string> parts = split_dotted(path);
   for (const std::string& part : parts) {
     if (part.empty()) {
-      throw InputError("--set", path, "expected a dotted path (a.b.0.c), found an empty component in \"" + printable(path) + "\"");
+      throw InputError(
+          "--set", path,
+          "expected a dotted path (a.b.0.c), found an empty component in \"" + printable(path) + "\"");
     }
   }
   Json value = text;  // a bare word (or a number beyond double range, 1e999) is a string
@@ -432,7 +514,8 @@ void apply_set_override(Json& root, const std::string& assignment) {
       try {
         // Digits only, no sign, space or leading zero: one spelling per index, as a sweep's paths
         // and JSON pointers have it ("00", "+0" and " 0" are not 0).
-        if (p.empty() || p.find_first_not_of("0123456789") != std::string::npos || (p.size() > 1 && p[0] == '0'))
+        if (p.empty() || p.find_first_not_of("0123456789") != std::string::npos ||
+            (p.size() > 1 && p[0] == '0'))
           throw std::invalid_argument(p);
         idx = std::stoul(p);
       } catch (const std::exception&) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 
+#include "models/common/json_files.hpp"
 #include "models/common/workload_spec.hpp"
 
 namespace savp::common {
@@ -88,13 +89,7 @@ ModelSpec ModelSpec::parse(JsonNode node, bool require_sources) {
 }
 
 std::vector<std::string> model_presets(const std::string& presets_dir) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (std::filesystem::directory_iterator it(presets_dir, ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().extension() == ".json") names.push_back(it->path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
+  return json_file_stems(presets_dir);
 }
 
 }  // namespace savp::common

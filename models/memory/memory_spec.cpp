@@ -4,18 +4,14 @@
 #include <filesystem>
 #include <limits>
 
+#include "models/common/json_files.hpp"
+
 namespace savp::memory {
 
 namespace fs = std::filesystem;
 
 std::vector<std::string> MemorySpec::preset_names(const std::string& presets_dir) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(presets_dir, ec)) {
-    if (e.path().extension() == ".json") names.push_back(e.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
+  return common::json_file_stems(presets_dir);
 }
 
 double MemorySpec::peak_bandwidth_gbps() const {
@@ -73,7 +69,9 @@ MemorySpec MemorySpec::parse(common::JsonNode node, const std::string& presets_d
   const std::vector<std::string> names = preset_names(presets_dir);
   if (names.empty()) {
     // A data directory without presets ($SAVP_DATA_DIR naming the wrong tree) is not the scenario's fault.
-    throw common::InputError(presets_dir, "", "no memory presets (*.json) here; expected the memory/presets of the scenarios/ tree");
+    throw common::InputError(
+        presets_dir, "",
+        "no memory presets (*.json) here; expected the memory/presets of the scenarios/ tree");
   }
   if (std::find(names.begin(), names.end(), m.preset) == names.end()) {
     std::string list;

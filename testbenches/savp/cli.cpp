@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "models/common/input_error.hpp"
+#include "models/common/json_files.hpp"
 #include "models/memory/memory_spec.hpp"
 #include "testbenches/savp/child_process.hpp"
 #include "testbenches/savp/comparison_runs.hpp"
@@ -28,8 +29,10 @@
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/memory_estimate.hpp"
 #include "testbenches/savp/output_dir.hpp"
+#include "testbenches/savp/progress.hpp"
 #include "testbenches/savp/report.hpp"
 #include "testbenches/savp/run_limits.hpp"
+#include "testbenches/savp/shipped_names.hpp"
 #include "testbenches/savp/simulation.hpp"
 #include "testbenches/savp/sweep_runner.hpp"
 #include "testbenches/savp/sweep_spec.hpp"
@@ -142,7 +145,7 @@ int cmd_run(const std::vector<std::string>& args) {
     return usage_error(std::string("run: ") + e.what());
   }
   if (!vm.count("scenario")) return usage_error("run: missing SCENARIO.json");
-  const std::string file = vm["scenario"].as<std::string>();
+  std::string file = vm["scenario"].as<std::string>();
   const std::vector<std::string> sets =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
   const bool quiet = vm["quiet"].as<bool>();
@@ -159,6 +162,9 @@ int cmd_run(const std::vector<std::string>& args) {
   const auto t0 = std::chrono::steady_clock::now();
   try {
     limits = parse_limits(vm);
+    bool shipped = false;
+    file = find_scenario(file, data_dir(), shipped);
+    if (shipped && !quiet) std::cerr << "savp: running the shipped scenario " << file << "\n";
     scenario = sc::load_scenario(file, sets, data_dir());
     check_memory(scenario, limits.max_memory);  // before the plan allocates anything sized by it
     if (!scenario.tasks.empty()) {
@@ -198,10 +204,21 @@ int cmd_run(const std::vector<std::string>& args) {
   const double limit = limits.time_limit_s > 0 ? std::max(1e-3, limits.time_limit_s - elapsed) : 0.0;
   Watchdog watchdog(limit, outdir);
   SimulationOutcome out;
+  std::optional<ProgressMeter> progress;  // none with --quiet
+  if (!quiet) {
+    std::size_t planned = plan.jobs.size();
+    if (tasks) {
+      planned = 0;
+      for (const TaskRun& t : tasks->tasks) planned += t.jobs.size();
+    }
+    if (model) planned = model->jobs();
+    progress.emplace(ProgressMeter::for_stderr(planned));
+  }
+  ProgressMeter* meter = progress ? &*progress : nullptr;
   try {
-    out = tasks   ? simulate(scenario, *tasks, waves, limit)
-          : model ? simulate(scenario, *model, waves, limit)
-                  : simulate(scenario, plan, waves, limit);
+    out = tasks   ? simulate(scenario, *tasks, waves, limit, meter)
+          : model ? simulate(scenario, *model, waves, limit, meter)
+                  : simulate(scenario, plan, waves, limit, meter);
   } catch (const common::InputError& e) {
     // Bad input found only while the platform was built or ran (an energy-table entry without the
     // price an engine asks for): exit 2 and no output, as before the run, so the claimed directory
@@ -439,7 +456,14 @@ int cmd_validate(const std::vector<std::string>& args) {
     return usage_error(std::string("validate: ") + e.what());
   }
   if (!vm.count("file")) return usage_error("validate: expected exactly one FILE.json");
-  const std::string file = vm["file"].as<std::string>();
+  std::string file = vm["file"].as<std::string>();
+  try {
+    bool shipped = false;
+    file = find_scenario(file, data_dir(), shipped);
+  } catch (const common::InputError& e) {
+    std::cerr << "savp: error: " << e.what() << "\n";
+    return kBadInput;
+  }
   const std::vector<std::string> sets =
       vm.count("set") ? vm["set"].as<std::vector<std::string>>() : std::vector<std::string>{};
   if (looks_like_sweep(file)) {
@@ -539,54 +563,7 @@ int cmd_export_tables(const std::vector<std::string>& args) {
 }
 
 int cmd_list() {
-  const std::string dir = data_dir();
-  std::cout << "engines:";
-  for (const auto& t : sc::engine_types()) std::cout << " " << t;
-  std::cout << "\nmemory presets:";
-  for (const auto& p : memory::MemorySpec::preset_names((fs::path(dir) / "memory" / "presets").string())) {
-    std::cout << " " << p;
-  }
-  std::cout << "\nenergy tables:";
-  std::error_code ec;
-  std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(fs::path(dir) / "energy", ec))
-    names.push_back(e.path().filename().string());
-  std::sort(names.begin(), names.end());
-  for (const auto& n : names) std::cout << " " << n;
-  auto hex = [](std::uint64_t v) {
-    std::ostringstream o;
-    o << "0x" << std::hex << v;
-    return o.str();
-  };
-  std::cout << "\naddress map: memory " << hex(0) << " (platform.memory size), accelerator i's CSRs "
-            << hex(sc::Platform::kCsrBase) << " + i x " << hex(sc::csr::kBlockBytes) << ", pim "
-            << hex(sc::Platform::kPimBase) << " (with a sprint engine), sram " << hex(sc::Platform::kSramBase)
-            << " (with platform.sram: size_kib KiB)";
-  std::cout << "\nworkload kinds: attention (synthetic | npy), gemm, traffic"
-            << "\nattention patterns: dense, causal, window, dilation, global_tokens, window_2d"
-            << "\nscenarios (" << dir << "):\n";
-  names.clear();
-  std::vector<std::string> sweeps;
-  for (auto it = fs::recursive_directory_iterator(dir, ec); it != fs::recursive_directory_iterator(); ++it) {
-    const fs::path p = it->path();
-    const std::string rel = fs::relative(p, dir).string();
-    if (p.extension() != ".json") continue;
-    if (rel.rfind("schema", 0) == 0 || rel.rfind("golden", 0) == 0 || rel.rfind("energy", 0) == 0 ||
-        rel.rfind("memory/presets", 0) == 0 || rel.rfind("hardware", 0) == 0 ||
-        rel.rfind("workloads", 0) == 0) {
-      continue;
-    }
-    if (rel.rfind("sweeps", 0) == 0) {
-      sweeps.push_back(rel);
-      continue;
-    }
-    names.push_back(rel);
-  }
-  std::sort(names.begin(), names.end());
-  for (const auto& n : names) std::cout << "  " << n << "\n";
-  std::sort(sweeps.begin(), sweeps.end());
-  std::cout << "sweeps:\n";
-  for (const auto& n : sweeps) std::cout << "  " << n << "\n";
+  print_list(std::cout, data_dir());
   return kOk;
 }
 
@@ -615,6 +592,9 @@ int cli_main(int argc, char** argv) {
     return kOk;
   }
   try {
+    // A shipped scenario copied elsewhere: includes not beside it are found in the data directory.
+    common::set_include_fallback(
+        data_dir(), [](const std::string& notice) { std::cerr << "savp: note: " << notice << "\n"; });
     if (cmd == "run") return cmd_run(args);
     if (cmd == "validate") return cmd_validate(args);
     if (cmd == "list" && args.size() == 1 && args[0] == "stats") {

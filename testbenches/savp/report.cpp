@@ -445,6 +445,25 @@ std::string task_table(const Json& stats) {
   return os.str();
 }
 
+std::string timing_mode_line(const std::string& mode, double quantum_ns) {
+  char line[512];
+  if (mode == "AT") {
+    return "timing: AT (approximately timed): DRAM controller queues with the memory's scheduler, "
+           "back-pressure when a queue is full, bank and data-bus contention, several requests in flight "
+           "per engine\n";
+  }
+  // What LT leaves out, from the code: DramTarget::b_transport serves each request at its arrival in
+  // call order (DramChannel::serve: open rows and bank busy-until, no queue, no scheduler
+  // reordering, no back-pressure); engines run ahead of one another by up to a quantum (temporal
+  // decoupling), so requests meet the memory in call order, not in time order.
+  std::snprintf(line, sizeof line,
+                "timing: LT (loosely timed, quantum %g ns): memory state (open rows, bank busy-until, "
+                "router ports) but no DRAM queueing, no scheduler reordering and no back-pressure; "
+                "engines meet the memory in call order, not time order (try timing_mode AT)\n",
+                quantum_ns);
+  return line;
+}
+
 std::string summary_table(const Json& stats) {
   std::ostringstream os;
   const Json& t = stats["totals"];
@@ -452,6 +471,7 @@ std::string summary_table(const Json& stats) {
   char line[512];
   os << "SAVP " << stats["savp_version"].get<std::string>() << "  scenario " << sc["id"].get<std::string>()
      << "  (" << sc.value("timing_mode", "LT") << ")\n";
+  os << timing_mode_line(sc.value("timing_mode", "LT"), sc.value("quantum_ns", 1000.0));
   if (stats.contains("tasks")) {
     os << task_table(stats);
   } else if (stats.contains("model")) {

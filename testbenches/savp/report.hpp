@@ -69,6 +69,8 @@ common::Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostD
                          const sc::Platform& platform, const RunInfo& info);
 std::string summary_csv(const common::Json& stats);
 std::string summary_table(const common::Json& stats);
+// The summary's line on the timing mode that ran and what it does not model (mode "LT" or "AT").
+std::string timing_mode_line(const std::string& mode, double quantum_ns);
 // Creates outdir if needed and writes stats.json, summary.csv (when enabled) and resolved.json;
 // stats carrying a "partial" object (a run stopped by its time limit) go to stats.partial.json.
 // trace: trace.json contents or null; the waveform, when one was recorded, is renamed into place.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <functional>
 
 #include "testbenches/savp/host_driver.hpp"
 #include "testbenches/savp/model_report.hpp"
@@ -16,21 +17,35 @@ namespace savp::tb {
 
 namespace {
 
-// Runs the kernel until it stops or starves; with a limit, in slices of simulated time (at least
-// 1 us, else up to the next pending event) with a wall-clock check between slices. Slicing changes
-// neither event order nor results. Returns false when the limit stopped the run.
-bool run_kernel(double time_limit_s, std::chrono::steady_clock::time_point t0) {
+// Runs the kernel until it stops or starves; with a limit or a progress meter, in slices of
+// simulated time (1 us with a limit; for progress alone from 1 us, doubled while a slice takes
+// under kFastSliceS of wall-clock time and halved above kSlowSliceS; else up to the next pending event) with
+// a wall-clock check and a progress update between slices. Slicing changes neither event order nor results.
+// Returns false when the limit stopped the run. jobs_done: the jobs finished so far (for the progress meter).
+constexpr double kFastSliceS = 0.01, kSlowSliceS = 0.1;
+
+bool run_kernel(double time_limit_s, std::chrono::steady_clock::time_point t0, ProgressMeter* progress,
+                const std::function<std::size_t()>& jobs_done) {
   using namespace sc_core;
-  if (time_limit_s <= 0) {
+  if (time_limit_s <= 0 && progress == nullptr) {
     sc_start();
     return true;
   }
-  const sc_time slice(1, SC_US);
+  const sc_time min_slice(1, SC_US);
+  sc_time slice = min_slice;
+  auto last = std::chrono::steady_clock::now();
   sc_start(slice, SC_EXIT_ON_STARVATION);  // elaboration, initialisation and the first slice
   while (sc_get_status() != SC_STOPPED && sc_pending_activity()) {
-    if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() > time_limit_s) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (time_limit_s > 0 && std::chrono::duration<double>(now - t0).count() > time_limit_s) return false;
+    if (progress != nullptr) progress->update(jobs_done(), sc_time_stamp().to_seconds() * 1e9);
+    const double took_s = std::chrono::duration<double>(now - last).count();
+    if (time_limit_s <= 0 && took_s < kFastSliceS) slice = slice * 2.0;  // a limit keeps 1 us slices
+    if (took_s > kSlowSliceS) slice = std::max(min_slice, slice / 2.0);
+    last = now;
     sc_start(std::max(slice, sc_time_to_pending_activity()), SC_EXIT_ON_STARVATION);
   }
+  if (progress != nullptr) progress->finish();
   return true;
 }
 
@@ -49,13 +64,13 @@ void collect_errors(const sc::Platform& platform, SimulationOutcome& out) {
 }  // namespace
 
 SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, const std::string& vcd_base,
-                           double time_limit_s) {
+                           double time_limit_s, ProgressMeter* progress) {
   const auto t0 = std::chrono::steady_clock::now();
   sc::Platform platform("top", scenario, scenario.outputs.vcd ? vcd_base : std::string());
   HostDriver host("host", scenario, plan, sc::Platform::kCsrBase, sc::csr::kBlockBytes);
   platform.bind_initiator(host.init_socket);
   for (std::size_t i = 0; i < platform.irq.size(); ++i) host.irq[i].bind(platform.irq[i]);
-  const bool finished = run_kernel(time_limit_s, t0);
+  const bool finished = run_kernel(time_limit_s, t0, progress, [&host] { return host.results().size(); });
   RunInfo info;
   info.simulated_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
   info.wall_clock_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -75,19 +90,22 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, co
                             {"jobs_finished", host.results().size()},
                             {"jobs_planned", plan.jobs.size()}};
   }
-  out.checks_passed = finished && out.error.empty() && out.stats["totals"]["jobs_failed"].get<std::uint64_t>() == 0;
+  out.checks_passed =
+      finished && out.error.empty() && out.stats["totals"]["jobs_failed"].get<std::uint64_t>() == 0;
   return out;
 }
 
 SimulationOutcome simulate(const sc::Scenario& scenario, const TaskPlan& plan, const std::string& vcd_base,
-                           double time_limit_s) {
+                           double time_limit_s, ProgressMeter* progress) {
   const auto t0 = std::chrono::steady_clock::now();
   sc::Platform platform("top", scenario, scenario.outputs.vcd ? vcd_base : std::string());
   std::vector<TaskCounters> at_start(plan.tasks.size()), at_end(plan.tasks.size());
   TaskRunner runner(
       "host", scenario, plan, sc::Platform::kCsrBase, sc::csr::kBlockBytes,
       [&platform](std::uint32_t a) { return platform.accelerators[a]->jobs().size(); },
-      [&](std::size_t t, bool start) { (start ? at_start : at_end)[t] = task_counters(platform, plan.tasks[t]); });
+      [&](std::size_t t, bool start) {
+        (start ? at_start : at_end)[t] = task_counters(platform, plan.tasks[t]);
+      });
   std::size_t planned = 0;
   for (std::size_t t = 0; t < plan.tasks.size(); ++t) {
     planned += plan.tasks[t].jobs.size();
@@ -96,7 +114,13 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const TaskPlan& plan, c
       for (std::size_t i = 0; i < platform.irq.size(); ++i) host->irq[i].bind(platform.irq[i]);
     }
   }
-  const bool finished = run_kernel(time_limit_s, t0);
+  const bool finished = run_kernel(time_limit_s, t0, progress, [&runner, &plan] {
+    std::size_t n = 0;
+    for (std::size_t t = 0; t < plan.tasks.size(); ++t) {
+      for (const auto& host : runner.hosts(t)) n += host->results().size();
+    }
+    return n;
+  });
   RunInfo info;
   info.simulated_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
   info.wall_clock_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -124,12 +148,13 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const TaskPlan& plan, c
                             {"jobs_finished", finished_jobs},
                             {"jobs_planned", planned}};
   }
-  out.checks_passed = finished && out.error.empty() && out.stats["totals"]["jobs_failed"].get<std::uint64_t>() == 0;
+  out.checks_passed =
+      finished && out.error.empty() && out.stats["totals"]["jobs_failed"].get<std::uint64_t>() == 0;
   return out;
 }
 
 SimulationOutcome simulate(const sc::Scenario& scenario, const ModelPlan& plan, const std::string& vcd_base,
-                           double time_limit_s) {
+                           double time_limit_s, ProgressMeter* progress) {
   const auto t0 = std::chrono::steady_clock::now();
   sc::Platform platform("top", scenario, scenario.outputs.vcd ? vcd_base : std::string());
   ModelRunner runner("host", scenario, plan, sc::Platform::kCsrBase, sc::csr::kBlockBytes,
@@ -138,7 +163,7 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const ModelPlan& plan, 
     platform.bind_initiator(lane->init_socket);
     for (std::size_t i = 0; i < platform.irq.size(); ++i) lane->irq[i].bind(platform.irq[i]);
   }
-  const bool finished = run_kernel(time_limit_s, t0);
+  const bool finished = run_kernel(time_limit_s, t0, progress, [&runner] { return runner.runs().size(); });
   RunInfo info;
   info.simulated_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
   info.wall_clock_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

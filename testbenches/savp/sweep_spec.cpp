@@ -94,7 +94,8 @@ std::uint64_t fnv1a(std::uint64_t h, const char* data, std::size_t n) {
 // their bytes are part of what a point computed, so they are part of its fingerprint. Hashed once
 // per sweep (cache keyed by path).
 std::vector<std::string> named_inputs(const sc::Scenario& s, const std::string& data_dir) {
-  std::vector<std::string> files{(fs::path(data_dir) / "memory" / "presets" / (s.memory.preset + ".json")).string()};
+  std::vector<std::string> files{
+      (fs::path(data_dir) / "memory" / "presets" / (s.memory.preset + ".json")).string()};
   std::vector<const common::WorkloadSpec*> workloads{&s.workload};
   for (const sc::TaskSpec& t : s.tasks) workloads.push_back(&t.workload);
   for (const common::WorkloadSpec* w : workloads) {
@@ -111,13 +112,15 @@ std::uint64_t file_hash(const std::string& path, std::map<std::string, std::uint
   std::uint64_t h = 0xcbf29ce484222325ULL;
   std::ifstream in(path, std::ios::binary);
   char buf[1 << 16];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) h = fnv1a(h, buf, static_cast<std::size_t>(in.gcount()));
+  while (in.read(buf, sizeof buf) || in.gcount() > 0)
+    h = fnv1a(h, buf, static_cast<std::size_t>(in.gcount()));
   return cache[path] = h;
 }
 
 // FNV-1a-64 of the savp version, the canonical dump (keys sorted) of a resolved scenario and the
 // contents of the files it names, in hex.
-std::string fingerprint(const sc::Scenario& s, const std::string& data_dir, std::map<std::string, std::uint64_t>& cache) {
+std::string fingerprint(const sc::Scenario& s, const std::string& data_dir,
+                        std::map<std::string, std::uint64_t>& cache) {
   std::string text = std::string(SAVP_VERSION) + "\n" + s.resolved.dump();
   for (const std::string& f : named_inputs(s, data_dir)) {
     char hex[17];
@@ -163,8 +166,8 @@ void refuse_overlaps(const std::string& file, const std::vector<AxisRef>& axes, 
       const std::size_t n = std::min(a.size(), b.size());
       if (!std::equal(a.begin(), a.begin() + static_cast<std::ptrdiff_t>(n), b.begin())) continue;
       throw InputError(file, axes[j].where,
-                       "the axis \"" + axes[j].dotted + "\" sets the same value as \"" + axes[i].dotted + "\" (" +
-                           axes[i].where + "); each value may be swept by one axis only");
+                       "the axis \"" + axes[j].dotted + "\" sets the same value as \"" + axes[i].dotted +
+                           "\" (" + axes[i].where + "); each value may be swept by one axis only");
     }
   }
 }
@@ -233,7 +236,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
     }
     if (count > static_cast<double>(max_points)) {
       std::ostringstream os;
-      os << "the sweep has " << count << " points (" << factors << "); at most " << max_points << " are allowed";
+      os << "the sweep has " << count << " points (" << factors << "); at most " << max_points
+         << " are allowed";
       top.fail(os.str());
     }
     // The grid's cartesian product (last axis fastest), crossed with the zipped groups.
@@ -264,19 +268,26 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
   }
   top.finish();
 
-  // Every path must exist in the base (after its includes); every point must load and plan.
+  // Every path must exist in the base (after its includes) or be one that --set may add (a key the
+  // scenario's schema knows: the loader, run on the base with that one --set, accepts it); every
+  // point must load and plan.
   sc::Scenario base_s = sc::load_scenario(s.base, {}, data_dir);
-  std::set<std::string> seen;
+  std::set<std::string> seen, added;
   for (const SweepPoint& p : points) {
     for (const auto& kv : p.values) {
       if (seen.insert(kv.first).second) s.axes.push_back(kv.first);
-      if (!path_exists(base_s.resolved, kv.first)) {
+      if (path_exists(base_s.resolved, kv.first) || added.count(kv.first)) continue;
+      try {
+        sc::load_scenario(s.base, {kv.first + "=" + kv.second.dump()}, data_dir);
+        added.insert(kv.first);
+      } catch (const InputError& e) {
         const std::string where =
             top.has("points")
                 ? "/points"
                 : (top.has("grid") && top.value()["grid"].contains(kv.first) ? "/grid" : "/zip");
         throw InputError(path, where + "/" + JsonNode::escape(kv.first),
-                         "the path does not exist in the base scenario " + s.base);
+                         "the path does not exist in the base scenario " + s.base +
+                             ", and --set refuses to add it: " + e.what());
       }
     }
   }
@@ -299,7 +310,8 @@ SweepSpec load_sweep(const std::string& path, const std::string& data_dir, std::
   for (const SweepPoint& p : points) {
     if (p.id.size() > sc::kMaxIdBytes) {
       top.child("id").fail("the id pattern gives point ids of " + std::to_string(p.id.size()) +
-                           " characters; at most " + std::to_string(sc::kMaxIdBytes) + " (an id names a directory)");
+                           " characters; at most " + std::to_string(sc::kMaxIdBytes) +
+                           " (an id names a directory)");
     }
     if (!sc::valid_id(p.id)) {
       top.child("id").fail("the id pattern gives the point id \"" + common::printable(p.id) +

@@ -1,7 +1,10 @@
 #include "tlm/platform/scenario.hpp"
 
+#include <algorithm>
 #include <filesystem>
 #include <stdexcept>
+
+#include "models/common/json_files.hpp"
 
 namespace savp::sc {
 
@@ -75,6 +78,7 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
   if (!v.contains("type")) node.child("type");  // "missing required key"
   a.type = node.get_choice("type", engine_types());
   // Keys every engine shares, read before the engine's own parser (which then accepts them).
+  node.get_string("source", "");  // a preset's citation: where its numbers come from
   a.power_gating = node.get_bool("power_gating", false);
   if (a.power_gating && a.engine().traffic)
     node.child("power_gating").fail("a traffic generator has no logic to power-gate (engines only)");
@@ -90,6 +94,28 @@ AcceleratorSpec parse_accelerator(JsonNode node) {
     (v.contains("name") ? node.child("name") : node).fail_expected(kNameRule);
   }
   return a;
+}
+
+// An accelerator as the scenario gives it: an object, an include (a path ending in ".json") or a
+// hardware preset's name (hardware_dir/<name>.json, listed by `savp list`), resolved as memory
+// presets are: one of the files there, else refused with the list of names.
+JsonNode accelerator_object(JsonNode node, const std::string& hardware_dir) {
+  const Json& v = node.value();
+  if (v.is_string()) {
+    const std::string name = v.get<std::string>();
+    const bool path = name.find('/') != std::string::npos ||
+                      (name.size() >= 5 && name.compare(name.size() - 5, 5, ".json") == 0);
+    if (!path) {
+      const std::vector<std::string> names = common::json_file_stems(hardware_dir);
+      if (std::find(names.begin(), names.end(), name) == names.end()) {
+        std::string list;
+        for (const auto& n : names) list += (list.empty() ? "" : "|") + n;
+        node.fail_expected("a hardware preset (" + list + ") or an include file (a path ending in .json)");
+      }
+      node.value() = (fs::path(hardware_dir) / (name + ".json")).string();
+    }
+  }
+  return node.as_object();
 }
 
 std::uint32_t accelerator_index(JsonNode node, std::size_t accelerators) {
@@ -137,8 +163,9 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   JsonNode accs = platform.child("accelerators");
   const std::size_t n = accs.array_size();
   if (n == 0) accs.fail("expected at least one accelerator");
+  const std::string hardware_dir = (fs::path(data_dir) / "hardware").string();
   for (std::size_t i = 0; i < n; ++i) {
-    s.accelerators.push_back(parse_accelerator(accs.element(i).as_object()));
+    s.accelerators.push_back(parse_accelerator(accelerator_object(accs.element(i), hardware_dir)));
     for (std::size_t j = 0; j < i; ++j) {
       if (s.accelerators[j].name() == s.accelerators[i].name()) {
         JsonNode e = accs.element(i).as_object();
@@ -272,7 +299,7 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
     if (o.has("baseline") && o.value()["baseline"].is_null()) {
       o.accept("baseline");  // null: no comparison (e.g. --set outputs.baseline=null)
     } else if (o.has("baseline")) {
-      JsonNode b = o.object_at("baseline");
+      JsonNode b = accelerator_object(o.child("baseline"), hardware_dir);
       if (b.has("same_engine")) {
         // The workload's own accelerator with some keys changed (e.g. SPRINT without in-memory
         // pruning): follows every --set on the accelerator, so the comparison stays like for like.
