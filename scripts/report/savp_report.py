@@ -172,9 +172,9 @@ def run_page(outdir):
         for key, label in [("ttft_ns", "time to first token"), ("tpot_ns", "time per output token")]:
             if isinstance(model.get(key), (int, float)):
                 rows.append((label, model[key] / NS_PER_US, "us"))
-    body.append("<p>Scenario <code>%s</code>, %s mode, %d job(s), %d failed.</p>\n" % (
-        esc(sid), esc(st.get("scenario", {}).get("timing_mode", "?")), t.get("jobs", len(jobs)),
-        t.get("jobs_failed", 0)))
+    mode = st.get("scenario", {}).get("timing_mode")
+    body.append("<p>Scenario <code>%s</code>%s, %d job(s), %d failed.</p>\n" % (
+        esc(sid), ", %s mode" % esc(mode) if mode else "", t.get("jobs", len(jobs)), t.get("jobs_failed", 0)))
     body.append("<h2>Summary</h2>\n" + table(["figure", "value", "unit"], rows, "summary"))
     if isinstance(st.get("comparison"), dict) and "error" in st["comparison"]:
         body.append("<p><b>Baseline failed:</b> %s</p>\n" % esc(st["comparison"]["error"]))
@@ -309,7 +309,7 @@ def run_page(outdir):
         body.append(svg(fig, "Latency per layer: attention and linear (us)"))
         bars = {}
         for L in layers:
-            bars[str(L.get("layer"))] = {k[:-3]: L[k] for k in ("attention_energy_pj", "linear_energy_pj") if isinstance(L.get(k), (int, float))}
+            bars[str(L.get("layer"))] = {k.split("_")[0]: L[k] for k in ("attention_energy_pj", "linear_energy_pj") if isinstance(L.get(k), (int, float))}
         fig = stacked_bars("energy per layer", "energy (uJ)", bars, PJ_PER_UJ)
         fig.axes[0].set_xlabel("layer")
         body.append(svg(fig, "Energy per layer: attention and linear (uJ)"))
