@@ -116,6 +116,28 @@ def stacked_bars(title, ylabel, bars, scale):
     return fig
 
 
+# The totals a page shows: key in stats.json's totals, label, divisor to the shown unit, unit.
+TOTALS = [
+    ("latency_ns", "latency", NS_PER_US, "us"),
+    ("cycles", "cycles", 1, "cycle"),
+    ("stall_cycles", "stall cycles", 1, "cycle"),
+    ("energy_pj", "energy", PJ_PER_UJ, "uJ"),
+    ("energy_dynamic_pj", "energy, dynamic", PJ_PER_UJ, "uJ"),
+    ("energy_static_pj", "energy, static", PJ_PER_UJ, "uJ"),
+    ("dram_bytes_read", "DRAM read", 1, "byte"),
+    ("dram_bytes_written", "DRAM written", 1, "byte"),
+    ("dram_bandwidth_gbps", "DRAM bandwidth", 1, "GB/s"),
+    ("dram_peak_gbps", "DRAM peak bandwidth", 1, "GB/s"),
+    ("ops", "operations", 1, "op"),
+    ("ops_per_s", "throughput", 1e9, "Gop/s"),
+    ("throughput_gops", "throughput", 1, "Gop/s"),
+    ("ops_per_j", "efficiency", 1e9, "Gop/J"),
+    ("ops_per_s_per_mm2", "area efficiency", 1e9, "Gop/s/mm2"),
+    ("rel_l2_err", "rel. L2 error", 1, ""),
+    ("speedup_vs_baseline", "speedup vs baseline", 1, "x"),
+]
+
+
 def job_ops(job):
     es = job.get("engine_stats") or {}
     if isinstance(es.get("ops"), (int, float)):
@@ -144,23 +166,7 @@ def run_page(outdir):
 
     # Summary
     rows = []
-    for key, label, scale, unit in [
-        ("latency_ns", "latency", NS_PER_US, "us"),
-        ("cycles", "cycles", 1, "cycle"),
-        ("stall_cycles", "stall cycles", 1, "cycle"),
-        ("energy_pj", "energy", PJ_PER_UJ, "uJ"),
-        ("energy_dynamic_pj", "energy, dynamic", PJ_PER_UJ, "uJ"),
-        ("energy_static_pj", "energy, static", PJ_PER_UJ, "uJ"),
-        ("dram_bytes_read", "DRAM read", 1, "byte"),
-        ("dram_bytes_written", "DRAM written", 1, "byte"),
-        ("dram_bandwidth_gbps", "DRAM bandwidth", 1, "GB/s"),
-        ("dram_peak_gbps", "DRAM peak bandwidth", 1, "GB/s"),
-        ("ops", "operations", 1, "op"),
-        ("ops_per_s", "throughput", 1e9, "Gop/s"),
-        ("ops_per_j", "efficiency", 1e9, "Gop/J"),
-        ("rel_l2_err", "rel. L2 error", 1, ""),
-        ("speedup_vs_baseline", "speedup vs baseline", 1, "x"),
-    ]:
+    for key, label, scale, unit in TOTALS:
         v = t.get(key)
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             rows.append((label, v / scale, unit))
@@ -332,17 +338,9 @@ def run_page(outdir):
 
 
 # ---------------------------------------------------------------------------- a sweep's page
-# The plotted totals: key in the results, label, scale to the plotted unit, unit.
-SWEEP_METRICS = [
-    ("latency_ns", "latency", NS_PER_US, "us"),
-    ("energy_pj", "energy", PJ_PER_UJ, "uJ"),
-    ("cycles", "cycles", 1, "cycle"),
-    ("throughput_gops", "throughput", 1, "Gop/s"),
-    ("dram_bandwidth_gbps", "DRAM bandwidth", 1, "GB/s"),
-    ("rel_l2_err", "rel. L2 error", 1, ""),
-    ("ops_per_j", "efficiency", 1e9, "Gop/J"),
-    ("ops_per_s_per_mm2", "area efficiency", 1e9, "Gop/s/mm2"),
-]
+# The sweep's plots: these totals of TOTALS, in this order.
+SWEEP_METRICS = [f for k in ("latency_ns", "energy_pj", "cycles", "throughput_gops", "dram_bandwidth_gbps",
+                             "rel_l2_err", "ops_per_j", "ops_per_s_per_mm2") for f in TOTALS if f[0] == k]
 UNIT_SUFFIXES = [("_ns", "ns"), ("_pj", "pJ"), ("_gbps", "GB/s"), ("_bytes", "byte"), ("_mm2", "mm2"),
                  ("_cycles", "cycle"), ("_mw", "mW"), ("_s", "s"), ("_w", "W"), ("_gops", "Gop/s")]
 
