@@ -24,8 +24,10 @@
 #include "models/common/json_files.hpp"
 #include "models/memory/memory_spec.hpp"
 #include "testbenches/savp/child_process.hpp"
+#include "testbenches/savp/compare.hpp"
 #include "testbenches/savp/comparison_runs.hpp"
 #include "testbenches/savp/data_stats.hpp"
+#include "testbenches/savp/html_report.hpp"
 #include "testbenches/savp/job_plan.hpp"
 #include "testbenches/savp/memory_estimate.hpp"
 #include "testbenches/savp/output_dir.hpp"
@@ -60,7 +62,7 @@ constexpr int kOk = 0, kCheckFailed = 1, kBadInput = 2;
 const char* kUsage =
     "usage:\n"
     "  savp run SCENARIO.json [-o OUTDIR] [--set PATH=VALUE]... [--quiet]\n"
-    "       [--force] [--time-limit T] [--max-memory SIZE]\n"
+    "       [--force] [--time-limit T] [--max-memory SIZE] [--no-report]\n"
     "  savp validate FILE.json [--set PATH=VALUE]...   scenario or sweep; exit 0 when valid\n"
     "  savp sweep SWEEP.json [-o OUTDIR] [-j N] [--backend local|slurm] [--resume] [--force]\n"
     "       [--time-limit T] [--max-memory SIZE]   (per point)\n"
@@ -71,6 +73,7 @@ const char* kUsage =
     "                                     the energy/area table as Accelergy ERT.yaml and ART.yaml\n"
     "  savp data-stats SCENARIO.json [--set PATH=VALUE]... [--json] [--radius N]\n"
     "                                     entropy, local and top-k mass of an attention workload's data\n"
+    "  savp compare A B [C...] [--csv]    totals of stats.json files or output dirs side by side\n"
     "  savp --version | --help\n"
     "\n"
     "PATH in --set is dotted, array elements by index (workload.seq_len=1024,\n"
@@ -132,8 +135,9 @@ int cmd_run(const std::vector<std::string>& args) {
   po::options_description opts("run options");
   opts.add_options()("output,o", po::value<std::string>(), "output directory (default out/<scenario id>)")(
       "set", po::value<std::vector<std::string>>()->composing(), "PATH=VALUE override (repeatable)")(
-      "quiet,q", po::bool_switch(), "print nothing on success")("scenario", po::value<std::string>(),
-                                                                "scenario file");
+      "quiet,q", po::bool_switch(), "print nothing on success")(
+      "no-report", po::bool_switch(), "write no report.html (as outputs.report false)")(
+      "scenario", po::value<std::string>(), "scenario file");
   add_limit_options(opts);
   po::positional_options_description pos;
   pos.add("scenario", 1);
@@ -283,8 +287,17 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "savp: error: cannot write outputs to " << outdir << ": " << e.what() << "\n";
     return kBadInput;
   }
+  // report.html after stats.json, which it reads; a run without it still succeeds (the summary says why).
+  std::string report_line;
+  if (!out.timed_out) {
+    std::string why = vm["no-report"].as<bool>() ? "off (--no-report)" : "off (outputs.report false)";
+    if (scenario.outputs.report && !vm["no-report"].as<bool>())
+      why = reports_enabled_by_env() ? write_report_html(outdir, "run") : "off (SAVP_REPORT=0)";
+    report_line =
+        why.empty() ? "report: " + (fs::path(outdir) / "report.html").string() : "report: none, " + why;
+  }
   if (!out.timed_out && (!quiet || !out.checks_passed))
-    std::cout << summary_table(out.stats) << "outputs: " << outdir << "\n";
+    std::cout << summary_table(out.stats) << "outputs: " << outdir << "\n" << report_line << "\n";
   if (out.timed_out) {
     std::cerr << "savp: stopped by the time limit (" << limits.time_limit_s << " s): partial results in "
               << outdir << "/stats.partial.json\n";
@@ -586,6 +599,7 @@ int cli_main(int argc, char** argv) {
   const bool known =
       cmd == "run" || cmd == "validate" || cmd == "list" || cmd == "sweep" || cmd == "export-tables" ||
       cmd == "data-stats";
+  // compare answers --help with its own usage (cmd_compare).
   if (known && std::find_if(args.begin(), args.end(),
                             [](const std::string& a) { return a == "--help" || a == "-h"; }) != args.end()) {
     std::cout << "SAVP - Sparse-Attention Virtual Prototype: " << cmd << "\n\n" << kUsage;
@@ -606,6 +620,7 @@ int cli_main(int argc, char** argv) {
     if (cmd == "sweep") return cmd_sweep(args);
     if (cmd == "export-tables") return cmd_export_tables(args);
     if (cmd == "data-stats") return cmd_data_stats(args, data_dir());
+    if (cmd == "compare") return cmd_compare(args);
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;

@@ -157,7 +157,8 @@ common::Json run_baseline(const sc::Scenario& s, const std::string& outdir, cons
     result["error"] = e.what();
     return result;
   }
-  std::vector<std::string> argv = {self_exe(), "run", file.string(), "-o", dir.string(), "--quiet"};
+  std::vector<std::string> argv = {self_exe(),   "run",     file.string(), "-o",
+                                   dir.string(), "--quiet", "--no-report"};
   argv.insert(argv.end(), limits.begin(), limits.end());
   const int rc = run_children({{argv, (dir / "log.txt").string()}}, 1).front();
   result["exit_code"] = rc;
@@ -221,8 +222,8 @@ AloneOutcome run_alone(const sc::Scenario& s, const std::string& outdir, common:
       if (first_error.empty()) first_error = s.tasks[i].id + ": " + e.what();
       continue;
     }
-    std::vector<std::string> argv = {self_exe(), "run",        (dir / "scenario.json").string(),
-                                     "-o",       dir.string(), "--quiet"};
+    std::vector<std::string> argv = {
+        self_exe(), "run", (dir / "scenario.json").string(), "-o", dir.string(), "--quiet", "--no-report"};
     argv.insert(argv.end(), limits.begin(), limits.end());
     runs.push_back({argv, (dir / "log.txt").string()});
   }

@@ -81,7 +81,7 @@ bool savp_file_name(const std::string& n) {
   static const std::set<std::string> names = {kOutputMarker,    kOutputLock,   "stats.json",  "stats.partial.json",
                                               "resolved.json",  "summary.csv", "trace.json",  "waves.vcd",
                                               "waves.tmp.vcd",  "point.json",  "log.txt",     "scenario.json",
-                                              "power.csv"};
+                                              "power.csv",      "report.html"};
   auto ends_with = [&](const std::string& suffix) {
     return n.size() > suffix.size() && n.compare(n.size() - suffix.size(), suffix.size(), suffix) == 0;
   };

@@ -597,6 +597,7 @@ void write_outputs(const std::string& outdir, const sc::Scenario& s, const Json&
   std::error_code ec;
   fs::remove(dir / "stats.json", ec);
   fs::remove(dir / "stats.partial.json", ec);
+  fs::remove(dir / "report.html", ec);  // drawn from the new stats.json after it (html_report.hpp)
   if (!trace.is_null()) write_file_atomic((dir / "trace.json").string(), trace.dump() + "\n");
   if (power_csv.empty()) {
     fs::remove(dir / "power.csv", ec);  // not this run's: a stale file would pass for its power

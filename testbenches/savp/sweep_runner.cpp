@@ -17,9 +17,9 @@
 
 #include "models/common/input_error.hpp"
 #include "testbenches/savp/child_process.hpp"
+#include "testbenches/savp/html_report.hpp"
 #include "testbenches/savp/output_dir.hpp"
 #include "testbenches/savp/report.hpp"
-#include "testbenches/savp/sweep_report.hpp"
 
 namespace savp::tb {
 
@@ -66,13 +66,16 @@ PointState read_point(const SweepPoint& p, const fs::path& dir, Json* pj = nullp
   }
 }
 
-// An RFC 4180 field: quoted when it holds a comma, a quote, CR or LF; quotes doubled.
+}  // namespace
+
 std::string csv_field(const std::string& s) {
   if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
   std::string out = "\"";
   for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
   return out + "\"";
 }
+
+namespace {
 
 std::string scalar(const Json& v) {
   if (v.is_string()) return v.get<std::string>();
@@ -121,7 +124,8 @@ pid_t start_point(const SweepSpec& spec, const std::string& outdir, const SweepP
   for (const fs::path& d : {point_dir(outdir, p).parent_path(), tmp.parent_path(), log.parent_path()})
     fs::create_directories(d, ec);
   remove_savp_dir(tmp.string());
-  std::vector<std::string> argv{savp, "run", spec.base, "-o", tmp.string(), "--quiet"};
+  // A point draws no page of its own (the sweep's report.html shows every point).
+  std::vector<std::string> argv{savp, "run", spec.base, "-o", tmp.string(), "--quiet", "--no-report"};
   argv.insert(argv.end(), run_args.begin(), run_args.end());
   for (const auto& s : p.sets()) {
     argv.push_back("--set");
@@ -231,9 +235,8 @@ void check_sweep_dir(const SweepSpec& spec, const std::string& outdir, bool resu
   }
 }
 
-void merge_results(const SweepSpec& spec, const std::string& outdir) {
+void merge_results(const SweepSpec& spec, const std::string& outdir, bool draw_report) {
   std::ostringstream jsonl;
-  std::vector<Json> json_rows;
   std::vector<std::map<std::string, Json>> rows;
   std::vector<std::string> metric_cols;
   std::map<std::string, bool> known;
@@ -262,7 +265,6 @@ void merge_results(const SweepSpec& spec, const std::string& outdir) {
       }
     }
     jsonl << row.dump() << "\n";
-    json_rows.push_back(row);
     std::map<std::string, Json> flat;
     for (auto it = row.begin(); it != row.end(); ++it) flat[it.key()] = *it;
     rows.push_back(std::move(flat));
@@ -285,7 +287,13 @@ void merge_results(const SweepSpec& spec, const std::string& outdir) {
   }
   write_file_atomic((fs::path(outdir) / "results.csv").string(), csv.str());
   write_file_atomic((fs::path(outdir) / "results.jsonl").string(), jsonl.str());
-  write_file_atomic((fs::path(outdir) / "report.html").string(), sweep_report_html(spec, json_rows, cols));
+  if (!draw_report || !reports_enabled_by_env()) {
+    std::error_code ec;
+    fs::remove(fs::path(outdir) / "report.html", ec);  // the page of fewer points: redrawn at the end
+    return;
+  }
+  const std::string why = write_report_html(outdir, "sweep");
+  if (!why.empty()) std::cerr << "[sweep] no report.html: " << why << "\n";
 }
 
 int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
@@ -352,7 +360,7 @@ int run_sweep(const SweepSpec& spec, const SweepOptions& o) {
       ++pr.failed;
       any_failed = true;
     }
-    merge_results(spec, o.outdir);
+    merge_results(spec, o.outdir, false);
     pr.show(p.id + (rc == 0 ? " done" : " failed (exit " + std::to_string(rc) + ")"));
   }
   if (g_stop) {

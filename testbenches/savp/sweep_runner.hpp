@@ -44,8 +44,12 @@ void check_sweep_dir(const SweepSpec& spec, const std::string& outdir, bool resu
 // interrupted (130 SIGINT, 143 SIGTERM).
 int run_sweep(const SweepSpec& spec, const SweepOptions& options);
 
-// Re-merges the results of OUTDIR's finished points (results.csv, results.jsonl, report.html).
-void merge_results(const SweepSpec& spec, const std::string& outdir);
+// An RFC 4180 field: quoted when it holds a comma, a quote, CR or LF; quotes doubled.
+std::string csv_field(const std::string& s);
+
+// Re-merges the results of OUTDIR's finished points (results.csv, results.jsonl) and, with
+// draw_report, draws report.html from them (html_report.hpp; without, a stale page is removed).
+void merge_results(const SweepSpec& spec, const std::string& outdir, bool draw_report = true);
 
 // Runs point `index` to completion (a cluster task does this); returns its savp exit code.
 int run_one_point(const SweepSpec& spec, const std::string& outdir, std::size_t index,

@@ -258,6 +258,7 @@ void parse_tree(Json& root, const std::string& file, const std::string& data_dir
   if (top.has("outputs")) {
     JsonNode o = top.object_at("outputs");
     s.outputs.summary_csv = o.get_bool("summary_csv", true);
+    s.outputs.report = o.get_bool("report", true);
     s.outputs.trace = o.get_bool("trace", false);
     s.outputs.trace_max_events =
         static_cast<std::uint64_t>(o.get_int("trace_max_events", 1000000, 1, 100000000));

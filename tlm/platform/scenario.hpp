@@ -58,6 +58,9 @@ struct AcceleratorSpec {
 
 struct OutputsSpec {
   bool summary_csv = true;
+  // report.html: the run's page (summary, energy/area, phases, roofline, tasks, layers), drawn by
+  // scripts/report/savp_report.py; SAVP_REPORT=0 in the environment turns it off as well.
+  bool report = true;
   bool trace = false;  // trace.json: engine phases and memory transactions on timelines
   std::uint64_t trace_max_events = 1'000'000;
   bool vcd = false;  // waves.vcd: IRQ lines, engine busy flags, DRAM queue occupancy

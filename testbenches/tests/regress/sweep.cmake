@@ -66,10 +66,8 @@ add_test(NAME "regress: plots from a sweep's results"
   COMMAND sh -c "/usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --x workload.seq_len --y cycles --group platform.memory.preset -o '${REGRESS_OUT}/plots/cycles' && /usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --energy --x workload.seq_len -o '${REGRESS_OUT}/plots/energy' && /usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --speedup latency_ns --baseline p0 -o '${REGRESS_OUT}/plots/speedup' && for f in cycles energy speedup; do test -s '${REGRESS_OUT}'/plots/$f.png && grep -q '<svg' '${REGRESS_OUT}'/plots/$f.svg || exit 1; done && ! /usr/bin/python3 '${CMAKE_SOURCE_DIR}/scripts/plot' '${REGRESS_OUT}/sweep-run/results.csv' --x nope --y cycles -o '${REGRESS_OUT}/plots/bad' 2>/dev/null")
 set_tests_properties("regress: plots from a sweep's results" PROPERTIES LABELS regress
   DEPENDS "cli: sweep runs every point and merges the results")
-add_test(NAME "regress: sweep report.html loads in headless Chromium"
-  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_report_html.py ${REGRESS_OUT}/sweep-run/report.html 4)
-set_tests_properties("regress: sweep report.html loads in headless Chromium" PROPERTIES LABELS regress
-  DEPENDS "cli: sweep runs every point and merges the results")
+# Its report.html: report.cmake ("report: sweep report.html renders in headless Chromium").
+set_property(TEST "cli: sweep runs every point and merges the results" APPEND PROPERTY LABELS report)
 # The Slurm backend on a real single-node cluster started on localhost by the test (skipped, with
 # the reason, only where the daemons cannot be started).
 add_test(NAME "regress: sweep on a localhost Slurm cluster equals the local run"
