@@ -458,7 +458,7 @@ std::string timing_mode_line(const std::string& mode, double quantum_ns) {
   // decoupling), so requests meet the memory in call order, not in time order.
   std::snprintf(line, sizeof line,
                 "timing: LT (loosely timed, quantum %g ns): memory state (open rows, bank busy-until, "
-                "router ports) but no DRAM queueing, no scheduler reordering and no back-pressure; "
+                "router ports) but no queueing in the memory, no scheduler reordering and no back-pressure; "
                 "engines meet the memory in call order, not time order (try timing_mode AT)\n",
                 quantum_ns);
   return line;

@@ -31,8 +31,14 @@ const std::vector<StatDescription>& table() {
       {{"accelerator"},
        "stall_cycles",
        "cycle",
-       "Cycles its jobs' compute steps waited for their operand reads after the engine was free (summed over "
-       "jobs)"},
+       "Stall cycles of its jobs: descriptor fetch + operand reads + write drain (the three disjoint causes of "
+       "stall_cycles_by_cause; busy_cycles = sum of phase_cycles + this)"},
+      {{"accelerator"},
+       "stall_cycles_by_cause.<cause>",
+       "cycle",
+       "Stall cycles of cause <cause>, summed over its jobs: descriptor_fetch (job start to the descriptor's "
+       "arrival), operand_reads (compute waiting for a step's reads), write_drain (last compute to the last "
+       "write's completion)"},
       {{"accelerator"},
        "phase_cycles.<phase>",
        "cycle",

@@ -7,7 +7,7 @@ foreach(c progress progress-tty preset-by-name copied sweep-adds-key)
   set_tests_properties("regress: ergonomics ${c}" PROPERTIES LABELS regress)
 endforeach()
 savp_case("summary says LT and what it leaves out" STDOUT "timing: LT (loosely timed, quantum 1000 ns)"
-  STDOUT "no DRAM queueing" ARGS run ${SCENARIOS}/default.json -o ${REGRESS_OUT}/ergo-lt
+  STDOUT "no queueing in the memory" ARGS run ${SCENARIOS}/default.json -o ${REGRESS_OUT}/ergo-lt
   --set workload.heads=1 --set workload.seq_len=64)
 savp_case("summary says AT" STDOUT "timing: AT (approximately timed)"
   ARGS run ${SCENARIOS}/default.json -o ${REGRESS_OUT}/ergo-at --set workload.heads=1 --set workload.seq_len=64

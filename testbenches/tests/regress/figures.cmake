@@ -3,7 +3,7 @@
 add_test(NAME "regress: a failed baseline is visible in stats, summary and sweep status"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_baseline_failure.py ${SAVP_BIN} ${SCENARIOS}/salo/small.json
           ${REGRESS_OUT}/baseline-failure)
-set_tests_properties("regress: a failed baseline is visible in stats, summary and sweep status" PROPERTIES LABELS regress)
+set_tests_properties("regress: a failed baseline is visible in stats, summary and sweep status" PROPERTIES LABELS "regress;report")
 add_test(NAME "regress: cycles = compute + stalls by disjoint causes, every engine, LT and AT"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_cycle_split.py ${SAVP_BIN} ${SCENARIOS} ${REGRESS_OUT}/cycle-split)
 set_tests_properties("regress: cycles = compute + stalls by disjoint causes, every engine, LT and AT" PROPERTIES LABELS regress)
