@@ -176,15 +176,24 @@ def to_argv(cmd, validate_only, tmp):
 
 def check_commands(root, files, savp, outdir, problems):
     """Runs every documented command once (two at a time); returns how many ran."""
-    jobs, seen = [], {}
+    jobs, seen, later, outs = [], {}, [], {}
     for path in files:
         for no, cmd, validate_only in commands(path):
             key = (tuple(to_argv(cmd, validate_only, "OUT")), validate_only)
             if key in seen:
                 continue
             seen[key] = True
-            tmp = os.path.join(outdir, "cmd%d" % len(jobs))
-            jobs.append((os.path.relpath(path, root), no, cmd, [savp] + to_argv(cmd, validate_only, tmp)))
+            tmp = os.path.join(outdir, "cmd%d" % (len(jobs) + len(later)))
+            argv = to_argv(cmd, validate_only, tmp)
+            words = shlex.split(cmd)[1:]
+            if "-o" in words and not validate_only:
+                outs.setdefault(words[words.index("-o") + 1].rstrip("/"), tmp)
+            if argv and argv[0] == "compare":
+                # `savp compare` reads the outputs of commands documented before it: it runs after
+                # them, with their -o directories mapped to where they were written.
+                later.append((os.path.relpath(path, root), no, cmd, argv))
+            else:
+                jobs.append((os.path.relpath(path, root), no, cmd, [savp] + argv))
     env = dict(os.environ)
     if os.path.isdir(os.path.join(root, "scenarios")):
         env["SAVP_DATA_DIR"] = os.path.join(root, "scenarios")
@@ -201,7 +210,12 @@ def check_commands(root, files, savp, outdir, problems):
         for result in pool.map(run, jobs):
             if result:
                 problems.append(result)
-    return len(jobs)
+    for rel, no, cmd, argv in later:
+        argv = [outs.get(a.rstrip("/"), a) for a in argv]
+        result = run((rel, no, cmd, [savp] + argv))
+        if result:
+            problems.append(result)
+    return len(jobs) + len(later)
 
 
 def schema_keys(schema_path):
