@@ -18,10 +18,7 @@ PART:
   bad      micro_batches that does not divide the batch, or exceeds it: exit 2 with the file and
            /workload/micro_batches, nothing written.
 """
-import json
 import os
-import shutil
-import subprocess
 import sys
 
 SAVP, SCEN, OUT, PART = sys.argv[1:5]
@@ -35,24 +32,12 @@ SPATTEN = ['platform.accelerators=[{"type": "dense", "name": "dense0", "datapath
            'platform.mapping={"linear": 0, "attention": 1}', "workload.batch=4"]
 
 
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
+from check_models import fail  # noqa: E402  (same argv: SAVP SCENARIOS OUT PART)
+from check_models import run as run_scenario  # noqa: E402
 
 
 def run(name, *sets, expect=0):
-    out = os.path.join(OUT, name)
-    shutil.rmtree(out, ignore_errors=True)
-    args = [SAVP, "run", TINY, "-o", out, "-q", "--force"]
-    for s in sets:
-        args += ["--set", s]
-    p = subprocess.run(args, capture_output=True, text=True)
-    if p.returncode != expect:
-        fail("%s: exit %d (expected %d)\n%s%s" % (name, p.returncode, expect, p.stdout, p.stderr))
-    if expect != 0:
-        return p, out
-    with open(os.path.join(out, "stats.json")) as f:
-        return json.load(f), out
+    return run_scenario(name, TINY, *sets, expect=expect)
 
 
 def check_layers(a, b, what):

@@ -583,7 +583,8 @@ def part_preset_override():
     print("ok: a preset with a replaced key runs as the same model inline; %d bad overrides refused" % len(cases))
 
 
-{"numerics": part_numerics, "growth": part_growth, "salo": part_salo, "salo_decode": part_salo_decode,
- "spatten": part_spatten, "preset_override": part_preset_override,
- "post_norm": part_post_norm, "sprint": part_sprint, "chela": part_chela,
- "bad": part_bad}[PART]()
+if __name__ == "__main__":  # check_micro_batches.py imports run and fail from here
+    {"numerics": part_numerics, "growth": part_growth, "salo": part_salo, "salo_decode": part_salo_decode,
+     "spatten": part_spatten, "preset_override": part_preset_override,
+     "post_norm": part_post_norm, "sprint": part_sprint, "chela": part_chela,
+     "bad": part_bad}[PART]()
