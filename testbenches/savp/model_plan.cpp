@@ -169,9 +169,9 @@ void check_mapping(const sc::Scenario& s, ModelPlan& plan) {
   if (!flow.model_attention) {
     throw InputError(
         s.file, att_key,
-        "a model's attention runs on \"dense\", \"salo\" or \"spatten\" accelerators in this version; \"" +
-            s.accelerators[plan.attention.front()].type +
-            "\" runs single attention layers (its model form is not built yet)");
+        "a model's attention runs on a \"dense\", \"salo\", \"spatten\", \"sprint\" or \"chela\" "
+        "accelerator; \"" +
+            s.accelerators[plan.attention.front()].type + "\" has no model form");
   }
   if (s.outputs.baseline_spec) {
     throw InputError(

@@ -16,3 +16,7 @@ endforeach()
 savp_case("a model's steps set to null is absent" LABEL model PRESENT ${REGRESS_OUT}/steps-null/stats.json
   ARGS run ${SCENARIOS}/models/tiny-llama-generate-dense.json --set workload.phase=prefill --set workload.steps=null
        --set workload.numerics=off -o ${REGRESS_OUT}/steps-null --quiet --force)
+bad_case("model attention on a traffic generator" ${SCENARIOS}/models/tiny-llama-generate-dense.json
+  SET "platform.accelerators=[{\"type\":\"dense\",\"name\":\"dense0\",\"datapath\":{\"format\":\"fp32\"}},{\"type\":\"traffic\",\"name\":\"tg0\"}]"
+      "platform.mapping={\"linear\":0,\"attention\":1}"
+  STDERR "tiny-llama-generate-dense.json" "/platform/mapping/attention" "\"traffic\" has no model form")
