@@ -26,6 +26,8 @@ common::EngineJobStats SpattenCore::job_stats() const {
   put("kv_bytes_after_value_pruning", c.kv_bytes_value);
   put("kv_bytes_fetched", c.kv_bytes_actual);
   put("ops", 2.0 * static_cast<double>(c.qk_macs + c.pv_macs));
+  // Multipliers of the Q.K and P.V arrays: the engine's peak is 2 x this per cycle (the roofline).
+  put("pe_count", static_cast<double>(cfg_.qk_multipliers + cfg_.pv_multipliers));
   put("ops_unpruned", 2.0 * c.macs_unpruned);
   put("compute_reduction", ratio(c.macs_unpruned, static_cast<double>(c.qk_macs + c.pv_macs)));
   put("tokens_pruned", static_cast<double>(c.tokens_pruned));

@@ -404,6 +404,8 @@ common::EngineJobStats SprintCore::job_stats() const {
   put("buffer_hits", static_cast<double>(c_.hits));
   put("keys_kept_per_query", ratio(static_cast<double>(c_.kept), static_cast<double>(c_.queries)));
   put("ops", 2.0 * static_cast<double>(c_.qk_macs + c_.pv_macs));
+  // Multipliers of every CORELET's QK and V units: the engine's peak is 2 x this per cycle.
+  put("pe_count", static_cast<double>(cfg_.corelets * (cfg_.qk_lanes + cfg_.v_lanes)));
   put("keys_scored_while_fetching", static_cast<double>(c_.keys_early));
   put("queries_own_key_fallback", static_cast<double>(c_.own_key_fallbacks));
   put("padded_queries_skipped", static_cast<double>(c_.padded_queries_skipped));

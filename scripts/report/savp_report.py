@@ -260,6 +260,11 @@ def run_page(outdir):
             engines = sorted({p[2].get("engine", "?") for p in pts})
             for i, e in enumerate(engines):
                 sel = [p for p in pts if p[2].get("engine", "?") == e]
+                # Each engine's compute roof: jobs[].peak_ops_per_s (2 ops per multiplier per cycle).
+                roofs = [p[2].get("peak_ops_per_s") for p in sel if isinstance(p[2].get("peak_ops_per_s"), (int, float))]
+                if roofs and max(roofs) > 0:
+                    ax.axhline(max(roofs) / 1e9, color=COLOURS[i % len(COLOURS)], lw=1, ls="--",
+                               label="%s peak %.4g Gop/s" % (e, max(roofs) / 1e9))
                 ax.scatter([p[0] for p in sel], [p[1] for p in sel], s=14, color=COLOURS[i % len(COLOURS)], label=e, zorder=3)
             ax.set_xscale("log")
             ax.set_yscale("log")

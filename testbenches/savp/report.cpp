@@ -147,6 +147,8 @@ Json job_entry(const JobResult& r, const sc::JobRecord* rec, const sc::Accelerat
       if (k == "useful_macs") useful = v;
       if (k == "pe_count") pes = v;
     }
+    // The engine's peak: 2 operations per multiplier per cycle (a roofline's compute roof).
+    if (pes > 0) j["peak_ops_per_s"] = 2.0 * pes * 1e9 / acc_spec.clock_period_ns();
     if (useful >= 0 && pes > 0) {
       sums.useful_macs += useful;
       sums.pe_cycles += pes * static_cast<double>(rec->cycles);
