@@ -57,7 +57,10 @@ def _source_file(source: Source, base_dir: Optional[PathLike], tmp: Path, stack:
     current directory for a sweep's "base", and the temporary directory otherwise.
     """
     if not isinstance(source, Mapping):
-        return Path(os.path.abspath(Path(source).expanduser()))
+        path = Path(source).expanduser()
+        if not path.exists() and not path.is_absolute() and ".." not in path.parts:
+            return path  # a shipped scenario's name ("salo/small"): savp finds it in its data directory
+        return Path(os.path.abspath(path))
     obj = dict(source)
     root = Path(os.path.abspath(Path(base_dir).expanduser())) if base_dir is not None else None
     base = obj.get("base")
@@ -102,10 +105,12 @@ def run(scenario: Source, set: Optional[Mapping[str, Any]] = None,  # noqa: A002
     """Run one scenario (`savp run`) and return its parsed stats.json.
 
     Args:
-        scenario: a scenario file's path or a scenario dict.
+        scenario: a scenario file's path, a shipped scenario's name as `savp list` prints it
+            ("salo/small"), or a scenario dict.
         set: {dotted.path: value} overrides (`--set`), e.g. {"workload.seq_len": 1024}.
-        out: the output directory to keep (stats.json, summary.csv, resolved.json, traces);
-            None runs in a temporary directory that is removed once stats.json is read.
+        out: the output directory to keep (stats.json, summary.csv, resolved.json, report.html,
+            traces); None runs in a temporary directory that is removed once stats.json is read,
+            without drawing report.html (--no-report).
         quiet: pass --quiet (no summary in RunResult.stdout).
         force: pass --force (reuse a non-empty directory that is not a savp output).
         check: raise SavpRunError when the run fails a check (exit 1); False returns its result.
@@ -126,6 +131,8 @@ def run(scenario: Source, set: Optional[Mapping[str, Any]] = None,  # noqa: A002
         argv = [str(find_savp(savp_bin)), "run", str(_source_file(scenario, base_dir, tmp, stack)),
                 "-o", str(out_dir), *set_args(set), *_limit_args(time_limit, max_memory)]
         argv += ["--quiet"] * quiet + ["--force"] * force
+        # report.html costs ~2 s of CPU (matplotlib): drawn only into an output directory kept.
+        argv += ["--no-report"] * (out is None)
         proc = _call(argv)
         result = None
         for name in ("stats.json", "stats.partial.json"):  # partial: after --time-limit

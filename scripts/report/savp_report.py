@@ -124,10 +124,10 @@ TOTALS = [
     ("energy_pj", "energy", PJ_PER_UJ, "uJ"),
     ("energy_dynamic_pj", "energy, dynamic", PJ_PER_UJ, "uJ"),
     ("energy_static_pj", "energy, static", PJ_PER_UJ, "uJ"),
-    ("dram_bytes_read", "DRAM read", 1, "byte"),
-    ("dram_bytes_written", "DRAM written", 1, "byte"),
-    ("dram_bandwidth_gbps", "DRAM bandwidth", 1, "GB/s"),
-    ("dram_peak_gbps", "DRAM peak bandwidth", 1, "GB/s"),
+    ("dram_bytes_read", "memory read", 1, "byte"),
+    ("dram_bytes_written", "memory written", 1, "byte"),
+    ("dram_bandwidth_gbps", "memory bandwidth", 1, "GB/s"),
+    ("dram_peak_gbps", "memory peak bandwidth", 1, "GB/s"),
     ("ops", "operations", 1, "op"),
     ("ops_per_s", "throughput", 1e9, "Gop/s"),
     ("throughput_gops", "throughput", 1, "Gop/s"),
@@ -268,13 +268,13 @@ def run_page(outdir):
                 ax.scatter([p[0] for p in sel], [p[1] for p in sel], s=14, color=COLOURS[i % len(COLOURS)], label=e, zorder=3)
             ax.set_xscale("log")
             ax.set_yscale("log")
-            ax.set_xlabel("operational intensity (op/byte of DRAM traffic)")
+            ax.set_xlabel("operational intensity (op/byte of main-memory traffic)")
             ax.set_ylabel("achieved (Gop/s)")
             ax.set_title("roofline, one point per job")
             ax.legend(fontsize=7)
-            body.append(svg(fig, "Roofline: each job's operations per DRAM byte against its achieved Gop/s"))
+            body.append(svg(fig, "Roofline: each job's operations per main-memory byte against its achieved Gop/s"))
         else:
-            body.append("<p>No roofline: no job reports both operations and DRAM bytes.</p>\n")
+            body.append("<p>No roofline: no job reports both operations and memory bytes.</p>\n")
 
     # SoC: task timeline and interference table
     tasks = st.get("tasks")

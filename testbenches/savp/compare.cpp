@@ -1,6 +1,7 @@
 #include "testbenches/savp/compare.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -48,9 +49,9 @@ constexpr Figure kFigures[] = {
     {"/totals/energy_dynamic_pj", "energy, dynamic", "uJ", 1e6},
     {"/totals/energy_static_pj", "energy, static", "uJ", 1e6},
     {"/area/total_mm2", "area", "mm2", 1},
-    {"/totals/dram_bytes_read", "DRAM read", "byte", 1},
-    {"/totals/dram_bytes_written", "DRAM written", "byte", 1},
-    {"/totals/dram_bandwidth_gbps", "DRAM bandwidth", "GB/s", 1},
+    {"/totals/dram_bytes_read", "memory read", "byte", 1},
+    {"/totals/dram_bytes_written", "memory written", "byte", 1},
+    {"/totals/dram_bandwidth_gbps", "memory bandwidth", "GB/s", 1},
     {"/totals/ops", "operations", "op", 1},
     {"/totals/ops_per_s", "throughput", "Gop/s", 1e9},
     {"/totals/ops_per_j", "energy efficiency", "Gop/J", 1e9},
@@ -88,7 +89,11 @@ std::optional<double> figure(const Json& stats, const char* pointer) {
 std::string shown(std::optional<double> v, bool full) {
   if (!v) return "";
   char buf[40];
-  std::snprintf(buf, sizeof buf, full ? "%.17g" : "%.4g", *v);
+  if (full) {  // the shortest text that reads back as the same double
+    const auto r = std::to_chars(buf, buf + sizeof buf, *v);
+    return std::string(buf, r.ptr);
+  }
+  std::snprintf(buf, sizeof buf, "%.4g", *v);
   return buf;
 }
 

@@ -27,6 +27,9 @@ ShippedFiles shipped_files(const std::string& data_dir) {
     bool skip = false;
     for (const char* dir : {"schema", "golden", "energy", "memory/presets", "hardware", "workloads"})
       skip = skip || rel.rfind(dir, 0) == 0;
+    // Fragments a scenario includes (models/presets, models/workloads, soc/workloads) are not runnable.
+    for (const auto& part : fs::path(rel).parent_path())
+      skip = skip || part == "presets" || part == "workloads";
     if (skip) continue;
     (rel.rfind("sweeps", 0) == 0 ? out.sweeps : out.scenarios).push_back(rel);
   }
@@ -60,7 +63,7 @@ std::string find_scenario(const std::string& arg, const std::string& data_dir, b
   bool up = false;
   for (const auto& part : p) up = up || part == "..";
   if (p.is_absolute() || up) {
-    throw common::InputError(arg, "",
+    throw common::InputError(common::printable(arg), "",
                              "file not found (and not a shipped scenario's name: a name is a path "
                              "inside the data directory, without '..' or a leading '/')");
   }
@@ -68,7 +71,7 @@ std::string find_scenario(const std::string& arg, const std::string& data_dir, b
   if (p.extension() != ".json") rel += ".json";
   const std::vector<std::string> names = shipped_files(data_dir).scenarios;
   if (std::find(names.begin(), names.end(), rel) == names.end()) {
-    throw common::InputError(arg, "",
+    throw common::InputError(common::printable(arg), "",
                              "file not found, and no shipped scenario of that name (savp list prints "
                              "them, e.g. salo/small)");
   }

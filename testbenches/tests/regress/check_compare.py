@@ -29,7 +29,7 @@ by = {row[0]: row for row in rows[1:]}
 checks = {"latency": ("totals", "latency_ns", 1e3), "cycles": ("totals", "cycles", 1),
           "energy": ("totals", "energy_pj", 1e6), "energy, dynamic": ("totals", "energy_dynamic_pj", 1e6),
           "energy, static": ("totals", "energy_static_pj", 1e6), "area": ("area", "total_mm2", 1),
-          "DRAM read": ("totals", "dram_bytes_read", 1), "DRAM written": ("totals", "dram_bytes_written", 1)}
+          "memory read": ("totals", "dram_bytes_read", 1), "memory written": ("totals", "dram_bytes_written", 1)}
 for label, (sect, key, scale) in checks.items():
     if label not in by:
         fail("no row %r in %r" % (label, list(by)))
