@@ -350,12 +350,20 @@ UNIT_SUFFIXES = [("_ns", "ns"), ("_pj", "pJ"), ("_gbps", "GB/s"), ("_bytes", "by
                  ("_cycles", "cycle"), ("_mw", "mW"), ("_s", "s"), ("_w", "W"), ("_gops", "Gop/s")]
 
 
+NAMED_UNITS = {"cycles": "cycle", "edap": "J s mm2", "energy_delay_product": "J s", "ops": "op",
+               "ops_per_s": "op/s", "ops_per_j": "op/J", "ops_per_s_per_mm2": "op/s/mm2",
+               "dram_bytes_read": "byte", "dram_bytes_written": "byte", "max_abs_err": "abs",
+               "rel_l2_err": "ratio", "cosine": "ratio", "speedup_vs_baseline": "ratio",
+               "energy_reduction_vs_baseline": "ratio", "pe_utilisation_of_job_cycles": "fraction"}
+
+
 def header_with_unit(col):
+    if col in NAMED_UNITS:
+        return "%s (%s)" % (col, NAMED_UNITS[col])
+    stem = col.split(".", 1)[0]  # energy_by_component_pj.top.x: the unit of its family
     for suf, u in UNIT_SUFFIXES:
-        if col.endswith(suf):
+        if col.endswith(suf) or stem.endswith(suf):
             return "%s (%s)" % (col, u)
-    if col == "cycles":
-        return "cycles (cycle)"
     return col
 
 
