@@ -292,7 +292,9 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   totals["simulated_ns"] = info.simulated_ns;
   put_energy_and_memory(totals, tree, platform, s,
                         sums.first_start < 0 ? 0.0 : sums.last_end - sums.first_start);
-  if (host.overall().count() > 0 || (!plan.spatten && s.workload.numerics))
+  // A traffic job has no reference to compare with (its checksum is data_ok): no accuracy figures.
+  if (host.overall().count() > 0 ||
+      (!plan.spatten && s.workload.numerics && s.workload.kind != common::WorkloadSpec::Kind::Traffic))
     put_accuracy(totals, host.overall().result());
   if (sums.engine_sums.count("kv_bytes_unpruned_fp32")) put_pruning_totals(totals, sums.engine_sums, plan);
   if (sums.engine_sums.count("sequence_positions")) {  // in-memory pruning (SPRINT)
@@ -505,8 +507,11 @@ std::string summary_table(const Json& stats) {
   }
   const bool numerics_off = sc.contains("workload") && sc["workload"].is_object() &&
                             sc["workload"].value("numerics", std::string("on")) == "off";
+  const bool traffic = sc.contains("workload") && sc["workload"].is_object() &&
+                       sc["workload"].value("kind", std::string()) == "traffic";
   const std::string accuracy = t.contains("rel_l2_err") ? "max_abs_err %.3e, rel_l2_err %.3e, cosine %.6f"
                                : numerics_off           ? "timing only: numerics off"
+                               : traffic                ? "data checked by checksum (data_ok)"
                                                         : "accuracy not measured (replay)";
   // Main memory by its preset's name: dram_bytes_* count whatever it is (a ReRAM preset's too).
   const std::string memory = memory_label(sc);
