@@ -271,7 +271,7 @@ def run_page(outdir):
             ax.set_xlabel("operational intensity (op/byte of main-memory traffic)")
             ax.set_ylabel("achieved (Gop/s)")
             ax.set_title("roofline, one point per job")
-            ax.legend(fontsize=7)
+            ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
             body.append(svg(fig, "Roofline: each job's operations per main-memory byte against its achieved Gop/s"))
         else:
             body.append("<p>No roofline: no job reports both operations and memory bytes.</p>\n")
@@ -402,8 +402,8 @@ def sweep_plot(rows, axes, metric, label, scale, unit):
     ax.set_xlabel(x_key if axes else "point")
     ax.set_ylabel("%s (%s)" % (label, unit) if unit else label)
     ax.set_ylim(bottom=0)
-    if g_key:
-        ax.legend(fontsize=7)
+    if g_key:  # beside the axes, never over the bars (savefig's tight box keeps it in the page)
+        ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
     return svg(fig, "%s (%s) per %s" % (label, unit, x_key) if unit else "%s per %s" % (label, x_key))
 
 
