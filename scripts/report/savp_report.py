@@ -367,6 +367,29 @@ def header_with_unit(col):
     return col
 
 
+# The table shows times in us and energies in uJ, as the plots do: (suffix, unit shown, divisor).
+DISPLAY_SCALES = [("_ns", "us", 1e3), ("_pj", "uJ", 1e6)]
+
+
+def display_scale(col):
+    stem = col.split(".", 1)[0]
+    for suf, unit, div in DISPLAY_SCALES:
+        if stem.endswith(suf):
+            return stem[: -len(suf)] + col[len(stem):], unit, div
+    return None
+
+
+def display_header(col):
+    """'latency (us) [latency_ns]' for a scaled column, else the header with its unit."""
+    s = display_scale(col)
+    return "%s (%s) [%s]" % (s[0], s[1], col) if s else header_with_unit(col)
+
+
+def display_value(col, v):
+    s = display_scale(col)
+    return v / s[2] if s and is_num(v) else v
+
+
 def is_num(v):
     return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
@@ -438,10 +461,12 @@ def sweep_page(outdir):
     for m in SWEEP_METRICS:
         body.append(sweep_plot(rows, plot_axes, *m))
     body.append("</div>\n<h2>Results</h2>\n<p>Columns that vary across the points first; click a header to sort.</p>\n")
-    body.append(table([header_with_unit(c) for c in fixed + varying], [[r.get(c, "") for c in fixed + varying] for r in rows], "results"))
+    body.append(table([display_header(c) for c in fixed + varying],
+                      [[display_value(c, r.get(c, "")) for c in fixed + varying] for r in rows], "results"))
     if folded:
         body.append("<details><summary>%d column(s) equal at every point</summary>\n" % len(folded))
-        body.append(table(["column", "value"], [[header_with_unit(c), rows[0].get(c, "")] for c in folded], "constant"))
+        body.append(table(["column", "value"], [[display_header(c), display_value(c, rows[0].get(c, ""))] for c in folded],
+                          "constant"))
         body.append("</details>\n")
     body.append("<h2>Definition</h2>\n<pre>%s</pre>\n" % esc(json.dumps(spec, indent=2)))
     body.append(

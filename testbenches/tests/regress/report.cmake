@@ -32,7 +32,7 @@ set_tests_properties("report: model page (per layer) renders in headless Chromiu
 # The sweep's page: grouped bars per metric, the table with its constant columns folded.
 add_test(NAME "report: sweep report.html renders in headless Chromium"
   COMMAND ${CHECK_HTML} ${REGRESS_OUT}/sweep-run/report.html --rows 4 --min-charts 6 --section "latency (us)"
-          --section "energy (uJ)" --section "<details>" --section "latency_ns (ns)")
+          --section "energy (uJ)" --section "<details>" --section "latency (us) [latency_ns]")
 set_tests_properties("report: sweep report.html renders in headless Chromium" PROPERTIES LABELS "report;regress"
   DEPENDS "cli: sweep runs every point and merges the results")
 # Explicit points: x = the point id.
