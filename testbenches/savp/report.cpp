@@ -296,6 +296,11 @@ Json build_stats(const sc::Scenario& s, const JobPlan& plan, const HostDriver& h
   if (host.overall().count() > 0 ||
       (!plan.spatten && s.workload.numerics && s.workload.kind != common::WorkloadSpec::Kind::Traffic))
     put_accuracy(totals, host.overall().result());
+  if (s.workload.kind == common::WorkloadSpec::Kind::Traffic && s.workload.numerics) {
+    bool ok = true;  // every job's read checksum and written region matched
+    for (const Json& j : jobs) ok = ok && j.value("data_ok", false);
+    totals["data_ok"] = ok;
+  }
   if (sums.engine_sums.count("kv_bytes_unpruned_fp32")) put_pruning_totals(totals, sums.engine_sums, plan);
   if (sums.engine_sums.count("sequence_positions")) {  // in-memory pruning (SPRINT)
     auto sum = [&](const char* k) { return sums.engine_sums[k]; };
@@ -507,12 +512,12 @@ std::string summary_table(const Json& stats) {
   }
   const bool numerics_off = sc.contains("workload") && sc["workload"].is_object() &&
                             sc["workload"].value("numerics", std::string("on")) == "off";
-  const bool traffic = sc.contains("workload") && sc["workload"].is_object() &&
-                       sc["workload"].value("kind", std::string()) == "traffic";
   const std::string accuracy = t.contains("rel_l2_err") ? "max_abs_err %.3e, rel_l2_err %.3e, cosine %.6f"
                                : numerics_off           ? "timing only: numerics off"
-                               : traffic                ? "data checked by checksum (data_ok)"
-                                                        : "accuracy not measured (replay)";
+                               : t.contains("data_ok")
+                                   ? (t["data_ok"].get<bool>() ? "data checked by checksum: ok"
+                                                               : "data checked by checksum: FAILED")
+                                   : "accuracy not measured (replay)";
   // Main memory by its preset's name: dram_bytes_* count whatever it is (a ReRAM preset's too).
   const std::string memory = memory_label(sc);
   const std::string fmt = "total: %llu jobs (%llu failed), %llu cycles, %.3f us, %.4f uJ, " + memory +
