@@ -23,15 +23,14 @@ AttentionStatistics attention_statistics(const MatrixD& q, const MatrixD& k, con
                                          double scale, std::uint32_t local_radius) {
   const std::uint64_t L = k.rows(), d = q.cols();
   const std::vector<std::uint8_t> globals = pattern.global_flags(L);
-  std::vector<std::uint64_t> keys;
+  std::vector<std::uint64_t> keys, visible;
   std::vector<double> s, p;
   double ent = 0.0, local = 0.0, top8 = 0.0, top1 = 0.0;
   std::uint64_t counted = 0;
   for (std::uint64_t i = 0; i < q.rows(); ++i) {
     pattern.candidate_keys(i, L, globals, keys);
     s.clear();
-    std::vector<std::uint64_t> visible;
-    visible.reserve(keys.size());
+    visible.clear();
     double mx = -std::numeric_limits<double>::infinity();
     for (std::uint64_t j : keys) {
       if (!pattern.allowed(i, j, globals)) continue;
