@@ -65,6 +65,10 @@ class EngineCore {
   // Area and leakage per sub-component, named as in actions(): the units the engine instantiates
   // (one unit of every kind a component prices, per lane or PE) x the energy table's unit costs.
   virtual std::vector<std::pair<std::string, HardwareCost>> hardware() const = 0;
+  // How far the current job is, from its plan: the fraction of its planned steps done, in [0, 1];
+  // -1 when the core cannot say (its plan is not known ahead). Read by the progress meter only:
+  // never by the simulation.
+  virtual double job_fraction_done() const { return -1.0; }
 };
 
 }  // namespace savp::common

@@ -656,6 +656,22 @@ void DenseCore::gemm_fold_done(EngineStep& step) {
   if (++fold_ == folds_.size()) stage_ = Stage::Done;
 }
 
+double DenseCore::job_fraction_done() const {
+  switch (stage_) {
+    case Stage::Done:
+      return 1.0;
+    case Stage::GemmFold:
+      return folds_.empty() ? 0.0 : static_cast<double>(fold_) / static_cast<double>(folds_.size());
+    case Stage::QkChunk:
+    case Stage::Softmax:
+    case Stage::PvChunk:
+      return nblocks_ == 0 ? -1.0
+                           : std::min(1.0, static_cast<double>(block_) / static_cast<double>(nblocks_));
+    default:
+      return -1.0;
+  }
+}
+
 common::EngineJobStats DenseCore::job_stats() const {
   common::EngineJobStats s;
   const double peak = static_cast<double>(cfg_.array.rows) * cfg_.array.cols;

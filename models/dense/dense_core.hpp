@@ -64,6 +64,7 @@ class DenseCore : public common::EngineCore {
   common::EngineJobStats job_stats() const override;
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
   std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override;
+  double job_fraction_done() const override;
 
   // Attention tiling as planned for the current job (exposed for tests and reports).
   std::uint64_t block_rows() const { return block_rows_; }

@@ -345,6 +345,21 @@ void SaloCore::run_backend(const TileResult& model, EngineStep& step) {
   }
 }
 
+double SaloCore::job_fraction_done() const {
+  switch (stage_) {
+    case Stage::Globals:
+      return 0.0;
+    case Stage::Tiles:
+      return schedule_.traffic.empty()
+                 ? 0.0
+                 : static_cast<double>(tile_) / static_cast<double>(schedule_.traffic.size());
+    case Stage::Tail:
+    case Stage::Done:
+      return 1.0;
+  }
+  return -1.0;
+}
+
 common::EngineJobStats SaloCore::job_stats() const {
   common::EngineJobStats s;
   const ArrayCounters& c = job_counters_;

@@ -346,6 +346,10 @@ def run_page(outdir):
 # The sweep's plots: these totals of TOTALS, in this order.
 SWEEP_METRICS = [f for k in ("latency_ns", "energy_pj", "cycles", "throughput_gops", "dram_bandwidth_gbps",
                              "rel_l2_err", "ops_per_j", "ops_per_s_per_mm2") for f in TOTALS if f[0] == k]
+# The sweep table's headline columns (totals keys), in this order; the rest fold under it.
+SWEEP_HEADLINE = ["error", "latency_ns", "cycles", "energy_pj", "dram_bandwidth_gbps",
+                  "pe_utilisation_of_job_cycles", "throughput_gops", "ops_per_j", "speedup_vs_baseline",
+                  "energy_reduction_vs_baseline", "rel_l2_err", "jobs_failed"]
 UNIT_SUFFIXES = [("_ns", "ns"), ("_pj", "pJ"), ("_gbps", "GB/s"), ("_bytes", "byte"), ("_mm2", "mm2"),
                  ("_cycles", "cycle"), ("_mw", "mW"), ("_s", "s"), ("_w", "W"), ("_gops", "Gop/s")]
 
@@ -451,6 +455,9 @@ def sweep_page(outdir):
     fixed = ["id"] + axes + ["status"]
     varying = [c for c in cols if c not in fixed and len({json.dumps(r.get(c)) for r in rows}) > 1]
     folded = [c for c in cols if c not in fixed and c not in varying]
+    # The headline: the figures an architect compares first, those the points have, in this order.
+    headline = [c for c in SWEEP_HEADLINE
+                if (c in varying or c in folded) and (c != "error" or any(r.get("error") for r in rows))]
     body = ["<p>Sweep <code>%s</code> over <code>%s</code>: %d points.</p>\n" % (
         esc(spec.get("id", os.path.basename(os.path.abspath(outdir)))), esc(spec.get("base", "")), len(rows))]
     failed = [r for r in rows if r.get("status") not in ("done",)]
@@ -460,9 +467,16 @@ def sweep_page(outdir):
     body.append("<h2>Plots</h2>\n<div id='plots'>")
     for m in SWEEP_METRICS:
         body.append(sweep_plot(rows, plot_axes, *m))
-    body.append("</div>\n<h2>Results</h2>\n<p>Columns that vary across the points first; click a header to sort.</p>\n")
-    body.append(table([display_header(c) for c in fixed + varying],
-                      [[display_value(c, r.get(c, "")) for c in fixed + varying] for r in rows], "results"))
+    body.append("</div>\n<h2>Results</h2>\n<p>The headline figures of every point (click a header to sort); "
+                "below it, every column that varies across the points, and those equal at every point.</p>\n")
+    body.append(table([display_header(c) for c in fixed + headline],
+                      [[display_value(c, r.get(c, "")) for c in fixed + headline] for r in rows], "results"))
+    rest = [c for c in varying if c not in headline]
+    if rest:
+        body.append("<details><summary>%d more column(s) that vary across the points</summary>\n" % len(rest))
+        body.append(table([display_header(c) for c in fixed + rest],
+                          [[display_value(c, r.get(c, "")) for c in fixed + rest] for r in rows], "varying"))
+        body.append("</details>\n")
     if folded:
         body.append("<details><summary>%d column(s) equal at every point</summary>\n" % len(folded))
         body.append(table(["column", "value"], [[display_header(c), display_value(c, rows[0].get(c, ""))] for c in folded],
@@ -470,13 +484,14 @@ def sweep_page(outdir):
         body.append("</details>\n")
     body.append("<h2>Definition</h2>\n<pre>%s</pre>\n" % esc(json.dumps(spec, indent=2)))
     body.append(
-        "<script>\n(function(){var t=document.getElementById('results');var hs=t.tHead.rows[0].cells;"
+        "<script>\n(function(){['results','varying'].forEach(function(id){var t=document.getElementById(id);"
+        "if(!t)return;var hs=t.tHead.rows[0].cells;"
         "for(var i=0;i<hs.length;i++){(function(i){hs[i].addEventListener('click',function(){"
         "var b=t.tBodies[0],rs=Array.prototype.slice.call(b.rows),asc=hs[i].dataset.asc!=='1';"
         "rs.sort(function(p,q){var a=p.cells[i].textContent,c=q.cells[i].textContent,x=parseFloat(a),y=parseFloat(c);"
         "var r=(!isNaN(x)&&!isNaN(y))?x-y:a.localeCompare(c);return asc?r:-r;});"
-        "rs.forEach(function(r){b.appendChild(r);});hs[i].dataset.asc=asc?'1':'0';});})(i);}"
-        "document.body.setAttribute('data-ready',String(t.tBodies[0].rows.length));})();\n</script>\n")
+        "rs.forEach(function(r){b.appendChild(r);});hs[i].dataset.asc=asc?'1':'0';});})(i);}});"
+        "document.body.setAttribute('data-ready',String(document.getElementById('results').tBodies[0].rows.length));})();\n</script>\n")
     return page("SAVP sweep report", "".join(body))
 
 

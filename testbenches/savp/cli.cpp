@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <string>
@@ -164,6 +165,9 @@ int cmd_run(const std::vector<std::string>& args) {
   Limits limits;
   std::string outdir;
   const auto t0 = std::chrono::steady_clock::now();
+  // Progress on stderr (none with --quiet): stage lines while the run plans, the baseline and alone
+  // runs go and the report is drawn; job lines while the kernel runs.
+  std::unique_ptr<ProgressMeter> progress = quiet ? nullptr : ProgressMeter::for_stderr();
   try {
     limits = parse_limits(vm);
     bool shipped = false;
@@ -171,6 +175,7 @@ int cmd_run(const std::vector<std::string>& args) {
     if (shipped && !quiet) std::cerr << "savp: running the shipped scenario " << file << "\n";
     scenario = sc::load_scenario(file, sets, data_dir());
     check_memory(scenario, limits.max_memory);  // before the plan allocates anything sized by it
+    StageTicker planning(progress.get(), "planning: operands, schedules and references");
     if (!scenario.tasks.empty()) {
       tasks = make_task_plan(scenario);
     } else if (scenario.workload.kind == common::WorkloadSpec::Kind::Model) {
@@ -208,17 +213,16 @@ int cmd_run(const std::vector<std::string>& args) {
   const double limit = limits.time_limit_s > 0 ? std::max(1e-3, limits.time_limit_s - elapsed) : 0.0;
   Watchdog watchdog(limit, outdir);
   SimulationOutcome out;
-  std::optional<ProgressMeter> progress;  // none with --quiet
-  if (!quiet) {
+  if (progress) {
     std::size_t planned = plan.jobs.size();
     if (tasks) {
       planned = 0;
       for (const TaskRun& t : tasks->tasks) planned += t.jobs.size();
     }
     if (model) planned = model->jobs();
-    progress.emplace(ProgressMeter::for_stderr(planned));
+    progress->set_planned(planned);
   }
-  ProgressMeter* meter = progress ? &*progress : nullptr;
+  ProgressMeter* meter = progress.get();
   try {
     out = tasks   ? simulate(scenario, *tasks, waves, limit, meter)
           : model ? simulate(scenario, *model, waves, limit, meter)
@@ -247,6 +251,7 @@ int cmd_run(const std::vector<std::string>& args) {
       if (limits.time_limit_s > 0) {
         child_limits.insert(child_limits.end(), {"--time-limit", std::to_string(limits.time_limit_s - used)});
       }
+      StageTicker ticker(meter, "baseline: running " + std::string(outdir) + "/baseline");
       out.stats["comparison"] = run_baseline(scenario, outdir, out.stats, child_limits);
     }
     const common::Json& c = out.stats["comparison"];
@@ -269,6 +274,7 @@ int cmd_run(const std::vector<std::string>& args) {
         deadline = t0 + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                             std::chrono::duration<double>(limits.time_limit_s));
       }
+      StageTicker ticker(meter, "alone: running each task alone in " + std::string(outdir) + "/alone");
       const AloneOutcome alone = run_alone(scenario, outdir, out.stats,
                                            {"--max-memory", std::to_string(limits.max_memory)}, deadline);
       alone_error = alone.error;
@@ -291,8 +297,14 @@ int cmd_run(const std::vector<std::string>& args) {
   std::string report_line;
   if (!out.timed_out) {
     std::string why = vm["no-report"].as<bool>() ? "off (--no-report)" : "off (outputs.report false)";
-    if (scenario.outputs.report && !vm["no-report"].as<bool>())
-      why = reports_enabled_by_env() ? write_report_html(outdir, "run") : "off (SAVP_REPORT=0)";
+    if (scenario.outputs.report && !vm["no-report"].as<bool>()) {
+      if (reports_enabled_by_env()) {
+        StageTicker ticker(meter, "report: drawing " + (fs::path(outdir) / "report.html").string());
+        why = write_report_html(outdir, "run");
+      } else {
+        why = "off (SAVP_REPORT=0)";
+      }
+    }
     report_line =
         why.empty() ? "report: " + (fs::path(outdir) / "report.html").string() : "report: none, " + why;
   }
@@ -596,9 +608,8 @@ int cli_main(int argc, char** argv) {
     std::cout << "SAVP - Sparse-Attention Virtual Prototype\n\n" << kUsage;
     return kOk;
   }
-  const bool known =
-      cmd == "run" || cmd == "validate" || cmd == "list" || cmd == "sweep" || cmd == "export-tables" ||
-      cmd == "data-stats";
+  const bool known = cmd == "run" || cmd == "validate" || cmd == "list" || cmd == "sweep" ||
+                     cmd == "export-tables" || cmd == "data-stats";
   // compare answers --help with its own usage (cmd_compare).
   if (known && std::find_if(args.begin(), args.end(),
                             [](const std::string& a) { return a == "--help" || a == "-h"; }) != args.end()) {

@@ -21,11 +21,12 @@ namespace {
 // simulated time (1 us with a limit; for progress alone from 1 us, doubled while a slice takes
 // under kFastSliceS of wall-clock time and halved above kSlowSliceS; else up to the next pending event) with
 // a wall-clock check and a progress update between slices. Slicing changes neither event order nor results.
-// Returns false when the limit stopped the run. jobs_done: the jobs finished so far (for the progress meter).
+// Returns false when the limit stopped the run. jobs_done: the jobs finished so far; with the running
+// jobs' fractions of their planned steps, the progress meter's measure of the run.
 constexpr double kFastSliceS = 0.01, kSlowSliceS = 0.1;
 
 bool run_kernel(double time_limit_s, std::chrono::steady_clock::time_point t0, ProgressMeter* progress,
-                const std::function<std::size_t()>& jobs_done) {
+                const sc::Platform& platform, const std::function<std::size_t()>& jobs_done) {
   using namespace sc_core;
   if (time_limit_s <= 0 && progress == nullptr) {
     sc_start();
@@ -34,11 +35,18 @@ bool run_kernel(double time_limit_s, std::chrono::steady_clock::time_point t0, P
   const sc_time min_slice(1, SC_US);
   sc_time slice = min_slice;
   auto last = std::chrono::steady_clock::now();
-  sc_start(slice, SC_EXIT_ON_STARVATION);  // elaboration, initialisation and the first slice
+  {
+    StageTicker ticker(progress, "starting: elaboration, operands into memory");
+    sc_start(slice, SC_EXIT_ON_STARVATION);  // elaboration, initialisation and the first slice
+  }
   while (sc_get_status() != SC_STOPPED && sc_pending_activity()) {
     const auto now = std::chrono::steady_clock::now();
     if (time_limit_s > 0 && std::chrono::duration<double>(now - t0).count() > time_limit_s) return false;
-    if (progress != nullptr) progress->update(jobs_done(), sc_time_stamp().to_seconds() * 1e9);
+    if (progress != nullptr) {
+      double done = static_cast<double>(jobs_done());
+      for (const auto& a : platform.accelerators) done += a->running_job_fraction();
+      progress->update(done, sc_time_stamp().to_seconds() * 1e9);
+    }
     const double took_s = std::chrono::duration<double>(now - last).count();
     if (time_limit_s <= 0 && took_s < kFastSliceS) slice = slice * 2.0;  // a limit keeps 1 us slices
     if (took_s > kSlowSliceS) slice = std::max(min_slice, slice / 2.0);
@@ -70,7 +78,8 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const JobPlan& plan, co
   HostDriver host("host", scenario, plan, sc::Platform::kCsrBase, sc::csr::kBlockBytes);
   platform.bind_initiator(host.init_socket);
   for (std::size_t i = 0; i < platform.irq.size(); ++i) host.irq[i].bind(platform.irq[i]);
-  const bool finished = run_kernel(time_limit_s, t0, progress, [&host] { return host.results().size(); });
+  const bool finished =
+      run_kernel(time_limit_s, t0, progress, platform, [&host] { return host.results().size(); });
   RunInfo info;
   info.simulated_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
   info.wall_clock_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -114,7 +123,7 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const TaskPlan& plan, c
       for (std::size_t i = 0; i < platform.irq.size(); ++i) host->irq[i].bind(platform.irq[i]);
     }
   }
-  const bool finished = run_kernel(time_limit_s, t0, progress, [&runner, &plan] {
+  const bool finished = run_kernel(time_limit_s, t0, progress, platform, [&runner, &plan] {
     std::size_t n = 0;
     for (std::size_t t = 0; t < plan.tasks.size(); ++t) {
       for (const auto& host : runner.hosts(t)) n += host->results().size();
@@ -163,7 +172,8 @@ SimulationOutcome simulate(const sc::Scenario& scenario, const ModelPlan& plan, 
     platform.bind_initiator(lane->init_socket);
     for (std::size_t i = 0; i < platform.irq.size(); ++i) lane->irq[i].bind(platform.irq[i]);
   }
-  const bool finished = run_kernel(time_limit_s, t0, progress, [&runner] { return runner.runs().size(); });
+  const bool finished =
+      run_kernel(time_limit_s, t0, progress, platform, [&runner] { return runner.runs().size(); });
   RunInfo info;
   info.simulated_ns = sc_core::sc_time_stamp().to_seconds() * 1e9;
   info.wall_clock_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

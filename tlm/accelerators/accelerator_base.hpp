@@ -16,6 +16,7 @@
 #include <systemc>
 #include <tlm>
 
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <memory>
@@ -95,6 +96,13 @@ class AcceleratorBase : public sc_core::sc_module, public StatsSource {
   // waves.vcd: the busy flag.
   const sc_core::sc_signal<bool>& busy() const { return busy_; }
   const std::vector<JobRecord>& jobs() const { return jobs_; }
+  // The progress meter's view of the running job: the fraction of its planned steps done (0 when
+  // idle or when the core cannot say). Never read by the simulation.
+  double running_job_fraction() const {
+    if (status_ != csr::kStatusBusy) return 0.0;
+    const double f = core_->job_fraction_done();
+    return f > 0.0 ? std::min(f, 1.0) : 0.0;
+  }
   // Power gating (platform.accelerators[i].power_gating): on when break_even_ns > 0 (the energy
   // table's power_gating.break_even_cycles x this engine's clock period; models/common/power_gating.hpp).
   // The logic of every sub-component gates; the leakage of its state (SRAM buffers) stays powered.

@@ -48,7 +48,7 @@ if case == "progress":
     lines = [l for l in loud.stderr.splitlines() if l.startswith("[run] ")]
     if not lines or "\r" in loud.stderr or "\x1b" in loud.stderr:
         sys.exit("expected plain [run] lines on a non-terminal stderr, found:\n" + loud.stderr)
-    if not any(" jobs, " in l and " simulated, " in l and "ETA" in l for l in lines):
+    if not any(" jobs (" in l and " %), " in l and " simulated, " in l and "ETA" in l for l in lines):
         sys.exit("a progress line names jobs, simulated time and ETA:\n" + "\n".join(lines))
     if not lines[-1].startswith("[run] ") or "/2 jobs" not in lines[-1]:
         sys.exit("the default scenario plans 2 jobs:\n" + lines[-1])
@@ -58,6 +58,18 @@ if case == "progress":
         sys.exit("--quiet prints nothing, found:\n" + quiet.stdout + quiet.stderr)
     if stats(os.path.join(work, "loud")) != stats(os.path.join(work, "quiet")):
         sys.exit("stats.json differs between a run with progress and one without")
+    if not any(l.startswith("[run] planning: ") and l.endswith(" s elapsed") for l in lines):
+        sys.exit("expected a stage line while the run plans ([run] planning: ...):\n" + "\n".join(lines))
+    if not any(l.startswith("[run] starting: ") for l in lines):
+        sys.exit("expected a stage line while the kernel elaborates ([run] starting: ...):\n" + "\n".join(lines))
+    # A job's own progress: SALO plans its tiles, so before the first of two jobs ends the line gives a
+    # share above 0 % and an ETA (the jobs-only count would say 0/2 and ETA -).
+    small = run(["run", os.path.join(scenarios, "salo", "small.json"), "-o", os.path.join(work, "salo"), "--no-report"]
+                + SMALL, env=env_with(SAVP_PROGRESS_INTERVAL_S="0"))
+    within = [l for l in small.stderr.splitlines()
+              if l.startswith("[run] 0/1 jobs (") and not l.startswith("[run] 0/1 jobs (0 %)") and "ETA -" not in l]
+    if not within:
+        sys.exit("expected a one-job run's line with a share of its tiles done and an ETA:\n" + small.stderr)
     default = run(["run", os.path.join(scenarios, "default.json"), "-o", os.path.join(work, "default")])
     if "[run] " in default.stderr:
         sys.exit("a run shorter than 2 s shows no progress, found:\n" + default.stderr)
