@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <stdexcept>
 
 #include "models/common/number_format.hpp"
@@ -10,6 +11,55 @@
 namespace savp::salo {
 
 using common::EngineStep;
+
+namespace {
+
+bool same_pattern(const common::AttentionPattern& a, const common::AttentionPattern& b) {
+  return a.causal == b.causal && a.window == b.window && a.dilation == b.dilation &&
+         a.global_tokens == b.global_tokens && a.grid_h == b.grid_h && a.grid_w == b.grid_w &&
+         a.window_h == b.window_h && a.window_w == b.window_w;
+}
+
+bool same_config(const SchedulerConfig& a, const SchedulerConfig& b) {
+  return a.rows == b.rows && a.cols == b.cols && a.global_rows == b.global_rows &&
+         a.global_cols == b.global_cols && a.q_buffer_vectors == b.q_buffer_vectors &&
+         a.k_buffer_vectors == b.k_buffer_vectors && a.v_buffer_vectors == b.v_buffer_vectors;
+}
+
+// The last schedule built in this process, with what it was built for. The plan check (check_job)
+// builds a run's schedule and the core's first job takes the same one instead of building it again:
+// for a Longformer-base layer (L 4096, window 512) the schedule is about a third of a timing-only
+// run (callgrind), and it was built twice. A schedule depends on nothing else (pure function).
+struct ScheduleCache {
+  std::mutex mutex;
+  common::AttentionPattern pattern;
+  std::uint64_t seq_len = 0, first_query = 0;
+  SchedulerConfig config;
+  std::shared_ptr<const Schedule> schedule;
+};
+
+ScheduleCache& schedule_cache() {
+  static ScheduleCache cache;
+  return cache;
+}
+
+}  // namespace
+
+std::shared_ptr<const Schedule> shared_schedule(const common::AttentionPattern& p, std::uint64_t seq_len,
+                                                const SchedulerConfig& cfg, std::uint64_t first_query) {
+  ScheduleCache& c = schedule_cache();
+  std::lock_guard<std::mutex> lock(c.mutex);
+  if (!c.schedule || c.seq_len != seq_len || c.first_query != first_query || !same_config(c.config, cfg) ||
+      !same_pattern(c.pattern, p)) {
+    c.schedule.reset();  // a schedule that throws leaves no entry behind
+    c.schedule = std::make_shared<const Schedule>(schedule(p, seq_len, cfg, first_query));
+    c.pattern = p;
+    c.seq_len = seq_len;
+    c.first_query = first_query;
+    c.config = cfg;
+  }
+  return c.schedule;
+}
 
 SaloCore::SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy) : cfg_(cfg), energy_(energy) {
   // The PE's one MAC: 9-bit operands (5.4 inputs, 2.7 probabilities) into an 18-bit (10.8)
@@ -53,7 +103,7 @@ SaloCore::JobCheck SaloCore::check_job(const SaloConfig& cfg, std::uint64_t seq_
                            std::to_string(seq_len) + " keys"};
   }
   try {
-    schedule(p, seq_len, cfg.scheduler, queries == 0 ? 0 : seq_len - queries);
+    shared_schedule(p, seq_len, cfg.scheduler, queries == 0 ? 0 : seq_len - queries);
   } catch (const ScheduleError& e) {
     return {e.key, e.what()};
   }
@@ -123,8 +173,8 @@ memory::SramSpec SaloCore::buffer_spec(int which, std::uint64_t vectors) const {
 // fetches: that is its capacity, and the SRAM price per access follows from it. The jobs of a run
 // share shape and pattern, so the first job sizes it; a later job needing more is a broken invariant.
 void SaloCore::size_unbounded_buffers() {
-  const std::uint64_t fetched[3] = {schedule_.stats.q_fetched, schedule_.stats.k_fetched,
-                                    schedule_.stats.v_fetched};
+  const std::uint64_t fetched[3] = {schedule_->stats.q_fetched, schedule_->stats.k_fetched,
+                                    schedule_->stats.v_fetched};
   for (int i = 0; i < 3; ++i) {
     if (buffer_vectors(i) != 0) continue;
     memory::SramModel& b = buffers_[static_cast<std::size_t>(i)];
@@ -141,13 +191,10 @@ void SaloCore::size_unbounded_buffers() {
 
 void SaloCore::plan() {
   const common::AttentionPattern p = pattern_of(job_);
-  const common::AttentionPattern& q = scheduled_pattern_;
-  const bool same = scheduled_rows_ == seq_ && scheduled_first_ == first_query_ && p.causal == q.causal &&
-                    p.window == q.window && p.dilation == q.dilation && p.global_tokens == q.global_tokens &&
-                    p.grid_h == q.grid_h && p.grid_w == q.grid_w && p.window_h == q.window_h &&
-                    p.window_w == q.window_w;
+  const bool same = schedule_ && scheduled_rows_ == seq_ && scheduled_first_ == first_query_ &&
+                    same_pattern(p, scheduled_pattern_);
   if (!same) {  // a schedule depends on the pattern and the sequence only (the scheduler's sizes are fixed)
-    schedule_ = schedule(p, seq_, cfg_.scheduler, first_query_);
+    schedule_ = shared_schedule(p, seq_, cfg_.scheduler, first_query_);
     scheduled_pattern_ = p;
     scheduled_rows_ = seq_;
     scheduled_first_ = first_query_;
@@ -155,7 +202,7 @@ void SaloCore::plan() {
   size_unbounded_buffers();
   runner_.reset();
   if (!job_.timing_only) runner_ = std::make_unique<TileRunner>(q_, k_, v_, cfg_.array, job_.softmax_scale);
-  stage_ = schedule_.tiles.empty() ? Stage::Tail : Stage::Tiles;
+  stage_ = schedule_->tiles.empty() ? Stage::Tail : Stage::Tiles;
 }
 
 void SaloCore::add_reads(const std::vector<std::uint32_t>& idx, std::uint64_t base, std::uint64_t first,
@@ -182,7 +229,7 @@ bool SaloCore::next(EngineStep& step) {
         step.reads.push_back({job_.addr_globals, job_.n_globals * 4, globals_raw_.data(), nullptr});
       return true;
     case Stage::Tiles: {
-      const TileTraffic& tr = schedule_.traffic[tile_];
+      const TileTraffic& tr = schedule_->traffic[tile_];
       step.phase = "tile";
       step.prefetch = true;
       add_reads(tr.q_fetch, job_.addr_a, first_query_, job_.timing_only ? nullptr : q_raw_.data(), step);
@@ -270,14 +317,14 @@ void SaloCore::reads_done(EngineStep& step) {
     return;
   }
   if (stage_ != Stage::Tiles) return;
-  const TileTraffic& tr = schedule_.traffic[tile_];
+  const TileTraffic& tr = schedule_->traffic[tile_];
   if (!job_.timing_only) {
     decode(tr.q_fetch, q_raw_.data(), q_);
     decode(tr.k_fetch, k_raw_.data(), k_);
     decode(tr.v_fetch, v_raw_.data(), v_);
   }
-  TileResult r = job_.timing_only ? tile_timing(schedule_.tiles[tile_], cfg_.array, seq_, job_.value_dim)
-                                  : runner_->run(schedule_.tiles[tile_]);
+  TileResult r = job_.timing_only ? tile_timing(schedule_->tiles[tile_], cfg_.array, seq_, job_.value_dim)
+                                  : runner_->run(schedule_->tiles[tile_]);
   std::uint64_t cycles = r.cycles.body() + (tile_ > 0 ? r.cycles.flush : 0);
   step.compute_cycles = cycles;
   job_cycles_ += cycles;
@@ -308,12 +355,12 @@ void SaloCore::reads_done(EngineStep& step) {
     }
   }
   write_rows(tr.out_write, step);
-  if (++tile_ == schedule_.tiles.size()) stage_ = Stage::Tail;
+  if (++tile_ == schedule_->tiles.size()) stage_ = Stage::Tail;
 }
 
 // The tile on the RTL: its merged rows replace the model's; rows, cycles and range events must agree.
 void SaloCore::run_backend(const TileResult& model, EngineStep& step) {
-  const SaloTile& tile = schedule_.tiles[tile_];
+  const SaloTile& tile = schedule_->tiles[tile_];
   std::vector<RowPartial> prev;
   prev.reserve(model.rows.size());
   for (const auto& p : model.rows) prev.push_back(acc_[p.query]);
@@ -363,22 +410,24 @@ double SaloCore::job_fraction_done() const {
 common::EngineJobStats SaloCore::job_stats() const {
   common::EngineJobStats s;
   const ArrayCounters& c = job_counters_;
+  static const Schedule kNone;  // before any job
+  const Schedule& sched = schedule_ ? *schedule_ : kNone;
   const std::uint64_t pes = std::uint64_t{cfg_.array.rows} * cfg_.array.cols +
                             std::uint64_t{cfg_.array.global_rows} * cfg_.array.cols +
                             std::uint64_t{cfg_.array.global_cols} * cfg_.array.rows;
   const double useful = static_cast<double>(c.macs_qk + c.macs_pv);
-  s.values.emplace_back("tiles", static_cast<double>(schedule_.tiles.size()));
+  s.values.emplace_back("tiles", static_cast<double>(sched.tiles.size()));
   s.values.emplace_back("useful_macs", useful);
   s.values.emplace_back("pe_count", static_cast<double>(pes));
   s.values.emplace_back("array_busy_cycles", static_cast<double>(job_cycles_));
   s.values.emplace_back("array_utilisation",
                         job_cycles_ ? useful / (static_cast<double>(pes) * job_cycles_) : 0.0);
-  s.values.emplace_back("spatial_utilisation", schedule_.stats.utilisation_all_pes);
+  s.values.emplace_back("spatial_utilisation", sched.stats.utilisation_all_pes);
   s.values.emplace_back("pairs",
                         static_cast<double>(c.pairs_local + c.pairs_global_col + c.pairs_global_row));
   s.values.emplace_back("weighted_sum_merges", static_cast<double>(c.weighted_sum_merges));
-  s.values.emplace_back("k_fetched", static_cast<double>(schedule_.stats.k_fetched));
-  s.values.emplace_back("k_needed_no_reuse", static_cast<double>(schedule_.stats.k_needed));
+  s.values.emplace_back("k_fetched", static_cast<double>(sched.stats.k_fetched));
+  s.values.emplace_back("k_needed_no_reuse", static_cast<double>(sched.stats.k_needed));
   // A range event of the data: not known without it.
   if (!job_.timing_only) s.values.emplace_back("exp_saturated", static_cast<double>(c.exp_saturated));
   return s;

@@ -28,6 +28,13 @@
 
 namespace savp::salo {
 
+// The schedule for (pattern, seq_len, scheduler, first_query), shared: the last one built in this
+// process is kept and handed out again while the same arguments are asked for (the run's plan check
+// and its jobs); schedule() itself otherwise (it throws ScheduleError the same way).
+std::shared_ptr<const Schedule> shared_schedule(const common::AttentionPattern& pattern,
+                                                std::uint64_t seq_len, const SchedulerConfig& cfg,
+                                                std::uint64_t first_query);
+
 class SaloCore : public common::EngineCore {
  public:
   SaloCore(const SaloConfig& cfg, const common::EnergyTable& energy);
@@ -83,7 +90,7 @@ class SaloCore : public common::EngineCore {
   std::uint64_t seq_ = 0, first_query_ = 0;
   Stage stage_ = Stage::Done;
   std::vector<std::uint8_t> globals_raw_;
-  Schedule schedule_;
+  std::shared_ptr<const Schedule> schedule_;
   // What schedule_ was built for: the jobs of a run share their pattern, so it is built once.
   common::AttentionPattern scheduled_pattern_;
   std::uint64_t scheduled_rows_ = 0, scheduled_first_ = 0;

@@ -51,3 +51,13 @@ savp_case("numerics on: a 1024^3 GEMM's operands exceed 40 MB" EXIT 2 LABEL bad_
   ARGS run ${SCENARIOS}/dense/gemm.json ${GEMM1K} -o ${REGRESS_OUT}/numerics-on-gemm1k)
 savp_case("numerics off: the memory estimate counts no operands" STDOUT "timing only: numerics off"
   ARGS run ${SCENARIOS}/dense/gemm.json ${GEMM1K} --set workload.numerics=off -o ${REGRESS_OUT}/numerics-off-gemm1k)
+# The benchmark scenarios (scripts/bench_scale.py, the SCALE-Sim three-GEMM set) stay valid at their
+# largest size: a buffer too small for 256K tokens (CHELA's FFT, the dense score block) is refused.
+savp_case("bench: SALO scale scenario at 256K tokens" STDOUT "valid scenario"
+  ARGS validate ${SCENARIOS}/bench/scale/salo-longformer.json --set workload.seq_len=262144)
+savp_case("bench: CHELA scale scenario at 256K tokens" STDOUT "valid scenario"
+  ARGS validate ${SCENARIOS}/bench/scale/chela-lm.json --set workload.seq_len=262144)
+savp_case("bench: dense scale scenario at 16K tokens" STDOUT "valid scenario"
+  ARGS validate ${SCENARIOS}/bench/scale/dense-attention.json --set workload.seq_len=16384)
+savp_case("bench: the SCALE-Sim three-GEMM set is timing-only" STDOUT "valid scenario" "3 tasks"
+  ARGS validate ${SCENARIOS}/bench/scalesim-three-gemms.json)

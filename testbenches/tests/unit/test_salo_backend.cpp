@@ -71,7 +71,8 @@ using Ledgers = std::vector<std::pair<std::string, common::ActionLedger>>;
 
 // One head (L = 48, window 8, one global token) through SaloCore; returns the output bytes (and,
 // on request, the run and the core's priced actions).
-std::vector<float> run_job(const salo::SaloConfig& cfg, test::CoreRun* run = nullptr, Ledgers* actions = nullptr) {
+std::vector<float> run_job(const salo::SaloConfig& cfg, test::CoreRun* run = nullptr,
+                           Ledgers* actions = nullptr) {
   const std::uint64_t L = 48, d = 16;
   const common::QkvData qkv = common::generate_qkv(common::SyntheticParams{}, L, d, d, 7);
   memory::BackingStore mem(8 << 20);
@@ -175,7 +176,8 @@ TEST_CASE("salo buffers: an unbounded buffer is priced as the capacity the job f
   CHECK(ka.at("read_word").pj_each > 1.5 * one_vector);
 }
 
-TEST_CASE("salo: check_job names the key at fault, the workload's or the accelerator's", "[salo][hardening]") {
+TEST_CASE("salo: check_job names the key at fault, the workload's or the accelerator's",
+          "[salo][hardening]") {
   salo::SaloConfig c;  // 32 x 32, head_dim 64, buffers 64 / 1024 / 1024
   common::AttentionPattern p;
   p.window = 64;
@@ -195,4 +197,28 @@ TEST_CASE("salo: check_job names the key at fault, the workload's or the acceler
   CHECK(salo::SaloCore::is_accelerator_key("array/global_cols"));
   CHECK_FALSE(salo::SaloCore::is_accelerator_key("value_dim"));
   CHECK_FALSE(salo::SaloCore::is_accelerator_key("pattern"));
+}
+
+TEST_CASE("salo: the plan check and the jobs share one schedule per arguments", "[salo]") {
+  salo::SaloConfig c;
+  common::AttentionPattern p;
+  p.window = 64;
+  p.global_tokens = {0};
+  const auto a = salo::shared_schedule(p, 512, c.scheduler, 0);
+  CHECK(salo::shared_schedule(p, 512, c.scheduler, 0) == a);  // built once
+  const salo::Schedule fresh = salo::schedule(p, 512, c.scheduler, 0);
+  CHECK(a->tiles.size() == fresh.tiles.size());
+  CHECK(a->stats.k_fetched == fresh.stats.k_fetched);
+  common::AttentionPattern wider = p;
+  wider.window = 128;
+  const auto b = salo::shared_schedule(wider, 512, c.scheduler, 0);
+  CHECK(b != a);  // any other argument builds anew
+  CHECK(b->tiles.size() == salo::schedule(wider, 512, c.scheduler, 0).tiles.size());
+  salo::SchedulerConfig small_q = c.scheduler;
+  small_q.q_buffer_vectors = 128;
+  CHECK(salo::shared_schedule(wider, 512, small_q, 0) != b);
+  salo::SchedulerConfig tiny_k = c.scheduler;
+  tiny_k.k_buffer_vectors = 8;
+  CHECK_THROWS_AS(salo::shared_schedule(p, 512, tiny_k, 0), salo::ScheduleError);
+  CHECK(salo::shared_schedule(p, 512, c.scheduler, 0)->tiles.size() == fresh.tiles.size());
 }
