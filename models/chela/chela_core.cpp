@@ -432,12 +432,6 @@ void ChelaCore::gate_done(EngineStep& step) {
   if (++chunk_ == nchunks_) stage_ = Stage::Done;
 }
 
-double ChelaCore::job_fraction_done() const {
-  if (stage_ == Stage::Done) return 1.0;
-  if (model_ || nchunks_ == 0) return -1.0;  // a model step's plan is the runner's
-  return std::min(1.0, static_cast<double>(chunk_) / static_cast<double>(nchunks_));
-}
-
 common::EngineJobStats ChelaCore::job_stats() const {
   common::EngineJobStats s;
   const double pes = static_cast<double>(cfg_.array.rows) * cfg_.array.cols;

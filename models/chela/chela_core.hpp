@@ -55,7 +55,6 @@ class ChelaCore : public common::EngineCore {
   common::EngineJobStats job_stats() const override;
   std::vector<std::pair<std::string, common::ActionLedger>> actions() const override;
   std::vector<std::pair<std::string, common::HardwareCost>> hardware() const override;
-  double job_fraction_done() const override;
 
  private:
   enum class Stage {

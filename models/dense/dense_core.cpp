@@ -657,19 +657,11 @@ void DenseCore::gemm_fold_done(EngineStep& step) {
 }
 
 double DenseCore::job_fraction_done() const {
-  switch (stage_) {
-    case Stage::Done:
-      return 1.0;
-    case Stage::GemmFold:
-      return folds_.empty() ? 0.0 : static_cast<double>(fold_) / static_cast<double>(folds_.size());
-    case Stage::QkChunk:
-    case Stage::Softmax:
-    case Stage::PvChunk:
-      return nblocks_ == 0 ? -1.0
-                           : std::min(1.0, static_cast<double>(block_) / static_cast<double>(nblocks_));
-    default:
-      return -1.0;
-  }
+  // GEMM folds each carry their own compute; an attention job's blocks do not (a block's P x V
+  // compute follows its last step), so it counts as a whole job.
+  if (job_.kind != JobKind::Gemm) return -1.0;
+  if (stage_ == Stage::Done || folds_.empty()) return stage_ == Stage::Done ? 1.0 : 0.0;
+  return static_cast<double>(fold_) / static_cast<double>(folds_.size());
 }
 
 common::EngineJobStats DenseCore::job_stats() const {

@@ -397,9 +397,9 @@ double SaloCore::job_fraction_done() const {
     case Stage::Globals:
       return 0.0;
     case Stage::Tiles:
-      return schedule_.traffic.empty()
+      return schedule_->traffic.empty()
                  ? 0.0
-                 : static_cast<double>(tile_) / static_cast<double>(schedule_.traffic.size());
+                 : static_cast<double>(tile_) / static_cast<double>(schedule_->traffic.size());
     case Stage::Tail:
     case Stage::Done:
       return 1.0;

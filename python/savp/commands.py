@@ -33,10 +33,16 @@ def set_args(values: Optional[Mapping[str, Any]]) -> List[str]:
         TypeError: a value JSON cannot encode.
     """
     argv: List[str] = []
+    if values is not None and not isinstance(values, Mapping):
+        raise TypeError(f"set: expected a mapping {{dotted.path: value}}, found {type(values).__name__}")
     for path, value in (values or {}).items():
         if not isinstance(path, str) or not path or "=" in path:
             raise ValueError(f"set: {path!r} is not a dotted path (a non-empty string without '=')")
-        argv.append(f"--set={path}={json.dumps(value, allow_nan=False)}")
+        try:
+            encoded = json.dumps(value, allow_nan=False)
+        except ValueError as e:  # NaN or infinity: JSON has no such number
+            raise ValueError(f"set: {path}: {e}") from None
+        argv.append(f"--set={path}={encoded}")
     return argv
 
 

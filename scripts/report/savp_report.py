@@ -344,11 +344,11 @@ def run_page(outdir):
 
 # ---------------------------------------------------------------------------- a sweep's page
 # The sweep's plots: these totals of TOTALS, in this order.
-SWEEP_METRICS = [f for k in ("latency_ns", "energy_pj", "cycles", "throughput_gops", "dram_bandwidth_gbps",
+SWEEP_METRICS = [f for k in ("latency_ns", "energy_pj", "cycles", "ops_per_s", "throughput_gops", "dram_bandwidth_gbps",
                              "rel_l2_err", "ops_per_j", "ops_per_s_per_mm2") for f in TOTALS if f[0] == k]
 # The sweep table's headline columns (totals keys), in this order; the rest fold under it.
 SWEEP_HEADLINE = ["error", "latency_ns", "cycles", "energy_pj", "dram_bandwidth_gbps",
-                  "pe_utilisation_of_job_cycles", "throughput_gops", "ops_per_j", "speedup_vs_baseline",
+                  "pe_utilisation_of_job_cycles", "ops_per_s", "throughput_gops", "ops_per_j", "speedup_vs_baseline",
                   "energy_reduction_vs_baseline", "rel_l2_err", "jobs_failed"]
 UNIT_SUFFIXES = [("_ns", "ns"), ("_pj", "pJ"), ("_gbps", "GB/s"), ("_bytes", "byte"), ("_mm2", "mm2"),
                  ("_cycles", "cycle"), ("_mw", "mW"), ("_s", "s"), ("_w", "W"), ("_gops", "Gop/s")]
@@ -431,7 +431,8 @@ def sweep_plot(rows, axes, metric, label, scale, unit):
     ax.set_ylim(bottom=0)
     if g_key:  # beside the axes, never over the bars (savefig's tight box keeps it in the page)
         ax.legend(fontsize=7, bbox_to_anchor=(1.02, 1), loc="upper left")
-    return svg(fig, "%s (%s) per %s" % (label, unit, x_key) if unit else "%s per %s" % (label, x_key))
+    x_name = x_key if axes else "point"
+    return svg(fig, "%s (%s) per %s" % (label, unit, x_name) if unit else "%s per %s" % (label, x_name))
 
 
 def sweep_page(outdir):
@@ -452,7 +453,8 @@ def sweep_page(outdir):
                 cols.append(k)
     # Explicit points: the x axis is the point id (each point sets its own keys).
     plot_axes = [] if "points" in spec else axes
-    fixed = ["id"] + axes + ["status"]
+    # The per-point seed ("seed": true) is an axis of the run but not of the comparison: it folds.
+    fixed = ["id"] + [a for a in axes if a != "seed"] + ["status"]
     varying = [c for c in cols if c not in fixed and len({json.dumps(r.get(c)) for r in rows}) > 1]
     folded = [c for c in cols if c not in fixed and c not in varying]
     # The headline: the figures an architect compares first, those the points have, in this order.

@@ -293,8 +293,10 @@ int cmd_run(const std::vector<std::string>& args) {
     std::cerr << "savp: error: cannot write outputs to " << outdir << ": " << e.what() << "\n";
     return kBadInput;
   }
-  // report.html after stats.json, which it reads; a run without it still succeeds (the summary says why).
-  std::string report_line;
+  // The summary first (the figures are final), then report.html, drawn from stats.json (a run without
+  // it still succeeds: the report line says why).
+  const bool show_summary = !out.timed_out && (!quiet || !out.checks_passed);
+  if (show_summary) std::cout << summary_table(out.stats) << "outputs: " << outdir << "\n" << std::flush;
   if (!out.timed_out) {
     std::string why = vm["no-report"].as<bool>() ? "off (--no-report)" : "off (outputs.report false)";
     if (scenario.outputs.report && !vm["no-report"].as<bool>()) {
@@ -305,11 +307,12 @@ int cmd_run(const std::vector<std::string>& args) {
         why = "off (SAVP_REPORT=0)";
       }
     }
-    report_line =
-        why.empty() ? "report: " + (fs::path(outdir) / "report.html").string() : "report: none, " + why;
+    if (show_summary) {
+      std::cout << (why.empty() ? "report: " + (fs::path(outdir) / "report.html").string()
+                                : "report: none, " + why)
+                << "\n";
+    }
   }
-  if (!out.timed_out && (!quiet || !out.checks_passed))
-    std::cout << summary_table(out.stats) << "outputs: " << outdir << "\n" << report_line << "\n";
   if (out.timed_out) {
     std::cerr << "savp: stopped by the time limit (" << limits.time_limit_s << " s): partial results in "
               << outdir << "/stats.partial.json\n";

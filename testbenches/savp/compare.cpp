@@ -74,6 +74,22 @@ Json load_stats(const std::string& arg) {
     throw common::InputError(file.string(), "",
                              "not a savp stats.json (expected an object with schema_version and totals)");
   }
+  if (j["schema_version"] != 1) {
+    throw common::InputError(
+        file.string(), "/schema_version",
+        "expected 1 (the stats.json format this savp reads), found " + j["schema_version"].dump());
+  }
+  // Every figure the table shows is a number where present (null: not applicable, as an ideal
+  // memory's peak); a run's totals always give its latency and energy.
+  for (const char* must : {"/totals/latency_ns", "/totals/energy_pj"}) {
+    if (!j.contains(Json::json_pointer(must)))
+      throw common::InputError(file.string(), must, "expected a number, found nothing");
+  }
+  for (const Figure& f : kFigures) {
+    const Json::json_pointer p(f.pointer);
+    if (j.contains(p) && !j.at(p).is_number() && !j.at(p).is_null())
+      throw common::InputError(file.string(), f.pointer, "expected a number, found " + j.at(p).dump());
+  }
   return j;
 }
 
@@ -93,7 +109,12 @@ std::string shown(std::optional<double> v, bool full) {
     const auto r = std::to_chars(buf, buf + sizeof buf, *v);
     return std::string(buf, r.ptr);
   }
-  std::snprintf(buf, sizeof buf, "%.4g", *v);
+  // Whole numbers (cycles, bytes) in full; others to 4 significant digits.
+  if (std::fabs(*v) < 1e15 && *v == std::floor(*v)) {
+    std::snprintf(buf, sizeof buf, "%.0f", *v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.4g", *v);
+  }
   return buf;
 }
 

@@ -18,7 +18,13 @@ std::unique_ptr<ProgressMeter> ProgressMeter::for_stderr() {
   if (const char* env = std::getenv("SAVP_PROGRESS_INTERVAL_S")) {
     char* end = nullptr;
     const double v = std::strtod(env, &end);
-    if (end != env && *end == '\0' && v >= 0 && v <= 1e6) interval = v;
+    if (end != env && *end == '\0' && v >= 0 && v <= 1e6) {
+      interval = v;
+    } else {
+      std::cerr << "savp: warning: SAVP_PROGRESS_INTERVAL_S is not a number of seconds in [0, 1e6]; "
+                   "progress lines come every "
+                << kPlainIntervalS << " s\n";
+    }
   }
   return std::make_unique<ProgressMeter>(std::cerr, isatty(STDERR_FILENO) == 1, interval);
 }

@@ -31,7 +31,8 @@ const std::vector<StatDescription>& table() {
       {{"accelerator"},
        "stall_cycles",
        "cycle",
-       "Stall cycles of its jobs: descriptor fetch + operand reads + write drain (the three disjoint causes of "
+       "Stall cycles of its jobs: descriptor fetch + operand reads + write drain (the three disjoint causes "
+       "of "
        "stall_cycles_by_cause; busy_cycles = sum of phase_cycles + this)"},
       {{"accelerator"},
        "stall_cycles_by_cause.<cause>",
@@ -363,9 +364,9 @@ std::string stat_descriptions_markdown() {
     out << "\n### " << kind << "\n\n| stat | unit | description |\n|---|---|---|\n";
     for (const StatDescription& d : table()) {
       if (std::find(d.kinds.begin(), d.kinds.end(), kind) == d.kinds.end()) continue;
-      std::string desc;  // "<phase>" would be an HTML tag in markdown
+      std::string desc;  // "<phase>" would be an HTML tag in markdown: a code span, readable as text too
       for (char c : d.desc)
-        desc += c == '<' ? std::string("&lt;") : c == '>' ? std::string("&gt;") : std::string(1, c);
+        desc += c == '<' ? std::string("`<") : c == '>' ? std::string(">`") : std::string(1, c);
       out << "| `" << d.name << "` | " << d.unit << " | " << desc << " |\n";
     }
   }

@@ -58,6 +58,24 @@ for args, must in [((a, missing), missing), ((a, os.path.join(a, "resolved.json"
     r = run(*args)
     if r.returncode != 2 or must not in r.stderr or r.stdout:
         fail("compare %s: exit %d, stderr %r" % (" ".join(args), r.returncode, r.stderr))
+# Broken stats.json files: exit 2 naming the file and the JSON path.
+import json, tempfile
+tmp = tempfile.mkdtemp(prefix="savp-compare-")
+sa_text = json.load(open(os.path.join(a, "stats.json")))
+for name, edit, must in [("version", lambda j: j.update(schema_version=99), "/schema_version"),
+                         ("empty-totals", lambda j: j.update(totals={}), "/totals/latency_ns"),
+                         ("string", lambda j: j["totals"].update(cycles="x"), "/totals/cycles")]:
+    j = json.loads(json.dumps(sa_text))
+    edit(j)
+    f = os.path.join(tmp, name + ".json")
+    json.dump(j, open(f, "w"))
+    r = run(a, f)
+    if r.returncode != 2 or f not in r.stderr or must not in r.stderr or r.stdout:
+        fail("compare with %s: exit %d, stderr %r" % (name, r.returncode, r.stderr))
+# Whole numbers (cycles) print in full, not as 3.48e+04.
+cyc = next(l for l in t.stdout.splitlines() if l.startswith("cycles "))
+if str(sa["totals"]["cycles"]) not in cyc.split():
+    fail("cycles shown as %r, expected %d in full" % (cyc, sa["totals"]["cycles"]))
 h = run("--help")
 if h.returncode != 0 or "savp compare" not in h.stdout:
     fail("compare --help: exit %d" % h.returncode)

@@ -5,7 +5,7 @@ paths, the page loads without a console message or script error, a screenshot of
 non-empty PNG OUTDIR.report.png beside the output directory), and the sections named with --section are on it. With --rows N
 (a sweep's page) the page's script ran over the whole results table (data-ready = N) and the table
 has N rows.
-Usage: check_report_html.py REPORT.html [--rows N] [--section TEXT]... [--min-charts K]"""
+Usage: check_report_html.py REPORT.html [--rows N] [--section TEXT]... [--min-charts K] [--max-columns K]"""
 import argparse, os, re, shutil, subprocess, sys
 
 ap = argparse.ArgumentParser()
@@ -13,6 +13,7 @@ ap.add_argument("report")
 ap.add_argument("--rows", type=int)
 ap.add_argument("--section", action="append", default=[])
 ap.add_argument("--min-charts", type=int, default=1)
+ap.add_argument("--max-columns", type=int, help="the results table (a sweep's headline) has at most K columns")
 a = ap.parse_args()
 chromium = shutil.which("chromium") or shutil.which("chromium-browser")
 if not chromium:
@@ -27,6 +28,11 @@ if len(charts) < a.min_charts:
 for i, c in enumerate(charts):
     if len(re.findall(r"<path\b[^>]*\bd=\"[^\"]{8,}", c)) < 3:
         sys.exit("chart %d draws nothing (fewer than 3 paths)" % (i + 1))
+if a.max_columns is not None:
+    head = re.search(r"<table id='results'><thead><tr>(.*?)</tr>", html, re.S)
+    n = head.group(1).count("<th>") if head else -1
+    if not 0 < n <= a.max_columns:
+        sys.exit("the results table has %d columns, expected 1..%d (the headline; the rest fold)" % (n, a.max_columns))
 for s in a.section:
     if s not in html:
         sys.exit("the page has no %r" % s)

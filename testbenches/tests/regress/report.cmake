@@ -32,7 +32,9 @@ set_tests_properties("report: model page (per layer) renders in headless Chromiu
 # The sweep's page: grouped bars per metric, the table with its constant columns folded.
 add_test(NAME "report: sweep report.html renders in headless Chromium"
   COMMAND ${CHECK_HTML} ${REGRESS_OUT}/sweep-run/report.html --rows 4 --min-charts 6 --section "latency (us)"
-          --section "energy (uJ)" --section "<details>" --section "latency (us) [latency_ns]")
+          --section "energy (uJ)" --section "<details>" --section "latency (us) [latency_ns]"
+          --section "throughput (Gop/s)" --section "more column(s) that vary across the points"
+          --max-columns 16)
 set_tests_properties("report: sweep report.html renders in headless Chromium" PROPERTIES LABELS "report;regress"
   DEPENDS "cli: sweep runs every point and merges the results")
 # Explicit points: x = the point id.
@@ -42,7 +44,7 @@ file(WRITE ${CMAKE_CURRENT_BINARY_DIR}/report-points.json
 savp_case("points sweep writes report.html" LABEL report PRESENT ${R_POINTS}/report.html
   ARGS sweep ${CMAKE_CURRENT_BINARY_DIR}/report-points.json -o ${R_POINTS} --force)
 add_test(NAME "report: points sweep page plots per point id"
-  COMMAND ${CHECK_HTML} ${R_POINTS}/report.html --rows 2 --min-charts 6 --section "per id")
+  COMMAND ${CHECK_HTML} ${R_POINTS}/report.html --rows 2 --min-charts 6 --section "per point")
 set_tests_properties("report: points sweep page plots per point id" PROPERTIES LABELS "report;regress"
   DEPENDS "report: points sweep writes report.html")
 
