@@ -12,7 +12,6 @@ double FixedFormat::to_double(std::int64_t raw) const {
   return std::ldexp(static_cast<double>(raw), -frac_bits);
 }
 
-
 std::int64_t quantize(double x, FixedFormat f) {
   if (std::isnan(x)) throw std::domain_error("salo::quantize: NaN");
   const double scaled = std::ldexp(x, f.frac_bits);
@@ -20,7 +19,6 @@ std::int64_t quantize(double x, FixedFormat f) {
   if (scaled <= static_cast<double>(f.min_raw())) return f.min_raw();
   return saturate(static_cast<std::int64_t>(std::round(scaled)), f);  // std::round: ties away
 }
-
 
 std::int64_t requantize(std::int64_t raw, int from_frac, FixedFormat to, Rounding r) {
   const int d = from_frac - to.frac_bits;
@@ -80,20 +78,24 @@ void ExpSum::add(std::int64_t mant_in, int exp_in) {
   }
 }
 
-Reciprocal reciprocal(const ExpSum& sum) {
+Reciprocal reciprocal(const ExpSum& sum, const FixedParams& p) {
   if (sum.mant_raw <= 0) throw std::invalid_argument("salo::reciprocal: sum must be positive");
+  const int b = p.reciprocal_bits;
+  if (b < kReciprocalBitsMin || b > kReciprocalBitsMax)
+    throw std::invalid_argument("salo::reciprocal: width");
   int n = 0;
   while ((sum.mant_raw >> n) != 0) ++n;  // bit length (leading-one detector)
-  const std::int64_t num = std::int64_t{1} << (n + 8);
+  const std::int64_t num = std::int64_t{1} << (n + b - 1);
   Reciprocal r;
-  r.mant = (2 * num + sum.mant_raw) / (2 * sum.mant_raw);  // round to nearest (ties up)
-  r.exp = -n - sum.exp;
-  if (r.mant >= 512) {
+  r.mant = p.norm_rounding == Rounding::NearestAway
+               ? (2 * num + sum.mant_raw) / (2 * sum.mant_raw)  // ties up
+               : num / sum.mant_raw;                            // floor
+  r.exp = 9 - b - n - sum.exp;
+  if (r.mant >= (std::int64_t{1} << b)) {
     r.mant >>= 1;
     r.exp += 1;
   }
   return r;
 }
-
 
 }  // namespace savp::salo

@@ -6,16 +6,20 @@
 //   inputs Q/K/V 5.4 (9 bits), probabilities 2.7 (9 bits), accumulators 10.8 (18 bits), and a 5-bit
 //   signed shared exponent in [-16, 15] for exp values and softmax sums.
 //
-// Rounding and saturation rules (the reference leaves these open; the choices are ours):
+// Rounding and overflow rules. The reference leaves them open; the defaults are ours, and the
+// per-stage choices of FixedParams (scenario key "fixed_arithmetic") let the model match a given
+// RTL bit for bit (the authors' generated Verilog: truncate, wrap, 8-bit reciprocal, dropped bit):
 //   - Conversion from real numbers (operand quantisation): round to nearest, ties away from zero,
 //     then saturate to the format's range. NaN throws std::domain_error.
-//   - Every accumulator update saturates to 10.8 (the RTL's clippedToWidthOf in the MAC).
+//   - Q.K^T accumulator updates: saturate to 10.8 (default) or wrap (a plain add into 18 bits, what
+//     the authors' PE does: its MAC class with clippedToWidthOf is never instantiated).
 //   - Right shifts that only re-align (score scaling by 2^-s, exponent alignment in the row sum
 //     and in the weighted-sum unit, the PWL slope product) truncate towards -inf, as the RTL's
 //     arithmetic shift / bit slicing does.
 //   - Shifts that produce a stored result (probability after normalisation, P.V products into the
-//     accumulator, weighted-sum output) round to nearest, ties away from zero. The RTL truncates
-//     there; truncation biases every probability and product downwards, so we round.
+//     accumulator): round to nearest, ties away from zero (default: truncation biases every
+//     probability and product downwards) or truncate (floor), per stage. The weighted-sum output
+//     always rounds to nearest.
 //   - Exp argument: x = score * scale * log2(e) with 8 fraction bits, saturated to [-16, 16 - 2^-8]
 //     before it is split into its 5-bit integer part (the exponent) and its 8-bit fraction (the
 //     RTL slices the bits and would wrap; we saturate).
@@ -25,20 +29,26 @@
 //     range) it is renormalised: shifted right by one (truncating) and the exponent incremented
 //     (saturating the mantissa if the exponent is already 15). Within one 32-wide row this never
 //     triggers (sum < 2 * 33); it matters for long global rows and many merged slices.
-//   - Reciprocal (inverse unit): a normalised 9-bit mantissa in [256, 511] with a binary exponent,
-//     mant = round(2^(n+8) / S) where n = bit length of the sum's raw mantissa S (a leading-one
-//     detector plus a 9-bit divider); 1/sum = mant * 2^exp. The RTL divides a fixed 2^17 by the raw
-//     sum, which loses precision for large sums; the normalised form keeps 9 significant bits.
+//   - Reciprocal (inverse unit): a normalised B-bit mantissa in [2^(B-1), 2^B - 1] with a binary
+//     exponent, mant = 2^(n+B-1) / S rounded (nearest, or floor when the normalise stage truncates)
+//     where n = bit length of the sum's raw mantissa S (a leading-one detector plus a B-bit
+//     divider); 1/sum = mant * 2^exp. B = 9 by default; the authors' Verilog feeds an 8-bit
+//     reciprocal to the PE's 9-bit signed multiplier. (Their inverse unit divides a fixed 2^17 by the
+//     raw sum, which loses precision for large sums; the normalised form keeps B significant bits.)
+//   - Normalise operands: the exp mantissa (10.8, 9 significant bits) times the reciprocal; with
+//     drop_exp_lsb its last bit is dropped first (8 bits, as the authors' PE slices bits 8..1).
+//   - Probability and P.V accumulator overflow: saturate (default) or wrap to the format's width.
 #pragma once
 
-#include <array>
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <stdexcept>
 
 namespace savp::salo {
 
 enum class Rounding { Floor, NearestAway };
+enum class Overflow { Saturate, Wrap };
 
 // Signed fixed-point format: int_bits (including the sign) + frac_bits.
 struct FixedFormat {
@@ -61,6 +71,17 @@ inline constexpr int kExpMax = 15;
 // Clamp a raw code to the format's range.
 inline std::int64_t saturate(std::int64_t raw, FixedFormat f) {
   return std::min(std::max(raw, f.min_raw()), f.max_raw());
+}
+// Two's-complement wrap of a raw code to the format's width (the bits a plain add keeps).
+inline std::int64_t wrap(std::int64_t raw, FixedFormat f) {
+  const int b = f.total_bits();
+  const std::uint64_t mask = (std::uint64_t{1} << b) - 1, sign = std::uint64_t{1} << (b - 1);
+  const std::uint64_t u = static_cast<std::uint64_t>(raw) & mask;
+  return static_cast<std::int64_t>(u ^ sign) - static_cast<std::int64_t>(sign);
+}
+// Saturate or wrap to the format's range.
+inline std::int64_t fit(std::int64_t raw, FixedFormat f, Overflow o) {
+  return o == Overflow::Saturate ? saturate(raw, f) : wrap(raw, f);
 }
 // Real -> raw code: round to nearest, ties away from zero, saturate. NaN throws std::domain_error.
 std::int64_t quantize(double x, FixedFormat f);
@@ -90,9 +111,18 @@ inline constexpr std::array<double, 4> kPwlIntercepts{0.99742072, 0.96181372, 0.
 // The published PWL with exact (real) constants: slope[seg] * f + intercept[seg], f in [0, 1).
 double pwl_exp2_frac_ideal(double f);
 
+// Options of the fixed datapath (defaults: SAVP's choices; scenario key "fixed_arithmetic").
 struct FixedParams {
-  int pwl_slope_frac_bits = 4;  // RTL LUT holds slopes in 5.4; intercepts always 10.8
+  int pwl_slope_frac_bits = 4;                     // RTL LUT holds slopes in 5.4; intercepts always 10.8
+  Overflow qk_overflow = Overflow::Saturate;       // stage 1 accumulator (10.8)
+  Rounding norm_rounding = Rounding::NearestAway;  // stage 4 product shift and the reciprocal divide
+  Overflow norm_overflow = Overflow::Saturate;     // stage 4 probability (2.7)
+  int reciprocal_bits = 9;                         // B: reciprocal mantissa width, kReciprocalBitsMin..Max
+  bool drop_exp_lsb = false;                       // stage 4: exp mantissa's last bit dropped (9 -> 8 bits)
+  Rounding pv_rounding = Rounding::NearestAway;    // stage 5 product (11 -> 8 fraction bits)
+  Overflow pv_overflow = Overflow::Saturate;       // stage 5 accumulator (10.8)
 };
+inline constexpr int kReciprocalBitsMin = 4, kReciprocalBitsMax = 12;
 
 // Exp value of the datapath: mant_raw * 2^-8 * 2^exp (mant in 10.8, ~[0.99, 2)).
 struct ExpValue {
@@ -124,23 +154,29 @@ struct ExpSum {
 // Aligns a (mantissa, exponent) pair to a larger exponent (truncating shift).
 std::int64_t align_mantissa(std::int64_t mant_raw, int from_exp, int to_exp);
 
-// Reciprocal of a sum as the inverse unit computes it: 1/sum ~= mant * 2^exp, mant in [256, 511].
+// Reciprocal of a sum as the inverse unit computes it: 1/sum ~= mant * 2^exp, mant in
+// [2^(B-1), 2^B - 1] (B = p.reciprocal_bits; [256, 511] by default).
 struct Reciprocal {
   std::int64_t mant = 0;
   int exp = 0;
   double value() const;
 };
-// sum.mant_raw must be > 0 (std::invalid_argument otherwise).
-Reciprocal reciprocal(const ExpSum& sum);
+// sum.mant_raw must be > 0 (std::invalid_argument otherwise). Rounds the divide as
+// p.norm_rounding; B = p.reciprocal_bits.
+Reciprocal reciprocal(const ExpSum& sum, const FixedParams& p = FixedParams{});
 
-// Normalisation stage: probability = exp * reciprocal, as a 2.7 raw code (round to nearest,
-// saturate).
+// Normalisation stage: probability = exp * reciprocal, as a 2.7 raw code (p.norm_rounding,
+// p.norm_overflow; the exp mantissa's last bit dropped first with p.drop_exp_lsb).
 // (inline: on the PE array's per-key path)
-inline std::int64_t normalise(const ExpValue& e, const Reciprocal& r) {
-  const std::int64_t prod = e.mant_raw * r.mant;  // value prod * 2^(e.exp + r.exp - 8)
-  const int s = 1 - e.exp - r.exp;                // to 7 fraction bits
-  const std::int64_t raw = s >= 0 ? shift_right(prod, s, Rounding::NearestAway) : prod << (-s);
-  return saturate(raw, kProbFormat);
+inline std::int64_t normalise(const ExpValue& e, const Reciprocal& r, const FixedParams& p = FixedParams{}) {
+  const int drop = p.drop_exp_lsb ? 1 : 0;
+  const std::int64_t prod = (e.mant_raw >> drop) * r.mant;  // value prod * 2^(e.exp + r.exp - 8 + drop)
+  const int s = 1 - drop - e.exp - r.exp;                   // to 7 fraction bits
+  if (s >= 0) return fit(shift_right(prod, s, p.norm_rounding), kProbFormat, p.norm_overflow);
+  if (prod == 0) return 0;  // below: prod > 0 (both operands are positive)
+  if (p.norm_overflow == Overflow::Wrap)
+    return -s >= kProbFormat.total_bits() ? 0 : wrap(prod << (-s), kProbFormat);
+  return -s >= 31 ? kProbFormat.max_raw() : saturate(prod << (-s), kProbFormat);
 }
 
 }  // namespace savp::salo

@@ -116,7 +116,7 @@ class Operands {
 namespace {
 
 constexpr double kAccLsb = 1.0 / 256.0;  // 10.8 LSB: raw * kAccLsb == kAccFormat.to_double(raw), exactly
-constexpr std::int64_t kAccMax = (std::int64_t{1} << 17) - 1;   // 10.8 range
+constexpr std::int64_t kAccMax = (std::int64_t{1} << 17) - 1;  // 10.8 range
 constexpr std::int64_t kAccMin = -(std::int64_t{1} << 17);
 
 // The actions of one row over n > 0 keys (every datapath, whatever the data).
@@ -209,10 +209,11 @@ RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std
       acc = a32;
     } else {
       acc = 0;
+      const Overflow o = ops.cfg().fixed.qk_overflow;
       for (std::size_t t = 0; t < d; ++t) {
         const std::int64_t a = acc + std::int64_t{qf[t]} * std::int64_t{kf[t]};
-        acc = std::min(std::max(a, kAccMin), kAccMax);
-        sat = sat || (a != acc);
+        acc = fit(a, kAccFormat, o);
+        sat = sat || (a != acc);  // saturated or wrapped
       }
     }
     const std::int64_t x = acc >> shift;  // 8 fraction bits; floor (shift <= 30)
@@ -241,7 +242,8 @@ RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std
   ExpSum sum;
   sum.mant_raw = sum_mant;
   sum.exp = sum_exp;
-  const Reciprocal r = reciprocal(sum);
+  const FixedParams& fp = ops.cfg().fixed;
+  const Reciprocal r = reciprocal(sum, fp);
   // Stage 4 (normalise) and the bound for stage 5.
   Operands::Codes& vc = ops.vcodes();
   std::int64_t pv_bound = 0;  // sum_j |p_j| max|v_j|
@@ -249,24 +251,31 @@ RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std
     ExpValue e;
     e.mant_raw = ev_mant[j];
     e.exp = ev_exp[j];
-    const std::int64_t pr = normalise(e, r);  // 2.7
+    const std::int64_t pr = normalise(e, r, fp);  // 2.7
     ev_mant[j] = static_cast<std::int32_t>(pr);
     ops.fill_v(keys[j]);
     pv_bound += (pr < 0 ? -pr : pr) * vc.maxabs[keys[j]];
   }
   p.out_raw.resize(dv);
   p.out.resize(dv);
-  // 2.7 x 5.4 = 11 fraction bits -> 10.8, rounded to nearest (ties away). |round(x / 8)| <= |x|/8 + 1/2,
-  // so every partial sum is bounded by pv_bound / 8 + n / 2: inside 10.8, no update saturates.
+  // 2.7 x 5.4 = 11 fraction bits -> 10.8, rounded to nearest (ties away) or truncated.
+  // |round(x / 8)| <= |x|/8 + 1/2 and |floor(x / 8)| < |x|/8 + 1, so every partial sum is bounded by
+  // pv_bound / 8 + n: inside 10.8, no update saturates or wraps.
   if (pv_bound + 8 * static_cast<std::int64_t>(n) <= 8 * kAccMax) {
     ops.s_acc.assign(dv, 0);
     std::int32_t* acc = ops.s_acc.data();
+    const bool nearest = fp.pv_rounding == Rounding::NearestAway;
     for (std::size_t j = 0; j < n; ++j) {
       const std::int16_t pr = static_cast<std::int16_t>(ev_mant[j]);  // 2.7 code: 9 bits
       const std::int16_t* vf = vc.code.data() + std::size_t{keys[j]} * dv;
-      for (std::size_t t = 0; t < dv; ++t) {
-        const std::int32_t x = std::int32_t{pr} * std::int32_t{vf[t]};  // widening 16x16 -> 32
-        acc[t] += (x + 3 + (x >= 0 ? 1 : 0)) >> 3;  // == shift_right(x, 3, NearestAway)
+      if (nearest) {
+        for (std::size_t t = 0; t < dv; ++t) {
+          const std::int32_t x = std::int32_t{pr} * std::int32_t{vf[t]};  // widening 16x16 -> 32
+          acc[t] += (x + 3 + (x >= 0 ? 1 : 0)) >> 3;                      // == shift_right(x, 3, NearestAway)
+        }
+      } else {
+        for (std::size_t t = 0; t < dv; ++t)
+          acc[t] += (std::int32_t{pr} * std::int32_t{vf[t]}) >> 3;  // floor
       }
     }
     for (std::size_t t = 0; t < dv; ++t) {
@@ -279,8 +288,8 @@ RowPartial compute_row(Operands& ops, std::uint32_t query, const std::vector<std
       const std::int64_t pr = ev_mant[j];
       const std::int16_t* vf = vc.code.data() + std::size_t{keys[j]} * dv;
       for (std::size_t t = 0; t < dv; ++t) {
-        p.out_raw[t] =
-            saturate(p.out_raw[t] + shift_right(pr * std::int64_t{vf[t]}, 3, Rounding::NearestAway), kAccFormat);
+        p.out_raw[t] = fit(p.out_raw[t] + shift_right(pr * std::int64_t{vf[t]}, 3, fp.pv_rounding),
+                           kAccFormat, fp.pv_overflow);
       }
     }
     for (std::size_t t = 0; t < dv; ++t) p.out[t] = static_cast<double>(p.out_raw[t]) * kAccLsb;
@@ -392,6 +401,10 @@ std::string check_config(const ArrayConfig& cfg) {
   if (cfg.head_dim == 0) return "head_dim must be >= 1";
   if (cfg.fixed.pwl_slope_frac_bits < 0 || cfg.fixed.pwl_slope_frac_bits > 16) {
     return "pwl_slope_frac_bits must be in 0..16";
+  }
+  if (cfg.fixed.reciprocal_bits < kReciprocalBitsMin || cfg.fixed.reciprocal_bits > kReciprocalBitsMax) {
+    return "reciprocal_bits must be in " + std::to_string(kReciprocalBitsMin) + ".." +
+           std::to_string(kReciprocalBitsMax);
   }
   return "";
 }
@@ -527,17 +540,20 @@ TileRunner::~TileRunner() = default;
 TileResult TileRunner::run(const SaloTile& tile) { return compute_tile_impl(tile, *ops_); }
 
 const std::int16_t* TileRunner::q_codes(std::uint32_t t) {
-  if (ops_->cfg().datapath != Datapath::Fixed) throw std::logic_error("salo::TileRunner: codes need the fixed datapath");
+  if (ops_->cfg().datapath != Datapath::Fixed)
+    throw std::logic_error("salo::TileRunner: codes need the fixed datapath");
   const Operands::Codes& c = ops_->qf(t);
   return c.code.data() + std::size_t{t} * c.cols;
 }
 const std::int16_t* TileRunner::k_codes(std::uint32_t t) {
-  if (ops_->cfg().datapath != Datapath::Fixed) throw std::logic_error("salo::TileRunner: codes need the fixed datapath");
+  if (ops_->cfg().datapath != Datapath::Fixed)
+    throw std::logic_error("salo::TileRunner: codes need the fixed datapath");
   const Operands::Codes& c = ops_->kf(t);
   return c.code.data() + std::size_t{t} * c.cols;
 }
 const std::int16_t* TileRunner::v_codes(std::uint32_t t) {
-  if (ops_->cfg().datapath != Datapath::Fixed) throw std::logic_error("salo::TileRunner: codes need the fixed datapath");
+  if (ops_->cfg().datapath != Datapath::Fixed)
+    throw std::logic_error("salo::TileRunner: codes need the fixed datapath");
   const Operands::Codes& c = ops_->vf(t);
   return c.code.data() + std::size_t{t} * c.cols;
 }

@@ -8,17 +8,19 @@
 //
 // Datapath of one row (local array row, or one global query in the global row):
 //   1. Q.K^T: s = sum_t q_t k_t. Fixed: Q, K in 5.4, exact products accumulated in 10.8 with
-//      saturation. The exp is base 2, so the exponent argument is x = s * scale * log2(e): with
-//      scale = r * 2^-sh (sh = floor(log2(1/scale)) >= 0, r in (0.5, 1]) the PE applies 2^-sh as a
-//      right shift (the RTL's "shift by 3" for d = 64) and r * log2(e) is folded into Q before
-//      quantisation (e.g. into W_Q). Float: x in double.
+//      saturation (or wrap: FixedParams, the scenario's "fixed_arithmetic"). The exp is base 2, so the
+//      exponent argument is x = s * scale * log2(e): with scale = r * 2^-sh (sh = floor(log2(1/scale)) >= 0,
+//      r in (0.5, 1]) the PE applies 2^-sh as a right shift (the RTL's "shift by 3" for d = 64) and r *
+//      log2(e) is folded into Q before quantisation (e.g. into W_Q). Float: x in double.
 //   2. exp: 2^x. Fixed: x with 8 fraction bits split into a 5-bit exponent and a fraction, PWL.
 //      Float: exp2 with the row's exponent E = floor(max x) factored out.
 //   3. row sum: (sum, exponent) passes left to right through the row's PEs with exponent alignment
 //      (local columns 0..cols_used-1, then the global column), then the inverse unit at the row end
 //      returns one reciprocal for the row.
-//   4. normalise: p = exp * reciprocal (fixed: 2.7 probabilities).
-//   5. P.V: out_t = sum_j p_j v_jt (fixed: V in 5.4, products rounded to 10.8, accumulated in 10.8).
+//   4. normalise: p = exp * reciprocal (fixed: 2.7 probabilities; rounding, overflow, reciprocal
+//      width and the exp mantissa's dropped bit from FixedParams).
+//   5. P.V: out_t = sum_j p_j v_jt (fixed: V in 5.4, products rounded or truncated to 10.8,
+//      accumulated in 10.8, saturating or wrapping).
 // The row's partial result is therefore NORMALISED by its own exp-sum W = sum_mant * 2^sum_exp,
 // which it keeps for the weighted-sum unit: merging two slices is out = (W1 o1 + W2 o2)/(W1 + W2).
 //
@@ -41,8 +43,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "models/common/tensor.hpp"
@@ -60,7 +62,7 @@ struct ArrayConfig {
   Datapath datapath = Datapath::Fixed;
   std::uint32_t global_rows = 1;  // global queries per tile (PE rows under the array)
   std::uint32_t global_cols = 1;  // global keys per tile (PE columns right of the array)
-  FixedParams fixed;              // fixed-datapath options (PWL slope precision)
+  FixedParams fixed;              // fixed-datapath options (PWL slope precision, rounding, overflow)
 };
 
 // Empty string when the configuration is usable, else why not.
@@ -144,8 +146,8 @@ class Operands;
 // fixed-point operands are quantised once, on first use, as in run_schedule.
 class TileRunner {
  public:
-  TileRunner(const common::MatrixD& q, const common::MatrixD& k, const common::MatrixD& v, const ArrayConfig& cfg,
-             double softmax_scale);
+  TileRunner(const common::MatrixD& q, const common::MatrixD& k, const common::MatrixD& v,
+             const ArrayConfig& cfg, double softmax_scale);
   ~TileRunner();
   TileResult run(const SaloTile& tile);
   // Fixed datapath: the operand codes the array loads (5.4, Q with the softmax scale's mantissa and

@@ -4,6 +4,45 @@
 
 namespace savp::salo {
 
+namespace {
+
+Rounding parse_rounding(common::JsonNode& n) {
+  return n.get_choice("rounding", {"nearest", "truncate"}, "nearest") == "nearest" ? Rounding::NearestAway
+                                                                                   : Rounding::Floor;
+}
+Overflow parse_overflow(common::JsonNode& n) {
+  return n.get_choice("overflow", {"saturate", "wrap"}, "saturate") == "saturate" ? Overflow::Saturate
+                                                                                  : Overflow::Wrap;
+}
+
+}  // namespace
+
+FixedParams parse_fixed_arithmetic(common::JsonNode node) {
+  FixedParams f;
+  if (node.has("qk")) {
+    common::JsonNode n = node.object_at("qk");
+    f.qk_overflow = parse_overflow(n);
+    n.finish();
+  }
+  if (node.has("normalise")) {
+    common::JsonNode n = node.object_at("normalise");
+    f.norm_rounding = parse_rounding(n);
+    f.norm_overflow = parse_overflow(n);
+    f.reciprocal_bits = static_cast<int>(
+        n.get_int("reciprocal_bits", f.reciprocal_bits, kReciprocalBitsMin, kReciprocalBitsMax));
+    f.drop_exp_lsb = n.get_bool("drop_exp_lsb", f.drop_exp_lsb);
+    n.finish();
+  }
+  if (node.has("pv")) {
+    common::JsonNode n = node.object_at("pv");
+    f.pv_rounding = parse_rounding(n);
+    f.pv_overflow = parse_overflow(n);
+    n.finish();
+  }
+  node.finish();
+  return f;
+}
+
 SaloConfig SaloConfig::parse(common::JsonNode node) {
   SaloConfig c;
   node.get_choice("type", {"salo"});
@@ -20,6 +59,13 @@ SaloConfig SaloConfig::parse(common::JsonNode node) {
   }
   const std::string dp = node.get_choice("datapath", {"fixed", "float"}, "fixed");
   c.array.datapath = dp == "fixed" ? Datapath::Fixed : Datapath::Float;
+  if (node.has("fixed_arithmetic")) {
+    if (c.array.datapath != Datapath::Fixed) {
+      node.child("fixed_arithmetic")
+          .fail("fixed_arithmetic applies to the fixed datapath only (datapath is \"" + dp + "\")");
+    }
+    c.array.fixed = parse_fixed_arithmetic(node.object_at("fixed_arithmetic"));
+  }
   c.scheduler.rows = c.array.rows;
   c.scheduler.cols = c.array.cols;
   c.scheduler.global_rows = c.array.global_rows;

@@ -2,9 +2,9 @@
 // "type": "salo"): clock, local array and global row/column sizes, the head dimension the array is
 // built for, the datapath ("fixed": the RTL's number formats, "float"), on-chip Q/K/V buffer sizes
 // in vectors (a modelling assumption: the paper leaves the buffer hierarchy open), the DMA, and the
-// scoreboard tolerance, and the tile backend (C++ model or verilated RTL). Defaults follow ../reference/salo.md: 32 x 32 + one global row and
-// column, head dimension 64, 1 GHz (the authors' performance model; 500 MHz is the other
-// synthesised point).
+// scoreboard tolerance, and the tile backend (C++ model or verilated RTL). Defaults follow
+// ../reference/salo.md: 32 x 32 + one global row and column, head dimension 64, 1 GHz (the authors'
+// performance model; 500 MHz is the other synthesised point).
 #pragma once
 
 #include <cstdint>
@@ -21,8 +21,8 @@ namespace savp::salo {
 struct SaloConfig {
   std::string name = "salo0";
   double clock_mhz = 1000.0;
-  ArrayConfig array;           // rows, cols, head_dim, datapath, global rows/cols
-  SchedulerConfig scheduler;   // the same array sizes plus buffer capacities
+  ArrayConfig array;          // rows, cols, head_dim, datapath, global rows/cols
+  SchedulerConfig scheduler;  // the same array sizes plus buffer capacities
   common::DmaSpec dma;
   double tolerance_rel_l2 = -1.0;  // < 0: the datapath's default
   // "model": tiles on the C++ PE array; "rtl": on the verilated PE-array RTL (tile_backend.hpp),
@@ -43,5 +43,10 @@ struct SaloConfig {
   }
   static SaloConfig parse(common::JsonNode node);
 };
+
+// "fixed_arithmetic": per-stage rounding and overflow and the normalise operand widths of the fixed
+// datapath ({"qk": {"overflow"}, "normalise": {"rounding", "overflow", "reciprocal_bits",
+// "drop_exp_lsb"}, "pv": {"rounding", "overflow"}}); every key defaults to FixedParams{}.
+FixedParams parse_fixed_arithmetic(common::JsonNode node);
 
 }  // namespace savp::salo

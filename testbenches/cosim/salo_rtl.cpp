@@ -10,7 +10,7 @@ namespace savp::cosim {
 namespace {
 namespace reg {
 constexpr std::uint32_t kId = 0x00, kCtrl = 0x08, kStatus = 0x10, kCycles = 0x18, kShift = 0x20, kD = 0x28,
-                        kExpSat = 0x30, kQkSat = 0x38, kMask = 0x1000;
+                        kExpSat = 0x30, kQkSat = 0x38, kArith = 0x40, kMask = 0x1000;
 }
 constexpr std::uint64_t kStart = 1, kFlush = 2, kDrain = 4, kClear = 8;
 constexpr unsigned kNR = kSaloR + kSaloGR, kNS = kSaloC + kSaloGC;
@@ -19,6 +19,14 @@ constexpr std::size_t kBeatBytes = beat_bytes<SaloBeat>();
 // Operand memory slots (salo_array.sv): key diagonals, global-column keys, global-row key slots.
 constexpr std::uint32_t kGlobalColBase = kSaloR + kSaloC - 1, kGlobalRowBase = kGlobalColBase + kSaloGC;
 }  // namespace
+
+std::uint64_t salo_rtl_arith(const salo::FixedParams& f) {
+  auto bit = [](bool b, int at) { return static_cast<std::uint64_t>(b) << at; };
+  return bit(f.qk_overflow == salo::Overflow::Wrap, 0) | bit(f.norm_rounding == salo::Rounding::Floor, 1) |
+         bit(f.norm_overflow == salo::Overflow::Wrap, 2) | bit(f.drop_exp_lsb, 3) |
+         bit(f.pv_rounding == salo::Rounding::Floor, 4) | bit(f.pv_overflow == salo::Overflow::Wrap, 5) |
+         (static_cast<std::uint64_t>(f.reciprocal_bits) << 8);
+}
 
 std::string salo_rtl_check(const salo::ArrayConfig& cfg) {
   auto dims = [](unsigned r, unsigned c, unsigned gr, unsigned gc, unsigned d) {
@@ -60,8 +68,9 @@ void SaloRtl::reset_once() {
   const std::uint64_t id = reg_read(reg::kId);
   const std::uint64_t want = 0x53414C4Full | (std::uint64_t{kSaloR} << 32) | (std::uint64_t{kSaloC} << 40) |
                              (std::uint64_t{kSaloGR} << 48) | (std::uint64_t{kSaloGC} << 56);
-  if (id != want || reg_read(reg::kD) != kSaloD) {
-    throw std::runtime_error(std::string(name()) + ": unexpected SALO RTL ID/D registers");
+  if (id != want || reg_read(reg::kD) != kSaloD ||
+      reg_read(reg::kArith) != salo_rtl_arith(salo::FixedParams{})) {
+    throw std::runtime_error(std::string(name()) + ": unexpected SALO RTL ID/D/ARITH registers");
   }
 }
 
@@ -123,6 +132,7 @@ salo::BackendTile SaloRtl::run(const salo::SaloTile& tile, salo::TileRunner& cod
     if (mask[i]) reg_write(reg::kMask + 8 * i, mask[i]);
   }
   reg_write(reg::kShift, static_cast<std::uint64_t>(codes.softmax_shift()));
+  reg_write(reg::kArith, salo_rtl_arith(cfg_.fixed));
   // Operand beats: Q of every active row, K and V of every used slot, PREV partials.
   beats_.clear();
   for (unsigned i = 0; i < kNR; ++i) {

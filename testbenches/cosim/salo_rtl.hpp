@@ -1,11 +1,12 @@
 // SaloRtl: the SALO PE array as verilated RTL (rtl/salo_array.sv) behind pin-level transactors, a
 // salo::TileBackend ("backend": "rtl" on a SALO accelerator). One tile: CTRL.clear and the rows'
-// slot masks through Tlm2Reg, the operand vectors (Q per row, K/V per key diagonal, global column
-// and global row slots) and the partials to merge (PREV) as one TLM write through Tlm2Stream, START,
-// then the NR result beats come back through Stream2Tlm into a buffer and CYCLES, EXP_SAT and QK_SAT
-// are read through Tlm2Reg. The array dimensions are fixed when the RTL is verilated
-// (SAVP_RTL_SALO_* in testbenches/cosim/CMakeLists.txt); salo_rtl_check() refuses any other.
-// run() and drain() must be called from an SC_THREAD; in delta mode they take no SystemC time.
+// slot masks and the arithmetic options (ARITH, from the configuration's FixedParams) through Tlm2Reg, the
+// operand vectors (Q per row, K/V per key diagonal, global column and global row slots) and the partials to
+// merge (PREV) as one TLM write through Tlm2Stream, START, then the NR result beats come back through
+// Stream2Tlm into a buffer and CYCLES, EXP_SAT and QK_SAT are read through Tlm2Reg. The array dimensions are
+// fixed when the RTL is verilated (SAVP_RTL_SALO_* in testbenches/cosim/CMakeLists.txt); salo_rtl_check()
+// refuses any other. run() and drain() must be called from an SC_THREAD; in delta mode they take no SystemC
+// time.
 #pragma once
 
 #include <tlm_utils/simple_initiator_socket.h>
@@ -43,6 +44,9 @@ inline salo::ArrayConfig salo_rtl_config() {
   c.head_dim = kSaloD;
   return c;
 }
+
+// The ARITH register value (rtl/salo_array.sv) that selects `f`'s rounding, overflow and widths.
+std::uint64_t salo_rtl_arith(const salo::FixedParams& f);
 
 // Why the verilated array cannot run `cfg` (empty when it can).
 std::string salo_rtl_check(const salo::ArrayConfig& cfg);

@@ -2,7 +2,7 @@
 // local array, GR global PE rows, GC global PE columns, one inverse unit per row and the weighted-sum
 // unit, computing one tile (models/salo/tile.hpp) bit for bit and cycle for cycle like
 // models/salo/pe_array.* (compute_tile, merge_slices, tile_cycles, drain_cycles; fixed datapath,
-// pwl_slope_frac_bits = 4).
+// pwl_slope_frac_bits = 4; the rounding, overflow and normalise widths of the ARITH register).
 // Rows and slots: row i < R is local array row i, row R + g is global row g (NR = R + GR rows).
 // Slot j of a local row is PE column j (j < C), then global column j - C (NS = C + GC slots); slot j
 // of a global row is its j-th key (j < C). The row sum passes the slots in order 0..NS-1 (the model's
@@ -23,7 +23,12 @@
 // 0x08 CTRL (WO: bit 0 start, bit 1 flush cycle first, bit 2 drain, bit 3 clear masks and PREV),
 // 0x10 STATUS (RO: bit 0 done, bit 1 busy), 0x18 CYCLES, 0x20 SHIFT (softmax 2^-shift, 0..30),
 // 0x28 D (RO), 0x30 EXP_SAT (pairs whose exp argument was clamped), 0x38 QK_SAT (pairs whose Q.K
-// accumulator saturated), 0x1000 + 8 i: MASK[i] (NS slot bits of row i).
+// accumulator saturated or wrapped), 0x40 ARITH (RW, salo_arith::arith_t: bit 0 Q.K wraps, 1 normalise
+// truncates, 2 probability wraps, 3 exp mantissa's last bit dropped, 4 P.V truncates, 5 P.V wraps,
+// [11:8] reciprocal bits B in 4..12; reset value from the parameters below, whose defaults are
+// SAVP's arithmetic: round to nearest, saturate, B = 9; the SALO authors' Verilog: QK_WRAP,
+// NORM_TRUNC, NORM_WRAP, DROP_EXP_LSB, PV_TRUNC, PV_WRAP = 1, RECIP_BITS = 8),
+// 0x1000 + 8 i: MASK[i] (NS slot bits of row i).
 // Input beat (in_data): [15:0] address (0x0000 + i: QMEM[i]; 0x1000 + n: KMEM[n]; 0x2000 + n:
 // VMEM[n]; 0x3000 + i: PREV[i]), [33:16] PREV sum mantissa, [38:34] PREV sum exponent, lanes of 32
 // bits from bit 64 (codes in their low 9 bits, PREV outputs in their low 18).
@@ -36,7 +41,14 @@ module salo_array
     parameter int C = 8,
     parameter int GR = 1,
     parameter int GC = 1,
-    parameter int D = 64
+    parameter int D = 64,
+    parameter bit QK_WRAP = 1'b0,
+    parameter bit NORM_TRUNC = 1'b0,
+    parameter bit NORM_WRAP = 1'b0,
+    parameter bit DROP_EXP_LSB = 1'b0,
+    parameter bit PV_TRUNC = 1'b0,
+    parameter bit PV_WRAP = 1'b0,
+    parameter int RECIP_BITS = 9
 ) (
     input  logic              clk,
     input  logic              rst,
@@ -65,6 +77,9 @@ module salo_array
   localparam int SB = NS > 1 ? $clog2(NS) : 1;
   localparam int RB = NR > 1 ? $clog2(NR) : 1;
   localparam int KB = NK > 1 ? $clog2(NK) : 1;
+  localparam arith_t ARITH_RESET = '{recip_bits: 4'(RECIP_BITS), unused: 2'b0, pv_wrap: PV_WRAP,
+                                     pv_trunc: PV_TRUNC, drop_lsb: DROP_EXP_LSB, norm_wrap: NORM_WRAP,
+                                     norm_trunc: NORM_TRUNC, qk_wrap: QK_WRAP};
 
   function automatic int kidx(input int i, input int j);
     if (i < R) return (j < C) ? i - j + C - 1 : R + C - 1 + (j - C);
@@ -99,6 +114,7 @@ module salo_array
   logic [TW-1:0] step;
   logic [RB-1:0] orow;
   logic [4:0] shift;
+  arith_t arith;
   logic [63:0] cycles, exp_sat, qk_sat;
   always_comb begin
     exp_sat = '0;
@@ -169,7 +185,7 @@ module salo_array
   always_ff @(posedge clk) begin
     if (rst) begin
       state <= IDLE;
-      done <= 1'b0; reg_ack <= 1'b0; reg_rdata <= '0; shift <= '0;
+      done <= 1'b0; reg_ack <= 1'b0; reg_rdata <= '0; shift <= '0; arith <= ARITH_RESET;
       cycles <= '0; orow <= '0; step <= '0;
       mask <= '0; pv_valid <= '0;
     end else begin
@@ -199,6 +215,7 @@ module salo_array
               // synthesis translate_on
             end
             8'h20: shift <= reg_wdata[4:0];
+            8'h40: if (state == IDLE) arith <= arith_t'(reg_wdata[11:0]);
             default: ;
           endcase
         end
@@ -212,6 +229,7 @@ module salo_array
           8'h28: reg_rdata <= 64'(D);
           8'h30: reg_rdata <= exp_sat;
           8'h38: reg_rdata <= qk_sat;
+          8'h40: reg_rdata <= 64'(arith);
           default: reg_rdata <= 64'd0;
         endcase
       end
@@ -276,8 +294,8 @@ module salo_array
     logic               qsat [NS];  // an accumulator update saturated
     logic [9:0]         em   [NS];  // exp mantissa (10.8)
     logic signed [4:0]  ee   [NS];  // exp exponent
-    logic [7:0]         prob [NS];  // 2.7 probability
-    logic [9:0]         rm;         // reciprocal mantissa
+    logic signed [8:0]  prob [NS];  // 2.7 probability
+    logic [12:0]        rm;         // reciprocal mantissa (B <= 12 bits)
     logic signed [7:0]  re;         // reciprocal exponent
     // The PEs' registers are read only here: they are updated with blocking assignments in this
     // block's loops (each is read before it is written in a cycle, so each is still a flip-flop).
@@ -287,7 +305,7 @@ module salo_array
           if (mask[gi][j]) begin
             logic s;
             acc[j] = mac_qk((step == '0) ? 18'sd0 : acc[j], qmem[gi][step[DB-1:0]],
-                            kmem[KB'(kidx(gi, j))][step[DB-1:0]], s);
+                            kmem[KB'(kidx(gi, j))][step[DB-1:0]], arith.qk_wrap, s);
             qsat[j] = s || (step != '0 && qsat[j]);
           end
         EXP: begin
@@ -310,14 +328,14 @@ module salo_array
           sum_add(m, e, 18'(em[step[SB-1:0]]), ee[step[SB-1:0]]);
           sm[gi] <= m; se[gi] <= e;
         end
-        RECIP: if (mask[gi] != '0) reciprocal(sm[gi], se[gi], rm, re);
+        RECIP: if (mask[gi] != '0) reciprocal(sm[gi], se[gi], arith, rm, re);
         NORM: for (int j = 0; j < NS; j++)
-          if (mask[gi][j]) prob[j] = normalise(em[j], ee[j], rm, re);
+          if (mask[gi][j]) prob[j] = normalise(em[j], ee[j], rm, re, arith);
         PV: begin
           logic signed [17:0] a;
           a = '0;
           for (int j = 0; j < NS; j++)
-            if (mask[gi][j]) a = mac_pv(a, prob[j], vmem[KB'(kidx(gi, j))][step[DB-1:0]]);
+            if (mask[gi][j]) a = mac_pv(a, prob[j], vmem[KB'(kidx(gi, j))][step[DB-1:0]], arith);
           outv[gi][step[DB-1:0]] <= a;
         end
         default: ;

@@ -3,9 +3,10 @@
 // same tiles: bit-identical RowPartial raw codes (out_raw, sum_raw, sum_exp, empty), cycles per tile
 // equal to tile_cycles (body, plus the flush between tiles), the drain equal to drain_cycles, the
 // weighted-sum unit equal to merge_slices, and the range events (exp arguments clamped, Q.K
-// saturations) equal to the model's counters. Random tiles: plain and dilated windows, sequence
-// edges, partial masks, empty rows, global-column-only and global-row-only tiles, operands large
-// enough to saturate. Also: the configuration check and waves.vcd.
+// saturations) equal to the model's counters, with SAVP's default arithmetic and with the fixed
+// datapath options (ARITH register) set as the SALO authors' Verilog has them. Random tiles: plain and
+// dilated windows, sequence edges, partial masks, empty rows, global-column-only and global-row-only tiles,
+// operands large enough to saturate. Also: the configuration check and waves.vcd.
 #include <catch2/catch.hpp>
 #include <systemc>
 
@@ -86,8 +87,15 @@ void require_same(const salo::RowPartial& want, const salo::RowPartial& got, con
 
 // Random tiles through the RTL and the model; prev partials from earlier tiles exercise the
 // weighted-sum unit. sigma: operand spread (large values saturate the exp argument and Q.K).
-void compare_with_model(bool delta, double sigma, double scale, int tiles, std::uint64_t seed) {
-  const salo::ArrayConfig cfg = cosim::salo_rtl_config();
+// fixed: the datapath options; when they are not the defaults, the tiles must also give results
+// that differ from the default arithmetic's (the options reached the RTL and changed something).
+void compare_with_model(bool delta, double sigma, double scale, int tiles, std::uint64_t seed,
+                        const salo::FixedParams& fixed = salo::FixedParams{}) {
+  salo::ArrayConfig cfg = cosim::salo_rtl_config();
+  cfg.fixed = fixed;
+  const salo::ArrayConfig cfg_default = cosim::salo_rtl_config();
+  const bool non_default = cosim::salo_rtl_arith(fixed) != cosim::salo_rtl_arith(salo::FixedParams{});
+  std::uint64_t differ_from_default = 0;
   const std::uint32_t L = 160;
   common::Rng rng(seed);
   const common::MatrixD q = random_matrix(rng, L, cfg.head_dim, sigma);
@@ -99,11 +107,18 @@ void compare_with_model(bool delta, double sigma, double scale, int tiles, std::
   std::uint64_t merges = 0, exp_sat = 0, qk_sat = 0, nonempty = 0;
   r.body = [&] {
     salo::TileRunner model(q, k, v, cfg, scale);
+    salo::TileRunner model_default(q, k, v, cfg_default, scale);
     std::vector<salo::RowPartial> acc(L);
     const salo::TileCycles tc = salo::tile_cycles(cfg, cfg.head_dim);
     for (int i = 0; i < tiles; ++i) {
       const salo::SaloTile tile = random_tile(rng, cfg, L, i);
       const salo::TileResult want = model.run(tile);
+      if (non_default) {
+        const salo::TileResult def = model_default.run(tile);
+        for (std::size_t x = 0; x < want.rows.size(); ++x) {
+          differ_from_default += !want.rows[x].empty && want.rows[x].out_raw != def.rows[x].out_raw;
+        }
+      }
       const bool merge = i % 2 == 1;  // odd tiles merge into the partials accumulated so far
       std::vector<salo::RowPartial> prev;
       for (const auto& p : want.rows) prev.push_back(merge ? acc[p.query] : salo::RowPartial{});
@@ -140,6 +155,21 @@ void compare_with_model(bool delta, double sigma, double scale, int tiles, std::
     CHECK(exp_sat > 0);  // the range events were exercised
     CHECK(qk_sat > 0);
   }
+  if (non_default) CHECK(differ_from_default > 0);
+}
+
+// The SALO authors' generated Verilog: truncate and wrap in every stage, an 8-bit reciprocal and the
+// exp mantissa's last bit dropped in the normalise step.
+salo::FixedParams authors_arithmetic() {
+  salo::FixedParams f;
+  f.qk_overflow = salo::Overflow::Wrap;
+  f.norm_rounding = salo::Rounding::Floor;
+  f.norm_overflow = salo::Overflow::Wrap;
+  f.reciprocal_bits = 8;
+  f.drop_exp_lsb = true;
+  f.pv_rounding = salo::Rounding::Floor;
+  f.pv_overflow = salo::Overflow::Wrap;
+  return f;
 }
 
 }  // namespace
@@ -154,6 +184,22 @@ TEST_CASE("SALO RTL: random tiles equal the fixed datapath (delta clock and anot
 
 TEST_CASE("SALO RTL: saturating operands equal the fixed datapath") {
   compare_with_model(true, 6.0, 0.125, 60, 13);
+}
+
+TEST_CASE("SALO RTL: the authors' arithmetic (truncate, wrap, 8-bit reciprocal) equals the fixed datapath") {
+  compare_with_model(true, 1.0, 0.125, 80, 14, authors_arithmetic());
+}
+
+TEST_CASE("SALO RTL: the authors' arithmetic with wrapping operands equals the fixed datapath") {
+  compare_with_model(true, 6.0, 0.125, 60, 15, authors_arithmetic());
+}
+
+TEST_CASE("SALO RTL: truncation with a 12-bit reciprocal equals the fixed datapath (timed clock)") {
+  salo::FixedParams f;
+  f.norm_rounding = salo::Rounding::Floor;
+  f.pv_rounding = salo::Rounding::Floor;
+  f.reciprocal_bits = 12;
+  compare_with_model(false, 1.0, 0.125, 60, 16, f);
 }
 
 TEST_CASE("SALO RTL: configurations the verilated array cannot run are refused") {

@@ -272,6 +272,21 @@ bad_case("SALO 2D window larger than the grid" ${SALO}
   STDERR "small.json" "/workload/pattern/window_2d" "larger than the 16x32 grid")
 bad_case("SALO unknown datapath" ${SALO} SET platform.accelerators.0.datapath=fp8
   STDERR "small.json" "/platform/accelerators/0/datapath" "expected one of fixed|float")
+# fixed_arithmetic (issue 25): the fixed datapath's rounding, overflow and normalise widths
+bad_case("SALO fixed_arithmetic unknown rounding" ${SALO} SET platform.accelerators.0.fixed_arithmetic.pv.rounding=floor
+  STDERR "small.json" "/platform/accelerators/0/fixed_arithmetic/pv/rounding" "expected one of nearest|truncate")
+bad_case("SALO fixed_arithmetic unknown overflow" ${SALO} SET platform.accelerators.0.fixed_arithmetic.qk.overflow=clip
+  STDERR "small.json" "/platform/accelerators/0/fixed_arithmetic/qk/overflow" "expected one of saturate|wrap")
+bad_case("SALO fixed_arithmetic reciprocal width out of range" ${SALO}
+  SET platform.accelerators.0.fixed_arithmetic.normalise.reciprocal_bits=16
+  STDERR "small.json" "/platform/accelerators/0/fixed_arithmetic/normalise/reciprocal_bits" "16")
+bad_case("SALO fixed_arithmetic unknown key" ${SALO} SET platform.accelerators.0.fixed_arithmetic.exp.rounding=truncate
+  STDERR "small.json" "/platform/accelerators/0/fixed_arithmetic/exp" "unknown key \"exp\"")
+bad_case("SALO fixed_arithmetic unknown stage key" ${SALO} SET platform.accelerators.0.fixed_arithmetic.qk.rounding=truncate
+  STDERR "small.json" "/platform/accelerators/0/fixed_arithmetic/qk/rounding" "unknown key \"rounding\"")
+bad_case("SALO fixed_arithmetic with the float datapath" ${SALO} SET platform.accelerators.0.datapath=float
+  platform.accelerators.0.fixed_arithmetic.pv.rounding=truncate
+  STDERR "small.json" "/platform/accelerators/0/fixed_arithmetic" "fixed datapath only")
 
 # ---- RTL co-simulation options (any build)
 bad_case("rtl waves without an RTL backend" ${SCENARIOS}/salo/small.json STDERR "/outputs/rtl_waves" "no accelerator"

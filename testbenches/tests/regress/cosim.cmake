@@ -19,6 +19,15 @@ add_test(NAME "cosim: salo small, tiles on the RTL array equal the model"
   COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_backends.py ${SAVP_BIN}
     ${SCENARIOS}/salo/small.json ${REGRESS_OUT}/cosim-salo platform.accelerators.0.backend ${SALO_RTL_ARRAY})
 set_tests_properties("cosim: salo small, tiles on the RTL array equal the model" PROPERTIES LABELS cosim)
+# The same with the fixed datapath's arithmetic as the SALO authors' Verilog has it (issue 25):
+# truncate and wrap in every stage, an 8-bit reciprocal, the exp mantissa's last bit dropped.
+set(SALO_AUTHORS_ARITH "platform.accelerators.0.fixed_arithmetic={\"qk\": {\"overflow\": \"wrap\"}, \"normalise\": {\"rounding\": \"truncate\", \"overflow\": \"wrap\", \"reciprocal_bits\": 8, \"drop_exp_lsb\": true}, \"pv\": {\"rounding\": \"truncate\", \"overflow\": \"wrap\"}}")
+add_test(NAME "cosim: salo small with the authors' arithmetic, tiles on the RTL array equal the model"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_backends.py ${SAVP_BIN}
+    ${SCENARIOS}/salo/small.json ${REGRESS_OUT}/cosim-salo-authors platform.accelerators.0.backend ${SALO_RTL_ARRAY}
+    --set ${SALO_AUTHORS_ARITH})
+set_tests_properties("cosim: salo small with the authors' arithmetic, tiles on the RTL array equal the model"
+  PROPERTIES LABELS cosim)
 savp_case("rtl SALO backend refuses an array size the RTL was not built with" LABEL cosim EXIT 2
   STDERR "/platform/accelerators/0/backend" "built as"
   ARGS run ${SCENARIOS}/salo/small.json -o ${REGRESS_OUT}/cosim-salo-bad --set platform.accelerators.0.backend=rtl
