@@ -26,9 +26,9 @@
 //    `rows` consecutive positions gets the greedy cover of its own needed steps; the strip width
 //    is the b in 1..W that gives the fewest local tiles (ties: the wider strip). The tiles carry
 //    their keys per diagonal (SaloTile::diagonal_keys). Outputs are the same attention (float
-//    datapath: equal to the reference to rounding); the fixed datapath's last bits move because
-//    the keys are split into different slices (each slice's softmax partial is rounded before
-//    the weighted-sum merge).
+//    datapath: equal to the reference to rounding); the fixed datapath's result moves within its
+//    error because the keys fall into different slices (each slice's softmax partial is rounded
+//    before the weighted-sum merge).
 //  - Ownership (each allowed pair computed exactly once): pairs (g, j) with g global are computed
 //    by the global row; pairs (i, g) with i not global and g global by the global column; pairs of
 //    two non-global tokens by the local array. A global token's row in the local array is idle.
