@@ -77,6 +77,9 @@ SaloConfig SaloConfig::parse(common::JsonNode node) {
     c.scheduler.v_buffer_vectors = static_cast<std::uint32_t>(b.get_int("v_vectors", 1024, 0, 1 << 24));
     b.finish();
   }
+  c.scheduler.mapping_2d = node.get_choice("mapping_2d", {"raster", "column_strips"}, "raster") == "raster"
+                               ? Mapping2d::Raster
+                               : Mapping2d::ColumnStrips;
   if (node.has("dma")) c.dma = common::DmaSpec::parse(node.object_at("dma"));
   c.tolerance_rel_l2 = node.get_number_in("tolerance_rel_l2", -1.0, 0.0, 10.0);
   c.rtl_backend = node.get_choice("backend", {"model", "rtl"}, "model") == "rtl";

@@ -1,5 +1,7 @@
 #include "models/salo/scheduler.hpp"
 
+#include "models/salo/strip_mapping.hpp"
+
 #include <algorithm>
 #include <iterator>
 #include <limits>
@@ -13,7 +15,7 @@ namespace savp::salo {
 namespace {
 
 using common::AttentionPattern;
-using Interval = std::pair<std::int64_t, std::int64_t>;  // inclusive
+using Interval = StepInterval;
 
 // Relative key positions (in steps of the key stride) that some query of a class may need.
 std::vector<Interval> needed_steps(const AttentionPattern& p, std::int64_t class_len) {
@@ -51,22 +53,6 @@ std::vector<Interval> needed_steps(const AttentionPattern& p, std::int64_t class
     }
   }
   return merged;
-}
-
-// Fewest intervals of `width` consecutive steps covering every needed step (greedy from the left).
-std::vector<Interval> cover(const std::vector<Interval>& need, std::int64_t width) {
-  std::vector<Interval> out;
-  std::size_t k = 0;
-  if (need.empty()) return out;
-  std::int64_t u = need[0].first;
-  for (;;) {
-    const std::int64_t hi = u + width - 1;
-    out.emplace_back(u, hi);
-    while (k < need.size() && need[k].second <= hi) ++k;
-    if (k == need.size()) break;
-    u = std::max(need[k].first, hi + 1);
-  }
-  return out;
 }
 
 struct BufferPlan {
@@ -191,7 +177,7 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
   const std::uint32_t d = pattern.dilation;
   const std::int64_t class_len = static_cast<std::int64_t>((seq_len + d - 1) / d);
   const auto need = needed_steps(pattern, class_len);
-  const auto slices = cover(need, cfg.cols);
+  const auto slices = cover_steps(need, cfg.cols);
   std::uint64_t bands = 0;
   for (std::uint32_t rho = 0; rho < d && rho < seq_len; ++rho) {
     const std::uint64_t n = (seq_len - rho + d - 1) / d - first_query;  // first_query > 0: d == 1
@@ -214,72 +200,113 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
   st.slices = slices.size();
 
   // ---- local array and global column, band by band --------------------------------------------
-  for (std::uint32_t rho = 0; rho < d && rho < seq_len; ++rho) {
-    const std::uint64_t n = (seq_len - rho + d - 1) / d;
-    for (std::uint64_t m0 = first_query; m0 < n; m0 += cfg.rows) {
-      const std::size_t R = static_cast<std::size_t>(std::min<std::uint64_t>(cfg.rows, n - m0));
-      std::vector<std::uint32_t> queries(R);
-      for (std::size_t r = 0; r < R; ++r) queries[r] = static_cast<std::uint32_t>(rho + (m0 + r) * d);
-      const std::size_t first = tiles.size();
-      for (const auto& sl : slices) {
+  // Masks a band's tile: every allowed pair of two non-global tokens its PEs meet. False: no work.
+  auto mask_tile = [&](SaloTile& t) {
+    const std::size_t R = t.queries.size();
+    t.mask_local.assign(R, std::vector<std::uint8_t>(cfg.cols, 0));
+    bool any = false;
+    for (std::size_t r = 0; r < R; ++r) {
+      const std::uint32_t i = t.queries[r];
+      if (flags[i]) continue;  // the global row computes this query
+      for (std::size_t c = 0; c < cfg.cols; ++c) {
+        const std::int64_t j = t.key_at(r, c, seq_len);
+        if (j < 0 || flags[j] || !pattern.allowed(i, static_cast<std::uint64_t>(j), flags)) continue;
+        t.mask_local[r][c] = 1;
+        t.cols_used = std::max<std::uint32_t>(t.cols_used, static_cast<std::uint32_t>(c + 1));
+        any = true;
+      }
+    }
+    return any;
+  };
+  // After a band's local tiles (from tiles[first] on): its global keys and slice numbering.
+  auto close_band = [&](const std::vector<std::uint32_t>& queries, std::size_t first) {
+    const std::size_t R = queries.size();
+    st.local_tiles += tiles.size() - first;
+    // Global keys that some non-global row of the band attends, in chunks of global_cols.
+    std::vector<std::uint32_t> gneed;
+    for (auto g : globals) {
+      for (auto i : queries) {
+        if (!flags[i] && pattern.allowed(i, g, flags)) {
+          gneed.push_back(g);
+          break;
+        }
+      }
+    }
+    std::size_t slot = first;
+    for (std::size_t k0 = 0; k0 < gneed.size(); k0 += cfg.global_cols, ++slot) {
+      if (slot == tiles.size()) {
         SaloTile t;
         t.queries = queries;
-        t.key_offset = sl.second * static_cast<std::int64_t>(d);
+        t.key_offset = 0;
         t.key_stride = d;
         t.mask_local.assign(R, std::vector<std::uint8_t>(cfg.cols, 0));
-        bool any = false;
-        for (std::size_t r = 0; r < R; ++r) {
-          const std::uint32_t i = queries[r];
-          if (flags[i]) continue;  // the global row computes this query
-          for (std::size_t c = 0; c < cfg.cols; ++c) {
-            const std::int64_t j = t.key_at(r, c, seq_len);
-            if (j < 0 || flags[j] || !pattern.allowed(i, static_cast<std::uint64_t>(j), flags)) continue;
-            t.mask_local[r][c] = 1;
-            t.cols_used = std::max<std::uint32_t>(t.cols_used, static_cast<std::uint32_t>(c + 1));
-            any = true;
-          }
-        }
-        if (any) tiles.push_back(std::move(t));
+        tiles.push_back(std::move(t));
+        ++st.global_col_tiles;
       }
-      st.local_tiles += tiles.size() - first;
-      // Global keys that some non-global row of the band attends, in chunks of global_cols.
-      std::vector<std::uint32_t> gneed;
-      for (auto g : globals) {
-        for (auto i : queries) {
-          if (!flags[i] && pattern.allowed(i, g, flags)) {
-            gneed.push_back(g);
-            break;
-          }
+      SaloTile& t = tiles[slot];
+      const std::size_t k1 = std::min<std::size_t>(gneed.size(), k0 + cfg.global_cols);
+      t.global_keys.assign(gneed.begin() + static_cast<std::ptrdiff_t>(k0),
+                           gneed.begin() + static_cast<std::ptrdiff_t>(k1));
+      t.mask_global.assign(R, std::vector<std::uint8_t>(t.global_keys.size(), 0));
+      for (std::size_t r = 0; r < R; ++r) {
+        if (flags[queries[r]]) continue;
+        for (std::size_t k = 0; k < t.global_keys.size(); ++k) {
+          t.mask_global[r][k] = pattern.allowed(queries[r], t.global_keys[k], flags) ? 1 : 0;
         }
       }
-      std::size_t slot = first;
-      for (std::size_t k0 = 0; k0 < gneed.size(); k0 += cfg.global_cols, ++slot) {
-        if (slot == tiles.size()) {
+    }
+    const std::size_t count = tiles.size() - first;
+    st.passes = std::max<std::uint64_t>(st.passes, count);
+    for (std::size_t k = first; k < tiles.size(); ++k) {
+      tiles[k].slice = static_cast<std::uint32_t>(k - first);
+      tiles[k].slices = static_cast<std::uint32_t>(count);
+    }
+  };
+  if (pattern.window_h != 0 && cfg.mapping_2d == Mapping2d::ColumnStrips) {
+    const StripMapping sm = choose_strip_mapping(pattern, flags, seq_len, cfg.rows, cfg.cols);
+    const auto& order = sm.order;
+    st.strip_width = sm.width;
+    std::vector<std::uint64_t> keys;
+    const std::int64_t span = static_cast<std::int64_t>(cfg.rows) + cfg.cols - 1;
+    st.slices = 0;
+    for (std::uint64_t p0 = 0; p0 < seq_len; p0 += cfg.rows) {
+      const std::size_t R = static_cast<std::size_t>(std::min<std::uint64_t>(cfg.rows, seq_len - p0));
+      const std::vector<std::uint32_t> queries(order.begin() + static_cast<std::ptrdiff_t>(p0),
+                                               order.begin() + static_cast<std::ptrdiff_t>(p0 + R));
+      const std::size_t first = tiles.size();
+      const auto band_slices = cover_steps(band_need(pattern, flags, order, sm.pos, p0, R, keys), cfg.cols);
+      st.slices = std::max<std::uint64_t>(st.slices, band_slices.size());
+      for (const auto& sl : band_slices) {
+        SaloTile t;
+        t.queries = queries;
+        t.key_offset = sl.second;  // in positions of the reordered sequence
+        t.diagonal_cols = cfg.cols;
+        t.diagonal_keys.resize(static_cast<std::size_t>(span));
+        for (std::int64_t e = 0; e < span; ++e) {  // diagonal r - c = e - (cols - 1)
+          const std::int64_t p = static_cast<std::int64_t>(p0) + sl.second + e - (cfg.cols - 1);
+          t.diagonal_keys[static_cast<std::size_t>(e)] =
+              (p >= 0 && static_cast<std::uint64_t>(p) < seq_len) ? order[static_cast<std::size_t>(p)] : -1;
+        }
+        if (mask_tile(t)) tiles.push_back(std::move(t));
+      }
+      close_band(queries, first);
+    }
+  } else {
+    for (std::uint32_t rho = 0; rho < d && rho < seq_len; ++rho) {
+      const std::uint64_t n = (seq_len - rho + d - 1) / d;
+      for (std::uint64_t m0 = first_query; m0 < n; m0 += cfg.rows) {
+        const std::size_t R = static_cast<std::size_t>(std::min<std::uint64_t>(cfg.rows, n - m0));
+        std::vector<std::uint32_t> queries(R);
+        for (std::size_t r = 0; r < R; ++r) queries[r] = static_cast<std::uint32_t>(rho + (m0 + r) * d);
+        const std::size_t first = tiles.size();
+        for (const auto& sl : slices) {
           SaloTile t;
           t.queries = queries;
-          t.key_offset = 0;
+          t.key_offset = sl.second * static_cast<std::int64_t>(d);
           t.key_stride = d;
-          t.mask_local.assign(R, std::vector<std::uint8_t>(cfg.cols, 0));
-          tiles.push_back(std::move(t));
-          ++st.global_col_tiles;
+          if (mask_tile(t)) tiles.push_back(std::move(t));
         }
-        SaloTile& t = tiles[slot];
-        const std::size_t k1 = std::min<std::size_t>(gneed.size(), k0 + cfg.global_cols);
-        t.global_keys.assign(gneed.begin() + static_cast<std::ptrdiff_t>(k0),
-                             gneed.begin() + static_cast<std::ptrdiff_t>(k1));
-        t.mask_global.assign(R, std::vector<std::uint8_t>(t.global_keys.size(), 0));
-        for (std::size_t r = 0; r < R; ++r) {
-          if (flags[queries[r]]) continue;
-          for (std::size_t k = 0; k < t.global_keys.size(); ++k) {
-            t.mask_global[r][k] = pattern.allowed(queries[r], t.global_keys[k], flags) ? 1 : 0;
-          }
-        }
-      }
-      const std::size_t count = tiles.size() - first;
-      st.passes = std::max<std::uint64_t>(st.passes, count);
-      for (std::size_t k = first; k < tiles.size(); ++k) {
-        tiles[k].slice = static_cast<std::uint32_t>(k - first);
-        tiles[k].slices = static_cast<std::uint32_t>(count);
+        close_band(queries, first);
       }
     }
   }
@@ -306,7 +333,9 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
       const std::int64_t q_last =
           static_cast<std::int64_t>(t.queries[0]) + static_cast<std::int64_t>(cfg.rows - 1) * t.key_stride;
       for (std::size_t c = 0; c < cfg.cols; ++c) {
-        const std::int64_t k = q_last + t.key_offset - static_cast<std::int64_t>(c) * t.key_stride;
+        const std::int64_t k = t.diagonal_keys.empty()
+                                   ? q_last + t.key_offset - static_cast<std::int64_t>(c) * t.key_stride
+                                   : t.diagonal_keys[cfg.rows - 1 + cfg.cols - 1 - c];
         if (k >= 0 && static_cast<std::uint64_t>(k) < seq_len)
           bottom.push_back(static_cast<std::uint32_t>(k));
       }
@@ -466,9 +495,13 @@ Schedule schedule(const AttentionPattern& pattern, std::uint64_t seq_len, const 
   os << pattern.describe() << " on " << seq_len << " tokens, " << cfg.rows << "x" << cfg.cols << " array: ";
   if (first_query > 0) os << "queries " << first_query << ".." << seq_len - 1 << " only (decode), ";
   if (d > 1) os << d << " dilation classes (queries reordered by i mod " << d << "), ";
-  os << bands << " row bands x " << slices.size() << " slices of " << cfg.cols << " key diagonals";
-  if (!slices.empty()) os << " (steps " << slices.front().first << ".." << slices.back().second << ")";
-  if (pattern.window_h) {
+  os << bands << " row bands x " << st.slices << " slices of " << cfg.cols << " key diagonals";
+  if (!slices.empty() && st.strip_width == 0)
+    os << " (steps " << slices.front().first << ".." << slices.back().second << ")";
+  if (pattern.window_h && st.strip_width) {
+    os << ", 2D window in column strips of " << st.strip_width
+       << " image columns (queries and keys reordered strip by strip)";
+  } else if (pattern.window_h) {
     os << ", 2D window row-major: " << need.size() << " key segments per query";
   }
   os << "; " << T << " tiles (" << st.global_col_tiles << " global-column-only, " << st.global_row_tiles
@@ -492,7 +525,8 @@ std::string check_coverage(const Schedule& s, const AttentionPattern& pattern, s
   for (std::size_t ti = 0; ti < s.tiles.size(); ++ti) {
     const SaloTile& t = s.tiles[ti];
     for (std::size_t r = 0; r < t.queries.size(); ++r) {
-      if (t.queries[r] != static_cast<std::uint64_t>(t.queries[0]) + r * t.key_stride) {
+      if (t.diagonal_keys.empty() &&
+          t.queries[r] != static_cast<std::uint64_t>(t.queries[0]) + r * t.key_stride) {
         return "tile " + std::to_string(ti) + ": rows are not one key stride apart";
       }
       for (std::size_t c = 0; c < t.mask_local[r].size(); ++c) {

@@ -15,6 +15,20 @@
 //    hi*d, column c meets step hi - c. A 2D window therefore becomes window_h row segments of
 //    window_w keys, two segments sharing a slice when the gap W - window_w between them is small.
 //    Tiles of a band whose masks would be all zero (sequence edges) are not emitted.
+//  - 2D windows, column strips (mapping_2d = ColumnStrips; default Raster, the mapping above).
+//    In raster order a tile row can use at most u = q*w + min(rho, w) of its `cols` diagonals
+//    (q = cols / W, rho = cols % W: a run of consecutive steps meets the window's w-long runs once
+//    per image row W), e.g. 15 of 32 for a 15 x 15 window on a 56-wide image. Reordering the
+//    tokens strip by strip (strips of b image columns, raster inside a strip, strips one after the
+//    other; the same reordering the paper's data scheduler applies for dilation) turns a window
+//    row inside one strip into b consecutive positions and the window's part in one strip into
+//    one run of up to window_h * b positions. Queries and keys take the same order; each band of
+//    `rows` consecutive positions gets the greedy cover of its own needed steps; the strip width
+//    is the b in 1..W that gives the fewest local tiles (ties: the wider strip). The tiles carry
+//    their keys per diagonal (SaloTile::diagonal_keys). Outputs are the same attention (float
+//    datapath: equal to the reference to rounding); the fixed datapath's result moves within its
+//    error because the keys fall into different slices (each slice's softmax partial is rounded
+//    before the weighted-sum merge).
 //  - Ownership (each allowed pair computed exactly once): pairs (g, j) with g global are computed
 //    by the global row; pairs (i, g) with i not global and g global by the global column; pairs of
 //    two non-global tokens by the local array. A global token's row in the local array is idle.
@@ -42,6 +56,9 @@
 
 namespace savp::salo {
 
+// How a 2D window is laid onto the array (see the mapping notes above).
+enum class Mapping2d { Raster, ColumnStrips };
+
 struct SchedulerConfig {
   std::uint32_t rows = 32;        // local array rows (queries per tile)
   std::uint32_t cols = 32;        // local array columns (key diagonals per row per tile)
@@ -52,6 +69,7 @@ struct SchedulerConfig {
   std::uint32_t q_buffer_vectors = 64;
   std::uint32_t k_buffer_vectors = 1024;
   std::uint32_t v_buffer_vectors = 1024;
+  Mapping2d mapping_2d = Mapping2d::Raster;  // 2D windows only
 };
 
 // DRAM traffic planned for one tile (token indices of the original sequence, ascending).
@@ -80,6 +98,7 @@ struct ScheduleStats {
   // Sum of per-tile needs = traffic without inter-tile reuse (for Q: its no-reuse count).
   std::uint64_t q_needed = 0, k_needed = 0, v_needed = 0;
   std::uint64_t kv_no_reuse = 0;  // one K (and one V) read per computed pair: rows * w
+  std::uint64_t strip_width = 0;  // 2D column strips: image columns per strip (0: raster order)
 };
 
 struct Schedule {

@@ -17,6 +17,11 @@
 // of keys_streamed; the scheduler assigns each key to one tile so every pair is computed once);
 // their partial results are merged across tiles by the weighted-sum unit. Global-row-only tiles
 // have no queries: their keys_streamed are injected on the left ports and all reach the global row.
+// Reordered tiles (2D windows mapped in column strips, scheduler.hpp): the array's rows hold
+// consecutive queries of a REORDERED sequence, so the key of a diagonal is no longer queries[r] +
+// key_offset; diagonal_keys then gives the key carried by each diagonal, indexed by r - c +
+// diagonal_cols - 1 (rows + cols - 1 entries, -1 = nothing injected). This is the same dataflow
+// (one key per diagonal, injected on the top row / left column), only the injected keys differ.
 // A tile is one slice of its rows' windows: slice / slices tell the weighted-sum unit how many
 // partial results each row will have to merge (slices == 1: no merging).
 #pragma once
@@ -38,9 +43,16 @@ struct SaloTile {
   std::vector<std::vector<std::uint32_t>> global_row_keys;  // [g]: keys global_queries[g] attends
   std::vector<std::uint32_t> keys_streamed;                 // distinct keys that enter the array (ascending)
   std::uint32_t slice = 0, slices = 1;                      // window slice index and count for these rows
+  std::vector<std::int64_t> diagonal_keys;                  // empty: key_offset/key_stride give the keys
+  std::uint32_t diagonal_cols = 0;                          // array cols when diagonal_keys is used
 
   // Key met by PE(r, c), or -1 when outside the sequence.
   std::int64_t key_at(std::size_t r, std::size_t c, std::uint64_t seq_len) const {
+    if (!diagonal_keys.empty()) {
+      const std::size_t e = r + diagonal_cols - 1 - c;
+      const std::int64_t k = e < diagonal_keys.size() ? diagonal_keys[e] : -1;
+      return (k >= 0 && static_cast<std::uint64_t>(k) < seq_len) ? k : -1;
+    }
     const std::int64_t k = static_cast<std::int64_t>(queries[r]) + key_offset -
                            static_cast<std::int64_t>(c) * static_cast<std::int64_t>(key_stride);
     return (k >= 0 && static_cast<std::uint64_t>(k) < seq_len) ? k : -1;

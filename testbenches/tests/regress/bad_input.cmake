@@ -349,3 +349,6 @@ bad_case("technology unknown key" ${DEF} SET platform.technology.nm=7
 # ---- SRAM banks (issue 22): a bit cell larger than the per-bit macro area
 bad_case("energy SRAM bit cell larger than the per-bit area" ${DEF} SET platform.energy.sram.cell_area_um2=2
   STDERR "default.json" "/platform/energy/sram/cell_area_um2" "found 2")
+# ---- SALO's 2D-window mapping is one of two names (issue 25)
+bad_case("salo mapping_2d unknown" ${SCENARIOS}/salo/vil-stage2.json SET "platform.accelerators.0.mapping_2d=diagonal"
+  STDERR "vil-stage2.json" "/platform/accelerators/0/mapping_2d" "one of" "column_strips")
