@@ -11,30 +11,11 @@
 #include "models/common/random.hpp"
 #include "models/common/softmax.hpp"
 #include "models/spatten/progressive_quant.hpp"
+#include "models/spatten/spatten_row.hpp"
 
 namespace savp::spatten {
 
 using common::EngineStep;
-
-// One query row (generation, replay) or one head with all its queries (summarisation) in flight.
-struct SpattenCore::Row {
-  std::uint32_t layer = 0, head = 0;
-  std::vector<std::uint32_t> queries;  // token positions of the queries
-  std::vector<std::uint32_t> keys;     // fetched keys (ascending token indices)
-  std::vector<std::uint8_t> q_raw, k_raw, lsb_raw, v_raw;
-  std::vector<double> k;              // decoded keys, keys x D
-  std::vector<double> v;              // decoded values, values x Dv
-  std::vector<double> probs;          // the queries being scored: rows of one probability per key
-  std::vector<std::uint8_t> requant;  // summarisation: per query, needs the requant step
-  bool any_requant = false, lsb_done = false;
-  std::vector<std::uint32_t> kept;                 // generation row: kept value indices into `keys`
-  std::vector<std::uint32_t> values;               // tokens whose V is fetched (ascending)
-  std::vector<double> o;                           // queries x value_dim P x V sums
-  std::vector<std::uint8_t> out;                   // queries x value_dim fp32
-  int key_bits = 0, value_bits = 0, lsb_bits = 0;  // replay: the trace's widths
-  std::uint64_t lsb_row_bytes = 0, v_row_bytes = 0;
-  RowCycles cyc;
-};
 
 SpattenCore::SpattenCore(const SpattenConfig& cfg, const common::EnergyTable& energy, std::uint64_t seed)
     : cfg_(cfg), energy_(energy), seed_(seed) {
@@ -102,6 +83,7 @@ void SpattenCore::start(const common::JobDescriptor& job) {
   counters_ = SpattenCounters{};
   cur_.reset();
   prev_.reset();
+  values_stream_.reset();
   trace_.clear();
   trace_pos_ = 0;
 }
@@ -216,7 +198,8 @@ bool SpattenCore::next(EngineStep& step) {
     }
     case Stage::Drain:
       step.phase = "drain";
-      step.compute_cycles = pipeline_fill_cycles(cfg_, job_.head_dim);
+      // The last selection's filter drains, then the pipelines empty.
+      step.compute_cycles = values_stream_.pending_drain() + pipeline_fill_cycles(cfg_, job_.head_dim);
       stage_ = Stage::Done;
       return true;
     case Stage::Done:
@@ -527,41 +510,6 @@ void SpattenCore::finish_pv(Row& r, EngineStep& step) {
   write_rows(r, step);
 }
 
-// Summarisation: the queries qs (indices into the head's queries, ascending) scored, pruned and
-// multiplied by V, a block at a time. On the first pass (may_requant) a query whose MSB-only
-// probabilities are too flat is marked for the requant step and left there. Returns the cycles:
-// per query the slowest of Q x K, softmax, top-k and (first pass) P x V, as they overlap.
-std::uint64_t SpattenCore::run_queries(Row& r, const std::vector<std::uint32_t>& qs, bool may_requant) {
-  constexpr std::size_t kBlock = 16;
-  const std::size_t n = r.keys.size();
-  std::uint64_t cycles = 0;
-  std::vector<TopkResult> res(kBlock);
-  std::vector<PvQuery> pv;
-  for (std::size_t b0 = 0; b0 < qs.size(); b0 += kBlock) {
-    const std::size_t m = std::min(kBlock, qs.size() - b0);
-    score_queries(r, &qs[b0], m);
-    pv.clear();
-    for (std::size_t i = 0; i < m; ++i) {
-      const std::uint32_t q = qs[b0 + i];
-      const double* p = &r.probs[i * n];
-      if (may_requant && needs_requant(r, p)) {
-        r.requant[q] = 1;
-        r.any_requant = true;
-        ++counters_.requant_rows;
-        cycles += std::max(r.cyc.qk, r.cyc.softmax);
-        continue;
-      }
-      prune_values(r, p, res[i]);
-      const std::uint64_t pv_cycles =
-          may_requant ? dot_cycles(res[i].kept.size(), job_.value_dim, cfg_.pv_multipliers) : 0;
-      cycles += std::max({r.cyc.qk, r.cyc.softmax, res[i].cycles, pv_cycles});
-      pv.push_back(PvQuery{q, p, &res[i].kept});
-    }
-    pv_queries(r, pv);
-  }
-  return cycles;
-}
-
 // Traffic of a finished row (or head) at each pruning effect, and the unpruned work.
 void SpattenCore::count_row(const Row& r, std::uint64_t unpruned_queries) {
   const double d = job_.head_dim, dv = job_.value_dim, ctx = static_cast<double>(context_);
@@ -582,29 +530,6 @@ void SpattenCore::count_row(const Row& r, std::uint64_t unpruned_queries) {
   counters_.macs_unpruned += static_cast<double>(unpruned_queries) * ctx * (d + dv);
   touch_sram(srams_[0], r.keys.size() * (r.any_requant ? 2 : 1), true);
   touch_sram(srams_[1], r.values.size(), true);
-}
-
-// Replay: the row's cycles from the trace's counts (no data).
-void SpattenCore::replay_cycles(Row& r) {
-  const std::uint64_t nk = r.keys.size(), nv = r.values.size();
-  r.cyc.qk = dot_cycles(nk, job_.head_dim, cfg_.qk_multipliers);
-  r.cyc.softmax = softmax_cycles(nk, cfg_.softmax);
-  r.cyc.pv = dot_cycles(nv, job_.value_dim, cfg_.pv_multipliers);
-  if (nv < nk) {
-    scratch_.resize(nk);
-    for (std::size_t j = 0; j < nk; ++j) scratch_[j] = -static_cast<double>(perm_rank_[r.keys[j]]);
-    TopkResult res;
-    topk_values_->select_into(scratch_.data(), nk, nv, res);
-    r.cyc.topk = res.cycles;
-  }
-  const std::uint64_t passes = r.any_requant ? 2 : 1;
-  counters_.qk_macs += passes * nk * job_.head_dim;
-  counters_.exps += passes * nk;
-  counters_.recips += passes;
-  counters_.pv_macs += nv * job_.value_dim;
-  counters_.importance_adds += nk + job_.value_dim;
-  touch_sram(srams_[0], passes * nk, false);
-  touch_sram(srams_[1], nv, false);
 }
 
 // ---------------------------------------------------------------- reads arrived
@@ -652,108 +577,6 @@ void SpattenCore::reads_done(EngineStep& step) {
   }
   job_cycles_ += step.compute_cycles;
   busy_cycles_ += step.compute_cycles;
-}
-
-// Generation / replay row: the previous row's P x V (its values arrived) and this row's
-// Q x K, softmax and value top-k, overlapped.
-void SpattenCore::row_done(EngineStep& step) {
-  std::uint64_t pv = 0;
-  if (prev_) {
-    if (job_.mode != SpattenMode::Trace) finish_pv(*prev_, step);
-    pv = prev_->cyc.pv;
-    retired_ = std::move(prev_);  // its output rows stay alive until the shell has copied them
-  }
-  Row& r = *cur_;
-  ++counters_.rows;
-  ++counters_.heads_run;
-  if (job_.mode == SpattenMode::Trace) {
-    replay_cycles(r);
-    if (r.any_requant) {
-      ++counters_.requant_rows;
-      ++counters_.heads_requant;
-    }
-    count_row(r, 1);
-    step.compute_cycles = std::max({r.cyc.qk, r.cyc.softmax, r.any_requant ? 0 : r.cyc.topk, pv});
-    return;
-  }
-  const std::size_t n = r.keys.size();
-  const std::uint32_t first = 0;
-  decode_keys(r, false);
-  score_queries(r, &first, 1);
-  r.any_requant = needs_requant(r, r.probs.data());
-  r.cyc.qk = dot_cycles(n, job_.head_dim, cfg_.qk_multipliers);
-  r.cyc.softmax = softmax_cycles(n, cfg_.softmax);
-  if (!r.any_requant) {
-    keep_row_values(r);
-    count_row(r, 1);
-  } else {
-    ++counters_.requant_rows;
-    ++counters_.heads_requant;
-  }
-  step.compute_cycles = std::max({r.cyc.qk, r.cyc.softmax, r.cyc.topk, pv});
-}
-
-// A generation row's value top-k: the kept values are fetched with the next step.
-void SpattenCore::keep_row_values(Row& r) {
-  TopkResult res;
-  prune_values(r, r.probs.data(), res);
-  r.cyc.topk = res.cycles;
-  r.kept = std::move(res.kept);
-  for (std::uint32_t j : r.kept) r.values.push_back(r.keys[j]);
-  r.cyc.pv = dot_cycles(r.values.size(), job_.value_dim, cfg_.pv_multipliers);
-}
-
-// The K LSBs arrived: recompute the requantised queries with full-precision keys.
-void SpattenCore::requant_done(EngineStep& step) {
-  Row& r = *cur_;
-  r.lsb_done = true;
-  if (job_.mode == SpattenMode::Trace) {
-    step.compute_cycles = std::max({r.cyc.qk, r.cyc.softmax, r.cyc.topk});
-    return;
-  }
-  decode_keys(r, true);
-  std::uint64_t cycles = 0;
-  if (!summarising()) {
-    const std::uint32_t first = 0;
-    score_queries(r, &first, 1);
-    keep_row_values(r);
-    cycles = std::max({r.cyc.qk, r.cyc.softmax, r.cyc.topk});
-    count_row(r, 1);
-  } else {
-    std::vector<std::uint32_t> qs;
-    for (std::uint32_t q = 0; q < r.queries.size(); ++q) {
-      if (r.requant[q]) qs.push_back(q);
-    }
-    cycles = run_queries(r, qs, false);
-    write_rows(r, step);
-    count_row(r, context_);
-  }
-  step.compute_cycles = cycles;
-}
-
-// Summarisation head: every surviving query against the head's keys and values in the SRAMs; the
-// queries whose flat rows need LSBs finish after the requant step.
-void SpattenCore::head_done(EngineStep& step) {
-  Row& r = *cur_;
-  const std::size_t n = r.keys.size(), nq = r.queries.size();
-  ++counters_.heads_run;
-  counters_.rows += nq;
-  r.requant.assign(nq, 0);
-  r.any_requant = false;
-  decode_keys(r, false);
-  decode_values(r);
-  r.cyc.qk = dot_cycles(n, job_.head_dim, cfg_.qk_multipliers);
-  r.cyc.softmax = softmax_cycles(n, cfg_.softmax);
-  std::vector<std::uint32_t> qs(nq);
-  for (std::uint32_t q = 0; q < nq; ++q) qs[q] = q;
-  step.compute_cycles = run_queries(r, qs, true);
-  if (r.any_requant) {
-    ++counters_.heads_requant;
-  } else {
-    r.lsb_done = true;
-    write_rows(r, step);
-    count_row(r, context_);
-  }
 }
 
 // End of a layer: the previous row's P x V, then the token and head top-k engines; the layer's

@@ -37,6 +37,7 @@
 #include "models/spatten/spatten_model_state.hpp"
 #include "models/spatten/spatten_timing.hpp"
 #include "models/spatten/topk_engine.hpp"
+#include "models/spatten/topk_stream.hpp"
 
 namespace savp::spatten {
 
@@ -53,6 +54,8 @@ struct SpattenCounters {
   std::uint64_t tokens_pruned = 0, heads_pruned = 0, token_topk_runs = 0;
   std::uint64_t appended_values = 0;  // model layer: K and V elements quantised into the cache
   double value_mass_dropped = 0;      // probability mass local V pruning dropped, summed over rows
+  // Compute cycles of the row steps whose interval each pipeline stage set (PipeStage order).
+  std::uint64_t bound_cycles[kPipeStages] = {};
 };
 
 class SpattenCore : public common::EngineCore {
@@ -108,6 +111,8 @@ class SpattenCore : public common::EngineCore {
   void decode_values(Row& r);
   void pv_queries(Row& r, const std::vector<PvQuery>& qs);
   std::uint64_t run_queries(Row& r, const std::vector<std::uint32_t>& qs, bool may_requant);
+  std::uint64_t topk_occupancy(const TopkResult& res, std::size_t n, std::uint64_t softmax_cycles);
+  std::uint64_t charge(const RowCycles& c);
   void write_rows(Row& r, common::EngineStep& step);
   void finish_pv(Row& r, common::EngineStep& step);
   void count_row(const Row& r, std::uint64_t unpruned_queries);
@@ -138,6 +143,7 @@ class SpattenCore : public common::EngineCore {
   std::uint64_t seed_;
   double pj_mult_ = 0, pj_add_ = 0, pj_exp_ = 0, pj_recip_ = 0, pj_cmp_ = 0;
   std::unique_ptr<TopkEngine> topk_tokens_, topk_values_;
+  TopkStream values_stream_;              // the value top-k's selections, one per query row, back to back
   std::vector<memory::SramModel> srams_;  // key SRAM, value SRAM
   std::uint64_t key_line_ = 0, value_line_ = 0;
   std::uint64_t busy_cycles_ = 0;

@@ -35,6 +35,10 @@ common::EngineJobStats SpattenCore::job_stats() const {
   put("token_topk_runs", static_cast<double>(c.token_topk_runs));
   put("value_mass_dropped_mean", ratio(c.value_mass_dropped, static_cast<double>(c.rows)));
   put("engine_cycles", static_cast<double>(job_cycles_));
+  // Which stage bounds the row pipeline: the compute cycles of the rows each stage set.
+  static const char* const kBound[kPipeStages] = {"bound_cycles_qk", "bound_cycles_softmax",
+                                                  "bound_cycles_topk", "bound_cycles_pv"};
+  for (std::size_t i = 0; i < kPipeStages; ++i) put(kBound[i], static_cast<double>(c.bound_cycles[i]));
   if (model()) {
     put("appended_values", static_cast<double>(c.appended_values));
     put("tokens_kept", static_cast<double>(tokens_.size()));

@@ -33,7 +33,8 @@ void register_topk_rtl_backend(TopkBackendFactory factory) { rtl_factory() = std
 bool topk_rtl_backend_available() { return static_cast<bool>(rtl_factory()); }
 void register_topk_rtl_check(TopkRtlCheck check) { rtl_check() = std::move(check); }
 std::string topk_rtl_refusal(const TopkConfig& cfg) {
-  if (!rtl_factory()) return "this build has no RTL co-simulation (Verilator was not found when it was configured)";
+  if (!rtl_factory())
+    return "this build has no RTL co-simulation (Verilator was not found when it was configured)";
   return rtl_check() ? rtl_check()(cfg) : std::string();
 }
 
@@ -59,6 +60,8 @@ TopkResult TopkEngine::select(const std::vector<double>& values, std::size_t k) 
 void TopkEngine::select_into(const double* values, std::size_t n, std::size_t k, TopkResult& out) {
   out.kept.clear();
   out.cycles = 0;
+  out.select_cycles = 0;
+  out.filter_cycles = 0;
   out.passes = 0;
   out.comparisons = 0;
   copy_to_scratch(values, n);  // also rejects NaN, on the bypass path too
@@ -76,6 +79,8 @@ void TopkEngine::select_into(const double* values, std::size_t n, std::size_t k,
     TopkResult rtl;
     backend_->select(values, n, k, rtl);
     check_backend(out, rtl, n, k);
+    rtl.select_cycles = out.select_cycles;  // the RTL reports the total; its split is the model's
+    rtl.filter_cycles = out.filter_cycles;
     out = std::move(rtl);
   }
   count(n, out, false);
@@ -99,9 +104,9 @@ void TopkEngine::check_backend(const TopkResult& model, const TopkResult& rtl, s
   }
 }
 
-std::uint64_t TopkEngine::filter_cycles(std::size_t n) const {
-  return ceil_div(n, cfg_.parallelism) + ceil_log2(cfg_.parallelism) + 1;
-}
+std::uint64_t TopkEngine::filter_cycles(std::size_t n) const { return ceil_div(n, cfg_.parallelism); }
+
+std::uint64_t topk_pipeline_cycles(std::uint32_t parallelism) { return ceil_log2(parallelism) + 1; }
 
 std::uint64_t TopkEngine::network_cycles(std::size_t n) const {
   const std::uint32_t log_n = std::max<std::uint32_t>(1, ceil_log2(n));
@@ -111,7 +116,7 @@ std::uint64_t TopkEngine::network_cycles(std::size_t n) const {
 }
 
 std::uint64_t TopkEngine::pass_cycles(std::size_t m) const {
-  return ceil_div(m, cfg_.parallelism) + cfg_.pass_overhead_cycles;
+  return ceil_div(m, run_width()) + cfg_.pass_overhead_cycles;
 }
 
 void TopkEngine::copy_to_scratch(const double* values, std::size_t n) {
@@ -141,7 +146,7 @@ TopkEngine::Selection TopkEngine::quick_select(std::size_t n, std::size_t k, Top
       }
     }
     ++out.passes;
-    out.cycles += pass_cycles(m);
+    out.select_cycles += pass_cycles(m);
     out.comparisons += m;
     if (rank <= g) {
       m = g;
@@ -159,7 +164,7 @@ TopkEngine::Selection TopkEngine::quick_select(std::size_t n, std::size_t k, Top
 TopkEngine::Selection TopkEngine::network_select(std::size_t n, std::size_t k, TopkResult& out) {
   const std::uint32_t log_n = std::max<std::uint32_t>(1, ceil_log2(n));
   out.passes = log_n * (log_n + 1) / 2;
-  out.cycles += network_cycles(n);
+  out.select_cycles = network_cycles(n);
   out.comparisons += std::uint64_t{out.passes} << (log_n - 1);
   // Functionally the network's sorted output at position k - 1 (descending) is the k-th largest.
   std::nth_element(scratch_.begin(), scratch_.begin() + (k - 1), scratch_.begin() + n,
@@ -183,7 +188,8 @@ void TopkEngine::filter(const double* values, std::size_t n, std::size_t k, cons
     }
     if (keep) out.kept.push_back(static_cast<std::uint32_t>(i));
   }
-  out.cycles += filter_cycles(n);
+  out.filter_cycles = filter_cycles(n);
+  out.cycles = out.select_cycles + out.filter_cycles + pipeline_cycles();
   out.comparisons += n;
   out.threshold = sel.threshold;
 }

@@ -5,13 +5,18 @@
 // hardware spends. Pure C++ (no SystemC): a functionally exact model with an analytic cycle count.
 //
 // Quick-select (the published design, TopkKind::QuickSelect):
-//   - A pass streams the m remaining candidates through `parallelism` comparators against a pivot:
+//   - A pass streams the m remaining candidates through run_width() = 2 x `parallelism` comparators
+//     against a pivot (the authors' RTL: TopK.scala instantiates QuickSelect.Config(..., parallelism
+//     * 2, ...), whose StageWidthAdapter packs two input fragments of `parallelism` candidates into
+//     one buffer row; mit-han-lab/spatten, spatten_hardware/.../spatten/TopK.scala, QuickSelect.scala):
 //     the candidate at position common::Rng::below(m) of the pass's input stream (deterministic
 //     given the seed and the call sequence). Larger values go to one FIFO, smaller ones to the other,
 //     each in stream order (the next pass streams the chosen FIFO in that order); values equal to the
 //     pivot are only counted (they all equal the pivot, so the pivot register represents them). This
 //     three-way split makes every pass shrink the problem, also on ties and all-equal inputs.
-//   - Pass cost: ceil(m / parallelism) + pass_overhead_cycles cycles and m comparisons.
+//   - Pass cost: ceil(m / run_width()) + pass_overhead_cycles cycles and m comparisons (the
+//     authors' sim/TopKLatencyModel.scala charges ceil(m / P) + 3 with P = 16, the TopK's input
+//     width, not the 2P of the RTL's Run passes; SAVP follows the RTL).
 //   - With g larger and e equal candidates and the rank r of the sought value among the remaining
 //     ones: r <= g -> next pass on the larger FIFO; r <= g + e -> the pivot is the k-th largest,
 //     done; else -> next pass on the smaller FIFO with r -= g + e.
@@ -19,10 +24,14 @@
 //   padded to N = next power of two (N >= 2), with `parallelism` compare-exchange units:
 //   stages = log2(N) (log2(N) + 1) / 2, cycles = stages * ceil((N / 2) / parallelism),
 //   comparisons = stages * N / 2. `passes` reports the network stages.
-// Both then run the same order-preserving filter: a copy of the input (n candidates) streams through
-//   the comparators against the k-th value, ceil(n / parallelism) cycles and n comparisons, into the
-//   zero eliminator (prefix sum + log2(parallelism) shifter stages), whose pipeline is charged once:
-//   ceil(log2(parallelism)) + 1 cycles.
+// Both then run the same order-preserving filter (the drain): a copy of the input (n candidates, the
+//   TopK's data FIFO) streams through `parallelism` comparators against the k-th value,
+//   ceil(n / parallelism) cycles and n comparisons, into the zero eliminator (prefix sum +
+//   log2(parallelism) shifter stages), whose pipeline is ceil(log2(parallelism)) + 1 cycles.
+// A lone selection costs select_cycles + filter_cycles + that pipeline (TopkResult::cycles, what the
+//   RTL block measures from START to its last output beat). The input's fill (the n candidates
+//   arriving at `parallelism` per cycle) is not engine time here: in a stream of selections the TopK
+//   overlaps the drain of one with the fill of the next (topk_stream.hpp).
 // Ties at the k-th value: exactly k candidates are kept; all candidates larger than the k-th value
 //   are kept, and among those equal to it the ones with the lowest indices (the filter knows how
 //   many strictly larger candidates exist from the selection passes and admits only k minus that
@@ -61,7 +70,9 @@ struct TopkConfig {
 
 struct TopkResult {
   std::vector<std::uint32_t> kept;  // indices of the kept candidates, ascending (original order)
-  std::uint64_t cycles = 0;         // selection + filter + zero-eliminator pipeline
+  std::uint64_t cycles = 0;         // a lone selection: select + filter + zero-eliminator pipeline
+  std::uint64_t select_cycles = 0;  // the quick-select passes (or the sorting network)
+  std::uint64_t filter_cycles = 0;  // the drain: ceil(n / parallelism), without the pipeline term
   std::uint32_t passes = 0;         // quick-select passes, or sorting-network stages
   std::uint64_t comparisons = 0;    // comparator operations, selection and filter (for energy)
   double threshold = 0;             // the k-th largest value (see the bypass rule above)
@@ -95,6 +106,10 @@ std::string topk_rtl_refusal(const TopkConfig& cfg);
 using TopkRtlCheck = std::function<std::string(const TopkConfig&)>;
 void register_topk_rtl_check(TopkRtlCheck check);
 
+// The zero eliminator's pipeline depth (prefix-count stage + log2 shifter stages), paid once per
+// pipeline fill: ceil(log2(parallelism)) + 1.
+std::uint64_t topk_pipeline_cycles(std::uint32_t parallelism);
+
 class TopkEngine {
  public:
   TopkEngine(const TopkConfig& cfg, std::uint64_t seed);
@@ -108,8 +123,11 @@ class TopkEngine {
   const TopkCounters& counters() const { return counters_; }
   void reset_counters() { counters_ = TopkCounters{}; }
 
-  // Cycles of the order-preserving filter plus the zero-eliminator pipeline for n candidates.
+  // Cycles of the order-preserving filter streaming n candidates (the drain).
   std::uint64_t filter_cycles(std::size_t n) const;
+  std::uint64_t pipeline_cycles() const { return topk_pipeline_cycles(cfg_.parallelism); }
+  // Comparators of a quick-select Run pass: 2 x parallelism (QuickSelect.Config in TopK.scala).
+  std::uint64_t run_width() const { return std::uint64_t{2} * cfg_.parallelism; }
   // Cycles of the sorting network over n candidates (n >= 1), without the filter.
   std::uint64_t network_cycles(std::size_t n) const;
 

@@ -5,10 +5,11 @@
 //   - Candidates arrive on a valid/ready stream (one 64-bit code per beat) into the original buffer
 //     and working buffer 0. Loading is not engine time (the candidates come from the upstream units).
 //   - A pass: PIVOT (index = xoshiro256** next() % m, the model's common::Rng::below(m); the state is
-//     loaded through registers), LOAD (pivot read), STREAM (P comparators per cycle over the m
+//     loaded through registers), LOAD (pivot read), STREAM (R = 2 P comparators per cycle, as the
+//     authors' TopK instantiates its QuickSelect at parallelism * 2, over the m
 //     remaining candidates in stream order; larger ones appended in order to one working buffer,
 //     smaller ones to another, equal ones counted), DECIDE (rank test), then OVERHEAD - 3 wait
-//     cycles: ceil(m / P) + OVERHEAD cycles, m comparisons.
+//     cycles: ceil(m / (2 P)) + OVERHEAD cycles, m comparisons.
 //   - Filter: the original buffer streams P per cycle against the threshold; equal candidates are
 //     admitted in stream order while ties are left (k minus the strictly larger count). Zero
 //     eliminator: a prefix-count stage and log2(P) log-shifter stages compact the kept indices of a
@@ -47,6 +48,7 @@ module topk_engine #(
   localparam int LP = (P > 1) ? $clog2(P) : 1;  // shift-amount width
   localparam int SH = (P > 1) ? $clog2(P) : 0;  // log-shifter stages
   localparam int L = SH + 1;                    // zero-eliminator pipeline depth
+  localparam int R = 2 * P;                     // comparators of a quick-select pass
   localparam int AW = $clog2(NMAX) + 1;
 
   typedef enum logic [3:0] {IDLE, PIVOT, LOAD, STREAM, DECIDE, WAITS, FILTER, DRAIN} state_t;
@@ -174,7 +176,7 @@ module topk_engine #(
         STREAM: begin
           logic [AW-1:0] g, e, s;
           g = gcnt; e = ecnt; s = scnt;
-          for (int i = 0; i < P; i++) begin
+          for (int i = 0; i < R; i++) begin
             if (pos + AW'(i) < m) begin
               logic [63:0] x;
               logic [AW-1:0] a;
@@ -186,9 +188,9 @@ module topk_engine #(
             end
           end
           gcnt <= g; ecnt <= e; scnt <= s;
-          comps <= comps + {{(64-AW){1'b0}}, ((m - pos) < AW'(P)) ? (m - pos) : AW'(P)};
-          pos <= pos + AW'(P);
-          if (pos + AW'(P) >= m) state <= DECIDE;
+          comps <= comps + {{(64-AW){1'b0}}, ((m - pos) < AW'(R)) ? (m - pos) : AW'(R)};
+          pos <= pos + AW'(R);
+          if (pos + AW'(R) >= m) state <= DECIDE;
         end
         DECIDE: begin
           passes <= passes + 1;

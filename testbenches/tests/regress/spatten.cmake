@@ -54,3 +54,9 @@ bad_case("spatten sparse pattern" ${SPS} SET workload.pattern.window=8
   STDERR "/workload/pattern" "SpAtten prunes dense attention")
 bad_case("generation on another engine" ${SCENARIOS}/salo/small.json SET workload.generate=4
   STDERR "/workload/generate" "runs on a \"spatten\" accelerator")
+# Issue 25 item 1: the top-k parallelism sweep (generation rows, the value top-k in its selection
+# stream): throughput never falls as P grows, and every job reports its bounding pipeline stage.
+add_test(NAME "regress: spatten topk parallelism sweep"
+  COMMAND ${Python3_EXECUTABLE} ${REGRESS_DIR}/check_spatten_topk_sweep.py ${SAVP_BIN} ${SPS}
+          ${REGRESS_OUT}/spatten-topk-sweep --set workload.generate=16)
+set_tests_properties("regress: spatten topk parallelism sweep" PROPERTIES LABELS regress)
