@@ -130,7 +130,31 @@ def main():
                                    C.byref(cy))
     check(rc == 0 and all(-128 <= x <= 127 for x in ci), "dense int GEMM saturates at acc_bits")
 
-    # 7. A DPI wrapper outside a simulator fails with a message (no crash).
+    # 7. SALO tile: one row attending one key gives probability 1 (out = v), cycles = 2d + c + gc + 3
+    # (+1 flush); a code outside 5.4 is refused with its name.
+    r, c_, gr, gc, d = 2, 2, 1, 1, 4
+    nr, nk = r + gr, r + c_ - 1 + gc + gr * c_
+    mask = [1, 0, 0]  # row 0, column 0: key slot 0 - 0 + c - 1 = 1
+    q = [16] * (nr * d)
+    k = [16] * (nk * d)
+    v = [(n * 16 + x) % 200 for n in range(nk) for x in range(d)]
+    outs = [(I32 * nr)(), (I32 * nr)(), (I32 * nr)(), (I32 * (nr * d))()]
+    cy, es, qs = C.c_int64(), C.c_int64(), C.c_int64()
+    I16 = C.c_int16
+
+    def tile(qv, flush):
+        return lib.savp_ref_salo_tile_p(r, c_, gr, gc, d, 0, flush, arr(C.c_uint64, mask), arr(I16, qv), arr(I16, k),
+                                        arr(I16, v), arr(I32, [0] * nr), arr(I32, [0] * nr), arr(I32, [0] * nr),
+                                        arr(I32, [0] * (nr * d)), *outs, C.byref(cy), C.byref(es), C.byref(qs))
+
+    rc = tile(q, 1)
+    check(rc == 0 and list(outs[0]) == [1, 0, 0], "salo tile row validity %s" % list(outs[0]))
+    check(list(outs[3][:d]) == [v[1 * d + x] * 16 for x in range(d)], "salo tile single-key row = v (10.8)")
+    check(cy.value == 2 * d + c_ + gc + 3 + 1, "salo tile cycles %d" % cy.value)
+    rc = tile([300] + q[1:], 0)
+    check(rc == -1 and b"Q code 300" in lib.savp_ref_last_error(), "salo refuses a Q code outside 5.4")
+
+    # 8. A DPI wrapper outside a simulator fails with a message (no crash).
     check(lib.savp_ref_pq_needs_lsb(None, 0, C.c_double(0.5), C.byref(needs)) == -1 and
           b"no DPI simulator" in lib.savp_ref_last_error(), "DPI wrapper outside a simulator")
     lib.savp_ref_topk_free(C.c_void_p(h))
