@@ -2,7 +2,7 @@
 """The SystemVerilog testbench over DPI (testbenches/dpi/tb/savp_ref_tb.sv): verilates it with the
 project's SALO array and top-k RTL (Verilator 5, --binary --timing), links libsavp_ref.so, runs it.
 
-  check_dpi_tb.py --src ROOT --lib LIBDIR --work DIR [--variant good|broken] [--expect pass|fail]
+  check_dpi_tb.py --src ROOT --lib LIBDIR --work DIR [--verilator BIN] [--variant good|broken] [--expect pass|fail]
                   [--tiles N] [--selections N] [--measure]
 
 variant broken: a copy of salo_array.sv with one bug (the weighted-sum unit's merge weight truncated
@@ -31,7 +31,7 @@ def build(args, work):
         with open(salo, "w") as f:
             f.write(text.replace(BUG[0], BUG[1]))
     dpi = os.path.join(args.src, "testbenches", "dpi")
-    cmd = ["verilator", "--binary", "--timing", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style",
+    cmd = [args.verilator, "--binary", "--timing", "-j", "2", "-Wno-fatal", "-Wno-lint", "-Wno-style",
            "-Wno-TIMESCALEMOD", "--top-module", "savp_ref_tb", "-Mdir", os.path.join(work, "obj"),
            os.path.join(dpi, "savp_ref_pkg.sv"), os.path.join(rtl, "salo_arith.sv"), salo,
            os.path.join(rtl, "topk_engine.sv"), os.path.join(dpi, "tb", "savp_ref_tb.sv"),
@@ -59,6 +59,7 @@ def main():
     ap.add_argument("--src", required=True)
     ap.add_argument("--lib", required=True)
     ap.add_argument("--work", required=True)
+    ap.add_argument("--verilator", default="verilator")
     ap.add_argument("--variant", choices=["good", "broken"], default="good")
     ap.add_argument("--expect", choices=["pass", "fail"], default="pass")
     ap.add_argument("--tiles", type=int, default=300)
