@@ -29,39 +29,43 @@ module savp_ref_tb
   always @(posedge clk) n_cycles <= n_cycles + 1;
 
   // ---- SALO array pins ----
-  logic s_req = 0, s_we = 0, s_ack, s_in_valid = 0, s_in_ready, s_in_last = 0, s_out_valid, s_out_last;
-  logic [31:0] s_addr = 0;
-  logic [63:0] s_wdata = 0, s_rdata;
+  // One register bus master for both blocks: `sel` (0 SALO, 1 top-k) routes the request and the
+  // read data.
+  logic sel = 0, req = 0, we = 0;
+  logic [31:0] addr = 0;
+  logic [63:0] wdata = 0;
+  logic s_ack, s_in_valid = 0, s_in_ready, s_in_last = 0, s_out_valid, s_out_last;
+  logic [63:0] s_rdata;
   logic [SW-1:0] s_in_data = '0, s_out_data;
   salo_array #(.R(R), .C(C), .GR(GR), .GC(GC), .D(D)) salo (
-      .clk, .rst, .reg_req(s_req), .reg_we(s_we), .reg_addr(s_addr), .reg_wdata(s_wdata), .reg_ack(s_ack),
+      .clk, .rst, .reg_req(req && !sel), .reg_we(we), .reg_addr(addr), .reg_wdata(wdata), .reg_ack(s_ack),
       .reg_rdata(s_rdata), .in_valid(s_in_valid), .in_ready(s_in_ready), .in_data(s_in_data),
       .in_last(s_in_last), .out_valid(s_out_valid), .out_ready(1'b1), .out_data(s_out_data),
       .out_last(s_out_last));
 
   // ---- top-k engine pins ----
-  logic t_req = 0, t_we = 0, t_ack, t_in_valid = 0, t_in_ready, t_in_last = 0, t_out_valid, t_out_last;
-  logic [31:0] t_addr = 0;
-  logic [63:0] t_wdata = 0, t_rdata, t_in_data = 0;
+  logic t_ack, t_in_valid = 0, t_in_ready, t_in_last = 0, t_out_valid, t_out_last;
+  logic [63:0] t_rdata, t_in_data = 0;
   logic [TW-1:0] t_out_data;
   topk_engine #(.P(P), .NMAX(NMAX)) topk (
-      .clk, .rst, .reg_req(t_req), .reg_we(t_we), .reg_addr(t_addr), .reg_wdata(t_wdata), .reg_ack(t_ack),
+      .clk, .rst, .reg_req(req && sel), .reg_we(we), .reg_addr(addr), .reg_wdata(wdata), .reg_ack(t_ack),
       .reg_rdata(t_rdata), .in_valid(t_in_valid), .in_ready(t_in_ready), .in_data(t_in_data),
       .in_last(t_in_last), .out_valid(t_out_valid), .out_ready(1'b1), .out_data(t_out_data),
       .out_last(t_out_last));
 
   // ---- bus tasks: called and returning at a falling edge; the rising edge between samples ----
-  task automatic s_write(input logic [31:0] a, input logic [63:0] d);
-    s_req = 1; s_we = 1; s_addr = a; s_wdata = d;
+  task automatic reg_write(input bit block, input logic [31:0] a, input logic [63:0] d);
+    sel = block; req = 1; we = 1; addr = a; wdata = d;
     @(negedge clk);
-    s_req = 0; s_we = 0;
+    req = 0; we = 0;
   endtask
-  task automatic s_read(input logic [31:0] a, output logic [63:0] d);
-    s_req = 1; s_we = 0; s_addr = a;
+  task automatic reg_read(input bit block, input logic [31:0] a, output logic [63:0] d);
+    sel = block; req = 1; we = 0; addr = a;
     @(negedge clk);
-    s_req = 0;
-    d = s_rdata;
+    req = 0;
+    d = block ? t_rdata : s_rdata;
   endtask
+  localparam bit SALO = 0, TOPK = 1;
   task automatic s_send(input logic [SW-1:0] beat);
     logic ready;
     s_in_valid = 1; s_in_data = beat;
@@ -71,17 +75,6 @@ module savp_ref_tb
       if (ready) break;
     end
     s_in_valid = 0;
-  endtask
-  task automatic t_write(input logic [31:0] a, input logic [63:0] d);
-    t_req = 1; t_we = 1; t_addr = a; t_wdata = d;
-    @(negedge clk);
-    t_req = 0; t_we = 0;
-  endtask
-  task automatic t_read(input logic [31:0] a, output logic [63:0] d);
-    t_req = 1; t_we = 0; t_addr = a;
-    @(negedge clk);
-    t_req = 0;
-    d = t_rdata;
   endtask
   task automatic t_send(input logic [63:0] code, input bit last);
     logic ready;
@@ -159,9 +152,9 @@ module savp_ref_tb
     logic [63:0] v;
     logic [SW-1:0] res [NR];
     int nres;
-    s_write(32'h08, 64'd8);  // clear masks and PREV
-    for (int i = 0; i < NR; i++) if (mask[i] != 0) s_write(32'h1000 + 32'(8 * i), 64'(mask[i]));
-    s_write(32'h20, 64'(shift));
+    reg_write(SALO, 32'h08, 64'd8);  // clear masks and PREV
+    for (int i = 0; i < NR; i++) if (mask[i] != 0) reg_write(SALO, 32'h1000 + 32'(8 * i), 64'(mask[i]));
+    reg_write(SALO, 32'h20, 64'(shift));
     for (int i = 0; i < NR; i++) begin
       beat = '0; beat[15:0] = 16'(i);
       for (int x = 0; x < D; x++) beat[64 + 32 * x +: 32] = 32'(int'(q[i*D+x]));
@@ -183,7 +176,7 @@ module savp_ref_tb
       for (int x = 0; x < D; x++) beat[64 + 32 * x +: 32] = 32'(pv_out[i*D+x]);
       s_send(beat);
     end
-    s_write(32'h08, flush ? 64'd3 : 64'd1);  // start
+    reg_write(SALO, 32'h08, flush ? 64'd3 : 64'd1);  // start
     nres = 0;
     while (nres < NR) begin
       if (s_out_valid) begin res[nres] = s_out_data; nres++; end
@@ -194,11 +187,11 @@ module savp_ref_tb
                              pv_out, o_valid, o_sum, o_exp, o_out, r_cycles, r_exp_sat, r_qk_sat));
     dpi_calls++;
     if (savp_ref_last_error() != "") $fatal(1, "savp_ref_salo_tile: %s", savp_ref_last_error());
-    s_read(32'h18, v);
+    reg_read(SALO, 32'h18, v);
     if (v != 64'(r_cycles)) mismatch($sformatf("salo tile %0d: CYCLES", t), longint'(v), r_cycles);
-    s_read(32'h30, v);
+    reg_read(SALO, 32'h30, v);
     if (v != 64'(r_exp_sat)) mismatch($sformatf("salo tile %0d: EXP_SAT", t), longint'(v), r_exp_sat);
-    s_read(32'h38, v);
+    reg_read(SALO, 32'h38, v);
     if (v != 64'(r_qk_sat)) mismatch($sformatf("salo tile %0d: QK_SAT", t), longint'(v), r_qk_sat);
     for (int i = 0; i < NR; i++) begin
       logic [SW-1:0] b;
@@ -229,12 +222,12 @@ module savp_ref_tb
     int nk_rtl, nk_ref, passes;
     longint cy, cmp;
     real thr;
-    t_write(32'h18, 64'd2);  // clear
-    t_write(32'h10, 64'(k));
+    reg_write(TOPK, 32'h18, 64'd2);  // clear
+    reg_write(TOPK, 32'h10, 64'(k));
     for (int i = 0; i < n; i++) t_send(savp_ref_topk_encode(vals[i]), i == n - 1);
-    t_read(32'h08, v);
+    reg_read(TOPK, 32'h08, v);
     if (v != 64'(n)) mismatch($sformatf("topk selection %0d: N loaded", s), longint'(v), n);
-    t_write(32'h18, 64'd1);  // start
+    reg_write(TOPK, 32'h18, 64'd1);  // start
     nk_rtl = 0;
     forever begin
       if (t_out_valid) begin
@@ -254,13 +247,13 @@ module savp_ref_tb
     for (int i = 0; i < nk_ref; i++)
       if (kept_rtl[i] != kept_ref[i])
         mismatch($sformatf("topk selection %0d (n %0d, k %0d): kept[%0d]", s, n, k, i), kept_rtl[i], kept_ref[i]);
-    t_read(32'h28, v);
+    reg_read(TOPK, 32'h28, v);
     if (v != 64'(cy)) mismatch($sformatf("topk selection %0d: CYCLES", s), longint'(v), cy);
-    t_read(32'h30, v);
+    reg_read(TOPK, 32'h30, v);
     if (v != 64'(passes)) mismatch($sformatf("topk selection %0d: PASSES", s), longint'(v), passes);
-    t_read(32'h70, v);
+    reg_read(TOPK, 32'h70, v);
     if (v != 64'(cmp)) mismatch($sformatf("topk selection %0d: COMPARISONS", s), longint'(v), cmp);
-    t_read(32'h38, v);
+    reg_read(TOPK, 32'h38, v);
     if (v != savp_ref_topk_encode(thr))
       mismatch($sformatf("topk selection %0d: THRESHOLD code", s), longint'(v), savp_ref_topk_encode(thr));
   endtask
@@ -299,13 +292,13 @@ module savp_ref_tb
     repeat (3) @(negedge clk);
     rst = 0;
     @(negedge clk);
-    s_read(32'h00, v);
+    reg_read(SALO, 32'h00, v);
     if (v != {8'(GC), 8'(GR), 8'(C), 8'(R), 32'h53414C4F}) $fatal(1, "SALO ID register %h", v);
-    t_read(32'h00, v);
+    reg_read(TOPK, 32'h00, v);
     if (v != {32'(P), 32'h544F504B}) $fatal(1, "top-k ID register %h", v);
     // The RTL's pivot generator starts where the reference's does.
-    for (int i = 0; i < 4; i++) t_write(32'h48 + 32'(8 * i), savp_ref_topk_rng_state(seed, i));
-    t_write(32'h68, 64'd3);
+    for (int i = 0; i < 4; i++) reg_write(TOPK, 32'h48 + 32'(8 * i), savp_ref_topk_rng_state(seed, i));
+    reg_write(TOPK, 32'h68, 64'd3);
     for (int i = 0; i < NR; i++) o_valid[i] = 0;
     for (int t = 0; t < tiles; t++) begin
       salo_random_tile(t);
