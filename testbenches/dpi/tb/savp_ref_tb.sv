@@ -107,6 +107,13 @@ module savp_ref_tb
     $fatal(1, "savp_ref_tb: first mismatch: %s (rtl %0d, reference %0d)", what, rtl_v, ref_v);
   endtask
 
+  // A result register of `block` against the reference's value.
+  task automatic check_reg(input bit block, input logic [31:0] a, input longint want, input string what);
+    logic [63:0] v;
+    reg_read(block, a, v);
+    if (v != 64'(want)) mismatch(what, longint'(v), want);
+  endtask
+
   // ---- SALO operands and results (the reference's open arrays) ----
   longint mask [NR];
   shortint q [NR*D];
@@ -149,7 +156,6 @@ module savp_ref_tb
 
   task automatic salo_run_tile(input int t, input int shift, input bit flush);
     logic [SW-1:0] beat;
-    logic [63:0] v;
     logic [SW-1:0] res [NR];
     int nres;
     reg_write(SALO, 32'h08, 64'd8);  // clear masks and PREV
@@ -187,12 +193,9 @@ module savp_ref_tb
                              pv_out, o_valid, o_sum, o_exp, o_out, r_cycles, r_exp_sat, r_qk_sat));
     dpi_calls++;
     if (savp_ref_last_error() != "") $fatal(1, "savp_ref_salo_tile: %s", savp_ref_last_error());
-    reg_read(SALO, 32'h18, v);
-    if (v != 64'(r_cycles)) mismatch($sformatf("salo tile %0d: CYCLES", t), longint'(v), r_cycles);
-    reg_read(SALO, 32'h30, v);
-    if (v != 64'(r_exp_sat)) mismatch($sformatf("salo tile %0d: EXP_SAT", t), longint'(v), r_exp_sat);
-    reg_read(SALO, 32'h38, v);
-    if (v != 64'(r_qk_sat)) mismatch($sformatf("salo tile %0d: QK_SAT", t), longint'(v), r_qk_sat);
+    check_reg(SALO, 32'h18, r_cycles, $sformatf("salo tile %0d: CYCLES", t));
+    check_reg(SALO, 32'h30, r_exp_sat, $sformatf("salo tile %0d: EXP_SAT", t));
+    check_reg(SALO, 32'h38, r_qk_sat, $sformatf("salo tile %0d: QK_SAT", t));
     for (int i = 0; i < NR; i++) begin
       logic [SW-1:0] b;
       b = res[i];
@@ -218,15 +221,13 @@ module savp_ref_tb
   chandle topk_h;
 
   task automatic topk_run(input int s, input int n, input int k);
-    logic [63:0] v;
     int nk_rtl, nk_ref, passes;
     longint cy, cmp;
     real thr;
     reg_write(TOPK, 32'h18, 64'd2);  // clear
     reg_write(TOPK, 32'h10, 64'(k));
     for (int i = 0; i < n; i++) t_send(savp_ref_topk_encode(vals[i]), i == n - 1);
-    reg_read(TOPK, 32'h08, v);
-    if (v != 64'(n)) mismatch($sformatf("topk selection %0d: N loaded", s), longint'(v), n);
+    check_reg(TOPK, 32'h08, n, $sformatf("topk selection %0d: N loaded", s));
     reg_write(TOPK, 32'h18, 64'd1);  // start
     nk_rtl = 0;
     forever begin
@@ -247,15 +248,10 @@ module savp_ref_tb
     for (int i = 0; i < nk_ref; i++)
       if (kept_rtl[i] != kept_ref[i])
         mismatch($sformatf("topk selection %0d (n %0d, k %0d): kept[%0d]", s, n, k, i), kept_rtl[i], kept_ref[i]);
-    reg_read(TOPK, 32'h28, v);
-    if (v != 64'(cy)) mismatch($sformatf("topk selection %0d: CYCLES", s), longint'(v), cy);
-    reg_read(TOPK, 32'h30, v);
-    if (v != 64'(passes)) mismatch($sformatf("topk selection %0d: PASSES", s), longint'(v), passes);
-    reg_read(TOPK, 32'h70, v);
-    if (v != 64'(cmp)) mismatch($sformatf("topk selection %0d: COMPARISONS", s), longint'(v), cmp);
-    reg_read(TOPK, 32'h38, v);
-    if (v != savp_ref_topk_encode(thr))
-      mismatch($sformatf("topk selection %0d: THRESHOLD code", s), longint'(v), savp_ref_topk_encode(thr));
+    check_reg(TOPK, 32'h28, cy, $sformatf("topk selection %0d: CYCLES", s));
+    check_reg(TOPK, 32'h30, passes, $sformatf("topk selection %0d: PASSES", s));
+    check_reg(TOPK, 32'h70, cmp, $sformatf("topk selection %0d: COMPARISONS", s));
+    check_reg(TOPK, 32'h38, savp_ref_topk_encode(thr), $sformatf("topk selection %0d: THRESHOLD code", s));
   endtask
 
   initial begin
