@@ -10,6 +10,7 @@
 #include "models/common/dot_rows.hpp"
 #include "models/common/softmax.hpp"
 #include "models/dense/buffer_traffic.hpp"
+#include "models/dense/gemm_arith.hpp"
 
 namespace savp::dense {
 
@@ -23,13 +24,6 @@ namespace {
 using common::ceil_div;
 
 void put_f32(std::uint8_t* p, float f) { std::memcpy(p, &f, 4); }  // host is little-endian
-
-// Saturates an integer accumulator to a two's-complement width.
-std::int64_t saturate(std::int64_t v, int bits) {
-  if (bits >= 64) return v;
-  const std::int64_t hi = (std::int64_t{1} << (bits - 1)) - 1;
-  return std::clamp<std::int64_t>(v, -hi - 1, hi);
-}
 
 }  // namespace
 
@@ -623,20 +617,8 @@ void DenseCore::gemm_fold_done(EngineStep& step) {
   const bool is_int = cfg_.format == ElemFormat::INT;
   for (std::uint64_t m = f.m0; m < f.m1; ++m) {
     for (std::uint64_t n = f.n0; n < f.n1; ++n) {
-      if (is_int) {
-        std::int64_t acc = static_cast<std::int64_t>(c_acc_[m * N + n]);
-        for (std::uint64_t k = f.k0; k < f.k1; ++k) {
-          acc = saturate(acc + static_cast<std::int64_t>(a_val_[m * K + k]) *
-                                   static_cast<std::int64_t>(b_val_[k * N + n]),
-                         cfg_.accumulator_bits);
-        }
-        c_acc_[m * N + n] = static_cast<double>(acc);
-      } else {
-        float acc = static_cast<float>(c_acc_[m * N + n]);
-        for (std::uint64_t k = f.k0; k < f.k1; ++k)
-          acc += static_cast<float>(a_val_[m * K + k]) * static_cast<float>(b_val_[k * N + n]);
-        c_acc_[m * N + n] = acc;
-      }
+      c_acc_[m * N + n] = gemm_reduce(&a_val_[m * K], &b_val_[n], N, f.k0, f.k1, c_acc_[m * N + n], is_int,
+                                      cfg_.accumulator_bits);
     }
   }
   // A C tile is complete after its last reduction fold: write its rows at fp32.

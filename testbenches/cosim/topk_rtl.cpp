@@ -15,20 +15,6 @@ constexpr std::uint32_t kId = 0x00, kN = 0x08, kK = 0x10, kCtrl = 0x18, kStatus 
 }
 }  // namespace
 
-std::uint64_t topk_encode(double x) {
-  if (x == 0.0) x = 0.0;  // -0.0 == +0.0 for the model: one code
-  std::uint64_t b = 0;
-  std::memcpy(&b, &x, 8);
-  return (b >> 63) ? ~b : (b | (std::uint64_t{1} << 63));
-}
-
-double topk_decode(std::uint64_t code) {
-  const std::uint64_t b = (code >> 63) ? (code & ~(std::uint64_t{1} << 63)) : ~code;
-  double x = 0;
-  std::memcpy(&x, &b, 8);
-  return x;
-}
-
 std::string topk_rtl_check(const spatten::TopkConfig& cfg) {
   if (cfg.kind != spatten::TopkKind::QuickSelect) return "the top-k RTL implements kind \"quickselect\" only";
   if (cfg.parallelism != kTopkP) {

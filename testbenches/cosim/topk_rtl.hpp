@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 
+#include "models/spatten/topk_code.hpp"
 #include "models/spatten/topk_engine.hpp"
 #include "testbenches/cosim/byte_target.hpp"
 #include "testbenches/cosim/cosim_clock.hpp"
@@ -34,8 +35,8 @@ inline constexpr unsigned kTopkNmax = SAVP_RTL_TOPK_NMAX;   // candidate capacit
 inline constexpr int kTopkBeatBits = kTopkP * 16 + 8;
 using TopkBeat = sc_dt::sc_bv<kTopkBeatBits>;
 
-std::uint64_t topk_encode(double x);
-double topk_decode(std::uint64_t code);
+using spatten::topk_decode;  // the candidate code (models/spatten/topk_code.hpp)
+using spatten::topk_encode;
 // Why the verilated top-k RTL cannot run `cfg` (empty when it can).
 std::string topk_rtl_check(const spatten::TopkConfig& cfg);
 

@@ -57,6 +57,7 @@ include(${REGRESS_DIR}/ergonomics.cmake)
 include(${REGRESS_DIR}/report.cmake)
 if(SAVP_HAVE_COSIM)
   include(${REGRESS_DIR}/cosim.cmake)
+  include(${REGRESS_DIR}/dpi.cmake)
 endif()
 
 # The TLM-2.0 base-protocol checker sits on every socket in every test that runs the savp binary
