@@ -8,26 +8,7 @@
 
 namespace savp::cosim {
 
-namespace {
-namespace reg {
-constexpr std::uint32_t kId = 0x00, kN = 0x08, kK = 0x10, kCtrl = 0x18, kStatus = 0x20, kCycles = 0x28,
-                        kPasses = 0x30, kThreshold = 0x38, kRng0 = 0x48, kOverhead = 0x68, kComparisons = 0x70;
-}
-}  // namespace
-
-std::uint64_t topk_encode(double x) {
-  if (x == 0.0) x = 0.0;  // -0.0 == +0.0 for the model: one code
-  std::uint64_t b = 0;
-  std::memcpy(&b, &x, 8);
-  return (b >> 63) ? ~b : (b | (std::uint64_t{1} << 63));
-}
-
-double topk_decode(std::uint64_t code) {
-  const std::uint64_t b = (code >> 63) ? (code & ~(std::uint64_t{1} << 63)) : ~code;
-  double x = 0;
-  std::memcpy(&x, &b, 8);
-  return x;
-}
+namespace reg = topk_reg;
 
 std::string topk_rtl_check(const spatten::TopkConfig& cfg) {
   if (cfg.kind != spatten::TopkKind::QuickSelect) return "the top-k RTL implements kind \"quickselect\" only";
@@ -62,7 +43,7 @@ TopkRtl::~TopkRtl() = default;
 
 void TopkRtl::reset_once() {
   if (!reset_pulse()) return;
-  if ((reg_read(reg::kId) & 0xFFFFFFFFu) != 0x544F504Bu || (reg_read(reg::kId) >> 32) != kTopkP) {
+  if ((reg_read(reg::kId) & 0xFFFFFFFFu) != reg::kIdMagic || (reg_read(reg::kId) >> 32) != kTopkP) {
     throw std::runtime_error(std::string(name()) + ": unexpected top-k RTL ID register");
   }
   const common::Rng rng(seed_);
