@@ -10,6 +10,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from stats_diff import diff  # noqa: E402
+
 savp, scenario, outdir, plugin, backend_path = sys.argv[1:6]
 sets = sys.argv[6:]
 
@@ -21,20 +24,6 @@ def run(name, backend):
     return json.load(open(os.path.join(d, "stats.json")))
 
 
-def diff(a, b, path, out):
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(set(a) | set(b)):
-            if key not in a or key not in b:
-                out.append(f"{path}/{key}: only in one run")
-            else:
-                diff(a[key], b[key], f"{path}/{key}", out)
-    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for i, (x, y) in enumerate(zip(a, b)):
-            diff(x, y, f"{path}/{i}", out)
-    elif a != b:
-        out.append(f"{path}: model {a!r} != plugin {b!r}")
-
-
 plugin_abs = os.path.abspath(plugin)
 model = run("model", '"model"')
 same = run("plugin-model-cycles", json.dumps({"rtl": {"path": plugin_abs, "cycles": "model"}}))
@@ -43,7 +32,7 @@ timed = run("plugin-rtl-cycles", json.dumps({"rtl": {"path": plugin_abs, "cycles
 problems = []
 for key in model:
     if key not in ("run_info", "scenario"):
-        diff(model[key], same.get(key), "/" + key, problems)
+        diff(model[key], same.get(key), "/" + key, problems, ("model", "plugin"))
 if problems:
     sys.exit("cycles=model: %d differences from the model run:\n%s" % (len(problems), "\n".join(problems[:40])))
 

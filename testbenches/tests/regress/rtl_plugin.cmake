@@ -109,10 +109,11 @@ if(SAVP_HAVE_COSIM)
   set_tests_properties("plugin: spatten on the bitonic top-k plugin: kept sets equal, cycles differ" PROPERTIES
     LABELS plugin FIXTURES_REQUIRED plugin_bitonic)
   savp_case("a disagreement names the first differing beat and writes waves" LABEL plugin EXIT 1
-    STDERR "disagreement" "first differing output beat" "field lane 7 (kept index)" "rtl_topk_plugin0.fst"
+    STDERR "disagreement" "selection 1: first differing output beat 1, field lane 3 (kept index): RTL 16, model 15"
+      "rtl_topk_plugin1.fst"
     ARGS run ${SCENARIOS}/spatten/small.json -o ${REGRESS_OUT}/plugin-broken --quiet ${PLUGIN_SMALL}
       --set "${TOPK_PLUGIN_PATH}={\"rtl\": \"${PLUGIN_OUT}/topk_bitonic_broken.so\"}"
-    PRESENT ${REGRESS_OUT}/plugin-broken/rtl_topk_plugin0.fst)
+    PRESENT ${REGRESS_OUT}/plugin-broken/rtl_topk_plugin1.fst)
   set_tests_properties("plugin: a disagreement names the first differing beat and writes waves" PROPERTIES
     FIXTURES_REQUIRED plugin_bitonic_broken)
 endif()
