@@ -62,11 +62,11 @@ savp_case("a block that never raises ready fails the run with its state" LABEL p
 
 # savp rtl build: argument refusals (no Verilator run)
 savp_case("rtl build: a parameter value that is not an integer is refused" LABEL plugin EXIT 2
-  STDERR "--param" "NAME=INTEGER"
+  STDERR "is not NAME=INTEGER"
   ARGS rtl build ${CMAKE_SOURCE_DIR}/testbenches/cosim/plugins/topk_bitonic.sv --top topk_bitonic --protocol topk-v1
-    --param "P=8;rm" -o ${PLUGIN_OUT}/bad.so)
+    --param "P=8 rm" -o ${PLUGIN_OUT}/bad.so)
 savp_case("rtl build: a module name that is not an identifier is refused" LABEL plugin EXIT 2
-  STDERR "--top" "not a module name"
+  STDERR "is not a module name"
   ARGS rtl build ${CMAKE_SOURCE_DIR}/testbenches/cosim/plugins/topk_bitonic.sv --top "topk bitonic" --protocol topk-v1
     -o ${PLUGIN_OUT}/bad.so)
 savp_case("rtl build: an unknown protocol is refused" LABEL plugin EXIT 2
