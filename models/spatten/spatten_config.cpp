@@ -4,6 +4,10 @@
 
 namespace savp::spatten {
 
+namespace {
+constexpr const char* kTopkProtocol = "topk-v1";  // what a top-k RTL plugin must serve
+}  // namespace
+
 std::uint64_t SpattenConfig::buffer_lines(std::uint64_t dim) const {
   const std::uint64_t half_bits = std::uint64_t{sram_kib} * 1024 * 8 / 2;
   return dim == 0 ? 0 : half_bits / (dim * datapath_bits);
@@ -71,8 +75,10 @@ SpattenConfig SpattenConfig::parse(common::JsonNode node) {
     c.topk.kind = kind == "quickselect" ? TopkKind::QuickSelect : TopkKind::SortingNetwork;
     c.topk.pass_overhead_cycles = static_cast<std::uint32_t>(
         t.get_int("pass_overhead_cycles", c.topk.pass_overhead_cycles, 0, 1 << 16));
-    const std::string backend = t.get_choice("backend", {"model", "rtl"}, "model");
-    c.topk.backend = backend == "rtl" ? TopkBackendKind::Rtl : TopkBackendKind::Model;
+    const common::BackendChoice backend = common::parse_backend(t, "backend", kTopkProtocol, c.topk.plugin);
+    c.topk.backend = backend == common::BackendChoice::Rtl      ? TopkBackendKind::Rtl
+                     : backend == common::BackendChoice::Plugin ? TopkBackendKind::Plugin
+                                                                : TopkBackendKind::Model;
     t.finish();
     if (c.topk.backend == TopkBackendKind::Rtl) {
       const std::string why = topk_rtl_refusal(c.topk);

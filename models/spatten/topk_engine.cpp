@@ -22,6 +22,10 @@ TopkBackendFactory& rtl_factory() {
   static TopkBackendFactory f;
   return f;
 }
+TopkBackendFactory& plugin_factory() {
+  static TopkBackendFactory f;
+  return f;
+}
 TopkRtlCheck& rtl_check() {
   static TopkRtlCheck c;
   return c;
@@ -30,6 +34,7 @@ TopkRtlCheck& rtl_check() {
 }  // namespace
 
 void register_topk_rtl_backend(TopkBackendFactory factory) { rtl_factory() = std::move(factory); }
+void register_topk_plugin_backend(TopkBackendFactory factory) { plugin_factory() = std::move(factory); }
 bool topk_rtl_backend_available() { return static_cast<bool>(rtl_factory()); }
 void register_topk_rtl_check(TopkRtlCheck check) { rtl_check() = std::move(check); }
 std::string topk_rtl_refusal(const TopkConfig& cfg) {
@@ -44,6 +49,10 @@ TopkEngine::TopkEngine(const TopkConfig& cfg, std::uint64_t seed) : cfg_(cfg), r
     const std::string why = topk_rtl_refusal(cfg_);
     if (!why.empty()) throw std::invalid_argument("top-k engine: backend rtl: " + why);
     backend_ = rtl_factory()(cfg_, seed);
+  }
+  if (cfg_.backend == TopkBackendKind::Plugin) {
+    if (!plugin_factory()) throw std::invalid_argument("top-k engine: this program cannot load RTL plugins");
+    backend_ = plugin_factory()(cfg_, seed);
   }
 }
 
@@ -79,9 +88,17 @@ void TopkEngine::select_into(const double* values, std::size_t n, std::size_t k,
     TopkResult rtl;
     backend_->select(values, n, k, rtl);
     check_backend(out, rtl, n, k);
-    rtl.select_cycles = out.select_cycles;  // the RTL reports the total; its split is the model's
-    rtl.filter_cycles = out.filter_cycles;
-    out = std::move(rtl);
+    if (backend_->cycle_exact()) {
+      rtl.select_cycles = out.select_cycles;  // the RTL reports the total; its split is the model's
+      rtl.filter_cycles = out.filter_cycles;
+      out = std::move(rtl);
+    } else if (backend_->rtl_cycles()) {
+      // A plugin's own micro-architecture: its cycles; what is not the model's filter and pipeline
+      // counts as selection (so a stream of selections overlaps it as the model's).
+      const std::uint64_t rest = out.cycles - out.select_cycles;
+      out.select_cycles = rtl.cycles > rest ? rtl.cycles - rest : 0;
+      out.cycles = rtl.cycles;
+    }
   }
   count(n, out, false);
 }
@@ -91,6 +108,8 @@ void TopkEngine::check_backend(const TopkResult& model, const TopkResult& rtl, s
   std::string what;
   if (rtl.kept != model.kept) {
     what = "kept sets";
+  } else if (!backend_->cycle_exact()) {
+    // a plugin: kept set and threshold only
   } else if (rtl.cycles != model.cycles) {
     what = "cycles (rtl " + std::to_string(rtl.cycles) + ", model " + std::to_string(model.cycles) + ")";
   } else if (rtl.passes != model.passes || rtl.comparisons != model.comparisons) {
@@ -98,9 +117,11 @@ void TopkEngine::check_backend(const TopkResult& model, const TopkResult& rtl, s
   } else if (!(rtl.threshold == model.threshold)) {
     what = "thresholds";
   }
+  if (what.empty() && !(rtl.threshold == model.threshold)) what = "thresholds";
   if (!what.empty()) {
     throw std::runtime_error("top-k engine: RTL/model disagreement on a selection of " + std::to_string(k) +
-                             " of " + std::to_string(n) + ": " + what + " differ");
+                             " of " + std::to_string(n) + ": " + what + " differ" +
+                             backend_->explain_mismatch(model, rtl));
   }
 }
 

@@ -55,17 +55,19 @@
 #include <vector>
 
 #include "models/common/random.hpp"
+#include "models/common/rtl_backend_spec.hpp"
 
 namespace savp::spatten {
 
 enum class TopkKind { QuickSelect, SortingNetwork };
-enum class TopkBackendKind { Model, Rtl };
+enum class TopkBackendKind { Model, Rtl, Plugin };
 
 struct TopkConfig {
   TopkKind kind = TopkKind::QuickSelect;
   TopkBackendKind backend = TopkBackendKind::Model;
   std::uint32_t parallelism = 16;          // comparators (compare-exchange units for the network)
   std::uint32_t pass_overhead_cycles = 3;  // per quick-select pass (the published latency model)
+  common::RtlPluginSpec plugin;            // TopkBackendKind::Plugin: the topk-v1 plugin
 };
 
 struct TopkResult {
@@ -95,11 +97,20 @@ class TopkBackend {
  public:
   virtual ~TopkBackend() = default;
   virtual void select(const double* values, std::size_t n, std::size_t k, TopkResult& out) = 0;
+  // The built-in RTL is cycle-exact: the scoreboard compares everything and its result is used. A
+  // plugin (another micro-architecture) is compared on the kept set and threshold only; the
+  // result is the model's, with the RTL's cycles when rtl_cycles().
+  virtual bool cycle_exact() const { return true; }
+  virtual bool rtl_cycles() const { return true; }
+  // Appended to a disagreement report (the first differing output beat, the waves written).
+  virtual std::string explain_mismatch(const TopkResult& /*model*/, const TopkResult& /*rtl*/) { return ""; }
 };
 // The co-simulation build registers how to make an RTL backend for a configuration and seed; it
 // throws std::invalid_argument (with the reason) when the RTL cannot run that configuration.
 using TopkBackendFactory = std::function<std::unique_ptr<TopkBackend>(const TopkConfig&, std::uint64_t seed)>;
 void register_topk_rtl_backend(TopkBackendFactory factory);
+// How to make a backend on a topk-v1 RTL plugin (cfg.plugin), registered by the savp program.
+void register_topk_plugin_backend(TopkBackendFactory factory);
 bool topk_rtl_backend_available();
 // Why the registered RTL cannot run `cfg` (empty when it can; "no RTL..." without Verilator).
 std::string topk_rtl_refusal(const TopkConfig& cfg);

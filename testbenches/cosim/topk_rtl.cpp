@@ -8,12 +8,7 @@
 
 namespace savp::cosim {
 
-namespace {
-namespace reg {
-constexpr std::uint32_t kId = 0x00, kN = 0x08, kK = 0x10, kCtrl = 0x18, kStatus = 0x20, kCycles = 0x28,
-                        kPasses = 0x30, kThreshold = 0x38, kRng0 = 0x48, kOverhead = 0x68, kComparisons = 0x70;
-}
-}  // namespace
+namespace reg = topk_reg;
 
 std::string topk_rtl_check(const spatten::TopkConfig& cfg) {
   if (cfg.kind != spatten::TopkKind::QuickSelect) return "the top-k RTL implements kind \"quickselect\" only";
@@ -48,7 +43,7 @@ TopkRtl::~TopkRtl() = default;
 
 void TopkRtl::reset_once() {
   if (!reset_pulse()) return;
-  if ((reg_read(reg::kId) & 0xFFFFFFFFu) != 0x544F504Bu || (reg_read(reg::kId) >> 32) != kTopkP) {
+  if ((reg_read(reg::kId) & 0xFFFFFFFFu) != reg::kIdMagic || (reg_read(reg::kId) >> 32) != kTopkP) {
     throw std::runtime_error(std::string(name()) + ": unexpected top-k RTL ID register");
   }
   const common::Rng rng(seed_);

@@ -3,9 +3,7 @@
 // A selection: the candidates' order-preserving codes go through Tlm2Stream onto the RTL's input
 // stream, a register write starts the engine, the kept-index beats come back through Stream2Tlm into
 // a buffer, and CYCLES / PASSES / COMPARISONS / THRESHOLD are read through Tlm2Reg.
-// Candidate encoding (done here, undone for the threshold): a double's IEEE-754 bits b, -0.0 taken
-// as +0.0, become b | 2^63 when the sign is clear and ~b when it is set; unsigned order of the codes
-// is then the order of the doubles and code equality is double equality (NaN is refused before).
+// Candidate encoding and registers: topk-v1 (plugin/topk_protocol.hpp).
 // Pivots: the RTL holds its own xoshiro256** (common::Rng), loaded once with the state of
 // common::Rng(seed), the seed the C++ engine uses, so both draw the same pivot index stream.
 // select() must be called from an SC_THREAD; in delta mode it takes no SystemC time.
@@ -23,6 +21,7 @@
 #include "models/spatten/topk_engine.hpp"
 #include "testbenches/cosim/byte_target.hpp"
 #include "testbenches/cosim/cosim_clock.hpp"
+#include "testbenches/cosim/plugin/topk_protocol.hpp"
 #include "testbenches/cosim/rtl_block.hpp"
 #include "testbenches/cosim/stream_transactors.hpp"
 
@@ -35,8 +34,6 @@ inline constexpr unsigned kTopkNmax = SAVP_RTL_TOPK_NMAX;   // candidate capacit
 inline constexpr int kTopkBeatBits = kTopkP * 16 + 8;
 using TopkBeat = sc_dt::sc_bv<kTopkBeatBits>;
 
-using spatten::topk_decode;  // the candidate code (models/spatten/topk_code.hpp)
-using spatten::topk_encode;
 // Why the verilated top-k RTL cannot run `cfg` (empty when it can).
 std::string topk_rtl_check(const spatten::TopkConfig& cfg);
 

@@ -24,6 +24,7 @@
 #include "models/common/input_error.hpp"
 #include "models/common/json_files.hpp"
 #include "models/memory/memory_spec.hpp"
+#include "testbenches/cosim/plugin/topk_plugin.hpp"
 #include "testbenches/savp/child_process.hpp"
 #include "testbenches/savp/compare.hpp"
 #include "testbenches/savp/comparison_runs.hpp"
@@ -34,6 +35,7 @@
 #include "testbenches/savp/output_dir.hpp"
 #include "testbenches/savp/progress.hpp"
 #include "testbenches/savp/report.hpp"
+#include "testbenches/savp/rtl_build.hpp"
 #include "testbenches/savp/run_limits.hpp"
 #include "testbenches/savp/shipped_names.hpp"
 #include "testbenches/savp/simulation.hpp"
@@ -75,6 +77,8 @@ const char* kUsage =
     "  savp data-stats SCENARIO.json [--set PATH=VALUE]... [--json] [--radius N]\n"
     "                                     entropy, local and top-k mass of an attention workload's data\n"
     "  savp compare A B [C...] [--csv]    totals of stats.json files or output dirs side by side\n"
+    "  savp rtl build SOURCES... --top MODULE --protocol NAME [--param K=V]... [-I DIR]... [-D DEF]...\n"
+    "       -o BLOCK.so                   an RTL plugin (Verilator + the compiler that built savp)\n"
     "  savp --version | --help\n"
     "\n"
     "PATH in --set is dotted, array elements by index (workload.seq_len=1024,\n"
@@ -197,6 +201,7 @@ int cmd_run(const std::vector<std::string>& args) {
     return kBadInput;
   }
 
+  cosim::set_plugin_waves_dir(outdir);  // an RTL plugin's disagreement waves
   if (scenario.outputs.rtl_waves) {  // the RTL's waves stream during the run too
     std::error_code ec;
     std::filesystem::create_directories(outdir, ec);
@@ -635,6 +640,7 @@ int cli_main(int argc, char** argv) {
     if (cmd == "export-tables") return cmd_export_tables(args);
     if (cmd == "data-stats") return cmd_data_stats(args, data_dir());
     if (cmd == "compare") return cmd_compare(args);
+    if (cmd == "rtl") return cmd_rtl(args);
   } catch (const common::InputError& e) {
     std::cerr << "savp: error: " << e.what() << "\n";
     return kBadInput;

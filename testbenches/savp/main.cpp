@@ -3,6 +3,7 @@
 
 #include <cstdlib>
 
+#include "testbenches/cosim/plugin/topk_plugin.hpp"
 #include "testbenches/savp/cli.hpp"
 #ifdef SAVP_HAVE_COSIM
 #include "testbenches/cosim/salo_rtl.hpp"
@@ -16,6 +17,7 @@ const bool kNoBanner = (setenv("SC_COPYRIGHT_MESSAGE", "DISABLE", 0), true);
 
 int sc_main(int argc, char** argv) {
   (void)kNoBanner;
+  savp::cosim::register_rtl_plugins();  // "backend": {"rtl": "BLOCK.so"}
 #ifdef SAVP_HAVE_COSIM
   savp::cosim::register_topk_rtl();  // "backend": "rtl" on the top-k engines
   savp::cosim::register_salo_rtl();  // "backend": "rtl" on the SALO accelerators

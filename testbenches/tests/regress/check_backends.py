@@ -9,6 +9,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from stats_diff import diff  # noqa: E402
+
 os.environ["SAVP_PROTOCOL_CHECK"] = "1"
 savp, scenario, outdir, backend_path = sys.argv[1:5]
 sets = sys.argv[5:]
@@ -19,20 +22,6 @@ def run(backend):
     subprocess.run([savp, "run", scenario, "-o", d, "--quiet", "--set", f"{backend_path}={backend}"] + sets,
                    check=True)
     return json.load(open(os.path.join(d, "stats.json")))
-
-
-def diff(a, b, path, out):
-    if isinstance(a, dict) and isinstance(b, dict):
-        for key in sorted(set(a) | set(b)):
-            if key not in a or key not in b:
-                out.append(f"{path}/{key}: only in {'rtl' if key in b else 'model'}")
-            else:
-                diff(a[key], b[key], f"{path}/{key}", out)
-    elif isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
-        for i, (x, y) in enumerate(zip(a, b)):
-            diff(x, y, f"{path}/{i}", out)
-    elif a != b:
-        out.append(f"{path}: model {a!r} != rtl {b!r}")
 
 
 model, rtl = run("model"), run("rtl")

@@ -116,7 +116,9 @@ LOADER = {
     "spatten_accelerator": [(SC, r"AcceleratorSpec parse_accelerator", r"return a;", "node"),
                             (SP, r"SpattenConfig SpattenConfig::parse", r"node\.finish\(\)", "node")],
     "spatten_softmax": [(SP, r'object_at\("softmax"\)', r"s\.finish\(\)", "s")],
-    "spatten_topk": [(SP, r'object_at\("topk"\)', r"t\.finish\(\)", "t")],
+    "spatten_topk": [(SP, r'object_at\("topk"\)', r"t\.finish\(\)", "t"),
+                     (SP, r'parse_backend\(t, "backend"', r'parse_backend\(t, "backend"', "*")],
+    "rtl_plugin_backend": [("models/common/rtl_backend_spec.cpp", r"JsonNode b = node\.child", r"b\.finish\(\)", "b")],
     "spatten_dma": [(DM, r"DmaSpec DmaSpec::parse", r"d\.finish\(\)", "d")],
     # The token and head schedules are read by parse_schedule(p, prefix, ...) under prefix + "_ratio",
     # "_unpruned_fraction", "_keep"; the prefixes are the literals its calls pass.
