@@ -31,7 +31,8 @@ const std::vector<StatDescription>& table() {
       {{"accelerator"},
        "stall_cycles",
        "cycle",
-       "Stall cycles of its jobs: descriptor fetch + operand reads + write drain (the three disjoint causes of "
+       "Stall cycles of its jobs: descriptor fetch + operand reads + write drain (the three disjoint causes "
+       "of "
        "stall_cycles_by_cause; busy_cycles = sum of phase_cycles + this)"},
       {{"accelerator"},
        "stall_cycles_by_cause.<cause>",
@@ -212,6 +213,11 @@ const std::vector<StatDescription>& table() {
       {{"dram"}, "row_hits", "request", "Bursts that found their row open, all channels"},
       {{"dram"}, "row_misses", "request", "Bursts that found their bank closed, all channels"},
       {{"dram"}, "row_conflicts", "request", "Bursts that found another row open, all channels"},
+      {{"dram"},
+       "reads_forwarded_from_write_queue",
+       "request",
+       "Reads served from a queued write of the same burst (AT; no DRAM command, not in reads); "
+       "reported when the run wrote to DRAM"},
       {{"dram"}, "bytes_read", "byte", "Bytes of the read transactions this DRAM served"},
       {{"dram"}, "bytes_written", "byte", "Bytes of the write transactions this DRAM served"},
       {{"dram"},
