@@ -410,7 +410,7 @@ std::optional<DramCompletion> DramChannel::decide(std::uint64_t now) {
   if (m.draining && m.n_queued[1] <= m.wq_low) m.draining = false;
   DramCompletion c = m.place(e.req, e.flat, t0);
   m.release_until(now);
-  m.held[kind].push_back(c.command);
+  if (m.hold_slots) m.held[kind].push_back(c.command);
   m.decided_col = c.command;
   m.decided_col_write = e.req.write ? 1 : 0;
   m.decided_any = true;

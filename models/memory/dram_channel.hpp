@@ -13,7 +13,8 @@
 // row hits since its row opened, its queued row hits younger than a request to another row of that
 // bank are passed over until that request goes (bounding how long a stream of hits starves it).
 // Reads and writes wait in separate queues (queue_depth reads, write_queue_depth writes; a full
-// queue back-pressures its kind alone); a request keeps its slot until its column command issues. Writes are
+// queue back-pressures its kind alone); a request keeps its slot until it is decided, or with
+// queue_slot_release "column_command" until its column command issues. Writes are
 // drained between watermarks, as gem5's memory controller does: once write_high_watermark writes are queued,
 // only writes are picked until write_low_watermark remain; below it, writes are picked only while no read is
 // queued. The scheduler above picks among the requests of the kind being served. A read of a burst a queued
@@ -90,9 +91,10 @@ class DramChannel {
   DramChannel(const DramSpec& spec, std::uint32_t index);
 
   // ---- queued mode (AT) ----
-  // A request holds its queue slot from its arrival until its column command (RD/WR) issues, not
-  // only until the decision that places its commands: full() counts the queued requests of that
-  // kind and the decided ones whose column command lies after cycle `now`.
+  // A request holds its queue slot from its arrival until the decision that places its commands,
+  // or with queue_slot_release "column_command" until its column command (RD/WR) issues: full()
+  // counts the queued requests of that kind and the decided ones whose column command lies after
+  // cycle `now`.
   bool full(bool write, std::uint64_t now) const;
   // The first cycle after now at which a slot of that kind frees (a decided request's column
   // command issues), or UINT64_MAX when none is held.

@@ -106,6 +106,7 @@ DramChannel::Impl::Impl(const DramSpec& s, std::uint32_t idx)
   depth[1] = s.write_queue_depth;
   wq_high = s.write_high_watermark;
   wq_low = s.write_low_watermark;
+  hold_slots = s.slot_until_column;
   const std::uint32_t slots = s.queue_depth + s.write_queue_depth;
   q_slots.resize(slots);
   live.reserve(slots);

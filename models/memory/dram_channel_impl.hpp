@@ -433,6 +433,7 @@ struct DramChannel::Impl {
   // By kind, the column command cycles of decided requests whose command may not have issued yet
   // (their queue slots are held until then); pruned by decide().
   std::vector<std::uint64_t> held[2];
+  bool hold_slots = false;  // DramSpec::slot_until_column
   std::uint32_t held_after(std::uint32_t w, std::uint64_t t) const {
     std::uint32_t n = 0;
     for (std::uint64_t c : held[w]) n += c > t;

@@ -95,6 +95,10 @@ struct DramSpec {
   std::uint32_t write_queue_depth = 64;
   std::uint32_t write_high_watermark = 54;
   std::uint32_t write_low_watermark = 32;
+  // When a request's queue slot frees (AT): at the decision that places its commands ("decision",
+  // the default: today's goldens) or when its column command issues ("column_command", as a
+  // controller whose ACT waits for tRRD / tFAW in its queue: fewer requests in flight).
+  bool slot_until_column = false;
   DramScheduler scheduler = DramScheduler::FrFcfs;
   std::uint32_t scheduler_cap = 4;  // fr_fcfs_cap: consecutive row hits per bank before the oldest
 
@@ -111,7 +115,8 @@ struct DramSpec {
   // Geometry, "timing" and "energy" keys are required; name, description, the sources, mapping,
   // page_policy, queue_depth, scheduler ("fr_fcfs" | "fcfs" | "fr_fcfs_cap"), scheduler_cap (only
   // with fr_fcfs_cap), write_queue_depth, write_high_watermark and write_low_watermark (low < high
-  // <= depth) and controller_source are optional. The nested timing and energy objects refuse unknown
+  // <= depth), queue_slot_release ("decision" | "column_command") and controller_source are
+  // optional. The nested timing and energy objects refuse unknown
   // keys; the memory object itself is left to MemorySpec (which also reads kind, preset, size_mib).
   static DramSpec parse(common::JsonNode node);
   // The top-level keys parse() reads, for MemorySpec to accept() before its own finish() (parse

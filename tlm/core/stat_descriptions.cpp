@@ -217,7 +217,7 @@ const std::vector<StatDescription>& table() {
        "reads_forwarded_from_write_queue",
        "request",
        "Reads served from a queued write of the same burst (AT; no DRAM command, not in reads); "
-       "reported when the run wrote to DRAM"},
+       "reported when not zero"},
       {{"dram"}, "bytes_read", "byte", "Bytes of the read transactions this DRAM served"},
       {{"dram"}, "bytes_written", "byte", "Bytes of the write transactions this DRAM served"},
       {{"dram"},

@@ -447,7 +447,7 @@ void DramTarget::report_stats(StatsTree& tree) const {
   tree.add(n, "row_hits", static_cast<double>(total.row_hits), "request");
   tree.add(n, "row_misses", static_cast<double>(total.row_misses), "request");
   tree.add(n, "row_conflicts", static_cast<double>(total.row_conflicts), "request");
-  if (total.writes + total.reads_forwarded > 0) {  // only runs that write can forward
+  if (total.reads_forwarded > 0) {  // absent when none was: read-only runs keep their stats
     tree.add(n, "reads_forwarded_from_write_queue", static_cast<double>(total.reads_forwarded), "request");
   }
   tree.add(n, "bytes_read", static_cast<double>(bytes_read_), "byte");

@@ -244,6 +244,8 @@ bad_case("DRAM write high watermark above the depth" ${DEF}
 bad_case("DRAM write low watermark not below the high one" ${DEF}
   SET platform.memory.preset=ddr4 platform.memory.write_high_watermark=40 platform.memory.write_low_watermark=40
   STDERR "default.json" "/platform/memory/write_low_watermark" "write_low_watermark (40) < write_high_watermark (40)")
+bad_case("DRAM queue slot release unknown" ${DEF} SET platform.memory.preset=hbm2 platform.memory.queue_slot_release=rd
+  STDERR "default.json" "/platform/memory/queue_slot_release" "decision|column_command" "found \"rd\"")
 bad_case("DRAM write watermark on a simple memory" ${DEF} SET platform.memory.write_low_watermark=3
   STDERR "default.json" "/platform/memory/write_low_watermark" "unknown key \"write_low_watermark\"")
 bad_case("DRAM scheduler on a simple memory" ${DEF} SET platform.memory.scheduler=fcfs
