@@ -12,6 +12,14 @@
 // later commands still interleave). FR-FCFS-cap: FR-FCFS, except that once a bank has served `cap`
 // row hits since its row opened, its queued row hits younger than a request to another row of that
 // bank are passed over until that request goes (bounding how long a stream of hits starves it).
+// Reads and writes wait in separate queues (queue_depth reads, write_queue_depth writes; a full
+// queue back-pressures its kind alone); a request keeps its slot until it is decided, or with
+// queue_slot_release "column_command" until its column command issues. Writes are
+// drained between watermarks, as gem5's memory controller does: once write_high_watermark writes are queued,
+// only writes are picked until write_low_watermark remain; below it, writes are picked only while no read is
+// queued. The scheduler above picks among the requests of the kind being served. A read of a burst a queued
+// write holds is served from the write queue at its arrival (no DRAM command; counted as
+// reads_forwarded).
 // Immediate mode (LT) serves requests in call order with the same state (open rows, bank
 // busy-until) but no queue, whatever the scheduler. Counts every command and
 // prices energy per action; background energy = power x time by state (any bank open or not).
@@ -42,6 +50,7 @@ struct DramCompletion {
   std::uint64_t command = 0;  // cycle of the RD/WR command
   std::uint64_t done = 0;     // cycle after the last data beat (response can be sent)
   RowOutcome outcome = RowOutcome::Hit;
+  bool forwarded = false;  // a read served from the write queue (no DRAM command; outcome unused)
 };
 
 // One DRAM command as the channel placed it (for protocol checkers and traces). A closed-page
@@ -67,7 +76,8 @@ struct DramChannelStats {
   std::uint64_t row_hits = 0, row_misses = 0, row_conflicts = 0;
   std::uint64_t bytes_read = 0, bytes_written = 0;
   std::uint64_t data_bus_busy_cycles = 0;
-  std::uint64_t last_done = 0;  // cycle of the last completion
+  std::uint64_t reads_forwarded = 0;  // reads served from the write queue (not in reads or latency)
+  std::uint64_t last_done = 0;        // cycle of the last completion
   // Latency from arrival to done, in cycles.
   std::uint64_t latency_count = 0, latency_sum = 0, latency_max = 0;
   std::uint64_t latency_p50 = 0, latency_p99 = 0;
@@ -81,9 +91,19 @@ class DramChannel {
   DramChannel(const DramSpec& spec, std::uint32_t index);
 
   // ---- queued mode (AT) ----
-  bool full() const;
-  std::size_t queued() const;
-  void enqueue(const DramRequest& r);  // precondition: !full()
+  // A request holds its queue slot from its arrival until the decision that places its commands,
+  // or with queue_slot_release "column_command" until its column command (RD/WR) issues: full()
+  // counts the queued requests of that kind and the decided ones whose column command lies after
+  // cycle `now`.
+  bool full(bool write, std::uint64_t now) const;
+  // The first cycle after now at which a slot of that kind frees (a decided request's column
+  // command issues), or UINT64_MAX when none is held.
+  std::uint64_t next_release(bool write, std::uint64_t now) const;
+  std::size_t queued() const;  // reads and writes waiting for a decision
+  // Precondition: !full(r.write, now) for a now <= r.arrival. A read of a burst that a queued write holds is
+  // not queued: it is served from the write queue and its completion returned (done = arrival, no DRAM
+  // command).
+  std::optional<DramCompletion> enqueue(const DramRequest& r);
   // The next cycle >= now at which decide() would make a decision (a queued request or a due
   // refresh), or UINT64_MAX when there is nothing to do. With an empty queue it answers UINT64_MAX
   // even when a refresh will fall due: refreshes that fell due while idle are performed (at their

@@ -1,5 +1,6 @@
 #include "models/memory/dram_spec.hpp"
 
+#include <algorithm>
 #include <sstream>
 #include <vector>
 
@@ -112,11 +113,31 @@ void parse_energy(common::JsonNode e, DramEnergy& d) {
 }  // namespace
 
 const std::vector<std::string>& DramSpec::json_keys() {
-  static const std::vector<std::string> keys = {
-      "name",      "description",   "channels",       "ranks",        "bank_groups", "banks_per_group",
-      "rows",      "columns",       "bus_width_bits", "burst_length", "data_rate",   "timing",
-      "energy",    "timing_source", "energy_source",  "mapping",      "page_policy", "queue_depth",
-      "scheduler", "scheduler_cap"};
+  static const std::vector<std::string> keys = {"name",
+                                                "description",
+                                                "channels",
+                                                "ranks",
+                                                "bank_groups",
+                                                "banks_per_group",
+                                                "rows",
+                                                "columns",
+                                                "bus_width_bits",
+                                                "burst_length",
+                                                "data_rate",
+                                                "timing",
+                                                "energy",
+                                                "timing_source",
+                                                "energy_source",
+                                                "mapping",
+                                                "page_policy",
+                                                "queue_depth",
+                                                "scheduler",
+                                                "scheduler_cap",
+                                                "write_queue_depth",
+                                                "write_high_watermark",
+                                                "write_low_watermark",
+                                                "controller_source",
+                                                "queue_slot_release"};
   return keys;
 }
 
@@ -192,6 +213,24 @@ DramSpec DramSpec::parse(common::JsonNode node) {
               "\")");
   }
   s.scheduler_cap = static_cast<std::uint32_t>(node.get_int("scheduler_cap", s.scheduler_cap, 1, 1 << 16));
+  s.controller_source = node.get_string("controller_source", s.controller_source);
+  s.slot_until_column =
+      node.get_choice("queue_slot_release", {"decision", "column_command"}, "decision") == "column_command";
+  s.write_queue_depth =
+      static_cast<std::uint32_t>(node.get_int("write_queue_depth", s.write_queue_depth, 1, 4096));
+  if (node.has("write_queue_depth")) {  // gem5's percentages of the given depth
+    s.write_high_watermark = std::max<std::uint32_t>(1, s.write_queue_depth * 85 / 100);
+    s.write_low_watermark = std::min(s.write_high_watermark - 1, s.write_queue_depth * 50 / 100);
+  }
+  s.write_high_watermark = static_cast<std::uint32_t>(
+      node.get_int("write_high_watermark", s.write_high_watermark, 1, s.write_queue_depth));
+  s.write_low_watermark = static_cast<std::uint32_t>(
+      node.get_int("write_low_watermark", s.write_low_watermark, 0, s.write_queue_depth));
+  if (s.write_low_watermark >= s.write_high_watermark) {
+    node.child(node.has("write_low_watermark") ? "write_low_watermark" : "write_high_watermark")
+        .fail_expected("write_low_watermark (" + std::to_string(s.write_low_watermark) +
+                       ") < write_high_watermark (" + std::to_string(s.write_high_watermark) + ")");
+  }
   return s;
 }
 

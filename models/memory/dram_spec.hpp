@@ -79,13 +79,26 @@ struct DramSpec {
   DramEnergy energy;
   std::string energy_source;
   std::string timing_source;
+  std::string controller_source;  // where the queue depths and write watermarks come from
   // Bit-field order of the address, most significant first, from the fields Ro (row), Bg (bank
   // group), Ba (bank in group), Ra (rank), Co (column, in bursts), Ch (channel); the byte offset
   // inside a burst is below them all. Named presets: "RoBaRaCoCh" (= RoBgBaRaCoCh),
   // "RoRaBaChCo" (= RoRaBgBaChCo), "RoCoBaRaCh" (= RoCoBgBaRaCh), "RoRaChBgBaCo".
   std::string mapping = "RoBaRaCoCh";
   PagePolicy page_policy = PagePolicy::Open;
-  std::uint32_t queue_depth = 32;  // per channel; a full queue back-pressures initiators (AT)
+  std::uint32_t queue_depth = 32;  // read queue per channel; a full queue back-pressures initiators (AT)
+  // Write queue per channel (AT), drained between watermarks: once it holds write_high_watermark
+  // writes the channel issues only writes until it holds write_low_watermark; below, writes go
+  // only while no read is queued. Defaults from gem5's memory controller (src/mem/MemCtrl.py:
+  // write_buffer_size 64, write_high_thresh_perc 85, write_low_thresh_perc 50): 64, 54, 32. A
+  // depth given without watermarks takes 85 % and 50 % of it (rounded down, high >= 1, low < high).
+  std::uint32_t write_queue_depth = 64;
+  std::uint32_t write_high_watermark = 54;
+  std::uint32_t write_low_watermark = 32;
+  // When a request's queue slot frees (AT): at the decision that places its commands ("decision",
+  // the default: today's goldens) or when its column command issues ("column_command", as a
+  // controller whose ACT waits for tRRD / tFAW in its queue: fewer requests in flight).
+  bool slot_until_column = false;
   DramScheduler scheduler = DramScheduler::FrFcfs;
   std::uint32_t scheduler_cap = 4;  // fr_fcfs_cap: consecutive row hits per bank before the oldest
 
@@ -100,8 +113,10 @@ struct DramSpec {
   // violates JEDEC relations (tRC < tRAS + tRP, tRAS < tRCD, tCCD_L < tCCD_S, tRRD_L < tRRD_S,
   // tREFI <= tRFC, ...).
   // Geometry, "timing" and "energy" keys are required; name, description, the sources, mapping,
-  // page_policy, queue_depth, scheduler ("fr_fcfs" | "fcfs" | "fr_fcfs_cap") and scheduler_cap (only
-  // with fr_fcfs_cap) are optional. The nested timing and energy objects refuse unknown
+  // page_policy, queue_depth, scheduler ("fr_fcfs" | "fcfs" | "fr_fcfs_cap"), scheduler_cap (only
+  // with fr_fcfs_cap), write_queue_depth, write_high_watermark and write_low_watermark (low < high
+  // <= depth), queue_slot_release ("decision" | "column_command") and controller_source are
+  // optional. The nested timing and energy objects refuse unknown
   // keys; the memory object itself is left to MemorySpec (which also reads kind, preset, size_mib).
   static DramSpec parse(common::JsonNode node);
   // The top-level keys parse() reads, for MemorySpec to accept() before its own finish() (parse

@@ -88,12 +88,13 @@ int main(int argc, char** argv) {
         t += rng() % 5000;
         burst = 1;
       }
-      for (int b = 0; b < burst && !nw.full(); ++b) {
-        if (nw.full() != old_full(od)) {
+      for (int b = 0; b < burst; ++b) {
+        const XReq r = gen();
+        if (nw.full(r.write, t)) break;
+        if (nw.full(r.write, t) != old_full(od)) {  // the old channel: one queue for both kinds
           std::printf("MISMATCH full\n");
           return 1;
         }
-        const XReq r = gen();
         nw.enqueue(conv(r));
         old_enqueue(od, r);
         // The target asks for the next decision after an enqueue too.

@@ -213,6 +213,11 @@ const std::vector<StatDescription>& table() {
       {{"dram"}, "row_hits", "request", "Bursts that found their row open, all channels"},
       {{"dram"}, "row_misses", "request", "Bursts that found their bank closed, all channels"},
       {{"dram"}, "row_conflicts", "request", "Bursts that found another row open, all channels"},
+      {{"dram"},
+       "reads_forwarded_from_write_queue",
+       "request",
+       "Reads served from a queued write of the same burst (AT; no DRAM command, not in reads); "
+       "reported when not zero"},
       {{"dram"}, "bytes_read", "byte", "Bytes of the read transactions this DRAM served"},
       {{"dram"}, "bytes_written", "byte", "Bytes of the write transactions this DRAM served"},
       {{"dram"},

@@ -35,7 +35,7 @@ DramTarget::DramTarget(sc_core::sc_module_name name, const memory::DramSpec& spe
   planned_.assign(n, kNoPlan);
   wake_.assign(n, kNoPlan);
   std::size_t ring = 64;
-  while (ring < 2 * static_cast<std::size_t>(n) * spec_.queue_depth) ring *= 2;
+  while (ring < 2 * static_cast<std::size_t>(n) * (spec_.queue_depth + spec_.write_queue_depth)) ring *= 2;
   in_flight_.assign(ring, InFlight{});
   tgt_socket.register_b_transport(this, &DramTarget::b_transport);
   tgt_socket.register_nb_transport_fw(this, &DramTarget::nb_transport_fw);
@@ -80,10 +80,11 @@ void DramTarget::count_initiator(const tlm::tlm_generic_payload& t, const memory
   const double tck = spec_.timing.tck_ns;
   ++k.requests;
   (t.is_read() ? k.bytes_read : k.bytes_written) += t.get_data_length();
+  k.latency_ns.add(tck * static_cast<double>(c.done - r.arrival));
+  if (c.forwarded) return;  // served from the write queue: no burst, no row
   ++(c.outcome == memory::RowOutcome::Hit    ? k.row_hits
      : c.outcome == memory::RowOutcome::Miss ? k.row_misses
                                              : k.row_conflicts);
-  k.latency_ns.add(tck * static_cast<double>(c.done - r.arrival));
   k.queueing_delay_ns += tck * static_cast<double>(decided > r.arrival ? decided - r.arrival : 0);
   k.data_bus_busy_ns += tck * static_cast<double>(spec_.geometry.burst_cycles());
 }
@@ -236,7 +237,7 @@ tlm::tlm_sync_enum DramTarget::nb_transport_fw(tlm::tlm_generic_payload& t, tlm:
     }
     const memory::DramAddress a = map_.decode(t.get_address());
     const std::uint32_t ch = a.channel;
-    if (channels_[ch].full() || blocked_[ch] != nullptr) {
+    if (channels_[ch].full(t.is_write(), cycle_of(sc_core::sc_time_stamp())) || blocked_[ch] != nullptr) {
       blocked_[ch] = &t;  // END_REQ held back: the initiator may not send another request
       blocked_addr_[ch] = a;
       blocked_arrival_[ch] = sc_core::sc_time_stamp() + delay;
@@ -287,8 +288,16 @@ void DramTarget::accept(std::uint32_t ch, tlm::tlm_generic_payload& t, const mem
   const sc_time now_t = sc_core::sc_time_stamp();
   r.arrival = cycle_of(now_t + delay);
   r.addr = a;
+  if (const std::optional<memory::DramCompletion> fwd = channels_[ch].enqueue(r)) {
+    // Served from the write queue: no DRAM command, the response at its arrival.
+    if (per_initiator_.enabled()) count_initiator(t, r, *fwd, r.arrival);
+    if (trace_ != nullptr) trace_request(ch, t, r, *fwd);
+    end_cycle_ = std::max(end_cycle_, fwd->done);
+    responses_.respond_after(t, time_of(fwd->done) - now_t);
+    kick_.notify(sc_core::SC_ZERO_TIME);  // the scheduler sends the response
+    return;
+  }
   track(InFlight{&t, r});
-  channels_[ch].enqueue(r);
   planned_[ch] = kNoPlan;
   if (!kick) return;
   // Adding a request only brings the next decision forward: kick the scheduler only when it now
@@ -336,28 +345,29 @@ void DramTarget::step(std::uint32_t ch, const sc_time& now_t, std::uint64_t now)
   const std::uint64_t next =
       planned_[ch] >= now && planned_[ch] != kNoPlan ? planned_[ch] : c.next_decision(now);
   planned_[ch] = kNoPlan;
-  if (next == std::numeric_limits<std::uint64_t>::max()) {
-    wake_[ch] = kNoPlan;
+  const bool decide_now = next != kNoPlan && next <= now && time_of(now) <= now_t;
+  if (!decide_now && blocked_[ch] == nullptr) {
+    wake_[ch] = next;  // kNoPlan when there is nothing to decide
     return;
   }
-  if (next > now || time_of(now) > now_t) {
-    wake_[ch] = next;
-    return;
+  if (decide_now) {
+    const std::optional<memory::DramCompletion> done = c.decide(now);
+    if (power_ != nullptr) drain_power(ch);
+    if (done) {
+      InFlight& f = in_flight_[done->id & (in_flight_.size() - 1)];
+      tlm::tlm_generic_payload* t = f.trans;
+      attribute(*t, done->outcome);
+      if (per_initiator_.enabled()) count_initiator(*t, f.request, *done, now);
+      if (trace_ != nullptr) trace_request(ch, *t, f.request, *done);
+      if (!occupancy_.empty()) occupancy_[ch]->write(static_cast<unsigned>(c.queued()));
+      f.trans = nullptr;
+      end_cycle_ = std::max(end_cycle_, done->done);
+      responses_.respond_after(*t, time_of(done->done) - now_t);
+    }
   }
-  const std::optional<memory::DramCompletion> done = c.decide(now);
-  if (power_ != nullptr) drain_power(ch);
-  if (done) {
-    InFlight& f = in_flight_[done->id & (in_flight_.size() - 1)];
-    tlm::tlm_generic_payload* t = f.trans;
-    attribute(*t, done->outcome);
-    if (per_initiator_.enabled()) count_initiator(*t, f.request, *done, now);
-    if (trace_ != nullptr) trace_request(ch, *t, f.request, *done);
-    if (!occupancy_.empty()) occupancy_[ch]->write(static_cast<unsigned>(c.queued()));
-    f.trans = nullptr;
-    end_cycle_ = std::max(end_cycle_, done->done);
-    responses_.respond_after(*t, time_of(done->done) - now_t);
-  }
-  if (blocked_[ch] != nullptr && !c.full()) {  // a slot freed: admit the waiting request
+  // A slot frees when a decided request's column command issues (possibly without a decision now).
+  bool admitted = false;
+  if (blocked_[ch] != nullptr && !c.full(blocked_[ch]->is_write(), now)) {  // admit the waiting request
     tlm::tlm_generic_payload* t = blocked_[ch];
     blocked_[ch] = nullptr;
     // Admitted now, or at its own arrival time when a slot frees before the request has arrived:
@@ -365,14 +375,14 @@ void DramTarget::step(std::uint32_t ch, const sc_time& now_t, std::uint64_t now)
     sc_time delay = blocked_arrival_[ch] > now_t ? blocked_arrival_[ch] - now_t : sc_core::SC_ZERO_TIME;
     accept(ch, *t, blocked_addr_[ch], delay, false);  // re-planned below
     admitted_.emplace_back(t, delay);                 // its END_REQ goes after every channel's step
+    admitted = true;
   }
-  const std::uint64_t after = c.next_decision(now + 1);
-  if (after == std::numeric_limits<std::uint64_t>::max()) {
-    wake_[ch] = kNoPlan;
-  } else {
-    planned_[ch] = after;
-    wake_[ch] = after;
-  }
+  const std::uint64_t after = decide_now || admitted ? c.next_decision(decide_now ? now + 1 : now) : next;
+  // Still blocked: wake when the next slot of its kind frees, if no decision comes first.
+  const std::uint64_t release =
+      blocked_[ch] != nullptr ? c.next_release(blocked_[ch]->is_write(), now) : kNoPlan;
+  wake_[ch] = std::min(after, release);
+  if (after != kNoPlan && (decide_now || admitted)) planned_[ch] = after;
 }
 
 unsigned int DramTarget::transport_dbg(tlm::tlm_generic_payload& t) { return debug_transport(store_, t); }
@@ -418,6 +428,7 @@ void DramTarget::report_stats(StatsTree& tree) const {
     total.row_conflicts += s.row_conflicts;
     total.bytes_read += s.bytes_read;
     total.bytes_written += s.bytes_written;
+    total.reads_forwarded += s.reads_forwarded;
     lat_count += s.latency_count;
     lat_sum += s.latency_sum;
     lat_max = std::max(lat_max, s.latency_max);
@@ -436,6 +447,9 @@ void DramTarget::report_stats(StatsTree& tree) const {
   tree.add(n, "row_hits", static_cast<double>(total.row_hits), "request");
   tree.add(n, "row_misses", static_cast<double>(total.row_misses), "request");
   tree.add(n, "row_conflicts", static_cast<double>(total.row_conflicts), "request");
+  if (total.reads_forwarded > 0) {  // absent when none was: read-only runs keep their stats
+    tree.add(n, "reads_forwarded_from_write_queue", static_cast<double>(total.reads_forwarded), "request");
+  }
   tree.add(n, "bytes_read", static_cast<double>(bytes_read_), "byte");
   tree.add(n, "bytes_written", static_cast<double>(bytes_written_), "byte");
   tree.add(n, "avg_latency_ns",

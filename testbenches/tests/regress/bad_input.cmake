@@ -235,6 +235,19 @@ bad_case("DRAM scheduler cap without fr_fcfs_cap" ${DEF} SET platform.memory.pre
 bad_case("DRAM scheduler cap zero" ${DEF}
   SET platform.memory.preset=hbm2 platform.memory.scheduler=fr_fcfs_cap platform.memory.scheduler_cap=0
   STDERR "default.json" "/platform/memory/scheduler_cap" "found 0")
+# ---- the DRAM write queue (issue 25): depth >= 1, low < high <= depth
+bad_case("DRAM write queue depth zero" ${DEF} SET platform.memory.preset=ddr4 platform.memory.write_queue_depth=0
+  STDERR "default.json" "/platform/memory/write_queue_depth" "found 0")
+bad_case("DRAM write high watermark above the depth" ${DEF}
+  SET platform.memory.preset=hbm2 platform.memory.write_queue_depth=16 platform.memory.write_high_watermark=17
+  STDERR "default.json" "/platform/memory/write_high_watermark" "found 17")
+bad_case("DRAM write low watermark not below the high one" ${DEF}
+  SET platform.memory.preset=ddr4 platform.memory.write_high_watermark=40 platform.memory.write_low_watermark=40
+  STDERR "default.json" "/platform/memory/write_low_watermark" "write_low_watermark (40) < write_high_watermark (40)")
+bad_case("DRAM queue slot release unknown" ${DEF} SET platform.memory.preset=hbm2 platform.memory.queue_slot_release=rd
+  STDERR "default.json" "/platform/memory/queue_slot_release" "decision|column_command" "found \"rd\"")
+bad_case("DRAM write watermark on a simple memory" ${DEF} SET platform.memory.write_low_watermark=3
+  STDERR "default.json" "/platform/memory/write_low_watermark" "unknown key \"write_low_watermark\"")
 bad_case("DRAM scheduler on a simple memory" ${DEF} SET platform.memory.scheduler=fcfs
   STDERR "default.json" "/platform/memory/scheduler" "unknown key \"scheduler\"")
 bad_case("SRAM without size" ${DEF} SET platform.sram.banks=4
