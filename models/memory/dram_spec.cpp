@@ -215,7 +215,7 @@ DramSpec DramSpec::parse(common::JsonNode node) {
   s.scheduler_cap = static_cast<std::uint32_t>(node.get_int("scheduler_cap", s.scheduler_cap, 1, 1 << 16));
   s.controller_source = node.get_string("controller_source", s.controller_source);
   s.slot_until_column =
-      node.get_choice("queue_slot_release", {"decision", "column_command"}, "decision") == "column_command";
+      node.get_choice("queue_slot_release", {"decision", "column_command"}, "column_command") == "column_command";
   s.write_queue_depth =
       static_cast<std::uint32_t>(node.get_int("write_queue_depth", s.write_queue_depth, 1, 4096));
   if (node.has("write_queue_depth")) {  // gem5's percentages of the given depth

@@ -95,10 +95,11 @@ struct DramSpec {
   std::uint32_t write_queue_depth = 64;
   std::uint32_t write_high_watermark = 54;
   std::uint32_t write_low_watermark = 32;
-  // When a request's queue slot frees (AT): at the decision that places its commands ("decision",
-  // the default: today's goldens) or when its column command issues ("column_command", as a
-  // controller whose ACT waits for tRRD / tFAW in its queue: fewer requests in flight).
-  bool slot_until_column = false;
+  // When a request's queue slot frees (AT): when its column command issues ("column_command", the
+  // default: a controller's ACT that waits for tRRD / tFAW keeps its request in the queue, so fewer
+  // requests are in flight) or at the decision that places its commands ("decision", the model
+  // before 2026-12-07: more in flight, latency under full load 14-25 % above a reference controller).
+  bool slot_until_column = true;
   DramScheduler scheduler = DramScheduler::FrFcfs;
   std::uint32_t scheduler_cap = 4;  // fr_fcfs_cap: consecutive row hits per bank before the oldest
 
