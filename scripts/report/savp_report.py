@@ -471,8 +471,10 @@ def sweep_page(outdir):
         body.append(sweep_plot(rows, plot_axes, *m))
     body.append("</div>\n<h2>Results</h2>\n<p>The headline figures of every point (click a header to sort); "
                 "below it, every column that varies across the points, and those equal at every point.</p>\n")
+    def cell(c, r):  # an axis a point does not set (explicit points) ran with the base's value
+        return "(base)" if c in axes and c not in r else display_value(c, r.get(c, ""))
     body.append(table([display_header(c) for c in fixed + headline],
-                      [[display_value(c, r.get(c, "")) for c in fixed + headline] for r in rows], "results"))
+                      [[cell(c, r) for c in fixed + headline] for r in rows], "results"))
     rest = [c for c in varying if c not in headline]
     if rest:
         body.append("<details><summary>%d more column(s) that vary across the points</summary>\n" % len(rest))

@@ -103,10 +103,12 @@ struct Progress {
     const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const std::size_t ran = done + failed - skipped;
     const std::size_t left = total - done - failed;
-    const double eta = ran > 0 ? el / static_cast<double>(ran) * static_cast<double>(left) : 0.0;
+    char eta[48] = "ETA -";  // no point ran yet: no rate to extrapolate
+    if (ran > 0)
+      std::snprintf(eta, sizeof eta, "ETA %.0f s", el / static_cast<double>(ran) * static_cast<double>(left));
     char line[256];
-    std::snprintf(line, sizeof line, "[sweep] %zu/%zu done, %zu failed, %zu running, ETA %.0f s",
-                  done + failed, total, failed, running, eta);
+    std::snprintf(line, sizeof line, "[sweep] %zu/%zu done, %zu failed, %zu running, %s", done + failed, total,
+                  failed, running, eta);
     if (tty) {
       std::cerr << "\r" << line << "   " << std::flush;
       if (left == 0 && running == 0) std::cerr << "\n";
