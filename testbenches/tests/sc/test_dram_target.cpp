@@ -124,7 +124,7 @@ TEST_CASE("dram target: a full queue back-pressures the initiator, and everythin
   CHECK(gbps <= b.spec.dram.peak_bandwidth_gbps());
 }
 
-TEST_CASE("dram target: AT takes at least as long as LT for contended random traffic", "[sc][dram]") {
+TEST_CASE("dram target: AT is not much faster than LT for contended random traffic", "[sc][dram]") {
   // Two elaborations are not allowed in one process: the LT figure comes from the model core
   // directly (immediate mode, same requests in the same order), the AT one from the target.
   const memory::MemorySpec spec = preset("ddr4");
@@ -154,5 +154,9 @@ TEST_CASE("dram target: AT takes at least as long as LT for contended random tra
   sc_core::sc_start();
   REQUIRE(b.runner->failure.empty());
   INFO("AT " << done.to_seconds() * 1e9 << " ns, LT " << lt_done * spec.dram.timing.tck_ns << " ns");
-  CHECK(done.to_seconds() * 1e9 >= lt_done * spec.dram.timing.tck_ns);
+  // AT queues and back-pressure cannot make the stream much faster than LT's in-order service, but
+  // its FR-FCFS scheduler may reorder for row hits and bank overlap, which LT cannot: with requests
+  // holding their queue slots until their column commands (fewer ACTs waiting on tFAW) AT came out
+  // 1.4 % ahead here (11 369.6 against 11 527.1 ns). Within 5 %.
+  CHECK(done.to_seconds() * 1e9 >= 0.95 * lt_done * spec.dram.timing.tck_ns);
 }

@@ -104,8 +104,10 @@ TEST_CASE("dram write queue: keys, gem5 defaults and bad values", "[dram][write_
              Catch::Contains("/write_low_watermark"));
   CHECK_THAT(error("write_high_watermark", 40), Catch::Contains("no error"));
   CHECK_THAT(error("write_high_watermark", 20), Catch::Contains("/write_high_watermark"));  // low 32
-  CHECK_FALSE(d.slot_until_column);                                                         // "decision"
+  CHECK(d.slot_until_column);  // default "column_command"
   Json c = preset_json("ddr4");
+  c["queue_slot_release"] = "decision";
+  CHECK_FALSE(parse(c).slot_until_column);
   c["queue_slot_release"] = "column_command";
   CHECK(parse(c).slot_until_column);
   c["queue_slot_release"] = "rd";
