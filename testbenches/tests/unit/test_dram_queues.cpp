@@ -118,7 +118,8 @@ TEST_CASE("dram write queue: reads go first while the writes stay below the high
           "[dram][write_queue]") {
   for (const char* name : {"ddr4", "hbm2"}) {
     INFO(name);
-    DramChannel ch(small_write_queue(name), 0);
+    const DramSpec spec = small_write_queue(name);  // the channel keeps a reference
+    DramChannel ch(spec, 0);
     // Five writes (one below the high watermark) arrive before four reads, all to one open row.
     for (std::uint32_t k = 0; k < 5; ++k) CHECK_FALSE(ch.enqueue(request(100 + k, true, 1, k)));
     for (std::uint32_t k = 0; k < 4; ++k) CHECK_FALSE(ch.enqueue(request(k, false, 1, 10 + k)));
@@ -133,7 +134,8 @@ TEST_CASE("dram write queue: at the high watermark writes drain down to the low 
           "[dram][write_queue]") {
   for (const char* name : {"ddr4", "hbm2"}) {
     INFO(name);
-    DramChannel ch(small_write_queue(name), 0);
+    const DramSpec spec = small_write_queue(name);  // the channel keeps a reference
+    DramChannel ch(spec, 0);
     for (std::uint32_t k = 0; k < 6; ++k) CHECK_FALSE(ch.enqueue(request(100 + k, true, 1, k)));  // = high
     for (std::uint32_t k = 0; k < 4; ++k) CHECK_FALSE(ch.enqueue(request(k, false, 1, 10 + k)));
     const std::vector<DramCompletion> done = drain(ch);
@@ -145,7 +147,8 @@ TEST_CASE("dram write queue: at the high watermark writes drain down to the low 
 }
 
 TEST_CASE("dram write queue: the write queue back-pressures writes alone", "[dram][write_queue]") {
-  DramChannel ch(small_write_queue("ddr4"), 0);
+  const DramSpec spec = small_write_queue("ddr4");  // the channel keeps a reference
+  DramChannel ch(spec, 0);
   for (std::uint32_t k = 0; k < 8; ++k) ch.enqueue(request(100 + k, true, 1, k));
   CHECK(ch.full(true, 0));
   CHECK_FALSE(ch.full(false, 0));
@@ -156,7 +159,8 @@ TEST_CASE("dram write queue: the write queue back-pressures writes alone", "[dra
 
 TEST_CASE("dram write queue: a read of a queued write's burst is served from the write queue",
           "[dram][write_queue]") {
-  DramChannel ch(small_write_queue("hbm2"), 0);
+  const DramSpec spec = small_write_queue("hbm2");  // the channel keeps a reference
+  DramChannel ch(spec, 0);
   CHECK_FALSE(ch.enqueue(request(100, true, 3, 5)));
   DramRequest hit = request(1, false, 3, 5);
   hit.arrival = 7;
