@@ -20,12 +20,6 @@ bool same_pattern(const common::AttentionPattern& a, const common::AttentionPatt
          a.window_h == b.window_h && a.window_w == b.window_w;
 }
 
-bool same_config(const SchedulerConfig& a, const SchedulerConfig& b) {
-  return a.rows == b.rows && a.cols == b.cols && a.global_rows == b.global_rows &&
-         a.global_cols == b.global_cols && a.q_buffer_vectors == b.q_buffer_vectors &&
-         a.k_buffer_vectors == b.k_buffer_vectors && a.v_buffer_vectors == b.v_buffer_vectors;
-}
-
 // The last schedule built in this process, with what it was built for. The plan check (check_job)
 // builds a run's schedule and the core's first job takes the same one instead of building it again:
 // for a Longformer-base layer (L 4096, window 512) the schedule is about a third of a timing-only
@@ -49,7 +43,7 @@ std::shared_ptr<const Schedule> shared_schedule(const common::AttentionPattern& 
                                                 const SchedulerConfig& cfg, std::uint64_t first_query) {
   ScheduleCache& c = schedule_cache();
   std::lock_guard<std::mutex> lock(c.mutex);
-  if (!c.schedule || c.seq_len != seq_len || c.first_query != first_query || !same_config(c.config, cfg) ||
+  if (!c.schedule || c.seq_len != seq_len || c.first_query != first_query || !(c.config == cfg) ||
       !same_pattern(c.pattern, p)) {
     c.schedule.reset();  // a schedule that throws leaves no entry behind
     c.schedule = std::make_shared<const Schedule>(schedule(p, seq_len, cfg, first_query));

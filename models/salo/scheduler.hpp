@@ -72,6 +72,14 @@ struct SchedulerConfig {
   Mapping2d mapping_2d = Mapping2d::Raster;  // 2D windows only
 };
 
+// Every field: two configs that compare equal give the same schedule (a field added above is added here).
+inline bool operator==(const SchedulerConfig& a, const SchedulerConfig& b) {
+  return a.rows == b.rows && a.cols == b.cols && a.global_rows == b.global_rows &&
+         a.global_cols == b.global_cols && a.q_buffer_vectors == b.q_buffer_vectors &&
+         a.k_buffer_vectors == b.k_buffer_vectors && a.v_buffer_vectors == b.v_buffer_vectors &&
+         a.mapping_2d == b.mapping_2d;
+}
+
 // DRAM traffic planned for one tile (token indices of the original sequence, ascending).
 struct TileTraffic {
   std::vector<std::uint32_t> q_fetch, k_fetch, v_fetch;    // read from DRAM before the tile
